@@ -1,0 +1,48 @@
+/* models/csum.h — the Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+ *
+ * Sums are carried as 32-bit accumulators whose value is the sum of the data read as
+ * big-endian 16-bit words, so callers can add pseudo-header fields as plain host
+ * integers (addresses in two halves, protocol, length) before finishing:
+ *
+ *     uint32_t s = inet_csum_add(0, seg, seg_len);
+ *     s += (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + seg_len;
+ *     sim_put_be16(seg + 16, inet_csum_finish(s));
+ *
+ * Verifying a received header or segment: the finished sum over the data including
+ * its checksum field (plus the pseudo header) is 0.
+ */
+#ifndef MODELS_CSUM_H
+#define MODELS_CSUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Adds `len` bytes at `data` to the accumulator `sum`. `data` is taken to start at
+ * an even offset of the checksummed message (an odd trailing byte is padded with a
+ * zero byte, RFC 1071 §1). The returned value fits in 17 bits, so callers can add a
+ * few dozen host integers to it without overflow. */
+uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len);
+
+/* Folds the accumulator to 16 bits and complements it: the value to store in a
+ * checksum field (host order; write it with sim_put_be16). */
+static inline uint16_t inet_csum_finish(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Incremental update of a stored checksum when one 16-bit word of the covered data
+ * changes from old_word to new_word: HC' = ~(~HC + ~m + m') (RFC 1624 §3, eqn. 3),
+ * which avoids the -0 problem of eqn. 2. */
+static inline uint16_t inet_csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word)
+{
+	uint32_t s = (uint16_t)~csum;
+	s += (uint16_t)~old_word;
+	s += new_word;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+#endif
