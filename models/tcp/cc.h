@@ -1,0 +1,171 @@
+/* models/tcp/cc.h — pluggable congestion control.
+ *
+ * Division of labour (as in Linux, where tcp_input.c detects loss and runs recovery
+ * while tcp_cong.c modules only do window arithmetic):
+ *   - The TCP sender detects events: new data acknowledged, the third duplicate ACK
+ *     (loss), further duplicate ACKs and partial ACKs during fast recovery, the end
+ *     of recovery, a retransmission timeout. It counts duplicate ACKs, sends the
+ *     fast retransmit, does limited transmit (RFC 3042), keeps the recovery point
+ *     ("recover", RFC 6582) and resets the retransmission timer.
+ *   - The algorithm decides cwnd and ssthresh at each event, through the hooks
+ *     below, seeing only the narrow view in struct tcp_cc (FreeBSD's cc_var, ns-3's
+ *     TcpSocketState): it never sees the connection.
+ *
+ * A new algorithm is one file exporting one `const struct tcp_cc_ops` built with
+ * designated initialisers, plus one line in the registry (cc.c). Registration
+ * rejects an ops table missing a required hook; optional hooks are NULL-checked in
+ * the tcp_cc_*() wrappers, which are the only way TCP calls an algorithm.
+ *
+ * Units: bytes for windows, nanoseconds for times. ssthresh TCP_CC_INFINITE means
+ * "unlimited" (initial value, RFC 5681 §3.1 "arbitrarily high").
+ */
+#ifndef MODELS_TCP_CC_H
+#define MODELS_TCP_CC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/core/time.h"
+
+#define TCP_CC_INFINITE UINT32_MAX
+
+/* How window growth counts acknowledgements. */
+enum tcp_cc_growth {
+	/* RFC 3465 Appropriate Byte Counting with L = 2·SMSS, as Linux does: slow start
+	 * grows by min(bytes acked, L) per ACK; congestion avoidance by one SMSS per
+	 * cwnd of bytes acknowledged. The default. */
+	TCP_CC_GROWTH_BYTES,
+	/* The classic per-ACK rule many papers and ns-3 use: +SMSS per ACK in slow
+	 * start, +SMSS·SMSS/cwnd per ACK in congestion avoidance. */
+	TCP_CC_GROWTH_PER_ACK,
+};
+
+/* Recovery behaviour on partial ACKs, chosen by the algorithm. */
+enum tcp_cc_recovery {
+	TCP_CC_RECOVERY_RENO,    /* any ACK of new data ends fast recovery (RFC 5681) */
+	TCP_CC_RECOVERY_NEWRENO, /* only an ACK covering "recover" does (RFC 6582) */
+};
+
+struct tcp_cc_config {
+	enum tcp_cc_growth growth;
+	uint32_t abc_l_segments; /* RFC 3465 L in segments; 2 by default */
+	/* CUBIC (RFC 9438): beta, C, and the two optional behaviours. */
+	uint32_t cubic_beta_permille;   /* 700 */
+	uint32_t cubic_c_permille;      /* 400 */
+	bool cubic_fast_convergence;    /* true */
+	bool cubic_reno_friendly;       /* true (RFC 9438 §4.3) */
+};
+
+/* The defaults above. */
+void tcp_cc_config_default(struct tcp_cc_config *cfg);
+
+struct tcp_cc_ops;
+
+/* What an algorithm sees and changes. TCP fills the inputs before each hook; the
+ * algorithm updates cwnd and ssthresh. */
+struct tcp_cc {
+	/* Algorithm outputs (read by TCP after every hook). */
+	uint32_t cwnd;      /* congestion window, bytes */
+	uint32_t ssthresh;  /* slow-start threshold, bytes; TCP_CC_INFINITE = unlimited */
+
+	/* Inputs, kept current by TCP. */
+	uint32_t mss;       /* SMSS, bytes */
+	uint32_t flight;    /* FlightSize: bytes sent and not yet acknowledged, at the
+			     * moment of the event (before the ACK is applied for a loss
+			     * event, per RFC 5681 §3.2 eqn. 4) */
+	sim_time_t now;
+	sim_time_t srtt;    /* 0 until the first RTT sample */
+	sim_time_t min_rtt; /* smallest RTT sample seen; 0 until the first */
+
+	const struct tcp_cc_config *cfg;
+	const struct tcp_cc_ops *ops;
+
+	/* Shared state used by the common helpers below. */
+	uint32_t bytes_acked; /* RFC 3465 counter for congestion avoidance */
+
+	/* Algorithm-private state (CUBIC's W_max, epoch, K, …), zeroed at init. */
+	uint64_t priv[16];
+};
+
+/* One ACK that acknowledged new data. */
+struct tcp_cc_ack {
+	uint32_t acked;        /* bytes newly acknowledged (snd.una advance) */
+	sim_time_t rtt;        /* RTT sample this ACK produced, 0 if none (Karn) */
+	bool cwnd_limited;     /* the sender was limited by cwnd, not by the application
+				* or the receive window (growth only when limited,
+				* RFC 7661 §4.2 / Linux tcp_is_cwnd_limited) */
+};
+
+struct tcp_cc_ops {
+	/* required: lower-case name, as in scenarios and summaries ("reno"). */
+	const char *name;
+	/* required: how fast recovery treats partial ACKs. */
+	enum tcp_cc_recovery recovery;
+	/* optional: set up private state; cwnd/ssthresh already hold the initial window
+	 * and TCP_CC_INFINITE. */
+	void (*init)(struct tcp_cc *cc);
+	/* required: new data acknowledged outside fast recovery (slow start or
+	 * congestion avoidance growth). */
+	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+	/* required: loss detected by the third duplicate ACK, entering fast recovery.
+	 * Sets ssthresh and the recovery cwnd (Reno: ssthresh = max(FlightSize/2,
+	 * 2·SMSS), cwnd = ssthresh + 3·SMSS, RFC 5681 §3.2 steps 2–3). */
+	void (*on_loss)(struct tcp_cc *cc);
+	/* optional: a further duplicate ACK during fast recovery (Reno/NewReno: window
+	 * inflation, cwnd += SMSS, RFC 5681 §3.2 step 4). */
+	void (*on_dupack)(struct tcp_cc *cc);
+	/* optional: a partial ACK during NewReno recovery acknowledging `acked` bytes
+	 * (deflate by acked, add back SMSS if acked >= SMSS, RFC 6582 §3.2 step 3). */
+	void (*on_partial_ack)(struct tcp_cc *cc, uint32_t acked);
+	/* required: fast recovery ended (RFC 6582 §3.2 step 3 full ACK / RFC 5681 step 6:
+	 * deflate the window). */
+	void (*on_recovery_exit)(struct tcp_cc *cc);
+	/* required: retransmission timeout (RFC 5681 §3.1 eqn. 4: ssthresh =
+	 * max(FlightSize/2, 2·SMSS); cwnd = loss window = 1 SMSS). */
+	void (*on_rto)(struct tcp_cc *cc);
+};
+
+/* The registry: looks an algorithm up by name ("reno", "newreno", "cubic"); NULL if
+ * unknown. */
+const struct tcp_cc_ops *tcp_cc_find(const char *name);
+
+/* Names of all registered algorithms, NULL-terminated (for error messages). */
+const char *const *tcp_cc_names(void);
+
+/* Checks that an ops table has every required hook. Returns 0 or -EINVAL. */
+int tcp_cc_validate(const struct tcp_cc_ops *ops);
+
+/* Initialises cc for `ops`: cwnd = initial_window, ssthresh = TCP_CC_INFINITE,
+ * private state zeroed, then ops->init. */
+void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_config *cfg,
+		 uint32_t mss, uint32_t initial_window);
+
+/* The wrappers TCP calls (NULL-checking the optional hooks). */
+void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+void tcp_cc_on_loss(struct tcp_cc *cc);
+void tcp_cc_on_dupack(struct tcp_cc *cc);
+void tcp_cc_on_partial_ack(struct tcp_cc *cc, uint32_t acked);
+void tcp_cc_on_recovery_exit(struct tcp_cc *cc);
+void tcp_cc_on_rto(struct tcp_cc *cc);
+
+static inline bool tcp_cc_in_slow_start(const struct tcp_cc *cc)
+{
+	return cc->cwnd < cc->ssthresh;
+}
+
+/* Shared pieces every algorithm reuses (Linux tcp_slow_start / tcp_cong_avoid_ai). */
+
+/* Slow-start growth for one ACK per cfg->growth, never beyond ssthresh. Returns the
+ * acknowledged bytes left over for congestion avoidance (when cwnd reached ssthresh
+ * during this ACK), 0 otherwise. */
+uint32_t tcp_cc_slow_start(struct tcp_cc *cc, uint32_t acked);
+
+/* Additive increase: one SMSS per `w` bytes of window acknowledged (w = cwnd for
+ * Reno), by byte counting or per ACK according to cfg->growth. */
+void tcp_cc_cong_avoid_ai(struct tcp_cc *cc, uint32_t w, uint32_t acked);
+
+/* ssthresh after loss per RFC 5681 eqn. 4: max(FlightSize / 2, 2·SMSS). */
+uint32_t tcp_cc_reno_ssthresh(const struct tcp_cc *cc);
+
+#endif
