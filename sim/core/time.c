@@ -309,10 +309,13 @@ int sim_format_seconds(sim_time_t t, char *buf, size_t n)
 			v % 1000000000u);
 }
 
+/* 128-bit intermediate: bytes × 8 × 10^9 overflows 64 bits above 2.3 GB. */
+__extension__ typedef unsigned __int128 u128_t;
+
 sim_time_t sim_tx_time(uint64_t bytes, uint64_t bps)
 {
-	__extension__ unsigned __int128 num = (unsigned __int128)bytes * 8u * 1000000000u;
-	__extension__ unsigned __int128 q = (num + bps - 1) / bps;
 	g_assert(bps > 0);
-	return q > (unsigned __int128)INT64_MAX ? SIM_TIME_MAX : (sim_time_t)q;
+	u128_t num = (u128_t)bytes * 8u * 1000000000u;
+	u128_t q = (num + bps - 1) / bps;
+	return q > (u128_t)INT64_MAX ? SIM_TIME_MAX : (sim_time_t)q;
 }
