@@ -42,11 +42,6 @@ static inline order_t entry_order(const struct sim_sched_entry *e)
 	return ((order_t)((uint64_t)e->time ^ (UINT64_C(1) << 63)) << 64) | e->key;
 }
 
-static inline bool entry_less(const struct sim_sched_entry *a, const struct sim_sched_entry *b)
-{
-	return entry_order(a) < entry_order(b);
-}
-
 static inline uint32_t key_slot(uint64_t key)
 {
 	return (uint32_t)(key & SLOT_MASK);
