@@ -1,0 +1,56 @@
+/* models/capture.h — pcap files of what crossed an interface, like tcpdump.
+ *
+ * Where it sits: iface.c owns one writer per captured interface and calls
+ * capture_write() for every packet the interface sends (at serialisation start) or
+ * receives (at arrival, corrupted ones included, as they crossed the wire).
+ *
+ * Format: classic pcap, nanosecond variant (magic 0xa1b23c4d), version 2.4, snaplen
+ * 262144, link type 1 (Ethernet). Why a hand-written writer rather than libpcap: the
+ * file is hashed into the run's trace hash, so its bytes must be identical on every
+ * machine; libpcap writes its headers in host byte order and its version may change
+ * details, while this writer emits a fixed little-endian layout (the byte order of
+ * the Linux vectors in tests/vectors) with nothing taken from the host.
+ *
+ * Why Ethernet rather than raw IPv4: Wireshark then shows addresses exactly as in a
+ * capture from a Linux veth (the vectors), and each interface gets a stable synthetic
+ * MAC (capture_mac(): 02:xx:xx:xx:xx:xx, locally administered, derived from the node
+ * and interface names by FNV-1a, so it never depends on creation order or pointers).
+ * Frames are not padded to the Ethernet minimum (a veth capture is not either) and
+ * carry no FCS.
+ *
+ * Writes are buffered; the first write error is remembered and reported by
+ * capture_close(), so a capture that could not be written fails the run.
+ */
+#ifndef MODELS_CAPTURE_H
+#define MODELS_CAPTURE_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "sim/core/time.h"
+
+#define CAPTURE_SNAPLEN 262144u
+#define CAPTURE_LINKTYPE_ETHERNET 1u
+#define CAPTURE_ETH_HDR_LEN 14u
+
+struct capture;
+
+/* Creates `path` and writes the pcap file header. NULL with *error set on failure. */
+struct capture *capture_open(const char *path, GError **error);
+
+/* Appends one frame: an Ethernet II header (dst, src, type 0x0800) and the IPv4
+ * datagram `ip` of `len` bytes, stamped with simulated time t. */
+void capture_write(struct capture *c, sim_time_t t, const uint8_t dst_mac[6],
+		   const uint8_t src_mac[6], const uint8_t *ip, uint32_t len);
+
+/* Frames written so far. */
+uint64_t capture_frames(const struct capture *c);
+
+/* Flushes and closes; frees the writer. 0, or -1 with *error set if any write failed.
+ * NULL is allowed. */
+int capture_close(struct capture *c, GError **error);
+
+/* The synthetic MAC of interface `ifname` of node `node_name`. */
+void capture_mac(const char *node_name, const char *ifname, uint8_t mac[6]);
+
+#endif

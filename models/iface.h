@@ -1,0 +1,86 @@
+/* models/iface.h — network interfaces.
+ *
+ * Where it sits: between IPv4 and the link. ipv4 hands a finished datagram to
+ * iface_output(); the link hands an arriving one to iface_receive(), which calls the
+ * input handler the node registered (ipv4_input). A capture tap sits here, so a pcap
+ * shows exactly what crossed the wire.
+ *
+ * Every node has interface 0, "lo" (127.0.0.1/8, MTU 65536 as Linux). A datagram
+ * sent on lo is delivered back to the same node's IPv4 input by a scheduler event at
+ * the current time (never by a nested call, so a protocol is never re-entered from
+ * its own output). Other interfaces are attached to one link each.
+ */
+#ifndef MODELS_IFACE_H
+#define MODELS_IFACE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/addr.h"
+#include "models/link.h"
+#include "sim/core/packet.h"
+#include "sim/core/sched.h"
+
+struct sim;
+struct node;
+struct iface;
+struct capture;
+
+/* The node's receive handler for datagrams arriving on an interface (ipv4_input).
+ * Takes ownership of pkt (IPv4 header at data). */
+typedef void (*iface_input_fn)(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
+
+struct iface_stats {
+	uint64_t tx_packets, tx_bytes;  /* handed to the link (or looped back) */
+	uint64_t rx_packets, rx_bytes;  /* received from the link (or looped back) */
+	uint64_t tx_no_link;            /* dropped: interface not attached to a link */
+};
+
+struct iface {
+	struct node *node;
+	char *name;               /* "lo", "eth0", ... unique within the node */
+	uint32_t index;           /* position in the node's list; lo is 0 */
+	bool loopback;
+	ipv4_addr_t addr;         /* 0 when unnumbered */
+	uint8_t prefix_len;
+	uint32_t mtu;             /* largest IP datagram it sends (from the link) */
+	struct link *link;        /* NULL until connected */
+	enum link_dir tx_dir;     /* the link direction this interface sends on */
+	uint8_t mac[6];           /* synthetic, stable (capture_mac) */
+	iface_input_fn input;
+	struct capture *capture;  /* NULL unless captured */
+	struct iface_stats stats;
+	/* Loopback only: datagrams waiting for delivery at the current time. */
+	struct sim_packet *lo_head, *lo_tail;
+	struct sim_timer lo_timer;
+};
+
+/* Sends an IPv4 datagram (header at data) on the interface; takes ownership. */
+void iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
+
+/* Called by the link when a datagram arrives; records it in a capture and passes it
+ * to the node's input handler. Takes ownership. */
+void iface_receive(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
+
+/* Records a datagram in the interface's capture (no-op if not captured). `outgoing`
+ * selects the MAC order. Used by the link at serialisation start. */
+void iface_capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
+			  sim_time_t t, bool outgoing);
+
+/* Starts capturing into the pcap file `path` (like tcpdump -i on this interface).
+ * Call before traffic starts (packets already queued on the link are not recorded at
+ * their dequeue instant). Returns 0, or -1 with *error set. */
+int iface_capture_start(struct iface *ifc, const char *path, GError **error);
+
+/* Stops capturing and closes the file; 0, or -1 with *error set on a write error. */
+int iface_capture_stop(struct iface *ifc, GError **error);
+
+/* The peer interface across the link, or NULL. */
+struct iface *iface_peer(const struct iface *ifc);
+
+/* Internal to node.c: creation and destruction of interface objects. */
+struct iface *iface_new(struct node *node, const char *name, uint32_t index, bool loopback);
+void iface_free(struct sim *sim, struct iface *ifc);
+
+#endif

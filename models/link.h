@@ -1,0 +1,173 @@
+/* models/link.h — full-duplex point-to-point links.
+ *
+ * Where it sits: iface_output() hands an IPv4 datagram to link_send(); at arrival the
+ * link hands it to iface_receive() of the other end. Nothing above the interface
+ * knows about links.
+ *
+ * A link joins two interfaces. Each direction (LINK_FORWARD: first endpoint → second;
+ * LINK_REVERSE: second → first) has its own configuration and state: a FIFO
+ * transmitter of `bandwidth_bps` with a drop-tail queue in front of it, a propagation
+ * delay, optional jitter, and — as the packet leaves the link toward the receiver — a
+ * loss model, corruption and duplication.
+ *
+ * Timing of a packet of L IP bytes entering an idle direction at time t:
+ *     serialisation ends  t + ceil((L + framing_bytes) · 8 / bandwidth_bps) ns
+ *     arrival             end + delay (+ a uniform draw in [0, jitter])
+ * A packet entering a busy direction starts when the previous one ends (FIFO).
+ *
+ * Events: ONE scheduler event per packet per direction (its arrival) when neither a
+ * capture on the sending interface nor a queue trace watches the direction; the
+ * dequeue instant is computed, not simulated (see queue.h). With reordering jitter
+ * each packet has its own arrival event; otherwise the direction keeps a single
+ * re-armed timer for the earliest arrival. The direction owns every packet from
+ * link_send() until it hands it to the receiver or drops it.
+ *
+ * Random components draw from their own streams: "link:<name>:<direction>:loss",
+ * ":jitter", ":duplicate", ":corrupt" (<direction> = forward|reverse).
+ */
+#ifndef MODELS_LINK_H
+#define MODELS_LINK_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/loss.h"
+#include "models/queue.h"
+#include "sim/core/packet.h"
+#include "sim/core/sched.h"
+#include "sim/core/time.h"
+#include "sim/core/trace.h"
+
+struct sim;
+struct iface;
+
+enum link_dir {
+	LINK_FORWARD = 0, /* first endpoint → second */
+	LINK_REVERSE = 1, /* second endpoint → first */
+};
+
+/* One direction's configuration. Scenario keys map 1:1: bandwidth, delay, mtu,
+ * queue, loss, jitter (+ reorder), duplicate, corrupt; `forward`/`reverse` objects
+ * override the link's symmetric values per direction. */
+struct link_dir_config {
+	uint64_t bandwidth_bps;    /* "bandwidth": bit/s, > 0; default 10 Mbit/s */
+	sim_time_t delay;          /* "delay": propagation delay, ns; default 0 */
+	uint32_t mtu;              /* "mtu": largest IP datagram the sending interface
+				    * puts on this direction, bytes, >= 68 (RFC 791);
+				    * default 1500 */
+	uint32_t framing_bytes;    /* bytes added to every packet's serialisation time
+				    * (ns-3's PointToPointNetDevice adds a 2-byte PPP
+				    * header); not part of the IP datagram; default 0 */
+	struct queue_config queue; /* "queue": drop-tail limits */
+	struct loss_config loss;   /* "loss" */
+	sim_time_t jitter;         /* "jitter": extra delay uniform in [0, jitter] ns;
+				    * default 0 */
+	bool reorder;              /* with jitter: true lets a packet overtake an earlier
+				    * one; false (default) holds it back until the
+				    * previous one has arrived */
+	double duplicate;          /* "duplicate": P(packet delivered twice); default 0 */
+	double corrupt;            /* "corrupt": P(one random bit of the packet flipped);
+				    * default 0. The receiver's checksum check then drops
+				    * it (IP header checksum, or the TCP/UDP/ICMP one). */
+};
+
+/* Fills the defaults above. */
+void link_dir_config_default(struct link_dir_config *cfg);
+
+/* NULL when valid, else a static message naming the field ("mtu must be at least
+ * 68"). link_new() requires valid configurations (it aborts on an invalid one:
+ * user input is checked by the scenario loader with this function first). */
+const char *link_dir_config_check(const struct link_dir_config *cfg);
+
+/* Per-direction counters (summary.json "links"). Read them with link_get_stats(),
+ * which brings the time-dependent ones up to the current time. */
+struct link_stats {
+	uint64_t enqueued;     /* packets accepted by the queue (or sent at once) */
+	uint64_t queue_drops;  /* packets refused by the drop-tail queue */
+	uint64_t tx_packets;   /* packets that have started serialisation */
+	uint64_t tx_bytes;     /* their IP bytes */
+	uint64_t lost;         /* dropped by the loss model */
+	uint64_t corrupted;    /* delivered with a flipped bit */
+	uint64_t duplicated;   /* extra copies delivered */
+	uint64_t delivered;    /* packets handed to the receiving interface (copies too) */
+	uint32_t max_queue_packets; /* largest number of waiting packets seen */
+	uint64_t max_queue_bytes;   /* largest number of waiting bytes seen */
+};
+
+struct link_flight {
+	sim_time_t arrival;
+	uint64_t index;        /* 1-based packet index in the direction (drop list) */
+	struct sim_packet *pkt; /* NULL once delivered (reordering mode) */
+	sim_event_id ev;       /* reordering mode: this packet's arrival event */
+};
+
+struct link;
+
+/* One direction's state. Read-only outside link.c. */
+struct link_direction {
+	struct link *link;
+	enum link_dir dir;
+	struct link_dir_config cfg; /* loss.drop_list not valid here: see loss */
+	struct iface *from, *to;
+	sim_time_t tx_free_at;      /* when the transmitter finishes its last packet */
+	sim_time_t last_arrival;    /* latest arrival scheduled (no-reorder jitter) */
+	struct queue queue;
+	struct link_flight *flight; /* ring of packets on their way, in send order */
+	uint32_t fl_head, fl_count, fl_cap;
+	uint64_t fl_head_seq;       /* sequence number of the ring's head entry */
+	struct sim_timer arrival_timer;  /* no-reorder mode: earliest arrival */
+	struct sim_timer start_timer;    /* dequeue instants, only while watched */
+	struct loss_model loss;
+	struct sim_rng jitter_rng, dup_rng, corrupt_rng;
+	struct link_stats stats;
+	struct sim_tsv *queue_trace;
+};
+
+struct link {
+	struct sim *sim;
+	char *name;
+	struct link_direction d[2]; /* indexed by enum link_dir */
+};
+
+/* Creates a link named `name` between interfaces a (first endpoint) and b, which must
+ * belong to different nodes and have no link yet. `forward` configures a → b,
+ * `reverse` b → a (pass the same pointer twice for a symmetric link). Sets each
+ * interface's MTU to its sending direction's mtu. The caller owns the link and frees
+ * it with link_free() before freeing the nodes. */
+struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
+		      const struct link_dir_config *forward, const struct link_dir_config *reverse);
+
+/* Cancels the link's events, frees the packets in flight, closes an open queue trace
+ * (ignoring its errors: close it with link_queue_trace_stop() first to see them) and
+ * detaches the interfaces. NULL is allowed. */
+void link_free(struct link *l);
+
+/* Takes `pkt` (an IPv4 datagram at data, at most the direction's MTU) for
+ * transmission from the interface on side `from`. The direction owns it from now on:
+ * it is queued, dropped by the queue, lost, or delivered to the other end. */
+void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt);
+
+/* Starts the queue trace of one direction into `path` (docs/outputs.md: columns
+ * time_s, queue_packets, queue_bytes, drops, event ∈ {enqueue, dequeue, drop}).
+ * Call before traffic starts. Returns 0, or -1 with *error set. */
+int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, GError **error);
+
+/* Closes the queue trace; 0, or -1 with *error set if any write failed. */
+int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error);
+
+/* Copies one direction's counters, current as of sim_now(). */
+void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out);
+
+/* "forward" / "reverse". */
+const char *link_dir_name(enum link_dir dir);
+
+/* The interface a direction leaves from / arrives at. */
+struct iface *link_dir_from(const struct link *l, enum link_dir dir);
+struct iface *link_dir_to(const struct link *l, enum link_dir dir);
+
+/* Packets waiting in a direction's queue at the current time (not the one being
+ * serialised). */
+uint32_t link_queue_packets(const struct link *l, enum link_dir dir);
+
+#endif
