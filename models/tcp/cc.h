@@ -29,6 +29,9 @@
 #include "sim/core/time.h"
 
 #define TCP_CC_INFINITE UINT32_MAX
+/* The largest cwnd any algorithm sets (growth saturates here instead of wrapping);
+ * far above the largest window TCP can advertise (2^30, RFC 7323 §2.3). */
+#define TCP_CC_CWND_MAX ((uint32_t)INT32_MAX)
 
 /* How window growth counts acknowledgements. */
 enum tcp_cc_growth {
@@ -72,8 +75,10 @@ struct tcp_cc {
 	/* Inputs, kept current by TCP. */
 	uint32_t mss;       /* SMSS, bytes */
 	uint32_t flight;    /* FlightSize: bytes sent and not yet acknowledged, at the
-			     * moment of the event (before the ACK is applied for a loss
-			     * event, per RFC 5681 §3.2 eqn. 4) */
+			     * moment of the event: before the ACK is applied for a loss
+			     * event (RFC 5681 §3.2 eqn. 4) and for an RTO; after the
+			     * full ACK is applied for on_recovery_exit ("the amount of
+			     * data presently outstanding", RFC 6582 §3.2 step 3) */
 	sim_time_t now;
 	sim_time_t srtt;    /* 0 until the first RTT sample */
 	sim_time_t min_rtt; /* smallest RTT sample seen; 0 until the first */
@@ -82,7 +87,13 @@ struct tcp_cc {
 	const struct tcp_cc_ops *ops;
 
 	/* Shared state used by the common helpers below. */
-	uint32_t bytes_acked; /* RFC 3465 counter for congestion avoidance */
+	uint32_t bytes_acked; /* RFC 3465 counter for congestion avoidance; the
+			       * wrappers clear it on loss and RTO */
+	uint32_t rto_streak;  /* RTOs since new data was last acknowledged, kept by
+			       * the wrappers (TCP does not touch it): 0 inside
+			       * on_rto means a first timeout, more means the same
+			       * segment timed out again and ssthresh is held
+			       * (RFC 5681 §3.1, note after eqn. 4) */
 
 	/* Algorithm-private state (CUBIC's W_max, epoch, K, …), zeroed at init. */
 	uint64_t priv[16];
@@ -106,7 +117,10 @@ struct tcp_cc_ops {
 	 * and TCP_CC_INFINITE. */
 	void (*init)(struct tcp_cc *cc);
 	/* required: new data acknowledged outside fast recovery (slow start or
-	 * congestion avoidance growth). */
+	 * congestion avoidance growth). TCP calls it for every such ACK, also when
+	 * not cwnd-limited (ack->cwnd_limited false: no growth, but CUBIC excludes
+	 * that time from its epoch). The ACK that ends fast recovery goes to
+	 * on_recovery_exit, not here. */
 	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
 	/* required: loss detected by the third duplicate ACK, entering fast recovery.
 	 * Sets ssthresh and the recovery cwnd (Reno: ssthresh = max(FlightSize/2,
@@ -137,7 +151,8 @@ const char *const *tcp_cc_names(void);
 int tcp_cc_validate(const struct tcp_cc_ops *ops);
 
 /* Initialises cc for `ops`: cwnd = initial_window, ssthresh = TCP_CC_INFINITE,
- * private state zeroed, then ops->init. */
+ * private state zeroed, then ops->init. Requires mss > 0 and initial_window >= mss;
+ * cfg NULL means the defaults. The inputs (flight, now, srtt, min_rtt) start at 0. */
 void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_config *cfg,
 		 uint32_t mss, uint32_t initial_window);
 
@@ -167,5 +182,27 @@ void tcp_cc_cong_avoid_ai(struct tcp_cc *cc, uint32_t w, uint32_t acked);
 
 /* ssthresh after loss per RFC 5681 eqn. 4: max(FlightSize / 2, 2·SMSS). */
 uint32_t tcp_cc_reno_ssthresh(const struct tcp_cc *cc);
+
+/* Reno's window growth for one ACK (Linux tcp_reno_cong_avoid): nothing unless
+ * cwnd-limited, slow start below ssthresh, the rest of the ACK as additive increase
+ * of one SMSS per cwnd (RFC 5681 §3.1). Usable as an on_ack hook. */
+void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+
+/* Fast-recovery window arithmetic shared by the loss-based algorithms, each usable
+ * as the hook of the same shape:
+ *   tcp_cc_reno_inflate     on_dupack: cwnd += SMSS (RFC 5681 §3.2 step 4).
+ *   tcp_cc_newreno_deflate  on_partial_ack: cwnd -= acked, + SMSS if acked >= SMSS
+ *                           (RFC 6582 §3.2 step 3), never below 1 SMSS.
+ *   tcp_cc_newreno_exit     on_recovery_exit: cwnd = min(ssthresh,
+ *                           max(FlightSize, SMSS) + SMSS) (RFC 6582 §3.2 step 3,
+ *                           full ACK, option 1; flight is read after the ACK). */
+void tcp_cc_reno_inflate(struct tcp_cc *cc);
+void tcp_cc_newreno_deflate(struct tcp_cc *cc, uint32_t acked);
+void tcp_cc_newreno_exit(struct tcp_cc *cc);
+
+/* The built-in algorithms (one file each, listed in the registry in cc.c). */
+extern const struct tcp_cc_ops tcp_cc_reno;    /* cc_reno.c, RFC 5681 */
+extern const struct tcp_cc_ops tcp_cc_newreno; /* cc_newreno.c, RFC 6582 */
+extern const struct tcp_cc_ops tcp_cc_cubic;   /* cc_cubic.c, RFC 9438 */
 
 #endif
