@@ -18,10 +18,12 @@
  * in the same order (tests/cc checks that the two agree). */
 static const struct tcp_cc_ops *const tcp_cc_registry[] = {
 	&tcp_cc_reno,
+	&tcp_cc_newreno,
 };
 
 static const char *const tcp_cc_name_list[] = {
 	"reno",
+	"newreno",
 	NULL,
 };
 

@@ -7,7 +7,7 @@
 #include "tests/cc/cc_test.h"
 
 /* The algorithms netsim ships, in registry order. */
-static const char *const builtin[] = { "reno" };
+static const char *const builtin[] = { "reno", "newreno" };
 
 static void test_find(void)
 {
@@ -19,6 +19,9 @@ static void test_find(void)
 	}
 	g_assert_true(tcp_cc_find("reno") == &tcp_cc_reno);
 	g_assert_cmpint(tcp_cc_find("reno")->recovery, ==, TCP_CC_RECOVERY_RENO);
+	g_assert_true(tcp_cc_find("newreno") == &tcp_cc_newreno);
+	g_assert_cmpint(tcp_cc_find("newreno")->recovery, ==, TCP_CC_RECOVERY_NEWRENO);
+	g_assert_null(tcp_cc_find("new_reno"));
 	/* Unknown names, case variants and the empty string are not found. */
 	g_assert_null(tcp_cc_find("bbr"));
 	g_assert_null(tcp_cc_find("Reno"));

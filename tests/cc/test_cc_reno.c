@@ -11,9 +11,9 @@
 #include "tests/cc/cc_test.h"
 
 /* Algorithms whose slow start is RFC 5681/3465 slow start. */
-static const char *const ss_algos[] = { "reno" };
+static const char *const ss_algos[] = { "reno", "newreno" };
 /* Algorithms that are Reno outside fast recovery (growth, loss, RTO). */
-static const char *const reno_family[] = { "reno" };
+static const char *const reno_family[] = { "reno", "newreno" };
 
 /* Slow start with byte counting: each ACK of one SMSS adds one SMSS, so a round
  * trip of ACKs doubles the window: IW → 2·IW → 4·IW. */
