@@ -84,6 +84,7 @@ const char *link_dir_config_check(const struct link_dir_config *cfg);
  * which brings the time-dependent ones up to the current time. */
 struct link_stats {
 	uint64_t enqueued;     /* packets accepted by the queue (or sent at once) */
+	uint64_t enqueued_bytes; /* their IP bytes */
 	uint64_t queue_drops;  /* packets refused by the drop-tail queue */
 	uint64_t tx_packets;   /* packets that have started serialisation */
 	uint64_t tx_bytes;     /* their IP bytes */
@@ -158,6 +159,10 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error);
 
 /* Copies one direction's counters, current as of sim_now(). */
 void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out);
+
+/* Internal (iface.c): a capture on the sending interface of this direction started
+ * or stopped; the direction then needs (or no longer needs) dequeue events. */
+void link_watch_changed(struct sim *sim, struct link *l, enum link_dir dir);
 
 /* "forward" / "reverse". */
 const char *link_dir_name(enum link_dir dir);

@@ -73,8 +73,8 @@ static inline const struct queue_entry *queue_head(const struct queue *q)
 void queue_pop(struct queue *q);
 
 /* Entries whose start lies after t, without modifying the queue (for statistics read
- * between events): the occupancy at t. */
-uint32_t queue_waiting_at(const struct queue *q, sim_time_t t);
+ * between events): the occupancy at t. *bytes (may be NULL) receives their bytes. */
+uint32_t queue_waiting_at(const struct queue *q, sim_time_t t, uint64_t *bytes);
 
 static inline uint32_t queue_packets(const struct queue *q) { return q->count; }
 static inline uint64_t queue_bytes(const struct queue *q) { return q->bytes; }

@@ -1,0 +1,409 @@
+/* models/link.c — see link.h.
+ *
+ * Path of a packet through one direction:
+ *   link_send()      now: drop-tail check, compute serialisation start/end and the
+ *                    arrival time, record the packet in the flight ring (and, if it
+ *                    must wait, in the queue timeline); schedule its arrival.
+ *   [start_timer]    only when a capture or a queue trace watches the direction:
+ *                    the dequeue instant (capture of the sending side, trace row).
+ *   arrival          loss model, duplication, corruption; iface_receive() at the
+ *                    other end.
+ */
+#include "models/link.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "models/iface.h"
+#include "sim/core/sim.h"
+
+void link_dir_config_default(struct link_dir_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->bandwidth_bps = 10000000;
+	cfg->delay = 0;
+	cfg->mtu = 1500;
+	cfg->framing_bytes = 0;
+	queue_config_default(&cfg->queue);
+	loss_config_default(&cfg->loss);
+	cfg->jitter = 0;
+	cfg->reorder = false;
+	cfg->duplicate = 0.0;
+	cfg->corrupt = 0.0;
+}
+
+const char *link_dir_config_check(const struct link_dir_config *cfg)
+{
+	if (cfg->bandwidth_bps == 0)
+		return "bandwidth must be greater than 0";
+	if (cfg->delay < 0)
+		return "delay must not be negative";
+	if (cfg->mtu < 68)
+		return "mtu must be at least 68 (RFC 791)";
+	if (cfg->mtu > 65535)
+		return "mtu must be at most 65535";
+	if (cfg->jitter < 0)
+		return "jitter must not be negative";
+	if (!(cfg->duplicate >= 0.0 && cfg->duplicate <= 1.0))
+		return "duplicate must lie in [0, 1]";
+	if (!(cfg->corrupt >= 0.0 && cfg->corrupt <= 1.0))
+		return "corrupt must lie in [0, 1]";
+	return loss_config_check(&cfg->loss);
+}
+
+const char *link_dir_name(enum link_dir dir)
+{
+	return dir == LINK_FORWARD ? "forward" : "reverse";
+}
+
+static bool dir_watched(const struct link_direction *d)
+{
+	return d->queue_trace != NULL || (d->from && d->from->capture != NULL);
+}
+
+static void trace_row(struct link_direction *d, sim_time_t t, const char *event)
+{
+	sim_tsv_time(d->queue_trace, t);
+	sim_tsv_u64(d->queue_trace, queue_packets(&d->queue));
+	sim_tsv_u64(d->queue_trace, queue_bytes(&d->queue));
+	sim_tsv_u64(d->queue_trace, d->stats.queue_drops);
+	sim_tsv_str(d->queue_trace, event);
+	sim_tsv_end_row(d->queue_trace);
+}
+
+/* Retires the queue entries whose serialisation has started by `now`. When watched,
+ * each one is captured on the sending interface and traced at its exact start. */
+static void dir_advance(struct sim *sim, struct link_direction *d, sim_time_t now)
+{
+	const struct queue_entry *e;
+	while ((e = queue_head(&d->queue)) != NULL && e->start <= now) {
+		sim_time_t start = e->start;
+		struct sim_packet *pkt = e->pkt;
+		queue_pop(&d->queue);
+		if (d->from->capture)
+			iface_capture_packet(sim, d->from, pkt, start, true);
+		if (d->queue_trace)
+			trace_row(d, start, "dequeue");
+	}
+}
+
+static void dir_start_event(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_direction *d = ctx;
+	dir_advance(sim, d, sim_now(sim));
+	const struct queue_entry *e = queue_head(&d->queue);
+	if (e && dir_watched(d))
+		sim_timer_arm_at(sim, &d->start_timer, e->start, dir_start_event, d, NULL);
+}
+
+/* Flips one bit of the packet chosen uniformly (netem's corrupt). The one case a
+ * single flip would not be caught by a checksum is a UDP checksum turned into 0,
+ * which means "no checksum" (RFC 768); that bit is skipped for the next one. */
+static void corrupt_packet(struct link_direction *d, struct sim_packet *pkt)
+{
+	uint64_t nbits = (uint64_t)pkt->len * 8u;
+	uint64_t bit = sim_rng_below(&d->corrupt_rng, nbits);
+	uint8_t *p = pkt->data;
+	if (pkt->len >= 28 && (p[0] >> 4) == 4 && p[9] == 17 &&
+	    ((p[6] & 0x1f) | p[7]) == 0) { /* UDP, first fragment */
+		uint32_t ihl = (uint32_t)(p[0] & 0x0f) * 4u;
+		uint64_t lo = (uint64_t)(ihl + 6) * 8u, hi = lo + 16;
+		if (ihl + 8 <= pkt->len && bit >= lo && bit < hi) {
+			uint16_t c = (uint16_t)(p[ihl + 6] << 8 | p[ihl + 7]);
+			uint16_t flipped = c ^ (uint16_t)(0x8000u >> (bit - lo));
+			if (flipped == 0)
+				bit = (bit + 1) % nbits;
+		}
+	}
+	p[bit / 8] ^= (uint8_t)(0x80u >> (bit % 8));
+}
+
+/* The packet leaves the link toward the receiver. */
+static void dir_deliver(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
+			uint64_t index)
+{
+	if (loss_decide(&d->loss, index)) {
+		d->stats.lost++;
+		sim_packet_free(pkt);
+		return;
+	}
+	struct sim_packet *dup = NULL;
+	if (d->cfg.duplicate > 0.0 && sim_rng_bernoulli(&d->dup_rng, d->cfg.duplicate)) {
+		dup = sim_packet_clone(pkt);
+		d->stats.duplicated++;
+	}
+	if (d->cfg.corrupt > 0.0 && sim_rng_bernoulli(&d->corrupt_rng, d->cfg.corrupt)) {
+		corrupt_packet(d, pkt);
+		d->stats.corrupted++;
+	}
+	struct iface *to = d->to;
+	d->stats.delivered++;
+	iface_receive(sim, to, pkt);
+	if (dup) {
+		d->stats.delivered++;
+		iface_receive(sim, to, dup);
+	}
+}
+
+static void flight_pop(struct link_direction *d)
+{
+	d->fl_head = (d->fl_head + 1) % d->fl_cap;
+	d->fl_count--;
+	d->fl_head_seq++;
+}
+
+/* No-reorder mode: arrivals are in ring order; one timer for the earliest. */
+static void dir_arrival_timer(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_direction *d = ctx;
+	sim_time_t now = sim_now(sim);
+	while (d->fl_count && d->flight[d->fl_head].arrival <= now) {
+		struct link_flight e = d->flight[d->fl_head];
+		flight_pop(d);
+		dir_deliver(sim, d, e.pkt, e.index);
+	}
+	if (d->fl_count && !sim_timer_pending(sim, &d->arrival_timer))
+		sim_timer_arm_at(sim, &d->arrival_timer, d->flight[d->fl_head].arrival,
+				 dir_arrival_timer, d, NULL);
+}
+
+/* Reorder mode: one event per packet; arg is the packet's flight sequence number. */
+static void dir_arrival_one(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_direction *d = ctx;
+	uint64_t seq = (uint64_t)(uintptr_t)arg;
+	uint64_t off = seq - d->fl_head_seq;
+	g_assert(off < d->fl_count);
+	struct link_flight *e = &d->flight[(d->fl_head + off) % d->fl_cap];
+	struct sim_packet *pkt = e->pkt;
+	uint64_t index = e->index;
+	g_assert(pkt != NULL);
+	e->pkt = NULL;
+	e->ev = SIM_EVENT_NONE;
+	while (d->fl_count && d->flight[d->fl_head].pkt == NULL)
+		flight_pop(d);
+	dir_deliver(sim, d, pkt, index);
+}
+
+static void flight_grow(struct link_direction *d)
+{
+	uint32_t ncap = d->fl_cap ? d->fl_cap * 2 : 16;
+	struct link_flight *n = g_new(struct link_flight, ncap);
+	for (uint32_t i = 0; i < d->fl_count; i++)
+		n[i] = d->flight[(d->fl_head + i) % d->fl_cap];
+	g_free(d->flight);
+	d->flight = n;
+	d->fl_cap = ncap;
+	d->fl_head = 0;
+}
+
+static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
+			uint64_t index, struct sim_packet *pkt)
+{
+	if (d->fl_count == d->fl_cap)
+		flight_grow(d);
+	uint64_t seq = d->fl_head_seq + d->fl_count;
+	struct link_flight *e = &d->flight[(d->fl_head + d->fl_count) % d->fl_cap];
+	e->arrival = arrival;
+	e->index = index;
+	e->pkt = pkt;
+	e->ev = SIM_EVENT_NONE;
+	d->fl_count++;
+	if (d->cfg.reorder)
+		e->ev = sim_schedule_at(sim, arrival, dir_arrival_one, d, (void *)(uintptr_t)seq);
+	else if (!sim_timer_pending(sim, &d->arrival_timer))
+		sim_timer_arm_at(sim, &d->arrival_timer, d->flight[d->fl_head].arrival,
+				 dir_arrival_timer, d, NULL);
+}
+
+void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt)
+{
+	struct link_direction *d = &l->d[dir];
+	sim_time_t now = sim_now(sim);
+	uint32_t bytes = pkt->len;
+
+	g_assert(bytes > 0);
+	dir_advance(sim, d, now);
+	sim_time_t start = d->tx_free_at > now ? d->tx_free_at : now;
+	/* Drop-tail; a packet the idle transmitter takes at once never waits. */
+	if (start > now && queue_full(&d->queue, bytes)) {
+		d->stats.queue_drops++;
+		if (d->queue_trace)
+			trace_row(d, now, "drop");
+		sim_packet_free(pkt);
+		return;
+	}
+	sim_time_t end = start + sim_tx_time((uint64_t)bytes + d->cfg.framing_bytes,
+					     d->cfg.bandwidth_bps);
+	d->tx_free_at = end;
+	uint64_t index = ++d->stats.enqueued;
+	d->stats.enqueued_bytes += bytes;
+
+	sim_time_t arrival = end + d->cfg.delay;
+	if (d->cfg.jitter > 0)
+		arrival += (sim_time_t)sim_rng_below(&d->jitter_rng, (uint64_t)d->cfg.jitter + 1);
+	if (!d->cfg.reorder) {
+		/* Without reordering a packet never overtakes the previous one. */
+		if (arrival < d->last_arrival)
+			arrival = d->last_arrival;
+		d->last_arrival = arrival;
+	}
+
+	if (start > now) {
+		queue_push(&d->queue, start, bytes, pkt);
+		if (queue_packets(&d->queue) > d->stats.max_queue_packets)
+			d->stats.max_queue_packets = queue_packets(&d->queue);
+		if (queue_bytes(&d->queue) > d->stats.max_queue_bytes)
+			d->stats.max_queue_bytes = queue_bytes(&d->queue);
+		if (d->queue_trace)
+			trace_row(d, now, "enqueue");
+		if (queue_packets(&d->queue) == 1 && dir_watched(d))
+			sim_timer_arm_at(sim, &d->start_timer, start, dir_start_event, d, NULL);
+	} else if (d->from->capture) {
+		iface_capture_packet(sim, d->from, pkt, now, true);
+	}
+	flight_push(sim, d, arrival, index, pkt);
+}
+
+static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct iface *from,
+		     struct iface *to, const struct link_dir_config *cfg)
+{
+	struct link_direction *d = &l->d[dir];
+	const char *dn = link_dir_name(dir);
+	memset(d, 0, sizeof(*d));
+	d->link = l;
+	d->dir = dir;
+	d->cfg = *cfg;
+	d->cfg.loss.drop_list = NULL; /* borrowed; the loss model keeps its own copy */
+	d->from = from;
+	d->to = to;
+	queue_init(&d->queue, &cfg->queue);
+
+	char *name = g_strdup_printf("link:%s:%s:loss", l->name, dn);
+	loss_init(&d->loss, sim, &cfg->loss, name);
+	g_free(name);
+	name = g_strdup_printf("link:%s:%s:jitter", l->name, dn);
+	sim_rng_stream(sim, &d->jitter_rng, name);
+	g_free(name);
+	name = g_strdup_printf("link:%s:%s:duplicate", l->name, dn);
+	sim_rng_stream(sim, &d->dup_rng, name);
+	g_free(name);
+	name = g_strdup_printf("link:%s:%s:corrupt", l->name, dn);
+	sim_rng_stream(sim, &d->corrupt_rng, name);
+	g_free(name);
+}
+
+struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
+		      const struct link_dir_config *forward, const struct link_dir_config *reverse)
+{
+	const char *why;
+	if ((why = link_dir_config_check(forward)) != NULL)
+		g_error("link %s forward: %s", name, why);
+	if ((why = link_dir_config_check(reverse)) != NULL)
+		g_error("link %s reverse: %s", name, why);
+	if (a->node == b->node)
+		g_error("link %s: both ends on the same node", name);
+	if (a->loopback || b->loopback)
+		g_error("link %s: a loopback interface cannot be linked", name);
+	if (a->link || b->link)
+		g_error("link %s: interface already linked", name);
+
+	struct link *l = g_new0(struct link, 1);
+	l->sim = sim;
+	l->name = g_strdup(name);
+	dir_init(sim, l, LINK_FORWARD, a, b, forward);
+	dir_init(sim, l, LINK_REVERSE, b, a, reverse);
+	a->link = l;
+	a->tx_dir = LINK_FORWARD;
+	a->mtu = forward->mtu;
+	b->link = l;
+	b->tx_dir = LINK_REVERSE;
+	b->mtu = reverse->mtu;
+	return l;
+}
+
+void link_free(struct link *l)
+{
+	if (!l)
+		return;
+	struct sim *sim = l->sim;
+	for (int i = 0; i < 2; i++) {
+		struct link_direction *d = &l->d[i];
+		sim_timer_cancel(sim, &d->arrival_timer);
+		sim_timer_cancel(sim, &d->start_timer);
+		for (uint32_t k = 0; k < d->fl_count; k++) {
+			struct link_flight *e = &d->flight[(d->fl_head + k) % d->fl_cap];
+			if (e->ev)
+				sim_cancel(sim, e->ev);
+			sim_packet_free(e->pkt);
+		}
+		g_free(d->flight);
+		queue_fini(&d->queue);
+		loss_fini(&d->loss);
+		sim_tsv_close(d->queue_trace, NULL);
+		if (d->from && d->from->link == l)
+			d->from->link = NULL;
+	}
+	g_free(l->name);
+	g_free(l);
+}
+
+void link_watch_changed(struct sim *sim, struct link *l, enum link_dir dir)
+{
+	struct link_direction *d = &l->d[dir];
+	/* Entries retired lazily while nobody watched may name packets that have already
+	 * arrived: drop them unseen before the watcher can look at them. */
+	const struct queue_entry *e;
+	while ((e = queue_head(&d->queue)) != NULL && e->start <= sim_now(sim))
+		queue_pop(&d->queue);
+	if (dir_watched(d) && (e = queue_head(&d->queue)) != NULL)
+		sim_timer_arm_at(sim, &d->start_timer, e->start, dir_start_event, d, NULL);
+	else if (!dir_watched(d))
+		sim_timer_cancel(sim, &d->start_timer);
+}
+
+int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, GError **error)
+{
+	struct link_direction *d = &l->d[dir];
+	g_assert(d->queue_trace == NULL);
+	d->queue_trace = sim_tsv_create(path, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent",
+					error);
+	if (!d->queue_trace)
+		return -1;
+	link_watch_changed(l->sim, l, dir);
+	return 0;
+}
+
+int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error)
+{
+	struct link_direction *d = &l->d[dir];
+	int rc = sim_tsv_close(d->queue_trace, error);
+	d->queue_trace = NULL;
+	link_watch_changed(l->sim, l, dir);
+	return rc;
+}
+
+void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out)
+{
+	const struct link_direction *d = &l->d[dir];
+	uint64_t waiting_bytes;
+	uint32_t waiting = queue_waiting_at(&d->queue, sim_now(l->sim), &waiting_bytes);
+	*out = d->stats;
+	out->tx_packets = d->stats.enqueued - waiting;
+	out->tx_bytes = d->stats.enqueued_bytes - waiting_bytes;
+}
+
+struct iface *link_dir_from(const struct link *l, enum link_dir dir)
+{
+	return l->d[dir].from;
+}
+
+struct iface *link_dir_to(const struct link *l, enum link_dir dir)
+{
+	return l->d[dir].to;
+}
+
+uint32_t link_queue_packets(const struct link *l, enum link_dir dir)
+{
+	return queue_waiting_at(&l->d[dir].queue, sim_now(l->sim), NULL);
+}

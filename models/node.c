@@ -1,0 +1,148 @@
+/* models/node.c — see node.h. */
+#include "models/node.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sim/core/sim.h"
+
+void node_config_default(struct node_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kind = NODE_HOST;
+	cfg->default_ttl = IPV4_DEFAULT_TTL;
+	cfg->reasm_timeout = FRAG_DEFAULT_TIMEOUT;
+	cfg->reasm_max_queues = FRAG_DEFAULT_MAX_QUEUES;
+	cfg->first_ip_id = 1;
+}
+
+static struct iface *add_iface_struct(struct node *n, const char *name, bool loopback)
+{
+	if (n->n_ifaces == n->cap_ifaces) {
+		n->cap_ifaces = n->cap_ifaces ? n->cap_ifaces * 2 : 4;
+		n->ifaces = g_renew(struct iface *, n->ifaces, n->cap_ifaces);
+	}
+	struct iface *ifc = iface_new(n, name, n->n_ifaces, loopback);
+	ifc->input = ipv4_input;
+	n->ifaces[n->n_ifaces++] = ifc;
+	return ifc;
+}
+
+struct node *node_new(struct sim *sim, const char *name, const struct node_config *cfg)
+{
+	struct node *n = g_new0(struct node, 1);
+	n->sim = sim;
+	n->name = g_strdup(name);
+	n->cfg = *cfg;
+	if (n->cfg.default_ttl == 0)
+		n->cfg.default_ttl = IPV4_DEFAULT_TTL;
+	n->ip_id = cfg->first_ip_id;
+	n->local_addrs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	n->bcast_addrs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	route_table_init(&n->routes);
+	frag_table_init(&n->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
+			cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
+
+	/* lo: 127.0.0.1/8. The whole of 127/8 is local (node_is_local_address), and the
+	 * route 127.0.0.0/8 points at lo. */
+	struct iface *lo = add_iface_struct(n, "lo", true);
+	lo->addr = IPV4_LOOPBACK;
+	lo->prefix_len = 8;
+	route_add_connected(n, lo);
+	icmp_attach(n);
+	return n;
+}
+
+void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	/* Transport protocols first (they may hold packets and timers), in protocol
+	 * number order. */
+	for (int p = 0; p < 256; p++) {
+		struct node_proto *np = &n->proto[p];
+		if (np->registered && np->ops.destroy)
+			np->ops.destroy(n->sim, n, np->ctx);
+		np->registered = false;
+	}
+	icmp_detach(n);
+	frag_table_fini(n->sim, &n->frags);
+	for (uint32_t i = 0; i < n->n_ifaces; i++)
+		iface_free(n->sim, n->ifaces[i]);
+	g_free(n->ifaces);
+	route_table_fini(&n->routes);
+	g_hash_table_destroy(n->local_addrs);
+	g_hash_table_destroy(n->bcast_addrs);
+	g_free(n->name);
+	g_free(n);
+}
+
+struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
+			     unsigned prefix_len)
+{
+	if (prefix_len > 32 || node_iface_by_name(n, name))
+		return NULL;
+	if (addr != 0 && (node_is_local_address(n, addr) || ipv4_is_loopback(addr)))
+		return NULL;
+	struct iface *ifc = add_iface_struct(n, name, false);
+	ifc->addr = addr;
+	ifc->prefix_len = (uint8_t)prefix_len;
+	if (addr != 0) {
+		g_hash_table_insert(n->local_addrs, GUINT_TO_POINTER(addr), ifc);
+		/* Subnet broadcast (not for /31 and /32, RFC 3021). */
+		if (prefix_len <= 30) {
+			ipv4_addr_t b = addr | ~ipv4_mask(prefix_len);
+			g_hash_table_insert(n->bcast_addrs, GUINT_TO_POINTER(b), ifc);
+		}
+		/* -EEXIST (another interface on the same subnet) keeps the first route. */
+		route_add_connected(n, ifc);
+	}
+	return ifc;
+}
+
+struct iface *node_iface_by_name(const struct node *n, const char *name)
+{
+	for (uint32_t i = 0; i < n->n_ifaces; i++)
+		if (strcmp(n->ifaces[i]->name, name) == 0)
+			return n->ifaces[i];
+	return NULL;
+}
+
+struct iface *node_iface_by_addr(const struct node *n, ipv4_addr_t addr)
+{
+	if (ipv4_is_loopback(addr))
+		return n->ifaces[0];
+	return g_hash_table_lookup(n->local_addrs, GUINT_TO_POINTER(addr));
+}
+
+bool node_is_local_address(const struct node *n, ipv4_addr_t addr)
+{
+	return ipv4_is_loopback(addr) ||
+	       g_hash_table_contains(n->local_addrs, GUINT_TO_POINTER(addr));
+}
+
+bool node_is_broadcast_address(const struct node *n, ipv4_addr_t addr)
+{
+	return addr == 0xffffffffu || g_hash_table_contains(n->bcast_addrs, GUINT_TO_POINTER(addr));
+}
+
+int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops,
+			void *ctx)
+{
+	if (!ops || !ops->input)
+		return -EINVAL;
+	if (n->proto[proto].registered)
+		return -EEXIST;
+	n->proto[proto].ops = *ops;
+	n->proto[proto].ctx = ctx;
+	n->proto[proto].registered = true;
+	return 0;
+}
+
+void *node_proto_ctx(const struct node *n, uint8_t proto, ipv4_input_fn input)
+{
+	const struct node_proto *np = &n->proto[proto];
+	if (!np->registered || np->ops.input != input)
+		return NULL;
+	return np->ctx;
+}

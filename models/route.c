@@ -1,0 +1,186 @@
+/* models/route.c — see route.h. */
+#include "models/route.h"
+
+#include <errno.h>
+
+#include "models/iface.h"
+#include "models/node.h"
+#include "sim/core/sim.h"
+
+/* Linux's net.ipv4.route.mtu_expires: a learnt path MTU is forgotten after 10 min. */
+#define PMTU_EXPIRES SIM_S(600)
+
+struct route_pmtu {
+	uint32_t mtu;
+	sim_time_t expires;
+};
+
+static GHashTable *new_table(void)
+{
+	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+void route_table_init(struct route_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void route_table_fini(struct route_table *t)
+{
+	for (int i = 0; i <= 32; i++)
+		if (t->by_len[i])
+			g_hash_table_destroy(t->by_len[i]);
+	if (t->pmtu)
+		g_hash_table_destroy(t->pmtu);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Longest match among the prefix lengths present, longest first. */
+static const struct route *lpm(const struct route_table *t, ipv4_addr_t dst)
+{
+	uint64_t lens = t->lengths;
+	while (lens) {
+		unsigned len = 63u - (unsigned)__builtin_clzll(lens);
+		lens &= ~(UINT64_C(1) << len);
+		const struct route *r =
+			g_hash_table_lookup(t->by_len[len], GUINT_TO_POINTER(dst & ipv4_mask(len)));
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static uint32_t pmtu_get(const struct node *node, ipv4_addr_t dst, uint32_t mtu)
+{
+	const struct route_table *t = &node->routes;
+	if (!t->pmtu || g_hash_table_size(t->pmtu) == 0)
+		return mtu;
+	struct route_pmtu *p = g_hash_table_lookup(t->pmtu, GUINT_TO_POINTER(dst));
+	if (!p)
+		return mtu;
+	if (sim_now(node->sim) >= p->expires) {
+		g_hash_table_remove(t->pmtu, GUINT_TO_POINTER(dst));
+		return mtu;
+	}
+	return p->mtu < mtu ? p->mtu : mtu;
+}
+
+int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *out)
+{
+	/* The node's own addresses first, like Linux's local table. */
+	if (node_is_local_address(node, dst)) {
+		struct iface *lo = node_loopback(node);
+		out->iface = lo;
+		out->next_hop = dst;
+		out->src = dst;
+		out->mtu = lo->mtu;
+		out->route = NULL;
+		return 0;
+	}
+	const struct route *r = lpm(&node->routes, dst);
+	if (!r)
+		return -EHOSTUNREACH;
+	out->iface = r->iface;
+	out->next_hop = r->gateway ? r->gateway : dst;
+	out->src = r->iface->addr;
+	out->route = r;
+	out->mtu = pmtu_get(node, dst, r->iface->mtu);
+	return 0;
+}
+
+static int insert(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
+		  struct iface *ifc, bool connected)
+{
+	struct route_table *t = &node->routes;
+	if (prefix.len > 32 || (prefix.addr & ~ipv4_mask(prefix.len)) != 0 || !ifc)
+		return -EINVAL;
+	if (!t->by_len[prefix.len])
+		t->by_len[prefix.len] = new_table();
+	GHashTable *h = t->by_len[prefix.len];
+	if (g_hash_table_contains(h, GUINT_TO_POINTER(prefix.addr)))
+		return -EEXIST;
+	struct route *r = g_new0(struct route, 1);
+	r->prefix = prefix;
+	r->gateway = gateway;
+	r->iface = ifc;
+	r->connected = connected;
+	g_hash_table_insert(h, GUINT_TO_POINTER(prefix.addr), r);
+	t->lengths |= UINT64_C(1) << prefix.len;
+	t->n_routes++;
+	return 0;
+}
+
+int route_add(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
+	      struct iface *iface)
+{
+	if (gateway) {
+		/* The gateway must be directly reachable: on a connected subnet (or a
+		 * directly-reachable static route). */
+		const struct route *via = lpm(&node->routes, gateway);
+		if (!via || via->gateway != 0 || via->iface->loopback)
+			return -ENETUNREACH;
+		if (iface && iface != via->iface)
+			return -ENETUNREACH;
+		iface = via->iface;
+	}
+	if (!iface)
+		return -EINVAL;
+	return insert(node, prefix, gateway, iface, false);
+}
+
+int route_add_default(struct node *node, ipv4_addr_t gateway, struct iface *iface)
+{
+	struct ipv4_prefix p = { .addr = 0, .len = 0 };
+	return route_add(node, p, gateway, iface);
+}
+
+int route_del(struct node *node, struct ipv4_prefix prefix)
+{
+	struct route_table *t = &node->routes;
+	if (prefix.len > 32 || !t->by_len[prefix.len])
+		return -ENOENT;
+	if (!g_hash_table_remove(t->by_len[prefix.len], GUINT_TO_POINTER(prefix.addr)))
+		return -ENOENT;
+	t->n_routes--;
+	if (g_hash_table_size(t->by_len[prefix.len]) == 0)
+		t->lengths &= ~(UINT64_C(1) << prefix.len);
+	return 0;
+}
+
+const struct route *route_find(const struct node *node, struct ipv4_prefix prefix)
+{
+	const struct route_table *t = &node->routes;
+	if (prefix.len > 32 || !t->by_len[prefix.len])
+		return NULL;
+	return g_hash_table_lookup(t->by_len[prefix.len], GUINT_TO_POINTER(prefix.addr));
+}
+
+int route_add_connected(struct node *node, struct iface *ifc)
+{
+	struct ipv4_prefix p = { .addr = ifc->addr & ipv4_mask(ifc->prefix_len),
+				 .len = ifc->prefix_len };
+	return insert(node, p, 0, ifc, true);
+}
+
+void route_pmtu_update(struct node *node, ipv4_addr_t dst, uint32_t mtu)
+{
+	struct route_table *t = &node->routes;
+	struct route_result r;
+	if (route_lookup(node, dst, &r) != 0)
+		return;
+	if (mtu < 68)
+		mtu = 68;
+	if (mtu >= r.mtu)
+		return;
+	if (!t->pmtu)
+		t->pmtu = new_table();
+	struct route_pmtu *p = g_new(struct route_pmtu, 1);
+	p->mtu = mtu;
+	p->expires = sim_now(node->sim) + PMTU_EXPIRES;
+	g_hash_table_replace(t->pmtu, GUINT_TO_POINTER(dst), p);
+}
+
+uint32_t route_count(const struct node *node)
+{
+	return node->routes.n_routes;
+}
