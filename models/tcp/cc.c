@@ -19,11 +19,13 @@
 static const struct tcp_cc_ops *const tcp_cc_registry[] = {
 	&tcp_cc_reno,
 	&tcp_cc_newreno,
+	&tcp_cc_cubic,
 };
 
 static const char *const tcp_cc_name_list[] = {
 	"reno",
 	"newreno",
+	"cubic",
 	NULL,
 };
 

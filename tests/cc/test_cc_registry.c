@@ -7,7 +7,7 @@
 #include "tests/cc/cc_test.h"
 
 /* The algorithms netsim ships, in registry order. */
-static const char *const builtin[] = { "reno", "newreno" };
+static const char *const builtin[] = { "reno", "newreno", "cubic" };
 
 static void test_find(void)
 {
@@ -22,6 +22,8 @@ static void test_find(void)
 	g_assert_true(tcp_cc_find("newreno") == &tcp_cc_newreno);
 	g_assert_cmpint(tcp_cc_find("newreno")->recovery, ==, TCP_CC_RECOVERY_NEWRENO);
 	g_assert_null(tcp_cc_find("new_reno"));
+	g_assert_true(tcp_cc_find("cubic") == &tcp_cc_cubic);
+	g_assert_cmpint(tcp_cc_find("cubic")->recovery, ==, TCP_CC_RECOVERY_NEWRENO);
 	/* Unknown names, case variants and the empty string are not found. */
 	g_assert_null(tcp_cc_find("bbr"));
 	g_assert_null(tcp_cc_find("Reno"));
