@@ -265,3 +265,262 @@ int app_client_connect(struct tcp_sock *s, const struct app_endpoint *remote,
 					   accept_fn, ctx);
 	return 0;
 }
+
+/* ---- the two ends of one flow ---- */
+
+int app_take_error(struct tcp_sock *s, uint32_t events)
+{
+	return (events & TCP_EV_ERROR) ? tcp_get_error(s) : 0;
+}
+
+void app_pair_error(struct app_pair *p, int err, const char *side)
+{
+	if (err == 0)
+		return;
+	if (p->report.error == 0)
+		app_flow_report_detail(&p->report, "%s: %s", side, app_errno_name(err));
+	app_flow_report_error(&p->report, err);
+}
+
+static void pair_unexpect(struct app_pair *p)
+{
+	if (p->expecting) {
+		app_listener_unexpect(p->listener, p->exp_addr, p->exp_port);
+		p->expecting = false;
+	}
+}
+
+void app_pair_close_client(struct app_pair *p)
+{
+	if (p->client == NULL)
+		return;
+	tcp_close(p->client);
+	p->client = NULL;
+	sim_timer_cancel(p->sim, &p->stop_timer);
+	pair_unexpect(p);
+}
+
+void app_pair_close_server(struct app_pair *p)
+{
+	if (p->server == NULL)
+		return;
+	tcp_close(p->server);
+	p->server = NULL;
+}
+
+void app_pair_client_interest(struct app_pair *p, uint32_t interest)
+{
+	if (p->client != NULL && p->started && interest != p->client_interest) {
+		p->client_interest = interest;
+		tcp_set_callback(p->client, interest, p->ops->client_edge, p->ops->client_event,
+				 p->owner);
+	}
+}
+
+void app_pair_server_interest(struct app_pair *p, uint32_t interest)
+{
+	if (p->server != NULL && interest != p->server_interest) {
+		p->server_interest = interest;
+		tcp_set_callback(p->server, interest, p->ops->server_edge, p->ops->server_event,
+				 p->owner);
+	}
+}
+
+void app_pair_update_stats(struct app_pair *p, bool both)
+{
+	memset(&p->report.tcp, 0, sizeof(p->report.tcp));
+	if (p->client_stats)
+		app_tcp_stats_from(&p->report.tcp, p->client_stats);
+	if (both && p->server_stats) {
+		struct app_tcp_stats s;
+		app_tcp_stats_from(&s, p->server_stats);
+		app_tcp_stats_merge(&p->report.tcp, &s);
+	}
+}
+
+/* The server side is here: register it and hand it to the application. */
+static void pair_server_ready(struct app_pair *p, struct tcp_sock *s, bool accepted)
+{
+	p->server = s;
+	if (p->server_stats == NULL)
+		p->server_stats = tcp_sock_stats_ref(s);
+	if (accepted) {
+		int rc = app_apply_sockopts(s, &p->server_side.opts);
+		if (rc < 0)
+			app_pair_error(p, rc, p->server_trace_side);
+		GError *err = NULL;
+		if (app_trace_enable(s, &p->trace, p->server_trace_side, p->server_sends, &err) < 0) {
+			app_flow_report_detail(&p->report, "%s trace: %s", p->server_trace_side,
+					       err->message);
+			g_error_free(err);
+		}
+	}
+	p->server_interest = p->ops->server_interest;
+	tcp_set_callback(s, p->server_interest, p->ops->server_edge, p->ops->server_event,
+			 p->owner);
+	if (p->ops->server_ready)
+		p->ops->server_ready(p);
+}
+
+static void pair_accepted(struct sim *sim, struct tcp_sock *s, void *ctx)
+{
+	struct app_pair *p = ctx;
+	(void)sim;
+	p->expecting = false; /* the listener dropped the expectation */
+	pair_server_ready(p, s, true);
+}
+
+static void pair_stop_fired(struct sim *sim, void *ctx, void *arg)
+{
+	struct app_pair *p = ctx;
+	(void)sim;
+	(void)arg;
+	if (p->client != NULL && p->ops->stop)
+		p->ops->stop(p);
+}
+
+static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
+{
+	struct app_pair *p = ctx;
+	(void)arg;
+	p->started = true;
+	p->client_interest = p->ops->client_interest;
+	tcp_set_callback(p->client, p->client_interest, p->ops->client_edge, p->ops->client_event,
+			 p->owner);
+	int rc;
+	if (p->simultaneous) {
+		/* RFC 9293 §3.5 figure 7: both ends send a SYN at the same instant. */
+		struct tcp_sock *srv = p->server;
+		p->server = NULL;
+		rc = tcp_connect(p->client, p->server_ep.addr, p->server_ep.port);
+		if (rc < 0) {
+			app_pair_error(p, rc, "client");
+			app_pair_close_client(p);
+		}
+		int rc2 = tcp_connect(srv, p->client_ep.addr, p->client_ep.port);
+		if (rc2 < 0) {
+			app_pair_error(p, rc2, p->server_trace_side);
+			tcp_close(srv);
+		} else {
+			pair_server_ready(p, srv, false);
+		}
+	} else {
+		rc = app_client_connect(p->client, &p->server_ep, p->listener, pair_accepted, p);
+		if (rc < 0) {
+			app_pair_error(p, rc, "client");
+			app_pair_close_client(p);
+			return;
+		}
+		p->expecting = true;
+		p->exp_addr = tcp_local_addr(p->client);
+		p->exp_port = tcp_local_port(p->client);
+	}
+	sim_time_t stop = p->report.stop;
+	if (stop != SIM_TIME_MAX && p->client != NULL)
+		sim_timer_arm_at(sim, &p->stop_timer, stop > sim_now(sim) ? stop : sim_now(sim),
+				 pair_stop_fired, p, NULL);
+}
+
+int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_config *cfg,
+		  const struct app_pair_ops *ops, void *owner, GError **error)
+{
+	const char *name = cfg->name ? cfg->name : cfg->app;
+	memset(p, 0, sizeof(*p));
+	if (cfg->client.stack == NULL || cfg->server.stack == NULL || cfg->server.port == 0) {
+		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
+			    "%s: client and server stacks and the server port are required", name);
+		return -1;
+	}
+	if (cfg->start < 0 || cfg->stop < 0 || (cfg->stop > 0 && cfg->stop <= cfg->start)) {
+		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
+			    "%s: times must be non-negative and stop after start", name);
+		return -1;
+	}
+	if (cfg->simultaneous && (cfg->client.port == 0 || cfg->client.addr == IPV4_ANY ||
+				  cfg->server.addr == IPV4_ANY)) {
+		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
+			    "%s: simultaneous open needs both addresses and both ports", name);
+		return -1;
+	}
+	p->sim = sim;
+	p->ops = ops;
+	p->owner = owner;
+	app_flow_report_init(&p->report, name, cfg->app, cfg->start,
+			     cfg->stop > 0 ? cfg->stop : SIM_TIME_MAX);
+	p->trace_prefix = g_strdup(cfg->trace.prefix);
+	p->trace.prefix = p->trace_prefix;
+	p->trace.what = cfg->trace.what;
+	p->server_side = cfg->server_side;
+	p->server_side.tcp = NULL; /* applied at set-up; do not keep the pointer */
+	p->server_trace_side = cfg->server_trace_side ? cfg->server_trace_side : "server";
+	p->server_sends = cfg->server_sends;
+	p->simultaneous = cfg->simultaneous;
+	p->client_ep = cfg->client;
+	p->server_ep = cfg->server;
+
+	if (cfg->simultaneous) {
+		struct app_endpoint local = cfg->server;
+		struct tcp_sock *srv = app_client_socket(&local, &cfg->server_side, &p->trace,
+							 p->server_trace_side, cfg->server_sends,
+							 error);
+		if (srv == NULL)
+			goto fail;
+		p->server = srv;
+		p->server_stats = tcp_sock_stats_ref(srv);
+	} else if (cfg->listener == NULL) {
+		struct app_listener_config lc = {
+			.local = cfg->server,
+			.side = cfg->server_side,
+			.backlog = cfg->backlog,
+		};
+		p->own_listener = app_listener_new(sim, &lc, error);
+		if (p->own_listener == NULL)
+			goto fail;
+		p->listener = p->own_listener;
+	} else {
+		p->listener = cfg->listener;
+	}
+
+	p->client = app_client_socket(&cfg->client, &cfg->client_side, &p->trace,
+				      cfg->client_trace_side ? cfg->client_trace_side : "client",
+				      cfg->client_sends, error);
+	if (p->client == NULL)
+		goto fail;
+	p->client_stats = tcp_sock_stats_ref(p->client);
+	g_strlcpy(p->cc, tcp_sock_config(p->client)->cc, sizeof(p->cc));
+	p->report.cc = p->cc;
+
+	sim_timer_arm_at(sim, &p->start_timer, cfg->start > sim_now(sim) ? cfg->start : sim_now(sim),
+			 pair_start_fired, p, NULL);
+	return 0;
+
+fail:
+	g_prefix_error(error, "%s: ", name);
+	if (p->server)
+		tcp_close(p->server);
+	p->server = NULL;
+	app_pair_fini(p);
+	return -1;
+}
+
+void app_pair_fini(struct app_pair *p)
+{
+	if (p->sim == NULL)
+		return;
+	sim_timer_cancel(p->sim, &p->start_timer);
+	sim_timer_cancel(p->sim, &p->stop_timer);
+	pair_unexpect(p);
+	/* Silence, do not close: the stack frees the connections (Teardown). */
+	if (p->client)
+		tcp_set_callback(p->client, 0, false, NULL, NULL);
+	if (p->server)
+		tcp_set_callback(p->server, 0, false, NULL, NULL);
+	app_listener_free(p->own_listener);
+	if (p->client_stats)
+		tcp_stats_unref(p->client_stats);
+	if (p->server_stats)
+		tcp_stats_unref(p->server_stats);
+	app_flow_report_fini(&p->report);
+	g_free(p->trace_prefix);
+	memset(p, 0, sizeof(*p));
+}

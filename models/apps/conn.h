@@ -32,6 +32,7 @@
 #include "models/addr.h"
 #include "models/apps/flow.h"
 #include "models/tcp/tcp.h"
+#include "sim/core/sched.h"
 #include "sim/core/time.h"
 
 struct sim;
@@ -186,5 +187,101 @@ struct tcp_sock *app_client_socket(const struct app_endpoint *local, const struc
  * connection did not start). */
 int app_client_connect(struct tcp_sock *s, const struct app_endpoint *remote,
 		       struct app_listener *listener, app_accept_fn accept_fn, void *ctx);
+
+/* ---- the two ends of one flow ---- */
+
+/* struct app_pair is the part every application shares: the flow's report, the
+ * client socket (created at set-up so traces and a busy port are reported at once,
+ * connected at `start`), the server socket (accepted from a private or shared
+ * listener, or — simultaneous open — actively connected too), statistics references
+ * that outlive the sockets, the start and stop timers, and error recording. An
+ * application embeds one and supplies its behaviour through app_pair_ops. */
+struct app_pair;
+
+struct app_pair_ops {
+	/* Readiness callbacks of the two sockets (ctx = the pair's owner). */
+	tcp_event_fn client_event;
+	tcp_event_fn server_event;
+	bool client_edge, server_edge;  /* edge-triggered? */
+	uint32_t client_interest, server_interest; /* initial interest */
+	/* Optional: the server socket has just been accepted (or, for simultaneous
+	 * open, created) and registered; the application may act on it. */
+	void (*server_ready)(struct app_pair *p);
+	/* Optional: the stop time was reached while the client socket is held. */
+	void (*stop)(struct app_pair *p);
+};
+
+struct app_pair_config {
+	const char *name;              /* flow name */
+	const char *app;               /* report's "app" (a static string) */
+	struct app_endpoint client;    /* client's stack, local address/port to bind */
+	struct app_endpoint server;    /* server's stack, address (connected to), port */
+	struct app_listener *listener; /* shared listener, or NULL for a private one */
+	int backlog;                   /* private listener's backlog (0 → 128) */
+	bool simultaneous;             /* both ends connect at `start` (no listener):
+					* client binds client.port, server binds
+					* server.port; both ports must be given */
+	sim_time_t start;              /* client connects */
+	sim_time_t stop;               /* 0 = none; else ops->stop runs then */
+	struct app_side client_side, server_side;
+	struct app_trace trace;
+	const char *client_trace_side; /* "sender" / "client" */
+	const char *server_trace_side; /* "receiver" / "server" */
+	bool client_sends, server_sends; /* which ends get the sequence trace */
+};
+
+struct app_pair {
+	struct sim *sim;
+	const struct app_pair_ops *ops;
+	void *owner;                   /* ctx of the callbacks */
+	struct app_flow_report report;
+	char cc[TCP_CC_NAME_MAX];
+	struct tcp_sock *client;       /* held handles (NULL once closed) */
+	struct tcp_sock *server;
+	const struct tcp_stats *client_stats, *server_stats;
+	uint32_t client_interest, server_interest;
+	bool started;                  /* the start time came */
+	bool client_connected;         /* the client saw WRITABLE after connect */
+	bool server_connected;
+	/* internal */
+	struct app_listener *own_listener, *listener;
+	bool expecting;
+	ipv4_addr_t exp_addr;
+	uint16_t exp_port;
+	struct app_side server_side;
+	struct app_trace trace;
+	char *trace_prefix;
+	const char *server_trace_side;
+	bool server_sends, simultaneous;
+	struct app_endpoint client_ep, server_ep;
+	struct sim_timer start_timer, stop_timer;
+};
+
+/* Sets up the pair (listener, client socket, timers). On failure returns -1 with
+ * *error set, and the pair needs no fini. */
+int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_config *cfg,
+		  const struct app_pair_ops *ops, void *owner, GError **error);
+
+/* Releases everything (see Teardown: sends nothing). */
+void app_pair_fini(struct app_pair *p);
+
+/* Records an error seen by one side ("client", "server", ...): the first error is
+ * the report's `error`, with a detail naming the side. */
+void app_pair_error(struct app_pair *p, int err, const char *side);
+
+/* Closes a held handle (tcp_close: FIN after queued data, or RST if unread data). */
+void app_pair_close_client(struct app_pair *p);
+void app_pair_close_server(struct app_pair *p);
+
+/* Changes the readiness interest of a held socket (no call if unchanged). */
+void app_pair_client_interest(struct app_pair *p, uint32_t interest);
+void app_pair_server_interest(struct app_pair *p, uint32_t interest);
+
+/* Fills report.tcp from the client's statistics, merged with the server's when
+ * `both` (bidirectional applications). */
+void app_pair_update_stats(struct app_pair *p, bool both);
+
+/* If events carry ERROR, takes the pending error; returns it (0: none). */
+int app_take_error(struct tcp_sock *s, uint32_t events);
 
 #endif

@@ -1,0 +1,303 @@
+/* models/apps/echo.c — echo client and server (see echo.h). */
+#include "models/apps/echo.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sim/core/sim.h"
+
+#define ECHO_BUF 65536u
+
+struct echo {
+	struct app_pair pair;
+	uint64_t bytes;
+
+	/* Client (edge-triggered). */
+	struct app_stream_tx tx;
+	bool cli_shut;
+	struct app_verifier cli_ver;  /* the echo, against the same stream */
+	bool cli_eof;
+
+	/* Server (level-triggered). */
+	struct app_verifier srv_ver;
+	uint64_t echoed;              /* bytes the server handed back to TCP */
+	uint8_t *pending;             /* bytes read but not yet accepted by tcp_send */
+	size_t pending_off, pending_len;
+	bool srv_eof;
+};
+
+void echo_config_default(struct echo_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->write_size = ECHO_DEFAULT_WRITE_SIZE;
+}
+
+static const uint32_t quiet = TCP_EV_HUP | TCP_EV_ERROR;
+
+/* ---- client ---- */
+
+static void cli_fail(struct echo *e, int err)
+{
+	app_pair_error(&e->pair, err, "client");
+	app_pair_close_client(&e->pair);
+}
+
+static void cli_shutdown(struct echo *e)
+{
+	if (e->cli_shut || e->pair.client == NULL)
+		return;
+	e->cli_shut = true;
+	int rc = tcp_shutdown(e->pair.client, TCP_SHUT_WR);
+	if (rc < 0)
+		cli_fail(e, rc);
+}
+
+static void cli_write(struct echo *e)
+{
+	if (e->pair.client == NULL || !e->pair.client_connected || e->cli_shut)
+		return;
+	int rc = app_stream_tx_pump(&e->tx, e->pair.client);
+	if (rc == 1)
+		cli_shutdown(e); /* half-close; the echo keeps coming */
+	else if (rc < 0)
+		cli_fail(e, rc);
+}
+
+static void cli_read(struct echo *e)
+{
+	for (;;) {
+		if (e->pair.client == NULL)
+			return;
+		bool was_ok = e->cli_ver.ok;
+		ssize_t n = app_stream_rx_read(&e->cli_ver, e->pair.client, ECHO_BUF);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			cli_fail(e, (int)n);
+			return;
+		}
+		if (n == 0) {
+			e->cli_eof = true;
+			e->pair.report.finish = sim_now(e->pair.sim);
+			if (e->cli_ver.ok && e->cli_ver.offset != e->tx.sent)
+				app_flow_report_detail(&e->pair.report,
+						       "echo ended after %" G_GUINT64_FORMAT
+						       " of %" G_GUINT64_FORMAT " bytes",
+						       e->cli_ver.offset, e->tx.sent);
+			app_pair_close_client(&e->pair);
+			return;
+		}
+		if (was_ok && !e->cli_ver.ok)
+			app_flow_report_detail(&e->pair.report,
+					       "echo mismatch at offset %" G_GUINT64_FORMAT,
+					       e->cli_ver.bad_offset);
+	}
+}
+
+static void cli_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+{
+	struct echo *e = ctx;
+	(void)sim;
+	int err = app_take_error(s, events);
+	if (err != 0) {
+		cli_fail(e, err);
+		return;
+	}
+	if (events & TCP_EV_WRITABLE) {
+		e->pair.client_connected = true;
+		cli_write(e);
+	}
+	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
+		cli_read(e);
+	if (e->pair.client != NULL && (events & TCP_EV_HUP) && !e->cli_eof)
+		cli_fail(e, -ECONNRESET); /* hung up without an end of stream */
+}
+
+static void cli_stop(struct app_pair *p)
+{
+	struct echo *e = p->owner;
+	if (p->client_connected)
+		cli_shutdown(e);
+	else
+		app_pair_close_client(p);
+}
+
+/* ---- server ---- */
+
+static void srv_fail(struct echo *e, int err)
+{
+	app_pair_error(&e->pair, err, "server");
+	app_pair_close_server(&e->pair);
+}
+
+/* Sends pending bytes; returns true when none are left. */
+static bool srv_flush(struct echo *e)
+{
+	while (e->pending_len > 0) {
+		ssize_t r = tcp_send(e->pair.server, e->pending + e->pending_off, e->pending_len);
+		if (r == -EAGAIN)
+			return false;
+		if (r < 0) {
+			srv_fail(e, (int)r);
+			return false;
+		}
+		e->echoed += (uint64_t)r;
+		e->pending_off += (size_t)r;
+		e->pending_len -= (size_t)r;
+	}
+	return true;
+}
+
+static void srv_pump(struct echo *e)
+{
+	struct app_pair *p = &e->pair;
+	uint8_t buf[ECHO_BUF];
+	while (p->server != NULL) {
+		if (!srv_flush(e)) {
+			if (p->server != NULL)
+				app_pair_server_interest(p, TCP_EV_WRITABLE | quiet);
+			return;
+		}
+		if (e->srv_eof) {
+			app_pair_close_server(p); /* all echoed: FIN after it */
+			return;
+		}
+		size_t room = tcp_writable_bytes(p->server);
+		if (room == 0) {
+			app_pair_server_interest(p, TCP_EV_WRITABLE | quiet);
+			return;
+		}
+		ssize_t n = tcp_recv(p->server, buf, room < sizeof(buf) ? room : sizeof(buf));
+		if (n == -EAGAIN) {
+			app_pair_server_interest(p, TCP_EV_READABLE | quiet);
+			return;
+		}
+		if (n < 0) {
+			srv_fail(e, (int)n);
+			return;
+		}
+		if (n == 0) {
+			e->srv_eof = true;
+			continue;
+		}
+		bool was_ok = e->srv_ver.ok;
+		app_verifier_feed(&e->srv_ver, buf, (size_t)n);
+		if (was_ok && !e->srv_ver.ok)
+			app_flow_report_detail(&p->report,
+					       "server saw a mismatch at offset %" G_GUINT64_FORMAT,
+					       e->srv_ver.bad_offset);
+		ssize_t w = tcp_send(p->server, buf, (size_t)n);
+		if (w == -EAGAIN)
+			w = 0;
+		if (w < 0) {
+			srv_fail(e, (int)w);
+			return;
+		}
+		e->echoed += (uint64_t)w;
+		if (w < n) {
+			/* The stack took less than it said it had room for: keep the rest. */
+			if (e->pending == NULL)
+				e->pending = g_malloc(ECHO_BUF);
+			e->pending_off = 0;
+			e->pending_len = (size_t)(n - w);
+			memcpy(e->pending, buf + w, e->pending_len);
+		}
+	}
+}
+
+static void srv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+{
+	struct echo *e = ctx;
+	(void)sim;
+	int err = app_take_error(s, events);
+	if (err != 0) {
+		srv_fail(e, err);
+		return;
+	}
+	srv_pump(e);
+	if (e->pair.server != NULL && (events & TCP_EV_HUP))
+		srv_fail(e, -ECONNRESET);
+}
+
+static void srv_ready(struct app_pair *p)
+{
+	srv_pump(p->owner);
+}
+
+/* ---- lifecycle ---- */
+
+static const struct app_pair_ops echo_ops = {
+	.client_event = cli_event,
+	.server_event = srv_event,
+	.client_edge = true,
+	.server_edge = false,
+	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
+	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
+	.server_ready = srv_ready,
+	.stop = cli_stop,
+};
+
+struct echo *echo_new(struct sim *sim, const struct echo_config *cfg, GError **error)
+{
+	const char *name = cfg->name ? cfg->name : "echo";
+	if (cfg->bytes == 0) {
+		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG, "%s: bytes must be positive", name);
+		return NULL;
+	}
+	struct echo *e = g_new0(struct echo, 1);
+	struct app_pair_config pc = {
+		.name = name,
+		.app = "echo",
+		.client = cfg->client,
+		.server = cfg->server,
+		.listener = cfg->listener,
+		.backlog = cfg->backlog,
+		.start = cfg->start,
+		.stop = cfg->stop,
+		.client_side = cfg->client_side,
+		.server_side = cfg->server_side,
+		.trace = cfg->trace,
+		.client_trace_side = "client",
+		.server_trace_side = "server",
+		.client_sends = true,
+		.server_sends = true,
+	};
+	if (app_pair_init(&e->pair, sim, &pc, &echo_ops, e, error) < 0) {
+		g_free(e);
+		return NULL;
+	}
+	e->bytes = cfg->bytes;
+	uint64_t key = app_stream_key(app_name_key(name), 0);
+	e->tx.key = key;
+	e->tx.limit = cfg->bytes;
+	e->tx.write_size = cfg->write_size ? cfg->write_size : ECHO_DEFAULT_WRITE_SIZE;
+	app_verifier_init(&e->cli_ver, key);
+	app_verifier_init(&e->srv_ver, key);
+	return e;
+}
+
+const struct app_flow_report *echo_report(struct echo *e)
+{
+	struct app_flow_report *r = &e->pair.report;
+	r->bytes_sent = e->tx.sent + e->echoed;
+	r->bytes_to_server = e->srv_ver.offset;
+	r->bytes_to_client = e->cli_ver.offset;
+	r->bytes_delivered = r->bytes_to_server + r->bytes_to_client;
+	app_pair_update_stats(&e->pair, true);
+	bool count_ok = !e->cli_eof || e->cli_ver.offset == e->tx.sent;
+	r->intact = e->cli_ver.ok && e->srv_ver.ok && r->error == 0 && count_ok;
+	r->complete = r->intact && e->cli_eof && e->cli_ver.offset == e->bytes;
+	return r;
+}
+
+struct tcp_sock *echo_client_socket(const struct echo *e) { return e->pair.client; }
+struct tcp_sock *echo_server_socket(const struct echo *e) { return e->pair.server; }
+
+void echo_free(struct echo *e)
+{
+	if (e == NULL)
+		return;
+	app_pair_fini(&e->pair);
+	g_free(e->pending);
+	g_free(e);
+}
