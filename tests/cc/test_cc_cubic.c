@@ -162,6 +162,39 @@ static void test_k(void)
 	g_assert_cmpfloat_with_epsilon(cbrt(75.0), 4.2171633265, 1e-9);
 }
 
+/* §4.2/§4.3 at the start of a stage: t_epoch, cwnd_epoch and W_est = cwnd_epoch are
+ * set by the first ACK in congestion avoidance; W_est then grows by α·segments_acked
+ * /cwnd per ACK (segments_acked = acked bytes / SMSS: the ABC form). At t = 0,
+ * W_cubic(0) = cwnd_epoch < W_est, so the Reno-friendly region holds (the test is on
+ * W_cubic(t), not on the target W_cubic(t + RTT)) and cwnd = W_est, to the byte. */
+static void test_epoch_start(void)
+{
+	const double alpha = 3 * (1 - BETA) / (1 + BETA);
+	static const uint32_t acks[] = { 2 * SMSS, 700, SMSS, 3 * SMSS };
+	struct tcp_cc cc;
+	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_info in;
+	double w_est;
+
+	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cc.srtt = SIM_MS(100);
+	loss_and_exit(&cc, 100 * SMSS);
+	cc.now = SIM_S(4);
+	w_est = 102200;
+	for (size_t i = 0; i < G_N_ELEMENTS(acks); i++) {
+		double cwnd = cc.cwnd;
+		w_est += alpha * ((double)acks[i] / SMSS) / (cwnd / SMSS) * SMSS;
+		cct_ack(&cc, acks[i]);
+		in = info(&cc);
+		g_assert_true(in.epoch_started);
+		g_assert_cmpint(in.t_epoch, ==, SIM_S(4));
+		g_assert_cmpuint(in.cwnd_epoch, ==, 102200);
+		g_assert_cmpfloat_with_epsilon(in.w_est, w_est, 1e-6);
+		g_assert_cmpuint(cc.cwnd, ==, (uint32_t)floor(w_est));
+	}
+	g_assert_cmpuint(cc.cwnd, >, 102200);
+}
+
 /* §4.2/§4.4/§4.5: the window follows W_cubic(t) = C·(t − K)³ + W_max — concave up
  * to the plateau at W_max around t = K, convex beyond. W_max = 1000 segments, RTT
  * 100 ms, every segment acknowledged; at each round-trip boundary t the window lies
@@ -594,6 +627,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cc/cubic/loss_beta", test_loss_beta);
 	g_test_add_func("/cc/cubic/recovery", test_recovery);
 	g_test_add_func("/cc/cubic/k", test_k);
+	g_test_add_func("/cc/cubic/epoch_start", test_epoch_start);
 	g_test_add_data_func("/cc/cubic/curve/bytes", GINT_TO_POINTER(TCP_CC_GROWTH_BYTES),
 			     test_curve);
 	g_test_add_data_func("/cc/cubic/curve/per_ack", GINT_TO_POINTER(TCP_CC_GROWTH_PER_ACK),
