@@ -1,0 +1,12 @@
+# plots/common.gp — settings every netsim graph shares. Loaded by the other scripts
+# after `reset`; the driver (RESULTS_DIR/plots/plot-all.gp) sets datafile, outfile and
+# plottitle before loading a script.
+set datafile separator "\t"
+set datafile columnheaders
+set output outfile
+set title plottitle noenhanced font ",13"
+set xlabel "simulated time (s)"
+set grid lc rgb "#dddddd"
+set border lc rgb "#555555"
+set key outside right top noenhanced
+set xrange [0:*]

@@ -1,0 +1,527 @@
+/* sim/cli/plot.c — draws a results directory's graphs with gnuplot.
+ *
+ * One gnuplot process draws everything: this file writes a driver script
+ * (plots/plot-all.gp, kept so a user can tweak and re-run it with
+ * `cd RESULTS_DIR && gnuplot plots/plot-all.gp`) that sets a few variables per graph
+ * and loads the matching script from plots/ in the source tree. gnuplot runs in the
+ * results directory, so every data file is named relative to it.
+ *
+ * gnuplot draws a line through undefined points as a gap, so series that must be
+ * drawn as lines from rows of one kind (ACKs out of a sequence trace mixing sends and
+ * ACKs) are first split into small derived TSV files in plots/. Goodput over time is
+ * computed here too (bytes acknowledged per time bin).
+ */
+#include "sim/cli/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <glib/gstdio.h>
+
+#include "sim/core/output.h"
+
+#ifndef NETSIM_PLOTS_DIR
+#define NETSIM_PLOTS_DIR "plots"
+#endif
+
+/* ---- reading TSV traces ------------------------------------------------------------ */
+
+struct tsv {
+	char **cols;     /* header names */
+	guint ncols;
+	GPtrArray *rows; /* char ** (g_strfreev) */
+};
+
+static void tsv_free(struct tsv *t)
+{
+	if (!t)
+		return;
+	g_strfreev(t->cols);
+	g_ptr_array_free(t->rows, TRUE);
+	g_free(t);
+}
+
+static struct tsv *tsv_read(const char *path, GError **error)
+{
+	gchar *text;
+	if (!g_file_get_contents(path, &text, NULL, error))
+		return NULL;
+	struct tsv *t = g_new0(struct tsv, 1);
+	t->rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	char **lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	for (guint i = 0; lines[i]; i++) {
+		if (lines[i][0] == '\0')
+			continue;
+		char **f = g_strsplit(lines[i], "\t", -1);
+		if (!t->cols) {
+			t->cols = f;
+			t->ncols = g_strv_length(f);
+		} else {
+			g_ptr_array_add(t->rows, f);
+		}
+	}
+	g_strfreev(lines);
+	if (!t->cols)
+		t->cols = g_new0(char *, 1);
+	return t;
+}
+
+static int tsv_col(const struct tsv *t, const char *name)
+{
+	for (guint i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *tsv_field(const struct tsv *t, guint row, int col)
+{
+	char **f = g_ptr_array_index(t->rows, row);
+	if (col < 0 || (guint)col >= g_strv_length(f))
+		return "";
+	return f[col];
+}
+
+/* ---- derived data ------------------------------------------------------------------- */
+
+/* Splits a sequence trace into send / retransmit / ack files. */
+static int split_seq(const char *dir, const char *tmpdir, const char *name, const char *stem,
+		     GError **error)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	struct tsv *t = tsv_read(path, error);
+	g_free(path);
+	if (!t)
+		return -1;
+	int ct = tsv_col(t, "time_s"), ck = tsv_col(t, "kind"), cs = tsv_col(t, "seq"),
+	    ce = tsv_col(t, "end"), cw = tsv_col(t, "win_bytes");
+	static const char *const kinds[] = {"send", "retransmit", "ack"};
+	GString *out[3];
+	for (int k = 0; k < 3; k++)
+		out[k] = g_string_new("time_s\tseq\tend\twin_bytes\n");
+	for (guint r = 0; r < t->rows->len; r++) {
+		const char *kind = tsv_field(t, r, ck);
+		for (int k = 0; k < 3; k++) {
+			if (strcmp(kind, kinds[k]) == 0)
+				g_string_append_printf(out[k], "%s\t%s\t%s\t%s\n", tsv_field(t, r, ct),
+						       tsv_field(t, r, cs), tsv_field(t, r, ce),
+						       tsv_field(t, r, cw));
+		}
+	}
+	int rc = 0;
+	for (int k = 0; k < 3; k++) {
+		char *fn = g_strdup_printf("%s.%s.tsv", stem, kinds[k]);
+		char *p = g_build_filename(tmpdir, fn, NULL);
+		if (rc == 0 && !g_file_set_contents(p, out[k]->str, (gssize)out[k]->len, error))
+			rc = -1;
+		g_free(p);
+		g_free(fn);
+		g_string_free(out[k], TRUE);
+	}
+	tsv_free(t);
+	return rc;
+}
+
+/* A "nice" bin width (1, 2, 5 × 10^k seconds) giving about 100 bins over `span`. */
+static double bin_width(double span)
+{
+	double target = span / 100.0;
+	if (target < 0.001)
+		target = 0.001;
+	double p = pow(10.0, floor(log10(target)));
+	for (int m = 1; m <= 10; m++) {
+		if (m == 1 || m == 2 || m == 5 || m == 10)
+			if (m * p >= target)
+				return m * p;
+	}
+	return 10 * p;
+}
+
+/* Goodput over time from the ACKs of a sequence trace: bytes newly acknowledged per
+ * bin, as Mbit/s. Returns the number of bins written (0: no ACKs). */
+static int goodput_from_seq(const char *dir, const char *tmpdir, const char *name,
+			    const char *stem, double span, GError **error)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	struct tsv *t = tsv_read(path, error);
+	g_free(path);
+	if (!t)
+		return -1;
+	int ct = tsv_col(t, "time_s"), ck = tsv_col(t, "kind"), ce = tsv_col(t, "end");
+	double w = bin_width(span);
+	guint nbins = (guint)ceil(span / w) + 1;
+	double *acked = g_new0(double, nbins);
+	double best = 1.0; /* the SYN occupies sequence number 0; data starts at 1 */
+	bool any = false;
+	for (guint r = 0; r < t->rows->len; r++) {
+		if (strcmp(tsv_field(t, r, ck), "ack") != 0)
+			continue;
+		double tm = g_ascii_strtod(tsv_field(t, r, ct), NULL);
+		double ack = g_ascii_strtod(tsv_field(t, r, ce), NULL);
+		if (ack > best) {
+			guint b = (guint)(tm / w);
+			if (b >= nbins)
+				b = nbins - 1;
+			acked[b] += ack - best;
+			best = ack;
+			any = true;
+		}
+	}
+	tsv_free(t);
+	if (!any) {
+		g_free(acked);
+		return 0;
+	}
+	GString *out = g_string_new("time_s\tgoodput_mbps\n");
+	for (guint b = 0; b < nbins && b * w < span; b++) {
+		char t0[G_ASCII_DTOSTR_BUF_SIZE], g[G_ASCII_DTOSTR_BUF_SIZE];
+		g_ascii_formatd(t0, sizeof(t0), "%.6f", b * w);
+		g_ascii_formatd(g, sizeof(g), "%.6f", acked[b] * 8.0 / w / 1e6);
+		g_string_append_printf(out, "%s\t%s\n", t0, g);
+	}
+	g_free(acked);
+	char *fn = g_strdup_printf("%s.goodput.tsv", stem);
+	char *p = g_build_filename(tmpdir, fn, NULL);
+	int rc = g_file_set_contents(p, out->str, (gssize)out->len, error) ? 1 : -1;
+	g_free(p);
+	g_free(fn);
+	g_string_free(out, TRUE);
+	return rc;
+}
+
+/* ---- the driver script -------------------------------------------------------------- */
+
+/* Appends s as a single-quoted gnuplot string. */
+static void gp_str(GString *g, const char *s)
+{
+	g_string_append_c(g, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			g_string_append(g, "''");
+		else
+			g_string_append_c(g, *p);
+	}
+	g_string_append_c(g, '\'');
+}
+
+struct driver {
+	GString *g;
+	const char *scripts;
+	const char *fmt;
+	const char *scenario;
+	const char *plotsrel; /* staging plots dir, relative to the results dir */
+	unsigned graphs;
+};
+
+/* One graph: datafile (relative to the results dir), output name, title, script. */
+static void graph(struct driver *d, const char *datafile, const char *out, const char *what,
+		  const char *script)
+{
+	char *title = g_strdup_printf("%s: %s", d->scenario, what);
+	char *outfile = g_strdup_printf("%s/%s.%s", d->plotsrel, out, d->fmt);
+	char *scr = g_build_filename(d->scripts, script, NULL);
+	g_string_append(d->g, "datafile = ");
+	gp_str(d->g, datafile);
+	g_string_append(d->g, "; outfile = ");
+	gp_str(d->g, outfile);
+	g_string_append(d->g, "; plottitle = ");
+	gp_str(d->g, title);
+	g_string_append(d->g, "\nload ");
+	gp_str(d->g, scr);
+	g_string_append(d->g, "\n");
+	d->graphs++;
+	g_free(title);
+	g_free(outfile);
+	g_free(scr);
+}
+
+static bool is_endpoint_trace(const char *name, char **flow, char **side)
+{
+	static const char *const sides[] = {"sender", "receiver", "client", "server"};
+	if (!g_str_has_suffix(name, ".tsv") || g_str_has_suffix(name, ".seq.tsv") ||
+	    g_str_has_prefix(name, "link."))
+		return false;
+	for (int i = 0; i < 4; i++) {
+		char *suffix = g_strdup_printf(".%s.tsv", sides[i]);
+		bool m = g_str_has_suffix(name, suffix) && strlen(name) > strlen(suffix);
+		if (m) {
+			*flow = g_strndup(name, strlen(name) - strlen(suffix));
+			*side = g_strdup(sides[i]);
+		}
+		g_free(suffix);
+		if (m)
+			return true;
+	}
+	return false;
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int plot_results(const char *dir, const char *format, GError **error)
+{
+	int rc = -1;
+	char *summary_path = g_build_filename(dir, "summary.json", NULL);
+	gchar *summary_text = NULL;
+	cJSON *summary = NULL;
+	GPtrArray *files = NULL;
+	char *tmpdir = NULL, *plotsdir = NULL, *driver_path = NULL, *gnuplot = NULL;
+	struct driver d = {0};
+
+	if (!g_file_get_contents(summary_path, &summary_text, NULL, NULL) ||
+	    !(summary = cJSON_Parse(summary_text))) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "%s: not a netsim results directory (no readable summary.json)", dir);
+		goto out;
+	}
+	const char *prog = g_getenv("NETSIM_GNUPLOT");
+	gnuplot = g_find_program_in_path(prog && *prog ? prog : "gnuplot");
+	if (!gnuplot) {
+		g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+			    "gnuplot is not installed (on Debian: apt-get install gnuplot-nox); "
+			    "the results in %s are complete, only the graphs are missing",
+			    dir);
+		goto out;
+	}
+	const char *scripts = g_getenv("NETSIM_PLOTS_DIR");
+	if (!scripts || !*scripts)
+		scripts = NETSIM_PLOTS_DIR;
+	char *probe = g_build_filename(scripts, "cwnd.gp", NULL);
+	bool have_scripts = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+	g_free(probe);
+	if (!have_scripts) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "gnuplot scripts not found in %s (set NETSIM_PLOTS_DIR to netsim's "
+			    "plots/ directory)",
+			    scripts);
+		goto out;
+	}
+
+	const cJSON *sn = cJSON_GetObjectItemCaseSensitive(summary, "scenario");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(summary, "sim_time_s");
+	double span = cJSON_IsNumber(st) && st->valuedouble > 0 ? st->valuedouble : 1.0;
+
+	/* Every output file, sorted so the graphs come out in a stable order. */
+	files = g_ptr_array_new_with_free_func(g_free);
+	GDir *gd = g_dir_open(dir, 0, error);
+	if (!gd)
+		goto out;
+	const char *nm;
+	while ((nm = g_dir_read_name(gd)) != NULL)
+		if (g_str_has_suffix(nm, ".tsv"))
+			g_ptr_array_add(files, g_strdup(nm));
+	g_dir_close(gd);
+	g_ptr_array_sort(files, cmp_str);
+
+	char *tmpl = g_build_filename(dir, ".plots.tmp-XXXXXX", NULL);
+	tmpdir = g_mkdtemp(tmpl);
+	if (!tmpdir) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", tmpl,
+			    g_strerror(errno));
+		g_free(tmpl);
+		goto out;
+	}
+	char *rel = g_path_get_basename(tmpdir);
+
+	d.g = g_string_new(NULL);
+	d.scripts = scripts;
+	d.fmt = format;
+	d.scenario = cJSON_IsString(sn) ? sn->valuestring : "netsim";
+	d.plotsrel = rel;
+	g_string_append(d.g, "# Draws every graph of this results directory; run it from there:\n"
+			     "#   gnuplot plots/plot-all.gp\n");
+	{
+		char *sd = g_canonicalize_filename(scripts, NULL);
+		char *with_slash = g_strconcat(sd, "/", NULL);
+		g_string_append(d.g, "dir = ");
+		gp_str(d.g, with_slash);
+		g_string_append(d.g, "\n");
+		g_free(with_slash);
+		g_free(sd);
+	}
+	if (strcmp(format, "svg") == 0)
+		g_string_append(d.g, "set terminal svg size 1100,650 dynamic font 'sans,12'\n");
+	else
+		g_string_append(d.g, "set terminal pngcairo size 1100,650 font 'sans,10'\n");
+
+	GPtrArray *overlay = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *overlay_t = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *gp_files = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *gp_titles = g_ptr_array_new_with_free_func(g_free);
+	int err = 0;
+	for (guint i = 0; i < files->len && !err; i++) {
+		const char *f = g_ptr_array_index(files, i);
+		char *flow = NULL, *side = NULL;
+		if (is_endpoint_trace(f, &flow, &side)) {
+			/* A receiver's window never changes: its graphs would be empty. */
+			if (strcmp(side, "receiver") != 0) {
+				char *out = g_strdup_printf("%s.%s.cwnd", flow, side);
+				char *what = g_strdup_printf("%s %s congestion window", flow, side);
+				graph(&d, f, out, what, "cwnd.gp");
+				g_free(out);
+				g_free(what);
+				out = g_strdup_printf("%s.%s.rtt", flow, side);
+				what = g_strdup_printf("%s %s RTT and RTO", flow, side);
+				graph(&d, f, out, what, "rtt.gp");
+				g_free(out);
+				g_free(what);
+				g_ptr_array_add(overlay, g_strdup(f));
+				g_ptr_array_add(overlay_t, g_strdup_printf("%s.%s", flow, side));
+			}
+		} else if (g_str_has_suffix(f, ".seq.tsv")) {
+			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+			char *base = g_strndup(f, strlen(f) - strlen(".seq.tsv"));
+			if (split_seq(dir, tmpdir, f, stem, error) != 0) {
+				err = 1;
+			} else {
+				char *data = g_strdup_printf("%s/%s", rel, stem);
+				char *what = g_strdup_printf("%s sequence numbers", base);
+				graph(&d, data, stem, what, "seq.gp");
+				g_free(what);
+				g_free(data);
+				int n = goodput_from_seq(dir, tmpdir, f, base, span, error);
+				if (n < 0) {
+					err = 1;
+				} else if (n > 0) {
+					char *gf = g_strdup_printf("%s/%s.goodput.tsv", rel, base);
+					char *out = g_strdup_printf("%s.goodput", base);
+					what = g_strdup_printf("%s goodput", base);
+					graph(&d, gf, out, what, "goodput.gp");
+					g_ptr_array_add(gp_files, gf);
+					g_ptr_array_add(gp_titles, g_strdup(base));
+					g_free(out);
+					g_free(what);
+				}
+			}
+			g_free(stem);
+			g_free(base);
+		} else if (g_str_has_prefix(f, "link.") && g_str_has_suffix(f, ".queue.tsv")) {
+			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+			char *what = g_strndup(f + 5, strlen(f) - 5 - strlen(".queue.tsv"));
+			char *title = g_strdup_printf("queue of link %s", what);
+			graph(&d, f, stem, title, "queue.gp");
+			g_free(stem);
+			g_free(what);
+			g_free(title);
+		} else if (g_str_has_suffix(f, ".ping.tsv")) {
+			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+			char *app = g_strndup(f, strlen(f) - strlen(".ping.tsv"));
+			char *title = g_strdup_printf("%s round-trip times", app);
+			graph(&d, f, stem, title, "ping.gp");
+			g_free(stem);
+			g_free(app);
+			g_free(title);
+		}
+		g_free(flow);
+		g_free(side);
+	}
+	/* Overlays: every endpoint's cwnd, every flow's goodput. Names are scenario names
+	 * ([A-Za-z0-9_.-]), so gnuplot's space-separated word lists are safe. */
+	if (!err && overlay->len >= 2) {
+		GString *fl = g_string_new(NULL), *tl = g_string_new(NULL);
+		for (guint i = 0; i < overlay->len; i++) {
+			g_string_append_printf(fl, "%s%s", i ? " " : "",
+					       (char *)g_ptr_array_index(overlay, i));
+			g_string_append_printf(tl, "%s%s", i ? " " : "",
+					       (char *)g_ptr_array_index(overlay_t, i));
+		}
+		g_string_append(d.g, "files = ");
+		gp_str(d.g, fl->str);
+		g_string_append(d.g, "; titles = ");
+		gp_str(d.g, tl->str);
+		g_string_append(d.g, "\n");
+		graph(&d, "", "cwnd-overlay", "congestion windows of all flows", "overlay.gp");
+		g_string_free(fl, TRUE);
+		g_string_free(tl, TRUE);
+	}
+	if (!err && gp_files->len >= 2) {
+		GString *fl = g_string_new(NULL), *tl = g_string_new(NULL);
+		for (guint i = 0; i < gp_files->len; i++) {
+			g_string_append_printf(fl, "%s%s", i ? " " : "",
+					       (char *)g_ptr_array_index(gp_files, i));
+			g_string_append_printf(tl, "%s%s", i ? " " : "",
+					       (char *)g_ptr_array_index(gp_titles, i));
+		}
+		g_string_append(d.g, "files = ");
+		gp_str(d.g, fl->str);
+		g_string_append(d.g, "; titles = ");
+		gp_str(d.g, tl->str);
+		g_string_append(d.g, "\n");
+		graph(&d, "", "goodput-overlay", "goodput of all flows", "goodput-overlay.gp");
+		g_string_free(fl, TRUE);
+		g_string_free(tl, TRUE);
+	}
+	g_ptr_array_free(overlay, TRUE);
+	g_ptr_array_free(overlay_t, TRUE);
+	g_ptr_array_free(gp_files, TRUE);
+	g_ptr_array_free(gp_titles, TRUE);
+	if (err)
+		goto out_rel;
+
+	/* The driver stays in plots/ (rewritten to name plots/ rather than the staging
+	 * folder) so the graphs can be tweaked and redrawn by hand. */
+	driver_path = g_build_filename(tmpdir, "plot-all.gp", NULL);
+	if (!g_file_set_contents(driver_path, d.g->str, (gssize)d.g->len, error))
+		goto out_rel;
+
+	if (d.graphs > 0) {
+		char *argv[] = {gnuplot, driver_path, NULL};
+		gchar *err_text = NULL;
+		gint status = 0;
+		if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+				  &err_text, &status, error))
+			goto out_rel;
+		if (!g_spawn_check_wait_status(status, NULL)) {
+			g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+				    "gnuplot failed:\n%s", err_text ? err_text : "");
+			g_free(err_text);
+			goto out_rel;
+		}
+		g_free(err_text);
+	}
+	{
+		char *from = g_strdup_printf("'%s/", rel);
+		char **parts = g_strsplit(d.g->str, from, -1);
+		char *fixed = g_strjoinv("'plots/", parts);
+		g_strfreev(parts);
+		g_free(from);
+		g_file_set_contents(driver_path, fixed, -1, NULL);
+		g_free(fixed);
+	}
+
+	/* Replace plots/ as a whole. */
+	plotsdir = g_build_filename(dir, "plots", NULL);
+	if (sim_remove_tree(plotsdir) != 0 || g_rename(tmpdir, plotsdir) != 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", plotsdir,
+			    g_strerror(errno));
+		goto out_rel;
+	}
+	g_free(tmpdir);
+	tmpdir = NULL;
+	rc = 0;
+out_rel:
+	g_free(rel);
+out:
+	if (tmpdir) {
+		sim_remove_tree(tmpdir);
+		g_free(tmpdir);
+	}
+	if (d.g)
+		g_string_free(d.g, TRUE);
+	if (files)
+		g_ptr_array_free(files, TRUE);
+	g_free(plotsdir);
+	g_free(driver_path);
+	g_free(gnuplot);
+	cJSON_Delete(summary);
+	g_free(summary_text);
+	g_free(summary_path);
+	return rc;
+}

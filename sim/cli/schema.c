@@ -1,0 +1,1479 @@
+/* sim/cli/schema.c — schema-driven validation, diagnostics, --set and the key docs.
+ *
+ * Everything here is generic over `struct sch`; the netsim scenario format itself is
+ * described in scenario.c. JSON syntax is checked by a small scanner of our own
+ * before cJSON parses the text, because cJSON only reports where it stopped, and a
+ * user editing a scenario deserves "expected ',' or '}' after a value in an object"
+ * with a line and column.
+ */
+#include "sim/cli/schema.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* ---- diagnostics ------------------------------------------------------------------- */
+
+static void diag_free(gpointer p)
+{
+	struct sch_diag *e = p;
+	g_free(e->path);
+	g_free(e->msg);
+	g_free(e->origin);
+	g_free(e);
+}
+
+void sch_diags_init(struct sch_diags *d, const char *file)
+{
+	d->file = g_strdup(file);
+	d->items = g_ptr_array_new_with_free_func(diag_free);
+	d->order = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->origin = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+void sch_diags_fini(struct sch_diags *d)
+{
+	g_free(d->file);
+	g_ptr_array_free(d->items, TRUE);
+	g_hash_table_destroy(d->order);
+	g_hash_table_destroy(d->origin);
+	memset(d, 0, sizeof(*d));
+}
+
+static void index_node(struct sch_diags *d, const cJSON *v, GHashTable *set_origins,
+		       const char *origin, guint *counter)
+{
+	if (set_origins) {
+		const char *o = g_hash_table_lookup(set_origins, v);
+		if (o)
+			origin = o;
+	}
+	g_hash_table_insert(d->order, (gpointer)v, GUINT_TO_POINTER(++*counter));
+	if (origin)
+		g_hash_table_insert(d->origin, (gpointer)v, (gpointer)origin);
+	for (const cJSON *c = v->child; c; c = c->next)
+		index_node(d, c, set_origins, origin, counter);
+}
+
+void sch_diags_index(struct sch_diags *d, const cJSON *root, GHashTable *set_origins)
+{
+	guint counter = 0;
+	g_hash_table_remove_all(d->order);
+	g_hash_table_remove_all(d->origin);
+	if (root)
+		index_node(d, root, set_origins, NULL, &counter);
+}
+
+void sch_diag(struct sch_diags *d, const cJSON *at, const char *path, const char *fmt, ...)
+{
+	struct sch_diag *e = g_new0(struct sch_diag, 1);
+	va_list ap;
+	va_start(ap, fmt);
+	e->msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	e->path = g_strdup(path ? path : "");
+	e->order = at ? GPOINTER_TO_UINT(g_hash_table_lookup(d->order, at)) : 0;
+	e->seq = d->items->len;
+	const char *o = at ? g_hash_table_lookup(d->origin, at) : NULL;
+	e->origin = g_strdup(o);
+	g_ptr_array_add(d->items, e);
+}
+
+static gint diag_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct sch_diag *x = *(const struct sch_diag *const *)a;
+	const struct sch_diag *y = *(const struct sch_diag *const *)b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void sch_diags_print(struct sch_diags *d, FILE *fp)
+{
+	g_ptr_array_sort(d->items, diag_cmp);
+	for (guint i = 0; i < d->items->len; i++) {
+		const struct sch_diag *e = g_ptr_array_index(d->items, i);
+		if (e->path[0])
+			fprintf(fp, "%s: %s: %s", d->file, e->path, e->msg);
+		else
+			fprintf(fp, "%s: %s", d->file, e->msg);
+		if (e->origin)
+			fprintf(fp, " (from --set %s)", e->origin);
+		fputc('\n', fp);
+	}
+}
+
+/* ---- paths --------------------------------------------------------------------------- */
+
+gsize sch_path_key(GString *path, const char *key)
+{
+	gsize len = path->len;
+	if (len)
+		g_string_append_c(path, '.');
+	g_string_append(path, key);
+	return len;
+}
+
+gsize sch_path_index(GString *path, gsize i)
+{
+	gsize len = path->len;
+	g_string_append_printf(path, "[%" G_GSIZE_FORMAT "]", i);
+	return len;
+}
+
+/* ---- describing values ---------------------------------------------------------------- */
+
+/* Appends a JSON number as the user would have written it (integers without ".0"). */
+static void append_number(GString *s, double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+		g_string_append_printf(s, "%" G_GINT64_FORMAT, (gint64)v);
+	else
+		g_string_append(s, g_ascii_formatd(buf, sizeof(buf), "%.15g", v));
+}
+
+char *sch_describe(const cJSON *v)
+{
+	GString *s = g_string_new(NULL);
+	if (v == NULL || cJSON_IsNull(v)) {
+		g_string_append(s, "null");
+	} else if (cJSON_IsString(v)) {
+		g_string_append_c(s, '"');
+		const char *p = v->valuestring;
+		size_t n = strlen(p);
+		/* Long strings are cut: the message is about the value's kind, not its text. */
+		if (n > 60) {
+			g_string_append_len(s, p, 57);
+			g_string_append(s, "...");
+		} else {
+			g_string_append(s, p);
+		}
+		g_string_append_c(s, '"');
+	} else if (cJSON_IsNumber(v)) {
+		append_number(s, v->valuedouble);
+	} else if (cJSON_IsTrue(v)) {
+		g_string_append(s, "true");
+	} else if (cJSON_IsFalse(v)) {
+		g_string_append(s, "false");
+	} else if (cJSON_IsArray(v)) {
+		g_string_append(s, "an array");
+	} else if (cJSON_IsObject(v)) {
+		g_string_append(s, "an object");
+	} else {
+		g_string_append(s, "an unknown value");
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* ---- leaf parsing ---------------------------------------------------------------------- */
+
+static bool json_integral(const cJSON *v, int64_t *out)
+{
+	if (!cJSON_IsNumber(v))
+		return false;
+	double d = v->valuedouble;
+	/* Integers up to 2^53 are exact in a double; beyond that JSON numbers are not
+	 * reliably integers. */
+	if (!isfinite(d) || d != floor(d) || fabs(d) > 9007199254740991.0)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+			return false;
+	return true;
+}
+
+static bool json_type_accepted(const struct sch *s, const cJSON *v)
+{
+	switch (s->kind) {
+	case SCH_OBJECT:
+		return cJSON_IsObject(v);
+	case SCH_ARRAY:
+		return cJSON_IsArray(v);
+	case SCH_ANY_OF:
+		for (const struct sch *const *a = s->alts; *a; a++)
+			if (json_type_accepted(*a, v))
+				return true;
+		return false;
+	case SCH_BOOL:
+		return cJSON_IsBool(v);
+	case SCH_INT:
+		return cJSON_IsNumber(v);
+	case SCH_SIZE:
+	case SCH_PROB:
+		return cJSON_IsString(v) || cJSON_IsNumber(v);
+	default:
+		return cJSON_IsString(v);
+	}
+}
+
+static const char *default_what(const struct sch *s)
+{
+	if (s->what)
+		return s->what;
+	switch (s->kind) {
+	case SCH_OBJECT: return "an object";
+	case SCH_ARRAY: return "an array";
+	case SCH_STRING: return "a string";
+	case SCH_NAME: return "a name (letters, digits, '_', '-', '.')";
+	case SCH_ENUM: return "one of the listed names";
+	case SCH_BOOL: return "true or false";
+	case SCH_INT: return "an integer";
+	case SCH_DURATION: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "duration");
+	case SCH_RATE: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "rate");
+	case SCH_SIZE: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "size");
+	case SCH_PROB: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "probability");
+	case SCH_ADDR: return "an IPv4 address like \"10.0.0.1\"";
+	case SCH_CIDR: return "an address with prefix length like \"10.0.0.1/24\"";
+	case SCH_PREFIX: return "a prefix like \"10.0.0.0/24\" or \"0.0.0.0/0\"";
+	case SCH_ANY_OF: return "a value of another type";
+	}
+	return "a value";
+}
+
+/* "expected a duration like "20ms"" — the unit error strings already say "expected". */
+static char *expected_msg(const struct sch *s, const cJSON *v)
+{
+	const char *what = default_what(s);
+	char *desc = sch_describe(v);
+	char *m = g_str_has_prefix(what, "expected") ? g_strdup_printf("%s, got %s", what, desc)
+						     : g_strdup_printf("expected %s, got %s", what, desc);
+	g_free(desc);
+	return m;
+}
+
+static char *unit_msg(int rc, const char *kind, const cJSON *v)
+{
+	char *desc = sch_describe(v);
+	char *m = g_strdup_printf("%s, got %s", sim_unit_error_string(rc, kind), desc);
+	g_free(desc);
+	return m;
+}
+
+static char *join_values(const char *const *values)
+{
+	GString *s = g_string_new(NULL);
+	for (const char *const *p = values; *p; p++) {
+		if (p != values)
+			g_string_append(s, ", ");
+		g_string_append(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Bounds messages for unit kinds, in the unit's own notation. */
+static char *bound_text(const struct sch *s, int64_t b)
+{
+	char buf[64];
+	switch (s->kind) {
+	case SCH_DURATION:
+		sim_format_duration(b, buf, sizeof(buf));
+		return g_strdup_printf("\"%s\"", buf);
+	case SCH_RATE:
+		sim_format_rate((uint64_t)b, buf, sizeof(buf));
+		return g_strdup_printf("\"%s\"", buf);
+	case SCH_SIZE:
+		return g_strdup_printf("%" G_GINT64_FORMAT " bytes", b);
+	default:
+		return g_strdup_printf("%" G_GINT64_FORMAT, b);
+	}
+}
+
+static char *check_bounds(const struct sch *s, int64_t value, bool value_unsigned_big,
+			  const cJSON *v)
+{
+	char *desc = sch_describe(v);
+	char *msg = NULL;
+	if ((s->flags & SCH_F_POSITIVE) && value == 0 && !value_unsigned_big) {
+		msg = g_strdup_printf("must be greater than 0, got %s", desc);
+	} else if ((s->flags & SCH_F_MIN) && !value_unsigned_big && value < s->min) {
+		char *b = bound_text(s, s->min);
+		msg = g_strdup_printf("must be at least %s, got %s", b, desc);
+		g_free(b);
+	} else if ((s->flags & SCH_F_MAX) && (value_unsigned_big || value > s->max)) {
+		char *b = bound_text(s, s->max);
+		msg = g_strdup_printf("must be at most %s, got %s", b, desc);
+		g_free(b);
+	}
+	g_free(desc);
+	return msg;
+}
+
+/* Validates a leaf value; returns NULL or a message (g_free). */
+static char *leaf_check(const struct sch *s, const cJSON *v)
+{
+	if (!json_type_accepted(s, v))
+		return expected_msg(s, v);
+	switch (s->kind) {
+	case SCH_STRING:
+		return NULL;
+	case SCH_NAME:
+		return valid_name(v->valuestring) ? NULL : expected_msg(s, v);
+	case SCH_ENUM:
+		for (const char *const *p = s->values; *p; p++)
+			if (strcmp(*p, v->valuestring) == 0)
+				return NULL;
+		{
+			char *all = join_values(s->values);
+			char *desc = sch_describe(v);
+			char *m = g_strdup_printf("expected one of %s, got %s", all, desc);
+			g_free(all);
+			g_free(desc);
+			return m;
+		}
+	case SCH_BOOL:
+		return NULL;
+	case SCH_INT: {
+		int64_t i;
+		if (!json_integral(v, &i))
+			return expected_msg(s, v);
+		return check_bounds(s, i, false, v);
+	}
+	case SCH_DURATION: {
+		sim_time_t t;
+		int rc = sim_parse_duration(v->valuestring, &t);
+		if (rc)
+			return unit_msg(rc, "duration", v);
+		return check_bounds(s, t, false, v);
+	}
+	case SCH_RATE: {
+		uint64_t r;
+		int rc = sim_parse_rate(v->valuestring, &r);
+		if (rc)
+			return unit_msg(rc, "rate", v);
+		return check_bounds(s, (int64_t)r, r > INT64_MAX, v);
+	}
+	case SCH_SIZE: {
+		uint64_t b;
+		if (cJSON_IsNumber(v)) {
+			int64_t i;
+			if (!json_integral(v, &i) || i < 0)
+				return expected_msg(s, v);
+			b = (uint64_t)i;
+		} else {
+			int rc = sim_parse_size(v->valuestring, &b);
+			if (rc)
+				return unit_msg(rc, "size", v);
+		}
+		return check_bounds(s, (int64_t)b, b > INT64_MAX, v);
+	}
+	case SCH_PROB: {
+		if (cJSON_IsNumber(v)) {
+			double p = v->valuedouble;
+			if (!(p >= 0.0 && p <= 1.0))
+				return unit_msg(-SIM_EUNIT_RANGE, "probability", v);
+			return NULL;
+		}
+		double p;
+		int rc = sim_parse_probability(v->valuestring, &p);
+		return rc ? unit_msg(rc, "probability", v) : NULL;
+	}
+	case SCH_ADDR: {
+		ipv4_addr_t a;
+		return ipv4_parse(v->valuestring, &a) ? NULL : expected_msg(s, v);
+	}
+	case SCH_CIDR: {
+		ipv4_addr_t a;
+		unsigned len;
+		if (!ipv4_parse_cidr(v->valuestring, &a, &len))
+			return expected_msg(s, v);
+		return NULL;
+	}
+	case SCH_PREFIX: {
+		struct ipv4_prefix p;
+		if (ipv4_parse_prefix(v->valuestring, &p, false))
+			return NULL;
+		ipv4_addr_t a;
+		unsigned len;
+		if (ipv4_parse_cidr(v->valuestring, &a, &len)) {
+			char buf[IPV4_ADDR_STRLEN];
+			return g_strdup_printf("\"%s\" has host bits set; the prefix is \"%s/%u\"",
+					       v->valuestring, ipv4_format(a & ipv4_mask(len), buf),
+					       len);
+		}
+		return expected_msg(s, v);
+	}
+	default:
+		return NULL;
+	}
+}
+
+/* ---- objects ------------------------------------------------------------------------ */
+
+static const struct sch_key *find_in(const struct sch_key *keys, const char *name)
+{
+	for (const struct sch_key *k = keys; k && k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+const struct sch_variant *sch_variant_of(const struct sch *s, const cJSON *obj)
+{
+	if (!s->tag || !obj)
+		return NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, s->tag);
+	if (!cJSON_IsString(t))
+		return NULL;
+	for (const struct sch_variant *v = s->variants; v->tag; v++)
+		if (strcmp(v->tag, t->valuestring) == 0)
+			return v;
+	return NULL;
+}
+
+const struct sch_key *sch_find_key(const struct sch *s, const cJSON *obj, const char *key)
+{
+	const struct sch_key *k = find_in(s->keys, key);
+	if (k || !s->tag)
+		return k;
+	const struct sch_variant *var = sch_variant_of(s, obj);
+	if (var)
+		return find_in(var->keys, key);
+	/* No (valid) tag: a key of any variant is plausible; the tag error is the one to
+	 * report. */
+	for (const struct sch_variant *v = s->variants; v->tag; v++)
+		if ((k = find_in(v->keys, key)) != NULL)
+			return k;
+	return NULL;
+}
+
+/* Levenshtein distance, for "did you mean". */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	unsigned row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cur = row[j];
+			unsigned cost = g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 1]) ? 0 : 1;
+			unsigned best = prev + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+static void collect_key_names(const struct sch *s, const cJSON *obj, GPtrArray *names)
+{
+	for (const struct sch_key *k = s->keys; k && k->name; k++)
+		g_ptr_array_add(names, (gpointer)k->name);
+	const struct sch_variant *var = sch_variant_of(s, obj);
+	if (var)
+		for (const struct sch_key *k = var->keys; k && k->name; k++)
+			g_ptr_array_add(names, (gpointer)k->name);
+}
+
+/* "unknown key (did you mean "bandwidth"?)" or "unknown key; valid keys: ...". */
+static char *unknown_key_msg(const struct sch *s, const cJSON *obj, const char *key)
+{
+	GPtrArray *names = g_ptr_array_new();
+	collect_key_names(s, obj, names);
+	const char *best = NULL;
+	unsigned best_d = 99;
+	for (guint i = 0; i < names->len; i++) {
+		unsigned d = edit_distance(key, g_ptr_array_index(names, i));
+		if (d < best_d) {
+			best_d = d;
+			best = g_ptr_array_index(names, i);
+		}
+	}
+	char *m;
+	size_t klen = strlen(key);
+	if (best && best_d <= (klen <= 4 ? 1u : 2u)) {
+		m = g_strdup_printf("unknown key (did you mean \"%s\"?)", best);
+	} else {
+		g_ptr_array_add(names, NULL);
+		char *all = join_values((const char *const *)names->pdata);
+		m = g_strdup_printf("unknown key; valid keys here: %s", all);
+		g_free(all);
+	}
+	g_ptr_array_free(names, TRUE);
+	return m;
+}
+
+static void check_object(const struct sch *s, const cJSON *v, GString *path,
+			 struct sch_diags *d)
+{
+	const struct sch_variant *var = NULL;
+
+	if (s->tag) {
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, s->tag);
+		GPtrArray *tags = g_ptr_array_new();
+		for (const struct sch_variant *x = s->variants; x->tag; x++)
+			g_ptr_array_add(tags, (gpointer)x->tag);
+		g_ptr_array_add(tags, NULL);
+		char *all = join_values((const char *const *)tags->pdata);
+		g_ptr_array_free(tags, TRUE);
+		if (t == NULL || cJSON_IsNull(t)) {
+			sch_diag(d, v, path->str, "missing required key \"%s\" (one of %s)", s->tag,
+				 all);
+		} else {
+			var = sch_variant_of(s, v);
+			if (!var) {
+				gsize l = sch_path_key(path, s->tag);
+				char *desc = sch_describe(t);
+				sch_diag(d, t, path->str, "expected one of %s, got %s", all, desc);
+				g_free(desc);
+				sch_path_pop(path, l);
+			}
+		}
+		g_free(all);
+	}
+
+	for (const cJSON *c = v->child; c; c = c->next) {
+		gsize l = sch_path_key(path, c->string);
+		/* cJSON keeps repeated keys; only the first one is ever read. */
+		for (const cJSON *p = v->child; p != c; p = p->next) {
+			if (strcmp(p->string, c->string) == 0) {
+				sch_diag(d, c, path->str, "duplicate key (a key may appear only once)");
+				break;
+			}
+		}
+		const struct sch_key *k = NULL;
+		if (s->tag && strcmp(c->string, s->tag) == 0) {
+			sch_path_pop(path, l);
+			continue; /* checked above */
+		}
+		k = find_in(s->keys, c->string);
+		if (!k && var)
+			k = find_in(var->keys, c->string);
+		if (!k && s->tag && !var)
+			k = sch_find_key(s, v, c->string); /* bad tag: don't pile up errors */
+		if (!k) {
+			char *m = unknown_key_msg(s, v, c->string);
+			sch_diag(d, c, path->str, "%s", m);
+			g_free(m);
+		} else if (!cJSON_IsNull(c)) {
+			sch_check(k->type, c, path, d);
+		}
+		sch_path_pop(path, l);
+	}
+
+	const struct sch_key *sets[2] = {s->keys, var ? var->keys : NULL};
+	for (int i = 0; i < 2; i++) {
+		for (const struct sch_key *k = sets[i]; k && k->name; k++) {
+			if (!(k->flags & SCH_K_REQUIRED))
+				continue;
+			const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, k->name);
+			if (c == NULL || cJSON_IsNull(c))
+				sch_diag(d, v, path->str, "missing required key \"%s\"", k->name);
+		}
+	}
+}
+
+void sch_check(const struct sch *s, const cJSON *v, GString *path, struct sch_diags *d)
+{
+	switch (s->kind) {
+	case SCH_OBJECT:
+		if (!cJSON_IsObject(v)) {
+			char *m = expected_msg(s, v);
+			sch_diag(d, v, path->str, "%s", m);
+			g_free(m);
+			return;
+		}
+		check_object(s, v, path, d);
+		return;
+	case SCH_ARRAY: {
+		if (!cJSON_IsArray(v)) {
+			char *m = expected_msg(s, v);
+			sch_diag(d, v, path->str, "%s", m);
+			g_free(m);
+			return;
+		}
+		unsigned n = (unsigned)cJSON_GetArraySize(v);
+		if (s->min_items && s->min_items == s->max_items && n != s->min_items)
+			sch_diag(d, v, path->str, "must have exactly %u elements, got %u",
+				 s->min_items, n);
+		else if (n < s->min_items)
+			sch_diag(d, v, path->str, "must have at least %u element%s", s->min_items,
+				 s->min_items == 1 ? "" : "s");
+		else if (s->max_items && n > s->max_items)
+			sch_diag(d, v, path->str, "must have at most %u elements, got %u",
+				 s->max_items, n);
+		gsize i = 0;
+		for (const cJSON *c = v->child; c; c = c->next, i++) {
+			gsize l = sch_path_index(path, i);
+			if (cJSON_IsNull(c))
+				sch_diag(d, c, path->str, "expected %s, got null",
+					 default_what(s->item));
+			else
+				sch_check(s->item, c, path, d);
+			sch_path_pop(path, l);
+		}
+		return;
+	}
+	case SCH_ANY_OF:
+		for (const struct sch *const *a = s->alts; *a; a++) {
+			if (json_type_accepted(*a, v)) {
+				sch_check(*a, v, path, d);
+				return;
+			}
+		}
+		{
+			char *m = expected_msg(s, v);
+			sch_diag(d, v, path->str, "%s", m);
+			g_free(m);
+		}
+		return;
+	default: {
+		char *m = leaf_check(s, v);
+		if (m) {
+			sch_diag(d, v, path->str, "%s", m);
+			g_free(m);
+		}
+		return;
+	}
+	}
+}
+
+/* ---- getters ------------------------------------------------------------------------ */
+
+const cJSON *sch_get(const cJSON *obj, const char *key)
+{
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNull(v) ? NULL : v;
+}
+
+bool sch_get_string(const cJSON *obj, const char *key, const char **out)
+{
+	const cJSON *v = sch_get(obj, key);
+	if (!cJSON_IsString(v))
+		return false;
+	*out = v->valuestring;
+	return true;
+}
+
+bool sch_get_bool(const cJSON *obj, const char *key, bool *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	if (!cJSON_IsBool(v))
+		return false;
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+bool sch_int_value(const cJSON *v, int64_t *out)
+{
+	return v && json_integral(v, out);
+}
+
+bool sch_get_int(const cJSON *obj, const char *key, int64_t *out)
+{
+	return sch_int_value(sch_get(obj, key), out);
+}
+
+bool sch_get_duration(const cJSON *obj, const char *key, sim_time_t *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	sim_time_t t;
+	if (!cJSON_IsString(v) || sim_parse_duration(v->valuestring, &t) != 0)
+		return false;
+	*out = t;
+	return true;
+}
+
+bool sch_get_rate(const cJSON *obj, const char *key, uint64_t *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	uint64_t r;
+	if (!cJSON_IsString(v) || sim_parse_rate(v->valuestring, &r) != 0)
+		return false;
+	*out = r;
+	return true;
+}
+
+bool sch_size_value(const cJSON *v, uint64_t *out)
+{
+	if (cJSON_IsNumber(v)) {
+		int64_t i;
+		if (!json_integral(v, &i) || i < 0)
+			return false;
+		*out = (uint64_t)i;
+		return true;
+	}
+	uint64_t b;
+	if (!cJSON_IsString(v) || sim_parse_size(v->valuestring, &b) != 0)
+		return false;
+	*out = b;
+	return true;
+}
+
+bool sch_get_size(const cJSON *obj, const char *key, uint64_t *out)
+{
+	return sch_size_value(sch_get(obj, key), out);
+}
+
+bool sch_prob_value(const cJSON *v, double *out)
+{
+	if (cJSON_IsNumber(v)) {
+		if (!(v->valuedouble >= 0.0 && v->valuedouble <= 1.0))
+			return false;
+		*out = v->valuedouble;
+		return true;
+	}
+	double p;
+	if (!cJSON_IsString(v) || sim_parse_probability(v->valuestring, &p) != 0)
+		return false;
+	*out = p;
+	return true;
+}
+
+bool sch_get_prob(const cJSON *obj, const char *key, double *out)
+{
+	return sch_prob_value(sch_get(obj, key), out);
+}
+
+bool sch_get_addr(const cJSON *obj, const char *key, ipv4_addr_t *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	return cJSON_IsString(v) && ipv4_parse(v->valuestring, out);
+}
+
+bool sch_get_cidr(const cJSON *obj, const char *key, ipv4_addr_t *addr, unsigned *len)
+{
+	const cJSON *v = sch_get(obj, key);
+	return cJSON_IsString(v) && ipv4_parse_cidr(v->valuestring, addr, len);
+}
+
+bool sch_get_prefix(const cJSON *obj, const char *key, struct ipv4_prefix *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	return cJSON_IsString(v) && ipv4_parse_prefix(v->valuestring, out, false);
+}
+
+/* ---- --set -------------------------------------------------------------------------- */
+
+struct seg {
+	char *key; /* NULL for an index */
+	gsize index;
+};
+
+static void segs_free(GArray *segs)
+{
+	for (guint i = 0; i < segs->len; i++)
+		g_free(g_array_index(segs, struct seg, i).key);
+	g_array_free(segs, TRUE);
+}
+
+/* Splits "links[1].forward.loss" into segments; NULL with *err on bad syntax. */
+static GArray *split_path(const char *path, char **err)
+{
+	GArray *segs = g_array_new(FALSE, TRUE, sizeof(struct seg));
+	const char *p = path;
+	bool need_key = true;
+
+	while (*p) {
+		if (*p == '[') {
+			if (segs->len == 0)
+				goto bad;
+			const char *q = p + 1;
+			if (!g_ascii_isdigit(*q))
+				goto bad;
+			guint64 idx = 0;
+			while (g_ascii_isdigit(*q)) {
+				idx = idx * 10 + (guint64)(*q - '0');
+				if (idx > G_MAXUINT32)
+					goto bad;
+				q++;
+			}
+			if (*q != ']')
+				goto bad;
+			struct seg s = {NULL, (gsize)idx};
+			g_array_append_val(segs, s);
+			p = q + 1;
+			need_key = false;
+			continue;
+		}
+		if (*p == '.') {
+			if (segs->len == 0 || need_key)
+				goto bad;
+			p++;
+			need_key = true;
+			continue;
+		}
+		if (!need_key)
+			goto bad;
+		const char *q = p;
+		while (*q && *q != '.' && *q != '[' && *q != ']')
+			q++;
+		if (q == p)
+			goto bad;
+		struct seg s = {g_strndup(p, (gsize)(q - p)), 0};
+		g_array_append_val(segs, s);
+		p = q;
+		need_key = false;
+	}
+	if (segs->len == 0 || need_key)
+		goto bad;
+	return segs;
+bad:
+	*err = g_strdup_printf("bad path \"%s\": write keys separated by '.' and array "
+			       "elements as [N], e.g. links[1].forward.loss",
+			       path);
+	segs_free(segs);
+	return NULL;
+}
+
+/* The alternative of `s` that holds JSON values like `like` (object, array). */
+static const struct sch *container_schema(const struct sch *s, int json_type)
+{
+	if (s == NULL)
+		return NULL;
+	if (s->kind == SCH_ANY_OF) {
+		for (const struct sch *const *a = s->alts; *a; a++) {
+			const struct sch *r = container_schema(*a, json_type);
+			if (r)
+				return r;
+		}
+		return NULL;
+	}
+	if (json_type == cJSON_Object && s->kind == SCH_OBJECT)
+		return s;
+	if (json_type == cJSON_Array && s->kind == SCH_ARRAY)
+		return s;
+	return NULL;
+}
+
+static void forget_origins(GHashTable *origins, const cJSON *v)
+{
+	g_hash_table_remove(origins, v);
+	for (const cJSON *c = v->child; c; c = c->next)
+		forget_origins(origins, c);
+}
+
+int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable *origins,
+	    char **err)
+{
+	const char *eq = strchr(assignment, '=');
+	if (eq == NULL || eq == assignment) {
+		*err = g_strdup_printf("expected PATH=VALUE (e.g. links[1].loss=2%%), got \"%s\"",
+				       assignment);
+		return -1;
+	}
+	char *pathtext = g_strndup(assignment, (gsize)(eq - assignment));
+	const char *value = eq + 1;
+	GArray *segs = split_path(pathtext, err);
+	g_free(pathtext);
+	if (!segs)
+		return -1;
+
+	cJSON *nv = cJSON_ParseWithOpts(value, NULL, true);
+	if (nv == NULL)
+		nv = cJSON_CreateString(value);
+
+	GString *done = g_string_new(NULL);
+	cJSON *cur = root;
+	const struct sch *cur_s = s;
+	int rc = -1;
+
+	for (guint i = 0; i < segs->len; i++) {
+		const struct seg *sg = &g_array_index(segs, struct seg, i);
+		bool last = i + 1 == segs->len;
+		cJSON *child;
+		const struct sch *child_s;
+
+		if (sg->key) {
+			const struct sch *os = container_schema(cur_s, cJSON_Object);
+			if (!cJSON_IsObject(cur) || os == NULL) {
+				char *desc = sch_describe(cur);
+				*err = g_strdup_printf("%s is %s, which has no key \"%s\"", done->str,
+						       desc, sg->key);
+				g_free(desc);
+				goto out;
+			}
+			const struct sch_key *k = sch_find_key(os, cur, sg->key);
+			sch_path_key(done, sg->key);
+			if (k == NULL && os->tag && strcmp(sg->key, os->tag) == 0) {
+				static const struct sch tag_s = {.kind = SCH_STRING};
+				child_s = &tag_s;
+			} else if (k == NULL) {
+				char *m = unknown_key_msg(os, cur, sg->key);
+				*err = g_strdup_printf("%s: %s", done->str, m);
+				g_free(m);
+				goto out;
+			} else {
+				child_s = k->type;
+			}
+			child = cJSON_GetObjectItemCaseSensitive(cur, sg->key);
+			if (last) {
+				if (child) {
+					forget_origins(origins, child);
+					cJSON_ReplaceItemViaPointer(cur, child, nv);
+				} else {
+					cJSON_AddItemToObject(cur, sg->key, nv);
+				}
+				break;
+			}
+			if (child == NULL || cJSON_IsNull(child)) {
+				const struct sch *next = sg[1].key ? container_schema(child_s, cJSON_Object)
+								   : NULL;
+				if (next == NULL) {
+					*err = g_strdup_printf(
+						sg[1].key ? "%s: the scenario has no such object to set a "
+							    "key in"
+							  : "%s: the scenario has no such array",
+						done->str);
+					goto out;
+				}
+				cJSON *o = cJSON_CreateObject();
+				if (child) {
+					cJSON_ReplaceItemViaPointer(cur, child, o);
+				} else {
+					cJSON_AddItemToObject(cur, sg->key, o);
+				}
+				g_hash_table_insert(origins, o, g_strdup(assignment));
+				child = o;
+			}
+		} else {
+			const struct sch *as = container_schema(cur_s, cJSON_Array);
+			if (!cJSON_IsArray(cur) || as == NULL) {
+				char *desc = sch_describe(cur);
+				*err = g_strdup_printf("%s is %s, not an array", done->str, desc);
+				g_free(desc);
+				goto out;
+			}
+			gsize n = (gsize)cJSON_GetArraySize(cur);
+			sch_path_index(done, sg->index);
+			if (sg->index >= n) {
+				*err = g_strdup_printf("%s: no such element (the array has %" G_GSIZE_FORMAT
+						       " element%s)",
+						       done->str, n, n == 1 ? "" : "s");
+				goto out;
+			}
+			child = cJSON_GetArrayItem(cur, (int)sg->index);
+			child_s = as->item;
+			if (last) {
+				forget_origins(origins, child);
+				cJSON_ReplaceItemViaPointer(cur, child, nv);
+				break;
+			}
+		}
+		cur = child;
+		cur_s = child_s;
+	}
+	g_hash_table_insert(origins, nv, g_strdup(assignment));
+	nv = NULL;
+	rc = 0;
+out:
+	if (nv)
+		cJSON_Delete(nv);
+	g_string_free(done, TRUE);
+	segs_free(segs);
+	return rc;
+}
+
+/* ---- JSON syntax ------------------------------------------------------------------------ */
+
+struct scan {
+	const char *start, *p, *end;
+	const char *err_at;
+	char *msg;
+	unsigned depth;
+};
+
+static void pos_of(const char *start, const char *at, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *q = start; q < at; q++) {
+		if (*q == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)*q & 0xC0) != 0x80) {
+			(*col)++; /* count characters, not UTF-8 continuation bytes */
+		}
+	}
+}
+
+static bool fail(struct scan *s, const char *at, char *msg)
+{
+	if (!s->msg) {
+		s->err_at = at;
+		s->msg = msg;
+	} else {
+		g_free(msg);
+	}
+	return false;
+}
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static char *found_text(struct scan *s)
+{
+	if (s->p >= s->end)
+		return g_strdup("the end of the file");
+	unsigned char c = (unsigned char)*s->p;
+	if (g_ascii_isalpha((char)c) || c == '_') {
+		const char *q = s->p;
+		while (q < s->end && (g_ascii_isalnum(*q) || *q == '_') && q - s->p < 30)
+			q++;
+		return g_strdup_printf("'%.*s'", (int)(q - s->p), s->p);
+	}
+	if (c < 0x20 || c >= 0x7f)
+		return g_strdup_printf("byte 0x%02x", c);
+	return g_strdup_printf("'%c'", c);
+}
+
+static bool scan_value(struct scan *s);
+
+static bool scan_string(struct scan *s)
+{
+	const char *open = s->p;
+	s->p++; /* the opening quote */
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p;
+		if (c == '"') {
+			s->p++;
+			return true;
+		}
+		if (c < 0x20)
+			return fail(s, s->p,
+				    g_strdup(c == '\n' ? "line break inside a string (close the "
+							 "string or write \\n)"
+						       : "control character inside a string"));
+		if (c == '\\') {
+			s->p++;
+			if (s->p >= s->end)
+				break;
+			char e = *s->p;
+			if (e == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (s->p + i >= s->end || !g_ascii_isxdigit(s->p[i]))
+						return fail(s, s->p - 1,
+							    g_strdup("\\u must be followed by four hex "
+								     "digits"));
+				s->p += 5;
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", e))
+				return fail(s, s->p - 1,
+					    g_strdup_printf("invalid escape '\\%c' in a string", e));
+		}
+		s->p++;
+	}
+	return fail(s, open, g_strdup("string is not closed (missing '\"')"));
+}
+
+static bool scan_number(struct scan *s)
+{
+	const char *b = s->p;
+	const char *q = s->p;
+	if (*q == '-')
+		q++;
+	if (q >= s->end || !g_ascii_isdigit(*q))
+		goto bad;
+	if (*q == '0') {
+		q++;
+		if (q < s->end && g_ascii_isdigit(*q))
+			return fail(s, b, g_strdup("numbers must not have leading zeros"));
+	} else {
+		while (q < s->end && g_ascii_isdigit(*q))
+			q++;
+	}
+	if (q < s->end && *q == '.') {
+		q++;
+		if (q >= s->end || !g_ascii_isdigit(*q))
+			goto bad;
+		while (q < s->end && g_ascii_isdigit(*q))
+			q++;
+	}
+	if (q < s->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < s->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= s->end || !g_ascii_isdigit(*q))
+			goto bad;
+		while (q < s->end && g_ascii_isdigit(*q))
+			q++;
+	}
+	if (q < s->end && (g_ascii_isalpha(*q) || *q == '%')) {
+		/* 20ms, 1% — a unit needs a string. */
+		const char *e = q;
+		while (e < s->end && (g_ascii_isalnum(*e) || *e == '%' || *e == '.'))
+			e++;
+		return fail(s, b,
+			    g_strdup_printf("values with units must be strings: write \"%.*s\"",
+					    (int)(e - b), b));
+	}
+	s->p = q;
+	return true;
+bad:
+	return fail(s, b, g_strdup("malformed number"));
+}
+
+static bool scan_literal(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(s->end - s->p) >= n && memcmp(s->p, word, n) == 0 &&
+	    (s->p + n == s->end || !g_ascii_isalnum(s->p[n]))) {
+		s->p += n;
+		return true;
+	}
+	char *f = found_text(s);
+	return fail(s, s->p,
+		    g_strdup_printf("expected a value, found %s (strings need double quotes)", f));
+}
+
+static bool scan_container(struct scan *s, char close)
+{
+	const char *open = s->p;
+	bool object = close == '}';
+	const char *what = object ? "object" : "array";
+
+	if (++s->depth > CJSON_NESTING_LIMIT)
+		return fail(s, s->p, g_strdup("nesting too deep"));
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return true;
+	}
+	for (;;) {
+		ws(s);
+		if (s->p >= s->end)
+			break;
+		if (object) {
+			if (*s->p != '"') {
+				if (*s->p == '}')
+					return fail(s, s->p, g_strdup("trailing comma before '}'"));
+				if (*s->p == '\'')
+					return fail(s, s->p,
+						    g_strdup("keys need double quotes, not single "
+							     "quotes"));
+				char *f = found_text(s);
+				return fail(s, s->p,
+					    g_strdup_printf("expected a key in double quotes, found "
+							    "%s",
+							    f));
+			}
+			const char *key = s->p;
+			if (!scan_string(s))
+				return false;
+			ws(s);
+			if (s->p >= s->end || *s->p != ':') {
+				if (s->p >= s->end)
+					break;
+				char *f = found_text(s);
+				char *m = g_strdup_printf("expected ':' after the key %.*s, found %s",
+							  (int)(s->p - key), key, f);
+				g_free(f);
+				return fail(s, s->p, m);
+			}
+			s->p++;
+			ws(s);
+		} else if (*s->p == ']') {
+			return fail(s, s->p, g_strdup("trailing comma before ']'"));
+		}
+		if (!scan_value(s))
+			return false;
+		ws(s);
+		if (s->p >= s->end)
+			break;
+		if (*s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (*s->p == close) {
+			s->p++;
+			s->depth--;
+			return true;
+		}
+		char *f = found_text(s);
+		char *m = g_strdup_printf("expected ',' or '%c' after a value in an %s, found %s%s",
+					  close, what, f,
+					  *s->p == '"' || *s->p == '{' || *s->p == '[' ? " (missing ',')"
+										   : "");
+		g_free(f);
+		return fail(s, s->p, m);
+	}
+	unsigned line, col;
+	pos_of(s->start, open, &line, &col);
+	return fail(s, s->end,
+		    g_strdup_printf("unexpected end of file: the %s opened at line %u, column %u "
+				    "is not closed",
+				    what, line, col));
+}
+
+static bool scan_value(struct scan *s)
+{
+	if (s->p >= s->end)
+		return fail(s, s->p, g_strdup("unexpected end of file, expected a value"));
+	switch (*s->p) {
+	case '{':
+		return scan_container(s, '}');
+	case '[':
+		return scan_container(s, ']');
+	case '"':
+		return scan_string(s);
+	case 't':
+		return scan_literal(s, "true");
+	case 'f':
+		return scan_literal(s, "false");
+	case 'n':
+		return scan_literal(s, "null");
+	case '\'':
+		return fail(s, s->p, g_strdup("strings need double quotes, not single quotes"));
+	case '/':
+		return fail(s, s->p, g_strdup("comments are not allowed in JSON"));
+	default:
+		if (*s->p == '-' || g_ascii_isdigit(*s->p))
+			return scan_number(s);
+		{
+			char *f = found_text(s);
+			char *m = g_strdup_printf("expected a value, found %s%s", f,
+						  g_ascii_isalpha(*s->p)
+							  ? " (strings need double quotes)"
+							  : "");
+			g_free(f);
+			return fail(s, s->p, m);
+		}
+	}
+}
+
+cJSON *sch_parse_json(const char *text, size_t len, char **err)
+{
+	struct scan s = {.start = text, .p = text, .end = text + len};
+	/* A UTF-8 byte order mark is tolerated (some editors write one). */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		s.p += 3;
+	ws(&s);
+	if (s.p >= s.end) {
+		fail(&s, s.p, g_strdup("the file is empty; a scenario is a JSON object"));
+	} else if (scan_value(&s)) {
+		ws(&s);
+		if (s.p < s.end) {
+			char *f = found_text(&s);
+			fail(&s, s.p,
+			     g_strdup_printf("unexpected %s after the end of the JSON document", f));
+			g_free(f);
+		}
+	}
+	if (s.msg == NULL) {
+		const char *end = NULL;
+		cJSON *root = cJSON_ParseWithLengthOpts(s.p == text ? text : text + 3,
+							len - (size_t)(s.p == text ? 0 : 3), &end,
+							false);
+		(void)s.start;
+		if (root)
+			return root;
+		/* Our scanner accepted what cJSON did not (e.g. out of memory). */
+		fail(&s, end ? end : text, g_strdup("cJSON could not parse the document here"));
+	}
+	unsigned line, col;
+	pos_of(text, s.err_at, &line, &col);
+	*err = g_strdup_printf("%u:%u: %s", line, col, s.msg);
+	g_free(s.msg);
+	return NULL;
+}
+
+/* ---- docs ----------------------------------------------------------------------------- */
+
+static const char *type_name(const struct sch *s)
+{
+	if (s->type_name)
+		return s->type_name;
+	switch (s->kind) {
+	case SCH_OBJECT: return "object";
+	case SCH_ARRAY: return "array";
+	case SCH_ANY_OF: return "see below";
+	case SCH_STRING: return "string";
+	case SCH_NAME: return "name";
+	case SCH_ENUM: return "string";
+	case SCH_BOOL: return "boolean";
+	case SCH_INT: return "integer";
+	case SCH_DURATION: return "duration";
+	case SCH_RATE: return "rate";
+	case SCH_SIZE: return "size";
+	case SCH_PROB: return "probability";
+	case SCH_ADDR: return "address";
+	case SCH_CIDR: return "address/len";
+	case SCH_PREFIX: return "prefix";
+	}
+	return "?";
+}
+
+static void md_escape(GString *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '|')
+			g_string_append(out, "\\|");
+		else
+			g_string_append_c(out, *p);
+	}
+}
+
+static void md_type(GString *out, const struct sch *s)
+{
+	if (s->kind == SCH_ARRAY) {
+		g_string_append(out, "array of ");
+		md_type(out, s->item);
+		return;
+	}
+	if (s->kind == SCH_ANY_OF) {
+		for (const struct sch *const *a = s->alts; *a; a++) {
+			if (a != s->alts)
+				g_string_append(out, " or ");
+			md_type(out, *a);
+		}
+		return;
+	}
+	if (s->kind == SCH_ENUM) {
+		for (const char *const *p = s->values; *p; p++) {
+			if (p != s->values)
+				g_string_append(out, ", ");
+			g_string_append_printf(out, "`\"%s\"`", *p);
+		}
+		return;
+	}
+	g_string_append(out, type_name(s));
+	if (s->kind == SCH_INT && (s->flags & (SCH_F_MIN | SCH_F_MAX))) {
+		g_string_append(out, " ");
+		if ((s->flags & SCH_F_MIN) && (s->flags & SCH_F_MAX))
+			g_string_append_printf(out, "%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT, s->min,
+					       s->max);
+		else if (s->flags & SCH_F_MIN)
+			g_string_append_printf(out, "≥ %" G_GINT64_FORMAT, s->min);
+		else
+			g_string_append_printf(out, "≤ %" G_GINT64_FORMAT, s->max);
+	} else if (s->flags & SCH_F_POSITIVE) {
+		g_string_append(out, " > 0");
+	}
+}
+
+static void md_keys(GString *out, const struct sch_key *keys, const char *tag, bool have_tag)
+{
+	for (const struct sch_key *k = keys; k && k->name; k++) {
+		g_string_append_printf(out, "| `%s` | ", k->name);
+		md_type(out, k->type);
+		g_string_append(out, " | ");
+		if (k->flags & SCH_K_REQUIRED)
+			g_string_append(out, "required");
+		else
+			md_escape(out, k->def ? k->def : "");
+		g_string_append(out, " | ");
+		md_escape(out, k->doc ? k->doc : "");
+		g_string_append(out, " |\n");
+	}
+	(void)tag;
+	(void)have_tag;
+}
+
+static void md_object(const struct sch *s, const char *path, GString *out, GPtrArray *seen,
+		      GPtrArray *queue_s, GPtrArray *queue_p);
+
+static void md_enqueue(const struct sch *t, const char *path, GPtrArray *queue_s,
+		       GPtrArray *queue_p)
+{
+	if (t->kind == SCH_OBJECT) {
+		g_ptr_array_add(queue_s, (gpointer)t);
+		g_ptr_array_add(queue_p, g_strdup(path));
+	} else if (t->kind == SCH_ARRAY) {
+		char *p = g_strconcat(path, "[]", NULL);
+		md_enqueue(t->item, p, queue_s, queue_p);
+		g_free(p);
+	} else if (t->kind == SCH_ANY_OF) {
+		for (const struct sch *const *a = t->alts; *a; a++)
+			md_enqueue(*a, path, queue_s, queue_p);
+	}
+}
+
+static void md_children(const struct sch_key *keys, const char *path, GPtrArray *queue_s,
+			GPtrArray *queue_p)
+{
+	for (const struct sch_key *k = keys; k && k->name; k++) {
+		char *p = path[0] ? g_strconcat(path, ".", k->name, NULL) : g_strdup(k->name);
+		md_enqueue(k->type, p, queue_s, queue_p);
+		g_free(p);
+	}
+}
+
+static void md_object(const struct sch *s, const char *path, GString *out, GPtrArray *seen,
+		      GPtrArray *queue_s, GPtrArray *queue_p)
+{
+	for (guint i = 0; i < seen->len; i += 2) {
+		if (g_ptr_array_index(seen, i) == s) {
+			g_string_append_printf(out, "#### `%s`\n\nSame keys as `%s`.\n\n",
+					       path[0] ? path : "(top level)",
+					       (const char *)g_ptr_array_index(seen, i + 1));
+			return;
+		}
+	}
+	g_ptr_array_add(seen, (gpointer)s);
+	g_ptr_array_add(seen, g_strdup(path[0] ? path : "(top level)"));
+
+	g_string_append_printf(out, "#### `%s`\n\n", path[0] ? path : "(top level)");
+	g_string_append(out, "| key | type | default | meaning |\n|---|---|---|---|\n");
+	if (s->tag) {
+		g_string_append_printf(out, "| `%s` | ", s->tag);
+		for (const struct sch_variant *v = s->variants; v->tag; v++) {
+			if (v != s->variants)
+				g_string_append(out, ", ");
+			g_string_append_printf(out, "`\"%s\"`", v->tag);
+		}
+		g_string_append(out, " | required | selects the kind; its own keys follow |\n");
+	}
+	md_keys(out, s->keys, NULL, false);
+	g_string_append_c(out, '\n');
+	md_children(s->keys, path, queue_s, queue_p);
+	if (s->tag) {
+		for (const struct sch_variant *v = s->variants; v->tag; v++) {
+			g_string_append_printf(out, "##### `%s` with `\"%s\": \"%s\"`\n\n",
+					       path, s->tag, v->tag);
+			if (v->doc)
+				g_string_append_printf(out, "%s\n\n", v->doc);
+			if (v->keys && v->keys->name) {
+				g_string_append(out, "| key | type | default | meaning |\n"
+						     "|---|---|---|---|\n");
+				md_keys(out, v->keys, NULL, false);
+				g_string_append_c(out, '\n');
+				md_children(v->keys, path, queue_s, queue_p);
+			} else {
+				g_string_append(out, "No further keys.\n\n");
+			}
+		}
+	}
+}
+
+void sch_write_markdown(const struct sch *s, GString *out)
+{
+	GPtrArray *seen = g_ptr_array_new();
+	GPtrArray *queue_s = g_ptr_array_new();
+	GPtrArray *queue_p = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(queue_s, (gpointer)s);
+	g_ptr_array_add(queue_p, g_strdup(""));
+	/* Breadth-first, so the document reads from the top level down. */
+	for (guint i = 0; i < queue_s->len; i++)
+		md_object(g_ptr_array_index(queue_s, i), g_ptr_array_index(queue_p, i), out, seen,
+			  queue_s, queue_p);
+	for (guint i = 1; i < seen->len; i += 2)
+		g_free(g_ptr_array_index(seen, i));
+	g_ptr_array_free(seen, TRUE);
+	g_ptr_array_free(queue_s, TRUE);
+	g_ptr_array_free(queue_p, TRUE);
+}

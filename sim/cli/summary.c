@@ -1,0 +1,468 @@
+/* sim/cli/summary.c — summary.json and the human summary. */
+#include "sim/cli/summary.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "models/apps/flow.h"
+#include "models/apps/ping.h"
+#include "models/apps/udp_app.h"
+#include "models/iface.h"
+#include "models/link.h"
+#include "models/node.h"
+#include "models/tcp/tcp.h"
+#include "sim/core/trace.h"
+
+/* ---- numbers ---------------------------------------------------------------------- */
+
+void summary_fmt_double(char *buf, double v)
+{
+	if (!isfinite(v)) {
+		strcpy(buf, "null");
+		return;
+	}
+	if (v == 0.0) {
+		strcpy(buf, "0");
+		return;
+	}
+	/* The shortest %.Ng that reads back to the same double. g_ascii_* never look at
+	 * the locale. */
+	for (int prec = 1; prec <= 17; prec++) {
+		char fmt[8];
+		snprintf(fmt, sizeof(fmt), "%%.%dg", prec);
+		g_ascii_formatd(buf, 32, fmt, v);
+		if (g_ascii_strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static void add_raw(cJSON *o, const char *key, const char *raw)
+{
+	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(raw));
+}
+
+static void add_u64(cJSON *o, const char *key, uint64_t v)
+{
+	char buf[32];
+	sim_fmt_u64(buf, v);
+	add_raw(o, key, buf);
+}
+
+static void add_i64(cJSON *o, const char *key, int64_t v)
+{
+	char buf[32];
+	sim_fmt_i64(buf, v);
+	add_raw(o, key, buf);
+}
+
+static void add_double(cJSON *o, const char *key, double v)
+{
+	char buf[32];
+	summary_fmt_double(buf, v);
+	add_raw(o, key, buf);
+}
+
+/* Milliseconds, exact from nanoseconds ("40.5"). */
+static void add_ms(cJSON *o, const char *key, sim_time_t ns)
+{
+	char buf[40];
+	sim_fmt_ms(buf, ns);
+	add_raw(o, key, buf);
+}
+
+/* Seconds, exact from nanoseconds, trailing zeros dropped ("60", "1.25"). */
+static void add_seconds(cJSON *o, const char *key, sim_time_t ns)
+{
+	char buf[40];
+	sim_fmt_seconds(buf, ns);
+	size_t n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	add_raw(o, key, buf);
+}
+
+/* Mean of `sum` over `count` in ns, rounded to the nanosecond. */
+static sim_time_t mean_ns(sim_time_t sum, uint64_t count)
+{
+	if (count == 0)
+		return 0;
+	return (sim_time_t)((sum + (sim_time_t)(count / 2)) / (sim_time_t)count);
+}
+
+/* {"min", "mean", "max"} in ms, or null without samples. */
+static void add_ms_stats(cJSON *o, const char *key, uint64_t count, sim_time_t min,
+			 sim_time_t max, sim_time_t sum)
+{
+	if (count == 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	cJSON *s = cJSON_AddObjectToObject(o, key);
+	add_ms(s, "min", min);
+	add_ms(s, "mean", mean_ns(sum, count));
+	add_ms(s, "max", max);
+}
+
+static void add_addr(cJSON *o, const char *key, ipv4_addr_t a)
+{
+	char buf[IPV4_ADDR_STRLEN];
+	cJSON_AddStringToObject(o, key, ipv4_format(a, buf));
+}
+
+/* ---- pieces ----------------------------------------------------------------------- */
+
+/* A TCP configuration in the same forms a scenario's `tcp` object accepts. */
+static cJSON *tcp_config_json(const struct tcp_config *cfg)
+{
+	cJSON *o = cJSON_CreateObject();
+	size_t n;
+	const struct tcp_knob *knobs = tcp_knobs(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct tcp_knob *k = &knobs[i];
+		int64_t v = tcp_knob_get(cfg, k);
+		char buf[64];
+		switch (k->type) {
+		case TCP_KNOB_BOOL:
+			cJSON_AddBoolToObject(o, k->name, v != 0);
+			break;
+		case TCP_KNOB_INT:
+		case TCP_KNOB_BYTES:
+			add_i64(o, k->name, v);
+			break;
+		case TCP_KNOB_DURATION:
+		case TCP_KNOB_ENUM:
+			tcp_knob_format(cfg, k, buf, sizeof(buf));
+			cJSON_AddStringToObject(o, k->name, buf);
+			break;
+		}
+	}
+	return o;
+}
+
+/* The knobs of `cfg` that differ from `base` (per-application overrides). */
+static cJSON *tcp_config_diff(const struct tcp_config *cfg, const struct tcp_config *base)
+{
+	cJSON *all = tcp_config_json(cfg);
+	cJSON *b = tcp_config_json(base);
+	cJSON *o = cJSON_CreateObject();
+	for (cJSON *c = all->child; c; c = c->next) {
+		cJSON *x = cJSON_GetObjectItemCaseSensitive(b, c->string);
+		if (!cJSON_Compare(c, x, true))
+			cJSON_AddItemToObject(o, c->string, cJSON_Duplicate(c, true));
+	}
+	cJSON_Delete(all);
+	cJSON_Delete(b);
+	return o;
+}
+
+static const char *node_name(const struct scenario *s, guint i)
+{
+	return g_array_index(s->nodes, struct scn_node, i).name;
+}
+
+static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_time_t run_end)
+{
+	const struct app_flow_report *r = wa->report;
+	const struct scn_app *a = wa->cfg;
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", r->name);
+	cJSON_AddStringToObject(o, "app", scn_app_type_name(a->type));
+	cJSON_AddStringToObject(o, "cc", r->cc ? r->cc : a->tcp.cc);
+	cJSON_AddStringToObject(o, "from", node_name(w->scn, a->from));
+	cJSON_AddStringToObject(o, "to", a->to >= 0 ? node_name(w->scn, (guint)a->to) : "");
+	add_u64(o, "bytes_delivered", r->bytes_delivered);
+	add_double(o, "goodput_bps", app_flow_goodput_bps(r, run_end));
+	add_u64(o, "retransmits", r->tcp.retransmits);
+	add_u64(o, "fast_retransmits", r->tcp.fast_retransmits);
+	add_u64(o, "rto_count", r->tcp.rto_count);
+	add_ms_stats(o, "rtt_ms", r->tcp.rtt_samples, r->tcp.rtt_min, r->tcp.rtt_max,
+		     r->tcp.rtt_sum);
+	cJSON_AddBoolToObject(o, "intact", r->intact);
+	const char *en = app_errno_name(r->error);
+	if (en)
+		cJSON_AddStringToObject(o, "error", en);
+	else
+		cJSON_AddNullToObject(o, "error");
+	/* Beyond the contract's fields: */
+	cJSON_AddBoolToObject(o, "complete", r->complete);
+	add_u64(o, "bytes_sent", r->bytes_sent);
+	add_u64(o, "bytes_to_server", r->bytes_to_server);
+	add_u64(o, "bytes_to_client", r->bytes_to_client);
+	add_seconds(o, "start_s", r->start);
+	add_seconds(o, "active_s", app_flow_active_time(r, run_end));
+	if (r->finish >= 0)
+		add_seconds(o, "finish_s", r->finish);
+	else
+		cJSON_AddNullToObject(o, "finish_s");
+	if (a->type == SCN_APP_REQUEST_RESPONSE || a->type == SCN_APP_HTTP) {
+		add_u64(o, "requests_sent", r->requests_sent);
+		add_u64(o, "responses_received", r->responses_received);
+		add_ms_stats(o, "latency_ms", r->latency.count, r->latency.min, r->latency.max,
+			     r->latency.sum);
+	}
+	if (r->detail)
+		cJSON_AddStringToObject(o, "detail", r->detail);
+	else
+		cJSON_AddNullToObject(o, "detail");
+	cJSON_AddItemToObject(o, "tcp", tcp_config_diff(&a->tcp, &w->scn->tcp));
+	return o;
+}
+
+static cJSON *link_json(const struct world *w, guint li, enum link_dir d, uint64_t *tx_total)
+{
+	const struct scn_link *L = &g_array_index(w->scn->links, struct scn_link, li);
+	struct link_stats st;
+	link_get_stats(w->links[li], d, &st);
+	*tx_total += st.tx_packets;
+
+	const struct scn_iface *from =
+		&g_array_index(w->scn->ifaces, struct scn_iface, L->iface[d == LINK_FORWARD ? 0 : 1]);
+	const struct scn_iface *to =
+		&g_array_index(w->scn->ifaces, struct scn_iface, L->iface[d == LINK_FORWARD ? 1 : 0]);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", L->name);
+	cJSON_AddStringToObject(o, "direction", link_dir_name(d));
+	cJSON_AddStringToObject(o, "from", node_name(w->scn, from->node));
+	cJSON_AddStringToObject(o, "to", node_name(w->scn, to->node));
+	add_u64(o, "tx_packets", st.tx_packets);
+	add_u64(o, "tx_bytes", st.tx_bytes);
+	add_u64(o, "queue_drops", st.queue_drops);
+	add_u64(o, "lost", st.lost);
+	add_u64(o, "corrupted", st.corrupted);
+	add_u64(o, "duplicated", st.duplicated);
+	add_u64(o, "delivered", st.delivered);
+	add_u64(o, "enqueued", st.enqueued);
+	add_u64(o, "max_queue_packets", st.max_queue_packets);
+	add_u64(o, "max_queue_bytes", st.max_queue_bytes);
+	return o;
+}
+
+static cJSON *ping_json(const struct world *w, const struct world_app *wa)
+{
+	struct ping_stats st;
+	ping_get_stats(wa->ping, &st);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", wa->cfg->name);
+	cJSON_AddStringToObject(o, "from", node_name(w->scn, wa->cfg->from));
+	add_addr(o, "to", wa->cfg->ping.dst);
+	add_u64(o, "sent", st.sent);
+	add_u64(o, "received", st.received);
+	add_u64(o, "duplicates", st.duplicates);
+	add_u64(o, "errors", st.errors);
+	add_u64(o, "send_errors", st.send_errors);
+	add_double(o, "loss", st.sent ? ping_loss(&st) : 0.0);
+	add_ms_stats(o, "rtt_ms", st.received, st.rtt_min, st.rtt_max, st.rtt_sum);
+	const char *en = st.last_error ? app_errno_name(st.last_error) : NULL;
+	if (en)
+		cJSON_AddStringToObject(o, "last_error", en);
+	else
+		cJSON_AddNullToObject(o, "last_error");
+	if (st.errors) {
+		cJSON *e = cJSON_AddObjectToObject(o, "last_icmp_error");
+		add_u64(e, "type", st.last_icmp_type);
+		add_u64(e, "code", st.last_icmp_code);
+	} else {
+		cJSON_AddNullToObject(o, "last_icmp_error");
+	}
+	return o;
+}
+
+static cJSON *udp_json(const struct world *w, const struct world_app *wa, sim_time_t run_end)
+{
+	struct udp_source_stats ss;
+	struct udp_sink_stats rs;
+	udp_source_get_stats(wa->udp_src, &ss);
+	udp_sink_get_stats(wa->udp_sink, &rs);
+	const struct scn_app *a = wa->cfg;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", a->name);
+	cJSON_AddStringToObject(o, "from", node_name(w->scn, a->from));
+	cJSON_AddStringToObject(o, "to", node_name(w->scn, (guint)a->to));
+	cJSON_AddStringToObject(o, "mode", a->udp_src.mode == UDP_SOURCE_ONOFF ? "on-off" : "cbr");
+	add_u64(o, "sent_packets", ss.sent_packets);
+	add_u64(o, "sent_bytes", ss.sent_bytes);
+	add_u64(o, "send_errors", ss.send_errors);
+	add_u64(o, "received_packets", rs.packets);
+	add_u64(o, "received_bytes", rs.bytes);
+	add_u64(o, "lost", rs.lost);
+	add_u64(o, "duplicates", rs.duplicates);
+	add_u64(o, "reordered", rs.reordered);
+	uint64_t distinct = rs.packets - rs.duplicates;
+	add_ms_stats(o, "delay_ms", distinct, rs.delay_min, rs.delay_max, rs.delay_sum);
+	sim_time_t end = a->stop < run_end ? a->stop : run_end;
+	sim_time_t active = end > a->start ? end - a->start : 0;
+	add_double(o, "goodput_bps",
+		   active > 0 ? (double)rs.bytes * 8.0 / sim_time_to_s(active) : 0.0);
+	return o;
+}
+
+cJSON *summary_build(const struct world *w, const struct run_info *ri)
+{
+	const struct scenario *s = w->scn;
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(root, "scenario", s->name);
+	cJSON_AddStringToObject(root, "description", s->description);
+	add_u64(root, "seed", ri->seed);
+	add_seconds(root, "sim_time_s", ri->sim_time);
+	add_u64(root, "events", ri->events);
+	cJSON *tx_item = cJSON_CreateRaw("0");
+	cJSON_AddItemToObject(root, "link_transmissions", tx_item);
+	add_double(root, "wall_s", ri->wall_s);
+	cJSON_AddItemToObject(root, "tcp", tcp_config_json(&s->tcp));
+
+	cJSON *flows = cJSON_AddArrayToObject(root, "flows");
+	cJSON *pings = cJSON_AddArrayToObject(root, "pings");
+	cJSON *udp = cJSON_AddArrayToObject(root, "udp");
+	for (guint i = 0; i < s->apps->len; i++) {
+		const struct world_app *wa = &w->apps[i];
+		if (wa->report)
+			cJSON_AddItemToArray(flows, flow_json(w, wa, ri->sim_time));
+		else if (wa->ping)
+			cJSON_AddItemToArray(pings, ping_json(w, wa));
+		else if (wa->udp_src)
+			cJSON_AddItemToArray(udp, udp_json(w, wa, ri->sim_time));
+	}
+
+	cJSON *links = cJSON_AddArrayToObject(root, "links");
+	uint64_t tx_total = 0;
+	for (guint li = 0; li < s->links->len; li++) {
+		cJSON_AddItemToArray(links, link_json(w, li, LINK_FORWARD, &tx_total));
+		cJSON_AddItemToArray(links, link_json(w, li, LINK_REVERSE, &tx_total));
+	}
+	char buf[32];
+	sim_fmt_u64(buf, tx_total);
+	cJSON_ReplaceItemViaPointer(root, tx_item, cJSON_CreateRaw(buf));
+	return root;
+}
+
+char *summary_text(const cJSON *summary, bool hashable)
+{
+	cJSON *copy = cJSON_Duplicate(summary, true);
+	if (hashable)
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "wall_s");
+	char *text = cJSON_Print(copy);
+	cJSON_Delete(copy);
+	char *out = g_strconcat(text, "\n", NULL);
+	cJSON_free(text);
+	return out;
+}
+
+/* ---- human summary ------------------------------------------------------------------- */
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsRaw(v))
+		return g_ascii_strtod(v->valuestring, NULL);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* "1.47 Mbit/s" */
+static void fmt_rate(char *buf, size_t n, double bps)
+{
+	char d[G_ASCII_DTOSTR_BUF_SIZE];
+	if (bps >= 1e9)
+		snprintf(buf, n, "%s Gbit/s", g_ascii_formatd(d, sizeof(d), "%.3g", bps / 1e9));
+	else if (bps >= 1e6)
+		snprintf(buf, n, "%s Mbit/s", g_ascii_formatd(d, sizeof(d), "%.3g", bps / 1e6));
+	else if (bps >= 1e3)
+		snprintf(buf, n, "%s kbit/s", g_ascii_formatd(d, sizeof(d), "%.3g", bps / 1e3));
+	else
+		snprintf(buf, n, "%s bit/s", g_ascii_formatd(d, sizeof(d), "%.3g", bps));
+}
+
+static const char *ms_text(char *buf, size_t n, const cJSON *stats, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(stats, key);
+	snprintf(buf, n, "%s", cJSON_IsRaw(v) ? v->valuestring : "-");
+	return buf;
+}
+
+void summary_print_human(FILE *fp, const cJSON *sum)
+{
+	char b1[64], b2[64], b3[64];
+	double events = num(sum, "events"), wall = num(sum, "wall_s");
+	fprintf(fp, "%s: %s s simulated, %.0f events",
+		str(sum, "scenario"),
+		cJSON_GetObjectItemCaseSensitive(sum, "sim_time_s")->valuestring, events);
+	if (wall > 0)
+		fprintf(fp, " in %s s wall (%s events/s)",
+			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall),
+			g_ascii_formatd(b2, sizeof(b2), "%.3g", events / wall));
+	fputc('\n', fp);
+
+	const cJSON *flows = cJSON_GetObjectItemCaseSensitive(sum, "flows");
+	if (cJSON_GetArraySize(flows) > 0) {
+		fprintf(fp, "flows:\n");
+		for (const cJSON *f = flows->child; f; f = f->next) {
+			fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
+			const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
+			fprintf(fp,
+				"  %-12s %-8s %-7s %s -> %s  goodput %s, %.0f retransmits (%.0f fast), "
+				"%.0f RTO, intact %s%s%s\n",
+				str(f, "name"), str(f, "app"), str(f, "cc"), str(f, "from"), str(f, "to"),
+				b1, num(f, "retransmits"), num(f, "fast_retransmits"),
+				num(f, "rto_count"),
+				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
+				cJSON_IsString(err) ? ", error " : "",
+				cJSON_IsString(err) ? err->valuestring : "");
+		}
+	}
+	const cJSON *links = cJSON_GetObjectItemCaseSensitive(sum, "links");
+	if (cJSON_GetArraySize(links) > 0) {
+		fprintf(fp, "links:\n");
+		for (const cJSON *l = links->child; l; l = l->next) {
+			fprintf(fp, "  %-12s %-7s %s -> %s  %.0f packets, %.0f queue drops, %.0f lost",
+				str(l, "name"), str(l, "direction"), str(l, "from"), str(l, "to"),
+				num(l, "tx_packets"), num(l, "queue_drops"), num(l, "lost"));
+			if (num(l, "corrupted") > 0)
+				fprintf(fp, ", %.0f corrupted", num(l, "corrupted"));
+			if (num(l, "duplicated") > 0)
+				fprintf(fp, ", %.0f duplicated", num(l, "duplicated"));
+			fputc('\n', fp);
+		}
+	}
+	const cJSON *pings = cJSON_GetObjectItemCaseSensitive(sum, "pings");
+	if (cJSON_GetArraySize(pings) > 0) {
+		fprintf(fp, "pings:\n");
+		for (const cJSON *p = pings->child; p; p = p->next) {
+			const cJSON *rtt = cJSON_GetObjectItemCaseSensitive(p, "rtt_ms");
+			fprintf(fp, "  %-12s %s -> %s  %.0f/%.0f replies", str(p, "name"),
+				str(p, "from"), str(p, "to"), num(p, "received"), num(p, "sent"));
+			if (cJSON_IsObject(rtt))
+				fprintf(fp, ", rtt min/mean/max %s/%s/%s ms",
+					ms_text(b1, sizeof(b1), rtt, "min"),
+					ms_text(b2, sizeof(b2), rtt, "mean"),
+					ms_text(b3, sizeof(b3), rtt, "max"));
+			if (num(p, "errors") > 0) {
+				const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "last_icmp_error");
+				fprintf(fp, ", %.0f ICMP errors (last type %.0f code %.0f)",
+					num(p, "errors"), num(e, "type"), num(e, "code"));
+			}
+			if (num(p, "send_errors") > 0)
+				fprintf(fp, ", %.0f not sent (%s)", num(p, "send_errors"),
+					str(p, "last_error"));
+			fputc('\n', fp);
+		}
+	}
+	const cJSON *udp = cJSON_GetObjectItemCaseSensitive(sum, "udp");
+	if (cJSON_GetArraySize(udp) > 0) {
+		fprintf(fp, "udp:\n");
+		for (const cJSON *u = udp->child; u; u = u->next) {
+			fmt_rate(b1, sizeof(b1), num(u, "goodput_bps"));
+			fprintf(fp, "  %-12s %s -> %s  %.0f sent, %.0f received, %.0f lost, %s\n",
+				str(u, "name"), str(u, "from"), str(u, "to"), num(u, "sent_packets"),
+				num(u, "received_packets"), num(u, "lost"), b1);
+		}
+	}
+}

@@ -1,0 +1,42 @@
+/* sim/cli/summary.h — summary.json and the short human summary of a run.
+ *
+ * summary.json follows docs/outputs.md. Numbers are written by our own formatting
+ * (integers exactly; milliseconds as exact renderings of integer nanoseconds; other
+ * doubles in the shortest form that reads back to the same double) and inserted as
+ * raw JSON, so neither the locale nor cJSON's double printer can change a byte.
+ * `wall_s` is the only wall-clock field; summary_text(..., hashable = true) leaves it
+ * out for the trace hash.
+ */
+#ifndef SIM_CLI_SUMMARY_H
+#define SIM_CLI_SUMMARY_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/cli/world.h"
+#include "sim/core/time.h"
+
+struct run_info {
+	uint64_t seed;
+	sim_time_t sim_time; /* simulated time covered (the run's end) */
+	uint64_t events;     /* events executed */
+	double wall_s;       /* wall-clock seconds (not hashed) */
+};
+
+/* Builds the summary object of a finished world. */
+cJSON *summary_build(const struct world *w, const struct run_info *ri);
+
+/* The summary as text (ending with a newline); without "wall_s" when hashable.
+ * g_free the result. */
+char *summary_text(const cJSON *summary, bool hashable);
+
+/* The short human summary (per flow, per link direction, pings, UDP). */
+void summary_print_human(FILE *fp, const cJSON *summary);
+
+/* Formats a double in the shortest form that reads back exactly ("0.1", "1466666.25",
+ * "1e+300"); "null" for NaN and infinities. buf holds at least 32 bytes. */
+void summary_fmt_double(char *buf, double v);
+
+#endif
