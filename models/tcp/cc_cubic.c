@@ -17,7 +17,8 @@
  * rounding, and no -ffast-math reassociation). The cube root for K is computed here
  * by Newton's method from those operations, because libm's cbrt() is not required
  * to be correctly rounded and differs between C libraries. β·cwnd and the fast-
- * convergence W_max are integer (permille) arithmetic, exact. Growth is applied as
+ * convergence W_max are integer (permille) arithmetic, rounded down to the byte.
+ * W_est is a double in bytes; cwnd takes its integer part. Growth is applied as
  * in Linux bictcp: the per-ACK increment (target − cwnd)/cwnd becomes "one SMSS per
  * w bytes acknowledged" for the shared tcp_cc_cong_avoid_ai(), which then follows
  * the configured byte-counting or per-ACK rule.
