@@ -2,6 +2,7 @@
 #include "models/route.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "models/iface.h"
 #include "models/node.h"
@@ -178,6 +179,12 @@ void route_pmtu_update(struct node *node, ipv4_addr_t dst, uint32_t mtu)
 	p->mtu = mtu;
 	p->expires = sim_now(node->sim) + PMTU_EXPIRES;
 	g_hash_table_replace(t->pmtu, GUINT_TO_POINTER(dst), p);
+}
+
+void route_pmtu_flush(struct node *node)
+{
+	if (node->routes.pmtu)
+		g_hash_table_remove_all(node->routes.pmtu);
 }
 
 uint32_t route_count(const struct node *node)

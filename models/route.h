@@ -87,6 +87,9 @@ int route_add_connected(struct node *node, struct iface *ifc);
  * than the current path MTU. */
 void route_pmtu_update(struct node *node, ipv4_addr_t dst, uint32_t mtu);
 
+/* Forgets every learnt path MTU (ip route flush cache). */
+void route_pmtu_flush(struct node *node);
+
 /* Number of routes (connected + static). */
 uint32_t route_count(const struct node *node);
 
