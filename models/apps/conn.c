@@ -411,9 +411,11 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 			app_pair_close_client(p);
 			return;
 		}
-		p->expecting = true;
-		p->exp_addr = tcp_local_addr(p->client);
-		p->exp_port = tcp_local_port(p->client);
+		if (p->listener != NULL) {
+			p->expecting = true;
+			p->exp_addr = tcp_local_addr(p->client);
+			p->exp_port = tcp_local_port(p->client);
+		}
 	}
 	sim_time_t stop = p->report.stop;
 	if (stop != SIM_TIME_MAX && p->client != NULL)
@@ -455,6 +457,7 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 	p->server_trace_side = cfg->server_trace_side ? cfg->server_trace_side : "server";
 	p->server_sends = cfg->server_sends;
 	p->simultaneous = cfg->simultaneous;
+	p->client_only = cfg->client_only;
 	p->client_ep = cfg->client;
 	p->server_ep = cfg->server;
 
@@ -467,6 +470,8 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 			goto fail;
 		p->server = srv;
 		p->server_stats = tcp_sock_stats_ref(srv);
+	} else if (cfg->client_only) {
+		p->listener = NULL;
 	} else if (cfg->listener == NULL) {
 		struct app_listener_config lc = {
 			.local = cfg->server,

@@ -221,6 +221,8 @@ struct app_pair_config {
 	bool simultaneous;             /* both ends connect at `start` (no listener):
 					* client binds client.port, server binds
 					* server.port; both ports must be given */
+	bool client_only;              /* no server side: the client connects to a
+					* server some other code runs (tests) */
 	sim_time_t start;              /* client connects */
 	sim_time_t stop;               /* 0 = none; else ops->stop runs then */
 	struct app_side client_side, server_side;
@@ -252,7 +254,7 @@ struct app_pair {
 	struct app_trace trace;
 	char *trace_prefix;
 	const char *server_trace_side;
-	bool server_sends, simultaneous;
+	bool server_sends, simultaneous, client_only;
 	struct app_endpoint client_ep, server_ep;
 	struct sim_timer start_timer, stop_timer;
 };

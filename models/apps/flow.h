@@ -117,6 +117,8 @@ struct app_flow_report {
 				   * both directions (bytes_to_server + bytes_to_client) */
 	uint64_t bytes_to_server; /* client → server direction */
 	uint64_t bytes_to_client; /* server → client direction */
+	uint64_t payload_bytes;   /* HTTP: response body bytes received and verified
+				   * (bytes_to_client without heads and chunk framing) */
 
 	/* TCP statistics: of the data sender for bulk, of both endpoints merged for
 	 * bidirectional apps. */
