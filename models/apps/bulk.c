@@ -266,6 +266,7 @@ struct bulk *bulk_new(struct sim *sim, const struct bulk_config *cfg, GError **e
 		.server = cfg->receiver,
 		.listener = cfg->listener,
 		.backlog = cfg->backlog,
+		.client_only = cfg->client_only,
 		.start = cfg->start,
 		.stop = cfg->stop,
 		.client_side = cfg->sender_side,

@@ -56,6 +56,9 @@ struct bulk_config {
 	struct app_listener *listener;  /* a shared listener on the receiver's port; NULL:
 					 * the flow listens on receiver.addr:port itself */
 	int backlog;                    /* private listener's backlog (0 → 128) */
+	bool client_only;               /* no server side here: the client connects to a
+					 * port another application serves (or none: the
+					 * report then says ECONNREFUSED / ETIMEDOUT) */
 	uint64_t bytes;                 /* stream length; 0 = unlimited (until stop) */
 	uint32_t write_size;            /* bytes per write; 0 → 1460 */
 	sim_time_t start;               /* when the sender connects */

@@ -444,6 +444,13 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 			    "%s: simultaneous open needs both addresses and both ports", name);
 		return -1;
 	}
+	if (cfg->listener != NULL && !cfg->simultaneous && !cfg->client_only &&
+	    tcp_local_port(cfg->listener->sock) != cfg->server.port) {
+		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
+			    "%s: the shared listener is not on the server port %u", name,
+			    (unsigned)cfg->server.port);
+		return -1;
+	}
 	p->sim = sim;
 	p->ops = ops;
 	p->owner = owner;

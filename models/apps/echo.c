@@ -252,6 +252,7 @@ struct echo *echo_new(struct sim *sim, const struct echo_config *cfg, GError **e
 		.server = cfg->server,
 		.listener = cfg->listener,
 		.backlog = cfg->backlog,
+		.client_only = cfg->client_only,
 		.start = cfg->start,
 		.stop = cfg->stop,
 		.client_side = cfg->client_side,

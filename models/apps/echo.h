@@ -42,6 +42,9 @@ struct echo_config {
 	struct app_endpoint server;     /* server's stack, address connected to, port */
 	struct app_listener *listener;  /* shared listener, NULL: a private one */
 	int backlog;                    /* private listener (0 → 128) */
+	bool client_only;               /* no server side here: the client connects to a
+					 * port another application serves (or none: the
+					 * report then says ECONNREFUSED / ETIMEDOUT) */
 	uint64_t bytes;                 /* bytes the client sends (> 0) */
 	uint32_t write_size;            /* 0 → 1460 */
 	sim_time_t start;

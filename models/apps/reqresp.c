@@ -257,6 +257,7 @@ struct reqresp *reqresp_new(struct sim *sim, const struct reqresp_config *cfg, G
 		.server = cfg->server,
 		.listener = cfg->listener,
 		.backlog = cfg->backlog,
+		.client_only = cfg->client_only,
 		.start = cfg->start,
 		.stop = cfg->stop,
 		.client_side = cfg->client_side,

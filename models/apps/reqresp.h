@@ -42,6 +42,9 @@ struct reqresp_config {
 	struct app_endpoint server;     /* server's stack, address connected to, port */
 	struct app_listener *listener;  /* shared listener, NULL: a private one */
 	int backlog;                    /* private listener (0 → 128) */
+	bool client_only;               /* no server side here: the client connects to a
+					 * port another application serves (or none: the
+					 * report then says ECONNREFUSED / ETIMEDOUT) */
 	uint32_t request_size;          /* bytes per request (> 0) */
 	uint32_t response_size;         /* bytes per response (> 0) */
 	uint64_t count;                 /* requests; 0 = until stop (then stop is required) */
