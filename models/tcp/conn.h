@@ -1,0 +1,299 @@
+/* models/tcp/conn.h — TCP's internal objects: the stack and the connection (TCB).
+ *
+ * Private to the .c files of models/tcp. The connection control block is `struct tcp_sock`, the
+ * same object an application holds as its socket handle: RFC 9293 §3.3.1's variables
+ * under their RFC names, the buffers, the timers (embedded scheduler events, so no
+ * allocation per segment or per timer), congestion control, readiness state, the
+ * statistics and the optional traces.
+ *
+ * Division of the work between the files of this folder:
+ *   stack.c   stack object, demultiplexing tables, ISN (RFC 6528), ports, ICMP errors
+ *   input.c   tcp_input(): one function in RFC 9293 §3.10.7 order; ACK processing,
+ *             loss detection and recovery (RFC 5681, 6582, 3042)
+ *   output.c  what to send: segmentation, Nagle, SWS avoidance, window to advertise,
+ *             ACKs, RSTs, retransmissions
+ *   timer.c   retransmission, persist, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT
+ *   rtt.c     RFC 6298 estimator
+ *   socket.c  the application API and readiness events
+ *   trace.c   the endpoint and sequence traces
+ *   sndbuf.c, rcvq.c  the send ring and the receive/out-of-order queues
+ *   config.c  profiles and the knob table
+ */
+#ifndef MODELS_TCP_CONN_H
+#define MODELS_TCP_CONN_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/tcp/cc.h"
+#include "models/tcp/rcvq.h"
+#include "models/tcp/rtt.h"
+#include "models/tcp/seg.h"
+#include "models/tcp/sndbuf.h"
+#include "models/tcp/tcp.h"
+#include "sim/core/rng.h"
+#include "sim/core/sched.h"
+
+struct sim;
+struct tcp_trace;
+
+/* A connection's identity. For listeners and bound sockets raddr/rport are 0. */
+struct tcp_tuple {
+	ipv4_addr_t laddr;
+	ipv4_addr_t raddr;
+	uint16_t lport;
+	uint16_t rport;
+};
+
+struct tcp_stack {
+	struct sim *sim;
+	char *host;
+	struct tcp_config cfg;
+	struct tcp_lower lower;
+	struct sim_rng rng;            /* "host:<host>:tcp" */
+	uint8_t isn_key[32];           /* RFC 6528 secret */
+	GHashTable *conns;             /* struct tcp_tuple* → tcp_sock (full 4-tuple) */
+	GHashTable *listeners;         /* struct tcp_tuple* (raddr=rport=0) → tcp_sock */
+	GHashTable *ports;             /* GUINT_TO_POINTER(port) → first socket bound to it */
+	uint16_t next_ephemeral;
+	/* Every connection object, oldest first (teardown order; never used for output). */
+	struct tcp_sock *all_head, *all_tail;
+	struct tcp_stack_stats stats;
+	GError *trace_error;
+};
+
+/* Refcounted statistics block (tcp_sock_stats_ref). `st` must stay first. */
+struct tcp_stats_block {
+	struct tcp_stats st;
+	uint32_t refs;
+};
+
+/* Flags of a connection (c->flags). */
+enum {
+	TF_ACK_NOW = 1u << 0,      /* send an ACK at the end of this processing */
+	TF_FIN_QUEUED = 1u << 1,   /* the application shut down writing: FIN after the data */
+	TF_FIN_RCVD = 1u << 2,     /* the peer's FIN has been processed (EOF) */
+	TF_SHUT_RD = 1u << 3,      /* the application discards further data */
+	TF_SYN_RETX = 1u << 4,     /* the SYN or SYN-ACK was retransmitted */
+	TF_PASSIVE = 1u << 5,      /* created by a listener (RFC 9293 "passive OPEN") */
+	TF_WS_OK = 1u << 6,        /* window scaling in effect (both sides sent it) */
+	TF_TIMING = 1u << 7,       /* an RTT measurement is running (rtt_seq, rtt_time) */
+	TF_IN_RECOVERY = 1u << 8,  /* fast recovery (RFC 5681 §3.2 / RFC 6582) */
+	TF_PARTIAL_SEEN = 1u << 9, /* a partial ACK arrived in this recovery (RFC 6582 §4) */
+	TF_WRITER_BLOCKED = 1u << 10, /* a send found the buffer full: wake on space */
+	TF_ACTIVE = 1u << 11,      /* connect() or accept(): poll() reports HUP when closed */
+	TF_CWND_LIMITED = 1u << 12, /* output stopped by cwnd since the last check */
+	TF_ISN_FIXED = 1u << 14,   /* tcp_sock_set_isn() */
+	TF_CONNECTING = 1u << 15,  /* connect() called, completion not reported yet */
+	TF_CFG_OWNED = 1u << 16,   /* cfg points to cfg_own */
+	TF_ESTABLISHED_ONCE = 1u << 17,
+};
+
+struct tcp_sock {
+	struct tcp_stack *stack;
+	const struct tcp_config *cfg;   /* the stack's or cfg_own */
+	struct tcp_config *cfg_own;
+	enum tcp_state state;
+	uint32_t flags;
+	struct tcp_tuple t;
+	bool in_conns;                  /* in stack->conns */
+	bool in_listeners;
+	bool bound;                     /* in stack->ports */
+	bool app_ref;                   /* the application holds the handle */
+	bool in_callback;               /* the application's callback is running */
+	struct tcp_sock *port_next;     /* next socket bound to the same port */
+	struct tcp_sock *all_prev, *all_next;
+
+	/* Listener: children in SYN-RECEIVED (synq) and established, not accepted (acceptq). */
+	struct tcp_sock *parent;        /* the listener that owns this child, until accept */
+	struct tcp_sock *q_next;        /* link in the parent's synq or acceptq */
+	struct tcp_sock *synq_head;
+	struct tcp_sock *acceptq_head, *acceptq_tail;
+	uint32_t acceptq_len, synq_len, backlog;
+
+	/* Send sequence variables (RFC 9293 §3.3.1). snd_max is the highest sequence
+	 * number sent plus one (BSD): after an RTO snd_nxt goes back to snd_una (go-back-N)
+	 * while ACKs up to snd_max remain acceptable. */
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_max;
+	uint32_t snd_wnd;               /* peer's window, scaled, bytes */
+	uint32_t snd_wl1, snd_wl2;
+	uint32_t max_snd_wnd;           /* largest window the peer offered (SWS, §3.8.6.2.1) */
+	uint32_t recover;               /* RFC 6582 "recover" + 1: snd_max at loss/RTO */
+	uint32_t snd_sml;               /* end of the last small segment sent (Nagle, Minshall) */
+	uint32_t fin_seq;               /* sequence number of our FIN (valid with FIN_QUEUED) */
+	uint32_t snd_buf_seq;           /* sequence number of the send ring's first byte */
+	uint8_t snd_wscale, rcv_wscale; /* RFC 7323 §2 shift counts (0 without TF_WS_OK) */
+	uint16_t peer_mss;              /* MSS option received (536 if none, RFC 9293 §3.7.1) */
+	uint16_t adv_mss;               /* MSS option we send */
+	uint32_t mss;                   /* effective send MSS (Eff.snd.MSS) */
+	uint32_t mtu;                   /* path MTU towards the peer (route, then PMTUD) */
+
+	/* Receive sequence variables. rcv_adv is the right edge we advertised
+	 * (RCV.NXT + RCV.WND when it was sent); rcv_wup the RCV.NXT of our last ACK. */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;
+	uint32_t rcv_wup;
+	uint32_t rcv_mss;               /* largest segment seen (delayed-ACK "full-sized") */
+
+	struct tcp_sndbuf sndbuf;       /* unacknowledged + unsent data from snd_buf_seq */
+	struct tcp_rcvq rcvq;           /* in-order data the application has not read */
+	struct tcp_ooo ooo;             /* out-of-order segments beyond rcv_nxt */
+
+	/* Timers: each a scheduler event owned by the connection. */
+	struct sim_timer t_rtx;         /* retransmission (SYN, SYN-ACK, data, FIN) */
+	struct sim_timer t_persist;     /* zero-window probes */
+	struct sim_timer t_delack;      /* delayed ACK */
+	struct sim_timer t_keepalive;   /* keepalive */
+	struct sim_timer t_wait;        /* TIME-WAIT and orphaned FIN-WAIT-2 */
+	struct sim_timer t_notify;      /* readiness callback delivery */
+
+	struct tcp_rtt rtt;
+	uint32_t rtt_seq;               /* timed segment's first sequence number */
+	sim_time_t rtt_time;            /* when it was sent */
+	uint32_t retries;               /* consecutive timeouts of t_rtx */
+	uint32_t persist_backoff;
+	uint32_t keepalive_sent;        /* probes unanswered */
+	sim_time_t last_rcv;            /* time of the last segment received */
+	uint32_t dupacks;
+
+	struct tcp_cc cc;
+	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */
+	uint32_t max_flight;            /* largest FlightSize in that window */
+
+	/* Socket options. */
+	bool nodelay;
+	bool keepalive;
+	bool linger0;
+	sim_time_t keepidle, keepintvl;
+	uint32_t keepcnt;
+	uint32_t sndbuf_max, rcvbuf_max;
+	uint32_t isn_fixed;
+
+	/* Readiness. */
+	tcp_event_fn cb;
+	void *cb_ctx;
+	uint32_t interest;
+	bool edge;
+	uint32_t edge_pending;
+	int so_error;                   /* pending error, taken by tcp_get_error */
+	int soft_error;                 /* last ICMP soft error (reported on timeout) */
+
+	uint64_t snd_una_rel;           /* bytes of sequence space acked since the ISN */
+	struct tcp_stats_block *stats;
+	struct tcp_trace *trace;        /* NULL when not traced */
+};
+
+/* Smallest MSS accepted from PMTUD: 68-byte minimum MTU (RFC 791) − 40. */
+#define TCP_MSS_MIN 28u
+#define TCP_MSS_DEFAULT 536u
+
+/* ---- stack.c ---- */
+struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
+/* Frees when nothing holds the object any more (CLOSED, no handle, no parent, not
+ * inside a callback). Returns true if freed. */
+bool tcp_conn_maybe_free(struct tcp_sock *c);
+void tcp_conn_hash_add(struct tcp_sock *c);
+void tcp_conn_hash_del(struct tcp_sock *c);
+struct tcp_sock *tcp_conn_lookup(struct tcp_stack *st, const struct tcp_tuple *t);
+int tcp_port_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port);
+void tcp_port_unbind(struct tcp_sock *c);
+int tcp_port_ephemeral(struct tcp_sock *c);
+void tcp_listener_add(struct tcp_sock *c);
+void tcp_listener_del(struct tcp_sock *c);
+uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
+/* Route lookup for the connection's peer: fills laddr (if ANY) and mtu, adv_mss. */
+int tcp_conn_route(struct tcp_sock *c);
+
+/* ---- input.c ---- */
+/* Processes one checksum-verified segment for connection c (any state but CLOSED
+ * without a TCB). Takes pkt (pkt->data = TCP header). */
+void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg);
+/* A segment for which no connection or listener exists (RFC 9293 §3.10.7.1). */
+void tcp_input_closed(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_addr_t src,
+		      ipv4_addr_t dst);
+/* A SYN (or other segment) for a listener (§3.10.7.2). */
+void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_t src,
+		      ipv4_addr_t dst);
+/* Enters a state, tracing old → new; maintains timers tied to states. */
+void tcp_set_state(struct tcp_sock *c, enum tcp_state st);
+/* Tears the connection down with an error for the application (0 = none). */
+void tcp_conn_fail(struct tcp_sock *c, int err);
+/* The connection reached CLOSED normally (LAST-ACK acked, TIME-WAIT over). */
+void tcp_conn_closed(struct tcp_sock *c);
+void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu);
+
+/* ---- output.c ---- */
+/* Sends whatever the windows, Nagle and SWS avoidance allow, then a pure ACK if one is
+ * owed (TF_ACK_NOW). Arms the retransmission or persist timer as needed. */
+void tcp_output(struct tcp_sock *c);
+void tcp_send_ack(struct tcp_sock *c);
+/* SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED); `retransmission` when the timer or a
+ * duplicate SYN resends it (counted, and Karn stops RTT timing). */
+void tcp_send_syn(struct tcp_sock *c, bool retransmission);
+void tcp_send_rst(struct tcp_sock *c);      /* <SEQ=SND.NXT><ACK=RCV.NXT><RST,ACK> */
+/* A reply RST for segment seg received from src to dst (§3.10.7.1). */
+void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_addr_t src,
+			ipv4_addr_t dst);
+/* Retransmits one segment (at most one MSS) starting at snd_una. */
+void tcp_retransmit_first(struct tcp_sock *c);
+void tcp_send_window_probe(struct tcp_sock *c);
+void tcp_send_keepalive(struct tcp_sock *c);
+/* Receive window (bytes) we would advertise now, before SWS rules. */
+uint32_t tcp_rcv_space(const struct tcp_sock *c);
+/* Whether a window update is worth sending after the application read (RFC 9293
+ * §3.8.6.2.2, Linux tcp_cleanup_rbuf). */
+bool tcp_window_update_due(const struct tcp_sock *c);
+/* The congestion window plus what limited transmit allows now. */
+static inline uint32_t tcp_flight(const struct tcp_sock *c)
+{
+	return c->snd_nxt - c->snd_una;
+}
+
+/* ---- timer.c ---- */
+void tcp_timer_rtx_arm(struct tcp_sock *c);     /* at now + current RTO */
+void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c);
+void tcp_timer_persist_arm(struct tcp_sock *c);
+void tcp_timer_delack_arm(struct tcp_sock *c);
+void tcp_timer_keepalive_reset(struct tcp_sock *c);
+void tcp_timer_time_wait(struct tcp_sock *c);   /* (re)start 2·MSL */
+void tcp_timer_fin_wait2(struct tcp_sock *c);
+void tcp_timers_cancel_all(struct tcp_sock *c);
+sim_time_t tcp_current_rto(const struct tcp_sock *c);
+
+/* ---- socket.c ---- */
+/* Readiness changed: `edges` are the newly arisen conditions (TCP_EV_*). Schedules
+ * the callback event; never calls the application directly. */
+void tcp_sock_wake(struct tcp_sock *c, uint32_t edges);
+/* Sets the pending error and the statistics' final error. */
+void tcp_sock_set_error(struct tcp_sock *c, int err);
+
+/* ---- cc glue (input.c) ---- */
+void tcp_cc_prepare(struct tcp_sock *c);
+/* Initialises congestion control when the connection becomes established. */
+void tcp_cc_start(struct tcp_sock *c);
+
+/* RFC 7323 §2.3: the smallest shift that lets the window cover the receive buffer. */
+static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)
+{
+	uint8_t s = 0;
+	while (s < TCP_WSCALE_MAX && (rcvbuf >> s) > 65535)
+		s++;
+	return s;
+}
+
+static inline struct tcp_stats *tcp_st(struct tcp_sock *c)
+{
+	return &c->stats->st;
+}
+
+static inline struct sim *tcp_sim(const struct tcp_sock *c)
+{
+	return c->stack->sim;
+}
+
+#endif

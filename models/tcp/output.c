@@ -1,0 +1,440 @@
+/* models/tcp/output.c — what TCP sends and when.
+ *
+ * Called after every input segment (input.c), every application write/read/close
+ * (socket.c) and every timer (timer.c). Decides segmentation (the effective MSS),
+ * obeys the send window min(cwnd, peer's window) (RFC 5681 §3, RFC 9293 §3.8.6),
+ * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
+ * computes the window to advertise with receiver SWS avoidance (§3.8.6.2.2), and
+ * builds each segment into one pool packet by one copy out of the send ring.
+ */
+#include <string.h>
+
+#include "models/tcp/conn.h"
+#include "models/tcp/seq.h"
+#include "models/tcp/trace.h"
+#include "sim/core/sim.h"
+
+uint32_t tcp_rcv_space(const struct tcp_sock *c)
+{
+	return c->rcvbuf_max > c->rcvq.bytes ? c->rcvbuf_max - c->rcvq.bytes : 0;
+}
+
+static uint32_t rcv_sws_threshold(const struct tcp_sock *c)
+{
+	/* RFC 9293 §3.8.6.2.2: min(Fr · RCV.BUFF, Eff.snd.MSS), Fr = 1/2. */
+	uint32_t half = c->rcvbuf_max / 2;
+	return half < c->adv_mss ? half : c->adv_mss;
+}
+
+/* Largest window representable with our shift (RFC 7323 §2.3: at most 2^30). */
+static uint32_t max_rcv_window(const struct tcp_sock *c)
+{
+	uint64_t w = (uint64_t)65535 << c->rcv_wscale;
+	return w > (1u << 30) ? (1u << 30) : (uint32_t)w;
+}
+
+/* The window field for a non-SYN segment; moves rcv_adv. */
+static uint16_t select_window(struct tcp_sock *c)
+{
+	uint32_t s = c->rcv_wscale;
+	uint32_t space = tcp_rcv_space(c);
+	uint32_t maxw = max_rcv_window(c);
+	if (space > maxw)
+		space = maxw;
+	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
+	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
+	uint32_t wnd;
+	/* RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): move the right edge only when
+	 * it can move by min(RCV.BUFF/2, MSS); and never move it left (shrink). */
+	if (space > cur && space - cur >= rcv_sws_threshold(c))
+		wnd = space;
+	else
+		wnd = cur;
+	uint32_t field = wnd >> s;
+	if ((field << s) < cur)
+		field = (cur + (1u << s) - 1) >> s; /* round up: scaling must not shrink it */
+	if (field > 65535)
+		field = 65535;
+	uint32_t edge = c->rcv_nxt + (field << s);
+	if (seq_gt(edge, c->rcv_adv) || cur_i < 0)
+		c->rcv_adv = edge;
+	return (uint16_t)field;
+}
+
+bool tcp_window_update_due(const struct tcp_sock *c)
+{
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
+	    c->state != TCP_FIN_WAIT_2)
+		return false; /* the peer has sent its FIN, or we are not synchronised */
+	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
+	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
+	uint32_t space = tcp_rcv_space(c);
+	uint32_t maxw = max_rcv_window(c);
+	if (space > maxw)
+		space = maxw;
+	/* RFC 9293 §3.8.6.2.2: only a move of the right edge by the SWS threshold is
+	 * worth announcing; and, as Linux's tcp_cleanup_rbuf, only when the window at
+	 * least doubles from at most half the buffer (else the next ACK carries it). */
+	if (space < cur || space - cur < rcv_sws_threshold(c))
+		return false;
+	return 2 * (uint64_t)cur <= c->rcvbuf_max && space >= 2 * (uint64_t)cur;
+}
+
+/* Builds one segment and hands it to the lower edge. Payload bytes come from the
+ * send ring at `seq`. */
+static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	struct tcp_stack *st = c->stack;
+	struct sim *sim = st->sim;
+	struct tcp_repr r;
+	memset(&r, 0, sizeof(r));
+	r.src_port = c->t.lport;
+	r.dst_port = c->t.rport;
+	r.seq = seq;
+	r.flags = flags;
+	if (flags & TCP_FLAG_ACK)
+		r.ack = c->rcv_nxt;
+	if (flags & TCP_FLAG_SYN) {
+		/* RFC 9293 §3.7.1: MSS option on SYNs. RFC 7323 §2.2: the window of a SYN
+		 * is never scaled; the scale option goes on our SYN when enabled, and on
+		 * a SYN-ACK only when the peer's SYN carried it. */
+		r.has_mss = true;
+		r.mss = c->adv_mss;
+		bool offer = (flags & TCP_FLAG_ACK) ? (c->flags & TF_WS_OK) != 0
+						    : c->cfg->window_scaling;
+		if (offer) {
+			r.has_wscale = true;
+			r.wscale = c->rcv_wscale;
+		}
+		uint32_t w = c->rcvbuf_max < 65535 ? c->rcvbuf_max : 65535;
+		r.window = (uint16_t)w;
+		if (flags & TCP_FLAG_ACK)
+			c->rcv_adv = c->rcv_nxt + w;
+	} else {
+		r.window = select_window(c);
+	}
+	uint32_t hl = tcp_seg_hdr_len(&r);
+	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
+	if (len)
+		tcp_sndbuf_copy(&c->sndbuf, seq - c->snd_buf_seq, len, pkt->data);
+	uint8_t *h = sim_packet_push(pkt, hl);
+	tcp_seg_write(h, &r);
+	tcp_seg_set_csum(pkt->data, pkt->len, c->t.laddr, c->t.raddr);
+	if (flags & TCP_FLAG_ACK) {
+		/* Every segment with ACK acknowledges everything received so far: no ACK
+		 * is owed any more (RFC 1122 §4.2.3.2, piggybacking). */
+		c->rcv_wup = c->rcv_nxt;
+		c->flags &= ~TF_ACK_NOW;
+		sim_timer_cancel(sim, &c->t_delack);
+	}
+	tcp_st(c)->segs_sent++;
+	st->stats.segs_sent++;
+	if (flags & TCP_FLAG_RST)
+		st->stats.rst_sent++;
+	st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr, (uint8_t)c->cfg->ttl,
+			 c->cfg->pmtud);
+}
+
+/* Sends sequence space [seq, seq + len (+FIN)) with ACK and the given extra flags;
+ * bookkeeping for statistics, traces, snd_max, RTT timing and the timer. A window
+ * probe (probe = true) neither starts RTT timing nor the retransmission timer. */
+static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
+{
+	struct tcp_stats *s = tcp_st(c);
+	uint32_t end = seq + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+	bool retx = seq_lt(seq, c->snd_max);
+	uint32_t old = 0;
+	if (retx) {
+		uint32_t below = c->snd_max - seq;
+		old = below < len ? below : len;
+		s->segs_retransmitted++;
+		s->bytes_retransmitted += old;
+		/* Karn (RFC 6298 §3): a retransmission makes the running measurement
+		 * ambiguous; stop it. */
+		c->flags &= ~TF_TIMING;
+	}
+	s->bytes_sent += len - old;
+	if (c->trace)
+		tcp_trace_seq(c, retx ? "retransmit" : "send", seq, end, 0);
+	xmit(c, seq, len, (uint8_t)(TCP_FLAG_ACK | extra));
+	if (seq_gt(end, c->snd_max))
+		c->snd_max = end;
+	if (len > 0 && len < c->mss)
+		c->snd_sml = seq + len; /* Nagle (Minshall): the last small segment */
+	if (probe)
+		return;
+	/* RFC 6298 §3 / Karn: time one segment carrying new data at a time. */
+	if (!retx && !(c->flags & TF_TIMING) && end != seq) {
+		c->flags |= TF_TIMING;
+		c->rtt_seq = seq;
+		c->rtt_time = sim_now(tcp_sim(c));
+	}
+	/* RFC 6298 (5.1): start the timer when data is sent and it is not running. */
+	if (!sim_timer_pending(tcp_sim(c), &c->t_rtx))
+		tcp_timer_rtx_arm(c);
+}
+
+/* Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is
+ * unacknowledged. Linux's variant (Minshall) holds only while a previous small
+ * segment is unacknowledged, which the issue's "at most one small segment
+ * unacknowledged" describes; the rfc profile uses the classic rule. */
+static bool nagle_holds(const struct tcp_sock *c)
+{
+	if (c->nodelay || (c->flags & TF_FIN_QUEUED))
+		return false; /* TCP_NODELAY; and closing pushes everything (Linux) */
+	if (c->cfg->nagle_minshall)
+		return seq_gt(c->snd_sml, c->snd_una);
+	return c->snd_max != c->snd_una;
+}
+
+static bool data_state(enum tcp_state s)
+{
+	return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 ||
+	       s == TCP_CLOSING || s == TCP_LAST_ACK;
+}
+
+/* Bytes from snd_nxt to the end of the buffered data. */
+static uint32_t unsent_bytes(const struct tcp_sock *c)
+{
+	int32_t off = seq_diff(c->snd_nxt, c->snd_buf_seq);
+	if (off < 0)
+		off = 0;
+	return (uint32_t)off < c->sndbuf.len ? c->sndbuf.len - (uint32_t)off : 0;
+}
+
+static bool fin_unsent(const struct tcp_sock *c)
+{
+	return (c->flags & TF_FIN_QUEUED) && seq_leq(c->snd_nxt, c->fin_seq);
+}
+
+/* RFC 3042 limited transmit: on each of the first two duplicate ACKs one new
+ * segment may go out beyond cwnd (FlightSize <= cwnd + 2·SMSS). */
+static uint32_t limited_transmit_allowance(const struct tcp_sock *c)
+{
+	if (!c->cfg->limited_transmit || (c->flags & TF_IN_RECOVERY) || c->dupacks == 0 ||
+	    c->dupacks >= c->cfg->dupack_threshold || c->snd_nxt != c->snd_max)
+		return 0;
+	uint32_t n = c->dupacks < 2 ? c->dupacks : 2;
+	return n * c->mss;
+}
+
+/* Linux tcp_cwnd_validate: remember per window whether the sender used its cwnd,
+ * for the cwnd_limited input of the congestion-control hooks (RFC 7661 §4.2). */
+static void track_cwnd_use(struct tcp_sock *c, bool stopped_by_cwnd)
+{
+	uint32_t flight = tcp_flight(c);
+	bool lim = stopped_by_cwnd || (uint64_t)flight + c->mss > c->cc.cwnd;
+	if (seq_geq(c->snd_una, c->cwnd_lim_seq) || lim ||
+	    (!(c->flags & TF_CWND_LIMITED) && flight > c->max_flight)) {
+		if (lim)
+			c->flags |= TF_CWND_LIMITED;
+		else
+			c->flags &= ~TF_CWND_LIMITED;
+		c->max_flight = flight;
+		c->cwnd_lim_seq = c->snd_nxt;
+	}
+}
+
+static bool output_data(struct tcp_sock *c)
+{
+	bool sent = false;
+	bool cwnd_stop = false;
+	for (;;) {
+		uint32_t avail = unsent_bytes(c);
+		bool fin = fin_unsent(c);
+		if (avail == 0 && !fin)
+			break;
+		uint32_t flight = tcp_flight(c);
+		int64_t wnd_room = (int64_t)c->snd_wnd - flight;
+		int64_t cwnd_room = (int64_t)c->cc.cwnd + limited_transmit_allowance(c) - flight;
+		uint32_t len = avail < c->mss ? avail : c->mss;
+		uint8_t extra = 0;
+		if (len > 0) {
+			int64_t room = wnd_room < cwnd_room ? wnd_room : cwnd_room;
+			if ((int64_t)len > room) {
+				/* Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a partial
+				 * segment only when the peer's window is what limits and
+				 * it is at least half the largest it ever offered. Never
+				 * split a segment to fit cwnd. */
+				if (wnd_room > 0 && wnd_room <= cwnd_room &&
+				    wnd_room >= (int64_t)(c->max_snd_wnd / 2)) {
+					len = (uint32_t)wnd_room;
+				} else {
+					if (cwnd_room < (int64_t)len && wnd_room >= (int64_t)len)
+						cwnd_stop = true;
+					break;
+				}
+			}
+			if (len < c->mss && len == avail && nagle_holds(c))
+				break;
+			if (len == avail) {
+				extra |= TCP_FLAG_PSH; /* the end of what the application wrote */
+				if (fin && wnd_room >= (int64_t)len + 1)
+					extra |= TCP_FLAG_FIN;
+			}
+		} else {
+			/* The FIN alone: it needs one sequence number of the peer's
+			 * window (the receiver would drop it otherwise), not cwnd. */
+			if (wnd_room < 1)
+				break;
+			extra = TCP_FLAG_FIN;
+		}
+		send_segment(c, c->snd_nxt, len, extra, false);
+		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+		sent = true;
+	}
+	track_cwnd_use(c, cwnd_stop);
+	struct sim *sim = tcp_sim(c);
+	if (sent) {
+		sim_timer_cancel(sim, &c->t_persist);
+		c->persist_backoff = 0;
+	} else if ((unsent_bytes(c) > 0 || fin_unsent(c)) && c->snd_max == c->snd_una &&
+		   !sim_timer_pending(sim, &c->t_rtx) && !sim_timer_pending(sim, &c->t_persist)) {
+		/* RFC 9293 §3.8.6.1: data waits, nothing is in flight and the window
+		 * does not allow sending: probe it on the persist timer. */
+		tcp_timer_persist_arm(c);
+	}
+	return sent;
+}
+
+void tcp_output(struct tcp_sock *c)
+{
+	if (data_state(c->state))
+		output_data(c);
+	if ((c->flags & TF_ACK_NOW) && c->state != TCP_CLOSED && c->state != TCP_LISTEN &&
+	    c->state != TCP_SYN_SENT)
+		tcp_send_ack(c);
+}
+
+void tcp_send_ack(struct tcp_sock *c)
+{
+	xmit(c, c->snd_nxt, 0, TCP_FLAG_ACK);
+}
+
+void tcp_send_syn(struct tcp_sock *c, bool retx)
+{
+	uint8_t flags = c->state == TCP_SYN_RECEIVED ? TCP_FLAG_SYN | TCP_FLAG_ACK : TCP_FLAG_SYN;
+	if (retx) {
+		tcp_st(c)->segs_retransmitted++;
+		c->flags |= TF_SYN_RETX;
+		c->flags &= ~TF_TIMING; /* Karn */
+	} else {
+		c->flags |= TF_TIMING;
+		c->rtt_seq = c->iss;
+		c->rtt_time = sim_now(tcp_sim(c));
+	}
+	if (c->trace)
+		tcp_trace_seq(c, retx ? "retransmit" : "send", c->iss, c->iss + 1, 0);
+	xmit(c, c->iss, 0, flags);
+	if (seq_lt(c->snd_max, c->iss + 1))
+		c->snd_max = c->iss + 1;
+	c->snd_nxt = c->iss + 1;
+}
+
+void tcp_send_rst(struct tcp_sock *c)
+{
+	/* RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>; with ACK and the window as
+	 * Linux's tcp_send_active_reset writes it (tests/vectors, exchange 4). */
+	xmit(c, c->snd_nxt, 0, TCP_FLAG_RST | TCP_FLAG_ACK);
+}
+
+void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_addr_t src,
+			ipv4_addr_t dst)
+{
+	/* RFC 9293 §3.10.7.1: never a RST in reply to a RST. If the segment has an ACK,
+	 * <SEQ=SEG.ACK><CTL=RST>; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+	if (seg->flags & TCP_FLAG_RST)
+		return;
+	struct tcp_repr r;
+	memset(&r, 0, sizeof(r));
+	r.src_port = seg->dst_port;
+	r.dst_port = seg->src_port;
+	if (seg->flags & TCP_FLAG_ACK) {
+		r.seq = seg->ack;
+		r.flags = TCP_FLAG_RST;
+	} else {
+		r.seq = 0;
+		r.ack = seg->seq + tcp_repr_seg_len(seg);
+		r.flags = TCP_FLAG_RST | TCP_FLAG_ACK;
+	}
+	struct sim_packet *pkt = sim_packet_new(st->sim, SIM_PACKET_HEADROOM, 0);
+	uint8_t *h = sim_packet_push(pkt, TCP_HDR_MIN);
+	tcp_seg_write(h, &r);
+	tcp_seg_set_csum(pkt->data, pkt->len, dst, src);
+	st->stats.segs_sent++;
+	st->stats.rst_sent++;
+	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)st->cfg.ttl, st->cfg.pmtud);
+}
+
+void tcp_retransmit_first(struct tcp_sock *c)
+{
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
+		tcp_send_syn(c, true);
+		return;
+	}
+	/* Previously sent data from snd_una, one MSS at most, with the FIN if it was
+	 * sent and directly follows. */
+	uint32_t data_end = c->snd_buf_seq + c->sndbuf.len;
+	uint32_t sent_end = seq_min(c->snd_max, data_end);
+	int32_t out = seq_diff(sent_end, c->snd_una);
+	uint32_t len = out > 0 ? (uint32_t)out : 0;
+	if (len > c->mss)
+		len = c->mss;
+	uint8_t extra = 0;
+	if ((c->flags & TF_FIN_QUEUED) && seq_lt(c->fin_seq, c->snd_max) &&
+	    c->snd_una + len == c->fin_seq)
+		extra |= TCP_FLAG_FIN;
+	if (len == 0 && !extra)
+		return;
+	if (len > 0 && c->snd_una + len == data_end)
+		extra |= TCP_FLAG_PSH;
+	send_segment(c, c->snd_una, len, extra, false);
+	uint32_t end = c->snd_una + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+	if (seq_lt(c->snd_nxt, end))
+		c->snd_nxt = end;
+}
+
+void tcp_send_window_probe(struct tcp_sock *c)
+{
+	uint32_t flight = tcp_flight(c);
+	int64_t wnd_room = (int64_t)c->snd_wnd - flight;
+	uint32_t avail = unsent_bytes(c);
+	if (wnd_room > 0 && (avail > 0 || fin_unsent(c))) {
+		/* The window is open but too small for sender SWS avoidance: RFC 9293
+		 * §3.8.6.2.1's override timeout sends what fits. */
+		uint32_t len = avail < c->mss ? avail : c->mss;
+		if ((int64_t)len > wnd_room)
+			len = (uint32_t)wnd_room;
+		uint8_t extra = len == avail ? TCP_FLAG_PSH : 0;
+		if (len == avail && fin_unsent(c) && wnd_room > (int64_t)len)
+			extra |= TCP_FLAG_FIN;
+		if (len == 0)
+			extra = TCP_FLAG_FIN;
+		send_segment(c, c->snd_nxt, len, extra, false);
+		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+		return;
+	}
+	/* Zero window (RFC 9293 §3.8.6.1): one byte beyond the window, i.e. the next
+	 * byte at snd_una, which the receiver drops while its window is closed and
+	 * answers with an ACK carrying its current window. Wireshark labels it "TCP
+	 * ZeroWindowProbe". snd_nxt stays; snd_max covers the byte so that an ACK for it
+	 * is acceptable (BSD's persist mode). */
+	uint8_t extra = 0;
+	uint32_t len = 1;
+	if (avail == 0) {
+		if (!fin_unsent(c))
+			return;
+		len = 0;
+		extra = TCP_FLAG_FIN;
+	}
+	tcp_st(c)->zero_window_probes++;
+	send_segment(c, c->snd_una, len, extra, true);
+}
+
+void tcp_send_keepalive(struct tcp_sock *c)
+{
+	/* RFC 1122 §4.2.3.6: a segment with SEG.SEQ = SND.NXT − 1 and no data (Linux
+	 * tcp_write_wakeup's probe); the peer answers with an ACK. */
+	tcp_st(c)->keepalive_probes++;
+	xmit(c, c->snd_una - 1, 0, TCP_FLAG_ACK);
+}

@@ -1,0 +1,592 @@
+/* models/tcp/socket.c — the application API (socket.h) and readiness events.
+ *
+ * The top of TCP: applications call in here; nothing here calls an application
+ * directly. Readiness is delivered by one scheduler event per socket (t_notify) at
+ * the current simulated time, so a callback never runs inside a socket call and an
+ * application is never re-entered. Level-triggered sockets are re-notified after
+ * each callback while (ready & interest) != 0; edge-triggered ones only when a new
+ * condition arose (tcp_sock_wake's `edges`).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "models/tcp/conn.h"
+#include "models/tcp/seq.h"
+#include "models/tcp/trace.h"
+#include "sim/core/sim.h"
+
+static bool synchronized(enum tcp_state s)
+{
+	return s != TCP_CLOSED && s != TCP_LISTEN && s != TCP_SYN_SENT;
+}
+
+/* ---- readiness ---- */
+
+static void notify_fire(struct sim *sim, void *ctx, void *arg)
+{
+	struct tcp_sock *c = ctx;
+	(void)arg;
+	if (!c->app_ref || !c->cb)
+		return;
+	uint32_t ready = tcp_poll(c);
+	uint32_t fire;
+	if (c->edge) {
+		fire = c->edge_pending & c->interest & ready;
+		c->edge_pending = 0;
+	} else {
+		fire = ready & c->interest;
+	}
+	if (!fire)
+		return;
+	c->in_callback = true;
+	c->cb(sim, c, fire, c->cb_ctx);
+	c->in_callback = false;
+	if (!c->app_ref) {
+		/* Closed from its own callback: finish what tcp_close deferred. */
+		tcp_conn_maybe_free(c);
+		return;
+	}
+	/* Level-triggered: report again while the condition holds (epoll LT). */
+	bool again = c->cb && (c->edge ? (c->edge_pending & c->interest & tcp_poll(c)) != 0
+				       : (tcp_poll(c) & c->interest) != 0);
+	if (again && !sim_timer_pending(sim, &c->t_notify))
+		sim_timer_arm_at(sim, &c->t_notify, sim_now(sim), notify_fire, c, NULL);
+}
+
+void tcp_sock_wake(struct tcp_sock *c, uint32_t edges)
+{
+	c->edge_pending |= edges;
+	if (!c->app_ref || !c->cb)
+		return;
+	struct sim *sim = tcp_sim(c);
+	if (!sim_timer_pending(sim, &c->t_notify))
+		sim_timer_arm_at(sim, &c->t_notify, sim_now(sim), notify_fire, c, NULL);
+}
+
+void tcp_sock_set_error(struct tcp_sock *c, int err)
+{
+	c->so_error = err;
+	tcp_st(c)->error = err;
+}
+
+uint32_t tcp_poll(const struct tcp_sock *c)
+{
+	if (c->state == TCP_LISTEN)
+		return c->acceptq_head ? TCP_EV_READABLE : 0;
+	uint32_t m = 0;
+	if (c->so_error)
+		m |= TCP_EV_ERROR;
+	bool closed = c->state == TCP_CLOSED && (c->flags & TF_ACTIVE);
+	/* Readable: data, end of stream, an error to read, or a dead connection
+	 * (Linux tcp_poll: EPOLLIN on RCV_SHUTDOWN and on errors). */
+	if (c->rcvq.bytes > 0 || (c->flags & (TF_FIN_RCVD | TF_SHUT_RD)) || c->so_error || closed)
+		m |= TCP_EV_READABLE;
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
+	    !(c->flags & TF_FIN_QUEUED) && c->sndbuf.len < c->sndbuf_max)
+		m |= TCP_EV_WRITABLE;
+	/* Hang-up: finished in both directions, or closed/reset (EPOLLHUP). */
+	if (closed || ((c->flags & TF_FIN_RCVD) && (c->flags & TF_FIN_QUEUED)))
+		m |= TCP_EV_HUP;
+	return m;
+}
+
+void tcp_set_callback(struct tcp_sock *c, uint32_t interest, bool edge_triggered,
+		      tcp_event_fn fn, void *ctx)
+{
+	struct sim *sim = tcp_sim(c);
+	if (interest == 0 || !fn) {
+		c->cb = NULL;
+		c->cb_ctx = NULL;
+		c->interest = 0;
+		sim_timer_cancel(sim, &c->t_notify);
+		return;
+	}
+	c->cb = fn;
+	c->cb_ctx = ctx;
+	c->interest = interest;
+	c->edge = edge_triggered;
+	/* What is true at registration is reported once in both modes (epoll_ctl ADD
+	 * reports a ready descriptor, EPOLLET included). */
+	c->edge_pending = tcp_poll(c);
+	if ((c->edge_pending & interest) && !sim_timer_pending(sim, &c->t_notify))
+		sim_timer_arm_at(sim, &c->t_notify, sim_now(sim), notify_fire, c, NULL);
+}
+
+/* ---- lifecycle ---- */
+
+struct tcp_sock *tcp_socket(struct tcp_stack *stack)
+{
+	struct tcp_sock *c = tcp_conn_alloc(stack, &stack->cfg);
+	c->app_ref = true;
+	return c;
+}
+
+int tcp_sock_set_config(struct tcp_sock *c, const struct tcp_config *cfg)
+{
+	if (c->state != TCP_CLOSED || (c->flags & TF_ACTIVE))
+		return -EISCONN;
+	if (tcp_config_validate(cfg, NULL) < 0)
+		return -EINVAL;
+	if (!c->cfg_own)
+		c->cfg_own = g_new(struct tcp_config, 1);
+	*c->cfg_own = *cfg;
+	c->cfg = c->cfg_own;
+	c->flags |= TF_CFG_OWNED;
+	c->nodelay = !cfg->nagle;
+	c->keepalive = cfg->keepalive;
+	c->keepidle = cfg->keepalive_idle;
+	c->keepintvl = cfg->keepalive_interval;
+	c->keepcnt = cfg->keepalive_probes;
+	c->sndbuf_max = cfg->sndbuf;
+	c->rcvbuf_max = cfg->rcvbuf;
+	tcp_rtt_init(&c->rtt, cfg->rto_initial);
+	return 0;
+}
+
+const struct tcp_config *tcp_sock_config(const struct tcp_sock *c)
+{
+	return c->cfg;
+}
+
+void tcp_sock_set_isn(struct tcp_sock *c, uint32_t isn)
+{
+	c->isn_fixed = isn;
+	c->flags |= TF_ISN_FIXED;
+}
+
+enum tcp_state tcp_sock_state(const struct tcp_sock *c)
+{
+	return c->state;
+}
+
+int tcp_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
+{
+	if (c->bound || c->state != TCP_CLOSED || (c->flags & TF_ACTIVE))
+		return -EINVAL;
+	if (port == 0) {
+		struct tcp_stack *st = c->stack;
+		if (addr != IPV4_ANY && st->lower.is_local && !st->lower.is_local(st->lower.ctx, addr))
+			return -EADDRNOTAVAIL;
+		c->t.laddr = addr;
+		return tcp_port_ephemeral(c);
+	}
+	return tcp_port_bind(c, addr, port);
+}
+
+int tcp_listen(struct tcp_sock *c, int backlog)
+{
+	uint32_t b = backlog > 0 ? (uint32_t)backlog : 1u; /* Linux: 0 still admits one */
+	if (c->state == TCP_LISTEN) {
+		c->backlog = b;
+		return 0;
+	}
+	if (c->state != TCP_CLOSED || (c->flags & TF_ACTIVE))
+		return -EINVAL;
+	if (!c->bound) {
+		int r = tcp_port_ephemeral(c);
+		if (r < 0)
+			return r;
+	}
+	c->backlog = b;
+	tcp_set_state(c, TCP_LISTEN); /* CLOSED → LISTEN (passive OPEN) */
+	tcp_listener_add(c);
+	return 0;
+}
+
+struct tcp_sock *tcp_accept(struct tcp_sock *l, int *err)
+{
+	int e = 0;
+	struct tcp_sock *c = NULL;
+	if (l->state != TCP_LISTEN) {
+		e = -EINVAL;
+	} else if (!l->acceptq_head) {
+		e = -EAGAIN;
+	} else {
+		c = l->acceptq_head;
+		l->acceptq_head = c->q_next;
+		if (!l->acceptq_head)
+			l->acceptq_tail = NULL;
+		l->acceptq_len--;
+		c->q_next = NULL;
+		c->parent = NULL;
+		c->app_ref = true;
+		c->flags |= TF_ACTIVE;
+	}
+	if (err)
+		*err = e;
+	return c;
+}
+
+int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
+{
+	struct tcp_stack *st = c->stack;
+	if (c->state == TCP_SYN_SENT)
+		return -EALREADY;
+	if (c->state == TCP_LISTEN)
+		return -EINVAL;
+	if (c->state != TCP_CLOSED || (c->flags & TF_ACTIVE))
+		return -EISCONN;
+	if (port == 0 || addr == IPV4_ANY)
+		return -EINVAL;
+	c->t.raddr = addr;
+	c->t.rport = port;
+	int r = tcp_conn_route(c);
+	if (r < 0) {
+		c->t.raddr = 0;
+		c->t.rport = 0;
+		return r;
+	}
+	if (!c->bound) {
+		r = tcp_port_ephemeral(c);
+		if (r < 0)
+			return r;
+	}
+	if (tcp_conn_lookup(st, &c->t)) {
+		c->t.raddr = 0;
+		c->t.rport = 0;
+		return -EADDRINUSE; /* this 4-tuple is taken (perhaps in TIME-WAIT) */
+	}
+	c->rcv_wscale = c->cfg->window_scaling ? tcp_choose_wscale(c->rcvbuf_max) : 0;
+	c->iss = (c->flags & TF_ISN_FIXED) ? c->isn_fixed : tcp_isn(st, &c->t);
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->recover = c->snd_sml = c->iss;
+	c->snd_buf_seq = c->iss + 1;
+	c->peer_mss = TCP_MSS_DEFAULT;
+	c->mss = c->adv_mss;
+	tcp_st(c)->mss = c->mss;
+	tcp_rtt_init(&c->rtt, c->cfg->rto_syn_initial);
+	c->last_rcv = sim_now(st->sim);
+	tcp_conn_hash_add(c);
+	c->flags |= TF_ACTIVE | TF_CONNECTING;
+	st->stats.conns_opened++;
+	tcp_cc_start(c);
+	tcp_set_state(c, TCP_SYN_SENT); /* CLOSED → SYN-SENT (active OPEN) */
+	tcp_send_syn(c, false);
+	tcp_timer_rtx_arm(c);
+	return 0;
+}
+
+ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
+{
+	if (c->so_error) {
+		int e = c->so_error; /* Linux: the pending error first, then EPIPE */
+		c->so_error = 0;
+		return e;
+	}
+	if (c->flags & TF_FIN_QUEUED)
+		return -EPIPE;
+	if (c->state == TCP_LISTEN || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED ||
+	    (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
+		return -ENOTCONN;
+	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
+		return -EPIPE;
+	if (len == 0)
+		return 0;
+	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->sndbuf_max);
+	if (n < want)
+		c->flags |= TF_WRITER_BLOCKED;
+	if (n == 0)
+		return -EAGAIN;
+	tcp_output(c);
+	return n;
+}
+
+ssize_t tcp_recv(struct tcp_sock *c, void *buf, size_t len)
+{
+	if (c->state == TCP_LISTEN)
+		return -ENOTCONN;
+	if (c->rcvq.bytes > 0 && len > 0) {
+		uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+		uint32_t n = tcp_rcvq_read(&c->rcvq, buf, want);
+		tcp_st(c)->bytes_delivered += n;
+		/* The window opened: tell the peer if it is worth it (RFC 9293
+		 * §3.8.6.2.2; a window update after a zero window in particular). */
+		if (tcp_window_update_due(c)) {
+			c->flags |= TF_ACK_NOW;
+			tcp_output(c);
+		}
+		return n;
+	}
+	if (len == 0 && c->rcvq.bytes > 0)
+		return 0;
+	if (c->so_error) {
+		int e = c->so_error;
+		c->so_error = 0;
+		return e;
+	}
+	if (c->flags & (TF_FIN_RCVD | TF_SHUT_RD))
+		return 0;
+	if (c->state == TCP_CLOSED)
+		return (c->flags & TF_ACTIVE) ? 0 : -ENOTCONN;
+	return -EAGAIN;
+}
+
+size_t tcp_readable_bytes(const struct tcp_sock *c)
+{
+	return c->rcvq.bytes;
+}
+
+size_t tcp_writable_bytes(const struct tcp_sock *c)
+{
+	return c->sndbuf.len < c->sndbuf_max ? c->sndbuf_max - c->sndbuf.len : 0;
+}
+
+/* Queues our FIN after the buffered data (RFC 9293 §3.10.4 CLOSE). */
+static void queue_fin(struct tcp_sock *c)
+{
+	if (c->flags & TF_FIN_QUEUED)
+		return;
+	c->flags |= TF_FIN_QUEUED;
+	c->fin_seq = c->snd_buf_seq + c->sndbuf.len;
+	switch (c->state) {
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+		tcp_set_state(c, TCP_FIN_WAIT_1); /* ESTABLISHED → FIN-WAIT-1 (CLOSE) */
+		break;
+	case TCP_CLOSE_WAIT:
+		tcp_set_state(c, TCP_LAST_ACK); /* CLOSE-WAIT → LAST-ACK (CLOSE) */
+		break;
+	default:
+		break;
+	}
+	tcp_output(c);
+}
+
+int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
+{
+	if (!synchronized(c->state))
+		return -ENOTCONN;
+	if (how & TCP_SHUT_RD) {
+		c->flags |= TF_SHUT_RD;
+		tcp_rcvq_clear(&c->rcvq);
+		tcp_sock_wake(c, TCP_EV_READABLE);
+	}
+	if ((how & TCP_SHUT_WR) && c->state != TCP_SYN_RECEIVED)
+		queue_fin(c);
+	return 0;
+}
+
+/* Sends RST when synchronized and tears the connection down (abort, close with
+ * unread data, SO_LINGER 0). */
+static void abort_conn(struct tcp_sock *c)
+{
+	switch (c->state) {
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+	case TCP_CLOSE_WAIT:
+		tcp_send_rst(c); /* RFC 9293 §3.10.5 ABORT; Linux tcp_need_reset */
+		break;
+	default:
+		break;
+	}
+	tcp_conn_fail(c, 0);
+}
+
+static void close_listener(struct tcp_sock *l)
+{
+	tcp_listener_del(l);
+	while (l->synq_head) {
+		struct tcp_sock *ch = l->synq_head;
+		l->synq_head = ch->q_next;
+		l->synq_len--;
+		ch->q_next = NULL;
+		ch->parent = NULL;
+		tcp_conn_fail(ch, 0); /* half-open connections vanish silently */
+	}
+	while (l->acceptq_head) {
+		struct tcp_sock *ch = l->acceptq_head;
+		l->acceptq_head = ch->q_next;
+		l->acceptq_len--;
+		ch->q_next = NULL;
+		ch->parent = NULL;
+		if (ch->state == TCP_CLOSED)
+			tcp_conn_maybe_free(ch);
+		else
+			abort_conn(ch); /* never accepted: reset, as Linux does */
+	}
+	l->acceptq_tail = NULL;
+	tcp_set_state(l, TCP_CLOSED);
+	tcp_port_unbind(l);
+}
+
+int tcp_close(struct tcp_sock *c)
+{
+	struct sim *sim = tcp_sim(c);
+	c->app_ref = false;
+	c->cb = NULL;
+	c->interest = 0;
+	sim_timer_cancel(sim, &c->t_notify);
+	switch (c->state) {
+	case TCP_LISTEN:
+		close_listener(c);
+		break;
+	case TCP_CLOSED:
+		tcp_port_unbind(c);
+		break;
+	case TCP_SYN_SENT:
+		tcp_conn_fail(c, 0); /* SYN-SENT → CLOSED: delete the TCB */
+		return 0;
+	default:
+		/* RFC 9293 §3.6.1 / RFC 2525 §2.17: closing with unread data resets the
+		 * connection rather than pretending an orderly close; so does SO_LINGER 0. */
+		if (c->rcvq.bytes > 0 || c->linger0) {
+			abort_conn(c);
+			return 0;
+		}
+		c->flags |= TF_SHUT_RD;
+		queue_fin(c);
+		if (c->state == TCP_FIN_WAIT_2)
+			tcp_timer_fin_wait2(c);
+		break;
+	}
+	tcp_conn_maybe_free(c);
+	return 0;
+}
+
+void tcp_abort(struct tcp_sock *c)
+{
+	struct sim *sim = tcp_sim(c);
+	c->app_ref = false;
+	c->cb = NULL;
+	c->interest = 0;
+	sim_timer_cancel(sim, &c->t_notify);
+	if (c->state == TCP_LISTEN) {
+		close_listener(c);
+		tcp_conn_maybe_free(c);
+		return;
+	}
+	if (c->state == TCP_CLOSED) {
+		tcp_port_unbind(c);
+		tcp_conn_maybe_free(c);
+		return;
+	}
+	abort_conn(c);
+}
+
+int tcp_get_error(struct tcp_sock *c)
+{
+	int e = c->so_error;
+	c->so_error = 0;
+	return e;
+}
+
+/* ---- options ---- */
+
+int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
+{
+	switch (opt) {
+	case TCP_OPT_NODELAY:
+		c->nodelay = v != 0;
+		if (c->nodelay)
+			tcp_output(c); /* Linux pushes pending data when Nagle is turned off */
+		return 0;
+	case TCP_OPT_KEEPALIVE:
+		c->keepalive = v != 0;
+		if (c->state != TCP_CLOSED && c->state != TCP_LISTEN && c->state != TCP_SYN_SENT)
+			tcp_timer_keepalive_reset(c);
+		return 0;
+	case TCP_OPT_KEEPIDLE:
+		if (v <= 0)
+			return -EINVAL;
+		c->keepidle = v;
+		if (c->keepalive && synchronized(c->state))
+			tcp_timer_keepalive_reset(c);
+		return 0;
+	case TCP_OPT_KEEPINTVL:
+		if (v <= 0)
+			return -EINVAL;
+		c->keepintvl = v;
+		return 0;
+	case TCP_OPT_KEEPCNT:
+		if (v <= 0 || v > 255)
+			return -EINVAL;
+		c->keepcnt = (uint32_t)v;
+		return 0;
+	case TCP_OPT_LINGER_ZERO:
+		c->linger0 = v != 0;
+		return 0;
+	case TCP_OPT_SNDBUF:
+		if (v <= 0 || v > (1 << 30))
+			return -EINVAL;
+		c->sndbuf_max = (uint32_t)v;
+		return 0;
+	case TCP_OPT_RCVBUF:
+		if (v <= 0 || v > (1 << 30))
+			return -EINVAL;
+		c->rcvbuf_max = (uint32_t)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
+{
+	switch (opt) {
+	case TCP_OPT_NODELAY:
+		*v = c->nodelay;
+		return 0;
+	case TCP_OPT_KEEPALIVE:
+		*v = c->keepalive;
+		return 0;
+	case TCP_OPT_KEEPIDLE:
+		*v = c->keepidle;
+		return 0;
+	case TCP_OPT_KEEPINTVL:
+		*v = c->keepintvl;
+		return 0;
+	case TCP_OPT_KEEPCNT:
+		*v = c->keepcnt;
+		return 0;
+	case TCP_OPT_LINGER_ZERO:
+		*v = c->linger0;
+		return 0;
+	case TCP_OPT_SNDBUF:
+		*v = c->sndbuf_max;
+		return 0;
+	case TCP_OPT_RCVBUF:
+		*v = c->rcvbuf_max;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- accessors ---- */
+
+ipv4_addr_t tcp_local_addr(const struct tcp_sock *c)
+{
+	return c->t.laddr;
+}
+
+uint16_t tcp_local_port(const struct tcp_sock *c)
+{
+	return c->t.lport;
+}
+
+ipv4_addr_t tcp_remote_addr(const struct tcp_sock *c)
+{
+	return c->t.raddr;
+}
+
+uint16_t tcp_remote_port(const struct tcp_sock *c)
+{
+	return c->t.rport;
+}
+
+const char *tcp_state_name(const struct tcp_sock *c)
+{
+	return tcp_state_str(c->state);
+}
+
+void tcp_sock_get_stats(const struct tcp_sock *c, struct tcp_stats *out)
+{
+	*out = c->stats->st;
+}
+
+const struct tcp_stats *tcp_sock_stats_ref(struct tcp_sock *c)
+{
+	c->stats->refs++;
+	return &c->stats->st;
+}

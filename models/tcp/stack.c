@@ -1,0 +1,463 @@
+/* models/tcp/stack.c — a host's TCP stack: demultiplexing, ports, ISNs, lifetimes.
+ *
+ * Receives every segment from the lower edge (tcp_stack_input), verifies it once,
+ * finds its connection in O(1) — an exact 4-tuple lookup, then the listener on
+ * (address, port), then (0.0.0.0, port) — and hands it to input.c. The tables are
+ * only ever looked up, never iterated into anything observable, so their order
+ * cannot reach an output; teardown walks a list in creation order.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "models/tcp/conn.h"
+#include "models/tcp/seq.h"
+#include "models/tcp/trace.h"
+#include "sim/core/bytes.h"
+#include "sim/core/sim.h"
+
+/* IANA dynamic ports (RFC 6335 §6), the range RFC 6056 recommends. */
+#define EPHEMERAL_LO 49152u
+#define EPHEMERAL_HI 65535u
+
+static guint tuple_hash(gconstpointer p)
+{
+	const struct tcp_tuple *t = p;
+	/* A 64-bit mix (splitmix64 finaliser) of the four fields: cheap and spreads
+	 * neighbouring ports and addresses over the table. */
+	uint64_t x = ((uint64_t)t->laddr << 32 | t->raddr) ^
+		     ((uint64_t)t->lport << 48 | (uint64_t)t->rport << 16) * 0x9e3779b97f4a7c15ull;
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return (guint)x;
+}
+
+static gboolean tuple_equal(gconstpointer a, gconstpointer b)
+{
+	const struct tcp_tuple *x = a, *y = b;
+	return x->laddr == y->laddr && x->raddr == y->raddr && x->lport == y->lport &&
+	       x->rport == y->rport;
+}
+
+struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct tcp_config *cfg,
+				const struct tcp_lower *lower)
+{
+	struct tcp_stack *st = g_new0(struct tcp_stack, 1);
+	st->sim = sim;
+	st->host = g_strdup(host);
+	st->cfg = *cfg;
+	st->lower = *lower;
+	char *name = g_strdup_printf("host:%s:tcp", host);
+	sim_rng_stream(sim, &st->rng, name);
+	g_free(name);
+	/* RFC 6528 §3: the secret key; drawn from the run's seeded stream so that two
+	 * runs with one seed produce the same ISNs. */
+	for (int i = 0; i < 4; i++) {
+		uint64_t v = sim_rng_u64(&st->rng);
+		for (int k = 0; k < 8; k++)
+			st->isn_key[i * 8 + k] = (uint8_t)(v >> (8 * k));
+	}
+	/* RFC 6056 §3.3.2-like: the ephemeral search starts at a random offset. */
+	st->next_ephemeral =
+		(uint16_t)(EPHEMERAL_LO + sim_rng_below(&st->rng, EPHEMERAL_HI - EPHEMERAL_LO + 1));
+	st->conns = g_hash_table_new(tuple_hash, tuple_equal);
+	st->listeners = g_hash_table_new(tuple_hash, tuple_equal);
+	st->ports = g_hash_table_new(g_direct_hash, g_direct_equal);
+	return st;
+}
+
+static void conn_destroy(struct tcp_sock *c);
+
+void tcp_stack_free(struct tcp_stack *st)
+{
+	if (!st)
+		return;
+	while (st->all_head)
+		conn_destroy(st->all_head);
+	g_hash_table_destroy(st->conns);
+	g_hash_table_destroy(st->listeners);
+	g_hash_table_destroy(st->ports);
+	if (st->trace_error)
+		g_error_free(st->trace_error);
+	g_free(st->host);
+	g_free(st);
+}
+
+struct tcp_config *tcp_stack_config(struct tcp_stack *st)
+{
+	return &st->cfg;
+}
+
+struct sim *tcp_stack_sim(const struct tcp_stack *st)
+{
+	return st->sim;
+}
+
+const struct tcp_stack_stats *tcp_stack_stats(const struct tcp_stack *st)
+{
+	return &st->stats;
+}
+
+const GError *tcp_stack_trace_error(const struct tcp_stack *st)
+{
+	return st->trace_error;
+}
+
+/* ---- connection objects ---- */
+
+struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg)
+{
+	struct tcp_sock *c = g_new0(struct tcp_sock, 1);
+	c->stack = st;
+	if (cfg == &st->cfg) {
+		c->cfg = cfg;
+	} else {
+		c->cfg_own = g_new(struct tcp_config, 1);
+		*c->cfg_own = *cfg;
+		c->cfg = c->cfg_own;
+		c->flags |= TF_CFG_OWNED;
+	}
+	c->state = TCP_CLOSED;
+	c->nodelay = !cfg->nagle;
+	c->keepalive = cfg->keepalive;
+	c->keepidle = cfg->keepalive_idle;
+	c->keepintvl = cfg->keepalive_interval;
+	c->keepcnt = cfg->keepalive_probes;
+	c->sndbuf_max = cfg->sndbuf;
+	c->rcvbuf_max = cfg->rcvbuf;
+	c->peer_mss = TCP_MSS_DEFAULT;
+	c->adv_mss = TCP_MSS_DEFAULT;
+	c->mss = TCP_MSS_DEFAULT;
+	c->mtu = 576;
+	c->rcv_mss = TCP_MSS_DEFAULT;
+	tcp_sndbuf_init(&c->sndbuf);
+	tcp_rcvq_init(&c->rcvq);
+	tcp_ooo_init(&c->ooo);
+	tcp_rtt_init(&c->rtt, cfg->rto_initial);
+	c->stats = g_new0(struct tcp_stats_block, 1);
+	c->stats->refs = 1;
+	c->stats->st.state = TCP_CLOSED;
+	/* Append to the creation-order list. */
+	c->all_prev = st->all_tail;
+	if (st->all_tail)
+		st->all_tail->all_next = c;
+	else
+		st->all_head = c;
+	st->all_tail = c;
+	st->stats.conns_live++;
+	return c;
+}
+
+/* Releases everything without sending anything (stack teardown or final free). */
+static void conn_destroy(struct tcp_sock *c)
+{
+	struct tcp_stack *st = c->stack;
+	tcp_timers_cancel_all(c);
+	sim_timer_cancel(st->sim, &c->t_notify);
+	if (c->in_conns)
+		tcp_conn_hash_del(c);
+	if (c->in_listeners)
+		tcp_listener_del(c);
+	if (c->bound)
+		tcp_port_unbind(c);
+	/* Children still queued on a listener lose their parent. */
+	for (struct tcp_sock *ch = c->acceptq_head; ch; ch = ch->q_next)
+		ch->parent = NULL;
+	c->acceptq_head = c->acceptq_tail = NULL;
+	tcp_sndbuf_free(&c->sndbuf);
+	tcp_rcvq_clear(&c->rcvq);
+	tcp_ooo_clear(&c->ooo);
+	tcp_trace_close(c);
+	tcp_stats_unref(&c->stats->st);
+	if (c->all_prev)
+		c->all_prev->all_next = c->all_next;
+	else
+		st->all_head = c->all_next;
+	if (c->all_next)
+		c->all_next->all_prev = c->all_prev;
+	else
+		st->all_tail = c->all_prev;
+	st->stats.conns_live--;
+	g_free(c->cfg_own);
+	g_free(c);
+}
+
+bool tcp_conn_maybe_free(struct tcp_sock *c)
+{
+	if (c->state != TCP_CLOSED || c->app_ref || c->parent || c->in_callback)
+		return false;
+	conn_destroy(c);
+	return true;
+}
+
+void tcp_stats_unref(const struct tcp_stats *stats)
+{
+	if (!stats)
+		return;
+	/* The block starts with the stats (struct tcp_stats_block). */
+	struct tcp_stats_block *b = (struct tcp_stats_block *)(uintptr_t)stats;
+	g_assert(b->refs > 0);
+	if (--b->refs == 0)
+		g_free(b);
+}
+
+/* ---- tables ---- */
+
+void tcp_conn_hash_add(struct tcp_sock *c)
+{
+	g_assert(!c->in_conns);
+	g_hash_table_insert(c->stack->conns, &c->t, c);
+	c->in_conns = true;
+}
+
+void tcp_conn_hash_del(struct tcp_sock *c)
+{
+	if (!c->in_conns)
+		return;
+	g_hash_table_remove(c->stack->conns, &c->t);
+	c->in_conns = false;
+}
+
+struct tcp_sock *tcp_conn_lookup(struct tcp_stack *st, const struct tcp_tuple *t)
+{
+	return g_hash_table_lookup(st->conns, t);
+}
+
+void tcp_listener_add(struct tcp_sock *c)
+{
+	g_hash_table_insert(c->stack->listeners, &c->t, c);
+	c->in_listeners = true;
+}
+
+void tcp_listener_del(struct tcp_sock *c)
+{
+	if (!c->in_listeners)
+		return;
+	g_hash_table_remove(c->stack->listeners, &c->t);
+	c->in_listeners = false;
+}
+
+static struct tcp_sock *listener_lookup(struct tcp_stack *st, ipv4_addr_t addr, uint16_t port)
+{
+	struct tcp_tuple k = { .laddr = addr, .lport = port };
+	struct tcp_sock *l = g_hash_table_lookup(st->listeners, &k);
+	if (l)
+		return l;
+	k.laddr = IPV4_ANY;
+	return g_hash_table_lookup(st->listeners, &k);
+}
+
+/* Two bindings conflict when their ports are equal and their addresses overlap
+ * (equal, or either is 0.0.0.0). Linux without SO_REUSEADDR; connections in
+ * TIME-WAIT keep their binding, as they do there. */
+static bool addr_overlap(ipv4_addr_t a, ipv4_addr_t b)
+{
+	return a == b || a == IPV4_ANY || b == IPV4_ANY;
+}
+
+static bool port_conflict(struct tcp_stack *st, ipv4_addr_t addr, uint16_t port)
+{
+	for (struct tcp_sock *o = g_hash_table_lookup(st->ports, GUINT_TO_POINTER(port)); o;
+	     o = o->port_next)
+		if (addr_overlap(o->t.laddr, addr))
+			return true;
+	return false;
+}
+
+static void port_insert(struct tcp_sock *c)
+{
+	struct tcp_stack *st = c->stack;
+	gpointer key = GUINT_TO_POINTER(c->t.lport);
+	c->port_next = g_hash_table_lookup(st->ports, key);
+	g_hash_table_insert(st->ports, key, c);
+	c->bound = true;
+}
+
+int tcp_port_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
+{
+	struct tcp_stack *st = c->stack;
+	if (addr != IPV4_ANY && st->lower.is_local && !st->lower.is_local(st->lower.ctx, addr))
+		return -EADDRNOTAVAIL;
+	if (port_conflict(st, addr, port))
+		return -EADDRINUSE;
+	c->t.laddr = addr;
+	c->t.lport = port;
+	port_insert(c);
+	return 0;
+}
+
+void tcp_port_unbind(struct tcp_sock *c)
+{
+	if (!c->bound)
+		return;
+	struct tcp_stack *st = c->stack;
+	gpointer key = GUINT_TO_POINTER(c->t.lport);
+	struct tcp_sock *head = g_hash_table_lookup(st->ports, key);
+	if (head == c) {
+		if (c->port_next)
+			g_hash_table_insert(st->ports, key, c->port_next);
+		else
+			g_hash_table_remove(st->ports, key);
+	} else {
+		for (struct tcp_sock *o = head; o; o = o->port_next)
+			if (o->port_next == c) {
+				o->port_next = c->port_next;
+				break;
+			}
+	}
+	c->port_next = NULL;
+	c->bound = false;
+}
+
+int tcp_port_ephemeral(struct tcp_sock *c)
+{
+	struct tcp_stack *st = c->stack;
+	uint32_t span = EPHEMERAL_HI - EPHEMERAL_LO + 1;
+	for (uint32_t i = 0; i < span; i++) {
+		uint16_t port = st->next_ephemeral;
+		st->next_ephemeral = port == EPHEMERAL_HI ? EPHEMERAL_LO : (uint16_t)(port + 1);
+		if (!port_conflict(st, c->t.laddr, port)) {
+			c->t.lport = port;
+			port_insert(c);
+			return 0;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* ---- ISN (RFC 6528) ---- */
+
+uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t)
+{
+	/* RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),
+	 * M a timer ticking every 4 µs, F a keyed hash — here HMAC-SHA-256, of which
+	 * the first 32 bits are used. */
+	uint8_t msg[12];
+	sim_put_be32(msg, t->laddr);
+	sim_put_be16(msg + 4, t->lport);
+	sim_put_be32(msg + 6, t->raddr);
+	sim_put_be16(msg + 10, t->rport);
+	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, st->isn_key, sizeof(st->isn_key));
+	g_hmac_update(h, msg, sizeof(msg));
+	uint8_t digest[32];
+	gsize dlen = sizeof(digest);
+	g_hmac_get_digest(h, digest, &dlen);
+	g_hmac_unref(h);
+	uint32_t f = sim_get_be32(digest);
+	uint32_t m = (uint32_t)(sim_now(st->sim) / SIM_US(4));
+	return m + f;
+}
+
+/* ---- routing ---- */
+
+int tcp_conn_route(struct tcp_sock *c)
+{
+	struct tcp_stack *st = c->stack;
+	ipv4_addr_t src = IPV4_ANY;
+	uint32_t mtu = 1500;
+	if (st->lower.route) {
+		int r = st->lower.route(st->lower.ctx, c->t.raddr, &src, &mtu);
+		if (r < 0)
+			return r;
+	}
+	if (c->t.laddr == IPV4_ANY)
+		c->t.laddr = src;
+	if (mtu < 68)
+		mtu = 68;
+	c->mtu = mtu;
+	/* RFC 9293 §3.7.1 / RFC 6691: the MSS we announce is the MTU less the fixed IPv4
+	 * and TCP headers (1500 → 1460), unless the configuration overrides it. */
+	uint32_t adv = c->cfg->mss ? c->cfg->mss : mtu - 40;
+	if (adv > 65535)
+		adv = 65535;
+	c->adv_mss = (uint16_t)adv;
+	return 0;
+}
+
+/* ---- input from the lower edge ---- */
+
+void tcp_stack_input(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr_t src,
+		     ipv4_addr_t dst)
+{
+	st->stats.segs_received++;
+	struct tcp_repr seg;
+	if (tcp_seg_parse(pkt->data, pkt->len, &seg) < 0) {
+		st->stats.malformed++;
+		sim_packet_free(pkt);
+		return;
+	}
+	/* RFC 9293 §3.1 (MUST-2/3): verify the checksum with the pseudo header; drop
+	 * and count failures. */
+	if (!tcp_seg_csum_ok(pkt->data, pkt->len, src, dst)) {
+		st->stats.bad_checksum++;
+		sim_packet_free(pkt);
+		return;
+	}
+	if (seg.opt_malformed)
+		st->stats.malformed++;
+	struct tcp_tuple t = { .laddr = dst, .raddr = src, .lport = seg.dst_port, .rport = seg.src_port };
+	struct tcp_sock *c = tcp_conn_lookup(st, &t);
+	if (c) {
+		tcp_input(c, pkt, &seg);
+		return;
+	}
+	/* A listener bound to a specific address (127.0.0.1 included) hears only
+	 * segments addressed to it; one bound to 0.0.0.0 hears every address. */
+	struct tcp_sock *l = listener_lookup(st, dst, seg.dst_port);
+	if (l) {
+		tcp_input_listen(l, &seg, src, dst);
+	} else {
+		st->stats.no_socket++;
+		tcp_input_closed(st, &seg, src, dst);
+	}
+	sim_packet_free(pkt);
+}
+
+void tcp_stack_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code,
+			  uint16_t next_hop_mtu, const uint8_t *q, size_t qlen)
+{
+	/* The quoted datagram: its IPv4 header, then at least 8 bytes of ours
+	 * (RFC 792; RFC 1812 §4.3.2.3 quotes more). */
+	if (qlen < 20 || (q[0] >> 4) != 4)
+		return;
+	size_t ihl = (size_t)(q[0] & 0x0f) * 4;
+	if (ihl < 20 || qlen < ihl + 8 || q[9] != TCP_PROTO)
+		return;
+	ipv4_addr_t src = sim_get_be32(q + 12), dst = sim_get_be32(q + 16);
+	const uint8_t *th = q + ihl;
+	struct tcp_tuple t = { .laddr = src, .raddr = dst, .lport = sim_get_be16(th),
+			       .rport = sim_get_be16(th + 2) };
+	struct tcp_sock *c = tcp_conn_lookup(st, &t);
+	if (!c)
+		return;
+	uint32_t seq = sim_get_be32(th + 4);
+	/* RFC 5927 §4.1: act only on errors quoting a sequence number in flight. */
+	if (!seq_in_window(c->snd_una, seq, c->snd_max))
+		return;
+	if (type == 3 && code == 4) {
+		/* RFC 1191 §6.1 fragmentation needed. A zero MTU field (pre-RFC 1191
+		 * router): RFC 1191 §5 plateau search below the quoted total length. */
+		uint32_t mtu = next_hop_mtu;
+		if (mtu == 0) {
+			static const uint16_t plateaus[] = { 32000, 17914, 8166, 4352, 2002,
+							     1492,  1006,  508,  296,  68 };
+			uint32_t tot = sim_get_be16(q + 2);
+			mtu = 68;
+			for (size_t i = 0; i < G_N_ELEMENTS(plateaus); i++)
+				if (plateaus[i] < tot) {
+					mtu = plateaus[i];
+					break;
+				}
+		}
+		tcp_pmtu_update(c, mtu);
+		return;
+	}
+	/* Other destination-unreachable / time-exceeded errors are soft errors
+	 * (RFC 1122 §4.2.3.9): remembered, reported if the connection times out. */
+	if (type == 3)
+		c->soft_error = code == 0 ? -ENETUNREACH : code == 1 ? -EHOSTUNREACH : -ECONNREFUSED;
+	else if (type == 11)
+		c->soft_error = -EHOSTUNREACH;
+}

@@ -1,0 +1,368 @@
+/* models/tcp/tcp.h — a host's TCP: the stack object, its configuration and profiles,
+ * the knob table, per-connection statistics and traces, and the lower edge to IPv4.
+ *
+ * Applications use socket.h; this header is for whoever builds a host (the world
+ * builder, tests) and for reporting (the CLI's summary).
+ *
+ * Where it sits:
+ *
+ *   app ──socket.h──► socket.c ──► output.c ──lower.output()──► IPv4
+ *   IPv4 ──tcp_stack_input()──► input.c ──► socket.c ──readiness event──► app
+ *   IPv4/ICMP ──tcp_stack_icmp_error()──► input.c (PMTUD)
+ *
+ * The lower edge is a small hook table (struct tcp_lower), so TCP can run over the
+ * real network layer (models/tcp/attach.h) or over a test's fake wire that captures
+ * every segment and injects exact replies.
+ *
+ * Memory per connection: see TCP_CONN_BYTES_NOTE below (measured by tests/tcp).
+ */
+#ifndef MODELS_TCP_TCP_H
+#define MODELS_TCP_TCP_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/addr.h"
+#include "models/tcp/cc.h"
+#include "models/tcp/socket.h"
+#include "sim/core/packet.h"
+#include "sim/core/time.h"
+
+struct sim;
+
+/* ---- States (RFC 9293 §3.3.2) ---------------------------------------------------- */
+
+enum tcp_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+};
+
+/* The RFC 9293 name ("SYN-SENT", "TIME-WAIT"). */
+const char *tcp_state_str(enum tcp_state st);
+
+/* ---- Configuration ---------------------------------------------------------------
+ *
+ * Every value TCP assumes is a field here, filled by tcp_config_defaults() for a
+ * profile, settable one by one (by code or through the knob table below) and
+ * reportable. Durations are nanoseconds, sizes bytes.
+ *
+ * knob (snake_case)      unit        linux (default)         rfc
+ * --------------------   ---------   ---------------------   -----------------------------
+ * profile                enum        linux                   rfc
+ * cc                     enum        cubic                   newreno
+ * cc_growth              enum        bytes (RFC 3465, L=2)   bytes
+ * abc_l                  segments    2                       2
+ * cubic_beta             permille    700                     700
+ * cubic_c                permille    400                     400
+ * cubic_fast_convergence bool        true                    true
+ * cubic_reno_friendly    bool        true                    true
+ * rto_formula            enum        linux: SRTT +           rfc: max(rto_min, SRTT +
+ *                                    max(rto_min, 4·RTTVAR)  max(G, 4·RTTVAR)) (RFC 6298 §2)
+ * rto_min                duration    200ms                   1s
+ * rto_initial            duration    1s                      1s      (RFC 6298 §2.1)
+ * rto_syn_initial        duration    1s                      1s      (ns-3 uses 3s)
+ * rto_max                duration    120s                    60s     (RFC 6298 §2.5)
+ * clock_granularity      duration    1ms                     1ms     (G of RFC 6298)
+ * data_retries           count       15                      15      (then ETIMEDOUT)
+ * syn_retries            count       6 (≈127 s)              7 (≥ 3 min, RFC 1122 §4.2.3.5)
+ * synack_retries         count       5                       5
+ * delayed_ack            bool        true                    true
+ * delack_timeout         duration    40ms (Linux min ATO)    200ms   (RFC 1122 ≤ 500 ms)
+ * delack_segments        segments    2                       2       (ACK every 2nd full seg)
+ * initial_window         segments    10 (RFC 6928)           0 = RFC 5681 §3.1 (2–4 by MSS)
+ * sndbuf                 bytes       131072                  131072
+ * rcvbuf                 bytes       131072                  131072
+ * window_scaling         bool        true                    true    (RFC 7323 §2)
+ * mss                    bytes       0 = MTU − 40            0
+ * nagle                  bool        true                    true    (TCP_NODELAY = off)
+ * nagle_minshall         bool        true (≤ 1 small seg     false (RFC 896: no small seg
+ *                                    unacknowledged)         while any data unacked)
+ * limited_transmit       bool        true                    true    (RFC 3042)
+ * dupack_threshold       count       3                       3
+ * partial_ack_timer      enum        impatient               impatient (RFC 6582 §4)
+ * msl                    duration    30s (TIME-WAIT 60 s)    120s (TIME-WAIT 240 s)
+ * fin_wait2_timeout      duration    60s                     0 = none
+ * keepalive              bool        false                   false   (SO_KEEPALIVE)
+ * keepalive_idle         duration    7200s                   7200s   (RFC 1122 §4.2.3.6)
+ * keepalive_interval     duration    75s                     75s
+ * keepalive_probes       count       9                       9
+ * pmtud                  bool        true (DF set)           true    (RFC 1191)
+ * ttl                    count       64                      64
+ */
+
+enum tcp_profile {
+	TCP_PROFILE_LINUX,
+	TCP_PROFILE_RFC,
+};
+
+enum tcp_rto_formula {
+	/* Linux: RTO = SRTT + max(rto_min, 4·RTTVAR) — Linux floors the variance term
+	 * (tcp_rtt_estimator's mdev_max >= tcp_rto_min), not the RTO. */
+	TCP_RTO_FORMULA_LINUX,
+	/* RFC 6298 §2.3 with (2.4): RTO = max(rto_min, SRTT + max(G, 4·RTTVAR)). */
+	TCP_RTO_FORMULA_RFC,
+};
+
+/* RFC 6582 §4: when a partial ACK resets the retransmission timer. */
+enum tcp_partial_ack_timer {
+	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
+	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
+};
+
+#define TCP_CC_NAME_MAX 16
+
+struct tcp_config {
+	enum tcp_profile profile;         /* which defaults were loaded (reported) */
+
+	/* Congestion control (models/tcp/cc.h). */
+	char cc[TCP_CC_NAME_MAX];         /* algorithm name: "reno", "newreno", "cubic" */
+	struct tcp_cc_config cc_cfg;      /* growth rule, ABC L, CUBIC parameters */
+
+	/* Retransmission timeout (RFC 6298). */
+	enum tcp_rto_formula rto_formula;
+	sim_time_t rto_min;
+	sim_time_t rto_initial;           /* before the first RTT sample */
+	sim_time_t rto_syn_initial;       /* for SYN and SYN-ACK */
+	sim_time_t rto_max;               /* cap of the backed-off RTO and persist interval */
+	sim_time_t clock_granularity;     /* G */
+	uint32_t data_retries;            /* RTO expirations in a row before ETIMEDOUT */
+	uint32_t syn_retries;             /* SYN retransmissions before ETIMEDOUT */
+	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
+
+	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+	bool delayed_ack;
+	sim_time_t delack_timeout;
+	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
+
+	/* Windows and buffers. */
+	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */
+	uint32_t sndbuf;
+	uint32_t rcvbuf;
+	bool window_scaling;
+	uint32_t mss;                     /* 0 = egress MTU − 40 */
+
+	/* Sending. */
+	bool nagle;
+	bool nagle_minshall;
+	bool limited_transmit;
+	uint32_t dupack_threshold;
+	enum tcp_partial_ack_timer partial_ack_timer;
+
+	/* Connection lifecycle. */
+	sim_time_t msl;                   /* TIME-WAIT lasts 2 × msl */
+	sim_time_t fin_wait2_timeout;     /* orphaned FIN-WAIT-2; 0 = wait forever */
+	bool keepalive;
+	sim_time_t keepalive_idle;
+	sim_time_t keepalive_interval;
+	uint32_t keepalive_probes;
+
+	/* IP. */
+	bool pmtud;                       /* DF on every segment; ICMP frag-needed lowers MSS */
+	uint32_t ttl;
+};
+
+/* Fills every field with the profile's defaults (the table above). */
+void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile);
+
+/* Checks cross-field constraints the knob ranges cannot (rto_min <= rto_max, a known
+ * cc). Returns 0, or -EINVAL with a static message in *why. */
+int tcp_config_validate(const struct tcp_config *cfg, const char **why);
+
+const char *tcp_profile_name(enum tcp_profile p);
+/* Returns 0 and sets *p, or -EINVAL for an unknown name. */
+int tcp_profile_parse(const char *name, enum tcp_profile *p);
+
+/* ---- The knob table --------------------------------------------------------------
+ *
+ * A description of every field of struct tcp_config, so the scenario reader can set
+ * any of them from a `tcp` object generically and the summary can write "the values
+ * in force". Apply `profile` first: setting it reloads every other knob's default.
+ *
+ * Values are int64: bools 0/1, counts and bytes as numbers, durations in ns, enums
+ * as the index into the knob's names() list. Text forms (tcp_knob_parse/format) use
+ * the project's units: "200ms", "64KiB", "true", "cubic".
+ */
+enum tcp_knob_type {
+	TCP_KNOB_BOOL,
+	TCP_KNOB_INT,       /* a count or a number in the unit the doc names */
+	TCP_KNOB_BYTES,
+	TCP_KNOB_DURATION,
+	TCP_KNOB_ENUM,
+};
+
+struct tcp_knob {
+	const char *name;                      /* snake_case scenario key */
+	enum tcp_knob_type type;
+	int64_t min, max;                      /* accepted range (not for bool/enum) */
+	const char *doc;                       /* unit and meaning, one line */
+	const char *const *(*names)(void);     /* ENUM: accepted names, NULL-terminated */
+	int64_t (*get)(const struct tcp_config *cfg);
+	void (*set)(struct tcp_config *cfg, int64_t v);  /* value already range-checked */
+};
+
+/* The table, in a stable order (the order the summary lists them). */
+const struct tcp_knob *tcp_knobs(size_t *count);
+/* NULL when no knob has that name. */
+const struct tcp_knob *tcp_knob_find(const char *name);
+
+int64_t tcp_knob_get(const struct tcp_config *cfg, const struct tcp_knob *k);
+/* Range-checks and sets. Returns 0 or -ERANGE (-EINVAL for an enum index). */
+int tcp_knob_set(struct tcp_config *cfg, const struct tcp_knob *k, int64_t v);
+/* Parses text in the knob's unit ("200ms", "64KiB", "true", "cubic", "3") and sets
+ * it. Returns 0, -EINVAL (syntax or unknown name) or -ERANGE. */
+int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char *text);
+/* Formats the current value as text (the same forms tcp_knob_parse reads). */
+int tcp_knob_format(const struct tcp_config *cfg, const struct tcp_knob *k, char *buf, size_t n);
+
+/* ---- The lower edge --------------------------------------------------------------- */
+
+struct tcp_lower {
+	void *ctx;
+	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
+	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
+	 * every case. Must not call back into TCP synchronously (deliver later as an
+	 * event). Returns 0 or a negative errno (the segment is then lost, as on a
+	 * wire; TCP's timers recover). */
+	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
+		      uint8_t ttl, bool df);
+	/* Route query: the source address to use towards dst and the egress MTU.
+	 * Returns 0, or a negative errno (-ENETUNREACH) when there is no route. */
+	int (*route)(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu);
+	/* True when addr is one of this host's addresses (loopback included). */
+	bool (*is_local)(void *ctx, ipv4_addr_t addr);
+};
+
+/* ---- The stack -------------------------------------------------------------------- */
+
+struct tcp_stack;
+
+/* A host's TCP. `host` names the host; it keys the RNG stream "host:<host>:tcp"
+ * from which the ISN secret (RFC 6528) and the ephemeral port start are drawn.
+ * cfg (copied) holds the defaults of every socket. */
+struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct tcp_config *cfg,
+				const struct tcp_lower *lower);
+
+/* Frees every connection (cancelling its timers, closing its traces, without
+ * sending anything) and the stack. Sockets the application still holds become
+ * invalid. */
+void tcp_stack_free(struct tcp_stack *stack);
+
+/* The stack's default configuration (changes apply to sockets created later). */
+struct tcp_config *tcp_stack_config(struct tcp_stack *stack);
+struct sim *tcp_stack_sim(const struct tcp_stack *stack);
+
+/* Entry point for a received segment: pkt->data is the TCP header (IPv4 header
+ * already pulled), pkt->len the TCP length; src/dst from the IPv4 header. Takes
+ * the packet. Checksum verified here; bad segments are counted and dropped. */
+void tcp_stack_input(struct tcp_stack *stack, struct sim_packet *pkt, ipv4_addr_t src,
+		     ipv4_addr_t dst);
+
+/* Entry point for an ICMP error about a segment this host sent: the ICMP type and
+ * code, the next-hop MTU field (type 3 code 4, RFC 1191), and the quoted datagram
+ * (its IPv4 header and at least 8 bytes of TCP header). Fragmentation needed lowers
+ * the connection's MSS to MTU − 40 and resends; other errors are recorded as soft
+ * errors (reported if the connection later times out). */
+void tcp_stack_icmp_error(struct tcp_stack *stack, uint8_t type, uint8_t code,
+			  uint16_t next_hop_mtu, const uint8_t *quoted, size_t quoted_len);
+
+struct tcp_stack_stats {
+	uint64_t segs_received;   /* segments handed to tcp_stack_input */
+	uint64_t segs_sent;       /* segments handed to lower.output */
+	uint64_t bad_checksum;    /* dropped: checksum failed */
+	uint64_t malformed;       /* dropped: not a TCP header; or options malformed */
+	uint64_t no_socket;       /* segments for no connection or listener */
+	uint64_t rst_sent;        /* RSTs sent (any reason) */
+	uint64_t syn_dropped;     /* SYNs dropped for a full backlog */
+	uint64_t conns_opened;    /* connections created (active and passive) */
+	uint64_t conns_live;      /* connection objects currently allocated */
+};
+const struct tcp_stack_stats *tcp_stack_stats(const struct tcp_stack *stack);
+
+/* The first error writing a trace (NULL if none); owned by the stack. */
+const GError *tcp_stack_trace_error(const struct tcp_stack *stack);
+
+/* ---- Per-socket extras (beside socket.h) ------------------------------------------ */
+
+/* Replaces the socket's configuration (copied) before connect() or listen();
+ * connections accepted from a listener inherit it. Socket options are reset from
+ * it. Returns 0, -EISCONN once connecting/listening, or -EINVAL (validation). */
+int tcp_sock_set_config(struct tcp_sock *s, const struct tcp_config *cfg);
+const struct tcp_config *tcp_sock_config(const struct tcp_sock *s);
+
+/* Forces the initial send sequence number of the next connection made from this
+ * socket (connect, or every connection accepted from this listener) instead of the
+ * RFC 6528 value — for wrap-around tests and for replaying a capture. */
+void tcp_sock_set_isn(struct tcp_sock *s, uint32_t isn);
+
+enum tcp_state tcp_sock_state(const struct tcp_sock *s);
+
+/* Per-connection counters. */
+struct tcp_stats {
+	uint64_t bytes_sent;          /* payload bytes sent for the first time */
+	uint64_t bytes_retransmitted; /* payload bytes sent again */
+	uint64_t bytes_acked;         /* payload bytes acknowledged by the peer */
+	uint64_t bytes_received;      /* payload bytes accepted in order */
+	uint64_t bytes_delivered;     /* bytes the application read */
+	uint64_t segs_sent;           /* all segments, pure ACKs and retransmissions included */
+	uint64_t segs_received;       /* all segments demultiplexed to this connection */
+	uint64_t segs_retransmitted;  /* segments carrying already-sent sequence space */
+	uint64_t fast_retransmits;    /* entries into fast retransmit/recovery */
+	uint64_t rto_expirations;     /* retransmission timeouts (SYN timeouts included) */
+	uint64_t dupacks_sent;        /* immediate ACKs for out-of-order / duplicate data */
+	uint64_t dupacks_received;    /* duplicate ACKs by RFC 5681 §2's definition */
+	uint64_t zero_window_probes;  /* persist-timer probes */
+	uint64_t keepalive_probes;
+	uint64_t ooo_segments;        /* data segments received beyond rcv.nxt */
+	uint64_t rtt_samples;
+	sim_time_t rtt_min;           /* 0 until the first sample */
+	sim_time_t rtt_max;
+	sim_time_t rtt_sum;           /* mean = rtt_sum / rtt_samples */
+	int error;                    /* 0, or how the connection failed: -ECONNRESET,
+				       * -ECONNREFUSED, -ETIMEDOUT */
+	enum tcp_state state;         /* the latest state */
+	uint32_t mss;                 /* effective send MSS (after PMTUD) */
+};
+
+/* A copy of the counters now. */
+void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_stats *out);
+
+/* A reference to the live counters that stays valid after the application closed
+ * the handle and after the connection itself is gone (TIME-WAIT over), until
+ * tcp_stats_unref(): take it when the flow starts, read it for the summary. */
+const struct tcp_stats *tcp_sock_stats_ref(struct tcp_sock *s);
+void tcp_stats_unref(const struct tcp_stats *stats);
+
+/* ---- Traces (docs/outputs.md) -----------------------------------------------------
+ *
+ * TCP_TRACE_ENDPOINT writes "<prefix>.<side>.tsv" (time_s, cwnd_bytes, ssthresh_bytes,
+ * inflight_bytes, rtt_ms, srtt_ms, rttvar_ms, rto_ms, state, event): a first row
+ * `open`, then a row whenever a congestion hook changed cwnd/ssthresh (event
+ * slow_start, congestion_avoidance, fast_retransmit, recovery, recovery_exit, rto),
+ * an RTT sample was taken (rtt_sample) or the state changed (state).
+ * TCP_TRACE_SEQ writes "<prefix>.<side>.seq.tsv" (time_s, kind, seq, end, win_bytes):
+ * one row per segment sent that occupies sequence space (send / retransmit) and per
+ * ACK received (ack), sequence numbers relative to the ISN (64-bit, no wrap).
+ * prefix is a path without extension ("results/x/flow1"); side is "sender",
+ * "receiver", "client" or "server". Call before connect() to see the handshake.
+ * The files stay open while the connection lives (also after close) and are closed
+ * when it is freed or by tcp_stack_free(). Disabled traces cost one NULL check.
+ */
+enum {
+	TCP_TRACE_ENDPOINT = 1u << 0,
+	TCP_TRACE_SEQ = 1u << 1,
+};
+int tcp_sock_trace(struct tcp_sock *s, const char *prefix, const char *side, unsigned what,
+		   GError **error);
+
+#endif

@@ -1,0 +1,105 @@
+/* models/tcp/trace.c — writers for <flow>.<side>.tsv and <flow>.<side>.seq.tsv.
+ * Called from input.c/output.c/timer.c at the points where traced values change. */
+#include "models/tcp/trace.h"
+
+#include <errno.h>
+
+#include "models/tcp/conn.h"
+#include "models/tcp/seq.h"
+#include "sim/core/sim.h"
+#include "sim/core/trace.h"
+
+static const char ep_columns[] = "time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\t"
+				 "srtt_ms\trttvar_ms\trto_ms\tstate\tevent";
+static const char seq_columns[] = "time_s\tkind\tseq\tend\twin_bytes";
+
+int tcp_sock_trace(struct tcp_sock *c, const char *prefix, const char *side, unsigned what,
+		   GError **error)
+{
+	if (!c->app_ref || !prefix || !side)
+		return -EINVAL;
+	if (!c->trace)
+		c->trace = g_new0(struct tcp_trace, 1);
+	if ((what & TCP_TRACE_ENDPOINT) && !c->trace->ep) {
+		char *path = g_strdup_printf("%s.%s.tsv", prefix, side);
+		c->trace->ep = sim_tsv_create(path, ep_columns, error);
+		g_free(path);
+		if (!c->trace->ep)
+			return -EIO;
+		tcp_trace_endpoint(c, "open");
+	}
+	if ((what & TCP_TRACE_SEQ) && !c->trace->seq) {
+		char *path = g_strdup_printf("%s.%s.seq.tsv", prefix, side);
+		c->trace->seq = sim_tsv_create(path, seq_columns, error);
+		g_free(path);
+		if (!c->trace->seq)
+			return -EIO;
+	}
+	return 0;
+}
+
+void tcp_trace_endpoint(struct tcp_sock *c, const char *event)
+{
+	if (!c->trace || !c->trace->ep)
+		return;
+	struct sim_tsv *t = c->trace->ep;
+	sim_tsv_time(t, sim_now(tcp_sim(c)));
+	sim_tsv_u64(t, c->cc.cwnd);
+	if (c->cc.ssthresh == TCP_CC_INFINITE)
+		sim_tsv_str(t, "inf");
+	else
+		sim_tsv_u64(t, c->cc.ssthresh);
+	sim_tsv_u64(t, tcp_flight(c));
+	if (c->rtt.has_sample) {
+		sim_tsv_ms(t, c->rtt.last);
+		sim_tsv_ms(t, c->rtt.srtt);
+		sim_tsv_ms(t, c->rtt.rttvar);
+	} else {
+		sim_tsv_str(t, "nan");
+		sim_tsv_str(t, "nan");
+		sim_tsv_str(t, "nan");
+	}
+	sim_tsv_ms(t, tcp_current_rto(c));
+	sim_tsv_str(t, tcp_state_str(c->state));
+	sim_tsv_str(t, event);
+	sim_tsv_end_row(t);
+}
+
+void tcp_trace_seq(struct tcp_sock *c, const char *kind, uint32_t seq, uint32_t end, uint32_t win)
+{
+	if (!c->trace || !c->trace->seq)
+		return;
+	/* 64-bit offsets from the ISN, anchored at snd_una (which is tracked without
+	 * wrapping in snd_una_rel), so long transfers never wrap in the trace. */
+	int64_t base = (int64_t)c->snd_una_rel;
+	struct sim_tsv *t = c->trace->seq;
+	sim_tsv_time(t, sim_now(tcp_sim(c)));
+	sim_tsv_str(t, kind);
+	sim_tsv_i64(t, base + seq_diff(seq, c->snd_una));
+	sim_tsv_i64(t, base + seq_diff(end, c->snd_una));
+	sim_tsv_u64(t, win);
+	sim_tsv_end_row(t);
+}
+
+void tcp_trace_close(struct tcp_sock *c)
+{
+	if (!c->trace)
+		return;
+	GError *err = NULL;
+	struct tcp_stack *st = c->stack;
+	if (sim_tsv_close(c->trace->ep, &err) < 0 && err) {
+		if (!st->trace_error)
+			st->trace_error = err;
+		else
+			g_error_free(err);
+		err = NULL;
+	}
+	if (sim_tsv_close(c->trace->seq, &err) < 0 && err) {
+		if (!st->trace_error)
+			st->trace_error = err;
+		else
+			g_error_free(err);
+	}
+	g_free(c->trace);
+	c->trace = NULL;
+}
