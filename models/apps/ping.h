@@ -9,8 +9,9 @@
  * reassembled by the destination). Replies are matched by sequence number; RTT =
  * reply arrival − request send time, exact in nanoseconds. Duplicated replies are
  * counted, not re-measured. ICMP errors quoting a request (time exceeded,
- * unreachable, fragmentation needed) are counted as errors. A request that could not
- * be sent (-EMSGSIZE with DF, -EHOSTUNREACH) is counted in send_errors.
+ * unreachable, fragmentation needed) are counted as errors. A request the stack
+ * refused (-EMSGSIZE with DF, -EHOSTUNREACH) counts as sent and in send_errors (like
+ * iputils' "+N errors"), so it shows as lost.
  *
  * Output: optional trace <app>.ping.tsv (docs/outputs.md: time_s, seq, rtt_ms, ttl,
  * bytes), a row per reply; the summary (`pings` in summary.json) from ping_get_stats().
@@ -58,7 +59,7 @@ struct ping_reply {
 };
 
 struct ping_stats {
-	uint32_t sent;          /* requests sent */
+	uint32_t sent;          /* requests attempted (send_errors included) */
 	uint32_t received;      /* distinct requests answered */
 	uint32_t duplicates;    /* extra replies */
 	uint32_t errors;        /* ICMP errors about our requests */
