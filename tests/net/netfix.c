@@ -75,6 +75,31 @@ struct link_dir_config fx_link_cfg(uint64_t bps, sim_time_t delay, uint32_t mtu)
 	return c;
 }
 
+void fx_arb_init(struct sim *sim, struct fx_arb *t, unsigned n, const struct link_dir_config *c1,
+		 const struct link_dir_config *c2)
+{
+	t->a = fx_node(sim, "A", NODE_HOST);
+	t->r = fx_node(sim, "R", NODE_ROUTER);
+	t->b = fx_node(sim, "B", NODE_HOST);
+	t->a0 = node_add_iface(t->a, "eth0", IPV4_ADDR(10, n, 1, 1), 24);
+	t->r0 = node_add_iface(t->r, "eth0", IPV4_ADDR(10, n, 1, 254), 24);
+	t->r1 = node_add_iface(t->r, "eth1", IPV4_ADDR(10, n, 2, 254), 24);
+	t->b0 = node_add_iface(t->b, "eth0", IPV4_ADDR(10, n, 2, 1), 24);
+	t->l1 = link_new(sim, "l1", t->a0, t->r0, c1, c1);
+	t->l2 = link_new(sim, "l2", t->r1, t->b0, c2, c2);
+	g_assert_cmpint(route_add_default(t->a, IPV4_ADDR(10, n, 1, 254), NULL), ==, 0);
+	g_assert_cmpint(route_add_default(t->b, IPV4_ADDR(10, n, 2, 254), NULL), ==, 0);
+}
+
+void fx_arb_free(struct fx_arb *t)
+{
+	link_free(t->l1);
+	link_free(t->l2);
+	node_free(t->a);
+	node_free(t->r);
+	node_free(t->b);
+}
+
 void fx_assert_no_leak(struct sim *sim)
 {
 	g_assert_cmpuint(sim_packet_pool_outstanding(&sim->pool), ==, 0);

@@ -44,6 +44,19 @@ int fx_send_tx(struct sim *sim, struct node *n, const struct ipv4_tx *tx, uint32
 /* Link config shorthand. */
 struct link_dir_config fx_link_cfg(uint64_t bps, sim_time_t delay, uint32_t mtu);
 
+/* A — R — B: A (10.<n>.1.1/24) and R (10.<n>.1.254) on link l1, R (10.<n>.2.254) and
+ * B (10.<n>.2.1/24) on link l2; A and B route by default through R. */
+struct fx_arb {
+	struct node *a, *r, *b;
+	struct iface *a0, *r0, *r1, *b0;
+	struct link *l1, *l2;
+};
+
+void fx_arb_init(struct sim *sim, struct fx_arb *t, unsigned n, const struct link_dir_config *c1,
+		 const struct link_dir_config *c2);
+/* Frees links then nodes. */
+void fx_arb_free(struct fx_arb *t);
+
 /* Asserts that no packet is left in the pool (call after freeing everything). */
 void fx_assert_no_leak(struct sim *sim);
 

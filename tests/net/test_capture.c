@@ -212,21 +212,14 @@ static void run_mixed(struct mixed *m, double corrupt)
 {
 	struct sim sim;
 	sim_init(&sim, 1);
-	struct node *a = fx_node(&sim, "A", NODE_HOST), *r = fx_node(&sim, "R", NODE_ROUTER),
-		    *b = fx_node(&sim, "B", NODE_HOST);
-	struct iface *a0 = node_add_iface(a, "eth0", IPV4_ADDR(10, 1, 1, 1), 24);
-	struct iface *r0 = node_add_iface(r, "eth0", IPV4_ADDR(10, 1, 1, 254), 24);
-	struct iface *r1 = node_add_iface(r, "eth1", IPV4_ADDR(10, 1, 2, 254), 24);
-	struct iface *b0 = node_add_iface(b, "eth0", IPV4_ADDR(10, 1, 2, 1), 24);
 	struct link_dir_config c1 = fx_link_cfg(10000000, SIM_MS(2), 1500);
 	struct link_dir_config c2 = fx_link_cfg(5000000, SIM_MS(3), 1000);
 	c2.corrupt = corrupt;
-	struct link *l1 = link_new(&sim, "l1", a0, r0, &c1, &c1);
-	struct link *l2 = link_new(&sim, "l2", r1, b0, &c2, &c2);
-	route_add_default(a, IPV4_ADDR(10, 1, 1, 254), NULL);
-	route_add_default(b, IPV4_ADDR(10, 1, 2, 254), NULL);
+	struct fx_arb t;
+	fx_arb_init(&sim, &t, 1, &c1, &c2);
+	struct node *a = t.a, *r = t.r, *b = t.b;
 	m->dir = fx_tmpdir();
-	struct iface *ifs[4] = { a0, r0, r1, b0 };
+	struct iface *ifs[4] = { t.a0, t.r0, t.r1, t.b0 };
 	static const char *names[4] = { "A-eth0.pcap", "R-eth0.pcap", "R-eth1.pcap",
 					"B-eth0.pcap" };
 	GError *err = NULL;
@@ -274,11 +267,7 @@ static void run_mixed(struct mixed *m, double corrupt)
 	}
 	udp_close(srv);
 	udp_close(cli);
-	link_free(l1);
-	link_free(l2);
-	node_free(a);
-	node_free(r);
-	node_free(b);
+	fx_arb_free(&t);
 	fx_assert_no_leak(&sim);
 	sim_fini(&sim);
 }

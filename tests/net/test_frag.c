@@ -422,17 +422,12 @@ static void test_fragment_options(void)
 {
 	struct sim sim;
 	sim_init(&sim, 1);
-	struct node *a = fx_node(&sim, "A", NODE_HOST), *r = fx_node(&sim, "R", NODE_ROUTER),
-		    *b = fx_node(&sim, "B", NODE_HOST);
-	struct iface *a0 = node_add_iface(a, "eth0", IPV4_ADDR(10, 0, 1, 1), 24);
-	struct iface *r0 = node_add_iface(r, "eth0", IPV4_ADDR(10, 0, 1, 254), 24);
-	struct iface *r1 = node_add_iface(r, "eth1", IPV4_ADDR(10, 0, 2, 254), 24);
-	struct iface *b0 = node_add_iface(b, "eth0", IPV4_ADDR(10, 0, 2, 1), 24);
 	struct link_dir_config big = fx_link_cfg(100000000, SIM_MS(1), 1500);
 	struct link_dir_config small = fx_link_cfg(100000000, SIM_MS(1), 300);
-	struct link *l1 = link_new(&sim, "l1", a0, r0, &big, &big);
-	struct link *l2 = link_new(&sim, "l2", r1, b0, &small, &small);
-	struct checker *cb = checker_attach(b);
+	struct fx_arb t;
+	fx_arb_init(&sim, &t, 0, &big, &small);
+	struct iface *a0 = t.a0, *b0 = t.b0;
+	struct checker *cb = checker_attach(t.b);
 	char *dir = fx_tmpdir();
 	char *cap = g_build_filename(dir, "B.pcap", NULL);
 	GError *err = NULL;
@@ -483,11 +478,7 @@ static void test_fragment_options(void)
 	g_assert_cmpuint(cb->tags->len, ==, 1);
 	g_assert_cmpuint(g_array_index(cb->lens, uint32_t, 0), ==, len);
 	g_assert_cmpuint(cb->bad, ==, 0);
-	link_free(l1);
-	link_free(l2);
-	node_free(a);
-	node_free(r);
-	node_free(b);
+	fx_arb_free(&t);
 	fx_assert_no_leak(&sim);
 	sim_fini(&sim);
 	g_free(cap);

@@ -551,31 +551,19 @@ static void test_one_event_per_hop(void)
 {
 	struct sim sim;
 	sim_init(&sim, 1);
-	struct node *a = fx_node(&sim, "A", NODE_HOST), *r = fx_node(&sim, "R", NODE_ROUTER),
-		    *b = fx_node(&sim, "B", NODE_HOST);
-	struct iface *a0 = node_add_iface(a, "eth0", IPV4_ADDR(10, 0, 1, 1), 24);
-	struct iface *r0 = node_add_iface(r, "eth0", IPV4_ADDR(10, 0, 1, 254), 24);
-	struct iface *r1 = node_add_iface(r, "eth1", IPV4_ADDR(10, 0, 2, 254), 24);
-	struct iface *b0 = node_add_iface(b, "eth0", IPV4_ADDR(10, 0, 2, 1), 24);
 	struct link_dir_config c = fx_link_cfg(1000000000, SIM_US(100), 1500);
 	c.queue.limit_packets = 0;
-	struct link *l1 = link_new(&sim, "l1", a0, r0, &c, &c);
-	struct link *l2 = link_new(&sim, "l2", r1, b0, &c, &c);
-	route_add_default(a, IPV4_ADDR(10, 0, 1, 254), NULL);
-	route_add_default(b, IPV4_ADDR(10, 0, 2, 254), NULL);
-	struct fx_recorder *rb = fx_record(b);
+	struct fx_arb t;
+	fx_arb_init(&sim, &t, 0, &c, &c);
+	struct fx_recorder *rb = fx_record(t.b);
 	for (uint32_t i = 0; i < 1000; i++)
-		fx_send(&sim, a, IPV4_ADDR(10, 0, 2, 1), 1000, i);
+		fx_send(&sim, t.a, IPV4_ADDR(10, 0, 2, 1), 1000, i);
 	uint64_t before = sim_executed_events(&sim);
 	sim_run(&sim, SIM_S(1));
 	g_assert_cmpuint(rb->rx->len, ==, 1000);
 	g_assert_cmpuint(sim_executed_events(&sim) - before, <=, 2000);
-	g_assert_cmpuint(r->ip_stats.forwarded, ==, 1000);
-	link_free(l1);
-	link_free(l2);
-	node_free(a);
-	node_free(r);
-	node_free(b);
+	g_assert_cmpuint(t.r->ip_stats.forwarded, ==, 1000);
+	fx_arb_free(&t);
 	fx_assert_no_leak(&sim);
 	sim_fini(&sim);
 }
