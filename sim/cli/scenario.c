@@ -184,79 +184,115 @@ static const struct sch t_nodes = {.kind = SCH_ARRAY, .item = &t_node, .min_item
 static struct sch t_tcp = {.kind = SCH_OBJECT, .type_name = "object (TCP knobs)"};
 
 /* ---- apps ---- */
-static const char *const trace_sides[] = {"sender", "receiver", "client", "server", "seq", NULL};
-static const struct sch t_trace_side = {.kind = SCH_ENUM, .values = trace_sides};
-static const struct sch t_trace_list = {.kind = SCH_ARRAY, .item = &t_trace_side};
+static const char *const trace_series[] = {"endpoint", "seq", NULL};
+static const struct sch t_trace_series = {.kind = SCH_ENUM, .values = trace_series};
+static const struct sch t_trace_list = {.kind = SCH_ARRAY, .item = &t_trace_series,
+					.min_items = 1};
 static const struct sch *const trace_alts[] = {&t_bool, &t_trace_list, NULL};
 static const struct sch t_tcp_trace = {
 	.kind = SCH_ANY_OF,
 	.alts = trace_alts,
-	.what = "true, false or a list of \"sender\", \"receiver\", \"client\", \"server\", "
-		"\"seq\"",
+	.what = "true, false or a list of \"endpoint\" and \"seq\"",
 };
 
-#define TCP_APP_KEYS                                                                      \
-	{"address", &t_addr, 0, "first address of `to`",                                  \
-	 "address the client connects to (127.0.0.1 when from = to)"},                     \
-	{"port", &t_port, 0, "5001", "server port"},                                       \
-	{"listen", &t_addr, 0, "\"0.0.0.0\"",                                              \
-	 "server bind address: 0.0.0.0 (all), 127.0.0.1, or one of its addresses"},        \
-	{"source", &t_addr, 0, "from the route", "client bind address"},                   \
-	{"source_port", &t_port0, 0, "0 (ephemeral)", "client port"},                      \
-	{"tcp", &t_tcp, 0, "scenario `tcp`", "TCP knobs for this application's connections"}, \
-	{"server_tcp", &t_tcp, 0, "this app's `tcp`",                                      \
-	 "TCP knobs for its server side only (e.g. a smaller rcvbuf)"},                    \
-	{"trace", &t_tcp_trace, 0, "false",                                                \
-	 "TCP traces: true = both endpoints and the sender's sequence trace"},             \
+#define CHECK_ROUTE_KEY                                                                   \
 	{"check_route", &t_bool, 0, "true",                                                \
 	 "fail validation when no route joins the endpoints (false for scenarios that "    \
 	 "show unreachability)"}
 
+#define TCP_APP_KEYS                                                                      \
+	{"address", &t_addr, 0, "first address of `to`",                                  \
+	 "address the client connects to (127.0.0.1 when from = to)"},                     \
+	{"port", &t_port, 0, "5001 (http: 80)", "server port"},                            \
+	{"listen", &t_addr, 0, "\"0.0.0.0\"",                                              \
+	 "server bind address: 0.0.0.0 (all), 127.0.0.1, or one of its addresses"},        \
+	{"source", &t_addr, 0, "from the route", "client bind address"},                   \
+	{"source_port", &t_port0, 0, "0 (ephemeral)", "client port"},                      \
+	{"server", &t_bool, 0, "true",                                                     \
+	 "run the server on `to`; false: nobody listens (the client sees ECONNREFUSED)"},  \
+	{"tcp", &t_tcp, 0, "scenario `tcp`", "TCP knobs for this application's connections"}, \
+	{"server_tcp", &t_tcp, 0, "this app's `tcp`",                                      \
+	 "TCP knobs for its server side only (e.g. a smaller rcvbuf)"},                    \
+	{"trace", &t_tcp_trace, 0, "false",                                                \
+	 "TCP traces: true = the endpoint trace of both sides and the sequence trace of "  \
+	 "data senders; or the series to write on every side: [\"endpoint\", \"seq\"]"},  \
+	CHECK_ROUTE_KEY
+
+static const struct sch t_write = {.kind = SCH_SIZE, .min = 1, .max = 1 << 24,
+				   .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_size_any = {.kind = SCH_SIZE};
+static const struct sch t_size_pos = {.kind = SCH_SIZE, .flags = SCH_F_POSITIVE};
+static const struct sch t_size_u32 = {.kind = SCH_SIZE, .min = 1, .max = UINT32_MAX,
+				      .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_read_size = {.kind = SCH_SIZE, .min = 1, .max = 65536,
+				       .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch_key pause_keys[] = {
+	{"at", &t_duration, SCH_K_REQUIRED, NULL, "when the receiver stops reading"},
+	{"for", &t_duration_pos, SCH_K_REQUIRED, NULL, "how long it does not read"},
+	{0},
+};
+static const struct sch t_pause = {.kind = SCH_OBJECT, .keys = pause_keys};
+static const struct sch t_pauses = {.kind = SCH_ARRAY, .item = &t_pause};
 static const struct sch_key app_bulk_keys[] = {
 	TCP_APP_KEYS,
-	{"bytes", &(const struct sch){.kind = SCH_SIZE}, 0, "unlimited",
-	 "bytes to send (then close); unlimited = until `stop`"},
-	{"write", &(const struct sch){.kind = SCH_SIZE, .min = 1, .max = 1 << 24,
-				      .flags = SCH_F_MIN | SCH_F_MAX},
-	 0, "\"64KiB\"", "size of each write the sender makes"},
+	{"bytes", &t_size_any, 0, "0 (unlimited)",
+	 "bytes to send, then close; 0 = send until `stop`"},
+	{"write", &t_write, 0, "1460", "bytes per write the sender makes"},
+	{"read_rate", &t_rate_pos, 0, "as fast as data arrives",
+	 "the receiver reads at most this fast (bits/s, as a rate)"},
+	{"read_size", &t_read_size, 0, "65536", "bytes per read of the receiver"},
+	{"pauses", &t_pauses, 0, "[]",
+	 "intervals the receiver does not read: [{\"at\": \"2s\", \"for\": \"3s\"}]"},
 	{0},
 };
 static const struct sch_key app_echo_keys[] = {
 	TCP_APP_KEYS,
-	{"bytes", &(const struct sch){.kind = SCH_SIZE}, 0, "\"1MB\"",
-	 "bytes the client sends (and gets back)"},
+	{"bytes", &t_size_pos, SCH_K_REQUIRED, NULL, "bytes the client sends (and gets back)"},
+	{"write", &t_write, 0, "1460", "bytes per write"},
 	{0},
 };
+static const struct sch t_count0 = {.kind = SCH_INT, .min = 0, .max = JSON_MAX_INT,
+				    .flags = SCH_F_MIN | SCH_F_MAX};
 static const struct sch_key app_rr_keys[] = {
 	TCP_APP_KEYS,
-	{"request", &(const struct sch){.kind = SCH_SIZE, .flags = SCH_F_POSITIVE}, 0, "100",
-	 "request size, bytes"},
-	{"response", &(const struct sch){.kind = SCH_SIZE, .flags = SCH_F_POSITIVE}, 0,
-	 "\"10KB\"", "response size, bytes"},
-	{"count", &t_count, 0, "10", "requests on the connection"},
+	{"request", &t_size_u32, 0, "100", "request size, bytes"},
+	{"response", &t_size_u32, 0, "1000", "response size, bytes"},
+	{"count", &t_count0, 0, "1", "requests on the connection; 0 = until `stop`"},
 	{"think", &t_duration, 0, "\"0\"", "pause between a response and the next request"},
 	{0},
 };
-static const struct sch t_chunk_size = {.kind = SCH_SIZE, .flags = SCH_F_POSITIVE};
-static const struct sch t_chunk_list = {.kind = SCH_ARRAY, .item = &t_chunk_size,
-					.min_items = 1};
-static const struct sch *const chunk_alts[] = {&t_chunk_size, &t_chunk_list, NULL};
+static const struct sch t_body_list = {.kind = SCH_ARRAY, .item = &t_size_any, .min_items = 1};
+static const struct sch *const body_alts[] = {&t_size_any, &t_body_list, NULL};
+static const struct sch t_bodies = {.kind = SCH_ANY_OF, .alts = body_alts,
+				    .what = "a size like \"100KB\" or a list of sizes"};
+static const struct sch t_chunk_list = {.kind = SCH_ARRAY, .item = &t_size_u32,
+					.min_items = 1, .max_items = HTTP_MAX_CHUNK_SIZES};
+static const struct sch *const chunk_alts[] = {&t_size_u32, &t_chunk_list, NULL};
 static const struct sch t_chunks = {.kind = SCH_ANY_OF, .alts = chunk_alts,
 				    .what = "a size like \"4KiB\" or a list of sizes"};
 static const struct sch_key app_http_keys[] = {
 	TCP_APP_KEYS,
-	{"requests", &t_count, 0, "3", "GET requests on one persistent connection"},
-	{"body", &(const struct sch){.kind = SCH_SIZE}, 0, "\"100KB\"",
-	 "response body size, bytes"},
-	{"chunks", &t_chunks, 0, "\"16KiB\"",
-	 "chunk size, or a list of chunk sizes used in turn"},
+	{"requests", &t_count, 0, "1", "GET requests on one persistent connection"},
+	{"body", &t_bodies, 0, "100000",
+	 "response body size; a list gives request i the size i mod its length"},
+	{"chunks", &t_chunks, 0, "4096",
+	 "chunk size of the chunked response bodies; a list is used in turn"},
+	{"chunk_extension", &t_string, 0, "none", "a chunk extension the server adds (\"sig=1\")"},
+	{"trailer", &t_string, 0, "none", "one trailer field the server sends (\"X-Sum: 1\")"},
 	{"think", &t_duration, 0, "\"0\"", "pause between a response and the next request"},
 	{0},
 };
 static const struct sch_key app_simopen_keys[] = {
-	TCP_APP_KEYS,
-	{"bytes", &(const struct sch){.kind = SCH_SIZE}, 0, "0",
-	 "bytes each side sends once connected"},
+	{"address", &t_addr, 0, "first address of `to`", "address `from` connects to"},
+	{"port", &t_port, 0, "5001", "fixed port on `to`"},
+	{"source", &t_addr, 0, "from the route", "address `to` connects to"},
+	{"source_port", &t_port, 0, "`port`", "fixed port on `from`"},
+	{"bytes", &t_size_any, 0, "0", "bytes each side sends once connected"},
+	{"write", &t_write, 0, "1460", "bytes per write"},
+	{"tcp", &t_tcp, 0, "scenario `tcp`", "TCP knobs of `from`'s side"},
+	{"server_tcp", &t_tcp, 0, "this app's `tcp`", "TCP knobs of `to`'s side"},
+	{"trace", &t_tcp_trace, 0, "false", "TCP traces of both ends"},
+	CHECK_ROUTE_KEY,
 	{0},
 };
 static const struct sch_key app_ping_keys[] = {
@@ -270,9 +306,7 @@ static const struct sch_key app_ping_keys[] = {
 	{"ttl", &t_ttl, 0, "the node's", "IP TTL of the requests (ping -t)"},
 	{"tos", &t_tos, 0, "0", "IP TOS byte (ping -Q)"},
 	{"trace", &t_bool, 0, "true", "write NAME.ping.tsv, a row per reply"},
-	{"check_route", &t_bool, 0, "true",
-	 "fail validation when no route joins the endpoints (false for scenarios that "
-	 "show unreachability)"},
+	CHECK_ROUTE_KEY,
 	{0},
 };
 static const char *const udp_modes[] = {"cbr", "on-off", NULL};
@@ -293,7 +327,7 @@ static const struct sch_key app_udp_keys[] = {
 	{"exponential", &t_bool, 0, "false", "on-off: draw period lengths from exponentials"},
 	{"df", &t_bool, 0, "false", "set don't-fragment"},
 	{"tos", &t_tos, 0, "0", "IP TOS byte"},
-	{"check_route", &t_bool, 0, "true", "fail validation when no route joins the endpoints"},
+	CHECK_ROUTE_KEY,
 	{0},
 };
 static const struct sch_variant app_variants[] = {
@@ -306,8 +340,9 @@ static const struct sch_variant app_variants[] = {
 	 "HTTP/1.1 GETs on one persistent connection; the server answers with "
 	 "`Transfer-Encoding: chunked` bodies the client parses and verifies."},
 	{"simultaneous_open", app_simopen_keys,
-	 "Both nodes connect to each other from fixed ports at the same instant (RFC 9293 "
-	 "simultaneous open); `port` is used on both sides unless `source_port` is given."},
+	 "`from` and `to` connect to each other from fixed ports at the same instant (RFC "
+	 "9293 simultaneous open), then each sends `bytes`; `port` is used on both sides "
+	 "unless `source_port` is given."},
 	{"ping", app_ping_keys, "ICMP echo requests, like iputils ping."},
 	{"udp", app_udp_keys, "A UDP source on `from` and a sink on `to` (cross traffic)."},
 	{0},
@@ -540,9 +575,15 @@ static char *node_list(const struct scenario *s)
 {
 	GString *g = g_string_new(NULL);
 	for (guint i = 0; i < s->nodes->len; i++) {
-		if (i)
+		const char *name = g_array_index(s->nodes, struct scn_node, i).name;
+		bool dup = !*name;
+		for (guint k = 0; k < i && !dup; k++)
+			dup = strcmp(g_array_index(s->nodes, struct scn_node, k).name, name) == 0;
+		if (dup)
+			continue;
+		if (g->len)
 			g_string_append(g, ", ");
-		g_string_append(g, g_array_index(s->nodes, struct scn_node, i).name);
+		g_string_append(g, name);
 	}
 	return g_string_free(g, FALSE);
 }
@@ -1247,33 +1288,168 @@ static void conv_tcp(struct conv *c, const cJSON *const layers[3], int report_fr
 static void conv_trace(const cJSON *o, struct scn_app *a)
 {
 	const cJSON *t = sch_get(o, "trace");
-	a->trace.side[0] = a->trace.side[1] = 0;
+	a->trace = false;
+	a->trace_what = 0;
 	if (cJSON_IsTrue(t)) {
-		a->trace.side[0] = TCP_TRACE_ENDPOINT | TCP_TRACE_SEQ;
-		a->trace.side[1] = TCP_TRACE_ENDPOINT;
-		/* Bidirectional apps send data both ways: both get sequence traces. */
-		if (a->type != SCN_APP_BULK)
-			a->trace.side[1] |= TCP_TRACE_SEQ;
+		a->trace = true;
 		return;
 	}
 	if (!cJSON_IsArray(t))
 		return;
-	bool seq = false;
 	for (const cJSON *e = t->child; e; e = e->next) {
 		if (!cJSON_IsString(e))
 			continue;
-		const char *v = e->valuestring;
-		if (!strcmp(v, "sender") || !strcmp(v, "client"))
-			a->trace.side[0] |= TCP_TRACE_ENDPOINT;
-		else if (!strcmp(v, "receiver") || !strcmp(v, "server"))
-			a->trace.side[1] |= TCP_TRACE_ENDPOINT;
-		else if (!strcmp(v, "seq"))
-			seq = true;
+		if (!strcmp(e->valuestring, "endpoint"))
+			a->trace_what |= TCP_TRACE_ENDPOINT;
+		else if (!strcmp(e->valuestring, "seq"))
+			a->trace_what |= TCP_TRACE_SEQ;
 	}
-	if (seq) {
-		a->trace.side[0] |= TCP_TRACE_SEQ;
-		if (a->type != SCN_APP_BULK && (a->trace.side[1] & TCP_TRACE_ENDPOINT))
-			a->trace.side[1] |= TCP_TRACE_SEQ;
+	a->trace = a->trace_what != 0;
+}
+
+/* Reads a size or a list of sizes into `out` (uint64_t or uint32_t elements). */
+static void size_list(const cJSON *v, GArray *out, bool u32)
+{
+	uint64_t b;
+	if (cJSON_IsArray(v)) {
+		for (const cJSON *e = v->child; e; e = e->next) {
+			if (!sch_size_value(e, &b))
+				continue;
+			if (u32) {
+				uint32_t x = (uint32_t)b;
+				g_array_append_val(out, x);
+			} else {
+				g_array_append_val(out, b);
+			}
+		}
+	} else if (sch_size_value(v, &b)) {
+		if (u32) {
+			uint32_t x = (uint32_t)b;
+			g_array_append_val(out, x);
+		} else {
+			g_array_append_val(out, b);
+		}
+	}
+}
+
+/* The app-specific keys of TCP applications, into the models' config structs. */
+static void conv_tcp_app(struct conv *c, const cJSON *o, struct scn_app *a)
+{
+	int64_t iv;
+	uint64_t u;
+	sim_time_t stop = a->stop == SIM_TIME_MAX ? 0 : a->stop; /* the apps' "none" */
+
+	switch (a->type) {
+	case SCN_APP_BULK: {
+		struct bulk_config *b = &a->bulk;
+		bulk_config_default(b);
+		sch_get_size(o, "bytes", &b->bytes);
+		if (sch_get_size(o, "write", &u))
+			b->write_size = (uint32_t)u;
+		if (sch_get_rate(o, "read_rate", &u))
+			b->read_rate = u / 8 ? u / 8 : 1; /* the model counts bytes per second */
+		if (sch_get_size(o, "read_size", &u))
+			b->read_size = (uint32_t)u;
+		a->pauses = g_array_new(FALSE, FALSE, sizeof(struct app_interval));
+		const cJSON *ps = sch_get(o, "pauses");
+		for (const cJSON *e = cJSON_IsArray(ps) ? ps->child : NULL; e; e = e->next) {
+			struct app_interval iv2 = {0, 0};
+			if (sch_get_duration(e, "at", &iv2.start) &&
+			    sch_get_duration(e, "for", &iv2.duration))
+				g_array_append_val(a->pauses, iv2);
+		}
+		b->pauses = (const struct app_interval *)(void *)a->pauses->data;
+		b->n_pauses = a->pauses->len;
+		b->start = a->start;
+		b->stop = stop;
+		b->client_only = !a->server;
+		break;
+	}
+	case SCN_APP_ECHO: {
+		struct echo_config *e = &a->echo;
+		echo_config_default(e);
+		sch_get_size(o, "bytes", &e->bytes);
+		if (sch_get_size(o, "write", &u))
+			e->write_size = (uint32_t)u;
+		e->start = a->start;
+		e->stop = stop;
+		e->client_only = !a->server;
+		break;
+	}
+	case SCN_APP_REQUEST_RESPONSE: {
+		struct reqresp_config *r = &a->rr;
+		reqresp_config_default(r);
+		if (sch_get_size(o, "request", &u))
+			r->request_size = (uint32_t)u;
+		if (sch_get_size(o, "response", &u))
+			r->response_size = (uint32_t)u;
+		if (sch_get_int(o, "count", &iv))
+			r->count = (uint64_t)iv;
+		sch_get_duration(o, "think", &r->think_time);
+		r->start = a->start;
+		r->stop = stop;
+		r->client_only = !a->server;
+		if (r->count == 0 && stop == 0)
+			err_key(c, o, "count", "0 means \"until stop\": give \"stop\" too");
+		break;
+	}
+	case SCN_APP_HTTP: {
+		struct http_config *h = &a->http;
+		http_config_default(h);
+		if (sch_get_int(o, "requests", &iv))
+			h->requests = (uint32_t)iv;
+		a->body_sizes = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+		a->chunk_sizes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+		const cJSON *body = sch_get(o, "body");
+		if (cJSON_IsArray(body)) {
+			size_list(body, a->body_sizes, false);
+			h->body_sizes = (const uint64_t *)(void *)a->body_sizes->data;
+			h->n_body_sizes = a->body_sizes->len;
+		} else if (body) {
+			sch_size_value(body, &h->body_size);
+		}
+		const cJSON *chunks = sch_get(o, "chunks");
+		if (cJSON_IsArray(chunks)) {
+			size_list(chunks, a->chunk_sizes, true);
+			h->chunk_sizes = (const uint32_t *)(void *)a->chunk_sizes->data;
+			h->n_chunk_sizes = a->chunk_sizes->len;
+		} else if (chunks && sch_size_value(chunks, &u)) {
+			h->chunk_size = (uint32_t)u;
+		}
+		const char *str;
+		if (sch_get_string(o, "chunk_extension", &str)) {
+			if (strchr(str, ';') || strchr(str, '\r') || strchr(str, '\n'))
+				err_key(c, o, "chunk_extension",
+					"write the extension without ';' or line breaks, e.g. "
+					"\"sig=abc\"");
+			a->chunk_extension = g_strdup(str);
+			h->chunk_extension = a->chunk_extension;
+		}
+		if (sch_get_string(o, "trailer", &str)) {
+			if (!strchr(str, ':') || strchr(str, '\r') || strchr(str, '\n'))
+				err_key(c, o, "trailer",
+					"write one field line \"Name: value\" without line breaks");
+			a->trailer = g_strdup(str);
+			h->trailer = a->trailer;
+		}
+		sch_get_duration(o, "think", &h->think_time);
+		h->start = a->start;
+		h->stop = stop;
+		h->client_only = !a->server;
+		break;
+	}
+	case SCN_APP_SIMOPEN: {
+		struct simopen_config *so = &a->simopen;
+		simopen_config_default(so);
+		sch_get_size(o, "bytes", &so->bytes);
+		if (sch_get_size(o, "write", &u))
+			so->write_size = (uint32_t)u;
+		so->start = a->start;
+		so->stop = stop;
+		break;
+	}
+	default:
+		break;
 	}
 }
 
@@ -1291,17 +1467,40 @@ struct binding {
 	ipv4_addr_t addr;
 	uint16_t port;
 	bool udp;
+	bool shareable; /* a TCP listener other TCP applications may share */
 	guint app;
 };
 
+static bool same_tcp_config(const struct tcp_config *x, const struct tcp_config *y)
+{
+	size_t n;
+	const struct tcp_knob *knobs = tcp_knobs(&n);
+	for (size_t i = 0; i < n; i++)
+		if (tcp_knob_get(x, &knobs[i]) != tcp_knob_get(y, &knobs[i]))
+			return false;
+	return true;
+}
+
+/* Records a binding; reports a conflict with an earlier one. TCP applications with
+ * the same server node, port and listen address share one listener (world.c), which
+ * then must have one configuration. */
 static void check_binding(struct conv *c, GArray *bindings, const cJSON *o, const char *key,
-			  struct binding b)
+			  struct binding b, const struct scn_app *cur)
 {
 	for (guint k = 0; k < bindings->len; k++) {
 		const struct binding *x = &g_array_index(bindings, struct binding, k);
-		if (x->node == b.node && x->port == b.port && x->udp == b.udp &&
-		    (x->addr == b.addr || x->addr == 0 || b.addr == 0)) {
-			const struct scn_app *xa = &g_array_index(c->s->apps, struct scn_app, x->app);
+		if (x->node != b.node || x->port != b.port || x->udp != b.udp)
+			continue;
+		const struct scn_app *xa = &g_array_index(c->s->apps, struct scn_app, x->app);
+		if (x->shareable && b.shareable && x->addr == b.addr) {
+			if (!same_tcp_config(&xa->tcp_server, &cur->tcp_server))
+				err_key(c, o, key,
+					"shares the listener on %s port %u with apps[%u] (%s), so its "
+					"server_tcp must be the same",
+					node_at(c->s, (guint)b.node)->name, b.port, x->app, xa->name);
+			return;
+		}
+		if (x->addr == b.addr || x->addr == 0 || b.addr == 0) {
 			err_key(c, o, key, "%s port %u on %s is already used by apps[%u] (%s)",
 				b.udp ? "UDP" : "TCP", b.port, node_at(c->s, (guint)b.node)->name,
 				x->app, xa->name);
@@ -1321,6 +1520,7 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 	for (const cJSON *o = cJSON_IsArray(arr) ? arr->child : NULL; o; o = o->next, i++) {
 		gsize l = sch_path_index(c->path, i);
 		struct scn_app a = {0};
+		a.server = true;
 		const char *type;
 		if (!sch_get_string(o, "type", &type) || !sch_variant_of(&t_app, o)) {
 			/* Reported by the schema; nothing else can be checked sensibly. */
@@ -1467,20 +1667,6 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 			g_free(da);
 		}
 
-		/* Server bindings. */
-		if (to >= 0 && (scn_app_is_tcp(a.type) || a.type == SCN_APP_UDP)) {
-			struct binding b = {to, a.listen, a.port, a.type == SCN_APP_UDP, (guint)i};
-			if (a.type == SCN_APP_SIMOPEN)
-				b.addr = a.dst;
-			check_binding(c, bindings, o, sch_get(o, "port") ? "port" : NULL, b);
-			if (a.type == SCN_APP_SIMOPEN && from >= 0) {
-				struct binding b2 = {from, 0, a.src_port ? a.src_port : a.port, false,
-						     (guint)i};
-				check_binding(c, bindings, o,
-					      sch_get(o, "source_port") ? "source_port" : NULL, b2);
-			}
-		}
-
 		/* Per-type configuration. */
 		if (scn_app_is_tcp(a.type)) {
 			const cJSON *mine = sch_get(o, "tcp");
@@ -1500,6 +1686,8 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 				sch_path_pop(c->path, lt);
 			}
 			conv_trace(o, &a);
+			sch_get_bool(o, "server", &a.server);
+			conv_tcp_app(c, o, &a);
 		} else if (a.type == SCN_APP_PING) {
 			struct ping_config *p = &a.ping;
 			ping_config_default(p);
@@ -1556,6 +1744,21 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 			if (why && u->dst)
 				err_key(c, o, NULL, "%s", why);
 		}
+		/* Server bindings. */
+		if (to >= 0 && a.server && (scn_app_is_tcp(a.type) || a.type == SCN_APP_UDP)) {
+			struct binding b = {to, a.listen, a.port, a.type == SCN_APP_UDP,
+					    scn_app_is_tcp(a.type) && a.type != SCN_APP_SIMOPEN, (guint)i};
+			if (a.type == SCN_APP_SIMOPEN)
+				b.addr = a.dst;
+			check_binding(c, bindings, o, sch_get(o, "port") ? "port" : NULL, b, &a);
+			if (a.type == SCN_APP_SIMOPEN && from >= 0) {
+				struct binding b2 = {from, 0, a.src_port ? a.src_port : a.port, false,
+						     false, (guint)i};
+				check_binding(c, bindings, o,
+					      sch_get(o, "source_port") ? "source_port" : NULL, b2, &a);
+			}
+		}
+
 		if (from >= 0)
 			a.from = (guint)from;
 		g_array_append_val(c->s->apps, a);
@@ -1710,8 +1913,18 @@ void scenario_free(struct scenario *s)
 		g_free(L->name);
 		g_ptr_array_free(L->drop_lists, TRUE);
 	}
-	for (guint i = 0; i < s->apps->len; i++)
-		g_free(g_array_index(s->apps, struct scn_app, i).name);
+	for (guint i = 0; i < s->apps->len; i++) {
+		struct scn_app *a = &g_array_index(s->apps, struct scn_app, i);
+		g_free(a->name);
+		if (a->pauses)
+			g_array_free(a->pauses, TRUE);
+		if (a->body_sizes)
+			g_array_free(a->body_sizes, TRUE);
+		if (a->chunk_sizes)
+			g_array_free(a->chunk_sizes, TRUE);
+		g_free(a->chunk_extension);
+		g_free(a->trailer);
+	}
 	g_array_free(s->nodes, TRUE);
 	g_array_free(s->ifaces, TRUE);
 	g_array_free(s->links, TRUE);

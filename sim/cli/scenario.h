@@ -25,7 +25,12 @@
 #include <stdint.h>
 
 #include "models/addr.h"
+#include "models/apps/bulk.h"
+#include "models/apps/echo.h"
+#include "models/apps/http.h"
 #include "models/apps/ping.h"
+#include "models/apps/reqresp.h"
+#include "models/apps/simopen.h"
 #include "models/apps/udp_app.h"
 #include "models/link.h"
 #include "models/node.h"
@@ -104,11 +109,6 @@ const char *scn_app_type_name(enum scn_app_type t);
 
 static inline bool scn_app_is_tcp(enum scn_app_type t) { return t <= SCN_APP_SIMOPEN; }
 
-/* What to trace of a TCP application: per side, TCP_TRACE_ENDPOINT | TCP_TRACE_SEQ. */
-struct scn_tcp_trace {
-	unsigned side[2]; /* [0] client/sender (active opener), [1] server/receiver */
-};
-
 struct scn_app {
 	enum scn_app_type type;
 	char *name;
@@ -120,11 +120,25 @@ struct scn_app {
 	uint16_t port;          /* server port */
 	uint16_t src_port;      /* client port (0 = ephemeral) */
 	sim_time_t start, stop; /* stop SIM_TIME_MAX = until the run ends */
-	/* TCP applications */
+	/* TCP applications. The model configs below hold everything the scenario
+	 * says; world.c fills in what only exists at run time (stacks, listeners,
+	 * the per-side TCP configuration pointers, the trace prefix). */
 	struct tcp_config tcp;              /* in force for this app's connections */
 	struct tcp_config tcp_server;       /* for its server side (the same unless
 					     * "server_tcp" overrides) */
-	struct scn_tcp_trace trace;
+	bool server;                        /* run the server side on `to` (false: the
+					     * client connects to a port nobody serves) */
+	bool trace;                         /* write TCP traces */
+	unsigned trace_what;                /* TCP_TRACE_* bits; 0 = the apps' default */
+	struct bulk_config bulk;
+	GArray *pauses;                     /* struct app_interval behind bulk.pauses */
+	struct echo_config echo;
+	struct reqresp_config rr;
+	struct http_config http;
+	GArray *body_sizes;                 /* uint64_t behind http.body_sizes */
+	GArray *chunk_sizes;                /* uint32_t behind http.chunk_sizes */
+	char *chunk_extension, *trailer;    /* behind http.chunk_extension/trailer */
+	struct simopen_config simopen;
 	/* Network-layer applications */
 	struct ping_config ping;
 	bool ping_trace;

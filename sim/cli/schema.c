@@ -919,7 +919,8 @@ int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable
 			if (last) {
 				if (child) {
 					forget_origins(origins, child);
-					cJSON_ReplaceItemViaPointer(cur, child, nv);
+					/* (ReplaceItemInObject also gives the new item its key) */
+					cJSON_ReplaceItemInObjectCaseSensitive(cur, sg->key, nv);
 				} else {
 					cJSON_AddItemToObject(cur, sg->key, nv);
 				}
@@ -938,7 +939,7 @@ int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable
 				}
 				cJSON *o = cJSON_CreateObject();
 				if (child) {
-					cJSON_ReplaceItemViaPointer(cur, child, o);
+					cJSON_ReplaceItemInObjectCaseSensitive(cur, sg->key, o);
 				} else {
 					cJSON_AddItemToObject(cur, sg->key, o);
 				}
@@ -1135,8 +1136,9 @@ static bool scan_literal(struct scan *s, const char *word)
 		return true;
 	}
 	char *f = found_text(s);
-	return fail(s, s->p,
-		    g_strdup_printf("expected a value, found %s (strings need double quotes)", f));
+	char *m = g_strdup_printf("expected a value, found %s (strings need double quotes)", f);
+	g_free(f);
+	return fail(s, s->p, m);
 }
 
 static bool scan_container(struct scan *s, char close)
@@ -1167,10 +1169,9 @@ static bool scan_container(struct scan *s, char close)
 						    g_strdup("keys need double quotes, not single "
 							     "quotes"));
 				char *f = found_text(s);
-				return fail(s, s->p,
-					    g_strdup_printf("expected a key in double quotes, found "
-							    "%s",
-							    f));
+				char *m = g_strdup_printf("expected a key in double quotes, found %s", f);
+				g_free(f);
+				return fail(s, s->p, m);
 			}
 			const char *key = s->p;
 			if (!scan_string(s))
@@ -1258,10 +1259,9 @@ static bool scan_value(struct scan *s)
 
 cJSON *sch_parse_json(const char *text, size_t len, char **err)
 {
-	struct scan s = {.start = text, .p = text, .end = text + len};
 	/* A UTF-8 byte order mark is tolerated (some editors write one). */
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		s.p += 3;
+	size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	struct scan s = {.start = text, .p = text + skip, .end = text + len};
 	ws(&s);
 	if (s.p >= s.end) {
 		fail(&s, s.p, g_strdup("the file is empty; a scenario is a JSON object"));
@@ -1276,13 +1276,10 @@ cJSON *sch_parse_json(const char *text, size_t len, char **err)
 	}
 	if (s.msg == NULL) {
 		const char *end = NULL;
-		cJSON *root = cJSON_ParseWithLengthOpts(s.p == text ? text : text + 3,
-							len - (size_t)(s.p == text ? 0 : 3), &end,
-							false);
-		(void)s.start;
+		cJSON *root = cJSON_ParseWithLengthOpts(text + skip, len - skip, &end, false);
 		if (root)
 			return root;
-		/* Our scanner accepted what cJSON did not (e.g. out of memory). */
+		/* Our scanner accepted what cJSON did not (out of memory, say). */
 		fail(&s, end ? end : text, g_strdup("cJSON could not parse the document here"));
 	}
 	unsigned line, col;

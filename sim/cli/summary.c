@@ -28,7 +28,7 @@ void summary_fmt_double(char *buf, double v)
 	/* The shortest %.Ng that reads back to the same double. g_ascii_* never look at
 	 * the locale. */
 	for (int prec = 1; prec <= 17; prec++) {
-		char fmt[8];
+		char fmt[16];
 		snprintf(fmt, sizeof(fmt), "%%.%dg", prec);
 		g_ascii_formatd(buf, 32, fmt, v);
 		if (g_ascii_strtod(buf, NULL) == v)
@@ -335,7 +335,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	}
 	char buf[32];
 	sim_fmt_u64(buf, tx_total);
-	cJSON_ReplaceItemViaPointer(root, tx_item, cJSON_CreateRaw(buf));
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "link_transmissions", cJSON_CreateRaw(buf));
 	return root;
 }
 
@@ -395,10 +395,14 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 	fprintf(fp, "%s: %s s simulated, %.0f events",
 		str(sum, "scenario"),
 		cJSON_GetObjectItemCaseSensitive(sum, "sim_time_s")->valuestring, events);
-	if (wall > 0)
-		fprintf(fp, " in %s s wall (%s events/s)",
+	if (wall > 0) {
+		double r = events / wall;
+		const char *unit = r >= 1e6 ? " M" : r >= 1e3 ? " k" : "";
+		double v = r >= 1e6 ? r / 1e6 : r >= 1e3 ? r / 1e3 : r;
+		fprintf(fp, " in %s s wall (%s%s events/s)",
 			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall),
-			g_ascii_formatd(b2, sizeof(b2), "%.3g", events / wall));
+			g_ascii_formatd(b2, sizeof(b2), "%.3g", v), unit);
+	}
 	fputc('\n', fp);
 
 	const cJSON *flows = cJSON_GetObjectItemCaseSensitive(sum, "flows");
@@ -418,10 +422,32 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 				cJSON_IsString(err) ? err->valuestring : "");
 		}
 	}
+	/* Links: the totals, then only the directions that lost or dropped something
+	 * (a large topology has thousands of quiet ones; summary.json has them all). */
 	const cJSON *links = cJSON_GetObjectItemCaseSensitive(sum, "links");
 	if (cJSON_GetArraySize(links) > 0) {
-		fprintf(fp, "links:\n");
+		double tx = 0, drops = 0, lost = 0, bad = 0;
+		int n = 0, shown = 0;
+		for (const cJSON *l = links->child; l; l = l->next, n++) {
+			tx += num(l, "tx_packets");
+			drops += num(l, "queue_drops");
+			lost += num(l, "lost");
+			bad += num(l, "corrupted");
+		}
+		fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost",
+			n, tx, drops, lost);
+		if (bad > 0)
+			fprintf(fp, ", %.0f corrupted", bad);
+		fputc('\n', fp);
 		for (const cJSON *l = links->child; l; l = l->next) {
+			if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
+				    num(l, "duplicated") ==
+			    0)
+				continue;
+			if (++shown > 20) {
+				fprintf(fp, "  ... (more in summary.json)\n");
+				break;
+			}
 			fprintf(fp, "  %-12s %-7s %s -> %s  %.0f packets, %.0f queue drops, %.0f lost",
 				str(l, "name"), str(l, "direction"), str(l, "from"), str(l, "to"),
 				num(l, "tx_packets"), num(l, "queue_drops"), num(l, "lost"));
