@@ -13,7 +13,7 @@ struct capture {
 	FILE *f;
 	char *path;
 	uint64_t frames;
-	int error;  /* first errno seen, 0 if none */
+	int error; /* first errno seen, 0 if none */
 };
 
 static void cap_write(struct capture *c, const void *buf, size_t n)
@@ -30,7 +30,7 @@ struct capture *capture_open(const char *path, GError **error)
 	if (!f) {
 		int e = errno;
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot create %s: %s",
-			    path, g_strerror(e));
+		            path, g_strerror(e));
 		return NULL;
 	}
 	struct capture *c = g_new0(struct capture, 1);
@@ -39,7 +39,7 @@ struct capture *capture_open(const char *path, GError **error)
 	/* The global header, little-endian (the magic's bytes on disk are 4d 3c b2 a1). */
 	uint8_t h[24];
 	sim_put_le32(h, PCAP_MAGIC_NS);
-	sim_put_le16(h + 4, 2);  /* version 2.4 */
+	sim_put_le16(h + 4, 2); /* version 2.4 */
 	sim_put_le16(h + 6, 4);
 	sim_put_le32(h + 8, 0);  /* thiszone: UTC */
 	sim_put_le32(h + 12, 0); /* sigfigs */
@@ -50,7 +50,7 @@ struct capture *capture_open(const char *path, GError **error)
 }
 
 void capture_write(struct capture *c, sim_time_t t, const uint8_t dst_mac[6],
-		   const uint8_t src_mac[6], const uint8_t *ip, uint32_t len)
+                   const uint8_t src_mac[6], const uint8_t *ip, uint32_t len)
 {
 	uint32_t frame = len + CAPTURE_ETH_HDR_LEN;
 	uint32_t caplen = frame < CAPTURE_SNAPLEN ? frame : CAPTURE_SNAPLEN;
@@ -84,7 +84,7 @@ int capture_close(struct capture *c, GError **error)
 	int rc = 0;
 	if (c->error) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(c->error),
-			    "cannot write %s: %s", c->path, g_strerror(c->error));
+		            "cannot write %s: %s", c->path, g_strerror(c->error));
 		rc = -1;
 	}
 	g_free(c->path);

@@ -29,9 +29,9 @@
 
 #include "sim/core/time.h"
 
-#define CAPTURE_SNAPLEN 262144u
+#define CAPTURE_SNAPLEN           262144u
 #define CAPTURE_LINKTYPE_ETHERNET 1u
-#define CAPTURE_ETH_HDR_LEN 14u
+#define CAPTURE_ETH_HDR_LEN       14u
 
 struct capture;
 
@@ -41,7 +41,7 @@ struct capture *capture_open(const char *path, GError **error);
 /* Appends one frame: an Ethernet II header (dst, src, type 0x0800) and the IPv4
  * datagram `ip` of `len` bytes, stamped with simulated time t. */
 void capture_write(struct capture *c, sim_time_t t, const uint8_t dst_mac[6],
-		   const uint8_t src_mac[6], const uint8_t *ip, uint32_t len);
+                   const uint8_t src_mac[6], const uint8_t *ip, uint32_t len);
 
 /* Frames written so far. */
 uint64_t capture_frames(const struct capture *c);

@@ -13,7 +13,7 @@
 
 /* Largest data part of a datagram: 65535 − the 20-byte minimum header. */
 #define FRAG_MAX_DATA (IPV4_MAX_DATAGRAM - IPV4_HDR_LEN)
-#define FRAG_BLOCKS ((FRAG_MAX_DATA + 7) / 8)
+#define FRAG_BLOCKS   ((FRAG_MAX_DATA + 7) / 8)
 
 struct frag_key {
 	ipv4_addr_t src, dst;
@@ -24,14 +24,14 @@ struct frag_key {
 struct frag_queue {
 	struct frag_key key;
 	struct node *node;
-	struct sim_packet *buf;  /* data area: buf->data[0 .. FRAG_MAX_DATA) */
+	struct sim_packet *buf;        /* data area: buf->data[0 .. FRAG_MAX_DATA) */
 	uint8_t hdr[IPV4_HDR_MAX_LEN]; /* header of the offset-0 fragment */
-	uint32_t hdr_len;        /* 0 until the first fragment arrived */
-	uint32_t first_len;      /* data bytes of the first fragment (for the ICMP quote) */
-	uint32_t total;          /* data length, once the last fragment fixed it */
+	uint32_t hdr_len;              /* 0 until the first fragment arrived */
+	uint32_t first_len;            /* data bytes of the first fragment (for the ICMP quote) */
+	uint32_t total;                /* data length, once the last fragment fixed it */
 	bool have_last;
-	uint32_t max_end;        /* highest data end seen */
-	uint32_t blocks;         /* 8-byte blocks present */
+	uint32_t max_end; /* highest data end seen */
+	uint32_t blocks;  /* 8-byte blocks present */
 	struct sim_timer timer;
 	struct frag_queue *next_free;
 	uint64_t bitmap[(FRAG_BLOCKS + 63) / 64];
@@ -67,7 +67,7 @@ static uint32_t copied_options(const uint8_t *opt, uint32_t len, uint8_t *out)
 }
 
 int frag_output(struct sim *sim, struct node *node, struct iface *ifc, struct sim_packet *pkt,
-		const struct ipv4_hdr *h, uint32_t mtu)
+                const struct ipv4_hdr *h, uint32_t mtu)
 {
 	struct ipv4_stats *st = &node->ip_stats;
 	const uint8_t *orig = pkt->data;
@@ -194,7 +194,7 @@ static void reasm_timeout(struct sim *sim, void *ctx, void *arg)
 		uint8_t *quote = q->buf->data - q->hdr_len;
 		memcpy(quote, q->hdr, q->hdr_len);
 		icmp_send_error(sim, node, quote, q->hdr_len + q->first_len, ICMP_TIME_EXCEEDED,
-				ICMP_EXC_FRAGTIME, 0);
+		                ICMP_EXC_FRAGTIME, 0);
 	}
 	queue_release(sim, &node->frags, q);
 }
@@ -237,11 +237,11 @@ static void reasm_fail(struct sim *sim, struct node *node, struct frag_queue *q)
 }
 
 struct sim_packet *frag_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-			      const struct ipv4_hdr *h)
+                              const struct ipv4_hdr *h)
 {
 	struct frag_table *t = &node->frags;
 	struct ipv4_stats *st = &node->ip_stats;
-	struct frag_key key = { .src = h->src, .dst = h->dst, .id = h->id, .proto = h->proto };
+	struct frag_key key = {.src = h->src, .dst = h->dst, .id = h->id, .proto = h->proto};
 
 	st->reasm_reqds++;
 	struct frag_queue *q = g_hash_table_lookup(t->queues, &key);

@@ -44,16 +44,16 @@ struct node;
 struct iface;
 struct ipv4_hdr;
 
-#define FRAG_DEFAULT_TIMEOUT SIM_S(30)
+#define FRAG_DEFAULT_TIMEOUT    SIM_S(30)
 #define FRAG_DEFAULT_MAX_QUEUES 1024u
 
 struct frag_queue;
 
 struct frag_table {
-	GHashTable *queues;          /* key → struct frag_queue * */
+	GHashTable *queues; /* key → struct frag_queue * */
 	struct frag_queue *free_list;
 	uint32_t n_queues;
-	uint32_t max_queues;         /* fragments of new datagrams beyond this are dropped */
+	uint32_t max_queues; /* fragments of new datagrams beyond this are dropped */
 	sim_time_t timeout;
 };
 
@@ -70,7 +70,7 @@ uint32_t frag_table_pending(const struct frag_table *t);
  * the number of fragments sent, or a negative errno (-EMSGSIZE when mtu cannot carry
  * the header plus 8 bytes). */
 int frag_output(struct sim *sim, struct node *node, struct iface *ifc, struct sim_packet *pkt,
-		const struct ipv4_hdr *h, uint32_t mtu);
+                const struct ipv4_hdr *h, uint32_t mtu);
 
 /* Accepts a fragment addressed to the node (IPv4 header at data, `h` parsed, checksum
  * verified, pkt trimmed to the total length). Takes ownership. Returns the reassembled
@@ -78,6 +78,6 @@ int frag_output(struct sim *sim, struct node *node, struct iface *ifc, struct si
  * MF/offset and checksum updated; it has SIM_PACKET_HEADROOM headroom) when this
  * fragment completed it, else NULL. */
 struct sim_packet *frag_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-			      const struct ipv4_hdr *h);
+                              const struct ipv4_hdr *h);
 
 #endif

@@ -13,7 +13,7 @@
 
 /* Linux's IPTOS_PREC_INTERNETCONTROL and IPTOS_TOS_MASK (icmp_send). */
 #define TOS_PREC_INTERNETCONTROL 0xc0u
-#define TOS_TOS_MASK 0x1eu
+#define TOS_TOS_MASK             0x1eu
 
 struct echo_listener {
 	icmp_echo_fn fn;
@@ -49,7 +49,7 @@ static bool src_is_unicast(const struct node *node, ipv4_addr_t src)
 }
 
 int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint32_t len,
-		    uint8_t type, uint8_t code, uint16_t mtu)
+                    uint8_t type, uint8_t code, uint16_t mtu)
 {
 	struct ipv4_hdr h;
 	if (ipv4_hdr_parse(ip, len, &h) != 0)
@@ -60,7 +60,7 @@ int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint3
 	/* RFC 1122 §3.2.2: never about an ICMP error, a non-first fragment, a broadcast or
 	 * multicast datagram, or a datagram whose source is not a single host. */
 	bool suppress = h.frag_off != 0 || ipv4_is_multicast(h.dst) ||
-			node_is_broadcast_address(node, h.dst) || !src_is_unicast(node, h.src);
+	                node_is_broadcast_address(node, h.dst) || !src_is_unicast(node, h.src);
 	if (!suppress && h.proto == IPV4_PROTO_ICMP && len > h.hdr_len &&
 	    icmp_type_is_error(ip[h.hdr_len]))
 		suppress = true;
@@ -83,14 +83,14 @@ int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint3
 	set_csum(m, ICMP_HDR_LEN + quote);
 
 	struct ipv4_tx tx = {
-		/* The offending datagram's destination if it was us (port unreachable),
-		 * else the source of the route back (the router's interface). */
-		.src = node_is_local_address(node, h.dst) ? h.dst : 0,
-		.dst = h.src,
-		.proto = IPV4_PROTO_ICMP,
-		.ttl = 0,
-		.tos = (uint8_t)((h.tos & TOS_TOS_MASK) | TOS_PREC_INTERNETCONTROL),
-		.df = false, /* Linux's ICMP socket uses IP_PMTUDISC_DONT */
+	    /* The offending datagram's destination if it was us (port unreachable),
+	     * else the source of the route back (the router's interface). */
+	    .src = node_is_local_address(node, h.dst) ? h.dst : 0,
+	    .dst = h.src,
+	    .proto = IPV4_PROTO_ICMP,
+	    .ttl = 0,
+	    .tos = (uint8_t)((h.tos & TOS_TOS_MASK) | TOS_PREC_INTERNETCONTROL),
+	    .df = false, /* Linux's ICMP socket uses IP_PMTUDISC_DONT */
 	};
 	int rc = ipv4_output(sim, node, pkt, &tx);
 	if (rc == 0) {
@@ -101,7 +101,7 @@ int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint3
 }
 
 int icmp_send_error_rx(struct sim *sim, struct node *node, const struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, uint8_t type, uint8_t code)
+                       const struct ipv4_rx *rx, uint8_t type, uint8_t code)
 {
 	g_assert(rx->hdr + rx->hdr_len == pkt->data);
 	return icmp_send_error(sim, node, rx->hdr, rx->hdr_len + pkt->len, type, code, 0);
@@ -138,7 +138,7 @@ uint16_t icmp_echo_alloc_id(struct node *node)
 }
 
 int icmp_echo_send(struct sim *sim, struct node *node, const struct ipv4_tx *tx, uint16_t id,
-		   uint16_t seq, const uint8_t *data, uint32_t data_len)
+                   uint16_t seq, const uint8_t *data, uint32_t data_len)
 {
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, ICMP_HDR_LEN + data_len);
 	uint8_t *m = pkt->data;
@@ -165,7 +165,7 @@ int icmp_echo_send(struct sim *sim, struct node *node, const struct ipv4_tx *tx,
 /* RFC 792 / RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence
  * number and data; source = the address the request was sent to. */
 static void echo_reply(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		       const struct ipv4_rx *rx)
+                       const struct ipv4_rx *rx)
 {
 	if (sim_packet_headroom(pkt) < IPV4_HDR_MAX_LEN) {
 		struct sim_packet *c = sim_packet_new(sim, SIM_PACKET_HEADROOM, pkt->len);
@@ -177,14 +177,14 @@ static void echo_reply(struct sim *sim, struct node *node, struct sim_packet *pk
 	uint16_t old_word = sim_get_be16(m);
 	m[ICMP_OFF_TYPE] = ICMP_ECHO_REPLY;
 	/* RFC 1624: only the type changed. */
-	sim_put_be16(m + ICMP_OFF_CSUM,
-		     inet_csum_update16(sim_get_be16(m + ICMP_OFF_CSUM), old_word, sim_get_be16(m)));
+	sim_put_be16(m + ICMP_OFF_CSUM, inet_csum_update16(sim_get_be16(m + ICMP_OFF_CSUM),
+	                                                   old_word, sim_get_be16(m)));
 	struct ipv4_tx tx = {
-		.src = rx->dst,
-		.dst = rx->src,
-		.proto = IPV4_PROTO_ICMP,
-		.tos = rx->tos,
-		.df = false,
+	    .src = rx->dst,
+	    .dst = rx->src,
+	    .proto = IPV4_PROTO_ICMP,
+	    .tos = rx->tos,
+	    .df = false,
 	};
 	if (ipv4_output(sim, node, pkt, &tx) == 0) {
 		node->icmp_stats.out_msgs++;
@@ -240,7 +240,7 @@ static void convert_error(struct ipv4_icmp_error *e)
 /* An error quoting one of our datagrams: RFC 1122 §3.2.2 "must be passed to the
  * transport layer"; RFC 1191 §6.3: fragmentation needed lowers the path MTU. */
 static void error_input(struct sim *sim, struct node *node, const uint8_t *m, uint32_t len,
-			const struct ipv4_rx *rx)
+                        const struct ipv4_rx *rx)
 {
 	struct ipv4_icmp_error e;
 	memset(&e, 0, sizeof(e));
@@ -265,14 +265,14 @@ static void error_input(struct sim *sim, struct node *node, const uint8_t *m, ui
 		/* Our echo request, quoted: tell the ping that sent it. */
 		if (e.l4[0] == ICMP_ECHO_REQUEST) {
 			struct icmp_echo_event ev = {
-				.is_error = true,
-				.id = sim_get_be16(e.l4 + ICMP_OFF_ID),
-				.seq = sim_get_be16(e.l4 + ICMP_OFF_SEQ),
-				.from = rx->src,
-				.ttl = rx->ttl,
-				.type = e.type,
-				.code = e.code,
-				.mtu = e.mtu,
+			    .is_error = true,
+			    .id = sim_get_be16(e.l4 + ICMP_OFF_ID),
+			    .seq = sim_get_be16(e.l4 + ICMP_OFF_SEQ),
+			    .from = rx->src,
+			    .ttl = rx->ttl,
+			    .type = e.type,
+			    .code = e.code,
+			    .mtu = e.mtu,
 			};
 			echo_notify(sim, node, &ev);
 		}
@@ -284,7 +284,7 @@ static void error_input(struct sim *sim, struct node *node, const uint8_t *m, ui
 }
 
 static void icmp_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, void *ctx)
+                       const struct ipv4_rx *rx, void *ctx)
 {
 	struct icmp_stats *st = &node->icmp_stats;
 	const uint8_t *m = pkt->data;
@@ -306,15 +306,15 @@ static void icmp_input(struct sim *sim, struct node *node, struct sim_packet *pk
 		return;
 	case ICMP_ECHO_REPLY: {
 		struct icmp_echo_event ev = {
-			.is_error = false,
-			.id = sim_get_be16(m + ICMP_OFF_ID),
-			.seq = sim_get_be16(m + ICMP_OFF_SEQ),
-			.from = rx->src,
-			.ttl = rx->ttl,
-			.type = type,
-			.code = m[ICMP_OFF_CODE],
-			.data = m + ICMP_HDR_LEN,
-			.data_len = pkt->len - ICMP_HDR_LEN,
+		    .is_error = false,
+		    .id = sim_get_be16(m + ICMP_OFF_ID),
+		    .seq = sim_get_be16(m + ICMP_OFF_SEQ),
+		    .from = rx->src,
+		    .ttl = rx->ttl,
+		    .type = type,
+		    .code = m[ICMP_OFF_CODE],
+		    .data = m + ICMP_HDR_LEN,
+		    .data_len = pkt->len - ICMP_HDR_LEN,
 		};
 		echo_notify(sim, node, &ev);
 		break;
@@ -336,7 +336,7 @@ void icmp_attach(struct node *node)
 {
 	node->icmp.echo = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	node->icmp.next_echo_id = 1;
-	static const struct ipv4_proto_ops ops = { .input = icmp_input };
+	static const struct ipv4_proto_ops ops = {.input = icmp_input};
 	int rc = node_register_proto(node, IPV4_PROTO_ICMP, &ops, NULL);
 	g_assert(rc == 0);
 }

@@ -67,19 +67,19 @@ enum {
 	ICMP_OFF_TYPE = 0,
 	ICMP_OFF_CODE = 1,
 	ICMP_OFF_CSUM = 2,
-	ICMP_OFF_ID = 4,     /* echo */
-	ICMP_OFF_SEQ = 6,    /* echo */
-	ICMP_OFF_MTU = 6,    /* fragmentation needed, RFC 1191 §4 */
+	ICMP_OFF_ID = 4,  /* echo */
+	ICMP_OFF_SEQ = 6, /* echo */
+	ICMP_OFF_MTU = 6, /* fragmentation needed, RFC 1191 §4 */
 };
 
 /* Counters per node ("ICMP sent/received by type"). */
 struct icmp_stats {
-	uint64_t in_msgs;          /* well-formed messages received */
-	uint64_t in_errors;        /* dropped: too short or bad checksum */
-	uint64_t out_msgs;         /* messages sent */
+	uint64_t in_msgs;           /* well-formed messages received */
+	uint64_t in_errors;         /* dropped: too short or bad checksum */
+	uint64_t out_msgs;          /* messages sent */
 	uint64_t errors_suppressed; /* errors not sent under RFC 1122 §3.2.2 */
-	uint64_t in_type[256];     /* received, by type */
-	uint64_t out_type[256];    /* sent, by type */
+	uint64_t in_type[256];      /* received, by type */
+	uint64_t out_type[256];     /* sent, by type */
 };
 
 /* True for the types that are errors (never answered with an error). */
@@ -91,31 +91,31 @@ bool icmp_type_is_error(uint8_t type);
  * suppression rules. Returns 0 if sent, -EPERM if suppressed, or ipv4_output()'s
  * error. */
 int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint32_t len,
-		    uint8_t type, uint8_t code, uint16_t mtu);
+                    uint8_t type, uint8_t code, uint16_t mtu);
 
 /* For transport protocols: an error about a datagram delivered to them (pkt at its
  * transport header, rx as given to the input handler), e.g. UDP's port unreachable.
  * Does not take pkt. */
 int icmp_send_error_rx(struct sim *sim, struct node *node, const struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, uint8_t type, uint8_t code);
+                       const struct ipv4_rx *rx, uint8_t type, uint8_t code);
 
 /* ---- echo (ping) ---- */
 
 /* What an echo listener is told. */
 struct icmp_echo_event {
-	bool is_error;        /* false: an echo reply; true: an ICMP error quoting one of
-			       * our echo requests */
+	bool is_error; /* false: an echo reply; true: an ICMP error quoting one of
+	                * our echo requests */
 	uint16_t id, seq;
-	ipv4_addr_t from;     /* the replying host, or the router that sent the error */
-	uint8_t ttl;          /* IP TTL of the reply/error as received */
-	uint8_t type, code;   /* of the message received */
-	uint16_t mtu;         /* next-hop MTU of a fragmentation-needed error */
-	const uint8_t *data;  /* reply: echo data after the 8-byte header */
-	uint32_t data_len;    /* reply: its length (0 for errors) */
+	ipv4_addr_t from;    /* the replying host, or the router that sent the error */
+	uint8_t ttl;         /* IP TTL of the reply/error as received */
+	uint8_t type, code;  /* of the message received */
+	uint16_t mtu;        /* next-hop MTU of a fragmentation-needed error */
+	const uint8_t *data; /* reply: echo data after the 8-byte header */
+	uint32_t data_len;   /* reply: its length (0 for errors) */
 };
 
-typedef void (*icmp_echo_fn)(struct sim *sim, struct node *node,
-			     const struct icmp_echo_event *ev, void *ctx);
+typedef void (*icmp_echo_fn)(struct sim *sim, struct node *node, const struct icmp_echo_event *ev,
+                             void *ctx);
 
 /* Registers a listener for echo replies (and errors) carrying identifier `id` on this
  * node. Returns 0 or -EADDRINUSE. */
@@ -129,11 +129,11 @@ uint16_t icmp_echo_alloc_id(struct node *node);
  * seq) and `data_len` bytes of `data` (NULL: iputils' pattern: byte i = i mod 256).
  * tx->proto is forced to ICMP. Returns ipv4_output()'s result. */
 int icmp_echo_send(struct sim *sim, struct node *node, const struct ipv4_tx *tx, uint16_t id,
-		   uint16_t seq, const uint8_t *data, uint32_t data_len);
+                   uint16_t seq, const uint8_t *data, uint32_t data_len);
 
 /* Internal to node.c: per-node ICMP state and its registration as protocol 1. */
 struct icmp_state {
-	GHashTable *echo;        /* id → listener */
+	GHashTable *echo; /* id → listener */
 	uint16_t next_echo_id;
 };
 void icmp_attach(struct node *node);

@@ -38,7 +38,7 @@ void iface_free(struct sim *sim, struct iface *ifc)
 }
 
 void iface_capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
-			  sim_time_t t, bool outgoing)
+                          sim_time_t t, bool outgoing)
 {
 	if (!ifc->capture)
 		return;

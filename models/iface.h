@@ -32,24 +32,24 @@ struct capture;
 typedef void (*iface_input_fn)(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
 
 struct iface_stats {
-	uint64_t tx_packets, tx_bytes;  /* handed to the link (or looped back) */
-	uint64_t rx_packets, rx_bytes;  /* received from the link (or looped back) */
-	uint64_t tx_no_link;            /* dropped: interface not attached to a link */
+	uint64_t tx_packets, tx_bytes; /* handed to the link (or looped back) */
+	uint64_t rx_packets, rx_bytes; /* received from the link (or looped back) */
+	uint64_t tx_no_link;           /* dropped: interface not attached to a link */
 };
 
 struct iface {
 	struct node *node;
-	char *name;               /* "lo", "eth0", ... unique within the node */
-	uint32_t index;           /* position in the node's list; lo is 0 */
+	char *name;     /* "lo", "eth0", ... unique within the node */
+	uint32_t index; /* position in the node's list; lo is 0 */
 	bool loopback;
-	ipv4_addr_t addr;         /* 0 when unnumbered */
+	ipv4_addr_t addr; /* 0 when unnumbered */
 	uint8_t prefix_len;
-	uint32_t mtu;             /* largest IP datagram it sends (from the link) */
-	struct link *link;        /* NULL until connected */
-	enum link_dir tx_dir;     /* the link direction this interface sends on */
-	uint8_t mac[6];           /* synthetic, stable (capture_mac) */
+	uint32_t mtu;         /* largest IP datagram it sends (from the link) */
+	struct link *link;    /* NULL until connected */
+	enum link_dir tx_dir; /* the link direction this interface sends on */
+	uint8_t mac[6];       /* synthetic, stable (capture_mac) */
 	iface_input_fn input;
-	struct capture *capture;  /* NULL unless captured */
+	struct capture *capture; /* NULL unless captured */
 	struct iface_stats stats;
 	/* Loopback only: datagrams waiting for delivery at the current time. */
 	struct sim_packet *lo_head, *lo_tail;
@@ -66,7 +66,7 @@ void iface_receive(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
 /* Records a datagram in the interface's capture (no-op if not captured). `outgoing`
  * selects the MAC order. Used by the link at serialisation start. */
 void iface_capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
-			  sim_time_t t, bool outgoing);
+                          sim_time_t t, bool outgoing);
 
 /* Starts capturing into the pcap file `path` (like tcpdump -i on this interface).
  * Call before traffic starts (packets already queued on the link are not recorded at

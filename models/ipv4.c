@@ -96,7 +96,7 @@ static ipv4_addr_t any_numbered_addr(const struct node *node)
 }
 
 int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		const struct ipv4_tx *tx)
+                const struct ipv4_tx *tx)
 {
 	struct ipv4_stats *st = &node->ip_stats;
 	struct route_result rt;
@@ -127,17 +127,17 @@ int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
 		return -EMSGSIZE;
 	}
 	struct ipv4_hdr h = {
-		.hdr_len = IPV4_HDR_LEN,
-		.tos = tx->tos,
-		.total_len = (uint16_t)total,
-		.id = tx->set_id ? tx->id : node_next_ip_id(node),
-		.df = tx->df,
-		.mf = false,
-		.frag_off = 0,
-		.ttl = tx->ttl ? tx->ttl : node->cfg.default_ttl,
-		.proto = tx->proto,
-		.src = src,
-		.dst = tx->dst,
+	    .hdr_len = IPV4_HDR_LEN,
+	    .tos = tx->tos,
+	    .total_len = (uint16_t)total,
+	    .id = tx->set_id ? tx->id : node_next_ip_id(node),
+	    .df = tx->df,
+	    .mf = false,
+	    .frag_off = 0,
+	    .ttl = tx->ttl ? tx->ttl : node->cfg.default_ttl,
+	    .proto = tx->proto,
+	    .src = src,
+	    .dst = tx->dst,
 	};
 	h.csum = ipv4_hdr_write(sim_packet_push(pkt, IPV4_HDR_LEN), &h);
 	if (total > rt.mtu) {
@@ -152,7 +152,7 @@ int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
 /* ---- input ---- */
 
 static void deliver_local(struct sim *sim, struct node *node, struct iface *ifc,
-			  struct sim_packet *pkt, struct ipv4_hdr *h, bool bcast)
+                          struct sim_packet *pkt, struct ipv4_hdr *h, bool bcast)
 {
 	struct ipv4_stats *st = &node->ip_stats;
 
@@ -171,30 +171,29 @@ static void deliver_local(struct sim *sim, struct node *node, struct iface *ifc,
 		/* RFC 1122 §3.2.2.1: protocol unreachable. */
 		if (!bcast)
 			icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH,
-					ICMP_PROTO_UNREACH, 0);
+			                ICMP_PROTO_UNREACH, 0);
 		sim_packet_free(pkt);
 		return;
 	}
 	sim_packet_pull(pkt, h->hdr_len);
 	struct ipv4_rx rx = {
-		.src = h->src,
-		.dst = h->dst,
-		.proto = h->proto,
-		.ttl = h->ttl,
-		.tos = h->tos,
-		.df = h->df,
-		.id = h->id,
-		.broadcast = bcast,
-		.iface = ifc,
-		.hdr = hdr,
-		.hdr_len = h->hdr_len,
+	    .src = h->src,
+	    .dst = h->dst,
+	    .proto = h->proto,
+	    .ttl = h->ttl,
+	    .tos = h->tos,
+	    .df = h->df,
+	    .id = h->id,
+	    .broadcast = bcast,
+	    .iface = ifc,
+	    .hdr = hdr,
+	    .hdr_len = h->hdr_len,
 	};
 	st->in_delivers++;
 	np->ops.input(sim, node, pkt, &rx, np->ctx);
 }
 
-static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		    struct ipv4_hdr *h)
+static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt, struct ipv4_hdr *h)
 {
 	struct ipv4_stats *st = &node->ip_stats;
 	struct route_result rt;
@@ -202,8 +201,8 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt,
 	if (route_lookup(node, h->dst, &rt) != 0) {
 		/* RFC 1812 §5.2.7.1: no route → destination unreachable, network. */
 		st->no_route++;
-		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH,
-				ICMP_NET_UNREACH, 0);
+		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH, ICMP_NET_UNREACH,
+		                0);
 		sim_packet_free(pkt);
 		return;
 	}
@@ -212,7 +211,7 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt,
 		 * is the datagram as received (TTL not yet decremented). */
 		st->ttl_expired++;
 		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL,
-				0);
+		                0);
 		sim_packet_free(pkt);
 		return;
 	}
@@ -221,8 +220,8 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt,
 	if (pkt->len > mtu && h->df) {
 		/* RFC 1191 §4 / RFC 1812 §5.2.6: fragmentation needed, with the MTU. */
 		st->df_drops++;
-		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH,
-				ICMP_FRAG_NEEDED, (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
+		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+		                (uint16_t)(mtu > 0xffff ? 0xffff : mtu));
 		sim_packet_free(pkt);
 		return;
 	}

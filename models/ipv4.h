@@ -31,11 +31,11 @@ struct iface;
 
 /* ---- wire format (RFC 791 §3.1) ---- */
 
-#define IPV4_HDR_LEN      20u     /* without options */
-#define IPV4_HDR_MAX_LEN  60u     /* IHL 15 */
-#define IPV4_MAX_DATAGRAM 65535u  /* total length is 16 bits */
-#define IPV4_MIN_MTU      68u     /* RFC 791: every module must forward 68 octets */
-#define IPV4_DEFAULT_TTL  64u     /* Linux's net.ipv4.ip_default_ttl */
+#define IPV4_HDR_LEN      20u    /* without options */
+#define IPV4_HDR_MAX_LEN  60u    /* IHL 15 */
+#define IPV4_MAX_DATAGRAM 65535u /* total length is 16 bits */
+#define IPV4_MIN_MTU      68u    /* RFC 791: every module must forward 68 octets */
+#define IPV4_DEFAULT_TTL  64u    /* Linux's net.ipv4.ip_default_ttl */
 
 /* Byte offsets of the header fields. */
 enum {
@@ -51,8 +51,8 @@ enum {
 	IPV4_OFF_DST = 16,
 };
 
-#define IPV4_FLAG_DF 0x4000u
-#define IPV4_FLAG_MF 0x2000u
+#define IPV4_FLAG_DF       0x4000u
+#define IPV4_FLAG_MF       0x2000u
 #define IPV4_FRAG_OFF_MASK 0x1fffu
 
 /* Protocol numbers (IANA). */
@@ -64,15 +64,15 @@ enum {
 
 /* The header as the rest of the stack sees it (host order). */
 struct ipv4_hdr {
-	uint8_t hdr_len;     /* IHL × 4: 20..60 bytes */
-	uint8_t tos;         /* type of service / DSCP+ECN byte */
-	uint16_t total_len;  /* header + data, bytes */
-	uint16_t id;         /* identification */
-	bool df, mf;         /* don't fragment, more fragments */
-	uint16_t frag_off;   /* fragment offset in 8-octet units, as on the wire */
+	uint8_t hdr_len;    /* IHL × 4: 20..60 bytes */
+	uint8_t tos;        /* type of service / DSCP+ECN byte */
+	uint16_t total_len; /* header + data, bytes */
+	uint16_t id;        /* identification */
+	bool df, mf;        /* don't fragment, more fragments */
+	uint16_t frag_off;  /* fragment offset in 8-octet units, as on the wire */
 	uint8_t ttl;
 	uint8_t proto;
-	uint16_t csum;       /* header checksum as found (parse) or written (write) */
+	uint16_t csum; /* header checksum as found (parse) or written (write) */
 	ipv4_addr_t src, dst;
 };
 
@@ -108,15 +108,15 @@ static inline bool ipv4_hdr_is_fragment(const struct ipv4_hdr *h)
 
 /* What a transport protocol asks IPv4 to send. */
 struct ipv4_tx {
-	ipv4_addr_t src;  /* 0 = the preferred source of the route to dst; otherwise
-			   * it must be an address of the node */
+	ipv4_addr_t src; /* 0 = the preferred source of the route to dst; otherwise
+	                  * it must be an address of the node */
 	ipv4_addr_t dst;
 	uint8_t proto;
-	uint8_t ttl;      /* 0 = the node's default (64) */
+	uint8_t ttl; /* 0 = the node's default (64) */
 	uint8_t tos;
-	bool df;          /* don't fragment: too big for the first hop → -EMSGSIZE */
-	bool set_id;      /* use `id` instead of the node's counter (Linux sends SYN-
-			   * ACKs and RSTs with id 0, say) */
+	bool df;     /* don't fragment: too big for the first hop → -EMSGSIZE */
+	bool set_id; /* use `id` instead of the node's counter (Linux sends SYN-
+	              * ACKs and RSTs with id 0, say) */
 	uint16_t id;
 };
 
@@ -138,7 +138,7 @@ struct ipv4_tx {
  *   -EINVAL        the datagram would exceed 65535 bytes.
  * The packet is freed on error. */
 int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		const struct ipv4_tx *tx);
+                const struct ipv4_tx *tx);
 
 /* ---- receiving ---- */
 
@@ -146,12 +146,12 @@ int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
 struct ipv4_rx {
 	ipv4_addr_t src, dst;
 	uint8_t proto;
-	uint8_t ttl;             /* as received */
+	uint8_t ttl; /* as received */
 	uint8_t tos;
 	bool df;
 	uint16_t id;
-	bool broadcast;          /* dst was a broadcast address of the node */
-	struct iface *iface;     /* ingress interface (lo for the node's own traffic) */
+	bool broadcast;      /* dst was a broadcast address of the node */
+	struct iface *iface; /* ingress interface (lo for the node's own traffic) */
 	/* The IP header as received (for a reassembled datagram: the first fragment's
 	 * header with the total length updated and the fragment fields cleared). It sits
 	 * in the packet's headroom right before pkt->data, so hdr..pkt->data+pkt->len is
@@ -164,34 +164,34 @@ struct ipv4_rx {
 /* Input handler: the transport message at pkt->data (IP header pulled; pkt->len =
  * total length − header). Takes ownership of pkt. */
 typedef void (*ipv4_input_fn)(struct sim *sim, struct node *node, struct sim_packet *pkt,
-			      const struct ipv4_rx *rx, void *ctx);
+                              const struct ipv4_rx *rx, void *ctx);
 
 /* An ICMP error about a datagram this node sent (RFC 1122 §3.2.2, §4.1.3.3, §4.2.3.9). */
 struct ipv4_icmp_error {
 	uint8_t type, code;
-	uint16_t mtu;            /* next-hop MTU of a fragmentation-needed error (RFC 1191
-				  * §4, bytes 6–7); 0 otherwise or from an old router */
-	ipv4_addr_t from;        /* who sent the error (a router, or the destination) */
-	int err;                 /* the errno a socket would report: -ECONNREFUSED (port
-				  * unreachable), -EMSGSIZE (fragmentation needed),
-				  * -ENETUNREACH, -EHOSTUNREACH, -ENOPROTOOPT (protocol
-				  * unreachable), -EHOSTUNREACH for time exceeded, as Linux
-				  * icmp_err_convert */
-	bool fatal;              /* Linux's icmp_err_convert "fatal" flag: hard errors
-				  * (port/protocol unreachable, frag needed) vs soft ones */
-	struct ipv4_hdr orig;    /* the quoted original header (our datagram) */
-	const uint8_t *l4;       /* the quoted transport bytes (at least 8: ports and, for
-				  * TCP, the sequence number) */
+	uint16_t mtu;         /* next-hop MTU of a fragmentation-needed error (RFC 1191
+	                       * §4, bytes 6–7); 0 otherwise or from an old router */
+	ipv4_addr_t from;     /* who sent the error (a router, or the destination) */
+	int err;              /* the errno a socket would report: -ECONNREFUSED (port
+	                       * unreachable), -EMSGSIZE (fragmentation needed),
+	                       * -ENETUNREACH, -EHOSTUNREACH, -ENOPROTOOPT (protocol
+	                       * unreachable), -EHOSTUNREACH for time exceeded, as Linux
+	                       * icmp_err_convert */
+	bool fatal;           /* Linux's icmp_err_convert "fatal" flag: hard errors
+	                       * (port/protocol unreachable, frag needed) vs soft ones */
+	struct ipv4_hdr orig; /* the quoted original header (our datagram) */
+	const uint8_t *l4;    /* the quoted transport bytes (at least 8: ports and, for
+	                       * TCP, the sequence number) */
 	uint32_t l4_len;
 };
 
 typedef void (*ipv4_icmp_error_fn)(struct sim *sim, struct node *node,
-				   const struct ipv4_icmp_error *e, void *ctx);
+                                   const struct ipv4_icmp_error *e, void *ctx);
 
 /* A transport protocol's registration (Linux's struct net_protocol). */
 struct ipv4_proto_ops {
-	ipv4_input_fn input;              /* required */
-	ipv4_icmp_error_fn icmp_error;    /* optional: ICMP errors quoting our datagrams */
+	ipv4_input_fn input;           /* required */
+	ipv4_icmp_error_fn icmp_error; /* optional: ICMP errors quoting our datagrams */
 	/* optional: called once by node_free() to release the protocol's state (ctx);
 	 * must not send packets. */
 	void (*destroy)(struct sim *sim, struct node *node, void *ctx);
@@ -217,26 +217,26 @@ static inline bool ipv4_bound_addr_matches(ipv4_addr_t bound, ipv4_addr_t dst)
 /* ---- counters (per node; summary and tests read them) ---- */
 
 struct ipv4_stats {
-	uint64_t in_receives;        /* datagrams received from interfaces */
-	uint64_t in_hdr_errors;      /* bad version/length/options */
-	uint64_t in_csum_errors;     /* bad header checksum */
-	uint64_t in_martians;        /* loopback addresses on a wire interface */
-	uint64_t in_addr_errors;     /* not for us and not forwarding (hosts) */
-	uint64_t in_unknown_protos;  /* no handler for the protocol */
-	uint64_t in_delivers;        /* datagrams handed to a protocol */
-	uint64_t forwarded;          /* datagrams forwarded */
-	uint64_t ttl_expired;        /* dropped: TTL would reach 0 */
-	uint64_t no_route;           /* dropped: no route (input or output) */
-	uint64_t out_requests;       /* ipv4_output() calls */
-	uint64_t out_discards;       /* dropped on output: interface not attached */
-	uint64_t df_drops;           /* dropped: DF set and larger than the MTU */
-	uint64_t frag_oks;           /* datagrams fragmented */
-	uint64_t frag_creates;       /* fragments created */
-	uint64_t reasm_reqds;        /* fragments received for reassembly */
-	uint64_t reasm_oks;          /* datagrams reassembled */
-	uint64_t reasm_fails;        /* fragments or datagrams given up (bad, overlap
-				      * inconsistencies, table full) */
-	uint64_t reasm_timeouts;     /* partial datagrams freed by the timer */
+	uint64_t in_receives;       /* datagrams received from interfaces */
+	uint64_t in_hdr_errors;     /* bad version/length/options */
+	uint64_t in_csum_errors;    /* bad header checksum */
+	uint64_t in_martians;       /* loopback addresses on a wire interface */
+	uint64_t in_addr_errors;    /* not for us and not forwarding (hosts) */
+	uint64_t in_unknown_protos; /* no handler for the protocol */
+	uint64_t in_delivers;       /* datagrams handed to a protocol */
+	uint64_t forwarded;         /* datagrams forwarded */
+	uint64_t ttl_expired;       /* dropped: TTL would reach 0 */
+	uint64_t no_route;          /* dropped: no route (input or output) */
+	uint64_t out_requests;      /* ipv4_output() calls */
+	uint64_t out_discards;      /* dropped on output: interface not attached */
+	uint64_t df_drops;          /* dropped: DF set and larger than the MTU */
+	uint64_t frag_oks;          /* datagrams fragmented */
+	uint64_t frag_creates;      /* fragments created */
+	uint64_t reasm_reqds;       /* fragments received for reassembly */
+	uint64_t reasm_oks;         /* datagrams reassembled */
+	uint64_t reasm_fails;       /* fragments or datagrams given up (bad, overlap
+	                             * inconsistencies, table full) */
+	uint64_t reasm_timeouts;    /* partial datagrams freed by the timer */
 };
 
 #endif

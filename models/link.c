@@ -120,7 +120,7 @@ static void corrupt_packet(struct link_direction *d, struct sim_packet *pkt)
 
 /* The packet leaves the link toward the receiver. */
 static void dir_deliver(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
-			uint64_t index)
+                        uint64_t index)
 {
 	if (loss_decide(&d->loss, index)) {
 		d->stats.lost++;
@@ -164,7 +164,7 @@ static void dir_arrival_timer(struct sim *sim, void *ctx, void *arg)
 	}
 	if (d->fl_count && !sim_timer_pending(sim, &d->arrival_timer))
 		sim_timer_arm_at(sim, &d->arrival_timer, d->flight[d->fl_head].arrival,
-				 dir_arrival_timer, d, NULL);
+		                 dir_arrival_timer, d, NULL);
 }
 
 /* Reorder mode: one event per packet; arg is the packet's flight sequence number. */
@@ -198,7 +198,7 @@ static void flight_grow(struct link_direction *d)
 }
 
 static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
-			uint64_t index, struct sim_packet *pkt)
+                        uint64_t index, struct sim_packet *pkt)
 {
 	if (d->fl_count == d->fl_cap)
 		flight_grow(d);
@@ -213,7 +213,7 @@ static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t ar
 		e->ev = sim_schedule_at(sim, arrival, dir_arrival_one, d, (void *)(uintptr_t)seq);
 	else if (!sim_timer_pending(sim, &d->arrival_timer))
 		sim_timer_arm_at(sim, &d->arrival_timer, d->flight[d->fl_head].arrival,
-				 dir_arrival_timer, d, NULL);
+		                 dir_arrival_timer, d, NULL);
 }
 
 void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt)
@@ -233,8 +233,8 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 		sim_packet_free(pkt);
 		return;
 	}
-	sim_time_t end = start + sim_tx_time((uint64_t)bytes + d->cfg.framing_bytes,
-					     d->cfg.bandwidth_bps);
+	sim_time_t end =
+	    start + sim_tx_time((uint64_t)bytes + d->cfg.framing_bytes, d->cfg.bandwidth_bps);
 	d->tx_free_at = end;
 	uint64_t index = ++d->stats.enqueued;
 	d->stats.enqueued_bytes += bytes;
@@ -266,7 +266,7 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 }
 
 static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct iface *from,
-		     struct iface *to, const struct link_dir_config *cfg)
+                     struct iface *to, const struct link_dir_config *cfg)
 {
 	struct link_direction *d = &l->d[dir];
 	const char *dn = link_dir_name(dir);
@@ -294,7 +294,7 @@ static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct 
 }
 
 struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
-		      const struct link_dir_config *forward, const struct link_dir_config *reverse)
+                      const struct link_dir_config *forward, const struct link_dir_config *reverse)
 {
 	const char *why;
 	if ((why = link_dir_config_check(forward)) != NULL)
@@ -366,8 +366,8 @@ int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, 
 {
 	struct link_direction *d = &l->d[dir];
 	g_assert(d->queue_trace == NULL);
-	d->queue_trace = sim_tsv_create(path, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent",
-					error);
+	d->queue_trace =
+	    sim_tsv_create(path, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent", error);
 	if (!d->queue_trace)
 		return -1;
 	link_watch_changed(l->sim, l, dir);

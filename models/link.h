@@ -54,22 +54,22 @@ struct link_dir_config {
 	uint64_t bandwidth_bps;    /* "bandwidth": bit/s, > 0; default 10 Mbit/s */
 	sim_time_t delay;          /* "delay": propagation delay, ns; default 0 */
 	uint32_t mtu;              /* "mtu": largest IP datagram the sending interface
-				    * puts on this direction, bytes, >= 68 (RFC 791);
-				    * default 1500 */
+	                            * puts on this direction, bytes, >= 68 (RFC 791);
+	                            * default 1500 */
 	uint32_t framing_bytes;    /* bytes added to every packet's serialisation time
-				    * (ns-3's PointToPointNetDevice adds a 2-byte PPP
-				    * header); not part of the IP datagram; default 0 */
+	                            * (ns-3's PointToPointNetDevice adds a 2-byte PPP
+	                            * header); not part of the IP datagram; default 0 */
 	struct queue_config queue; /* "queue": drop-tail limits */
 	struct loss_config loss;   /* "loss" */
 	sim_time_t jitter;         /* "jitter": extra delay uniform in [0, jitter] ns;
-				    * default 0 */
+	                            * default 0 */
 	bool reorder;              /* with jitter: true lets a packet overtake an earlier
-				    * one; false (default) holds it back until the
-				    * previous one has arrived */
+	                            * one; false (default) holds it back until the
+	                            * previous one has arrived */
 	double duplicate;          /* "duplicate": P(packet delivered twice); default 0 */
 	double corrupt;            /* "corrupt": P(one random bit of the packet flipped);
-				    * default 0. The receiver's checksum check then drops
-				    * it (IP header checksum, or the TCP/UDP/ICMP one). */
+	                            * default 0. The receiver's checksum check then drops
+	                            * it (IP header checksum, or the TCP/UDP/ICMP one). */
 };
 
 /* Fills the defaults above. */
@@ -83,24 +83,24 @@ const char *link_dir_config_check(const struct link_dir_config *cfg);
 /* Per-direction counters (summary.json "links"). Read them with link_get_stats(),
  * which brings the time-dependent ones up to the current time. */
 struct link_stats {
-	uint64_t enqueued;     /* packets accepted by the queue (or sent at once) */
-	uint64_t enqueued_bytes; /* their IP bytes */
-	uint64_t queue_drops;  /* packets refused by the drop-tail queue */
-	uint64_t tx_packets;   /* packets that have started serialisation */
-	uint64_t tx_bytes;     /* their IP bytes */
-	uint64_t lost;         /* dropped by the loss model */
-	uint64_t corrupted;    /* delivered with a flipped bit */
-	uint64_t duplicated;   /* extra copies delivered */
-	uint64_t delivered;    /* packets handed to the receiving interface (copies too) */
+	uint64_t enqueued;          /* packets accepted by the queue (or sent at once) */
+	uint64_t enqueued_bytes;    /* their IP bytes */
+	uint64_t queue_drops;       /* packets refused by the drop-tail queue */
+	uint64_t tx_packets;        /* packets that have started serialisation */
+	uint64_t tx_bytes;          /* their IP bytes */
+	uint64_t lost;              /* dropped by the loss model */
+	uint64_t corrupted;         /* delivered with a flipped bit */
+	uint64_t duplicated;        /* extra copies delivered */
+	uint64_t delivered;         /* packets handed to the receiving interface (copies too) */
 	uint32_t max_queue_packets; /* largest number of waiting packets seen */
 	uint64_t max_queue_bytes;   /* largest number of waiting bytes seen */
 };
 
 struct link_flight {
 	sim_time_t arrival;
-	uint64_t index;        /* 1-based packet index in the direction (drop list) */
+	uint64_t index;         /* 1-based packet index in the direction (drop list) */
 	struct sim_packet *pkt; /* NULL once delivered (reordering mode) */
-	sim_event_id ev;       /* reordering mode: this packet's arrival event */
+	sim_event_id ev;        /* reordering mode: this packet's arrival event */
 };
 
 struct link;
@@ -111,14 +111,14 @@ struct link_direction {
 	enum link_dir dir;
 	struct link_dir_config cfg; /* loss.drop_list not valid here: see loss */
 	struct iface *from, *to;
-	sim_time_t tx_free_at;      /* when the transmitter finishes its last packet */
-	sim_time_t last_arrival;    /* latest arrival scheduled (no-reorder jitter) */
+	sim_time_t tx_free_at;   /* when the transmitter finishes its last packet */
+	sim_time_t last_arrival; /* latest arrival scheduled (no-reorder jitter) */
 	struct queue queue;
 	struct link_flight *flight; /* ring of packets on their way, in send order */
 	uint32_t fl_head, fl_count, fl_cap;
-	uint64_t fl_head_seq;       /* sequence number of the ring's head entry */
-	struct sim_timer arrival_timer;  /* no-reorder mode: earliest arrival */
-	struct sim_timer start_timer;    /* dequeue instants, only while watched */
+	uint64_t fl_head_seq;           /* sequence number of the ring's head entry */
+	struct sim_timer arrival_timer; /* no-reorder mode: earliest arrival */
+	struct sim_timer start_timer;   /* dequeue instants, only while watched */
 	struct loss_model loss;
 	struct sim_rng jitter_rng, dup_rng, corrupt_rng;
 	struct link_stats stats;
@@ -137,7 +137,7 @@ struct link {
  * interface's MTU to its sending direction's mtu. The caller owns the link and frees
  * it with link_free() before freeing the nodes. */
 struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
-		      const struct link_dir_config *forward, const struct link_dir_config *reverse);
+                      const struct link_dir_config *forward, const struct link_dir_config *reverse);
 
 /* Cancels the link's events, frees the packets in flight, closes an open queue trace
  * (ignoring its errors: close it with link_queue_trace_stop() first to see them) and

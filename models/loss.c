@@ -57,7 +57,7 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 void loss_init(struct loss_model *m, struct sim *sim, const struct loss_config *cfg,
-	       const char *stream_name)
+               const char *stream_name)
 {
 	const char *why = loss_config_check(cfg);
 	if (why)
@@ -140,10 +140,10 @@ bool loss_decide(struct loss_model *m, uint64_t index)
 }
 
 static const char *const kind_names[] = {
-	[LOSS_NONE] = "none",
-	[LOSS_BERNOULLI] = "bernoulli",
-	[LOSS_GILBERT_ELLIOTT] = "gemodel",
-	[LOSS_DROP_LIST] = "drop-list",
+    [LOSS_NONE] = "none",
+    [LOSS_BERNOULLI] = "bernoulli",
+    [LOSS_GILBERT_ELLIOTT] = "gemodel",
+    [LOSS_DROP_LIST] = "drop-list",
 };
 
 bool loss_kind_parse(const char *name, enum loss_kind *out)

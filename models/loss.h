@@ -46,17 +46,17 @@ enum loss_kind {
 };
 
 struct loss_config {
-	enum loss_kind kind;           /* default LOSS_NONE */
+	enum loss_kind kind; /* default LOSS_NONE */
 	/* LOSS_BERNOULLI: "loss": "1%" */
-	double rate;                   /* P(loss) per packet, [0, 1]; default 0 */
+	double rate; /* P(loss) per packet, [0, 1]; default 0 */
 	/* LOSS_GILBERT_ELLIOTT, named as netem's gemodel: */
-	double p;                      /* P(good → bad) per packet; default 0 */
-	double r;                      /* P(bad → good) per packet; < 0 (default -1) means
-					* 1 - p, netem's default when r is omitted */
-	double one_minus_h;            /* "1-h": loss probability in the bad state;
-					* default 1 (100 %, netem) */
-	double one_minus_k;            /* "1-k": loss probability in the good state;
-					* default 0 (netem) */
+	double p;           /* P(good → bad) per packet; default 0 */
+	double r;           /* P(bad → good) per packet; < 0 (default -1) means
+	                     * 1 - p, netem's default when r is omitted */
+	double one_minus_h; /* "1-h": loss probability in the bad state;
+	                     * default 1 (100 %, netem) */
+	double one_minus_k; /* "1-k": loss probability in the good state;
+	                     * default 0 (netem) */
 	/* LOSS_DROP_LIST: 1-based packet indices. The array is borrowed: loss_init()
 	 * copies (and sorts) it, so the caller may free it afterwards. */
 	const uint64_t *drop_list;
@@ -73,17 +73,17 @@ const char *loss_config_check(const struct loss_config *cfg);
 struct loss_model {
 	enum loss_kind kind;
 	double rate, p, r, one_minus_h, one_minus_k;
-	bool bad;              /* Gilbert-Elliott: current state */
-	uint64_t *drops;       /* sorted, unique drop list */
+	bool bad;        /* Gilbert-Elliott: current state */
+	uint64_t *drops; /* sorted, unique drop list */
 	size_t n_drops;
 	struct sim_rng rng;
-	uint64_t decisions;    /* packets judged */
-	uint64_t losses;       /* of which lost */
+	uint64_t decisions; /* packets judged */
+	uint64_t losses;    /* of which lost */
 };
 
 /* Initialises a model from a valid configuration, seeding its stream `stream_name`. */
 void loss_init(struct loss_model *m, struct sim *sim, const struct loss_config *cfg,
-	       const char *stream_name);
+               const char *stream_name);
 void loss_fini(struct loss_model *m);
 
 /* Decides the fate of the packet with 1-based direction index `index` (used by the

@@ -41,7 +41,7 @@ struct node *node_new(struct sim *sim, const char *name, const struct node_confi
 	n->bcast_addrs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	route_table_init(&n->routes);
 	frag_table_init(&n->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
-			cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
+	                cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
 
 	/* lo: 127.0.0.1/8. The whole of 127/8 is local (node_is_local_address), and the
 	 * route 127.0.0.0/8 points at lo. */
@@ -78,7 +78,7 @@ void node_free(struct node *n)
 }
 
 struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
-			     unsigned prefix_len)
+                             unsigned prefix_len)
 {
 	if (prefix_len > 32 || node_iface_by_name(n, name))
 		return NULL;
@@ -126,8 +126,7 @@ bool node_is_broadcast_address(const struct node *n, ipv4_addr_t addr)
 	return addr == 0xffffffffu || g_hash_table_contains(n->bcast_addrs, GUINT_TO_POINTER(addr));
 }
 
-int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops,
-			void *ctx)
+int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops, void *ctx)
 {
 	if (!ops || !ops->input)
 		return -EINVAL;

@@ -43,12 +43,12 @@ enum node_kind {
 };
 
 struct node_config {
-	enum node_kind kind;      /* default NODE_HOST */
-	uint8_t default_ttl;      /* TTL of datagrams it originates; default 64 */
-	sim_time_t reasm_timeout; /* reassembly timeout; default 30 s (ipfrag_time) */
+	enum node_kind kind;       /* default NODE_HOST */
+	uint8_t default_ttl;       /* TTL of datagrams it originates; default 64 */
+	sim_time_t reasm_timeout;  /* reassembly timeout; default 30 s (ipfrag_time) */
 	uint32_t reasm_max_queues; /* partial datagrams held at once; default 1024 */
-	uint16_t first_ip_id;     /* first value of the identification counter; default 1
-				   * (tests set it to reproduce Linux vectors) */
+	uint16_t first_ip_id;      /* first value of the identification counter; default 1
+	                            * (tests set it to reproduce Linux vectors) */
 };
 
 void node_config_default(struct node_config *cfg);
@@ -63,12 +63,12 @@ struct node {
 	struct sim *sim;
 	char *name;
 	struct node_config cfg;
-	struct iface **ifaces;       /* ifaces[0] is lo */
+	struct iface **ifaces; /* ifaces[0] is lo */
 	uint32_t n_ifaces, cap_ifaces;
-	GHashTable *local_addrs;     /* address → struct iface * (non-loopback ones) */
-	GHashTable *bcast_addrs;     /* subnet broadcast addresses of the interfaces */
+	GHashTable *local_addrs; /* address → struct iface * (non-loopback ones) */
+	GHashTable *bcast_addrs; /* subnet broadcast addresses of the interfaces */
 	struct route_table routes;
-	uint16_t ip_id;              /* next identification (per-host counter) */
+	uint16_t ip_id; /* next identification (per-host counter) */
 	struct frag_table frags;
 	struct node_proto proto[256];
 	struct icmp_state icmp;
@@ -91,7 +91,7 @@ void node_free(struct node *n);
  * it is later attached to. Returns NULL if the name is taken, the address is already
  * one of the node's, or prefix_len > 32. */
 struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
-			     unsigned prefix_len);
+                             unsigned prefix_len);
 
 /* The interface with this name (a linear search: for setup code, not for packets). */
 struct iface *node_iface_by_name(const struct node *n, const char *name);
@@ -99,7 +99,10 @@ struct iface *node_iface_by_name(const struct node *n, const char *name);
 /* The interface holding address `addr`, or NULL; O(1). lo for 127/8. */
 struct iface *node_iface_by_addr(const struct node *n, ipv4_addr_t addr);
 
-static inline struct iface *node_loopback(const struct node *n) { return n->ifaces[0]; }
+static inline struct iface *node_loopback(const struct node *n)
+{
+	return n->ifaces[0];
+}
 
 /* True when addr is one of the node's addresses (any interface, or 127/8); O(1). */
 bool node_is_local_address(const struct node *n, ipv4_addr_t addr);
@@ -108,13 +111,15 @@ bool node_is_local_address(const struct node *n, ipv4_addr_t addr);
  * node's interfaces (prefixes up to /30); O(1). */
 bool node_is_broadcast_address(const struct node *n, ipv4_addr_t addr);
 
-static inline bool node_is_router(const struct node *n) { return n->cfg.kind == NODE_ROUTER; }
+static inline bool node_is_router(const struct node *n)
+{
+	return n->cfg.kind == NODE_ROUTER;
+}
 
 /* Registers a transport protocol on the node (Linux inet_add_protocol). Returns 0, or
  * -EEXIST if the protocol number is taken, -EINVAL if ops->input is NULL. ops is
  * copied. */
-int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops,
-			void *ctx);
+int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops, void *ctx);
 
 /* The context registered for `proto`, or NULL when the protocol is not registered or
  * was registered with a different input function than `input` (so a protocol can
@@ -122,6 +127,9 @@ int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_o
 void *node_proto_ctx(const struct node *n, uint8_t proto, ipv4_input_fn input);
 
 /* Next identification value (per-host counter, wraps). */
-static inline uint16_t node_next_ip_id(struct node *n) { return n->ip_id++; }
+static inline uint16_t node_next_ip_id(struct node *n)
+{
+	return n->ip_id++;
+}
 
 #endif

@@ -76,7 +76,13 @@ void queue_pop(struct queue *q);
  * between events): the occupancy at t. *bytes (may be NULL) receives their bytes. */
 uint32_t queue_waiting_at(const struct queue *q, sim_time_t t, uint64_t *bytes);
 
-static inline uint32_t queue_packets(const struct queue *q) { return q->count; }
-static inline uint64_t queue_bytes(const struct queue *q) { return q->bytes; }
+static inline uint32_t queue_packets(const struct queue *q)
+{
+	return q->count;
+}
+static inline uint64_t queue_bytes(const struct queue *q)
+{
+	return q->bytes;
+}
 
 #endif

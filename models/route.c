@@ -44,7 +44,7 @@ static const struct route *lpm(const struct route_table *t, ipv4_addr_t dst)
 		unsigned len = 63u - (unsigned)__builtin_clzll(lens);
 		lens &= ~(UINT64_C(1) << len);
 		const struct route *r =
-			g_hash_table_lookup(t->by_len[len], GUINT_TO_POINTER(dst & ipv4_mask(len)));
+		    g_hash_table_lookup(t->by_len[len], GUINT_TO_POINTER(dst & ipv4_mask(len)));
 		if (r)
 			return r;
 	}
@@ -90,7 +90,7 @@ int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *
 }
 
 static int insert(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
-		  struct iface *ifc, bool connected)
+                  struct iface *ifc, bool connected)
 {
 	struct route_table *t = &node->routes;
 	if (prefix.len > 32 || (prefix.addr & ~ipv4_mask(prefix.len)) != 0 || !ifc)
@@ -112,7 +112,7 @@ static int insert(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gate
 }
 
 int route_add(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
-	      struct iface *iface)
+              struct iface *iface)
 {
 	if (gateway) {
 		/* The gateway must be directly reachable: on a connected subnet (or a
@@ -131,7 +131,7 @@ int route_add(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
 
 int route_add_default(struct node *node, ipv4_addr_t gateway, struct iface *iface)
 {
-	struct ipv4_prefix p = { .addr = 0, .len = 0 };
+	struct ipv4_prefix p = {.addr = 0, .len = 0};
 	return route_add(node, p, gateway, iface);
 }
 
@@ -158,8 +158,8 @@ const struct route *route_find(const struct node *node, struct ipv4_prefix prefi
 
 int route_add_connected(struct node *node, struct iface *ifc)
 {
-	struct ipv4_prefix p = { .addr = ifc->addr & ipv4_mask(ifc->prefix_len),
-				 .len = ifc->prefix_len };
+	struct ipv4_prefix p = {.addr = ifc->addr & ipv4_mask(ifc->prefix_len),
+	                        .len = ifc->prefix_len};
 	return insert(node, p, 0, ifc, true);
 }
 

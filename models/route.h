@@ -31,26 +31,26 @@ struct iface;
 
 struct route {
 	struct ipv4_prefix prefix;
-	ipv4_addr_t gateway;  /* 0 = destination directly reachable on `iface` */
-	struct iface *iface;  /* egress interface */
-	bool connected;       /* added for an interface's own subnet */
+	ipv4_addr_t gateway; /* 0 = destination directly reachable on `iface` */
+	struct iface *iface; /* egress interface */
+	bool connected;      /* added for an interface's own subnet */
 };
 
 struct route_table {
-	GHashTable *by_len[33];   /* masked prefix address → struct route * */
-	uint64_t lengths;         /* bit n set ⇔ by_len[n] has entries */
+	GHashTable *by_len[33]; /* masked prefix address → struct route * */
+	uint64_t lengths;       /* bit n set ⇔ by_len[n] has entries */
 	uint32_t n_routes;
-	GHashTable *pmtu;         /* destination → struct route_pmtu * (RFC 1191 §6.3) */
+	GHashTable *pmtu; /* destination → struct route_pmtu * (RFC 1191 §6.3) */
 };
 
 /* The answer to "how do I reach dst?". */
 struct route_result {
-	struct iface *iface;     /* egress interface (lo for the node's own addresses) */
-	ipv4_addr_t next_hop;    /* gateway, or dst itself when directly reachable */
-	ipv4_addr_t src;         /* preferred source address: the egress interface's
-				  * address (dst itself for a local destination) */
-	uint32_t mtu;            /* path MTU: the egress MTU, lowered by a cached RFC 1191
-				  * value for this destination */
+	struct iface *iface;       /* egress interface (lo for the node's own addresses) */
+	ipv4_addr_t next_hop;      /* gateway, or dst itself when directly reachable */
+	ipv4_addr_t src;           /* preferred source address: the egress interface's
+	                            * address (dst itself for a local destination) */
+	uint32_t mtu;              /* path MTU: the egress MTU, lowered by a cached RFC 1191
+	                            * value for this destination */
 	const struct route *route; /* the matching entry (NULL for local destinations) */
 };
 
@@ -67,7 +67,7 @@ int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *
  * link). Returns 0, -EEXIST (same prefix already present), -ENETUNREACH (the gateway is
  * not on a connected subnet), or -EINVAL (prefix with host bits, no iface). */
 int route_add(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gateway,
-	      struct iface *iface);
+              struct iface *iface);
 
 /* route_add() of 0.0.0.0/0. */
 int route_add_default(struct node *node, ipv4_addr_t gateway, struct iface *iface);

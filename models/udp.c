@@ -26,14 +26,14 @@ struct udp_sock {
 	udp_error_fn error;
 	void *ctx;
 	int pending_error;
-	struct udp_sock *next_in_port;  /* bucket of sockets sharing lport */
-	struct udp_sock *prev, *next;   /* all sockets of the stack */
+	struct udp_sock *next_in_port; /* bucket of sockets sharing lport */
+	struct udp_sock *prev, *next;  /* all sockets of the stack */
 };
 
 struct udp_stack {
 	struct sim *sim;
 	struct node *node;
-	GHashTable *ports;       /* lport → struct udp_sock * (bucket head) */
+	GHashTable *ports; /* lport → struct udp_sock * (bucket head) */
 	struct udp_sock *all;
 	uint16_t next_ephemeral;
 	struct udp_stats stats;
@@ -47,7 +47,7 @@ static uint32_t pseudo_sum(ipv4_addr_t src, ipv4_addr_t dst, uint32_t len)
 }
 
 void udp_hdr_write(uint8_t *udp, uint32_t len, ipv4_addr_t src, ipv4_addr_t dst, uint16_t sport,
-		   uint16_t dport)
+                   uint16_t dport)
 {
 	sim_put_be16(udp + UDP_OFF_SPORT, sport);
 	sim_put_be16(udp + UDP_OFF_DPORT, dport);
@@ -110,7 +110,7 @@ static void hash_remove(struct udp_sock *s)
 /* Best match, scored as Linux's compute_score: a matching connected peer beats a
  * specific local address, which beats the wildcard. */
 static struct udp_sock *lookup(const struct udp_stack *st, ipv4_addr_t dst, uint16_t dport,
-			       ipv4_addr_t src, uint16_t sport)
+                               ipv4_addr_t src, uint16_t sport)
 {
 	struct udp_sock *best = NULL;
 	int best_score = -1;
@@ -134,7 +134,7 @@ static struct udp_sock *lookup(const struct udp_stack *st, ipv4_addr_t dst, uint
 /* ---- input ---- */
 
 static void udp_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		      const struct ipv4_rx *rx, void *ctx)
+                      const struct ipv4_rx *rx, void *ctx)
 {
 	struct udp_stack *st = ctx;
 	const uint8_t *u = pkt->data;
@@ -162,7 +162,8 @@ static void udp_input(struct sim *sim, struct node *node, struct sim_packet *pkt
 		st->stats.no_ports++;
 		/* RFC 1122 §4.1.3.1: port unreachable (never for a broadcast). */
 		if (!rx->broadcast)
-			icmp_send_error_rx(sim, node, pkt, rx, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
+			icmp_send_error_rx(sim, node, pkt, rx, ICMP_DEST_UNREACH,
+			                   ICMP_PORT_UNREACH);
 		sim_packet_free(pkt);
 		return;
 	}
@@ -170,13 +171,13 @@ static void udp_input(struct sim *sim, struct node *node, struct sim_packet *pkt
 	sim_packet_trim(pkt, ulen);
 	sim_packet_pull(pkt, UDP_HDR_LEN);
 	struct udp_meta m = {
-		.src = rx->src,
-		.dst = rx->dst,
-		.sport = sport,
-		.dport = dport,
-		.ttl = rx->ttl,
-		.tos = rx->tos,
-		.iface = rx->iface,
+	    .src = rx->src,
+	    .dst = rx->dst,
+	    .sport = sport,
+	    .dport = dport,
+	    .ttl = rx->ttl,
+	    .tos = rx->tos,
+	    .iface = rx->iface,
 	};
 	if (s->recv)
 		s->recv(sim, s, pkt, &m, s->ctx);
@@ -187,7 +188,7 @@ static void udp_input(struct sim *sim, struct node *node, struct sim_packet *pkt
 /* Linux reports ICMP errors on UDP sockets only when connected, and only the hard
  * ones (__udp4_lib_err without IP_RECVERR). */
 static void udp_icmp_error(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,
-			   void *ctx)
+                           void *ctx)
 {
 	struct udp_stack *st = ctx;
 	if (!e->fatal)
@@ -225,9 +226,9 @@ struct udp_stack *udp_attach(struct sim *sim, struct node *node)
 	st->ports = g_hash_table_new(g_direct_hash, g_direct_equal);
 	st->next_ephemeral = UDP_EPHEMERAL_LOW;
 	static const struct ipv4_proto_ops ops = {
-		.input = udp_input,
-		.icmp_error = udp_icmp_error,
-		.destroy = udp_destroy,
+	    .input = udp_input,
+	    .icmp_error = udp_icmp_error,
+	    .destroy = udp_destroy,
 	};
 	int rc = node_register_proto(node, IPV4_PROTO_UDP, &ops, st);
 	if (rc != 0)
@@ -270,7 +271,8 @@ int udp_bind(struct udp_sock *s, ipv4_addr_t addr, uint16_t port)
 		uint32_t range = UDP_EPHEMERAL_HIGH - UDP_EPHEMERAL_LOW + 1;
 		for (uint32_t i = 0; i < range; i++) {
 			uint16_t p = st->next_ephemeral;
-			st->next_ephemeral = p == UDP_EPHEMERAL_HIGH ? (uint16_t)UDP_EPHEMERAL_LOW : (uint16_t)(p + 1);
+			st->next_ephemeral = p == UDP_EPHEMERAL_HIGH ? (uint16_t)UDP_EPHEMERAL_LOW
+			                                             : (uint16_t)(p + 1);
 			if (!port_conflicts(st, addr, p)) {
 				port = p;
 				break;
@@ -308,7 +310,7 @@ int udp_connect(struct udp_sock *s, ipv4_addr_t addr, uint16_t port)
 }
 
 int udp_send_packet(struct udp_sock *s, struct sim_packet *pkt, ipv4_addr_t dst, uint16_t port,
-		    const struct udp_send_opts *opts)
+                    const struct udp_send_opts *opts)
 {
 	struct udp_stack *st = s->st;
 	static const struct udp_send_opts defaults;
@@ -355,12 +357,12 @@ int udp_send_packet(struct udp_sock *s, struct sim_packet *pkt, ipv4_addr_t dst,
 	uint8_t *u = sim_packet_push(pkt, UDP_HDR_LEN);
 	udp_hdr_write(u, len, src, dst, s->lport, port);
 	struct ipv4_tx tx = {
-		.src = src,
-		.dst = dst,
-		.proto = IPV4_PROTO_UDP,
-		.ttl = opts->ttl,
-		.tos = opts->tos,
-		.df = opts->df,
+	    .src = src,
+	    .dst = dst,
+	    .proto = IPV4_PROTO_UDP,
+	    .ttl = opts->ttl,
+	    .tos = opts->tos,
+	    .df = opts->df,
 	};
 	int rc = ipv4_output(st->sim, st->node, pkt, &tx);
 	if (rc == 0)
@@ -368,8 +370,8 @@ int udp_send_packet(struct udp_sock *s, struct sim_packet *pkt, ipv4_addr_t dst,
 	return rc;
 }
 
-ssize_t udp_sendto(struct udp_sock *s, const void *buf, size_t len, ipv4_addr_t dst,
-		   uint16_t port, const struct udp_send_opts *opts)
+ssize_t udp_sendto(struct udp_sock *s, const void *buf, size_t len, ipv4_addr_t dst, uint16_t port,
+                   const struct udp_send_opts *opts)
 {
 	if (len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;

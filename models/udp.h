@@ -43,8 +43,8 @@ struct node;
 struct udp_stack;
 struct udp_sock;
 
-#define UDP_HDR_LEN 8u
-#define UDP_EPHEMERAL_LOW 32768u
+#define UDP_HDR_LEN        8u
+#define UDP_EPHEMERAL_LOW  32768u
 #define UDP_EPHEMERAL_HIGH 60999u
 
 enum {
@@ -55,11 +55,11 @@ enum {
 };
 
 struct udp_stats {
-	uint64_t in_datagrams;     /* delivered to a socket */
-	uint64_t no_ports;         /* no socket: port unreachable sent (or broadcast) */
-	uint64_t in_errors;        /* bad length or checksum */
-	uint64_t in_csum_errors;   /* of which bad checksum */
-	uint64_t out_datagrams;    /* sent */
+	uint64_t in_datagrams;   /* delivered to a socket */
+	uint64_t no_ports;       /* no socket: port unreachable sent (or broadcast) */
+	uint64_t in_errors;      /* bad length or checksum */
+	uint64_t in_csum_errors; /* of which bad checksum */
+	uint64_t out_datagrams;  /* sent */
 };
 
 /* The per-node UDP: created on first call, registered as protocol 17; freed by
@@ -76,13 +76,13 @@ struct udp_meta {
 	ipv4_addr_t src, dst;
 	uint16_t sport, dport;
 	uint8_t ttl, tos;
-	struct iface *iface;       /* ingress interface */
+	struct iface *iface; /* ingress interface */
 };
 
 /* Receive callback: the payload at pkt->data (pkt->len bytes). Takes ownership of
  * pkt. */
 typedef void (*udp_recv_fn)(struct sim *sim, struct udp_sock *s, struct sim_packet *pkt,
-			    const struct udp_meta *m, void *ctx);
+                            const struct udp_meta *m, void *ctx);
 /* Error callback: err is the pending error (-ECONNREFUSED). */
 typedef void (*udp_error_fn)(struct sim *sim, struct udp_sock *s, int err, void *ctx);
 
@@ -110,13 +110,13 @@ struct udp_send_opts {
  * destination), -EMSGSIZE (len > 65507, or DF and larger than the path MTU),
  * -EHOSTUNREACH, -ECONNREFUSED (a pending error on a connected socket is reported
  * and cleared first, like Linux). */
-ssize_t udp_sendto(struct udp_sock *s, const void *buf, size_t len, ipv4_addr_t dst,
-		   uint16_t port, const struct udp_send_opts *opts);
+ssize_t udp_sendto(struct udp_sock *s, const void *buf, size_t len, ipv4_addr_t dst, uint16_t port,
+                   const struct udp_send_opts *opts);
 
 /* As udp_sendto(), but the payload is already in `pkt` (at data, with at least
  * SIM_PACKET_HEADROOM of headroom): no copy. Takes ownership of pkt. */
 int udp_send_packet(struct udp_sock *s, struct sim_packet *pkt, ipv4_addr_t dst, uint16_t port,
-		    const struct udp_send_opts *opts);
+                    const struct udp_send_opts *opts);
 
 void udp_set_callbacks(struct udp_sock *s, udp_recv_fn recv, udp_error_fn error, void *ctx);
 
@@ -132,7 +132,7 @@ uint16_t udp_local_port(const struct udp_sock *s);
 /* Writes the 8-byte header at udp (with `len` = header + payload already in place
  * after it) and the checksum over the pseudo header. Exposed for tests and codecs. */
 void udp_hdr_write(uint8_t *udp, uint32_t len, ipv4_addr_t src, ipv4_addr_t dst, uint16_t sport,
-		   uint16_t dport);
+                   uint16_t dport);
 
 /* True when the UDP checksum of the `len` bytes at udp verifies (or is 0 = none). */
 bool udp_csum_ok(const uint8_t *udp, uint32_t len, ipv4_addr_t src, ipv4_addr_t dst);

@@ -17,11 +17,11 @@ struct ping_app {
 	char *name;
 	struct ping_config cfg;
 	uint16_t id;
-	uint32_t attempts;        /* requests attempted so far (send number n = 1..) */
-	sim_time_t *sent_at;      /* [count]: send time of request n (index n − 1) */
-	uint8_t *answered;        /* [count] */
+	uint32_t attempts;   /* requests attempted so far (send number n = 1..) */
+	sim_time_t *sent_at; /* [count]: send time of request n (index n − 1) */
+	uint8_t *answered;   /* [count] */
 	uint8_t *payload;
-	GArray *replies;          /* struct ping_reply */
+	GArray *replies; /* struct ping_reply */
 	struct ping_stats stats;
 	struct sim_timer timer;
 	struct sim_tsv *trace;
@@ -78,27 +78,28 @@ static void ping_send(struct sim *sim, void *ctx, void *arg)
 	uint32_t n = ++app->attempts;
 	uint16_t seq = (uint16_t)n;
 	struct ipv4_tx tx = {
-		.dst = app->cfg.dst,
-		.ttl = app->cfg.ttl,
-		.tos = app->cfg.tos,
-		.df = app->cfg.df,
+	    .dst = app->cfg.dst,
+	    .ttl = app->cfg.ttl,
+	    .tos = app->cfg.tos,
+	    .df = app->cfg.df,
 	};
 	fill_payload(app->payload, app->cfg.payload_bytes, now);
 	app->sent_at[n - 1] = now;
 	app->stats.sent++;
-	int rc = icmp_echo_send(sim, app->node, &tx, app->id, seq, app->payload,
-				app->cfg.payload_bytes);
+	int rc =
+	    icmp_echo_send(sim, app->node, &tx, app->id, seq, app->payload, app->cfg.payload_bytes);
 	if (rc < 0) {
 		app->stats.send_errors++;
 		app->stats.last_error = rc;
 	}
 	if (n < app->cfg.count)
-		sim_timer_arm_at(sim, &app->timer, app->cfg.start + (sim_time_t)n * app->cfg.interval,
-				 ping_send, app, NULL);
+		sim_timer_arm_at(sim, &app->timer,
+		                 app->cfg.start + (sim_time_t)n * app->cfg.interval, ping_send, app,
+		                 NULL);
 }
 
 static void ping_event(struct sim *sim, struct node *node, const struct icmp_echo_event *ev,
-		       void *ctx)
+                       void *ctx)
 {
 	struct ping_app *app = ctx;
 	if (app->attempts == 0)
@@ -121,12 +122,12 @@ static void ping_event(struct sim *sim, struct node *node, const struct icmp_ech
 	app->answered[n - 1] = 1;
 	sim_time_t now = sim_now(sim);
 	struct ping_reply r = {
-		.seq = ev->seq,
-		.sent = app->sent_at[n - 1],
-		.received = now,
-		.rtt = now - app->sent_at[n - 1],
-		.ttl = ev->ttl,
-		.bytes = ev->data_len,
+	    .seq = ev->seq,
+	    .sent = app->sent_at[n - 1],
+	    .received = now,
+	    .rtt = now - app->sent_at[n - 1],
+	    .ttl = ev->ttl,
+	    .bytes = ev->data_len,
 	};
 	g_array_append_val(app->replies, r);
 	struct ping_stats *s = &app->stats;
@@ -147,7 +148,7 @@ static void ping_event(struct sim *sim, struct node *node, const struct icmp_ech
 }
 
 struct ping_app *ping_new(struct sim *sim, struct node *node, const char *name,
-			  const struct ping_config *cfg)
+                          const struct ping_config *cfg)
 {
 	const char *why = ping_config_check(cfg);
 	if (why)

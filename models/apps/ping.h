@@ -31,16 +31,16 @@ struct node;
 struct ping_app;
 
 struct ping_config {
-	ipv4_addr_t dst;           /* destination; required */
-	uint32_t count;            /* echo requests; default 5 */
-	sim_time_t interval;       /* between requests; default 1 s */
-	uint32_t payload_bytes;    /* ICMP data bytes after the 8-byte header; default 56
-				    * (ping -s) */
-	bool df;                   /* don't fragment (ping -M do); default false
-				    * (ping -M dont): a large ping is fragmented */
-	uint8_t ttl;               /* 0 = the node's default (ping -t) */
-	uint8_t tos;               /* default 0 (ping -Q) */
-	sim_time_t start;          /* first request; default 0 */
+	ipv4_addr_t dst;        /* destination; required */
+	uint32_t count;         /* echo requests; default 5 */
+	sim_time_t interval;    /* between requests; default 1 s */
+	uint32_t payload_bytes; /* ICMP data bytes after the 8-byte header; default 56
+	                         * (ping -s) */
+	bool df;                /* don't fragment (ping -M do); default false
+	                         * (ping -M dont): a large ping is fragmented */
+	uint8_t ttl;            /* 0 = the node's default (ping -t) */
+	uint8_t tos;            /* default 0 (ping -Q) */
+	sim_time_t start;       /* first request; default 0 */
 };
 
 void ping_config_default(struct ping_config *cfg);
@@ -51,28 +51,28 @@ const char *ping_config_check(const struct ping_config *cfg);
 /* One answered request. */
 struct ping_reply {
 	uint16_t seq;
-	sim_time_t sent;       /* request send time */
-	sim_time_t received;   /* reply arrival */
-	sim_time_t rtt;        /* received − sent */
-	uint8_t ttl;           /* reply's TTL as received */
-	uint32_t bytes;        /* ICMP data bytes of the reply */
+	sim_time_t sent;     /* request send time */
+	sim_time_t received; /* reply arrival */
+	sim_time_t rtt;      /* received − sent */
+	uint8_t ttl;         /* reply's TTL as received */
+	uint32_t bytes;      /* ICMP data bytes of the reply */
 };
 
 struct ping_stats {
-	uint32_t sent;          /* requests attempted (send_errors included) */
-	uint32_t received;      /* distinct requests answered */
-	uint32_t duplicates;    /* extra replies */
-	uint32_t errors;        /* ICMP errors about our requests */
-	uint32_t send_errors;   /* requests ipv4_output() refused */
-	int last_error;         /* errno of the last send error (-EMSGSIZE), 0 if none */
+	uint32_t sent;        /* requests attempted (send_errors included) */
+	uint32_t received;    /* distinct requests answered */
+	uint32_t duplicates;  /* extra replies */
+	uint32_t errors;      /* ICMP errors about our requests */
+	uint32_t send_errors; /* requests ipv4_output() refused */
+	int last_error;       /* errno of the last send error (-EMSGSIZE), 0 if none */
 	uint8_t last_icmp_type, last_icmp_code; /* of the last ICMP error received */
-	sim_time_t rtt_min, rtt_max, rtt_sum; /* over distinct replies; 0 when none */
+	sim_time_t rtt_min, rtt_max, rtt_sum;   /* over distinct replies; 0 when none */
 };
 
 /* Creates the app on `node` (named `name`, copied; used for the trace) and schedules
  * its first request. */
 struct ping_app *ping_new(struct sim *sim, struct node *node, const char *name,
-			  const struct ping_config *cfg);
+                          const struct ping_config *cfg);
 
 /* Cancels pending requests, closes a trace (errors ignored: stop it first to see
  * them), unregisters from ICMP. NULL allowed. */

@@ -18,8 +18,8 @@ struct udp_source {
 	char *name;
 	struct udp_source_config cfg;
 	struct udp_sock *sock;
-	sim_time_t gap;       /* between datagrams while on */
-	sim_time_t on_end;    /* end of the current on period (SIM_TIME_MAX for CBR) */
+	sim_time_t gap;    /* between datagrams while on */
+	sim_time_t on_end; /* end of the current on period (SIM_TIME_MAX for CBR) */
 	uint32_t seq;
 	struct sim_rng rng;
 	struct sim_timer timer;
@@ -86,7 +86,7 @@ static void src_tick(struct sim *sim, void *ctx, void *arg)
 	sim_put_be32(pkt->data, s->seq);
 	sim_put_be32(pkt->data + 4, (uint32_t)((uint64_t)now >> 32));
 	sim_put_be32(pkt->data + 8, (uint32_t)now);
-	struct udp_send_opts o = { .tos = s->cfg.tos, .df = s->cfg.df };
+	struct udp_send_opts o = {.tos = s->cfg.tos, .df = s->cfg.df};
 	int rc = udp_send_packet(s->sock, pkt, 0, 0, &o);
 	if (rc < 0) {
 		s->stats.send_errors++;
@@ -110,7 +110,7 @@ static void src_error(struct sim *sim, struct udp_sock *sock, int err, void *ctx
 }
 
 struct udp_source *udp_source_new(struct sim *sim, struct node *node, const char *name,
-				  const struct udp_source_config *cfg)
+                                  const struct udp_source_config *cfg)
 {
 	const char *why = udp_source_config_check(cfg);
 	if (why)
@@ -136,8 +136,8 @@ struct udp_source *udp_source_new(struct sim *sim, struct node *node, const char
 		return s;
 	}
 	udp_set_callbacks(s->sock, NULL, src_error, s);
-	s->on_end = cfg->mode == UDP_SOURCE_ONOFF ? cfg->start + draw(s, cfg->on_time)
-						  : SIM_TIME_MAX;
+	s->on_end =
+	    cfg->mode == UDP_SOURCE_ONOFF ? cfg->start + draw(s, cfg->on_time) : SIM_TIME_MAX;
 	if (cfg->start < cfg->stop)
 		sim_timer_arm_at(sim, &s->timer, cfg->start, src_tick, s, NULL);
 	return s;
@@ -165,7 +165,7 @@ struct udp_sink {
 	struct node *node;
 	char *name;
 	struct udp_sock *sock;
-	GByteArray *seen;     /* bitmap of sequence numbers received */
+	GByteArray *seen; /* bitmap of sequence numbers received */
 	uint64_t distinct;
 	struct udp_sink_stats stats;
 };
@@ -178,7 +178,7 @@ void udp_sink_config_default(struct udp_sink_config *cfg)
 }
 
 static void sink_recv(struct sim *sim, struct udp_sock *sock, struct sim_packet *pkt,
-		      const struct udp_meta *m, void *ctx)
+                      const struct udp_meta *m, void *ctx)
 {
 	struct udp_sink *k = ctx;
 	struct udp_sink_stats *st = &k->stats;
@@ -191,7 +191,7 @@ static void sink_recv(struct sim *sim, struct udp_sock *sock, struct sim_packet 
 	if (pkt->len >= UDP_APP_HDR_BYTES) {
 		uint32_t seq = sim_get_be32(pkt->data);
 		sim_time_t sent = (sim_time_t)((uint64_t)sim_get_be32(pkt->data + 4) << 32 |
-					       sim_get_be32(pkt->data + 8));
+		                               sim_get_be32(pkt->data + 8));
 		guint byte = seq / 8;
 		if (byte >= k->seen->len) {
 			guint old = k->seen->len, n = old ? old : 64;
@@ -223,7 +223,7 @@ static void sink_recv(struct sim *sim, struct udp_sock *sock, struct sim_packet 
 }
 
 struct udp_sink *udp_sink_new(struct sim *sim, struct node *node, const char *name,
-			      const struct udp_sink_config *cfg, int *err)
+                              const struct udp_sink_config *cfg, int *err)
 {
 	struct udp_sock *sock = udp_socket(udp_attach(sim, node));
 	int rc = cfg->port ? udp_bind(sock, cfg->bind_addr, cfg->port) : -EINVAL;

@@ -39,20 +39,20 @@ enum udp_source_mode {
 #define UDP_APP_HDR_BYTES 12u /* sequence number + send time in every payload */
 
 struct udp_source_config {
-	enum udp_source_mode mode;  /* default CBR */
-	ipv4_addr_t dst;            /* required */
-	uint16_t dst_port;          /* required (non-zero) */
-	ipv4_addr_t src_addr;       /* bind address; default 0.0.0.0 */
-	uint16_t src_port;          /* default 0 = ephemeral */
-	uint64_t rate_bps;          /* sending rate while on; default 1 Mbit/s */
-	uint32_t packet_bytes;      /* UDP payload bytes, >= 12; default 1000 */
-	sim_time_t on_time;         /* on-off: on duration (mean); default 1 s */
-	sim_time_t off_time;        /* on-off: off duration (mean); default 1 s */
-	bool exponential;           /* on-off: exponential durations; default false */
-	sim_time_t start;           /* default 0 */
-	sim_time_t stop;            /* SIM_TIME_MAX (default) = until the run ends */
-	uint8_t tos;                /* default 0 */
-	bool df;                    /* default false */
+	enum udp_source_mode mode; /* default CBR */
+	ipv4_addr_t dst;           /* required */
+	uint16_t dst_port;         /* required (non-zero) */
+	ipv4_addr_t src_addr;      /* bind address; default 0.0.0.0 */
+	uint16_t src_port;         /* default 0 = ephemeral */
+	uint64_t rate_bps;         /* sending rate while on; default 1 Mbit/s */
+	uint32_t packet_bytes;     /* UDP payload bytes, >= 12; default 1000 */
+	sim_time_t on_time;        /* on-off: on duration (mean); default 1 s */
+	sim_time_t off_time;       /* on-off: off duration (mean); default 1 s */
+	bool exponential;          /* on-off: exponential durations; default false */
+	sim_time_t start;          /* default 0 */
+	sim_time_t stop;           /* SIM_TIME_MAX (default) = until the run ends */
+	uint8_t tos;               /* default 0 */
+	bool df;                   /* default false */
 };
 
 void udp_source_config_default(struct udp_source_config *cfg);
@@ -62,34 +62,34 @@ struct udp_source_stats {
 	uint64_t sent_packets, sent_bytes; /* payload bytes */
 	uint64_t send_errors;
 	int last_error;
-	uint64_t icmp_errors;              /* ECONNREFUSED reported on the socket */
+	uint64_t icmp_errors; /* ECONNREFUSED reported on the socket */
 };
 
 struct udp_source *udp_source_new(struct sim *sim, struct node *node, const char *name,
-				  const struct udp_source_config *cfg);
+                                  const struct udp_source_config *cfg);
 void udp_source_free(struct udp_source *src);
 void udp_source_get_stats(const struct udp_source *src, struct udp_source_stats *out);
 
 struct udp_sink_config {
-	ipv4_addr_t bind_addr;      /* default 0.0.0.0 */
-	uint16_t port;              /* required */
+	ipv4_addr_t bind_addr; /* default 0.0.0.0 */
+	uint16_t port;         /* required */
 };
 
 void udp_sink_config_default(struct udp_sink_config *cfg);
 
 struct udp_sink_stats {
-	uint64_t packets, bytes;    /* datagrams / payload bytes received */
-	uint64_t duplicates;        /* sequence numbers seen before */
-	uint64_t reordered;         /* arrived after a higher sequence number */
-	uint64_t lost;              /* highest seq + 1 − distinct received */
-	int64_t max_seq;            /* -1 before the first */
+	uint64_t packets, bytes;                    /* datagrams / payload bytes received */
+	uint64_t duplicates;                        /* sequence numbers seen before */
+	uint64_t reordered;                         /* arrived after a higher sequence number */
+	uint64_t lost;                              /* highest seq + 1 − distinct received */
+	int64_t max_seq;                            /* -1 before the first */
 	sim_time_t delay_min, delay_max, delay_sum; /* one-way delay over distinct packets */
 	sim_time_t first_rx, last_rx;
 };
 
 /* Returns NULL if the socket cannot be bound (*err = the bind error). */
 struct udp_sink *udp_sink_new(struct sim *sim, struct node *node, const char *name,
-			      const struct udp_sink_config *cfg, int *err);
+                              const struct udp_sink_config *cfg, int *err);
 void udp_sink_free(struct udp_sink *sink);
 void udp_sink_get_stats(const struct udp_sink *sink, struct udp_sink_stats *out);
 

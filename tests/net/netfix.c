@@ -15,17 +15,17 @@ struct node *fx_node(struct sim *sim, const char *name, enum node_kind kind)
 }
 
 static void rec_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		      const struct ipv4_rx *rx, void *ctx)
+                      const struct ipv4_rx *rx, void *ctx)
 {
 	struct fx_recorder *r = ctx;
 	struct fx_rx e = {
-		.t = sim_now(sim),
-		.tag = pkt->len >= 4 ? sim_get_be32(pkt->data) : 0xffffffffu,
-		.len = pkt->len,
-		.ttl = rx->ttl,
-		.src = rx->src,
-		.dst = rx->dst,
-		.iface = rx->iface,
+	    .t = sim_now(sim),
+	    .tag = pkt->len >= 4 ? sim_get_be32(pkt->data) : 0xffffffffu,
+	    .len = pkt->len,
+	    .ttl = rx->ttl,
+	    .src = rx->src,
+	    .dst = rx->dst,
+	    .iface = rx->iface,
 	};
 	g_array_append_val(r->rx, e);
 	sim_packet_free(pkt);
@@ -42,13 +42,13 @@ struct fx_recorder *fx_record(struct node *n)
 {
 	struct fx_recorder *r = g_new0(struct fx_recorder, 1);
 	r->rx = g_array_new(FALSE, TRUE, sizeof(struct fx_rx));
-	static const struct ipv4_proto_ops ops = { .input = rec_input, .destroy = rec_destroy };
+	static const struct ipv4_proto_ops ops = {.input = rec_input, .destroy = rec_destroy};
 	g_assert_cmpint(node_register_proto(n, FX_PROTO, &ops, r), ==, 0);
 	return r;
 }
 
 int fx_send_tx(struct sim *sim, struct node *n, const struct ipv4_tx *tx, uint32_t len,
-	       uint32_t tag)
+               uint32_t tag)
 {
 	g_assert_cmpuint(len, >=, 4);
 	struct sim_packet *p = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
@@ -61,7 +61,7 @@ int fx_send_tx(struct sim *sim, struct node *n, const struct ipv4_tx *tx, uint32
 
 int fx_send(struct sim *sim, struct node *n, ipv4_addr_t dst, uint32_t len, uint32_t tag)
 {
-	struct ipv4_tx tx = { .dst = dst };
+	struct ipv4_tx tx = {.dst = dst};
 	return fx_send_tx(sim, n, &tx, len, tag);
 }
 
@@ -76,7 +76,7 @@ struct link_dir_config fx_link_cfg(uint64_t bps, sim_time_t delay, uint32_t mtu)
 }
 
 void fx_arb_init(struct sim *sim, struct fx_arb *t, unsigned n, const struct link_dir_config *c1,
-		 const struct link_dir_config *c2)
+                 const struct link_dir_config *c2)
 {
 	t->a = fx_node(sim, "A", NODE_HOST);
 	t->r = fx_node(sim, "R", NODE_ROUTER);

@@ -21,7 +21,7 @@
 struct fx_rx {
 	sim_time_t t;
 	uint32_t tag;
-	uint32_t len;  /* transport bytes */
+	uint32_t len; /* transport bytes */
 	uint8_t ttl;
 	ipv4_addr_t src, dst;
 	struct iface *iface;
@@ -39,7 +39,7 @@ struct fx_recorder *fx_record(struct node *n);
 /* Sends `len` (>= 4) bytes of FX_PROTO payload starting with `tag` (big-endian). */
 int fx_send(struct sim *sim, struct node *n, ipv4_addr_t dst, uint32_t len, uint32_t tag);
 int fx_send_tx(struct sim *sim, struct node *n, const struct ipv4_tx *tx, uint32_t len,
-	       uint32_t tag);
+               uint32_t tag);
 
 /* Link config shorthand. */
 struct link_dir_config fx_link_cfg(uint64_t bps, sim_time_t delay, uint32_t mtu);
@@ -53,7 +53,7 @@ struct fx_arb {
 };
 
 void fx_arb_init(struct sim *sim, struct fx_arb *t, unsigned n, const struct link_dir_config *c1,
-		 const struct link_dir_config *c2);
+                 const struct link_dir_config *c2);
 /* Frees links then nodes. */
 void fx_arb_free(struct fx_arb *t);
 

@@ -26,15 +26,16 @@ struct chain {
 
 static void chain_init(struct chain *c, uint64_t seed, const uint32_t mtu[4])
 {
-	static const char *names[5] = { "H1", "R1", "R2", "R3", "H2" };
+	static const char *names[5] = {"H1", "R1", "R2", "R3", "H2"};
 	sim_init(&c->sim, seed);
 	for (int i = 0; i < 5; i++)
 		c->n[i] = fx_node(&c->sim, names[i], i == 0 || i == 4 ? NODE_HOST : NODE_ROUTER);
 	for (int i = 0; i < 4; i++) {
-		c->left[i] = node_add_iface(c->n[i], i == 0 ? "eth0" : "eth1",
-					    IPV4_ADDR(10, 0, i, 1), 24);
+		c->left[i] =
+		    node_add_iface(c->n[i], i == 0 ? "eth0" : "eth1", IPV4_ADDR(10, 0, i, 1), 24);
 		c->right[i] = node_add_iface(c->n[i + 1], "eth0", IPV4_ADDR(10, 0, i, 2), 24);
-		struct link_dir_config lc = fx_link_cfg(10000000, SIM_MS(i + 1), mtu ? mtu[i] : 1500);
+		struct link_dir_config lc =
+		    fx_link_cfg(10000000, SIM_MS(i + 1), mtu ? mtu[i] : 1500);
 		char name[8];
 		g_snprintf(name, sizeof(name), "l%d", i);
 		c->l[i] = link_new(&c->sim, name, c->left[i], c->right[i], &lc, &lc);
@@ -47,8 +48,9 @@ static void chain_init(struct chain *c, uint64_t seed, const uint32_t mtu[4])
 		if (r < 3)
 			route_add_default(c->n[r], IPV4_ADDR(10, 0, r, 2), NULL);
 		for (int s = 0; s < r - 1; s++) {
-			struct ipv4_prefix p = { IPV4_ADDR(10, 0, s, 0), 24 };
-			g_assert_cmpint(route_add(c->n[r], p, IPV4_ADDR(10, 0, r - 1, 1), NULL), ==, 0);
+			struct ipv4_prefix p = {IPV4_ADDR(10, 0, s, 0), 24};
+			g_assert_cmpint(route_add(c->n[r], p, IPV4_ADDR(10, 0, r - 1, 1), NULL), ==,
+			                0);
 		}
 	}
 }
@@ -108,11 +110,11 @@ static void test_ping_chain(void)
 	char *text = NULL;
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	g_assert_cmpstr(text, ==,
-			"time_s\tseq\trtt_ms\tttl\tbytes\n"
-			"0.120537600\t1\t20.5376\t61\t56\n"
-			"0.620537600\t2\t20.5376\t61\t56\n"
-			"1.120537600\t3\t20.5376\t61\t56\n"
-			"1.620537600\t4\t20.5376\t61\t56\n");
+	                "time_s\tseq\trtt_ms\tttl\tbytes\n"
+	                "0.120537600\t1\t20.5376\t61\t56\n"
+	                "0.620537600\t2\t20.5376\t61\t56\n"
+	                "1.120537600\t3\t20.5376\t61\t56\n"
+	                "1.620537600\t4\t20.5376\t61\t56\n");
 	g_free(text);
 	g_assert_cmpuint(c.n[4]->icmp_stats.out_type[ICMP_ECHO_REPLY], ==, 4);
 	ping_free(p);
@@ -125,7 +127,7 @@ static void test_ping_chain(void)
  * (MTU 1500) and again at R1, reassembled at H2; the reply comes back the same way. */
 static void test_ping_fragmented(void)
 {
-	static const uint32_t mtu[4] = { 1500, 1000, 1500, 1500 };
+	static const uint32_t mtu[4] = {1500, 1000, 1500, 1500};
 	struct chain c;
 	chain_init(&c, 1, mtu);
 	struct ping_config pc;
@@ -141,8 +143,8 @@ static void test_ping_fragmented(void)
 	uint32_t n;
 	const struct ping_reply *r = ping_replies(p, &n);
 	g_assert_cmpuint(r[0].bytes, ==, 3000);
-	g_assert_cmpuint(c.n[0]->ip_stats.frag_creates, ==, 2 * 3);  /* 1480+1480+48 */
-	g_assert_cmpuint(c.n[1]->ip_stats.frag_creates, ==, 2 * 4);  /* 976+504 twice */
+	g_assert_cmpuint(c.n[0]->ip_stats.frag_creates, ==, 2 * 3); /* 1480+1480+48 */
+	g_assert_cmpuint(c.n[1]->ip_stats.frag_creates, ==, 2 * 4); /* 976+504 twice */
 	g_assert_cmpuint(c.n[4]->ip_stats.reasm_oks, ==, 2);
 	g_assert_cmpuint(c.n[0]->ip_stats.reasm_oks, ==, 2);
 	g_assert_cmpint(r[0].rtt, >, SIM_MS(20));
@@ -155,7 +157,7 @@ static void test_ping_fragmented(void)
  * fragmentation needed once, after which the learnt path MTU fails it locally. */
 static void test_ping_df(void)
 {
-	static const uint32_t mtu[4] = { 1500, 1000, 1500, 1500 };
+	static const uint32_t mtu[4] = {1500, 1000, 1500, 1500};
 	struct chain c;
 	chain_init(&c, 1, mtu);
 	struct ping_config pc;
@@ -343,7 +345,7 @@ static void test_udp_sink_loss_and_refused(void)
 	struct chain c;
 	chain_init(&c, 1, NULL);
 	link_free(c.l[1]);
-	static const uint64_t drops[] = { 3, 7, 8 };
+	static const uint64_t drops[] = {3, 7, 8};
 	struct link_dir_config lc = fx_link_cfg(10000000, SIM_MS(2), 1500);
 	lc.loss.kind = LOSS_DROP_LIST;
 	lc.loss.drop_list = drops;
@@ -355,7 +357,7 @@ static void test_udp_sink_loss_and_refused(void)
 	kc.port = 9000;
 	kc.bind_addr = H2_ADDR;
 	struct udp_sink *k = udp_sink_new(&c.sim, c.n[4], "sink", &kc, NULL);
-	g_assert_null(udp_sink_new(&c.sim, c.n[4], "dup", &kc, &(int){ 0 }));
+	g_assert_null(udp_sink_new(&c.sim, c.n[4], "dup", &kc, &(int){0}));
 	int err = 0;
 	g_assert_null(udp_sink_new(&c.sim, c.n[4], "dup", &kc, &err));
 	g_assert_cmpint(err, ==, -EADDRINUSE);

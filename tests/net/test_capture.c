@@ -78,13 +78,13 @@ static void test_format(void)
 	char *bytes;
 	gsize len;
 	g_assert_true(g_file_get_contents(p.cap_a, &bytes, &len, NULL));
-	static const uint8_t hdr[24] = { 0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
-					 0,    0,    0,    0,    0, 0, 4, 0, 1, 0, 0, 0 };
+	static const uint8_t hdr[24] = {0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+	                                0,    0,    0,    0,    0, 0, 4, 0, 1, 0, 0, 0};
 	g_assert_cmpmem(bytes, 24, hdr, 24);
 	g_assert_cmpuint(len, ==, 24 + 16 + 14 + 120);
 	const uint8_t *r = (const uint8_t *)bytes + 24;
 	/* ts 1 s + 7 ns, caplen = len = 134. */
-	static const uint8_t rec[16] = { 1, 0, 0, 0, 7, 0, 0, 0, 134, 0, 0, 0, 134, 0, 0, 0 };
+	static const uint8_t rec[16] = {1, 0, 0, 0, 7, 0, 0, 0, 134, 0, 0, 0, 134, 0, 0, 0};
 	g_assert_cmpmem(r, 16, rec, 16);
 	g_assert_cmpmem(r + 16, 6, p.b0->mac, 6);
 	g_assert_cmpmem(r + 22, 6, p.a0->mac, 6);
@@ -138,7 +138,7 @@ static void test_timestamps(void)
  * packet is only in the sender's capture. */
 static void test_corrupt_and_lost(void)
 {
-	static const uint64_t drops[] = { 2 };
+	static const uint64_t drops[] = {2};
 	struct link_dir_config c = fx_link_cfg(10000000, SIM_MS(5), 1500);
 	c.loss.kind = LOSS_DROP_LIST;
 	c.loss.drop_list = drops;
@@ -164,7 +164,8 @@ static void test_corrupt_and_lost(void)
 		bits += __builtin_popcount(fa.rec[0].data[i] ^ fb.rec[0].data[i]);
 	g_assert_cmpint(bits, ==, 1);
 	g_assert_cmpuint(p.b->ip_stats.in_csum_errors + p.b->ip_stats.in_hdr_errors +
-				 udp_get_stats(ub)->in_errors, ==, 1);
+	                     udp_get_stats(ub)->in_errors,
+	                 ==, 1);
 	g_assert_cmpuint(udp_get_stats(ub)->in_datagrams, ==, 0);
 	udp_close(tx);
 	udp_close(rx);
@@ -219,9 +220,8 @@ static void run_mixed(struct mixed *m, double corrupt)
 	fx_arb_init(&sim, &t, 1, &c1, &c2);
 	struct node *a = t.a, *r = t.r, *b = t.b;
 	m->dir = fx_tmpdir();
-	struct iface *ifs[4] = { t.a0, t.r0, t.r1, t.b0 };
-	static const char *names[4] = { "A-eth0.pcap", "R-eth0.pcap", "R-eth1.pcap",
-					"B-eth0.pcap" };
+	struct iface *ifs[4] = {t.a0, t.r0, t.r1, t.b0};
+	static const char *names[4] = {"A-eth0.pcap", "R-eth0.pcap", "R-eth1.pcap", "B-eth0.pcap"};
 	GError *err = NULL;
 	for (int i = 0; i < 4; i++) {
 		m->caps[i] = g_build_filename(m->dir, names[i], NULL);
@@ -309,8 +309,8 @@ static int run_check(char **files, int n, char **out)
 		argv[i + 2] = g_strdup(files[i]);
 	int status = 0;
 	GError *err = NULL;
-	g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL,
-				   &status, &err));
+	g_assert_true(
+	    g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL, &status, &err));
 	g_strfreev(argv);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -323,7 +323,7 @@ static void test_tshark(void)
 	g_free(tshark);
 	if (!tshark) {
 		g_test_skip("tshark is not installed: cannot check captures with Wireshark's "
-			    "dissectors (Debian: apt-get install tshark)");
+		            "dissectors (Debian: apt-get install tshark)");
 		return;
 	}
 	struct mixed m;
@@ -346,7 +346,7 @@ static void test_tshark(void)
 	/* The Linux vectors pass the same check. */
 	char *va = g_build_filename(VECTORS_DIR, "linux-a.pcap", NULL);
 	char *vb = g_build_filename(VECTORS_DIR, "linux-b.pcap", NULL);
-	char *v[2] = { va, vb };
+	char *v[2] = {va, vb};
 	g_assert_cmpint(run_check(v, 2, &out), ==, 0);
 	g_free(out);
 	g_free(va);

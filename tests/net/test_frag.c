@@ -30,7 +30,7 @@ struct checker {
 };
 
 static void check_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-			const struct ipv4_rx *rx, void *ctx)
+                        const struct ipv4_rx *rx, void *ctx)
 {
 	struct checker *c = ctx;
 	uint32_t tag = sim_get_be32(pkt->data);
@@ -65,7 +65,7 @@ static struct checker *checker_attach(struct node *n)
 	c->tags = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	c->lens = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	c->last = g_byte_array_new();
-	static const struct ipv4_proto_ops ops = { .input = check_input, .destroy = check_destroy };
+	static const struct ipv4_proto_ops ops = {.input = check_input, .destroy = check_destroy};
 	g_assert_cmpint(node_register_proto(n, FX_PROTO, &ops, c), ==, 0);
 	return c;
 }
@@ -76,7 +76,7 @@ static int send_pat(struct sim *sim, struct node *n, ipv4_addr_t dst, uint32_t l
 	sim_put_be32(p->data, tag);
 	for (uint32_t i = 4; i < len; i++)
 		p->data[i] = pat(tag, i);
-	struct ipv4_tx tx = { .dst = dst, .proto = FX_PROTO };
+	struct ipv4_tx tx = {.dst = dst, .proto = FX_PROTO};
 	return ipv4_output(sim, n, p, &tx);
 }
 
@@ -193,7 +193,7 @@ static void test_reassembly_reordered(void)
 	sim_run(&p.sim, SIM_S(1));
 	g_assert_cmpuint(p.cb->tags->len, ==, 200);
 	g_assert_cmpuint(p.cb->bad, ==, 0);
-	bool seen[200] = { false };
+	bool seen[200] = {false};
 	bool out_of_order = false;
 	for (guint i = 0; i < 200; i++) {
 		uint32_t tag = g_array_index(p.cb->tags, uint32_t, i);
@@ -224,7 +224,7 @@ static void test_reassembly_duplicated(void)
 	sim_run(&p.sim, SIM_S(1));
 	g_assert_cmpuint(p.l->d[LINK_FORWARD].stats.duplicated, >, 50);
 	g_assert_cmpuint(p.cb->bad, ==, 0);
-	bool seen[100] = { false };
+	bool seen[100] = {false};
 	for (guint i = 0; i < p.cb->tags->len; i++)
 		seen[g_array_index(p.cb->tags, uint32_t, i)] = true;
 	for (int i = 0; i < 100; i++)
@@ -236,12 +236,17 @@ static void test_reassembly_duplicated(void)
 
 /* Fragments built by hand and handed to B's interface. */
 static void inject_frag(struct pair *p, uint16_t id, uint32_t off, bool mf, const uint8_t *data,
-			uint32_t len)
+                        uint32_t len)
 {
 	struct sim_packet *pkt = sim_packet_new(&p->sim, SIM_PACKET_HEADROOM, 20 + len);
-	struct ipv4_hdr h = { .total_len = (uint16_t)(20 + len), .id = id, .mf = mf,
-			      .frag_off = (uint16_t)(off / 8), .ttl = 64, .proto = FX_PROTO,
-			      .src = A_ADDR, .dst = B_ADDR };
+	struct ipv4_hdr h = {.total_len = (uint16_t)(20 + len),
+	                     .id = id,
+	                     .mf = mf,
+	                     .frag_off = (uint16_t)(off / 8),
+	                     .ttl = 64,
+	                     .proto = FX_PROTO,
+	                     .src = A_ADDR,
+	                     .dst = B_ADDR};
 	ipv4_hdr_write(pkt->data, &h);
 	memcpy(pkt->data + 20, data, len);
 	iface_receive(&p->sim, p->b0, pkt);
@@ -291,7 +296,7 @@ static void test_reassembly_overlap(void)
 
 	/* Datagram 3: a non-last fragment whose length is not a multiple of 8 keeps its
 	 * whole blocks only (Linux); the hole is filled later. */
-	inject_frag(&p, 3, 0, true, d1, 21);  /* keeps [0, 16) */
+	inject_frag(&p, 3, 0, true, d1, 21); /* keeps [0, 16) */
 	inject_frag(&p, 3, 24, false, d1 + 24, 8);
 	g_assert_cmpuint(p.cb->tags->len, ==, 2);
 	inject_frag(&p, 3, 16, true, d3 + 16, 8);
@@ -321,8 +326,7 @@ struct err_log {
 	GArray *e; /* struct ipv4_icmp_error */
 };
 
-static void log_err(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,
-		    void *ctx)
+static void log_err(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e, void *ctx)
 {
 	struct err_log *l = ctx;
 	struct ipv4_icmp_error c = *e;
@@ -331,7 +335,7 @@ static void log_err(struct sim *sim, struct node *node, const struct ipv4_icmp_e
 }
 
 static void noop_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, void *ctx)
+                       const struct ipv4_rx *rx, void *ctx)
 {
 	sim_packet_free(pkt);
 }
@@ -349,16 +353,22 @@ static void test_reassembly_timeout(void)
 	struct iface *b0 = node_add_iface(b, "eth0", B_ADDR, 24);
 	struct link_dir_config c = fx_link_cfg(100000000, SIM_MS(1), 1500);
 	struct link *l = link_new(&sim, "l", a0, b0, &c, &c);
-	struct err_log log = { g_array_new(FALSE, TRUE, sizeof(struct ipv4_icmp_error)) };
-	static const struct ipv4_proto_ops ops = { .input = noop_input, .icmp_error = log_err };
+	struct err_log log = {g_array_new(FALSE, TRUE, sizeof(struct ipv4_icmp_error))};
+	static const struct ipv4_proto_ops ops = {.input = noop_input, .icmp_error = log_err};
 	node_register_proto(a, FX_PROTO, &ops, &log);
 	node_register_proto(b, FX_PROTO, &ops, NULL);
 
 	uint8_t data[1400];
 	memset(data, 0xab, sizeof(data));
 	/* Datagram 9: first fragment only. Datagram 10: a middle fragment only. */
-	struct ipv4_hdr h = { .total_len = 20 + 800, .id = 9, .mf = true, .frag_off = 0,
-			      .ttl = 64, .proto = FX_PROTO, .src = A_ADDR, .dst = B_ADDR };
+	struct ipv4_hdr h = {.total_len = 20 + 800,
+	                     .id = 9,
+	                     .mf = true,
+	                     .frag_off = 0,
+	                     .ttl = 64,
+	                     .proto = FX_PROTO,
+	                     .src = A_ADDR,
+	                     .dst = B_ADDR};
 	struct sim_packet *pkt = sim_packet_new(&sim, SIM_PACKET_HEADROOM, 820);
 	ipv4_hdr_write(pkt->data, &h);
 	memcpy(pkt->data + 20, data, 800);
@@ -435,13 +445,16 @@ static void test_fragment_options(void)
 
 	/* Options: router alert (0x94, copied, 4 bytes), NOP, a 7-byte record route
 	 * (0x07, not copied), end of list: 12 bytes, IHL 8. */
-	static const uint8_t opts[12] = { 0x94, 0x04, 0x00, 0x00, 0x01, 0x07, 0x07, 0x04,
-					  0, 0, 0, 0 };
+	static const uint8_t opts[12] = {0x94, 0x04, 0x00, 0x00, 0x01, 0x07,
+	                                 0x07, 0x04, 0,    0,    0,    0};
 	uint32_t len = 600, hl = 32;
 	struct sim_packet *pkt = sim_packet_new(&sim, SIM_PACKET_HEADROOM, hl + len);
-	struct ipv4_hdr h = { .total_len = (uint16_t)(hl + len), .id = 0x99, .ttl = 64,
-			      .proto = FX_PROTO, .src = IPV4_ADDR(10, 0, 1, 1),
-			      .dst = IPV4_ADDR(10, 0, 2, 1) };
+	struct ipv4_hdr h = {.total_len = (uint16_t)(hl + len),
+	                     .id = 0x99,
+	                     .ttl = 64,
+	                     .proto = FX_PROTO,
+	                     .src = IPV4_ADDR(10, 0, 1, 1),
+	                     .dst = IPV4_ADDR(10, 0, 2, 1)};
 	ipv4_hdr_write(pkt->data, &h);
 	pkt->data[0] = 0x48;
 	memcpy(pkt->data + 20, opts, 12);
@@ -458,7 +471,7 @@ static void test_fragment_options(void)
 	/* First: IHL 8, (300 − 32) & ~7 = 264 bytes. Later: IHL 6 (router alert only),
 	 * (300 − 24) & ~7 = 272, then the remaining 64. */
 	g_assert_cmpuint(f.n, ==, 3);
-	const uint32_t ihl[3] = { 32, 24, 24 }, dlen[3] = { 264, 272, 64 };
+	const uint32_t ihl[3] = {32, 24, 24}, dlen[3] = {264, 272, 64};
 	uint32_t off = 0;
 	for (unsigned i = 0; i < 3; i++) {
 		const uint8_t *ip = f.rec[i].data + 14;

@@ -57,7 +57,7 @@ static void check_codec_file(const char *name)
 		g_assert_cmpmem(out, 20, ip, 20);
 		/* Fields land where RFC 791 puts them. */
 		g_assert_true(h.src == IPV4_ADDR(10, 1, 1, 1) || h.src == IPV4_ADDR(10, 1, 2, 1) ||
-			      h.src == IPV4_ADDR(10, 1, 1, 254));
+		              h.src == IPV4_ADDR(10, 1, 1, 254));
 	}
 	pcap_unload(&f);
 }
@@ -86,7 +86,7 @@ static void test_codec_vectors(void)
 	g_assert_cmpuint(h.proto, ==, IPV4_PROTO_TCP);
 	pcap_unload(&f);
 	/* Malformed headers are refused, never read past the buffer. */
-	uint8_t bad[20] = { 0x45, 0, 0, 20 };
+	uint8_t bad[20] = {0x45, 0, 0, 20};
 	g_assert_cmpint(ipv4_hdr_parse(bad, 19, &h), ==, -EINVAL);
 	bad[0] = 0x65;
 	g_assert_cmpint(ipv4_hdr_parse(bad, 20, &h), ==, -EINVAL);
@@ -110,7 +110,7 @@ struct vtopo {
 };
 
 static void drop_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, void *ctx)
+                       const struct ipv4_rx *rx, void *ctx)
 {
 	(*(int *)ctx)++;
 	sim_packet_free(pkt);
@@ -164,8 +164,8 @@ static void inject_out(struct vtopo *t, struct iface *ifc, const uint8_t *ip, ui
 
 /* Our capture must hold exactly these vector frames' IP datagrams, in order, framed
  * as Ethernet II with the interfaces' synthetic MACs. */
-static void expect_capture(const char *ours, const char *vector, const unsigned *frames,
-			   unsigned n, const struct iface *ifc)
+static void expect_capture(const char *ours, const char *vector, const unsigned *frames, unsigned n,
+                           const struct iface *ifc)
 {
 	struct pcap_file o, v;
 	g_assert_true(pcap_load(&o, ours));
@@ -196,7 +196,7 @@ static void expect_capture(const char *ours, const char *vector, const unsigned 
 }
 
 static void udp_rx_store(struct sim *sim, struct udp_sock *s, struct sim_packet *pkt,
-			 const struct udp_meta *m, void *ctx)
+                         const struct udp_meta *m, void *ctx)
 {
 	GString *g = ctx;
 	g_string_append_len(g, (const char *)pkt->data, pkt->len);
@@ -212,7 +212,7 @@ static void test_linux_replay(void)
 	uint32_t len;
 	const uint8_t *ip;
 	int tcp_a = 0, tcp_b = 0;
-	static const struct ipv4_proto_ops drop_ops = { .input = drop_input };
+	static const struct ipv4_proto_ops drop_ops = {.input = drop_input};
 
 	vtopo_init(&t);
 	load_vec(&a, "linux-a.pcap");
@@ -252,7 +252,7 @@ static void test_linux_replay(void)
 	t.vb->ip_id = 0x4d30;
 	struct sim_packet *p = sim_packet_new(&t.sim, SIM_PACKET_HEADROOM, sizeof(msg));
 	memcpy(p->data, msg, sizeof(msg));
-	struct ipv4_tx tx = { .dst = IPV4_ADDR(10, 1, 2, 1), .proto = IPV4_PROTO_ICMP };
+	struct ipv4_tx tx = {.dst = IPV4_ADDR(10, 1, 2, 1), .proto = IPV4_PROTO_ICMP};
 	g_assert_cmpint(ipv4_output(&t.sim, t.va, p, &tx), ==, 0);
 	sim_run(&t.sim, SIM_MS(20));
 	g_assert_cmpuint(t.vb->ip_stats.reasm_oks, ==, 1);
@@ -266,8 +266,8 @@ static void test_linux_replay(void)
 	t.vr->ip_id = 0x43c7;
 	p = sim_packet_new(&t.sim, SIM_PACKET_HEADROOM, len - 20);
 	memcpy(p->data, ip + 20, len - 20);
-	struct ipv4_tx tx1 = { .dst = IPV4_ADDR(10, 1, 2, 1), .proto = IPV4_PROTO_ICMP,
-			       .ttl = 1, .df = true };
+	struct ipv4_tx tx1 = {
+	    .dst = IPV4_ADDR(10, 1, 2, 1), .proto = IPV4_PROTO_ICMP, .ttl = 1, .df = true};
 	g_assert_cmpint(ipv4_output(&t.sim, t.va, p, &tx1), ==, 0);
 	sim_run(&t.sim, SIM_MS(30));
 	g_assert_cmpuint(t.vr->ip_stats.ttl_expired, ==, 1);
@@ -280,7 +280,7 @@ static void test_linux_replay(void)
 	g_assert_cmpint(udp_bind(ss, IPV4_ANY, 7000), ==, 0);
 	GString *got = g_string_new(NULL);
 	udp_set_callbacks(ss, udp_rx_store, NULL, got);
-	struct udp_send_opts df = { .df = true };
+	struct udp_send_opts df = {.df = true};
 	t.va->ip_id = 0x86a3;
 	g_assert_cmpint(udp_sendto(cs, "udp test", 8, IPV4_ADDR(10, 1, 2, 1), 7000, &df), ==, 8);
 	sim_run(&t.sim, SIM_MS(40));
@@ -299,9 +299,9 @@ static void test_linux_replay(void)
 	GError *err = NULL;
 	g_assert_cmpint(iface_capture_stop(t.va0, &err), ==, 0);
 	g_assert_cmpint(iface_capture_stop(t.vb0, &err), ==, 0);
-	static const unsigned fa[] = { 30, 31, 32, 33, 34, 55, 56, 57, 58, 59, 60,
-				       61, 62, 63, 64, 65, 66 };
-	static const unsigned fb[] = { 30, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62 };
+	static const unsigned fa[] = {30, 31, 32, 33, 34, 55, 56, 57, 58,
+	                              59, 60, 61, 62, 63, 64, 65, 66};
+	static const unsigned fb[] = {30, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62};
 	expect_capture(t.cap_a, "linux-a.pcap", fa, G_N_ELEMENTS(fa), t.va0);
 	expect_capture(t.cap_b, "linux-b.pcap", fb, G_N_ELEMENTS(fb), t.vb0);
 	pcap_unload(&a);
@@ -323,7 +323,7 @@ struct chain {
 };
 
 static void chain_err(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,
-		      void *ctx)
+                      void *ctx)
 {
 	struct chain *c = ctx;
 	struct ipv4_icmp_error copy = *e;
@@ -335,11 +335,16 @@ static void chain_err(struct sim *sim, struct node *node, const struct ipv4_icmp
 }
 
 static void chain_rx(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		     const struct ipv4_rx *rx, void *ctx)
+                     const struct ipv4_rx *rx, void *ctx)
 {
 	struct chain *c = ctx;
-	struct fx_rx e = { .t = sim_now(sim), .tag = sim_get_be32(pkt->data), .len = pkt->len,
-			   .ttl = rx->ttl, .src = rx->src, .dst = rx->dst, .iface = rx->iface };
+	struct fx_rx e = {.t = sim_now(sim),
+	                  .tag = sim_get_be32(pkt->data),
+	                  .len = pkt->len,
+	                  .ttl = rx->ttl,
+	                  .src = rx->src,
+	                  .dst = rx->dst,
+	                  .iface = rx->iface};
 	g_array_append_val(c->rx_b, e);
 	sim_packet_free(pkt);
 }
@@ -364,14 +369,14 @@ static void chain_init(struct chain *c, bool defaults)
 	if (defaults) {
 		route_add_default(c->a, IPV4_ADDR(10, 0, 1, 254), NULL);
 		route_add_default(c->b, IPV4_ADDR(10, 0, 3, 254), NULL);
-		struct ipv4_prefix p3 = { IPV4_ADDR(10, 0, 3, 0), 24 };
-		struct ipv4_prefix p1 = { IPV4_ADDR(10, 0, 1, 0), 24 };
+		struct ipv4_prefix p3 = {IPV4_ADDR(10, 0, 3, 0), 24};
+		struct ipv4_prefix p1 = {IPV4_ADDR(10, 0, 1, 0), 24};
 		g_assert_cmpint(route_add(c->r1, p3, IPV4_ADDR(10, 0, 2, 2), NULL), ==, 0);
 		g_assert_cmpint(route_add(c->r2, p1, IPV4_ADDR(10, 0, 2, 1), NULL), ==, 0);
 	}
 	c->errs_a = g_array_new(FALSE, TRUE, sizeof(struct ipv4_icmp_error));
 	c->rx_b = g_array_new(FALSE, TRUE, sizeof(struct fx_rx));
-	static const struct ipv4_proto_ops ea = { .input = chain_rx, .icmp_error = chain_err };
+	static const struct ipv4_proto_ops ea = {.input = chain_rx, .icmp_error = chain_err};
 	node_register_proto(c->a, FX_PROTO, &ea, c);
 	node_register_proto(c->b, FX_PROTO, &ea, c);
 }
@@ -404,8 +409,7 @@ static void test_forward_and_ttl(void)
 	struct chain c;
 	chain_init(&c, true);
 	g_assert_cmpint(fx_send(&c.sim, c.a, IPV4_ADDR(10, 0, 3, 1), 100, 1), ==, 0);
-	struct ipv4_tx tx = { .dst = IPV4_ADDR(10, 0, 3, 1), .ttl = 2, .set_id = true,
-			      .id = 0x1234 };
+	struct ipv4_tx tx = {.dst = IPV4_ADDR(10, 0, 3, 1), .ttl = 2, .set_id = true, .id = 0x1234};
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &tx, 100, 2), ==, 0);
 	tx.ttl = 3;
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &tx, 100, 3), ==, 0);
@@ -453,7 +457,7 @@ static void test_no_route(void)
 	/* B reaches A through the default route and R2's static route. */
 	g_assert_cmpuint(c.rx_b->len, ==, 1);
 	/* A host without a default route cannot send off-link. */
-	route_del(c.a, (struct ipv4_prefix){ 0, 0 });
+	route_del(c.a, (struct ipv4_prefix){0, 0});
 	g_assert_cmpint(fx_send(&c.sim, c.a, IPV4_ADDR(10, 0, 3, 1), 100, 7), ==, -EHOSTUNREACH);
 	g_assert_cmpuint(c.a->ip_stats.no_route, ==, 1);
 	chain_fini(&c);
@@ -491,7 +495,7 @@ static void test_frag_needed(void)
 	link_free(c.l2);
 	struct link_dir_config small = fx_link_cfg(100000000, SIM_MS(1), 1280);
 	c.l2 = link_new(&c.sim, "l2", c.r1b, c.r2a, &small, &small);
-	struct ipv4_tx tx = { .dst = IPV4_ADDR(10, 0, 3, 1), .df = true };
+	struct ipv4_tx tx = {.dst = IPV4_ADDR(10, 0, 3, 1), .df = true};
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &tx, 1400, 1), ==, 0);
 	sim_run(&c.sim, SIM_S(1));
 	g_assert_cmpuint(c.rx_b->len, ==, 0);
@@ -510,7 +514,7 @@ static void test_frag_needed(void)
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &tx, 1400, 2), ==, -EMSGSIZE);
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &tx, 1260, 3), ==, 0);
 	/* With DF clear the source fragments to the path MTU it learnt... */
-	struct ipv4_tx nodf = { .dst = IPV4_ADDR(10, 0, 3, 1) };
+	struct ipv4_tx nodf = {.dst = IPV4_ADDR(10, 0, 3, 1)};
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &nodf, 1400, 4), ==, 0);
 	g_assert_cmpuint(c.a->ip_stats.frag_creates, ==, 2);
 	/* ... and once it forgot it, R1 fragments; B reassembles both. */
@@ -523,7 +527,7 @@ static void test_frag_needed(void)
 	g_assert_cmpuint(c.r1->ip_stats.frag_creates, ==, 2);
 	g_assert_cmpuint(c.b->ip_stats.reasm_oks, ==, 2);
 	/* The learnt MTU expires after 10 minutes. */
-	struct ipv4_tx df2 = { .dst = IPV4_ADDR(10, 0, 3, 1), .df = true };
+	struct ipv4_tx df2 = {.dst = IPV4_ADDR(10, 0, 3, 1), .df = true};
 	g_assert_cmpint(fx_send_tx(&c.sim, c.a, &df2, 1400, 6), ==, 0);
 	sim_run(&c.sim, SIM_S(3));
 	route_lookup(c.a, IPV4_ADDR(10, 0, 3, 1), &rr);
@@ -542,9 +546,13 @@ static void test_icmp_suppression(void)
 	chain_init(&c, true);
 	struct sim *sim = &c.sim;
 	uint8_t dg[48];
-	struct ipv4_hdr h = { .tos = 0, .total_len = 48, .id = 7, .ttl = 1,
-			      .proto = IPV4_PROTO_ICMP, .src = IPV4_ADDR(10, 0, 1, 1),
-			      .dst = IPV4_ADDR(10, 0, 3, 1) };
+	struct ipv4_hdr h = {.tos = 0,
+	                     .total_len = 48,
+	                     .id = 7,
+	                     .ttl = 1,
+	                     .proto = IPV4_PROTO_ICMP,
+	                     .src = IPV4_ADDR(10, 0, 1, 1),
+	                     .dst = IPV4_ADDR(10, 0, 3, 1)};
 	/* An ICMP time exceeded with TTL 1 through R1: expires, no error about it. */
 	memset(dg, 0, sizeof(dg));
 	ipv4_hdr_write(dg, &h);
@@ -596,7 +604,7 @@ static void test_icmp_suppression(void)
 	g_assert_cmpuint(c.r1->icmp_stats.out_msgs, ==, before);
 
 	/* Protocol unreachable: B does not speak protocol 200. */
-	struct ipv4_tx tx = { .dst = IPV4_ADDR(10, 0, 3, 1), .proto = 200 };
+	struct ipv4_tx tx = {.dst = IPV4_ADDR(10, 0, 3, 1), .proto = 200};
 	p = sim_packet_new(sim, SIM_PACKET_HEADROOM, 8);
 	memset(p->data, 0, 8);
 	g_assert_cmpint(ipv4_output(sim, c.a, p, &tx), ==, 0);
@@ -615,26 +623,30 @@ static void test_input_validation(void)
 	chain_init(&c, true);
 	struct sim *sim = &c.sim;
 	uint8_t dg[40];
-	struct ipv4_hdr h = { .total_len = 40, .id = 1, .ttl = 64, .proto = FX_PROTO,
-			      .src = IPV4_ADDR(10, 0, 3, 254), .dst = IPV4_ADDR(10, 0, 3, 1) };
+	struct ipv4_hdr h = {.total_len = 40,
+	                     .id = 1,
+	                     .ttl = 64,
+	                     .proto = FX_PROTO,
+	                     .src = IPV4_ADDR(10, 0, 3, 254),
+	                     .dst = IPV4_ADDR(10, 0, 3, 1)};
 	memset(dg, 0, sizeof(dg));
 	ipv4_hdr_write(dg, &h);
 	struct {
 		int byte;
-		uint8_t xor;
+		uint8_t xor ;
 	} cases[] = {
-		{ -1, 0 },      /* intact: delivered */
-		{ 10, 0x01 },   /* checksum */
-		{ 15, 0x80 },   /* source address */
-		{ 0, 0x10 },    /* version 5 */
-		{ 0, 0x01 },    /* IHL 4 */
-		{ 3, 0x40 },    /* total length beyond the buffer */
+	    {-1, 0},    /* intact: delivered */
+	    {10, 0x01}, /* checksum */
+	    {15, 0x80}, /* source address */
+	    {0, 0x10},  /* version 5 */
+	    {0, 0x01},  /* IHL 4 */
+	    {3, 0x40},  /* total length beyond the buffer */
 	};
 	for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
 		struct sim_packet *p = sim_packet_new(sim, SIM_PACKET_HEADROOM, 40);
 		memcpy(p->data, dg, 40);
 		if (cases[i].byte >= 0)
-			p->data[cases[i].byte] ^= cases[i].xor;
+			p->data[cases[i].byte] ^= cases[i].xor ;
 		iface_receive(sim, c.b0, p);
 	}
 	const struct ipv4_stats *st = &c.b->ip_stats;
@@ -713,8 +725,8 @@ static void test_lpm(void)
 		g_snprintf(name, sizeof(name), "eth%d", i);
 		e[i] = node_add_iface(n, name, IPV4_ADDR(192, 168, i, 1), 24);
 	}
-	struct ipv4_prefix p8 = { IPV4_ADDR(10, 0, 0, 0), 8 }, p16 = { IPV4_ADDR(10, 1, 0, 0), 16 },
-			   p24 = { IPV4_ADDR(10, 1, 2, 0), 24 }, p32 = { IPV4_ADDR(10, 1, 2, 3), 32 };
+	struct ipv4_prefix p8 = {IPV4_ADDR(10, 0, 0, 0), 8}, p16 = {IPV4_ADDR(10, 1, 0, 0), 16},
+	                   p24 = {IPV4_ADDR(10, 1, 2, 0), 24}, p32 = {IPV4_ADDR(10, 1, 2, 3), 32};
 	g_assert_cmpint(route_add(n, p8, IPV4_ADDR(192, 168, 0, 2), NULL), ==, 0);
 	g_assert_cmpint(route_add(n, p16, IPV4_ADDR(192, 168, 1, 2), NULL), ==, 0);
 	g_assert_cmpint(route_add(n, p24, IPV4_ADDR(192, 168, 2, 2), NULL), ==, 0);
@@ -725,12 +737,12 @@ static void test_lpm(void)
 		int iface;
 		ipv4_addr_t next_hop;
 	} cases[] = {
-		{ IPV4_ADDR(10, 1, 2, 3), 3, IPV4_ADDR(10, 1, 2, 3) },
-		{ IPV4_ADDR(10, 1, 2, 4), 2, IPV4_ADDR(192, 168, 2, 2) },
-		{ IPV4_ADDR(10, 1, 3, 4), 1, IPV4_ADDR(192, 168, 1, 2) },
-		{ IPV4_ADDR(10, 2, 3, 4), 0, IPV4_ADDR(192, 168, 0, 2) },
-		{ IPV4_ADDR(11, 0, 0, 1), 4, IPV4_ADDR(192, 168, 4, 2) },
-		{ IPV4_ADDR(192, 168, 5, 7), 5, IPV4_ADDR(192, 168, 5, 7) }, /* connected */
+	    {IPV4_ADDR(10, 1, 2, 3), 3, IPV4_ADDR(10, 1, 2, 3)},
+	    {IPV4_ADDR(10, 1, 2, 4), 2, IPV4_ADDR(192, 168, 2, 2)},
+	    {IPV4_ADDR(10, 1, 3, 4), 1, IPV4_ADDR(192, 168, 1, 2)},
+	    {IPV4_ADDR(10, 2, 3, 4), 0, IPV4_ADDR(192, 168, 0, 2)},
+	    {IPV4_ADDR(11, 0, 0, 1), 4, IPV4_ADDR(192, 168, 4, 2)},
+	    {IPV4_ADDR(192, 168, 5, 7), 5, IPV4_ADDR(192, 168, 5, 7)}, /* connected */
 	};
 	for (unsigned i = 0; i < G_N_ELEMENTS(cases); i++) {
 		struct route_result r;
@@ -746,13 +758,13 @@ static void test_lpm(void)
 	route_lookup(n, IPV4_ADDR(10, 1, 2, 4), &r);
 	g_assert_true(r.iface == e[1]);
 	/* Without the default route, nothing matches 11/8. */
-	g_assert_cmpint(route_del(n, (struct ipv4_prefix){ 0, 0 }), ==, 0);
+	g_assert_cmpint(route_del(n, (struct ipv4_prefix){0, 0}), ==, 0);
 	g_assert_cmpint(route_lookup(n, IPV4_ADDR(11, 0, 0, 1), &r), ==, -EHOSTUNREACH);
 	/* Errors. */
 	g_assert_cmpint(route_add(n, p8, IPV4_ADDR(192, 168, 0, 3), NULL), ==, -EEXIST);
-	struct ipv4_prefix hostbits = { IPV4_ADDR(10, 9, 9, 9), 8 };
+	struct ipv4_prefix hostbits = {IPV4_ADDR(10, 9, 9, 9), 8};
 	g_assert_cmpint(route_add(n, hostbits, IPV4_ADDR(192, 168, 0, 3), NULL), ==, -EINVAL);
-	struct ipv4_prefix p9 = { IPV4_ADDR(9, 0, 0, 0), 8 };
+	struct ipv4_prefix p9 = {IPV4_ADDR(9, 0, 0, 0), 8};
 	g_assert_cmpint(route_add(n, p9, IPV4_ADDR(172, 16, 0, 1), NULL), ==, -ENETUNREACH);
 	g_assert_cmpint(route_add(n, p9, IPV4_ADDR(10, 2, 0, 1), NULL), ==, -ENETUNREACH);
 	g_assert_cmpint(route_add(n, p9, 0, NULL), ==, -EINVAL);
@@ -785,7 +797,7 @@ static void test_default_route(void)
 	route_add_default(c.r1, IPV4_ADDR(10, 0, 2, 2), NULL);
 	route_add_default(c.r2, IPV4_ADDR(10, 0, 2, 1), NULL);
 	/* A more specific (wrong) route on R1 for 10.0.3.128/25 shows LPM beats it. */
-	struct ipv4_prefix p25 = { IPV4_ADDR(10, 0, 3, 128), 25 };
+	struct ipv4_prefix p25 = {IPV4_ADDR(10, 0, 3, 128), 25};
 	route_add(c.r1, p25, IPV4_ADDR(10, 0, 1, 1), NULL);
 	g_assert_cmpint(fx_send(&c.sim, c.a, IPV4_ADDR(10, 0, 3, 1), 100, 1), ==, 0);
 	sim_run(&c.sim, SIM_S(1));
@@ -817,8 +829,10 @@ static void test_router_65(void)
 		g_snprintf(name, sizeof(name), "H%d", i);
 		h[i] = fx_node(&sim, name, NODE_HOST);
 		g_snprintf(name, sizeof(name), "eth%d", i);
-		struct iface *ri = node_add_iface(r, name, IPV4_ADDR(10, i / 256, i % 256, 254), 24);
-		struct iface *hi = node_add_iface(h[i], "eth0", IPV4_ADDR(10, i / 256, i % 256, 1), 24);
+		struct iface *ri =
+		    node_add_iface(r, name, IPV4_ADDR(10, i / 256, i % 256, 254), 24);
+		struct iface *hi =
+		    node_add_iface(h[i], "eth0", IPV4_ADDR(10, i / 256, i % 256, 1), 24);
 		l[i] = link_new(&sim, name, hi, ri, &lc, &lc);
 		route_add_default(h[i], IPV4_ADDR(10, i / 256, i % 256, 254), NULL);
 		rec[i] = fx_record(h[i]);
@@ -830,7 +844,8 @@ static void test_router_65(void)
 	for (int i = 0; i < N; i++)
 		for (int j = 0; j < N; j++)
 			if (i != j)
-				fx_send(&sim, h[i], IPV4_ADDR(10, 0, j, 1), 64, (uint32_t)(i * 1000 + j));
+				fx_send(&sim, h[i], IPV4_ADDR(10, 0, j, 1), 64,
+				        (uint32_t)(i * 1000 + j));
 	/* And every host sends to every address of the router (local delivery at R,
 	 * whatever interface the address belongs to). */
 	struct fx_recorder *rr = fx_record(r);

@@ -24,7 +24,7 @@ struct pair {
 };
 
 static void pair_init(struct pair *p, uint64_t seed, const struct link_dir_config *fwd,
-		      const struct link_dir_config *rev)
+                      const struct link_dir_config *rev)
 {
 	sim_init(&p->sim, seed);
 	p->a = fx_node(&p->sim, "A", NODE_HOST);
@@ -67,8 +67,7 @@ static void pacer_fire(struct sim *sim, void *ctx, void *arg)
 		sim_timer_arm_in(sim, &pc->t, pc->gap, pacer_fire, pc, NULL);
 }
 
-static void pacer_start(struct pacer *pc, struct pair *p, uint32_t n, uint32_t len,
-			sim_time_t gap)
+static void pacer_start(struct pacer *pc, struct pair *p, uint32_t n, uint32_t len, sim_time_t gap)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->p = p;
@@ -160,7 +159,7 @@ static void test_droptail_packets(void)
 	g_assert_cmpuint(s.queue_drops, ==, 4);
 	sim_run(&p.sim, SIM_MS(100));
 	g_assert_cmpuint(p.rb->rx->len, ==, 4);
-	const uint32_t tags[] = { 0, 1, 2, 10 };
+	const uint32_t tags[] = {0, 1, 2, 10};
 	for (int i = 0; i < 4; i++)
 		g_assert_cmpuint(rx_at(p.rb, (guint)i)->tag, ==, tags[i]);
 	link_get_stats(p.l, LINK_FORWARD, &s);
@@ -215,10 +214,10 @@ static void test_queue_trace(void)
 	g_assert_cmpint(link_queue_trace_stop(p.l, LINK_FORWARD, &err), ==, 0);
 	char *s = read_file(path);
 	g_assert_cmpstr(s, ==,
-			"time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\n"
-			"0.000000000\t1\t1020\t0\tenqueue\n"
-			"0.000000000\t1\t1020\t1\tdrop\n"
-			"0.000816000\t0\t0\t1\tdequeue\n");
+	                "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\n"
+	                "0.000000000\t1\t1020\t0\tenqueue\n"
+	                "0.000000000\t1\t1020\t1\tdrop\n"
+	                "0.000816000\t0\t0\t1\tdequeue\n");
 	g_free(s);
 	g_free(path);
 	fx_tmpdir_free(dir);
@@ -270,7 +269,7 @@ static void test_bernoulli(void)
 /* Gilbert-Elliott as netem's gemodel: 10^6 decisions; mean loss and mean burst and
  * gap lengths against the chain's stationary values. */
 static void ge_stats(double p, double r, double one_minus_h, double one_minus_k, double *loss,
-		     double *burst, double *gap)
+                     double *burst, double *gap)
 {
 	struct sim sim;
 	sim_init(&sim, 42);
@@ -360,7 +359,7 @@ static void test_gilbert_elliott_link(void)
 /* The drop list removes exactly the listed packets (1-based, in the direction). */
 static void test_drop_list(void)
 {
-	static const uint64_t drops[] = { 6, 3, 5, 3, 40 };
+	static const uint64_t drops[] = {6, 3, 5, 3, 40};
 	struct link_dir_config c = fx_link_cfg(10000000, SIM_MS(1), 1500);
 	c.loss.kind = LOSS_DROP_LIST;
 	c.loss.drop_list = drops;
@@ -376,7 +375,7 @@ static void test_drop_list(void)
 	sim_run(&p.sim, SIM_S(1));
 	g_assert_cmpuint(p.rb->rx->len, ==, 7);
 	g_assert_cmpuint(p.ra->rx->len, ==, 7);
-	const uint32_t expect[] = { 0, 1, 3, 6, 7, 8, 9 }; /* tags are 0-based */
+	const uint32_t expect[] = {0, 1, 3, 6, 7, 8, 9}; /* tags are 0-based */
 	for (int i = 0; i < 7; i++) {
 		g_assert_cmpuint(rx_at(p.rb, (guint)i)->tag, ==, expect[i]);
 		g_assert_cmpuint(rx_at(p.ra, (guint)i)->tag, ==, expect[i]);
@@ -390,7 +389,7 @@ static void test_drop_list(void)
 /* Queue drops do not count as carried packets for the drop list. */
 static void test_drop_list_counts_carried(void)
 {
-	static const uint64_t drops[] = { 2 };
+	static const uint64_t drops[] = {2};
 	struct link_dir_config c = fx_link_cfg(10000000, SIM_MS(1), 1500);
 	c.queue.limit_packets = 1;
 	c.loss.kind = LOSS_DROP_LIST;
@@ -438,7 +437,7 @@ struct udp_count {
 };
 
 static void udp_rx(struct sim *sim, struct udp_sock *s, struct sim_packet *pkt,
-		   const struct udp_meta *m, void *ctx)
+                   const struct udp_meta *m, void *ctx)
 {
 	struct udp_count *c = ctx;
 	c->n++;
@@ -474,9 +473,9 @@ static void test_corrupt(void)
 	struct udp_stack *ua = udp_attach(&p.sim, p.a), *ub = udp_attach(&p.sim, p.b);
 	struct udp_sock *rx = udp_socket(ub);
 	g_assert_cmpint(udp_bind(rx, IPV4_ANY, 9), ==, 0);
-	struct udp_count cnt = { 0 };
+	struct udp_count cnt = {0};
 	udp_set_callbacks(rx, udp_rx, NULL, &cnt);
-	struct udp_pacer up = { .s = udp_socket(ua), .n = 4000 };
+	struct udp_pacer up = {.s = udp_socket(ua), .n = 4000};
 	sim_timer_arm_at(&p.sim, &up.t, 0, udp_pacer_fire, &up, NULL);
 	sim_run(&p.sim, SIM_S(1));
 	struct link_stats s;

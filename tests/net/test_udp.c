@@ -24,7 +24,7 @@ static void test_checksum_vectors(void)
 	char *path = g_build_filename(VECTORS_DIR, "linux-a.pcap", NULL);
 	g_assert_true(pcap_load(&f, path));
 	g_free(path);
-	static const unsigned frames[] = { 64, 65 };
+	static const unsigned frames[] = {64, 65};
 	for (unsigned i = 0; i < 2; i++) {
 		const uint8_t *ip = f.rec[frames[i] - 1].data + 14;
 		const uint8_t *u = ip + 20;
@@ -43,7 +43,7 @@ static void test_checksum_vectors(void)
 static void test_checksum_zero(void)
 {
 	ipv4_addr_t src = IPV4_ADDR(10, 0, 0, 1), dst = IPV4_ADDR(10, 0, 0, 2);
-	uint8_t u[10] = { 0 };
+	uint8_t u[10] = {0};
 	/* Find payload bytes that make the sum come out as zero. */
 	bool found = false;
 	for (uint32_t v = 0; v < 0x10000 && !found; v++) {
@@ -53,7 +53,7 @@ static void test_checksum_zero(void)
 		sim_put_be16(u + 2, 2000);
 		sim_put_be16(u + 4, 10);
 		uint32_t s = inet_csum_add(0, u, 10) + (src >> 16) + (src & 0xffff) + (dst >> 16) +
-			     (dst & 0xffff) + 17 + 10;
+		             (dst & 0xffff) + 17 + 10;
 		if (inet_csum_finish(s) == 0)
 			found = true;
 	}
@@ -110,17 +110,17 @@ static void net3_fini(struct net3 *n)
 
 /* What a socket received: "<src>:<sport>><dst> <payload>" lines. */
 static void log_rx(struct sim *sim, struct udp_sock *s, struct sim_packet *pkt,
-		   const struct udp_meta *m, void *ctx)
+                   const struct udp_meta *m, void *ctx)
 {
 	GString *g = ctx;
 	char a[IPV4_ADDR_STRLEN], b[IPV4_ADDR_STRLEN];
 	g_string_append_printf(g, "%s:%u>%s %.*s\n", ipv4_format(m->src, a), m->sport,
-			       ipv4_format(m->dst, b), (int)pkt->len, (const char *)pkt->data);
+	                       ipv4_format(m->dst, b), (int)pkt->len, (const char *)pkt->data);
 	sim_packet_free(pkt);
 }
 
 static struct udp_sock *listener(struct udp_stack *st, ipv4_addr_t addr, uint16_t port,
-				 GString *log)
+                                 GString *log)
 {
 	struct udp_sock *s = udp_socket(st);
 	g_assert_cmpint(udp_bind(s, addr, port), ==, 0);
@@ -129,7 +129,7 @@ static struct udp_sock *listener(struct udp_stack *st, ipv4_addr_t addr, uint16_
 }
 
 static void send_from(struct net3 *n, struct udp_stack *st, ipv4_addr_t dst, uint16_t port,
-		      const char *msg)
+                      const char *msg)
 {
 	struct udp_sock *s = udp_socket(st);
 	g_assert_cmpint(udp_bind(s, IPV4_ANY, 5000), ==, 0);
@@ -155,8 +155,8 @@ static void test_binding_cases(void)
 	send_from(&n, n.ub, IPV4_ADDR(10, 0, 1, 2), 7, "B to 10.0.1.2:7");
 	send_from(&n, n.ub, IPV4_LOOPBACK, 7, "B to 127.0.0.1:7");
 	g_assert_cmpstr(l7->str, ==,
-			"10.0.1.1:5000>10.0.1.2 A to 10.0.1.2:7\n"
-			"10.0.1.2:5000>10.0.1.2 B to 10.0.1.2:7\n");
+	                "10.0.1.1:5000>10.0.1.2 A to 10.0.1.2:7\n"
+	                "10.0.1.2:5000>10.0.1.2 B to 10.0.1.2:7\n");
 
 	/* 127.0.0.1: only from the host itself. */
 	send_from(&n, n.ub, IPV4_LOOPBACK, 8, "B to 127.0.0.1:8");
@@ -169,8 +169,12 @@ static void test_binding_cases(void)
 	struct sim_packet *p = sim_packet_new(&n.sim, SIM_PACKET_HEADROOM, 12);
 	memcpy(p->data + 8, "evil", 4);
 	udp_hdr_write(p->data, 12, IPV4_ADDR(10, 0, 1, 1), IPV4_LOOPBACK, 5000, 8);
-	struct ipv4_hdr h = { .total_len = 32, .id = 1, .ttl = 64, .proto = IPV4_PROTO_UDP,
-			      .src = IPV4_ADDR(10, 0, 1, 1), .dst = IPV4_LOOPBACK };
+	struct ipv4_hdr h = {.total_len = 32,
+	                     .id = 1,
+	                     .ttl = 64,
+	                     .proto = IPV4_PROTO_UDP,
+	                     .src = IPV4_ADDR(10, 0, 1, 1),
+	                     .dst = IPV4_LOOPBACK};
 	ipv4_hdr_write(sim_packet_push(p, 20), &h);
 	iface_output(&n.sim, n.a0, p);
 	sim_run(&n.sim, sim_now(&n.sim) + SIM_MS(100));
@@ -183,10 +187,10 @@ static void test_binding_cases(void)
 	send_from(&n, n.ub, IPV4_LOOPBACK, 9, "B to 127.0.0.1:9");
 	send_from(&n, n.ub, IPV4_ADDR(10, 0, 2, 2), 9, "B to 10.0.2.2:9");
 	g_assert_cmpstr(l9->str, ==,
-			"10.0.1.1:5000>10.0.1.2 A to 10.0.1.2:9\n"
-			"10.0.2.1:5000>10.0.2.2 C to 10.0.2.2:9\n"
-			"127.0.0.1:5000>127.0.0.1 B to 127.0.0.1:9\n"
-			"10.0.2.2:5000>10.0.2.2 B to 10.0.2.2:9\n");
+	                "10.0.1.1:5000>10.0.1.2 A to 10.0.1.2:9\n"
+	                "10.0.2.1:5000>10.0.2.2 C to 10.0.2.2:9\n"
+	                "127.0.0.1:5000>127.0.0.1 B to 127.0.0.1:9\n"
+	                "10.0.2.2:5000>10.0.2.2 B to 10.0.2.2:9\n");
 
 	/* The refused ones drew port unreachable: C→10.0.2.2:7, B→127.0.0.1:7,
 	 * A→10.0.1.2:8, B→10.0.2.2:8. */
@@ -197,11 +201,12 @@ static void test_binding_cases(void)
 
 	/* Binding rules (Linux without SO_REUSEADDR). */
 	struct udp_sock *t = udp_socket(n.ub);
-	g_assert_cmpint(udp_bind(t, IPV4_ANY, 7), ==, -EADDRINUSE);      /* overlaps 10.0.1.2:7 */
-	g_assert_cmpint(udp_bind(t, IPV4_ADDR(10, 0, 1, 2), 9), ==, -EADDRINUSE); /* under 0.0.0.0 */
+	g_assert_cmpint(udp_bind(t, IPV4_ANY, 7), ==, -EADDRINUSE); /* overlaps 10.0.1.2:7 */
+	g_assert_cmpint(udp_bind(t, IPV4_ADDR(10, 0, 1, 2), 9), ==,
+	                -EADDRINUSE); /* under 0.0.0.0 */
 	g_assert_cmpint(udp_bind(t, IPV4_ADDR(10, 0, 9, 9), 10), ==, -EADDRNOTAVAIL);
-	g_assert_cmpint(udp_bind(t, IPV4_ADDR(10, 0, 2, 2), 7), ==, 0);  /* another address */
-	g_assert_cmpint(udp_bind(t, IPV4_ANY, 11), ==, -EINVAL);         /* already bound */
+	g_assert_cmpint(udp_bind(t, IPV4_ADDR(10, 0, 2, 2), 7), ==, 0); /* another address */
+	g_assert_cmpint(udp_bind(t, IPV4_ANY, 11), ==, -EINVAL);        /* already bound */
 	udp_close(t);
 	udp_close(s7);
 	udp_close(s8);
@@ -229,7 +234,7 @@ static void test_connrefused(void)
 {
 	struct net3 n;
 	net3_init(&n);
-	struct err_count ec = { 0, 0 }, eu = { 0, 0 };
+	struct err_count ec = {0, 0}, eu = {0, 0};
 	struct udp_sock *c = udp_socket(n.ua), *u = udp_socket(n.ua);
 	udp_set_callbacks(c, NULL, on_err, &ec);
 	udp_set_callbacks(u, NULL, on_err, &eu);
@@ -252,7 +257,7 @@ static void test_connrefused(void)
 	g_assert_cmpint(udp_sendto(u, "x", 1, IPV4_ADDR(10, 0, 2, 1), 1, NULL), ==, -EHOSTUNREACH);
 	g_assert_cmpint(udp_connect(u, IPV4_ADDR(10, 0, 2, 1), 1), ==, -EHOSTUNREACH);
 	/* DF and larger than the link MTU. */
-	struct udp_send_opts df = { .df = true };
+	struct udp_send_opts df = {.df = true};
 	g_assert_cmpint(udp_sendto(u, NULL, 1473, IPV4_ADDR(10, 0, 1, 2), 1, &df), ==, -EMSGSIZE);
 	g_assert_cmpint(udp_sendto(u, NULL, 1472, IPV4_ADDR(10, 0, 1, 2), 1, &df), ==, 1472);
 	sim_run(&n.sim, SIM_S(2));
@@ -290,8 +295,9 @@ static void test_connected_demux(void)
 	g_assert_cmpint(udp_sendto(s, big, 5000, IPV4_ADDR(10, 0, 1, 2), 53, NULL), ==, 5000);
 	sim_run(&n.sim, SIM_S(2));
 	g_assert_cmpuint(n.a->ip_stats.frag_creates, ==, 4);
-	g_assert_cmpuint(lw->len, ==, strlen("10.0.1.1:5000>10.0.1.2 from A\n") +
-					  strlen("10.0.1.1:5000>10.0.1.2 ") + 5001);
+	g_assert_cmpuint(lw->len, ==,
+	                 strlen("10.0.1.1:5000>10.0.1.2 from A\n") +
+	                     strlen("10.0.1.1:5000>10.0.1.2 ") + 5001);
 	udp_close(s);
 	udp_close(w);
 	udp_close(cs);
@@ -324,18 +330,18 @@ static void test_malformed(void)
 	net3_init(&n);
 	GString *lg = g_string_new(NULL);
 	struct udp_sock *w = listener(n.ub, IPV4_ANY, 9, lg);
-	const uint32_t lens[] = { 4, 12, 12 };
+	const uint32_t lens[] = {4, 12, 12};
 	for (int i = 0; i < 3; i++) {
 		struct sim_packet *p = sim_packet_new(&n.sim, SIM_PACKET_HEADROOM, lens[i]);
 		memset(p->data, 0, lens[i]);
 		if (lens[i] >= 8)
-			udp_hdr_write(p->data, lens[i], IPV4_ADDR(10, 0, 1, 1), IPV4_ADDR(10, 0, 1, 2),
-				      1, 9);
+			udp_hdr_write(p->data, lens[i], IPV4_ADDR(10, 0, 1, 1),
+			              IPV4_ADDR(10, 0, 1, 2), 1, 9);
 		if (i == 1)
 			sim_put_be16(p->data + 4, 40); /* length beyond the datagram */
 		if (i == 2)
 			p->data[10] ^= 1; /* payload changed after the checksum */
-		struct ipv4_tx tx = { .dst = IPV4_ADDR(10, 0, 1, 2), .proto = IPV4_PROTO_UDP };
+		struct ipv4_tx tx = {.dst = IPV4_ADDR(10, 0, 1, 2), .proto = IPV4_PROTO_UDP};
 		g_assert_cmpint(ipv4_output(&n.sim, n.a, p, &tx), ==, 0);
 	}
 	sim_run(&n.sim, SIM_S(1));
