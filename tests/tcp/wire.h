@@ -153,6 +153,10 @@ struct fw_app {
 	bool shutdown_when_done;
 	GChecksum *hash_out;
 	bool close_on_eof;
+	uint32_t interest;        /* as registered by fw_app_watch */
+	bool edge;
+	sim_time_t last_time;
+	uint64_t same_time_calls;
 };
 
 void fw_app_init(struct fw_app *a, struct tcp_sock *s);
