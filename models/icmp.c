@@ -255,6 +255,8 @@ static void error_input(struct sim *sim, struct node *node, const uint8_t *m, ui
 	e.from = rx->src;
 	e.l4 = q + e.orig.hdr_len;
 	e.l4_len = qlen - e.orig.hdr_len;
+	e.quoted = q;
+	e.quoted_len = qlen;
 	if (e.type == ICMP_DEST_UNREACH && e.code == ICMP_FRAG_NEEDED) {
 		e.mtu = sim_get_be16(m + ICMP_OFF_MTU);
 		if (e.mtu >= IPV4_MIN_MTU)

@@ -183,6 +183,11 @@ struct ipv4_icmp_error {
 	const uint8_t *l4;    /* the quoted transport bytes (at least 8: ports and, for
 	                       * TCP, the sequence number) */
 	uint32_t l4_len;
+	/* The whole quote, contiguous: the original IP header (orig.hdr_len bytes)
+	 * followed by the l4 bytes (quoted + orig.hdr_len == l4). Valid during the
+	 * call only. */
+	const uint8_t *quoted;
+	uint32_t quoted_len;
 };
 
 typedef void (*ipv4_icmp_error_fn)(struct sim *sim, struct node *node,

@@ -328,6 +328,9 @@ static void chain_err(struct sim *sim, struct node *node, const struct ipv4_icmp
 	struct chain *c = ctx;
 	struct ipv4_icmp_error copy = *e;
 	g_assert_cmpuint(e->l4_len, >=, 8);
+	g_assert_true(e->quoted + e->orig.hdr_len == e->l4);
+	g_assert_cmpuint(e->quoted_len, ==, e->orig.hdr_len + e->l4_len);
+	g_assert_true(ipv4_hdr_csum_ok(e->quoted, e->orig.hdr_len));
 	/* Keep the quoted tag (first 4 transport bytes) in place of the pointer. */
 	copy.l4 = NULL;
 	copy.l4_len = sim_get_be32(e->l4);
