@@ -265,7 +265,10 @@ static bool output_data(struct tcp_sock *c)
 					break;
 				}
 			}
-			if (len < c->mss && len == avail && nagle_holds(c))
+			/* Nagle applies to new data; a retransmission (go-back-N after
+			 * an RTO or a PMTU change) is never held. */
+			if (len < c->mss && len == avail && seq_geq(c->snd_nxt, c->snd_max) &&
+			    nagle_holds(c))
 				break;
 			if (len == avail) {
 				extra |= TCP_FLAG_PSH; /* the end of what the application wrote */
