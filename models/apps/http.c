@@ -57,6 +57,7 @@ struct http {
 	struct out_text resp;
 	uint64_t resp_bytes_written;
 	GByteArray *srv_pending;       /* bytes read beyond a request (pipelining) */
+	GByteArray *out_pending;       /* response bytes TCP did not take */
 };
 
 void http_config_default(struct http_config *cfg)
@@ -416,24 +417,69 @@ static void srv_request_done(struct http *h)
 	http_parser_next(p);
 }
 
-/* Writes the current response; returns 1 when done, 0 when blocked, < 0 on error. */
+/* The next contiguous bytes of the response being written (0: all taken). */
+static size_t srv_peek(struct http *h, const uint8_t **d)
+{
+	if (h->srv_chunked)
+		return http_chunk_writer_peek(&h->writer, d);
+	*d = (const uint8_t *)h->resp.buf + h->resp.off;
+	return h->resp.len - h->resp.off;
+}
+
+static void srv_advance(struct http *h, size_t n)
+{
+	if (h->srv_chunked)
+		http_chunk_writer_advance(&h->writer, n);
+	else
+		h->resp.off += n;
+}
+
+/* Writes the current response; returns 1 when done, 0 when blocked, < 0 on error.
+ * The pieces of the encoding (status line and fields, chunk-size lines, data, CRLFs,
+ * last-chunk, trailer) are gathered into one buffer and handed to TCP in one call,
+ * as a server's writev() does: written one by one, the small pieces would each be
+ * held back by Nagle's algorithm behind unacknowledged data. */
 static int srv_write(struct http *h)
 {
 	struct tcp_sock *s = h->pair.server;
-	if (!h->srv_chunked)
-		return text_pump(&h->resp, s, &h->resp_bytes_written);
-	const uint8_t *d;
-	size_t n;
-	while ((n = http_chunk_writer_peek(&h->writer, &d)) > 0) {
-		ssize_t r = tcp_send(s, d, n);
-		if (r == -EAGAIN)
+	uint8_t buf[HTTP_BUF];
+	for (;;) {
+		if (h->out_pending->len > 0) {
+			ssize_t r = tcp_send(s, h->out_pending->data, h->out_pending->len);
+			if (r == -EAGAIN)
+				return 0;
+			if (r < 0)
+				return (int)r;
+			h->resp_bytes_written += (uint64_t)r;
+			g_byte_array_remove_range(h->out_pending, 0, (guint)r);
+			continue;
+		}
+		const uint8_t *d;
+		size_t len = srv_peek(h, &d);
+		if (len == 0)
+			return 1;
+		size_t room = tcp_writable_bytes(s);
+		if (room == 0)
 			return 0;
+		if (room > sizeof(buf))
+			room = sizeof(buf);
+		size_t n = 0;
+		while (n < room && len > 0) {
+			size_t take = len < room - n ? len : room - n;
+			memcpy(buf + n, d, take);
+			srv_advance(h, take);
+			n += take;
+			len = srv_peek(h, &d);
+		}
+		ssize_t r = tcp_send(s, buf, n);
+		if (r == -EAGAIN)
+			r = 0;
 		if (r < 0)
 			return (int)r;
-		http_chunk_writer_advance(&h->writer, (size_t)r);
 		h->resp_bytes_written += (uint64_t)r;
+		if ((size_t)r < n) /* the stack took less than it had room for: keep the rest */
+			g_byte_array_append(h->out_pending, buf + r, (guint)(n - (size_t)r));
 	}
-	return 1;
 }
 
 /* Feeds request bytes; stops after a complete request (keeping the rest). */
@@ -624,6 +670,7 @@ struct http *http_new(struct sim *sim, const struct http_config *cfg, GError **e
 	http_parser_init(&h->cli_parser, HTTP_RESPONSE, cli_body, NULL, h);
 	http_parser_init(&h->srv_parser, HTTP_REQUEST, NULL, NULL, h);
 	h->srv_pending = g_byte_array_new();
+	h->out_pending = g_byte_array_new();
 	return h;
 }
 
@@ -656,5 +703,7 @@ void http_free(struct http *h)
 	g_free(h->body_sizes);
 	if (h->srv_pending)
 		g_byte_array_unref(h->srv_pending);
+	if (h->out_pending)
+		g_byte_array_unref(h->out_pending);
 	g_free(h);
 }
