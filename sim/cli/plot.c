@@ -71,6 +71,22 @@ static struct tsv *tsv_read(const char *path, GError **error)
 	return t;
 }
 
+/* True when the file has at least one row after its header. */
+static bool tsv_has_rows(const char *dir, const char *name)
+{
+	char *p = g_build_filename(dir, name, NULL);
+	gchar *text = NULL;
+	gsize len = 0;
+	bool rows = false;
+	if (g_file_get_contents(p, &text, &len, NULL)) {
+		const char *nl = memchr(text, '\n', len);
+		rows = nl && (gsize)(nl - text) + 1 < len;
+	}
+	g_free(text);
+	g_free(p);
+	return rows;
+}
+
 static int tsv_col(const struct tsv *t, const char *name)
 {
 	for (guint i = 0; i < t->ncols; i++)
@@ -359,6 +375,10 @@ int plot_results(const char *dir, const char *format, GError **error)
 	for (guint i = 0; i < files->len && !err; i++) {
 		const char *f = g_ptr_array_index(files, i);
 		char *flow = NULL, *side = NULL;
+		/* A trace with no rows (a queue that never held a packet) has nothing to
+		 * draw, and gnuplot refuses an empty graph. */
+		if (!tsv_has_rows(dir, f))
+			continue;
 		if (is_endpoint_trace(f, &flow, &side)) {
 			/* A receiver's window never changes: its graphs would be empty. */
 			if (strcmp(side, "receiver") != 0) {
@@ -467,7 +487,12 @@ int plot_results(const char *dir, const char *format, GError **error)
 
 	/* The driver stays in plots/ (rewritten to name plots/ rather than the staging
 	 * folder) so the graphs can be tweaked and redrawn by hand. */
-	driver_path = g_build_filename(tmpdir, "plot-all.gp", NULL);
+	{
+		/* Absolute: gnuplot runs in the results directory. */
+		char *abs = g_canonicalize_filename(tmpdir, NULL);
+		driver_path = g_build_filename(abs, "plot-all.gp", NULL);
+		g_free(abs);
+	}
 	if (!g_file_set_contents(driver_path, d.g->str, (gssize)d.g->len, error))
 		goto out_rel;
 

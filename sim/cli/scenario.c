@@ -542,6 +542,11 @@ struct conv {
 	GHashTable *node_by_name;  /* name → index + 1 */
 	GHashTable *addr_owner;    /* address → iface index + 1 */
 	GHashTable *app_names;     /* name → index + 1 */
+	bool have_nodes;           /* "nodes" is an array: names can be checked (else the
+				    * schema error about it is the only one worth giving) */
+	bool topology_ok;          /* no error in nodes, links or routes: routes between
+				    * application endpoints are worth walking (on a broken
+				    * topology they would only repeat its errors) */
 };
 
 #define PATH(c) ((c)->path->str)
@@ -593,7 +598,7 @@ static char *node_list(const struct scenario *s)
 static gint lookup_node(struct conv *c, const cJSON *obj, const char *key)
 {
 	const char *name;
-	if (!sch_get_string(obj, key, &name))
+	if (!sch_get_string(obj, key, &name) || !c->have_nodes)
 		return -2;
 	gpointer v = g_hash_table_lookup(c->node_by_name, name);
 	if (v)
@@ -833,9 +838,10 @@ static void conv_links(struct conv *c, const cJSON *arr)
 				end_node[e] = lookup_node(c, eo, "node");
 				ipv4_addr_t a;
 				unsigned plen;
-				bool have_addr = sch_get_cidr(eo, "address", &a, &plen);
+				bool parsed = sch_get_cidr(eo, "address", &a, &plen);
+				bool have_addr = parsed;
 				const char *why;
-				if (have_addr && !addr_is_usable(a, plen, &why)) {
+				if (parsed && !addr_is_usable(a, plen, &why)) {
 					char *as = fmt_addr(a);
 					err_key(c, eo, "address", "%s/%u: %s", as, plen, why);
 					g_free(as);
@@ -879,8 +885,10 @@ static void conv_links(struct conv *c, const cJSON *arr)
 						}
 					}
 					f.node = (guint)end_node[e];
-					f.addr = have_addr ? a : 0;
-					f.prefix_len = have_addr ? plen : 0;
+					/* An unusable address still names the subnet, so routes
+					 * through it are not reported as errors too. */
+					f.addr = parsed ? a : 0;
+					f.prefix_len = parsed ? plen : 0;
 					f.link = link_index;
 					f.end = (unsigned)e;
 					guint fi = c->s->ifaces->len;
@@ -961,7 +969,10 @@ static void conv_links(struct conv *c, const cJSON *arr)
 				apply_dir_keys(c, &L, dobj, &L.dir[dd], &L.trace_queue[dd]);
 				sch_path_pop(c->path, l1);
 			}
-			const char *why = link_dir_config_check(&L.dir[dd]);
+			/* The model's own check backs up the schema's ranges; asked only
+			 * of an otherwise clean document, so a value already reported is
+			 * not reported twice. */
+			const char *why = sch_diags_count(c->d) ? NULL : link_dir_config_check(&L.dir[dd]);
 			if (why)
 				err_key(c, o, NULL, "%s direction: %s", dir_key[dd], why);
 		}
@@ -1636,7 +1647,7 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 		}
 
 		/* Routes: there and back (ping replies, TCP ACKs). */
-		bool endpoints_ok = from >= 0 && a.dst != 0 && (to >= 0 || to == -3);
+		bool endpoints_ok = c->topology_ok && from >= 0 && a.dst != 0 && (to >= 0 || to == -3);
 		if (endpoints_ok && check_route) {
 			char *why = NULL;
 			ipv4_addr_t src = 0;
@@ -1708,7 +1719,7 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 			if (sch_get(o, "stop"))
 				err_key(c, o, "stop",
 					"a ping stops after \"count\" requests; set count instead");
-			const char *why = ping_config_check(p);
+			const char *why = sch_diags_count(c->d) ? NULL : ping_config_check(p);
 			if (why && p->dst)
 				err_key(c, o, NULL, "%s", why);
 		} else if (a.type == SCN_APP_UDP) {
@@ -1740,7 +1751,7 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 			udp_sink_config_default(&a.udp_sink);
 			a.udp_sink.bind_addr = a.listen;
 			a.udp_sink.port = a.port;
-			const char *why = udp_source_config_check(u);
+			const char *why = sch_diags_count(c->d) ? NULL : udp_source_config_check(u);
 			if (why && u->dst)
 				err_key(c, o, NULL, "%s", why);
 		}
@@ -1772,6 +1783,8 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 static void conv_capture(struct conv *c, const cJSON *arr)
 {
 	gsize i = 0;
+	if (!c->have_nodes)
+		return;
 	for (const cJSON *e = cJSON_IsArray(arr) ? arr->child : NULL; e; e = e->next, i++) {
 		if (!cJSON_IsString(e))
 			continue;
@@ -1856,6 +1869,7 @@ struct scenario *scenario_build(struct scenario_doc *doc, struct sch_diags *d)
 		sch_path_pop(path, l);
 	}
 
+	c.have_nodes = cJSON_IsArray(sch_get(root, "nodes"));
 	gsize l = sch_path_key(path, "nodes");
 	conv_nodes(&c, sch_get(root, "nodes"));
 	sch_path_pop(path, l);
@@ -1868,6 +1882,12 @@ struct scenario *scenario_build(struct scenario_doc *doc, struct sch_diags *d)
 	conv_routes(&c, sch_get(root, "nodes"));
 	sch_path_pop(path, l);
 
+	c.topology_ok = true;
+	for (guint i = 0; i < d->items->len; i++) {
+		const struct sch_diag *e = g_ptr_array_index(d->items, i);
+		if (g_str_has_prefix(e->path, "nodes") || g_str_has_prefix(e->path, "links"))
+			c.topology_ok = false;
+	}
 	l = sch_path_key(path, "apps");
 	conv_apps(&c, sch_get(root, "apps"), top_tcp);
 	sch_path_pop(path, l);

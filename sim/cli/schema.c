@@ -1415,16 +1415,18 @@ static void md_object(const struct sch *s, const char *path, GString *out, GPtrA
 {
 	for (guint i = 0; i < seen->len; i += 2) {
 		if (g_ptr_array_index(seen, i) == s) {
-			g_string_append_printf(out, "#### `%s`\n\nSame keys as `%s`.\n\n",
-					       path[0] ? path : "(top level)",
+			g_string_append_printf(out, "#### `%s`\n\nSame keys as `%s`.\n\n", path,
 					       (const char *)g_ptr_array_index(seen, i + 1));
 			return;
 		}
 	}
 	g_ptr_array_add(seen, (gpointer)s);
-	g_ptr_array_add(seen, g_strdup(path[0] ? path : "(top level)"));
+	g_ptr_array_add(seen, g_strdup(path));
 
-	g_string_append_printf(out, "#### `%s`\n\n", path[0] ? path : "(top level)");
+	if (path[0])
+		g_string_append_printf(out, "#### `%s`\n\n", path);
+	else
+		g_string_append(out, "#### Top level\n\n");
 	g_string_append(out, "| key | type | default | meaning |\n|---|---|---|---|\n");
 	if (s->tag) {
 		g_string_append_printf(out, "| `%s` | ", s->tag);
