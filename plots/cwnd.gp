@@ -10,5 +10,4 @@ plot datafile using "time_s":"cwnd_bytes" with steps lw 1.6 lc rgb "#1f77b4" tit
      '' using "time_s":"ssthresh_bytes" with steps lw 1.2 dt 2 lc rgb "#ff7f0e" title "ssthresh", \
      '' using "time_s":"inflight_bytes" with steps lw 0.6 lc rgb "#b0b0b0" title "in flight", \
      '' using "time_s":(ev("fast_retransmit", "cwnd_bytes")) with points pt 9 ps 1.1 lc rgb "#d62728" title "fast retransmit", \
-     '' using "time_s":(ev("rto", "cwnd_bytes")) with points pt 2 ps 1.6 lw 2 lc rgb "black" title "RTO", \
-     '' using "time_s":(ev("recovery_exit", "cwnd_bytes")) with points pt 6 ps 0.8 lc rgb "#2ca02c" title "recovery exit"
+     '' using "time_s":(ev("rto", "cwnd_bytes")) with points pt 2 ps 1.6 lw 2 lc rgb "black" title "RTO"

@@ -6,7 +6,10 @@ reset
 load dir . "common.gp"
 set ylabel "sequence number (bytes from the ISN)"
 set format y "%.0s%c"
+# A zoomed copy (the first loss episode) sets xmin/xmax.
+if (exists("xmin")) { set xrange [xmin:xmax] }
 plot datafile . ".send.tsv" using "time_s":"seq":(0):(column("end") - column("seq")) with vectors nohead lw 1 lc rgb "#202020" title "segment sent", \
-     datafile . ".retransmit.tsv" using "time_s":"seq":(0):(column("end") - column("seq")) with vectors nohead lw 2 lc rgb "#d62728" title "retransmission", \
+     datafile . ".retransmit.tsv" using "time_s":"seq":(0):(column("end") - column("seq")) with vectors nohead lw 2 lc rgb "#d62728" notitle, \
+     datafile . ".retransmit.tsv" using "time_s":"seq" with points pt 7 ps 0.9 lc rgb "#d62728" title "retransmission", \
      datafile . ".ack.tsv" using "time_s":"end" with steps lw 1.2 lc rgb "#2ca02c" title "ACK", \
      datafile . ".ack.tsv" using "time_s":(column("end") + column("win_bytes")) with steps lw 1 lc rgb "#e6a000" title "ACK + window"

@@ -210,6 +210,44 @@ static int goodput_from_seq(const char *dir, const char *tmpdir, const char *nam
 	return rc;
 }
 
+/* The time of the first retransmission in a split retransmit file, or -1. */
+static double first_retransmit(const char *tmpdir, const char *stem)
+{
+	char *fn = g_strdup_printf("%s.retransmit.tsv", stem);
+	char *p = g_build_filename(tmpdir, fn, NULL);
+	struct tsv *t = tsv_read(p, NULL);
+	double first = -1;
+	if (t && t->rows->len > 0)
+		first = g_ascii_strtod(tsv_field(t, 0, tsv_col(t, "time_s")), NULL);
+	tsv_free(t);
+	g_free(p);
+	g_free(fn);
+	return first;
+}
+
+/* The smoothed RTT (s) in force at time `at` according to an endpoint trace, or a
+ * guess of 100 ms when the trace is missing. */
+static double srtt_at(const char *dir, const char *endpoint_trace, double at)
+{
+	char *p = g_build_filename(dir, endpoint_trace, NULL);
+	struct tsv *t = tsv_read(p, NULL);
+	g_free(p);
+	double srtt = 0.1;
+	if (t) {
+		int ct = tsv_col(t, "time_s"), cs = tsv_col(t, "srtt_ms");
+		for (guint r = 0; r < t->rows->len; r++) {
+			double tm = g_ascii_strtod(tsv_field(t, r, ct), NULL);
+			double v = g_ascii_strtod(tsv_field(t, r, cs), NULL);
+			if (tm > at)
+				break;
+			if (v > 0)
+				srtt = v / 1e3;
+		}
+		tsv_free(t);
+	}
+	return srtt;
+}
+
 /* ---- the driver script -------------------------------------------------------------- */
 
 /* Appends s as a single-quoted gnuplot string. */
@@ -405,6 +443,26 @@ int plot_results(const char *dir, const char *format, GError **error)
 				char *what = g_strdup_printf("%s sequence numbers", base);
 				graph(&d, data, stem, what, "seq.gp");
 				g_free(what);
+				/* A whole run's sequence graph is a straight line; the first
+				 * loss episode, five RTTs wide, shows what happened. */
+				double t0 = first_retransmit(tmpdir, stem);
+				if (t0 >= 0) {
+					char *ep = g_strdup_printf("%s.tsv", base);
+					double rtt = srtt_at(dir, ep, t0);
+					char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+					g_ascii_formatd(a, sizeof(a), "%.9f", t0 - 2 * rtt > 0 ? t0 - 2 * rtt : 0);
+					g_ascii_formatd(b, sizeof(b), "%.9f", t0 + 3 * rtt);
+					g_string_append_printf(d.g, "xmin = %s; xmax = %s\n", a, b);
+					char *out = g_strdup_printf("%s.zoom", stem);
+					what = g_strdup_printf("%s sequence numbers around the first "
+							       "retransmission",
+							       base);
+					graph(&d, data, out, what, "seq.gp");
+					g_string_append(d.g, "undefine xmin xmax\n");
+					g_free(out);
+					g_free(what);
+					g_free(ep);
+				}
 				g_free(data);
 				int n = goodput_from_seq(dir, tmpdir, f, base, span, error);
 				if (n < 0) {

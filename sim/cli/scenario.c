@@ -1755,6 +1755,16 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 			if (why && u->dst)
 				err_key(c, o, NULL, "%s", why);
 		}
+		/* Simultaneous open binds both ends to fixed addresses: `from`'s is the
+		 * source its route toward `to` picks, unless given. */
+		if (a.type == SCN_APP_SIMOPEN && !a.src && from >= 0 && a.dst && c->topology_ok) {
+			char *why = NULL;
+			ipv4_addr_t src = 0;
+			walk_route(c->s, (guint)from, a.dst, &src, &why);
+			g_free(why);
+			a.src = src;
+		}
+
 		/* Server bindings. */
 		if (to >= 0 && a.server && (scn_app_is_tcp(a.type) || a.type == SCN_APP_UDP)) {
 			struct binding b = {to, a.listen, a.port, a.type == SCN_APP_UDP,

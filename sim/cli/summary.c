@@ -170,7 +170,7 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 
 	cJSON_AddStringToObject(o, "name", r->name);
 	cJSON_AddStringToObject(o, "app", scn_app_type_name(a->type));
-	cJSON_AddStringToObject(o, "cc", r->cc ? r->cc : a->tcp.cc);
+	cJSON_AddStringToObject(o, "cc", r->cc && *r->cc ? r->cc : a->tcp.cc);
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, a->from));
 	cJSON_AddStringToObject(o, "to", a->to >= 0 ? node_name(w->scn, (guint)a->to) : "");
 	add_u64(o, "bytes_delivered", r->bytes_delivered);

@@ -4,12 +4,20 @@
 #include <errno.h>
 #include <string.h>
 
+#include "models/apps/bulk.h"
+#include "models/apps/conn.h"
+#include "models/apps/echo.h"
+#include "models/apps/http.h"
 #include "models/apps/ping.h"
+#include "models/apps/reqresp.h"
+#include "models/apps/simopen.h"
 #include "models/apps/udp_app.h"
 #include "models/iface.h"
+#include "models/ipv4.h"
 #include "models/link.h"
 #include "models/node.h"
 #include "models/route.h"
+#include "models/tcp/tcp.h"
 #include "sim/core/sim.h"
 
 #define WORLD_ERROR g_quark_from_static_string("netsim-world")
@@ -127,6 +135,274 @@ static int start_captures_and_traces(struct world *w, GError **error)
 	return 0;
 }
 
+/* ---- TCP on a node ----------------------------------------------------------------
+ *
+ * WORKAROUND until models/tcp/attach.h exists (tcp.h announces it): TCP's lower edge
+ * (struct tcp_lower) over this node's IPv4, and TCP registered as the node's protocol
+ * 6. To be replaced by the TCP model's own attach function when it lands. */
+struct tcp_glue {
+	struct sim *sim;
+	struct node *node;
+	struct tcp_stack *stack; /* NULL once freed by world_finish() */
+};
+
+static int glue_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
+		       uint8_t ttl, bool df)
+{
+	struct tcp_glue *g = ctx;
+	struct ipv4_tx tx = {.src = src, .dst = dst, .proto = IPV4_PROTO_TCP, .ttl = ttl, .df = df};
+	return ipv4_output(g->sim, g->node, pkt, &tx);
+}
+
+static int glue_route(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu)
+{
+	struct tcp_glue *g = ctx;
+	struct route_result rr;
+	int rc = route_lookup(g->node, dst, &rr);
+	if (rc != 0)
+		return rc;
+	*src = rr.src;
+	*mtu = rr.mtu;
+	return 0;
+}
+
+static bool glue_is_local(void *ctx, ipv4_addr_t addr)
+{
+	struct tcp_glue *g = ctx;
+	return node_is_local_address(g->node, addr);
+}
+
+static void glue_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
+		       const struct ipv4_rx *rx, void *ctx)
+{
+	struct tcp_glue *g = ctx;
+	if (!g->stack) {
+		sim_packet_free(pkt);
+		return;
+	}
+	tcp_stack_input(g->stack, pkt, rx->src, rx->dst);
+}
+
+static void glue_icmp_error(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,
+			    void *ctx)
+{
+	struct tcp_glue *g = ctx;
+	if (g->stack)
+		tcp_stack_icmp_error(g->stack, e->type, e->code, e->mtu, e->quoted, e->quoted_len);
+}
+
+static void glue_destroy(struct sim *sim, struct node *node, void *ctx)
+{
+	struct tcp_glue *g = ctx;
+	if (g->stack)
+		tcp_stack_free(g->stack);
+	g_free(g);
+}
+
+/* The TCP stack of node i, created on first use with the scenario's TCP defaults
+ * (every application passes its own configuration per socket anyway). */
+static struct tcp_stack *stack_of(struct world *w, guint i)
+{
+	if (w->tcp[i])
+		return w->tcp[i];
+	struct tcp_glue *g = g_new0(struct tcp_glue, 1);
+	g->sim = w->sim;
+	g->node = w->nodes[i];
+	struct tcp_lower lower = {
+		.ctx = g,
+		.output = glue_output,
+		.route = glue_route,
+		.is_local = glue_is_local,
+	};
+	g->stack = tcp_stack_new(w->sim, scn_node(w->scn, i)->name, &w->scn->tcp, &lower);
+	struct ipv4_proto_ops ops = {
+		.input = glue_input,
+		.icmp_error = glue_icmp_error,
+		.destroy = glue_destroy,
+	};
+	int rc = node_register_proto(w->nodes[i], IPV4_PROTO_TCP, &ops, g);
+	g_assert(rc == 0);
+	w->tcp[i] = g->stack;
+	w->tcp_glue[i] = g;
+	return g->stack;
+}
+
+/* Shared listeners: one per (server node, listen address, port) used by two or more
+ * TCP applications (scenario.c checked that they agree on the configuration). Every
+ * application with a server gets a listener from here, so "listen" is honoured
+ * exactly (the applications' private listeners bind the address connected to). */
+static struct app_listener *listener_for(struct world *w, const struct scn_app *a,
+					 GError **error)
+{
+	for (guint k = 0; k < w->listener_keys->len; k++) {
+		const struct scn_app *b = g_ptr_array_index(w->listener_keys, k);
+		if (b->to == a->to && b->listen == a->listen && b->port == a->port)
+			return g_ptr_array_index(w->listeners, k);
+	}
+	struct app_listener_config lc = {
+		.local = {stack_of(w, (guint)a->to), a->listen, a->port},
+		.side = {&a->tcp_server, {0}},
+		.backlog = 128,
+	};
+	struct app_listener *l = app_listener_new(w->sim, &lc, error);
+	if (!l)
+		return NULL;
+	g_ptr_array_add(w->listeners, l);
+	g_ptr_array_add(w->listener_keys, (gpointer)a);
+	return l;
+}
+
+/* Creates one TCP application. */
+static int build_tcp_app(struct world *w, guint i, GError **error)
+{
+	const struct scn_app *a = &g_array_index(w->scn->apps, struct scn_app, i);
+	struct world_app *wa = &w->apps[i];
+	struct app_listener *listener = NULL;
+	char *prefix = a->trace ? out_path(w, a->name) : NULL;
+	struct app_trace trace = {prefix, a->trace_what};
+	struct app_endpoint client = {stack_of(w, a->from), a->src, a->src_port};
+	struct app_endpoint server = {stack_of(w, (guint)a->to), a->dst, a->port};
+	struct app_side cside = {&a->tcp, {0}}, sside = {&a->tcp_server, {0}};
+	GError *e = NULL;
+
+	if (a->server && a->type != SCN_APP_SIMOPEN) {
+		listener = listener_for(w, a, &e);
+		if (!listener)
+			goto fail;
+	}
+	switch (a->type) {
+	case SCN_APP_BULK: {
+		struct bulk_config c = a->bulk;
+		c.name = a->name;
+		c.sender = client;
+		c.receiver = server;
+		c.listener = listener;
+		c.sender_side = cside;
+		c.receiver_side = sside;
+		c.trace = trace;
+		struct bulk *b = bulk_new(w->sim, &c, &e);
+		wa->tcp_app = b;
+		break;
+	}
+	case SCN_APP_ECHO: {
+		struct echo_config c = a->echo;
+		c.name = a->name;
+		c.client = client;
+		c.server = server;
+		c.listener = listener;
+		c.client_side = cside;
+		c.server_side = sside;
+		c.trace = trace;
+		wa->tcp_app = echo_new(w->sim, &c, &e);
+		break;
+	}
+	case SCN_APP_REQUEST_RESPONSE: {
+		struct reqresp_config c = a->rr;
+		c.name = a->name;
+		c.client = client;
+		c.server = server;
+		c.listener = listener;
+		c.client_side = cside;
+		c.server_side = sside;
+		c.trace = trace;
+		wa->tcp_app = reqresp_new(w->sim, &c, &e);
+		break;
+	}
+	case SCN_APP_HTTP: {
+		struct http_config c = a->http;
+		c.name = a->name;
+		c.client = client;
+		c.server = server;
+		c.listener = listener;
+		c.client_side = cside;
+		c.server_side = sside;
+		c.trace = trace;
+		wa->tcp_app = http_new(w->sim, &c, &e);
+		break;
+	}
+	case SCN_APP_SIMOPEN: {
+		struct simopen_config c = a->simopen;
+		c.name = a->name;
+		c.a = client;
+		c.a.port = a->src_port ? a->src_port : a->port;
+		c.b = server;
+		c.a_side = cside;
+		c.b_side = sside;
+		c.trace = trace;
+		wa->tcp_app = simopen_new(w->sim, &c, &e);
+		break;
+	}
+	default:
+		g_assert_not_reached();
+	}
+	if (!wa->tcp_app)
+		goto fail;
+	g_free(prefix);
+	return 0;
+fail:
+	g_set_error(error, WORLD_ERROR, 1, "apps[%u] (%s): %s", i, a->name,
+		    e ? e->message : "cannot be set up");
+	if (e)
+		g_error_free(e);
+	g_free(prefix);
+	return -1;
+}
+
+static const struct app_flow_report *tcp_app_report(const struct world_app *wa)
+{
+	switch (wa->cfg->type) {
+	case SCN_APP_BULK: return bulk_report(wa->tcp_app);
+	case SCN_APP_ECHO: return echo_report(wa->tcp_app);
+	case SCN_APP_REQUEST_RESPONSE: return reqresp_report(wa->tcp_app);
+	case SCN_APP_HTTP: return http_report(wa->tcp_app);
+	case SCN_APP_SIMOPEN: return simopen_report(wa->tcp_app);
+	default: return NULL;
+	}
+}
+
+static void tcp_app_free(struct world_app *wa)
+{
+	if (!wa->tcp_app)
+		return;
+	switch (wa->cfg->type) {
+	case SCN_APP_BULK: bulk_free(wa->tcp_app); break;
+	case SCN_APP_ECHO: echo_free(wa->tcp_app); break;
+	case SCN_APP_REQUEST_RESPONSE: reqresp_free(wa->tcp_app); break;
+	case SCN_APP_HTTP: http_free(wa->tcp_app); break;
+	case SCN_APP_SIMOPEN: simopen_free(wa->tcp_app); break;
+	default: break;
+	}
+	wa->tcp_app = NULL;
+}
+
+/* A copy of a report that outlives the application (world_finish() frees the TCP
+ * applications and stacks so their traces are flushed before the hash). */
+static struct app_flow_report *report_copy(const struct app_flow_report *r)
+{
+	struct app_flow_report *c = g_new(struct app_flow_report, 1);
+	*c = *r;
+	c->name = g_strdup(r->name);
+	c->detail = g_strdup(r->detail);
+	/* cc points into the application, which is about to go. */
+	c->cc = r->cc ? g_intern_string(r->cc) : NULL;
+	c->latency.samples = r->latency.count
+				     ? g_memdup2(r->latency.samples,
+						 sizeof(sim_time_t) * (gsize)r->latency.count)
+				     : NULL;
+	c->latency.cap = r->latency.count;
+	return c;
+}
+
+static void report_free(struct app_flow_report *r)
+{
+	if (!r)
+		return;
+	g_free(r->name);
+	g_free(r->detail);
+	g_free(r->latency.samples);
+	g_free(r);
+}
+
 static int build_apps(struct world *w, GError **error)
 {
 	const struct scenario *s = w->scn;
@@ -163,11 +439,9 @@ static int build_apps(struct world *w, GError **error)
 			break;
 		}
 		default:
-			g_set_error(error, WORLD_ERROR, 1,
-				    "apps[%u] (%s): %s applications cannot run yet: the TCP model is "
-				    "not part of this build",
-				    i, a->name, scn_app_type_name(a->type));
-			return -1;
+			if (build_tcp_app(w, i, error) != 0)
+				return -1;
+			break;
 		}
 	}
 	return 0;
@@ -183,8 +457,10 @@ struct world *world_new(struct sim *sim, const struct scenario *scn, const char 
 	w->nodes = g_new0(struct node *, scn->nodes->len);
 	w->links = g_new0(struct link *, scn->links->len ? scn->links->len : 1);
 	w->tcp = g_new0(struct tcp_stack *, scn->nodes->len);
+	w->tcp_glue = g_new0(struct tcp_glue *, scn->nodes->len);
 	w->apps = g_new0(struct world_app, scn->apps->len ? scn->apps->len : 1);
 	w->listeners = g_ptr_array_new();
+	w->listener_keys = g_ptr_array_new();
 
 	if (build_network(w, error) != 0 || start_captures_and_traces(w, error) != 0 ||
 	    build_apps(w, error) != 0) {
@@ -242,6 +518,31 @@ int world_finish(struct world *w, GError **error)
 		    iface_capture_stop(node_loopback(w->nodes[i]), &e) != 0)
 			keep_error(error, e, &rc);
 	}
+
+	/* TCP: keep the reports, then free the applications, listeners and stacks,
+	 * which closes (flushes) the connections' traces. */
+	for (guint i = 0; i < s->apps->len; i++) {
+		struct world_app *wa = &w->apps[i];
+		if (wa->tcp_app)
+			wa->report = report_copy(tcp_app_report(wa));
+	}
+	for (guint i = 0; i < s->apps->len; i++)
+		tcp_app_free(&w->apps[i]);
+	for (guint k = 0; k < w->listeners->len; k++)
+		app_listener_free(g_ptr_array_index(w->listeners, k));
+	g_ptr_array_set_size(w->listeners, 0);
+	g_ptr_array_set_size(w->listener_keys, 0);
+	for (guint i = 0; i < s->nodes->len; i++) {
+		struct tcp_glue *g = w->tcp_glue[i];
+		if (!g || !g->stack)
+			continue;
+		const GError *te = tcp_stack_trace_error(g->stack);
+		if (te)
+			keep_error(error, g_error_copy(te), &rc);
+		tcp_stack_free(g->stack);
+		g->stack = NULL;
+		w->tcp[i] = NULL;
+	}
 	return rc;
 }
 
@@ -250,17 +551,25 @@ void world_free(struct world *w)
 	if (!w)
 		return;
 	const struct scenario *s = w->scn;
+	/* Applications before listeners before stacks (models/apps/conn.h, Teardown);
+	 * node_free() frees a node's TCP stack through its protocol registration. */
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];
 		ping_free(wa->ping);
 		udp_source_free(wa->udp_src);
 		udp_sink_free(wa->udp_sink);
+		tcp_app_free(wa);
+		report_free((struct app_flow_report *)wa->report);
 	}
+	for (guint k = 0; k < w->listeners->len; k++)
+		app_listener_free(g_ptr_array_index(w->listeners, k));
 	for (guint li = 0; li < s->links->len; li++)
 		link_free(w->links[li]);
 	for (guint i = 0; i < s->nodes->len; i++)
 		node_free(w->nodes[i]);
 	g_ptr_array_free(w->listeners, TRUE);
+	g_ptr_array_free(w->listener_keys, TRUE);
+	g_free(w->tcp_glue);
 	g_free(w->nodes);
 	g_free(w->links);
 	g_free(w->tcp);

@@ -24,6 +24,7 @@ struct ping_app;
 struct udp_source;
 struct udp_sink;
 struct tcp_stack;
+struct tcp_glue;
 struct app_flow_report;
 
 /* One application as instantiated. */
@@ -34,7 +35,8 @@ struct world_app {
 	struct udp_source *udp_src;
 	struct udp_sink *udp_sink;
 	void *tcp_app;                          /* struct bulk / echo / ... */
-	const struct app_flow_report *report;   /* TCP apps, after world_finish() */
+	const struct app_flow_report *report;   /* TCP apps, after world_finish(): a copy
+						 * owned by the world */
 };
 
 struct world {
@@ -43,8 +45,10 @@ struct world {
 	struct node **nodes;          /* by scenario node index */
 	struct link **links;          /* by scenario link index */
 	struct tcp_stack **tcp;       /* by node index; NULL on nodes without TCP apps */
+	struct tcp_glue **tcp_glue;   /* by node index: TCP's attachment to the node */
 	struct world_app *apps;       /* by scenario app index */
-	GPtrArray *listeners;         /* shared TCP listeners (struct app_listener *) */
+	GPtrArray *listeners;         /* TCP listeners (struct app_listener *) */
+	GPtrArray *listener_keys;     /* the scn_app each listener was made for */
 	char *outdir;
 	bool finished;
 };
