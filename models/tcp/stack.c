@@ -139,6 +139,10 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	c->stats = g_new0(struct tcp_stats_block, 1);
 	c->stats->refs = 1;
 	c->stats->st.state = TCP_CLOSED;
+	/* Congestion control holds sensible values from the start (a trace opened
+	 * before connect() shows them); it is re-initialised with the real MSS when
+	 * the connection is established. */
+	tcp_cc_start(c);
 	/* Append to the creation-order list. */
 	c->all_prev = st->all_tail;
 	if (st->all_tail)
