@@ -1,0 +1,234 @@
+/* tests/apps/test_echo.c — echo and request/response end to end
+ * (tests/apps/topo.h): both directions verified, half-close with data still flowing
+ * from the server, flow control through a slow echo path, per-request latencies equal
+ * to the path's round trip plus serialisation on an idle path. */
+#include <errno.h>
+#include <glib.h>
+
+#include "models/apps/echo.h"
+#include "models/apps/reqresp.h"
+#include "tests/apps/topo.h"
+
+static void echo_cfg(struct echo_config *c, struct topo *t, uint64_t bytes)
+{
+	echo_config_default(c);
+	c->name = "echo1";
+	c->client.stack = t->ta;
+	c->server.stack = t->tb;
+	c->server.addr = TOPO_B;
+	c->server.port = 7;
+	c->bytes = bytes;
+}
+
+static struct echo *echo_ok(struct topo *t, const struct echo_config *c)
+{
+	GError *err = NULL;
+	struct echo *e = echo_new(&t->sim, c, &err);
+	g_assert_no_error(err);
+	return e;
+}
+
+static void assert_echo_done(const struct app_flow_report *r, uint64_t bytes)
+{
+	if (r->detail)
+		g_test_message("%s: %s", r->name, r->detail);
+	g_assert_null(app_errno_name(r->error));
+	g_assert_true(r->intact);
+	g_assert_true(r->complete);
+	g_assert_cmpstr(r->app, ==, "echo");
+	g_assert_cmpuint(r->bytes_to_server, ==, bytes);
+	g_assert_cmpuint(r->bytes_to_client, ==, bytes);
+	g_assert_cmpuint(r->bytes_delivered, ==, 2 * bytes);
+	g_assert_cmpuint(r->bytes_sent, ==, 2 * bytes);
+}
+
+static void test_echo_clean(void)
+{
+	struct topo t;
+	topo_init(&t, 1, NULL, NULL, NULL);
+	struct echo_config c;
+	echo_cfg(&c, &t, 200000);
+	struct echo *e = echo_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(20));
+	const struct app_flow_report *r = echo_report(e);
+	assert_echo_done(r, 200000);
+	/* Both ends sent data: RTT samples from both, merged. */
+	g_assert_cmpuint(r->tcp.rtt_samples, >, 2);
+	g_assert_cmpuint(r->tcp.retransmits, ==, 0);
+	g_assert_null(echo_client_socket(e));
+	g_assert_null(echo_server_socket(e));
+	echo_free(e);
+	topo_fini(&t);
+}
+
+static void test_echo_lossy(void)
+{
+	struct topo t;
+	struct link_dir_config d;
+	topo_link_default(&d);
+	d.loss.kind = LOSS_BERNOULLI;
+	d.loss.rate = 0.03;
+	topo_init(&t, 2, &d, &d, NULL);
+	struct echo_config c;
+	echo_cfg(&c, &t, 300000);
+	struct echo *e = echo_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(200));
+	const struct app_flow_report *r = echo_report(e);
+	assert_echo_done(r, 300000);
+	g_assert_cmpuint(r->tcp.retransmits, >, 0);
+	echo_free(e);
+	topo_fini(&t);
+}
+
+/* The echo path is ten times slower than the request path and the buffers are
+ * small: the server must stop reading while it cannot send, the client's writes
+ * block on a zero window, and still every byte comes back in order. The client's
+ * half-close happens long before the echo has finished coming back. */
+static void test_echo_backpressure(void)
+{
+	struct topo t;
+	struct link_dir_config fwd, rev;
+	topo_link_default(&fwd);
+	topo_link_default(&rev);
+	rev.bandwidth_bps = 1000000;
+	topo_init(&t, 3, &fwd, &rev, NULL);
+	struct echo_config c;
+	echo_cfg(&c, &t, 400000);
+	c.server_side.opts.sndbuf = 8192;
+	c.server_side.opts.rcvbuf = 8192;
+	c.client_side.opts.sndbuf = 16384;
+	struct echo *e = echo_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(60));
+	const struct app_flow_report *r = echo_report(e);
+	assert_echo_done(r, 400000);
+	/* 400 kB back over 1 Mbit/s take at least 3.2 s. */
+	g_assert_cmpint(r->finish, >, SIM_MS(3200));
+	echo_free(e);
+	topo_fini(&t);
+}
+
+/* ---- request/response ---- */
+
+static void rr_cfg(struct reqresp_config *c, struct topo *t)
+{
+	reqresp_config_default(c);
+	c->name = "rr1";
+	c->client.stack = t->ta;
+	c->server.stack = t->tb;
+	c->server.addr = TOPO_B;
+	c->server.port = 9000;
+}
+
+static struct reqresp *rr_ok(struct topo *t, const struct reqresp_config *c)
+{
+	GError *err = NULL;
+	struct reqresp *r = reqresp_new(&t->sim, c, &err);
+	g_assert_no_error(err);
+	return r;
+}
+
+/* Serialisation of an IP datagram of `bytes` at 10 Mbit/s. */
+static sim_time_t tx10(uint64_t bytes)
+{
+	return sim_tx_time(bytes, 10000000);
+}
+
+/* On an idle path each request and each response is one segment (TCP piggybacks its
+ * delayed ACKs on them): the latency is the round trip of propagation plus the two
+ * serialisation times, to the nanosecond. */
+static void test_rr_latency_idle(void)
+{
+	struct topo t;
+	topo_init(&t, 4, NULL, NULL, NULL);
+	struct reqresp_config c;
+	rr_cfg(&c, &t);
+	c.request_size = 100;
+	c.response_size = 1000;
+	c.count = 10;
+	c.think_time = SIM_MS(10);
+	struct reqresp *rr = rr_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(5));
+	const struct app_flow_report *r = reqresp_report(rr);
+	if (r->detail)
+		g_test_message("%s", r->detail);
+	g_assert_true(r->intact);
+	g_assert_true(r->complete);
+	g_assert_cmpstr(r->app, ==, "request_response");
+	g_assert_cmpuint(r->requests_sent, ==, 10);
+	g_assert_cmpuint(r->responses_received, ==, 10);
+	g_assert_cmpuint(r->latency.count, ==, 10);
+	g_assert_cmpuint(r->bytes_to_server, ==, 1000);
+	g_assert_cmpuint(r->bytes_to_client, ==, 10000);
+	sim_time_t expect = 2 * SIM_MS(5) + tx10(100 + 40) + tx10(1000 + 40);
+	/* The first exchange is at most two bare ACKs slower: the request leaves right
+	 * behind the handshake's final ACK (still being serialised), and a receiver
+	 * in Linux's quick-ACK mode at the start of a connection ACKs the request at
+	 * once, ahead of the response. */
+	g_assert_cmpint(r->latency.samples[0], >=, expect);
+	g_assert_cmpint(r->latency.samples[0], <=, expect + 2 * tx10(40));
+	for (uint64_t i = 1; i < r->latency.count; i++)
+		g_assert_cmpint(r->latency.samples[i], ==, expect);
+	g_assert_cmpint(r->latency.max, <=, expect + 2 * tx10(40));
+	g_assert_cmpint(r->latency.min, ==, expect);
+	reqresp_free(rr);
+	topo_fini(&t);
+}
+
+/* Responses of several segments: latency = propagation RTT + request + every
+ * response segment serialised back to back (the initial window of 10 covers them). */
+static void test_rr_latency_multi_segment(void)
+{
+	struct topo t;
+	topo_init(&t, 5, NULL, NULL, NULL);
+	struct reqresp_config c;
+	rr_cfg(&c, &t);
+	c.request_size = 200;
+	c.response_size = 5 * 1460;
+	c.count = 4;
+	c.think_time = SIM_MS(100);
+	struct reqresp *rr = rr_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(5));
+	const struct app_flow_report *r = reqresp_report(rr);
+	g_assert_true(r->complete);
+	sim_time_t expect = 2 * SIM_MS(5) + tx10(200 + 40) + 5 * tx10(1500);
+	for (uint64_t i = 1; i < r->latency.count; i++)
+		g_assert_cmpint(r->latency.samples[i], ==, expect);
+	reqresp_free(rr);
+	topo_fini(&t);
+}
+
+/* No count: requests back to back until the stop time, then a clean close. */
+static void test_rr_until_stop(void)
+{
+	struct topo t;
+	topo_init(&t, 6, NULL, NULL, NULL);
+	struct reqresp_config c;
+	rr_cfg(&c, &t);
+	c.count = 0;
+	c.stop = SIM_S(1);
+	struct reqresp *rr = rr_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(3));
+	const struct app_flow_report *r = reqresp_report(rr);
+	g_assert_true(r->intact);
+	g_assert_true(r->complete);
+	g_assert_cmpuint(r->responses_received, ==, r->requests_sent);
+	/* ~11 ms per exchange for 1 s. */
+	g_assert_cmpuint(r->requests_sent, >, 80);
+	g_assert_cmpuint(r->requests_sent, <, 100);
+	g_assert_cmpint(r->finish, >=, SIM_S(1));
+	g_assert_cmpint(r->finish, <, SIM_MS(1020));
+	reqresp_free(rr);
+	topo_fini(&t);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/echo/clean", test_echo_clean);
+	g_test_add_func("/echo/lossy", test_echo_lossy);
+	g_test_add_func("/echo/backpressure", test_echo_backpressure);
+	g_test_add_func("/reqresp/latency-idle", test_rr_latency_idle);
+	g_test_add_func("/reqresp/latency-multi-segment", test_rr_latency_multi_segment);
+	g_test_add_func("/reqresp/until-stop", test_rr_until_stop);
+	return g_test_run();
+}
