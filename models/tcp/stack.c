@@ -127,10 +127,12 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	c->keepcnt = cfg->keepalive_probes;
 	c->sndbuf_max = cfg->sndbuf;
 	c->rcvbuf_max = cfg->rcvbuf;
+	/* Placeholders until the route is known (connect, SYN): an Ethernet MTU. The
+	 * peer's MSS stays RFC 9293's 536 until its SYN says otherwise. */
 	c->peer_mss = TCP_MSS_DEFAULT;
-	c->adv_mss = TCP_MSS_DEFAULT;
-	c->mss = TCP_MSS_DEFAULT;
-	c->mtu = 576;
+	c->adv_mss = 1460;
+	c->mss = 1460;
+	c->mtu = 1500;
 	c->rcv_mss = TCP_MSS_DEFAULT;
 	tcp_sndbuf_init(&c->sndbuf);
 	tcp_rcvq_init(&c->rcvq);
