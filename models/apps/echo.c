@@ -162,12 +162,13 @@ static void srv_pump(struct echo *e)
 			app_pair_close_server(p); /* all echoed: FIN after it */
 			return;
 		}
+		/* Read no more than TCP can take back. With no room at all, take one
+		 * byte: sending it fails with EAGAIN, which is how TCP learns that a
+		 * writer waits (it then reports WRITABLE when space opens), and the
+		 * byte waits in `pending`. */
 		size_t room = tcp_writable_bytes(p->server);
-		if (room == 0) {
-			app_pair_server_interest(p, TCP_EV_WRITABLE | quiet);
-			return;
-		}
-		ssize_t n = tcp_recv(p->server, buf, room < sizeof(buf) ? room : sizeof(buf));
+		size_t want = room == 0 ? 1 : room < sizeof(buf) ? room : sizeof(buf);
+		ssize_t n = tcp_recv(p->server, buf, want);
 		if (n == -EAGAIN) {
 			app_pair_server_interest(p, TCP_EV_READABLE | quiet);
 			return;

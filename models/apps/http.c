@@ -459,8 +459,18 @@ static int srv_write(struct http *h)
 		if (len == 0)
 			return 1;
 		size_t room = tcp_writable_bytes(s);
-		if (room == 0)
-			return 0;
+		if (room == 0) {
+			/* Offer the bytes anyway: the EAGAIN is how TCP learns that a
+			 * writer waits, and it reports WRITABLE when space opens. */
+			ssize_t r = tcp_send(s, d, len);
+			if (r == -EAGAIN)
+				return 0;
+			if (r < 0)
+				return (int)r;
+			srv_advance(h, (size_t)r);
+			h->resp_bytes_written += (uint64_t)r;
+			continue;
+		}
 		if (room > sizeof(buf))
 			room = sizeof(buf);
 		size_t n = 0;

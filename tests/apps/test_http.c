@@ -113,6 +113,32 @@ static void test_latency(void)
 	topo_fini(&t);
 }
 
+/* Bodies far larger than the server's send buffer: the server blocks on a full
+ * buffer again and again and must be told when space opens (a regression: an
+ * application that only looked at tcp_writable_bytes() never got WRITABLE). */
+static void test_large_bodies_small_sndbuf(void)
+{
+	struct topo t;
+	struct link_dir_config d;
+	topo_link_default(&d);
+	d.bandwidth_bps = 20000000;
+	topo_init(&t, 7, &d, &d, NULL);
+	struct http_config c;
+	http_cfg(&c, &t);
+	uint64_t sizes[] = {1000000, 5000, 2500000};
+	c.requests = 3;
+	c.body_sizes = sizes;
+	c.n_body_sizes = 3;
+	c.chunk_sizes = chunk_sizes;
+	c.n_chunk_sizes = G_N_ELEMENTS(chunk_sizes);
+	c.server_side.opts.sndbuf = 16384;
+	struct http *h = http_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(60));
+	assert_http_ok(http_report(h), 3, 3505000);
+	http_free(h);
+	topo_fini(&t);
+}
+
 /* A body larger than the server serves: 404, reported as a protocol error. */
 static void test_not_found(void)
 {
@@ -322,6 +348,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/http/persistent-clean", test_persistent_clean);
 	g_test_add_func("/http/persistent-lossy", test_persistent_lossy);
 	g_test_add_func("/http/latency", test_latency);
+	g_test_add_func("/http/large-bodies-small-sndbuf", test_large_bodies_small_sndbuf);
 	g_test_add_func("/http/not-found", test_not_found);
 	g_test_add_func("/http/malformed-responses", test_malformed_responses);
 	g_test_add_func("/http/raw-valid-then-closed", test_raw_valid_then_closed);
