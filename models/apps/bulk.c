@@ -192,6 +192,12 @@ static void rcv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void
 	/* HUP without an error: read what is left, pauses or not. */
 	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
 		rcv_pump(b, (events & TCP_EV_HUP) != 0);
+	/* Hung up without an end of stream: the connection is gone (and a
+	 * level-triggered HUP would otherwise be reported forever). */
+	if (b->pair.server != NULL && (events & TCP_EV_HUP)) {
+		app_pair_error(&b->pair, -ECONNRESET, "receiver");
+		app_pair_close_server(&b->pair);
+	}
 }
 
 static void rcv_ready(struct app_pair *p)

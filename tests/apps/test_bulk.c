@@ -68,6 +68,16 @@ static void test_clean(void)
 	/* Goodput over the active time: no stop → start to the end of the run. */
 	g_assert_cmpfloat_with_epsilon(app_flow_goodput_bps(r, SIM_S(30)),
 				       1e6 * 8 / (30.0 - 0.1), 1e-6);
+	/* The statistics outlive the connections: after TIME-WAIT (60 s) every
+	 * connection is gone and the report still says the same. */
+	struct app_tcp_stats before = r->tcp;
+	g_assert_cmpuint(tcp_stack_stats(t.ta)->conns_live, >, 0); /* sender in TIME-WAIT */
+	sim_run(&t.sim, SIM_S(100));
+	g_assert_cmpuint(tcp_stack_stats(t.ta)->conns_live, ==, 0);
+	g_assert_cmpuint(tcp_stack_stats(t.tb)->conns_live, ==, 1); /* the listener */
+	r = bulk_report(b);
+	g_assert_cmpmem(&r->tcp, sizeof(r->tcp), &before, sizeof(before));
+	assert_intact_complete(r, 1000000);
 	bulk_free(b);
 	topo_fini(&t);
 }
