@@ -119,6 +119,8 @@ struct app_flow_report {
 	uint64_t bytes_to_client; /* server → client direction */
 	uint64_t payload_bytes;   /* HTTP: response body bytes received and verified
 				   * (bytes_to_client without heads and chunk framing) */
+	uint64_t chunks;          /* HTTP: chunks received in chunked bodies (each
+				   * response's last-chunk not counted) */
 
 	/* TCP statistics: of the data sender for bulk, of both endpoints merged for
 	 * bidirectional apps. */

@@ -221,6 +221,7 @@ static void cli_response_done(struct http *h)
 	} else {
 		rep->payload_bytes += h->body_ver.offset;
 	}
+	rep->chunks += p->chunks;
 	bool keep = p->keep_alive;
 	http_parser_next(p);
 	if (!more_requests(h)) {

@@ -75,6 +75,15 @@ static void persistent_run(double loss, uint64_t seed)
 		payload += body_sizes[i % G_N_ELEMENTS(body_sizes)];
 	const struct app_flow_report *r = http_report(h);
 	assert_http_ok(r, 7, payload);
+	/* Every body came in chunks cycling through chunk_sizes, each body starting
+	 * the cycle afresh. */
+	uint64_t chunks = 0;
+	for (uint32_t i = 0; i < 7; i++) {
+		uint64_t left = body_sizes[i % G_N_ELEMENTS(body_sizes)];
+		for (size_t k = 0; left > 0; k = (k + 1) % G_N_ELEMENTS(chunk_sizes), chunks++)
+			left -= MIN(left, chunk_sizes[k]);
+	}
+	g_assert_cmpuint(r->chunks, ==, chunks);
 	/* One persistent connection for every request. */
 	g_assert_cmpuint(tcp_stack_stats(t.ta)->conns_opened, ==, 1);
 	g_assert_cmpuint(tcp_stack_stats(t.tb)->conns_opened, ==, 1);
