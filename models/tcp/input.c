@@ -413,6 +413,8 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	s->bytes_acked += data_acked;
 	c->snd_una_rel += acked;
 	c->snd_una = ack;
+	if (fin_acked(c))
+		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
 	if (seq_lt(c->snd_max, c->snd_una))
