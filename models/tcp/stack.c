@@ -130,8 +130,8 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	/* Placeholders until the route is known (connect, SYN): an Ethernet MTU. The
 	 * peer's MSS stays RFC 9293's 536 until its SYN says otherwise. */
 	c->peer_mss = TCP_MSS_DEFAULT;
-	c->adv_mss = 1460;
-	c->mss = 1460;
+	c->adv_mss = (uint16_t)(cfg->mss && cfg->mss < 1460 ? cfg->mss : 1460);
+	c->mss = c->adv_mss;
 	c->mtu = 1500;
 	c->rcv_mss = TCP_MSS_DEFAULT;
 	tcp_sndbuf_init(&c->sndbuf);
