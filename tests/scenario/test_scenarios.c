@@ -1,0 +1,696 @@
+/* tests/scenario/test_scenarios.c — every shipped scenario run end to end, checked
+ * for what its description promises: flows intact, the expected ICMP messages and
+ * segments in its captures (read with tests/common/pcapread), the traces it names.
+ * These are behaviour checks, not golden outputs (tests/regress holds the hashes).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "tests/cli/netsim_run.h"
+#include "tests/common/pcapread.h"
+
+/* ---- running ------------------------------------------------------------------------ */
+
+struct run {
+	char *dir;      /* temporary directory; results in dir/out */
+	char *out;      /* dir/out */
+	cJSON *summary;
+	struct netsim_result r;
+};
+
+static struct run run_scenario(const char *name)
+{
+	struct run x = {0};
+	x.dir = tmpdir_new();
+	x.out = g_build_filename(x.dir, "out", NULL);
+	char *file = g_strdup_printf("%s/scenarios/%s.json", source_root(), name);
+	x.r = netsim_run(x.dir, NULL, "run", file, "--out", "out", NULL);
+	if (x.r.status != 0)
+		g_error("netsim run %s: exit %d\n%s", name, x.r.status, x.r.err);
+	x.summary = read_json(x.dir, "out/summary.json");
+	g_assert_nonnull(x.summary);
+	g_free(file);
+	return x;
+}
+
+static void run_free(struct run *x)
+{
+	cJSON_Delete(x->summary);
+	netsim_result_clear(&x->r);
+	rm_rf(x->dir);
+	g_free(x->dir);
+	g_free(x->out);
+}
+
+static const cJSON *item_named(const cJSON *summary, const char *array, const char *name)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(summary, array))
+	{
+		if (!strcmp(cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring, name))
+			return e;
+	}
+	g_error("summary.json has no %s entry named %s", array, name);
+	return NULL;
+}
+
+static const cJSON *link_dir(const cJSON *summary, const char *name, const char *dir)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(summary, "links"))
+	{
+		if (!strcmp(cJSON_GetObjectItemCaseSensitive(e, "name")->valuestring, name) &&
+		    !strcmp(cJSON_GetObjectItemCaseSensitive(e, "direction")->valuestring, dir))
+			return e;
+	}
+	g_error("summary.json has no link %s %s", name, dir);
+	return NULL;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	g_assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool flag(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Every flow intact, complete when it was finite, no error. */
+static void assert_flows_ok(const cJSON *summary, int expected)
+{
+	const cJSON *f;
+	int n = 0;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(summary, "flows"))
+	{
+		if (!flag(f, "intact") || str(f, "error"))
+			g_error("flow %s: intact %d, error %s", str(f, "name"), flag(f, "intact"),
+				str(f, "error") ? str(f, "error") : "none");
+		n++;
+	}
+	g_assert_cmpint(n, ==, expected);
+}
+
+static bool file_exists(const struct run *x, const char *name)
+{
+	char *p = g_build_filename(x->out, name, NULL);
+	bool ok = g_file_test(p, G_FILE_TEST_IS_REGULAR);
+	g_free(p);
+	return ok;
+}
+
+static char *first_line(const struct run *x, const char *name)
+{
+	char *p = g_build_filename(x->out, name, NULL);
+	gchar *text = NULL;
+	g_assert_true(g_file_get_contents(p, &text, NULL, NULL));
+	g_free(p);
+	char *nl = strchr(text, '\n');
+	if (nl)
+		*nl = '\0';
+	return text;
+}
+
+/* ---- captures ------------------------------------------------------------------------ */
+
+struct ip {
+	const uint8_t *h; /* IPv4 header */
+	uint32_t len;     /* captured bytes from h */
+	int64_t ts;
+	unsigned ihl, total, ttl, proto;
+	uint32_t src, dst;
+	bool df, mf;
+	unsigned frag_off;
+	const uint8_t *l4;
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static unsigned be16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+static struct ip ip_at(const struct pcap_file *f, size_t i)
+{
+	const struct pcap_record *r = &f->rec[i];
+	uint32_t off = pcap_ip_offset(f);
+	struct ip x = {0};
+	g_assert_cmpuint(r->caplen, >=, off + 20);
+	x.h = r->data + off;
+	x.len = r->caplen - off;
+	x.ts = r->ts_ns;
+	x.ihl = (x.h[0] & 0x0f) * 4u;
+	x.total = be16(x.h + 2);
+	unsigned ff = be16(x.h + 6);
+	x.df = ff & 0x4000;
+	x.mf = ff & 0x2000;
+	x.frag_off = (ff & 0x1fff) * 8u;
+	x.ttl = x.h[8];
+	x.proto = x.h[9];
+	x.src = be32(x.h + 12);
+	x.dst = be32(x.h + 16);
+	x.l4 = x.h + x.ihl;
+	return x;
+}
+
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct pcap_file load_pcap(const struct run *x, const char *name)
+{
+	struct pcap_file f;
+	char *p = g_build_filename(x->out, name, NULL);
+	g_assert_true(pcap_load(&f, p));
+	g_free(p);
+	return f;
+}
+
+/* TCP flags byte / seq / window of a (first-fragment) TCP packet. */
+static unsigned tcp_flags(const struct ip *p) { return p->l4[13]; }
+static uint32_t tcp_seq(const struct ip *p) { return be32(p->l4 + 4); }
+static unsigned tcp_win(const struct ip *p) { return be16(p->l4 + 14); }
+static unsigned tcp_payload(const struct ip *p)
+{
+	return p->total - p->ihl - (unsigned)(p->l4[12] >> 4) * 4u;
+}
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+
+/* ---- the scenarios --------------------------------------------------------------------- */
+
+static void test_lossy(void)
+{
+	struct run x = run_scenario("lossy");
+	assert_flows_ok(x.summary, 1);
+	const cJSON *f = item_named(x.summary, "flows", "flow1");
+	g_assert_cmpstr(str(f, "cc"), ==, "reno");
+	g_assert_cmpfloat(num(f, "fast_retransmits"), >, 10);
+	g_assert_cmpfloat(num(f, "goodput_bps"), >, 0.5e6);
+	g_assert_cmpfloat(num(f, "goodput_bps"), <, 10e6);
+	/* 1% loss on R -> B only. */
+	const cJSON *fw = link_dir(x.summary, "bottleneck", "forward");
+	double p = num(fw, "lost") / num(fw, "tx_packets");
+	g_assert_cmpfloat(p, >, 0.005);
+	g_assert_cmpfloat(p, <, 0.015);
+	g_assert_cmpfloat(num(link_dir(x.summary, "bottleneck", "reverse"), "lost"), ==, 0);
+	g_assert_cmpfloat(num(link_dir(x.summary, "access", "forward"), "lost"), ==, 0);
+	g_assert_cmpstr(str(cJSON_GetObjectItemCaseSensitive(x.summary, "tcp"), "profile"), ==,
+			"linux");
+	/* The sender's traces, headers as docs/outputs.md says. */
+	char *h = first_line(&x, "flow1.sender.tsv");
+	g_assert_cmpstr(h, ==,
+			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\trttvar_"
+			"ms\trto_ms\tstate\tevent");
+	g_free(h);
+	h = first_line(&x, "flow1.sender.seq.tsv");
+	g_assert_cmpstr(h, ==, "time_s\tkind\tseq\tend\twin_bytes");
+	g_free(h);
+	run_free(&x);
+}
+
+static void test_dumbbell(void)
+{
+	struct run x = run_scenario("dumbbell");
+	assert_flows_ok(x.summary, 8);
+	double sum = 0;
+	const cJSON *f;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(x.summary, "flows"))
+	{
+		g_assert_cmpfloat(num(f, "goodput_bps"), >, 0.2e6);
+		sum += num(f, "goodput_bps");
+	}
+	/* They share the 10 Mbit/s bottleneck (payload rate at most 10 · 1460/1500). */
+	g_assert_cmpfloat(sum, >, 8e6);
+	g_assert_cmpfloat(sum, <, 10e6);
+	g_assert_cmpfloat(num(link_dir(x.summary, "bottleneck", "forward"), "queue_drops"), >, 0);
+	g_assert_true(file_exists(&x, "link.bottleneck.forward.queue.tsv"));
+	g_assert_true(file_exists(&x, "flow7.sender.tsv"));
+	run_free(&x);
+}
+
+static void test_bursty_loss(void)
+{
+	struct run x = run_scenario("bursty-loss");
+	assert_flows_ok(x.summary, 2);
+	/* Stationary loss of the chain: p·(1-h) / (p + r) = 0.01 / 0.26 ≈ 3.8%. */
+	const cJSON *l = link_dir(x.summary, "bottleneck2", "forward");
+	double p = num(l, "lost") / num(l, "tx_packets");
+	g_assert_cmpfloat(p, >, 0.02);
+	g_assert_cmpfloat(p, <, 0.06);
+	g_assert_cmpstr(str(item_named(x.summary, "flows", "newreno"), "cc"), ==, "newreno");
+	g_assert_cmpstr(str(item_named(x.summary, "flows", "reno"), "cc"), ==, "reno");
+	run_free(&x);
+}
+
+static void test_ping(void)
+{
+	struct run x = run_scenario("ping");
+	const cJSON *p = item_named(x.summary, "pings", "ping1");
+	g_assert_cmpfloat(num(p, "sent"), ==, 5);
+	g_assert_cmpfloat(num(p, "received"), ==, 5);
+	/* 4 hops each way: 4 × (5 ms + 84 B · 8 / 10 Mbit/s = 67.2 µs), twice. */
+	const cJSON *rtt = cJSON_GetObjectItemCaseSensitive(p, "rtt_ms");
+	g_assert_cmpfloat(num(rtt, "min"), ==, 40.5376);
+	g_assert_cmpfloat(num(rtt, "max"), ==, 40.5376);
+	/* Replies cross three routers: TTL 64 - 3. */
+	char *path = g_build_filename(x.out, "ping1.ping.tsv", NULL);
+	gchar *text;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	char **lines = g_strsplit(text, "\n", -1);
+	g_assert_cmpstr(lines[0], ==, "time_s\tseq\trtt_ms\tttl\tbytes");
+	char **f = g_strsplit(lines[1], "\t", -1);
+	g_assert_cmpstr(f[3], ==, "61");
+	g_strfreev(f);
+	g_strfreev(lines);
+	g_free(text);
+	g_free(path);
+	/* H2's capture: 5 requests in, 5 replies out. */
+	struct pcap_file c = load_pcap(&x, "H2-eth0.pcap");
+	int req = 0, rep = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		struct ip ip = ip_at(&c, i);
+		g_assert_cmpuint(ip.proto, ==, 1);
+		req += ip.l4[0] == 8;
+		rep += ip.l4[0] == 0;
+	}
+	g_assert_cmpint(req, ==, 5);
+	g_assert_cmpint(rep, ==, 5);
+	pcap_unload(&c);
+	run_free(&x);
+}
+
+static void test_fragmentation(void)
+{
+	struct run x = run_scenario("fragmentation");
+	const cJSON *big = item_named(x.summary, "pings", "big");
+	g_assert_cmpfloat(num(big, "received"), ==, 3);
+	const cJSON *df = item_named(x.summary, "pings", "big-df");
+	g_assert_cmpfloat(num(df, "received"), ==, 0);
+	g_assert_cmpfloat(num(df, "errors"), >=, 1);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(df, "last_icmp_error");
+	g_assert_cmpfloat(num(e, "type"), ==, 3);
+	g_assert_cmpfloat(num(e, "code"), ==, 4);
+
+	/* A-eth0: each 3008-byte request leaves as 1480 + 1480 + 48 data bytes. */
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int first = 0, middle = 0, last = 0, frag_needed = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.src == IP4(10, 0, 1, 1) && ip.proto == 1 && (ip.mf || ip.frag_off)) {
+			unsigned data = ip.total - ip.ihl;
+			if (ip.frag_off == 0 && ip.mf && data == 1480)
+				first++;
+			else if (ip.frag_off == 1480 && ip.mf && data == 1480)
+				middle++;
+			else if (ip.frag_off == 2960 && !ip.mf && data == 48)
+				last++;
+		}
+		if (ip.dst == IP4(10, 0, 1, 1) && ip.proto == 1 && !ip.frag_off && ip.l4[0] == 3 &&
+		    ip.l4[1] == 4) {
+			g_assert_cmpuint(be16(ip.l4 + 6), ==, 576); /* next-hop MTU, RFC 1191 */
+			frag_needed++;
+		}
+	}
+	g_assert_cmpint(first, ==, 3);
+	g_assert_cmpint(middle, ==, 3);
+	g_assert_cmpint(last, ==, 3);
+	g_assert_cmpint(frag_needed, >=, 1);
+	pcap_unload(&a);
+	/* R-eth1: nothing larger than the 576-byte MTU, fragments with offsets in 8-byte
+	 * units. */
+	struct pcap_file r = load_pcap(&x, "R-eth1.pcap");
+	int frags = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		struct ip ip = ip_at(&r, i);
+		g_assert_cmpuint(ip.total, <=, 576);
+		if (ip.mf) {
+			g_assert_cmpuint((ip.total - ip.ihl) % 8, ==, 0);
+			frags++;
+		}
+	}
+	g_assert_cmpint(frags, >, 10);
+	pcap_unload(&r);
+	run_free(&x);
+}
+
+static void test_ttl_loop(void)
+{
+	struct run x = run_scenario("ttl-loop");
+	const cJSON *p = item_named(x.summary, "pings", "into-loop");
+	g_assert_cmpfloat(num(p, "sent"), ==, 3);
+	g_assert_cmpfloat(num(p, "received"), ==, 0);
+	g_assert_cmpfloat(num(p, "errors"), ==, 3);
+	g_assert_cmpfloat(num(cJSON_GetObjectItemCaseSensitive(p, "last_icmp_error"), "type"), ==, 11);
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int te = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		te += ip.proto == 1 && ip.dst == IP4(10, 0, 1, 1) && ip.l4[0] == 11 && ip.l4[1] == 0;
+	}
+	g_assert_cmpint(te, ==, 3);
+	pcap_unload(&a);
+	/* On the looping link the first request passes again and again, TTL down by 2 per
+	 * round trip between the routers. */
+	struct pcap_file r = load_pcap(&x, "R1-eth1.pcap");
+	unsigned prev = 256;
+	int seen = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		struct ip ip = ip_at(&r, i);
+		if (ip.src != IP4(10, 0, 1, 1) || ip.l4[0] != 8 || be16(ip.l4 + 6) != 1)
+			continue;
+		if (prev != 256)
+			g_assert_cmpuint(ip.ttl, ==, prev - 1);
+		prev = ip.ttl;
+		seen++;
+	}
+	g_assert_cmpint(seen, >, 30);
+	pcap_unload(&r);
+	run_free(&x);
+}
+
+static void test_default_route(void)
+{
+	struct run x = run_scenario("default-route");
+	static const struct {
+		const char *ping, *pcap;
+		uint32_t target;
+	} c[] = {
+		{"via-slash8", "R-eth1.pcap", IP4(10, 5, 0, 2)},
+		{"via-slash16", "R-eth2.pcap", IP4(10, 2, 0, 2)},
+		{"via-default", "R-eth3.pcap", IP4(192, 168, 1, 2)},
+	};
+	for (gsize k = 0; k < G_N_ELEMENTS(c); k++) {
+		g_assert_cmpfloat(num(item_named(x.summary, "pings", c[k].ping), "received"), ==, 2);
+		/* Exactly this ping's packets left R on this interface (LPM, default). */
+		struct pcap_file f = load_pcap(&x, c[k].pcap);
+		g_assert_cmpuint(f.n, ==, 4);
+		for (size_t i = 0; i < f.n; i++) {
+			struct ip ip = ip_at(&f, i);
+			g_assert_true(ip.dst == c[k].target || ip.src == c[k].target);
+		}
+		pcap_unload(&f);
+	}
+	run_free(&x);
+}
+
+static void test_simultaneous_open(void)
+{
+	struct run x = run_scenario("simultaneous-open");
+	assert_flows_ok(x.summary, 1);
+	const cJSON *f = item_named(x.summary, "flows", "simopen");
+	g_assert_cmpfloat(num(f, "bytes_to_server"), ==, 20000);
+	g_assert_cmpfloat(num(f, "bytes_to_client"), ==, 20000);
+	/* Both bare SYNs (no ACK) are on the wire, from 6000 and from 7000, with two
+	 * different ISNs. */
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int syns = 0;
+	uint32_t isn[2] = {0, 0};
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.proto != 6 || (tcp_flags(&ip) & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+			continue;
+		unsigned sport = be16(ip.l4);
+		g_assert_true(sport == 6000 || sport == 7000);
+		isn[sport == 7000] = tcp_seq(&ip);
+		syns++;
+	}
+	g_assert_cmpint(syns, ==, 2);
+	g_assert_cmpuint(isn[0], !=, isn[1]);
+	pcap_unload(&a);
+	run_free(&x);
+}
+
+static void test_http_chunked(void)
+{
+	struct run x = run_scenario("http-chunked");
+	assert_flows_ok(x.summary, 1);
+	const cJSON *f = item_named(x.summary, "flows", "web");
+	g_assert_true(flag(f, "complete"));
+	g_assert_cmpfloat(num(f, "requests_sent"), ==, 3);
+	g_assert_cmpfloat(num(f, "responses_received"), ==, 3);
+	g_assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(f, "latency_ms")));
+	run_free(&x);
+}
+
+static void test_half_close(void)
+{
+	struct run x = run_scenario("half-close");
+	assert_flows_ok(x.summary, 1);
+	const cJSON *f = item_named(x.summary, "flows", "echo");
+	g_assert_cmpfloat(num(f, "bytes_to_server"), ==, 200000);
+	g_assert_cmpfloat(num(f, "bytes_to_client"), ==, 200000);
+	/* The client's FIN comes before the last data segment of the server: data keeps
+	 * flowing into the half-closed connection. */
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int64_t client_fin = -1, last_server_data = -1;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.proto != 6)
+			continue;
+		if (ip.src == IP4(10, 0, 0, 1) && (tcp_flags(&ip) & TCP_FIN) && client_fin < 0)
+			client_fin = ip.ts;
+		if (ip.src == IP4(10, 0, 0, 2) && tcp_payload(&ip) > 0)
+			last_server_data = ip.ts;
+	}
+	g_assert_cmpint(client_fin, >, 0);
+	g_assert_cmpint(last_server_data, >, client_fin);
+	pcap_unload(&a);
+	run_free(&x);
+}
+
+static void test_keepalive(void)
+{
+	struct run x = run_scenario("keepalive");
+	const cJSON *alive = item_named(x.summary, "flows", "alive");
+	g_assert_true(flag(alive, "intact"));
+	g_assert_null(str(alive, "error"));
+	g_assert_cmpfloat(num(alive, "responses_received"), ==, 2);
+	const cJSON *dead = item_named(x.summary, "flows", "dead");
+	g_assert_cmpstr(str(dead, "error"), ==, "ETIMEDOUT");
+	/* Between the requests (idle from about 1 s to 301 s) A probes B every 60 s idle
+	 * and B answers each probe. */
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int probes = 0, answers = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.ts < 30 * (int64_t)1000000000 || ip.ts > 295 * (int64_t)1000000000)
+			continue;
+		if (ip.src == IP4(10, 0, 1, 1))
+			probes++;
+		else
+			answers++;
+	}
+	g_assert_cmpint(probes, >=, 3);
+	g_assert_cmpint(answers, ==, probes);
+	pcap_unload(&a);
+	run_free(&x);
+}
+
+static void test_zero_window(void)
+{
+	struct run x = run_scenario("zero-window");
+	assert_flows_ok(x.summary, 1);
+	g_assert_cmpfloat(num(item_named(x.summary, "flows", "flow"), "bytes_delivered"), ==, 3000000);
+	/* B advertises a zero window during its pauses, and A keeps probing. */
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int zero = 0, probes_in_pause = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.src == IP4(10, 0, 0, 2) && tcp_win(&ip) == 0 && !(tcp_flags(&ip) & TCP_SYN))
+			zero++;
+		/* A's segments between 2 s and 6 s (B not reading since 1 s). */
+		if (ip.src == IP4(10, 0, 0, 1) && ip.ts > 2 * (int64_t)1000000000 &&
+		    ip.ts < 6 * (int64_t)1000000000)
+			probes_in_pause++;
+	}
+	g_assert_cmpint(zero, >=, 2);
+	g_assert_cmpint(probes_in_pause, >=, 2);
+	pcap_unload(&a);
+	run_free(&x);
+}
+
+static void test_heavy_loss(void)
+{
+	struct run x = run_scenario("heavy-loss");
+	assert_flows_ok(x.summary, 1);
+	const cJSON *f = item_named(x.summary, "flows", "flow");
+	g_assert_true(flag(f, "complete"));
+	g_assert_cmpfloat(num(f, "bytes_delivered"), ==, 1000000);
+	g_assert_cmpfloat(num(f, "rto_count"), >, 0);
+	const cJSON *l = link_dir(x.summary, "ab", "forward");
+	g_assert_cmpfloat(num(l, "duplicated"), >, 0);
+	double p = num(l, "lost") / num(l, "tx_packets");
+	g_assert_cmpfloat(p, >, 0.15);
+	g_assert_cmpfloat(p, <, 0.25);
+	run_free(&x);
+}
+
+static void test_pmtud(void)
+{
+	struct run x = run_scenario("pmtud");
+	assert_flows_ok(x.summary, 2);
+	struct pcap_file a = load_pcap(&x, "A-eth0.pcap");
+	int64_t icmp_at = -1;
+	int big_after = 0, small_after = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		struct ip ip = ip_at(&a, i);
+		if (ip.proto == 1 && ip.l4[0] == 3 && ip.l4[1] == 4) {
+			g_assert_cmpuint(be16(ip.l4 + 6), ==, 1000);
+			if (icmp_at < 0)
+				icmp_at = ip.ts;
+		}
+		/* The pmtud flow (port 5001) after the first frag-needed. */
+		if (icmp_at >= 0 && ip.proto == 6 && ip.src == IP4(10, 0, 1, 1) &&
+		    be16(ip.l4 + 2) == 5001 && ip.ts > icmp_at + 1000000) {
+			big_after += ip.total > 1000;
+			small_after += ip.total <= 1000 && tcp_payload(&ip) > 0;
+		}
+	}
+	g_assert_cmpint(icmp_at, >, 0);
+	g_assert_cmpint(big_after, ==, 0);
+	g_assert_cmpint(small_after, >, 100);
+	pcap_unload(&a);
+	/* The no-df flow (port 5002) is fragmented by R1. */
+	struct pcap_file r = load_pcap(&x, "R1-eth1.pcap");
+	int frags = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		struct ip ip = ip_at(&r, i);
+		g_assert_cmpuint(ip.total, <=, 1000);
+		frags += ip.mf;
+	}
+	g_assert_cmpint(frags, >, 100);
+	pcap_unload(&r);
+	run_free(&x);
+}
+
+static void test_cubic_vs_reno(void)
+{
+	struct run x = run_scenario("cubic-vs-reno");
+	assert_flows_ok(x.summary, 2);
+	g_assert_cmpstr(str(item_named(x.summary, "flows", "cubic"), "cc"), ==, "cubic");
+	g_assert_cmpstr(str(item_named(x.summary, "flows", "reno"), "cc"), ==, "reno");
+	g_assert_true(file_exists(&x, "cubic.sender.tsv"));
+	g_assert_true(file_exists(&x, "reno.sender.tsv"));
+	run_free(&x);
+}
+
+/* Fall & Floyd 1996 (issue 6): k = 1 → one fast retransmit and no RTO for Reno and
+ * NewReno; NewReno slow-but-steady recovers k ≤ 4 with no RTO; Reno with k ≥ 3 needs
+ * an RTO or more than one fast retransmit. */
+static void test_fall_floyd(gconstpointer data)
+{
+	int k = GPOINTER_TO_INT(data);
+	char *name = g_strdup_printf("fall-floyd-%d", k);
+	struct run x = run_scenario(name);
+	assert_flows_ok(x.summary, 3);
+	const cJSON *reno = item_named(x.summary, "flows", "reno");
+	const cJSON *nr = item_named(x.summary, "flows", "newreno");
+	const cJSON *sbs = item_named(x.summary, "flows", "newreno-sbs");
+	for (int j = 0; j < 3; j++) {
+		const cJSON *f = j == 0 ? reno : j == 1 ? nr : sbs;
+		g_assert_true(flag(f, "complete"));
+		g_assert_cmpfloat(num(f, "bytes_delivered"), ==, 200000);
+		g_assert_cmpfloat(num(f, "retransmits"), >=, k);
+	}
+	if (k == 1) {
+		g_assert_cmpfloat(num(reno, "fast_retransmits"), ==, 1);
+		g_assert_cmpfloat(num(reno, "rto_count"), ==, 0);
+		g_assert_cmpfloat(num(nr, "fast_retransmits"), ==, 1);
+		g_assert_cmpfloat(num(nr, "rto_count"), ==, 0);
+	}
+	g_assert_cmpfloat(num(sbs, "rto_count"), ==, 0);
+	if (k >= 3)
+		g_assert_true(num(reno, "rto_count") > 0 || num(reno, "fast_retransmits") > 1);
+	/* The drop list took exactly k packets from each path. */
+	for (int j = 0; j < 3; j++) {
+		char *l = g_strdup_printf("bottleneck%d", j);
+		g_assert_cmpfloat(num(link_dir(x.summary, l, "forward"), "lost"), ==, k);
+		g_free(l);
+	}
+	run_free(&x);
+	g_free(name);
+}
+
+/* Every capture of every shipped scenario is clean in Wireshark (tshark): no
+ * malformed packet, no bad checksum (issue 3). None of them injects corruption. */
+static void test_captures_clean(void)
+{
+	char *tshark = g_find_program_in_path("tshark");
+	if (!tshark) {
+		g_test_skip("tshark is not installed (apt-get install tshark): captures not checked");
+		return;
+	}
+	g_free(tshark);
+	static const char *const with_captures[] = {
+		"ping", "fragmentation", "ttl-loop", "default-route", "simultaneous-open",
+		"http-chunked", "half-close", "keepalive", "zero-window", "pmtud",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(with_captures); i++) {
+		struct run x = run_scenario(with_captures[i]);
+		GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(argv, g_build_filename(source_root(), "tests", "net", "pcap-check.sh", NULL));
+		GDir *d = g_dir_open(x.out, 0, NULL);
+		const char *nm;
+		while ((nm = g_dir_read_name(d)) != NULL)
+			if (g_str_has_suffix(nm, ".pcap"))
+				g_ptr_array_add(argv, g_build_filename(x.out, nm, NULL));
+		g_dir_close(d);
+		g_assert_cmpuint(argv->len, >, 1);
+		g_ptr_array_add(argv, NULL);
+		gchar *out = NULL, *err = NULL;
+		gint status = 0;
+		GError *e = NULL;
+		g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+			     &status, &e);
+		g_assert_no_error(e);
+		if (!g_spawn_check_wait_status(status, NULL))
+			g_error("%s: captures not clean:\n%s%s", with_captures[i], out, err);
+		g_free(out);
+		g_free(err);
+		g_ptr_array_free(argv, TRUE);
+		run_free(&x);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
+	g_test_add_func("/scenario/lossy", test_lossy);
+	g_test_add_func("/scenario/dumbbell", test_dumbbell);
+	g_test_add_func("/scenario/bursty-loss", test_bursty_loss);
+	g_test_add_func("/scenario/ping", test_ping);
+	g_test_add_func("/scenario/fragmentation", test_fragmentation);
+	g_test_add_func("/scenario/ttl-loop", test_ttl_loop);
+	g_test_add_func("/scenario/default-route", test_default_route);
+	g_test_add_func("/scenario/simultaneous-open", test_simultaneous_open);
+	g_test_add_func("/scenario/http-chunked", test_http_chunked);
+	g_test_add_func("/scenario/half-close", test_half_close);
+	g_test_add_func("/scenario/keepalive", test_keepalive);
+	g_test_add_func("/scenario/zero-window", test_zero_window);
+	g_test_add_func("/scenario/heavy-loss", test_heavy_loss);
+	g_test_add_func("/scenario/pmtud", test_pmtud);
+	g_test_add_func("/scenario/cubic-vs-reno", test_cubic_vs_reno);
+	for (int k = 1; k <= 4; k++) {
+		char *p = g_strdup_printf("/scenario/fall-floyd-%d", k);
+		g_test_add_data_func(p, GINT_TO_POINTER(k), test_fall_floyd);
+		g_free(p);
+	}
+	g_test_add_func("/scenario/captures-clean-in-wireshark", test_captures_clean);
+	return g_test_run();
+}
