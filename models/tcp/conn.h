@@ -194,6 +194,9 @@ struct tcp_sock {
 
 /* ---- stack.c ---- */
 struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
+/* Points the connection at cfg (the stack's, or a private copy) and resets the
+ * socket options and the RTO estimator from it. */
+void tcp_conn_set_config(struct tcp_sock *c, const struct tcp_config *cfg);
 /* Frees when nothing holds the object any more (CLOSED, no handle, no parent, not
  * inside a callback). Returns true if freed. */
 bool tcp_conn_maybe_free(struct tcp_sock *c);

@@ -127,19 +127,8 @@ int tcp_sock_set_config(struct tcp_sock *c, const struct tcp_config *cfg)
 		return -EISCONN;
 	if (tcp_config_validate(cfg, NULL) < 0)
 		return -EINVAL;
-	if (!c->cfg_own)
-		c->cfg_own = g_new(struct tcp_config, 1);
-	*c->cfg_own = *cfg;
-	c->cfg = c->cfg_own;
-	c->flags |= TF_CFG_OWNED;
-	c->nodelay = !cfg->nagle;
-	c->keepalive = cfg->keepalive;
-	c->keepidle = cfg->keepalive_idle;
-	c->keepintvl = cfg->keepalive_interval;
-	c->keepcnt = cfg->keepalive_probes;
-	c->sndbuf_max = cfg->sndbuf;
-	c->rcvbuf_max = cfg->rcvbuf;
-	tcp_rtt_init(&c->rtt, cfg->rto_initial);
+	tcp_conn_set_config(c, cfg);
+	tcp_cc_start(c); /* the configuration may name another algorithm */
 	return 0;
 }
 

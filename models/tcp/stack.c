@@ -107,19 +107,18 @@ const GError *tcp_stack_trace_error(const struct tcp_stack *st)
 
 /* ---- connection objects ---- */
 
-struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg)
+void tcp_conn_set_config(struct tcp_sock *c, const struct tcp_config *cfg)
 {
-	struct tcp_sock *c = g_new0(struct tcp_sock, 1);
-	c->stack = st;
-	if (cfg == &st->cfg) {
+	if (cfg == &c->stack->cfg) {
 		c->cfg = cfg;
 	} else {
-		c->cfg_own = g_new(struct tcp_config, 1);
+		if (!c->cfg_own)
+			c->cfg_own = g_new(struct tcp_config, 1);
 		*c->cfg_own = *cfg;
 		c->cfg = c->cfg_own;
 		c->flags |= TF_CFG_OWNED;
 	}
-	c->state = TCP_CLOSED;
+	/* The socket options start from the configuration. */
 	c->nodelay = !cfg->nagle;
 	c->keepalive = cfg->keepalive;
 	c->keepidle = cfg->keepalive_idle;
@@ -127,6 +126,15 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	c->keepcnt = cfg->keepalive_probes;
 	c->sndbuf_max = cfg->sndbuf;
 	c->rcvbuf_max = cfg->rcvbuf;
+	tcp_rtt_init(&c->rtt, cfg->rto_initial);
+}
+
+struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg)
+{
+	struct tcp_sock *c = g_new0(struct tcp_sock, 1);
+	c->stack = st;
+	c->state = TCP_CLOSED;
+	tcp_conn_set_config(c, cfg);
 	/* Placeholders until the route is known (connect, SYN): an Ethernet MTU. The
 	 * peer's MSS stays RFC 9293's 536 until its SYN says otherwise. */
 	c->peer_mss = TCP_MSS_DEFAULT;
@@ -137,7 +145,6 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	tcp_sndbuf_init(&c->sndbuf);
 	tcp_rcvq_init(&c->rcvq);
 	tcp_ooo_init(&c->ooo);
-	tcp_rtt_init(&c->rtt, cfg->rto_initial);
 	c->stats = g_new0(struct tcp_stats_block, 1);
 	c->stats->refs = 1;
 	c->stats->st.state = TCP_CLOSED;
