@@ -46,10 +46,8 @@ static void snd_shutdown(struct bulk *b)
 		return;
 	b->snd_shut = true;
 	int rc = tcp_shutdown(b->pair.client, TCP_SHUT_WR);
-	if (rc < 0) {
-		app_pair_error(&b->pair, rc, "sender");
-		app_pair_close_client(&b->pair);
-	}
+	if (rc < 0)
+		app_pair_fail_client(&b->pair, rc);
 }
 
 /* Writes until the stream is done or the send buffer is full (EAGAIN): what an
@@ -59,42 +57,37 @@ static void snd_pump(struct bulk *b)
 	if (b->pair.client == NULL || !b->pair.client_connected || b->snd_shut)
 		return;
 	int rc = app_stream_tx_pump(&b->tx, b->pair.client);
-	if (rc == 1) {
+	if (rc == 1)
 		snd_shutdown(b); /* a finite stream is all written */
-	} else if (rc < 0) {
-		app_pair_error(&b->pair, rc, "sender");
-		app_pair_close_client(&b->pair);
-	}
+	else if (rc < 0)
+		app_pair_fail_client(&b->pair, rc);
 }
 
-static void snd_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+static void snd_connected(struct app_pair *p)
 {
-	struct bulk *b = ctx;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		app_pair_error(&b->pair, err, "sender");
-		app_pair_close_client(&b->pair);
-		return;
-	}
-	if ((events & TCP_EV_WRITABLE) && !b->pair.client_connected) {
-		b->pair.client_connected = true;
-		/* The stop time passed while connecting: nothing to send. */
-		if (b->pair.report.stop <= sim_now(sim))
-			snd_shutdown(b);
-	}
-	if (events & TCP_EV_WRITABLE)
-		snd_pump(b);
-	if (b->pair.client == NULL || !(events & (TCP_EV_READABLE | TCP_EV_HUP)))
-		return;
-	/* The receiver sends nothing: READABLE means its FIN (stray data is discarded). */
+	struct bulk *b = p->owner;
+	/* The stop time passed while connecting: nothing to send. */
+	if (p->report.stop <= sim_now(p->sim))
+		snd_shutdown(b);
+	snd_pump(b);
+}
+
+static void snd_writable(struct app_pair *p)
+{
+	snd_pump(p->owner);
+}
+
+/* The receiver sends nothing: READABLE means its FIN (stray data is discarded). */
+static void snd_readable(struct app_pair *p)
+{
 	uint8_t sink[512];
 	ssize_t r;
-	while ((r = tcp_recv(s, sink, sizeof(sink))) > 0)
+	while ((r = tcp_recv(p->client, sink, sizeof(sink))) > 0)
 		;
-	if (r != 0 && r != -EAGAIN)
-		app_pair_error(&b->pair, (int)r, "sender");
-	if (r != -EAGAIN || (events & TCP_EV_HUP))
-		app_pair_close_client(&b->pair); /* the receiver closed: the flow is over */
+	if (r == 0)
+		app_pair_close_client(p); /* the receiver closed: the flow is over */
+	else if (r != -EAGAIN)
+		app_pair_fail_client(p, (int)r);
 }
 
 static void snd_stop(struct app_pair *p)
@@ -153,8 +146,7 @@ static void rcv_pump(struct bulk *b, bool force)
 			return;
 		}
 		if (n < 0) {
-			app_pair_error(p, (int)n, "receiver");
-			app_pair_close_server(p);
+			app_pair_fail_server(p, (int)n);
 			return;
 		}
 		if (was_ok && !b->ver.ok)
@@ -177,27 +169,12 @@ static void rate_timer_fired(struct sim *sim, void *ctx, void *arg)
 	rcv_pump(ctx, false);
 }
 
-static void rcv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+static void rcv_event(struct app_pair *p, uint32_t events)
 {
-	struct bulk *b = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err == 0 && (events & TCP_EV_HUP))
-		err = tcp_get_error(s);
-	if (err != 0) {
-		app_pair_error(&b->pair, err, "receiver");
-		app_pair_close_server(&b->pair);
-		return;
-	}
-	/* HUP without an error: read what is left, pauses or not. */
+	struct bulk *b = p->owner;
+	/* HUP (without an error): read what is left, pauses or not. */
 	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
 		rcv_pump(b, (events & TCP_EV_HUP) != 0);
-	/* Hung up without an end of stream: the connection is gone (and a
-	 * level-triggered HUP would otherwise be reported forever). */
-	if (b->pair.server != NULL && (events & TCP_EV_HUP)) {
-		app_pair_error(&b->pair, -ECONNRESET, "receiver");
-		app_pair_close_server(&b->pair);
-	}
 }
 
 static void rcv_ready(struct app_pair *p)
@@ -234,11 +211,11 @@ static void pause_update(struct sim *sim, void *ctx, void *arg)
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops bulk_ops = {
-	.client_event = snd_event,
+	.client_connected = snd_connected,
+	.client_writable = snd_writable,
+	.client_readable = snd_readable,
 	.server_event = rcv_event,
-	.client_edge = true,
 	.server_edge = false,
-	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_interest = TCP_EV_HUP | TCP_EV_ERROR, /* rcv_pump adds READABLE */
 	.server_ready = rcv_ready,
 	.stop = snd_stop,

@@ -308,21 +308,65 @@ void app_pair_close_server(struct app_pair *p)
 	p->server = NULL;
 }
 
-void app_pair_client_interest(struct app_pair *p, uint32_t interest)
+void app_pair_fail_client(struct app_pair *p, int err)
 {
-	if (p->client != NULL && p->started && interest != p->client_interest) {
-		p->client_interest = interest;
-		tcp_set_callback(p->client, interest, p->ops->client_edge, p->ops->client_event,
-				 p->owner);
+	app_pair_error(p, err, p->client_trace_side);
+	app_pair_close_client(p);
+}
+
+void app_pair_fail_server(struct app_pair *p, int err)
+{
+	app_pair_error(p, err, p->server_trace_side);
+	app_pair_close_server(p);
+}
+
+static const uint32_t all_events = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR;
+
+/* The client's readiness (edge-triggered): see struct app_pair_ops. */
+static void pair_client_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+{
+	struct app_pair *p = ctx;
+	(void)sim;
+	int err = app_take_error(s, events);
+	if (err != 0) {
+		app_pair_fail_client(p, err);
+		return;
 	}
+	if (events & TCP_EV_WRITABLE) {
+		if (!p->client_connected) {
+			p->client_connected = true;
+			p->ops->client_connected(p);
+		} else if (p->ops->client_writable) {
+			p->ops->client_writable(p);
+		}
+	}
+	if (p->client != NULL && (events & (TCP_EV_READABLE | TCP_EV_HUP)))
+		p->ops->client_readable(p);
+	/* Hung up with the handle still held: not by an end of stream the
+	 * application handled, so the connection was lost. */
+	if (p->client != NULL && (events & TCP_EV_HUP))
+		app_pair_fail_client(p, -ECONNRESET);
+}
+
+static void pair_server_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+{
+	struct app_pair *p = ctx;
+	(void)sim;
+	int err = app_take_error(s, events);
+	if (err != 0) {
+		app_pair_fail_server(p, err);
+		return;
+	}
+	p->ops->server_event(p, events);
+	if (p->server != NULL && (events & TCP_EV_HUP))
+		app_pair_fail_server(p, -ECONNRESET);
 }
 
 void app_pair_server_interest(struct app_pair *p, uint32_t interest)
 {
 	if (p->server != NULL && interest != p->server_interest) {
 		p->server_interest = interest;
-		tcp_set_callback(p->server, interest, p->ops->server_edge, p->ops->server_event,
-				 p->owner);
+		tcp_set_callback(p->server, interest, p->ops->server_edge, pair_server_event, p);
 	}
 }
 
@@ -356,8 +400,7 @@ static void pair_server_ready(struct app_pair *p, struct tcp_sock *s, bool accep
 		}
 	}
 	p->server_interest = p->ops->server_interest;
-	tcp_set_callback(s, p->server_interest, p->ops->server_edge, p->ops->server_event,
-			 p->owner);
+	tcp_set_callback(s, p->server_interest, p->ops->server_edge, pair_server_event, p);
 	if (p->ops->server_ready)
 		p->ops->server_ready(p);
 }
@@ -384,9 +427,7 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 	struct app_pair *p = ctx;
 	(void)arg;
 	p->started = true;
-	p->client_interest = p->ops->client_interest;
-	tcp_set_callback(p->client, p->client_interest, p->ops->client_edge, p->ops->client_event,
-			 p->owner);
+	tcp_set_callback(p->client, all_events, true, pair_client_event, p);
 	int rc;
 	if (p->simultaneous) {
 		/* RFC 9293 §3.5 figure 7: both ends send a SYN at the same instant. */
@@ -394,8 +435,7 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 		p->server = NULL;
 		rc = tcp_connect(p->client, p->server_ep.addr, p->server_ep.port);
 		if (rc < 0) {
-			app_pair_error(p, rc, "client");
-			app_pair_close_client(p);
+			app_pair_fail_client(p, rc);
 		}
 		int rc2 = tcp_connect(srv, p->client_ep.addr, p->client_ep.port);
 		if (rc2 < 0) {
@@ -407,8 +447,7 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 	} else {
 		rc = app_client_connect(p->client, &p->server_ep, p->listener, pair_accepted, p);
 		if (rc < 0) {
-			app_pair_error(p, rc, "client");
-			app_pair_close_client(p);
+			app_pair_fail_client(p, rc);
 			return;
 		}
 		if (p->listener != NULL) {
@@ -461,6 +500,7 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 	p->trace.what = cfg->trace.what;
 	p->server_side = cfg->server_side;
 	p->server_side.tcp = NULL; /* applied at set-up; do not keep the pointer */
+	p->client_trace_side = cfg->client_trace_side ? cfg->client_trace_side : "client";
 	p->server_trace_side = cfg->server_trace_side ? cfg->server_trace_side : "server";
 	p->server_sends = cfg->server_sends;
 	p->simultaneous = cfg->simultaneous;
@@ -494,8 +534,7 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 	}
 
 	p->client = app_client_socket(&cfg->client, &cfg->client_side, &p->trace,
-				      cfg->client_trace_side ? cfg->client_trace_side : "client",
-				      cfg->client_sends, error);
+				      p->client_trace_side, cfg->client_sends, error);
 	if (p->client == NULL)
 		goto fail;
 	p->client_stats = tcp_sock_stats_ref(p->client);

@@ -199,11 +199,23 @@ int app_client_connect(struct tcp_sock *s, const struct app_endpoint *remote,
 struct app_pair;
 
 struct app_pair_ops {
-	/* Readiness callbacks of the two sockets (ctx = the pair's owner). */
-	tcp_event_fn client_event;
-	tcp_event_fn server_event;
-	bool client_edge, server_edge;  /* edge-triggered? */
-	uint32_t client_interest, server_interest; /* initial interest */
+	/* The client socket is edge-triggered, with interest in every event, and the
+	 * pair dispatches its events: a pending error or a hang-up while the handle
+	 * is held fails the client (app_pair_fail_client); otherwise WRITABLE calls
+	 * client_connected the first time (the connection is established) and
+	 * client_writable after; READABLE (or HUP) calls client_readable, which must
+	 * read until EAGAIN or end of stream. An edge-triggered application must
+	 * always work until EAGAIN, so these hooks do. client_writable is optional. */
+	void (*client_connected)(struct app_pair *p);
+	void (*client_writable)(struct app_pair *p);
+	void (*client_readable)(struct app_pair *p);
+	/* The server socket, in the mode and with the initial interest below. A
+	 * pending error fails the server; otherwise server_event runs (it may
+	 * change the interest through app_pair_server_interest), and a hang-up
+	 * while the handle is still held afterwards fails the server. */
+	void (*server_event)(struct app_pair *p, uint32_t events);
+	bool server_edge;
+	uint32_t server_interest;
 	/* Optional: the server socket has just been accepted (or, for simultaneous
 	 * open, created) and registered; the application may act on it. */
 	void (*server_ready)(struct app_pair *p);
@@ -241,7 +253,7 @@ struct app_pair {
 	struct tcp_sock *client;       /* held handles (NULL once closed) */
 	struct tcp_sock *server;
 	const struct tcp_stats *client_stats, *server_stats;
-	uint32_t client_interest, server_interest;
+	uint32_t server_interest;
 	bool started;                  /* the start time came */
 	bool client_connected;         /* the client saw WRITABLE after connect */
 	bool server_connected;
@@ -253,6 +265,7 @@ struct app_pair {
 	struct app_side server_side;
 	struct app_trace trace;
 	char *trace_prefix;
+	const char *client_trace_side;
 	const char *server_trace_side;
 	bool server_sends, simultaneous, client_only;
 	struct app_endpoint client_ep, server_ep;
@@ -275,8 +288,12 @@ void app_pair_error(struct app_pair *p, int err, const char *side);
 void app_pair_close_client(struct app_pair *p);
 void app_pair_close_server(struct app_pair *p);
 
-/* Changes the readiness interest of a held socket (no call if unchanged). */
-void app_pair_client_interest(struct app_pair *p, uint32_t interest);
+/* Records err as seen by that side (named as in its traces: "sender", "client",
+ * "receiver", "server") and closes its handle. */
+void app_pair_fail_client(struct app_pair *p, int err);
+void app_pair_fail_server(struct app_pair *p, int err);
+
+/* Changes the readiness interest of the held server socket (no call if unchanged). */
 void app_pair_server_interest(struct app_pair *p, uint32_t interest);
 
 /* Fills report.tcp from the client's statistics, merged with the server's when

@@ -36,12 +36,6 @@ static const uint32_t quiet = TCP_EV_HUP | TCP_EV_ERROR;
 
 /* ---- client ---- */
 
-static void cli_fail(struct echo *e, int err)
-{
-	app_pair_error(&e->pair, err, "client");
-	app_pair_close_client(&e->pair);
-}
-
 static void cli_shutdown(struct echo *e)
 {
 	if (e->cli_shut || e->pair.client == NULL)
@@ -49,7 +43,7 @@ static void cli_shutdown(struct echo *e)
 	e->cli_shut = true;
 	int rc = tcp_shutdown(e->pair.client, TCP_SHUT_WR);
 	if (rc < 0)
-		cli_fail(e, rc);
+		app_pair_fail_client(&e->pair, rc);
 }
 
 static void cli_write(struct echo *e)
@@ -60,7 +54,7 @@ static void cli_write(struct echo *e)
 	if (rc == 1)
 		cli_shutdown(e); /* half-close; the echo keeps coming */
 	else if (rc < 0)
-		cli_fail(e, rc);
+		app_pair_fail_client(&e->pair, rc);
 }
 
 static void cli_read(struct echo *e)
@@ -73,7 +67,7 @@ static void cli_read(struct echo *e)
 		if (n == -EAGAIN)
 			return;
 		if (n < 0) {
-			cli_fail(e, (int)n);
+			app_pair_fail_client(&e->pair, (int)n);
 			return;
 		}
 		if (n == 0) {
@@ -94,24 +88,9 @@ static void cli_read(struct echo *e)
 	}
 }
 
-static void cli_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
-{
-	struct echo *e = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		cli_fail(e, err);
-		return;
-	}
-	if (events & TCP_EV_WRITABLE) {
-		e->pair.client_connected = true;
-		cli_write(e);
-	}
-	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
-		cli_read(e);
-	if (e->pair.client != NULL && (events & TCP_EV_HUP) && !e->cli_eof)
-		cli_fail(e, -ECONNRESET); /* hung up without an end of stream */
-}
+static void cli_connected(struct app_pair *p) { cli_write(p->owner); }
+static void cli_writable(struct app_pair *p) { cli_write(p->owner); }
+static void cli_readable(struct app_pair *p) { cli_read(p->owner); }
 
 static void cli_stop(struct app_pair *p)
 {
@@ -124,12 +103,6 @@ static void cli_stop(struct app_pair *p)
 
 /* ---- server ---- */
 
-static void srv_fail(struct echo *e, int err)
-{
-	app_pair_error(&e->pair, err, "server");
-	app_pair_close_server(&e->pair);
-}
-
 /* Sends pending bytes; returns true when none are left. */
 static bool srv_flush(struct echo *e)
 {
@@ -138,7 +111,7 @@ static bool srv_flush(struct echo *e)
 		if (r == -EAGAIN)
 			return false;
 		if (r < 0) {
-			srv_fail(e, (int)r);
+			app_pair_fail_server(&e->pair, (int)r);
 			return false;
 		}
 		e->echoed += (uint64_t)r;
@@ -174,7 +147,7 @@ static void srv_pump(struct echo *e)
 			return;
 		}
 		if (n < 0) {
-			srv_fail(e, (int)n);
+			app_pair_fail_server(&e->pair, (int)n);
 			return;
 		}
 		if (n == 0) {
@@ -191,7 +164,7 @@ static void srv_pump(struct echo *e)
 		if (w == -EAGAIN)
 			w = 0;
 		if (w < 0) {
-			srv_fail(e, (int)w);
+			app_pair_fail_server(&e->pair, (int)w);
 			return;
 		}
 		e->echoed += (uint64_t)w;
@@ -206,18 +179,10 @@ static void srv_pump(struct echo *e)
 	}
 }
 
-static void srv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+static void srv_event(struct app_pair *p, uint32_t events)
 {
-	struct echo *e = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		srv_fail(e, err);
-		return;
-	}
-	srv_pump(e);
-	if (e->pair.server != NULL && (events & TCP_EV_HUP))
-		srv_fail(e, -ECONNRESET);
+	(void)events;
+	srv_pump(p->owner);
 }
 
 static void srv_ready(struct app_pair *p)
@@ -228,11 +193,11 @@ static void srv_ready(struct app_pair *p)
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops echo_ops = {
-	.client_event = cli_event,
+	.client_connected = cli_connected,
+	.client_writable = cli_writable,
+	.client_readable = cli_readable,
 	.server_event = srv_event,
-	.client_edge = true,
 	.server_edge = false,
-	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_ready = srv_ready,
 	.stop = cli_stop,

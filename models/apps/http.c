@@ -102,13 +102,6 @@ static int text_pump(struct out_text *t, struct tcp_sock *s, uint64_t *count)
 
 /* ---- client ---- */
 
-static void cli_fail(struct http *h, int err)
-{
-	app_pair_error(&h->pair, err, "client");
-	app_pair_close_client(&h->pair);
-	sim_timer_cancel(h->pair.sim, &h->think_timer);
-}
-
 /* A protocol failure: the report says what, the connection is dropped. */
 static void cli_protocol_error(struct http *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -121,7 +114,7 @@ static void cli_protocol_error(struct http *h, const char *fmt, ...)
 		h->pair.report.detail = g_strdup_vprintf(fmt, ap);
 		va_end(ap);
 	}
-	cli_fail(h, -EPROTO);
+	app_pair_fail_client(&h->pair, -EPROTO);
 }
 
 static void cli_finish(struct http *h)
@@ -146,7 +139,7 @@ static void cli_write(struct http *h)
 		return;
 	int rc = text_pump(&h->req, h->pair.client, &h->req_bytes_written);
 	if (rc < 0)
-		cli_fail(h, rc);
+		app_pair_fail_client(&h->pair, rc);
 }
 
 static void cli_body(void *ctx, const uint8_t *data, size_t len)
@@ -268,7 +261,7 @@ static void cli_read(struct http *h)
 		if (n == -EAGAIN)
 			return;
 		if (n < 0) {
-			cli_fail(h, (int)n);
+			app_pair_fail_client(&h->pair, (int)n);
 			return;
 		}
 		if (n == 0) {
@@ -295,28 +288,9 @@ static void cli_read(struct http *h)
 	}
 }
 
-static void cli_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
-{
-	struct http *h = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		cli_fail(h, err);
-		return;
-	}
-	if (events & TCP_EV_WRITABLE) {
-		if (!h->pair.client_connected) {
-			h->pair.client_connected = true;
-			cli_next_request(h);
-		} else {
-			cli_write(h);
-		}
-	}
-	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
-		cli_read(h);
-	if (h->pair.client != NULL && (events & TCP_EV_HUP))
-		cli_fail(h, -ECONNRESET);
-}
+static void cli_connected(struct app_pair *p) { cli_next_request(p->owner); }
+static void cli_writable(struct app_pair *p) { cli_write(p->owner); }
+static void cli_readable(struct app_pair *p) { cli_read(p->owner); }
 
 static void cli_stop(struct app_pair *p)
 {
@@ -328,12 +302,6 @@ static void cli_stop(struct app_pair *p)
 }
 
 /* ---- server ---- */
-
-static void srv_fail(struct http *h, int err)
-{
-	app_pair_error(&h->pair, err, "server");
-	app_pair_close_server(&h->pair);
-}
 
 /* Parses "/bytes/<size>/<key>" (decimal, no sign, no leading junk). */
 static bool parse_target(const char *t, uint64_t *size, uint64_t *key)
@@ -517,7 +485,7 @@ static void srv_pump(struct http *h)
 		if (h->srv_writing) {
 			int rc = srv_write(h);
 			if (rc < 0) {
-				srv_fail(h, rc);
+				app_pair_fail_server(&h->pair, rc);
 				return;
 			}
 			if (rc == 0) {
@@ -544,7 +512,7 @@ static void srv_pump(struct http *h)
 			return;
 		}
 		if (n < 0) {
-			srv_fail(h, (int)n);
+			app_pair_fail_server(&h->pair, (int)n);
 			return;
 		}
 		if (n == 0) {
@@ -556,18 +524,10 @@ static void srv_pump(struct http *h)
 	}
 }
 
-static void srv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+static void srv_event(struct app_pair *p, uint32_t events)
 {
-	struct http *h = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		srv_fail(h, err);
-		return;
-	}
-	srv_pump(h);
-	if (h->pair.server != NULL && (events & TCP_EV_HUP))
-		srv_fail(h, -ECONNRESET);
+	(void)events;
+	srv_pump(p->owner);
 }
 
 static void srv_ready(struct app_pair *p)
@@ -578,11 +538,11 @@ static void srv_ready(struct app_pair *p)
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops http_ops = {
-	.client_event = cli_event,
+	.client_connected = cli_connected,
+	.client_writable = cli_writable,
+	.client_readable = cli_readable,
 	.server_event = srv_event,
-	.client_edge = true,
 	.server_edge = false,
-	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_ready = srv_ready,
 	.stop = cli_stop,

@@ -37,13 +37,6 @@ static const uint32_t quiet = TCP_EV_HUP | TCP_EV_ERROR;
 
 /* ---- client ---- */
 
-static void cli_fail(struct reqresp *r, int err)
-{
-	app_pair_error(&r->pair, err, "client");
-	app_pair_close_client(&r->pair);
-	sim_timer_cancel(r->pair.sim, &r->think_timer);
-}
-
 static void cli_finish(struct reqresp *r)
 {
 	r->cli_done = true;
@@ -60,7 +53,7 @@ static void cli_write(struct reqresp *r)
 		return;
 	int rc = app_stream_tx_pump(&r->req, r->pair.client);
 	if (rc < 0)
-		cli_fail(r, rc);
+		app_pair_fail_client(&r->pair, rc);
 }
 
 static bool more_requests(const struct reqresp *r)
@@ -104,11 +97,11 @@ static void cli_read(struct reqresp *r)
 		if (n == 0) {
 			/* The server closed first: a failure unless we were done. */
 			if (!r->cli_done)
-				cli_fail(r, -ECONNRESET);
+				app_pair_fail_client(&r->pair, -ECONNRESET);
 			return;
 		}
 		if (n < 0) {
-			cli_fail(r, (int)n);
+			app_pair_fail_client(&r->pair, (int)n);
 			return;
 		}
 		if (was_ok && !r->cli_ver.ok)
@@ -130,28 +123,9 @@ static void cli_read(struct reqresp *r)
 	}
 }
 
-static void cli_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
-{
-	struct reqresp *r = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		cli_fail(r, err);
-		return;
-	}
-	if (events & TCP_EV_WRITABLE) {
-		if (!r->pair.client_connected) {
-			r->pair.client_connected = true;
-			cli_next_request(r);
-		} else {
-			cli_write(r);
-		}
-	}
-	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
-		cli_read(r);
-	if (r->pair.client != NULL && (events & TCP_EV_HUP))
-		cli_fail(r, -ECONNRESET);
-}
+static void cli_connected(struct app_pair *p) { cli_next_request(p->owner); }
+static void cli_writable(struct app_pair *p) { cli_write(p->owner); }
+static void cli_readable(struct app_pair *p) { cli_read(p->owner); }
 
 /* Stop: no new request; an idle client closes now, a waiting one after its response. */
 static void cli_stop(struct app_pair *p)
@@ -165,19 +139,13 @@ static void cli_stop(struct app_pair *p)
 
 /* ---- server ---- */
 
-static void srv_fail(struct reqresp *r, int err)
-{
-	app_pair_error(&r->pair, err, "server");
-	app_pair_close_server(&r->pair);
-}
-
 static void srv_pump(struct reqresp *r)
 {
 	struct app_pair *p = &r->pair;
 	while (p->server != NULL) {
 		int rc = app_stream_tx_pump(&r->resp, p->server);
 		if (rc < 0) {
-			srv_fail(r, rc);
+			app_pair_fail_server(&r->pair, rc);
 			return;
 		}
 		bool blocked = rc == 0;
@@ -193,7 +161,7 @@ static void srv_pump(struct reqresp *r)
 			return;
 		}
 		if (n < 0) {
-			srv_fail(r, (int)n);
+			app_pair_fail_server(&r->pair, (int)n);
 			return;
 		}
 		if (was_ok && !r->srv_ver.ok)
@@ -206,18 +174,10 @@ static void srv_pump(struct reqresp *r)
 	}
 }
 
-static void srv_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+static void srv_event(struct app_pair *p, uint32_t events)
 {
-	struct reqresp *r = ctx;
-	(void)sim;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		srv_fail(r, err);
-		return;
-	}
-	srv_pump(r);
-	if (r->pair.server != NULL && (events & TCP_EV_HUP))
-		srv_fail(r, -ECONNRESET);
+	(void)events;
+	srv_pump(p->owner);
 }
 
 static void srv_ready(struct app_pair *p)
@@ -228,11 +188,11 @@ static void srv_ready(struct app_pair *p)
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops reqresp_ops = {
-	.client_event = cli_event,
+	.client_connected = cli_connected,
+	.client_writable = cli_writable,
+	.client_readable = cli_readable,
 	.server_event = srv_event,
-	.client_edge = true,
 	.server_edge = false,
-	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_ready = srv_ready,
 	.stop = cli_stop,

@@ -43,8 +43,10 @@ static void end_close(struct simopen *o, struct end *e)
 
 static void end_fail(struct simopen *o, struct end *e, int err)
 {
-	app_pair_error(&o->pair, err, e->name);
-	end_close(o, e);
+	if (e == &o->a)
+		app_pair_fail_client(&o->pair, err);
+	else
+		app_pair_fail_server(&o->pair, err);
 }
 
 static void end_shutdown(struct simopen *o, struct end *e)
@@ -58,27 +60,36 @@ static void end_shutdown(struct simopen *o, struct end *e)
 		end_fail(o, e, rc);
 }
 
-static void end_pump(struct simopen *o, struct end *e, uint32_t events)
+static void end_write(struct simopen *o, struct end *e)
 {
 	struct tcp_sock *s = end_sock(o, e);
-	if ((events & TCP_EV_WRITABLE) && !e->connected) {
-		e->connected = true;
-		e->established_at = sim_now(o->pair.sim);
-		if (sim_now(o->pair.sim) >= o->pair.report.stop)
-			end_shutdown(o, e);
-	}
-	if (e->connected && !e->shut && end_sock(o, e) != NULL) {
-		int rc = app_stream_tx_pump(&e->tx, s);
-		if (rc == 1)
-			end_shutdown(o, e);
-		else if (rc < 0)
-			end_fail(o, e, rc);
-	}
-	while (end_sock(o, e) != NULL && (events & (TCP_EV_READABLE | TCP_EV_HUP))) {
+	if (s == NULL || !e->connected || e->shut)
+		return;
+	int rc = app_stream_tx_pump(&e->tx, s);
+	if (rc == 1)
+		end_shutdown(o, e);
+	else if (rc < 0)
+		end_fail(o, e, rc);
+}
+
+static void end_connected(struct simopen *o, struct end *e)
+{
+	e->connected = true;
+	e->established_at = sim_now(o->pair.sim);
+	if (sim_now(o->pair.sim) >= o->pair.report.stop)
+		end_shutdown(o, e);
+	end_write(o, e);
+}
+
+/* Reads until EAGAIN or the other end's FIN. */
+static void end_read(struct simopen *o, struct end *e)
+{
+	struct tcp_sock *s;
+	while ((s = end_sock(o, e)) != NULL) {
 		bool was_ok = e->ver.ok;
 		ssize_t n = app_stream_rx_read(&e->ver, s, 65536);
 		if (n == -EAGAIN)
-			break;
+			return;
 		if (n < 0) {
 			end_fail(o, e, (int)n);
 			return;
@@ -104,21 +115,39 @@ static void end_pump(struct simopen *o, struct end *e, uint32_t events)
 					       "%s: mismatch at offset %" G_GUINT64_FORMAT, e->name,
 					       e->ver.bad_offset);
 	}
-	if (end_sock(o, e) != NULL && (events & TCP_EV_HUP) && !e->eof)
-		end_fail(o, e, -ECONNRESET);
 }
 
-static void on_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
+/* End A is the pair's client: the pair dispatches its events. */
+static void a_connected(struct app_pair *p)
 {
-	struct simopen *o = ctx;
-	(void)sim;
-	struct end *e = s == o->pair.client ? &o->a : &o->b;
-	int err = app_take_error(s, events);
-	if (err != 0) {
-		end_fail(o, e, err);
-		return;
+	struct simopen *o = p->owner;
+	end_connected(o, &o->a);
+}
+
+static void a_writable(struct app_pair *p)
+{
+	struct simopen *o = p->owner;
+	end_write(o, &o->a);
+}
+
+static void a_readable(struct app_pair *p)
+{
+	struct simopen *o = p->owner;
+	end_read(o, &o->a);
+}
+
+/* End B is the pair's server socket, edge-triggered like A. */
+static void b_event(struct app_pair *p, uint32_t events)
+{
+	struct simopen *o = p->owner;
+	if (events & TCP_EV_WRITABLE) {
+		if (!o->b.connected)
+			end_connected(o, &o->b);
+		else
+			end_write(o, &o->b);
 	}
-	end_pump(o, e, events);
+	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
+		end_read(o, &o->b);
 }
 
 static void on_stop(struct app_pair *p)
@@ -134,11 +163,11 @@ static void on_stop(struct app_pair *p)
 }
 
 static const struct app_pair_ops simopen_ops = {
-	.client_event = on_event,
-	.server_event = on_event,
-	.client_edge = true,
+	.client_connected = a_connected,
+	.client_writable = a_writable,
+	.client_readable = a_readable,
+	.server_event = b_event,
 	.server_edge = true,
-	.client_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.server_interest = TCP_EV_READABLE | TCP_EV_WRITABLE | TCP_EV_HUP | TCP_EV_ERROR,
 	.stop = on_stop,
 };
