@@ -388,6 +388,8 @@ static void pair_server_ready(struct app_pair *p, struct tcp_sock *s, bool accep
 	p->server = s;
 	if (p->server_stats == NULL)
 		p->server_stats = tcp_sock_stats_ref(s);
+	if (p->cc_of_server)
+		g_strlcpy(p->cc, tcp_sock_config(s)->cc, sizeof(p->cc));
 	if (accepted) {
 		int rc = app_apply_sockopts(s, &p->server_side.opts);
 		if (rc < 0)
@@ -505,6 +507,7 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 	p->server_sends = cfg->server_sends;
 	p->simultaneous = cfg->simultaneous;
 	p->client_only = cfg->client_only;
+	p->cc_of_server = cfg->cc_of_server;
 	p->client_ep = cfg->client;
 	p->server_ep = cfg->server;
 

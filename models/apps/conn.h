@@ -242,6 +242,8 @@ struct app_pair_config {
 	const char *client_trace_side; /* "sender" / "client" */
 	const char *server_trace_side; /* "receiver" / "server" */
 	bool client_sends, server_sends; /* which ends get the sequence trace */
+	bool cc_of_server;             /* report the server's congestion control (it
+					* sends most of the data), not the client's */
 };
 
 struct app_pair {
@@ -267,7 +269,7 @@ struct app_pair {
 	char *trace_prefix;
 	const char *client_trace_side;
 	const char *server_trace_side;
-	bool server_sends, simultaneous, client_only;
+	bool server_sends, simultaneous, client_only, cc_of_server;
 	struct app_endpoint client_ep, server_ep;
 	struct sim_timer start_timer, stop_timer;
 };

@@ -14,7 +14,7 @@
  * is level-triggered, with WRITABLE in its interest only while it has bytes it could
  * not send, READABLE only while it has room to send what it reads.
  *
- * Report (flow.h): app "echo"; bytes_sent = client's bytes + server's echoed bytes;
+ * Report (flow.h): app "echo"; cc of the client; bytes_sent = client's bytes + server's echoed bytes;
  * bytes_to_server / bytes_to_client the two directions as verified by each reader;
  * bytes_delivered their sum; TCP statistics of both connections merged; intact: both
  * directions matched, the echo's length equals what was sent, no error; complete:

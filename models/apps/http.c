@@ -606,6 +606,7 @@ struct http *http_new(struct sim *sim, const struct http_config *cfg, GError **e
 		.server_trace_side = "server",
 		.client_sends = true,
 		.server_sends = true,
+		.cc_of_server = true,
 	};
 	if (app_pair_init(&h->pair, sim, &pc, &http_ops, h, error) < 0) {
 		g_free(h);

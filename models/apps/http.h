@@ -29,7 +29,7 @@
  * Readiness: client edge-triggered; server level-triggered (READABLE while waiting
  * for a request, WRITABLE while a response is blocked).
  *
- * Report (flow.h): app "http"; requests_sent, responses_received, latency (per
+ * Report (flow.h): app "http"; cc of the server (the bodies' sender); requests_sent, responses_received, latency (per
  * request, ns); bytes_to_server (request bytes parsed by the server), bytes_to_client
  * (response bytes read by the client: heads, framing and bodies), bytes_delivered
  * their sum, payload_bytes (verified body bytes); both connections' TCP statistics

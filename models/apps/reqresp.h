@@ -17,7 +17,7 @@
  * Readiness: client edge-triggered; server level-triggered (WRITABLE in its interest
  * only while a response is blocked on a full send buffer).
  *
- * Report (flow.h): app "request_response"; requests_sent, responses_received,
+ * Report (flow.h): app "request_response"; cc of the client; requests_sent, responses_received,
  * latency {count, min, max, sum, samples[]} (ns); bytes_to_server (request bytes
  * verified by the server), bytes_to_client (response bytes verified by the client),
  * bytes_delivered their sum; both connections' TCP statistics merged; intact (both

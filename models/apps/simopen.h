@@ -11,7 +11,7 @@
  *
  * Readiness: both ends edge-triggered.
  *
- * Report (flow.h): app "simopen"; A is the report's client side (bytes_to_client =
+ * Report (flow.h): app "simopen"; cc of A; A is the report's client side (bytes_to_client =
  * bytes A received), B the server side; TCP statistics of both ends merged; intact
  * (both streams matched and their lengths were exact, no error); complete (both ends
  * read `bytes` bytes and the other's FIN); error (e.g. ECONNREFUSED when one end

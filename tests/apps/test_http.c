@@ -148,6 +148,28 @@ static void test_large_bodies_small_sndbuf(void)
 	topo_fini(&t);
 }
 
+/* Per-connection TCP configuration: the server side runs NewReno, the client CUBIC
+ * (the stack default); the report names the bodies' sender's algorithm. */
+static void test_server_cc(void)
+{
+	struct topo t;
+	topo_init(&t, 8, NULL, NULL, NULL);
+	struct tcp_config srv;
+	tcp_config_defaults(&srv, TCP_PROFILE_LINUX);
+	g_strlcpy(srv.cc, "newreno", sizeof(srv.cc));
+	struct http_config c;
+	http_cfg(&c, &t);
+	c.server_side.tcp = &srv;
+	struct http *h = http_ok(&t, &c);
+	g_assert_cmpstr(tcp_sock_config(http_client_socket(h))->cc, ==, "cubic");
+	sim_run(&t.sim, SIM_S(5));
+	const struct app_flow_report *r = http_report(h);
+	assert_http_ok(r, 1, HTTP_DEFAULT_BODY_SIZE);
+	g_assert_cmpstr(r->cc, ==, "newreno");
+	http_free(h);
+	topo_fini(&t);
+}
+
 /* A body larger than the server serves: 404, reported as a protocol error. */
 static void test_not_found(void)
 {
@@ -358,6 +380,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/http/persistent-lossy", test_persistent_lossy);
 	g_test_add_func("/http/latency", test_latency);
 	g_test_add_func("/http/large-bodies-small-sndbuf", test_large_bodies_small_sndbuf);
+	g_test_add_func("/http/server-cc", test_server_cc);
 	g_test_add_func("/http/not-found", test_not_found);
 	g_test_add_func("/http/malformed-responses", test_malformed_responses);
 	g_test_add_func("/http/raw-valid-then-closed", test_raw_valid_then_closed);
