@@ -174,13 +174,10 @@ static void rtt_sample(struct tcp_sock *c, sim_time_t rtt)
 static void established(struct tcp_sock *c)
 {
 	struct sim *sim = tcp_sim(c);
-	bool sampled = false;
 	/* RFC 6298 §3 / RFC 6298 (2.2): the SYN exchange gives the first RTT sample
 	 * unless the SYN (or SYN-ACK) was retransmitted (Karn). */
-	if ((c->flags & TF_TIMING) && seq_gt(c->snd_una, c->rtt_seq)) {
+	if ((c->flags & TF_TIMING) && seq_gt(c->snd_una, c->rtt_seq))
 		rtt_sample(c, sim_now(sim) - c->rtt_time);
-		sampled = true;
-	}
 	c->flags &= ~TF_TIMING;
 	if (!c->rtt.has_sample) {
 		/* RFC 6298 (5.7): after a SYN timeout, data transmission starts with an
@@ -196,11 +193,10 @@ static void established(struct tcp_sock *c)
 	c->snd_buf_seq = c->iss + 1;
 	c->snd_una_rel = 1;
 	c->flags |= TF_ESTABLISHED_ONCE;
-	tcp_set_state(c, TCP_ESTABLISHED);
 	tcp_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
-	if (c->trace)
-		tcp_trace_endpoint(c, sampled ? "rtt_sample" : "open");
+	/* One trace row for the transition, with the sample and the initial window. */
+	tcp_set_state(c, TCP_ESTABLISHED);
 	tcp_timer_keepalive_reset(c);
 }
 

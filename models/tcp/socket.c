@@ -273,7 +273,9 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->sndbuf_max);
-	if (n < want)
+	/* Remember that the writer met a full buffer, to report WRITABLE when an ACK
+	 * frees space (edge-triggered "space opened after being full"). */
+	if (n < want || c->sndbuf.len >= c->sndbuf_max)
 		c->flags |= TF_WRITER_BLOCKED;
 	if (n == 0)
 		return -EAGAIN;
