@@ -904,6 +904,28 @@ static void test_keepalive_end_to_end(void)
 	fw_fini(&w);
 }
 
+static void test_fin_retransmitted(void)
+{
+	/* Our FIN is lost: it is retransmitted after the RTO (210 ms after the 10 ms
+	 * handshake sample) and again after 2·RTO, with the same sequence number. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_established(&f);
+	sim_time_t t0 = sim_now(&f.w.sim);
+	tcp_close(f.s);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	fw_run_until(&f.w, t0 + SIM_MS(210 + 420));
+	const struct fw_seg *r1 = fw_pop(f.a), *r2 = fw_pop(f.a);
+	fw_assert_seg(r1, TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpint(r1->time, ==, t0 + SIM_MS(210));
+	fw_assert_seg(r2, TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpint(r2->time, ==, t0 + SIM_MS(630));
+	inject(&f, TCP_FLAG_FIN | TCP_FLAG_ACK, IRS + 1, ISS + 2, 512, NULL, 0);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 2, IRS + 2, WIN_SCALED, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fx_fini(&f);
+}
+
 /* ---- ISNs ---- */
 
 static uint32_t isn_of(uint64_t seed, uint16_t lport)
@@ -1017,6 +1039,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/conn/established/close-time-wait-rfc", test_time_wait_rfc_profile);
 	g_test_add_func("/tcp/conn/fin-wait-1/fin-ack", test_fin_wait_1_fin_ack);
 	g_test_add_func("/tcp/conn/fin-wait-1/fin-closing", test_simultaneous_close);
+	g_test_add_func("/tcp/conn/fin-wait-1/fin-retransmitted", test_fin_retransmitted);
 	g_test_add_func("/tcp/conn/established/fin-close-wait", test_passive_close);
 	g_test_add_func("/tcp/conn/close-wait/fin-ack-piggybacked", test_fin_ack_piggybacked);
 	g_test_add_func("/tcp/conn/established/half-close", test_half_close);
