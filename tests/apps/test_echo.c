@@ -4,6 +4,7 @@
  * to the path's round trip plus serialisation on an idle path. */
 #include <errno.h>
 #include <glib.h>
+#include <string.h>
 
 #include "models/apps/echo.h"
 #include "models/apps/reqresp.h"
@@ -82,8 +83,8 @@ static void test_echo_lossy(void)
 
 /* The echo path is ten times slower than the request path and the buffers are
  * small: the server must stop reading while it cannot send, the client's writes
- * block on a zero window, and still every byte comes back in order. The client's
- * half-close happens long before the echo has finished coming back. */
+ * block on a zero window, and still every byte comes back in order, part of it
+ * after the client's half-close. */
 static void test_echo_backpressure(void)
 {
 	struct topo t;
@@ -98,6 +99,26 @@ static void test_echo_backpressure(void)
 	c.server_side.opts.rcvbuf = 8192;
 	c.client_side.opts.sndbuf = 16384;
 	struct echo *e = echo_ok(&t, &c);
+	/* Half-close with data still flowing from the server: the server has read
+	 * the client's FIN (end of stream: it closed its handle, its remaining echo
+	 * still queued) while the client, half-closed (FIN-WAIT-1/2), still has
+	 * echo bytes to receive. */
+	sim_time_t now = 0;
+	while (echo_server_socket(e) == NULL || echo_client_socket(e) == NULL ||
+	       strcmp(tcp_state_name(echo_client_socket(e)), "ESTABLISHED") == 0) {
+		now += SIM_MS(1);
+		g_assert_cmpint(now, <, SIM_S(60));
+		sim_run(&t.sim, now);
+	}
+	while (echo_server_socket(e) != NULL) {
+		now += SIM_MS(1);
+		sim_run(&t.sim, now);
+	}
+	g_assert_nonnull(echo_client_socket(e));
+	const char *st = tcp_state_name(echo_client_socket(e));
+	g_assert_true(strcmp(st, "FIN-WAIT-1") == 0 || strcmp(st, "FIN-WAIT-2") == 0);
+	uint64_t back = echo_report(e)->bytes_to_client;
+	g_assert_cmpuint(back, <, 400000);
 	sim_run(&t.sim, SIM_S(60));
 	const struct app_flow_report *r = echo_report(e);
 	assert_echo_done(r, 400000);
