@@ -311,6 +311,9 @@ static int cmd_run(int argc, char **argv)
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	summary = summary_build(w, &ri);
+	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
+	world_free(w);
+	w = NULL;
 	text = summary_text(summary, false);
 	hashable = summary_text(summary, true);
 	char *spath = sim_output_path(&out, "summary.json");

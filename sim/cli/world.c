@@ -17,6 +17,7 @@
 #include "models/link.h"
 #include "models/node.h"
 #include "models/route.h"
+#include "models/tcp/attach.h"
 #include "models/tcp/tcp.h"
 #include "sim/core/sim.h"
 
@@ -135,96 +136,16 @@ static int start_captures_and_traces(struct world *w, GError **error)
 	return 0;
 }
 
-/* ---- TCP on a node ----------------------------------------------------------------
- *
- * WORKAROUND until models/tcp/attach.h exists (tcp.h announces it): TCP's lower edge
- * (struct tcp_lower) over this node's IPv4, and TCP registered as the node's protocol
- * 6. To be replaced by the TCP model's own attach function when it lands. */
-struct tcp_glue {
-	struct sim *sim;
-	struct node *node;
-	struct tcp_stack *stack; /* NULL once freed by world_finish() */
-};
+/* ---- TCP ----------------------------------------------------------------------- */
 
-static int glue_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		       uint8_t ttl, bool df)
-{
-	struct tcp_glue *g = ctx;
-	struct ipv4_tx tx = {.src = src, .dst = dst, .proto = IPV4_PROTO_TCP, .ttl = ttl, .df = df};
-	return ipv4_output(g->sim, g->node, pkt, &tx);
-}
-
-static int glue_route(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu)
-{
-	struct tcp_glue *g = ctx;
-	struct route_result rr;
-	int rc = route_lookup(g->node, dst, &rr);
-	if (rc != 0)
-		return rc;
-	*src = rr.src;
-	*mtu = rr.mtu;
-	return 0;
-}
-
-static bool glue_is_local(void *ctx, ipv4_addr_t addr)
-{
-	struct tcp_glue *g = ctx;
-	return node_is_local_address(g->node, addr);
-}
-
-static void glue_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
-		       const struct ipv4_rx *rx, void *ctx)
-{
-	struct tcp_glue *g = ctx;
-	if (!g->stack) {
-		sim_packet_free(pkt);
-		return;
-	}
-	tcp_stack_input(g->stack, pkt, rx->src, rx->dst);
-}
-
-static void glue_icmp_error(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,
-			    void *ctx)
-{
-	struct tcp_glue *g = ctx;
-	if (g->stack)
-		tcp_stack_icmp_error(g->stack, e->type, e->code, e->mtu, e->quoted, e->quoted_len);
-}
-
-static void glue_destroy(struct sim *sim, struct node *node, void *ctx)
-{
-	struct tcp_glue *g = ctx;
-	if (g->stack)
-		tcp_stack_free(g->stack);
-	g_free(g);
-}
-
-/* The TCP stack of node i, created on first use with the scenario's TCP defaults
- * (every application passes its own configuration per socket anyway). */
+/* The TCP stack of node i, attached on first use with the scenario's TCP defaults
+ * (every application passes its own configuration per socket anyway). node_free()
+ * frees it. */
 static struct tcp_stack *stack_of(struct world *w, guint i)
 {
-	if (w->tcp[i])
-		return w->tcp[i];
-	struct tcp_glue *g = g_new0(struct tcp_glue, 1);
-	g->sim = w->sim;
-	g->node = w->nodes[i];
-	struct tcp_lower lower = {
-		.ctx = g,
-		.output = glue_output,
-		.route = glue_route,
-		.is_local = glue_is_local,
-	};
-	g->stack = tcp_stack_new(w->sim, scn_node(w->scn, i)->name, &w->scn->tcp, &lower);
-	struct ipv4_proto_ops ops = {
-		.input = glue_input,
-		.icmp_error = glue_icmp_error,
-		.destroy = glue_destroy,
-	};
-	int rc = node_register_proto(w->nodes[i], IPV4_PROTO_TCP, &ops, g);
-	g_assert(rc == 0);
-	w->tcp[i] = g->stack;
-	w->tcp_glue[i] = g;
-	return g->stack;
+	if (!w->tcp[i])
+		w->tcp[i] = tcp_stack_attach(w->sim, w->nodes[i], &w->scn->tcp);
+	return w->tcp[i];
 }
 
 /* Shared listeners: one per (server node, listen address, port) used by two or more
@@ -375,34 +296,6 @@ static void tcp_app_free(struct world_app *wa)
 	wa->tcp_app = NULL;
 }
 
-/* A copy of a report that outlives the application (world_finish() frees the TCP
- * applications and stacks so their traces are flushed before the hash). */
-static struct app_flow_report *report_copy(const struct app_flow_report *r)
-{
-	struct app_flow_report *c = g_new(struct app_flow_report, 1);
-	*c = *r;
-	c->name = g_strdup(r->name);
-	c->detail = g_strdup(r->detail);
-	/* cc points into the application, which is about to go. */
-	c->cc = r->cc ? g_intern_string(r->cc) : NULL;
-	c->latency.samples = r->latency.count
-				     ? g_memdup2(r->latency.samples,
-						 sizeof(sim_time_t) * (gsize)r->latency.count)
-				     : NULL;
-	c->latency.cap = r->latency.count;
-	return c;
-}
-
-static void report_free(struct app_flow_report *r)
-{
-	if (!r)
-		return;
-	g_free(r->name);
-	g_free(r->detail);
-	g_free(r->latency.samples);
-	g_free(r);
-}
-
 static int build_apps(struct world *w, GError **error)
 {
 	const struct scenario *s = w->scn;
@@ -457,7 +350,6 @@ struct world *world_new(struct sim *sim, const struct scenario *scn, const char 
 	w->nodes = g_new0(struct node *, scn->nodes->len);
 	w->links = g_new0(struct link *, scn->links->len ? scn->links->len : 1);
 	w->tcp = g_new0(struct tcp_stack *, scn->nodes->len);
-	w->tcp_glue = g_new0(struct tcp_glue *, scn->nodes->len);
 	w->apps = g_new0(struct world_app, scn->apps->len ? scn->apps->len : 1);
 	w->listeners = g_ptr_array_new();
 	w->listener_keys = g_ptr_array_new();
@@ -519,29 +411,18 @@ int world_finish(struct world *w, GError **error)
 			keep_error(error, e, &rc);
 	}
 
-	/* TCP: keep the reports, then free the applications, listeners and stacks,
-	 * which closes (flushes) the connections' traces. */
+	/* TCP: the reports, brought up to date (they live as long as the applications);
+	 * the traces' write errors so far (the files are flushed and closed when
+	 * world_free() frees the stacks, before the run's outputs are hashed). */
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];
 		if (wa->tcp_app)
-			wa->report = report_copy(tcp_app_report(wa));
+			wa->report = tcp_app_report(wa);
 	}
-	for (guint i = 0; i < s->apps->len; i++)
-		tcp_app_free(&w->apps[i]);
-	for (guint k = 0; k < w->listeners->len; k++)
-		app_listener_free(g_ptr_array_index(w->listeners, k));
-	g_ptr_array_set_size(w->listeners, 0);
-	g_ptr_array_set_size(w->listener_keys, 0);
 	for (guint i = 0; i < s->nodes->len; i++) {
-		struct tcp_glue *g = w->tcp_glue[i];
-		if (!g || !g->stack)
-			continue;
-		const GError *te = tcp_stack_trace_error(g->stack);
+		const GError *te = w->tcp[i] ? tcp_stack_trace_error(w->tcp[i]) : NULL;
 		if (te)
 			keep_error(error, g_error_copy(te), &rc);
-		tcp_stack_free(g->stack);
-		g->stack = NULL;
-		w->tcp[i] = NULL;
 	}
 	return rc;
 }
@@ -552,14 +433,13 @@ void world_free(struct world *w)
 		return;
 	const struct scenario *s = w->scn;
 	/* Applications before listeners before stacks (models/apps/conn.h, Teardown);
-	 * node_free() frees a node's TCP stack through its protocol registration. */
+	 * node_free() frees a node's TCP stack, closing its connections' traces. */
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];
 		ping_free(wa->ping);
 		udp_source_free(wa->udp_src);
 		udp_sink_free(wa->udp_sink);
 		tcp_app_free(wa);
-		report_free((struct app_flow_report *)wa->report);
 	}
 	for (guint k = 0; k < w->listeners->len; k++)
 		app_listener_free(g_ptr_array_index(w->listeners, k));
@@ -569,7 +449,6 @@ void world_free(struct world *w)
 		node_free(w->nodes[i]);
 	g_ptr_array_free(w->listeners, TRUE);
 	g_ptr_array_free(w->listener_keys, TRUE);
-	g_free(w->tcp_glue);
 	g_free(w->nodes);
 	g_free(w->links);
 	g_free(w->tcp);

@@ -5,9 +5,11 @@
  * It reads no JSON. Every file it opens (traces, captures) goes into the run's
  * staging directory, so a failed run leaves nothing behind.
  *
- * Lifetime: world_new() → sim_run() → world_finish() (closes traces and captures,
- * reporting write errors, and freezes the reports) → reading the reports for the
- * summary → world_free().
+ * Lifetime: world_new() → sim_run() → world_finish() (closes the network layer's
+ * traces and captures, reporting write errors, and brings the reports up to date)
+ * → reading the reports for the summary → world_free(), which also closes the TCP
+ * traces (they belong to connections, which live until their stack is freed): hash
+ * the outputs only after it.
  */
 #ifndef SIM_CLI_WORLD_H
 #define SIM_CLI_WORLD_H
@@ -24,7 +26,6 @@ struct ping_app;
 struct udp_source;
 struct udp_sink;
 struct tcp_stack;
-struct tcp_glue;
 struct app_flow_report;
 
 /* One application as instantiated. */
@@ -35,8 +36,8 @@ struct world_app {
 	struct udp_source *udp_src;
 	struct udp_sink *udp_sink;
 	void *tcp_app;                          /* struct bulk / echo / ... */
-	const struct app_flow_report *report;   /* TCP apps, after world_finish(): a copy
-						 * owned by the world */
+	const struct app_flow_report *report;   /* TCP apps, after world_finish() (owned
+						 * by the application) */
 };
 
 struct world {
@@ -45,7 +46,6 @@ struct world {
 	struct node **nodes;          /* by scenario node index */
 	struct link **links;          /* by scenario link index */
 	struct tcp_stack **tcp;       /* by node index; NULL on nodes without TCP apps */
-	struct tcp_glue **tcp_glue;   /* by node index: TCP's attachment to the node */
 	struct world_app *apps;       /* by scenario app index */
 	GPtrArray *listeners;         /* TCP listeners (struct app_listener *) */
 	GPtrArray *listener_keys;     /* the scn_app each listener was made for */
