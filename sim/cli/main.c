@@ -212,7 +212,7 @@ static int cmd_run(int argc, char **argv)
 		{"plot", 0, 0, G_OPTION_ARG_NONE, &o.plot, "Draw the graphs after the run", NULL},
 		{"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
 		 "Graph format with --plot: png (default) or svg", "png|svg"},
-		{NULL},
+		{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
 	};
 	int rc = parse_options("run", "SCENARIO.json", "run a scenario", entries, &argc, &argv);
 	if (rc)
@@ -367,7 +367,7 @@ static int cmd_validate(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.set,
 		 "Override a scenario value before validating (repeatable)", "PATH=VALUE"},
-		{NULL},
+		{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
 	};
 	int rc = parse_options("validate", "SCENARIO.json", "check a scenario without running it",
 			       entries, &argc, &argv);
@@ -398,7 +398,7 @@ static int cmd_plot(int argc, char **argv)
 	struct opts o = {0};
 	GOptionEntry entries[] = {
 		{"format", 0, 0, G_OPTION_ARG_STRING, &o.format, "png (default) or svg", "png|svg"},
-		{NULL},
+		{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
 	};
 	int rc = parse_options("plot", "RESULTS_DIR", "draw the graphs of a results directory",
 			       entries, &argc, &argv);
@@ -430,7 +430,7 @@ static int cmd_plot(int argc, char **argv)
 
 static int cmd_schema(int argc, char **argv)
 {
-	GOptionEntry entries[] = {{NULL}};
+	GOptionEntry entries[] = {{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL}};
 	int rc = parse_options("schema", "", "print the scenario key reference (Markdown)",
 			       entries, &argc, &argv);
 	if (rc)
