@@ -1495,13 +1495,24 @@ static bool same_tcp_config(const struct tcp_config *x, const struct tcp_config 
 /* Records a binding; reports a conflict with an earlier one. TCP applications with
  * the same server node, port and listen address share one listener (world.c), which
  * then must have one configuration. */
-static void check_binding(struct conv *c, GArray *bindings, const cJSON *o, const char *key,
+/* Bindings are grouped by (node, port, protocol) in a hash table (a scenario may
+ * have thousands of servers); each group is a short list. */
+static guint64 binding_key(const struct binding *b)
+{
+	return (guint64)(guint32)b->node << 24 | (guint64)b->port << 1 | (b->udp ? 1u : 0u);
+}
+
+static void check_binding(struct conv *c, GHashTable *bindings, const cJSON *o, const char *key,
 			  struct binding b, const struct scn_app *cur)
 {
-	for (guint k = 0; k < bindings->len; k++) {
-		const struct binding *x = &g_array_index(bindings, struct binding, k);
-		if (x->node != b.node || x->port != b.port || x->udp != b.udp)
-			continue;
+	guint64 k = binding_key(&b);
+	GArray *group = g_hash_table_lookup(bindings, &k);
+	if (!group) {
+		group = g_array_new(FALSE, FALSE, sizeof(struct binding));
+		g_hash_table_insert(bindings, g_memdup2(&k, sizeof(k)), group);
+	}
+	for (guint i = 0; i < group->len; i++) {
+		const struct binding *x = &g_array_index(group, struct binding, i);
 		const struct scn_app *xa = &g_array_index(c->s->apps, struct scn_app, x->app);
 		if (x->shareable && b.shareable && x->addr == b.addr) {
 			if (!same_tcp_config(&xa->tcp_server, &cur->tcp_server))
@@ -1518,12 +1529,13 @@ static void check_binding(struct conv *c, GArray *bindings, const cJSON *o, cons
 			return;
 		}
 	}
-	g_array_append_val(bindings, b);
+	g_array_append_val(group, b);
 }
 
 static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 {
-	GArray *bindings = g_array_new(FALSE, FALSE, sizeof(struct binding));
+	GHashTable *bindings = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+						     (GDestroyNotify)g_array_unref);
 	unsigned count[SCN_APP_UDP + 1] = {0};
 	unsigned tcp_count = 0;
 	gsize i = 0;
@@ -1785,7 +1797,7 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 		g_array_append_val(c->s->apps, a);
 		sch_path_pop(c->path, l);
 	}
-	g_array_free(bindings, TRUE);
+	g_hash_table_destroy(bindings);
 }
 
 /* ---- captures ---- */

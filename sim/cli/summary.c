@@ -113,47 +113,36 @@ static void add_addr(cJSON *o, const char *key, ipv4_addr_t a)
 
 /* ---- pieces ----------------------------------------------------------------------- */
 
-/* A TCP configuration in the same forms a scenario's `tcp` object accepts. */
-static cJSON *tcp_config_json(const struct tcp_config *cfg)
+/* Adds knob k of cfg to o in the form a scenario's `tcp` object accepts. */
+static void add_knob(cJSON *o, const struct tcp_config *cfg, const struct tcp_knob *k)
+{
+	char buf[64];
+	switch (k->type) {
+	case TCP_KNOB_BOOL:
+		cJSON_AddBoolToObject(o, k->name, tcp_knob_get(cfg, k) != 0);
+		break;
+	case TCP_KNOB_INT:
+	case TCP_KNOB_BYTES:
+		add_i64(o, k->name, tcp_knob_get(cfg, k));
+		break;
+	case TCP_KNOB_DURATION:
+	case TCP_KNOB_ENUM:
+		tcp_knob_format(cfg, k, buf, sizeof(buf));
+		cJSON_AddStringToObject(o, k->name, buf);
+		break;
+	}
+}
+
+/* Every knob of cfg; with `base`, only those that differ from it (per-flow
+ * overrides). */
+static cJSON *tcp_config_json(const struct tcp_config *cfg, const struct tcp_config *base)
 {
 	cJSON *o = cJSON_CreateObject();
 	size_t n;
 	const struct tcp_knob *knobs = tcp_knobs(&n);
-	for (size_t i = 0; i < n; i++) {
-		const struct tcp_knob *k = &knobs[i];
-		int64_t v = tcp_knob_get(cfg, k);
-		char buf[64];
-		switch (k->type) {
-		case TCP_KNOB_BOOL:
-			cJSON_AddBoolToObject(o, k->name, v != 0);
-			break;
-		case TCP_KNOB_INT:
-		case TCP_KNOB_BYTES:
-			add_i64(o, k->name, v);
-			break;
-		case TCP_KNOB_DURATION:
-		case TCP_KNOB_ENUM:
-			tcp_knob_format(cfg, k, buf, sizeof(buf));
-			cJSON_AddStringToObject(o, k->name, buf);
-			break;
-		}
-	}
-	return o;
-}
-
-/* The knobs of `cfg` that differ from `base` (per-application overrides). */
-static cJSON *tcp_config_diff(const struct tcp_config *cfg, const struct tcp_config *base)
-{
-	cJSON *all = tcp_config_json(cfg);
-	cJSON *b = tcp_config_json(base);
-	cJSON *o = cJSON_CreateObject();
-	for (cJSON *c = all->child; c; c = c->next) {
-		cJSON *x = cJSON_GetObjectItemCaseSensitive(b, c->string);
-		if (!cJSON_Compare(c, x, true))
-			cJSON_AddItemToObject(o, c->string, cJSON_Duplicate(c, true));
-	}
-	cJSON_Delete(all);
-	cJSON_Delete(b);
+	for (size_t i = 0; i < n; i++)
+		if (!base || tcp_knob_get(cfg, &knobs[i]) != tcp_knob_get(base, &knobs[i]))
+			add_knob(o, cfg, &knobs[i]);
 	return o;
 }
 
@@ -207,7 +196,7 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 		cJSON_AddStringToObject(o, "detail", r->detail);
 	else
 		cJSON_AddNullToObject(o, "detail");
-	cJSON_AddItemToObject(o, "tcp", tcp_config_diff(&a->tcp, &w->scn->tcp));
+	cJSON_AddItemToObject(o, "tcp", tcp_config_json(&a->tcp, &w->scn->tcp));
 	return o;
 }
 
@@ -312,7 +301,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	cJSON *tx_item = cJSON_CreateRaw("0");
 	cJSON_AddItemToObject(root, "link_transmissions", tx_item);
 	add_double(root, "wall_s", ri->wall_s);
-	cJSON_AddItemToObject(root, "tcp", tcp_config_json(&s->tcp));
+	cJSON_AddItemToObject(root, "tcp", tcp_config_json(&s->tcp, NULL));
 
 	cJSON *flows = cJSON_AddArrayToObject(root, "flows");
 	cJSON *pings = cJSON_AddArrayToObject(root, "pings");

@@ -155,10 +155,12 @@ static struct tcp_stack *stack_of(struct world *w, guint i)
 static struct app_listener *listener_for(struct world *w, const struct scn_app *a,
 					 GError **error)
 {
-	for (guint k = 0; k < w->listener_keys->len; k++) {
-		const struct scn_app *b = g_ptr_array_index(w->listener_keys, k);
-		if (b->to == a->to && b->listen == a->listen && b->port == a->port)
-			return g_ptr_array_index(w->listeners, k);
+	/* (node, address, port) → listener; thousands of servers stay O(1) each. */
+	char *key = g_strdup_printf("%d/%u/%u", a->to, a->listen, a->port);
+	struct app_listener *found = g_hash_table_lookup(w->listener_by_key, key);
+	if (found) {
+		g_free(key);
+		return found;
 	}
 	struct app_listener_config lc = {
 		.local = {stack_of(w, (guint)a->to), a->listen, a->port},
@@ -166,10 +168,12 @@ static struct app_listener *listener_for(struct world *w, const struct scn_app *
 		.backlog = 128,
 	};
 	struct app_listener *l = app_listener_new(w->sim, &lc, error);
-	if (!l)
+	if (!l) {
+		g_free(key);
 		return NULL;
+	}
 	g_ptr_array_add(w->listeners, l);
-	g_ptr_array_add(w->listener_keys, (gpointer)a);
+	g_hash_table_insert(w->listener_by_key, key, l);
 	return l;
 }
 
@@ -352,7 +356,7 @@ struct world *world_new(struct sim *sim, const struct scenario *scn, const char 
 	w->tcp = g_new0(struct tcp_stack *, scn->nodes->len);
 	w->apps = g_new0(struct world_app, scn->apps->len ? scn->apps->len : 1);
 	w->listeners = g_ptr_array_new();
-	w->listener_keys = g_ptr_array_new();
+	w->listener_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (build_network(w, error) != 0 || start_captures_and_traces(w, error) != 0 ||
 	    build_apps(w, error) != 0) {
@@ -448,7 +452,7 @@ void world_free(struct world *w)
 	for (guint i = 0; i < s->nodes->len; i++)
 		node_free(w->nodes[i]);
 	g_ptr_array_free(w->listeners, TRUE);
-	g_ptr_array_free(w->listener_keys, TRUE);
+	g_hash_table_destroy(w->listener_by_key);
 	g_free(w->nodes);
 	g_free(w->links);
 	g_free(w->tcp);

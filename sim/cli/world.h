@@ -48,7 +48,7 @@ struct world {
 	struct tcp_stack **tcp;       /* by node index; NULL on nodes without TCP apps */
 	struct world_app *apps;       /* by scenario app index */
 	GPtrArray *listeners;         /* TCP listeners (struct app_listener *) */
-	GPtrArray *listener_keys;     /* the scn_app each listener was made for */
+	GHashTable *listener_by_key;  /* (server node, address, port) → listener */
 	char *outdir;
 	bool finished;
 };
