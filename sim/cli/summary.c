@@ -394,10 +394,19 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 	}
 	fputc('\n', fp);
 
+	/* Flows: one line each, up to 20 (a large run has thousands; summary.json has
+	 * them all), and a total line when there are more. */
 	const cJSON *flows = cJSON_GetObjectItemCaseSensitive(sum, "flows");
-	if (cJSON_GetArraySize(flows) > 0) {
+	int nflows = cJSON_GetArraySize(flows);
+	if (nflows > 0) {
 		fprintf(fp, "flows:\n");
+		int shown = 0, intact = 0;
+		double total = 0;
 		for (const cJSON *f = flows->child; f; f = f->next) {
+			total += num(f, "goodput_bps");
+			intact += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact"));
+			if (++shown > 20)
+				continue;
 			fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
 			const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
 			fprintf(fp,
@@ -409,6 +418,12 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
 				cJSON_IsString(err) ? ", error " : "",
 				cJSON_IsString(err) ? err->valuestring : "");
+		}
+		if (nflows > 20) {
+			fmt_rate(b1, sizeof(b1), total);
+			fprintf(fp, "  ... %d flows in all (see summary.json): %d intact, goodput %s in "
+				    "total\n",
+				nflows, intact, b1);
 		}
 	}
 	/* Links: the totals, then only the directions that lost or dropped something
