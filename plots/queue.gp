@@ -4,6 +4,7 @@ reset
 load dir . "common.gp"
 set ylabel "packets waiting"
 set yrange [0:*]
+set offsets 0, 0, graph 0.06, 0
 set y2label "drops so far"
 set y2tics
 set y2range [0:*]

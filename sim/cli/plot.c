@@ -483,7 +483,11 @@ int plot_results(const char *dir, const char *format, GError **error)
 		} else if (g_str_has_prefix(f, "link.") && g_str_has_suffix(f, ".queue.tsv")) {
 			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
 			char *what = g_strndup(f + 5, strlen(f) - 5 - strlen(".queue.tsv"));
-			char *title = g_strdup_printf("queue of link %s", what);
+			char *dot = strrchr(what, '.');
+			if (dot)
+				*dot = '\0';
+			char *title = g_strdup_printf("queue of link %s, %s direction", what,
+						      dot ? dot + 1 : "");
 			graph(&d, f, stem, title, "queue.gp");
 			g_free(stem);
 			g_free(what);
