@@ -294,6 +294,27 @@ static void graph(struct driver *d, const char *datafile, const char *out, const
 	g_free(scr);
 }
 
+/* A graph of several series: the driver sets `files` and `titles` as space-separated
+ * word lists for the script. Names are scenario names ([A-Za-z0-9_.-]), so gnuplot's
+ * word lists are safe. */
+static void overlay_graph(struct driver *d, GPtrArray *files, GPtrArray *titles,
+			  const char *out, const char *what, const char *script)
+{
+	GString *fl = g_string_new(NULL), *tl = g_string_new(NULL);
+	for (guint i = 0; i < files->len; i++) {
+		g_string_append_printf(fl, "%s%s", i ? " " : "", (char *)g_ptr_array_index(files, i));
+		g_string_append_printf(tl, "%s%s", i ? " " : "", (char *)g_ptr_array_index(titles, i));
+	}
+	g_string_append(d->g, "files = ");
+	gp_str(d->g, fl->str);
+	g_string_append(d->g, "; titles = ");
+	gp_str(d->g, tl->str);
+	g_string_append(d->g, "\n");
+	graph(d, "", out, what, script);
+	g_string_free(fl, TRUE);
+	g_string_free(tl, TRUE);
+}
+
 static bool is_endpoint_trace(const char *name, char **flow, char **side)
 {
 	static const char *const sides[] = {"sender", "receiver", "client", "server"};
@@ -504,42 +525,13 @@ int plot_results(const char *dir, const char *format, GError **error)
 		g_free(flow);
 		g_free(side);
 	}
-	/* Overlays: every endpoint's cwnd, every flow's goodput. Names are scenario names
-	 * ([A-Za-z0-9_.-]), so gnuplot's space-separated word lists are safe. */
-	if (!err && overlay->len >= 2) {
-		GString *fl = g_string_new(NULL), *tl = g_string_new(NULL);
-		for (guint i = 0; i < overlay->len; i++) {
-			g_string_append_printf(fl, "%s%s", i ? " " : "",
-					       (char *)g_ptr_array_index(overlay, i));
-			g_string_append_printf(tl, "%s%s", i ? " " : "",
-					       (char *)g_ptr_array_index(overlay_t, i));
-		}
-		g_string_append(d.g, "files = ");
-		gp_str(d.g, fl->str);
-		g_string_append(d.g, "; titles = ");
-		gp_str(d.g, tl->str);
-		g_string_append(d.g, "\n");
-		graph(&d, "", "cwnd-overlay", "congestion windows of all flows", "overlay.gp");
-		g_string_free(fl, TRUE);
-		g_string_free(tl, TRUE);
-	}
-	if (!err && gp_files->len >= 2) {
-		GString *fl = g_string_new(NULL), *tl = g_string_new(NULL);
-		for (guint i = 0; i < gp_files->len; i++) {
-			g_string_append_printf(fl, "%s%s", i ? " " : "",
-					       (char *)g_ptr_array_index(gp_files, i));
-			g_string_append_printf(tl, "%s%s", i ? " " : "",
-					       (char *)g_ptr_array_index(gp_titles, i));
-		}
-		g_string_append(d.g, "files = ");
-		gp_str(d.g, fl->str);
-		g_string_append(d.g, "; titles = ");
-		gp_str(d.g, tl->str);
-		g_string_append(d.g, "\n");
-		graph(&d, "", "goodput-overlay", "goodput of all flows", "goodput-overlay.gp");
-		g_string_free(fl, TRUE);
-		g_string_free(tl, TRUE);
-	}
+	/* Overlays: every endpoint's cwnd, every flow's goodput. */
+	if (!err && overlay->len >= 2)
+		overlay_graph(&d, overlay, overlay_t, "cwnd-overlay", "congestion windows of all flows",
+			      "overlay.gp");
+	if (!err && gp_files->len >= 2)
+		overlay_graph(&d, gp_files, gp_titles, "goodput-overlay", "goodput of all flows",
+			      "goodput-overlay.gp");
 	g_ptr_array_free(overlay, TRUE);
 	g_ptr_array_free(overlay_t, TRUE);
 	g_ptr_array_free(gp_files, TRUE);

@@ -1363,7 +1363,7 @@ static void md_type(GString *out, const struct sch *s)
 	}
 }
 
-static void md_keys(GString *out, const struct sch_key *keys, const char *tag, bool have_tag)
+static void md_keys(GString *out, const struct sch_key *keys)
 {
 	for (const struct sch_key *k = keys; k && k->name; k++) {
 		g_string_append_printf(out, "| `%s` | ", k->name);
@@ -1377,8 +1377,6 @@ static void md_keys(GString *out, const struct sch_key *keys, const char *tag, b
 		md_escape(out, k->doc ? k->doc : "");
 		g_string_append(out, " |\n");
 	}
-	(void)tag;
-	(void)have_tag;
 }
 
 static void md_object(const struct sch *s, const char *path, GString *out, GPtrArray *seen,
@@ -1437,7 +1435,7 @@ static void md_object(const struct sch *s, const char *path, GString *out, GPtrA
 		}
 		g_string_append(out, " | required | selects the kind; its own keys follow |\n");
 	}
-	md_keys(out, s->keys, NULL, false);
+	md_keys(out, s->keys);
 	g_string_append_c(out, '\n');
 	md_children(s->keys, path, queue_s, queue_p);
 	if (s->tag) {
@@ -1449,7 +1447,7 @@ static void md_object(const struct sch *s, const char *path, GString *out, GPtrA
 			if (v->keys && v->keys->name) {
 				g_string_append(out, "| key | type | default | meaning |\n"
 						     "|---|---|---|---|\n");
-				md_keys(out, v->keys, NULL, false);
+				md_keys(out, v->keys);
 				g_string_append_c(out, '\n');
 				md_children(v->keys, path, queue_s, queue_p);
 			} else {

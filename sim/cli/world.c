@@ -205,46 +205,38 @@ static int build_tcp_app(struct world *w, guint i, GError **error)
 		c.sender_side = cside;
 		c.receiver_side = sside;
 		c.trace = trace;
-		struct bulk *b = bulk_new(w->sim, &c, &e);
-		wa->tcp_app = b;
+		wa->tcp_app = bulk_new(w->sim, &c, &e);
 		break;
 	}
+	/* Echo, request/response and HTTP configs share these field names (client,
+	 * server, listener, the two sides, trace), so one macro fills them all. */
+#define CLIENT_SERVER(cfg, create)                                                        \
+	do {                                                                               \
+		(cfg).name = a->name;                                                       \
+		(cfg).client = client;                                                      \
+		(cfg).server = server;                                                      \
+		(cfg).listener = listener;                                                  \
+		(cfg).client_side = cside;                                                  \
+		(cfg).server_side = sside;                                                  \
+		(cfg).trace = trace;                                                        \
+		wa->tcp_app = create(w->sim, &(cfg), &e);                                   \
+	} while (0)
 	case SCN_APP_ECHO: {
 		struct echo_config c = a->echo;
-		c.name = a->name;
-		c.client = client;
-		c.server = server;
-		c.listener = listener;
-		c.client_side = cside;
-		c.server_side = sside;
-		c.trace = trace;
-		wa->tcp_app = echo_new(w->sim, &c, &e);
+		CLIENT_SERVER(c, echo_new);
 		break;
 	}
 	case SCN_APP_REQUEST_RESPONSE: {
 		struct reqresp_config c = a->rr;
-		c.name = a->name;
-		c.client = client;
-		c.server = server;
-		c.listener = listener;
-		c.client_side = cside;
-		c.server_side = sside;
-		c.trace = trace;
-		wa->tcp_app = reqresp_new(w->sim, &c, &e);
+		CLIENT_SERVER(c, reqresp_new);
 		break;
 	}
 	case SCN_APP_HTTP: {
 		struct http_config c = a->http;
-		c.name = a->name;
-		c.client = client;
-		c.server = server;
-		c.listener = listener;
-		c.client_side = cside;
-		c.server_side = sside;
-		c.trace = trace;
-		wa->tcp_app = http_new(w->sim, &c, &e);
+		CLIENT_SERVER(c, http_new);
 		break;
 	}
+#undef CLIENT_SERVER
 	case SCN_APP_SIMOPEN: {
 		struct simopen_config c = a->simopen;
 		c.name = a->name;

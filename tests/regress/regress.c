@@ -56,6 +56,14 @@ static GPtrArray *scenario_names(void)
 	return names;
 }
 
+static bool contains(GPtrArray *names, const char *name)
+{
+	for (guint i = 0; i < names->len; i++)
+		if (strcmp(g_ptr_array_index(names, i), name) == 0)
+			return true;
+	return false;
+}
+
 static GHashTable *read_hashes(const char *path)
 {
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -182,10 +190,7 @@ static void test_complete(void)
 	gpointer k;
 	g_hash_table_iter_init(&it, expected);
 	while (g_hash_table_iter_next(&it, &k, NULL)) {
-		bool found = false;
-		for (guint i = 0; i < names->len && !found; i++)
-			found = strcmp(g_ptr_array_index(names, i), k) == 0;
-		if (!found)
+		if (!contains(names, k))
 			g_error("%s names %s, which is not in scenarios/: run `meson compile -C "
 				"build regress-update`",
 				hashes_file, (const char *)k);
@@ -325,10 +330,7 @@ static int update(void)
 	gpointer k;
 	g_hash_table_iter_init(&it, expected);
 	while (g_hash_table_iter_next(&it, &k, NULL)) {
-		bool found = false;
-		for (guint i = 0; i < names->len && !found; i++)
-			found = strcmp(g_ptr_array_index(names, i), k) == 0;
-		if (!found) {
+		if (!contains(names, k)) {
 			printf("removed    %s\n", (const char *)k);
 			changed++;
 		}
