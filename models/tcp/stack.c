@@ -467,6 +467,13 @@ void tcp_stack_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code,
 		tcp_pmtu_update(c, mtu);
 		return;
 	}
+	/* RFC 1122 §4.2.3.9: protocol and port unreachable are hard errors; as Linux
+	 * (tcp_v4_err) a connection still opening is aborted with ECONNREFUSED. */
+	if (type == 3 && (code == 2 || code == 3) &&
+	    (c->state == TCP_SYN_SENT || (c->state == TCP_SYN_RECEIVED && !(c->flags & TF_PASSIVE)))) {
+		tcp_conn_fail(c, -ECONNREFUSED);
+		return;
+	}
 	/* Other destination-unreachable / time-exceeded errors are soft errors
 	 * (RFC 1122 §4.2.3.9): remembered, reported if the connection times out. */
 	if (type == 3)

@@ -281,6 +281,36 @@ static void test_pmtud_df_on(void)
 	net_fini(&n);
 }
 
+static void test_icmp_unreachable(void)
+{
+	/* A host without TCP answers a SYN with ICMP protocol unreachable: the
+	 * connection fails at once with ECONNREFUSED (RFC 1122 §4.2.3.9, a hard
+	 * error); a router with no route answers net unreachable, a soft error that
+	 * becomes the reported error when the SYN retries run out. */
+	struct link_dir_config f;
+	bottleneck_default(&f);
+	struct net n;
+	net_init(&n, 1, &f, &f, NULL);
+	struct tcp_sock *s = tcp_socket(n.ta);
+	struct fw_app app;
+	fw_app_init(&app, s);
+	fw_app_watch(&app, TCP_EV_ERROR, true);
+	g_assert_cmpint(tcp_connect(s, IPV4_ADDR(10, 0, 2, 254), 80), ==, 0); /* R: no TCP */
+	sim_run(&n.sim, SIM_S(1));
+	g_assert_cmpint(app.error, ==, -ECONNREFUSED);
+	tcp_close(s);
+	fw_app_fini(&app);
+	s = tcp_socket(n.ta);
+	fw_app_init(&app, s);
+	fw_app_watch(&app, TCP_EV_ERROR, true);
+	g_assert_cmpint(tcp_connect(s, IPV4_ADDR(10, 7, 7, 7), 80), ==, 0); /* R has no route */
+	sim_run(&n.sim, SIM_S(200));
+	g_assert_cmpint(app.error, ==, -ENETUNREACH);
+	tcp_close(s);
+	fw_app_fini(&app);
+	net_fini(&n);
+}
+
 static void test_determinism(void)
 {
 	/* Same seed, same run: identical counters and end time. */
@@ -468,6 +498,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/e2e/fragmentation/with-loss", test_fragmentation_with_loss);
 	g_test_add_func("/tcp/e2e/pmtud/df-on", test_pmtud_df_on);
 	g_test_add_func("/tcp/e2e/determinism", test_determinism);
+	g_test_add_func("/tcp/e2e/icmp-unreachable", test_icmp_unreachable);
 	g_test_add_func("/tcp/e2e/loopback-and-binding", test_loopback_and_binding);
 	g_test_add_func("/tcp/e2e/many-connections", test_many_connections);
 	return g_test_run();
