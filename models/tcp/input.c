@@ -261,11 +261,10 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	c->t.rport = seg->src_port;
 	c->flags |= TF_PASSIVE;
 	if (tcp_conn_route(c) < 0) {
-		c->t.laddr = dst; /* reply on the address the SYN came to, MTU 576 */
+		/* No route back (a one-way test topology): RFC 9293's defaults. */
 		c->mtu = 576;
-		c->adv_mss = 536;
+		c->adv_mss = TCP_MSS_DEFAULT;
 	}
-	c->t.laddr = dst;
 	/* LISTEN → SYN-RECEIVED (the new connection): RCV.NXT = SEG.SEQ + 1, IRS =
 	 * SEG.SEQ, ISS selected, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> sent. Data in the
 	 * SYN is not kept (no TCP Fast Open): the peer retransmits it. */
