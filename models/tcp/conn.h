@@ -157,6 +157,7 @@ struct tcp_sock {
 	sim_time_t rtt_time;            /* when it was sent */
 	uint32_t retries;               /* consecutive timeouts of t_rtx */
 	uint32_t persist_backoff;
+	uint32_t probes_out;            /* window probes not answered by any ACK */
 	uint32_t keepalive_sent;        /* probes unanswered */
 	sim_time_t last_rcv;            /* time of the last segment received */
 	uint32_t dupacks;

@@ -495,6 +495,7 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg)
 		return false;
 	}
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
+	c->probes_out = 0; /* the peer is alive (persist timer) */
 	if (c->trace)
 		tcp_trace_seq(c, "ack", ack, ack, win);
 	uint32_t acked = seq_gt(ack, c->snd_una) ? ack - c->snd_una : 0;

@@ -125,10 +125,17 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 		return;
 	if (sim_timer_pending(sim, &c->t_rtx))
 		return; /* data in flight: the retransmission timer is in charge */
+	/* A peer that answers no probe at all is gone: give up after as many probes
+	 * as data retransmissions (Linux tcp_probe_timer with tcp_retries2). */
+	if (c->probes_out >= c->cfg->data_retries) {
+		fail_timeout(c);
+		return;
+	}
+	c->probes_out++;
 	tcp_send_window_probe(c);
 	/* RFC 1122 §4.2.2.17: exponential backoff between probes; probing goes on as
-	 * long as the peer answers (its ACKs keep the connection alive), so a lost
-	 * window update costs at most one probe interval, never a deadlock. */
+	 * long as the peer answers (any ACK resets probes_out), so a lost window
+	 * update costs at most one probe interval, never a deadlock. */
 	if (c->persist_backoff < 31)
 		c->persist_backoff++;
 	if (!sim_timer_pending(sim, &c->t_rtx))

@@ -369,6 +369,35 @@ static void test_zero_window_probes(void)
 	fx_close(&f);
 }
 
+static void test_zero_window_peer_dies(void)
+{
+	/* The window closes and the peer then vanishes: the unanswered probes end the
+	 * connection with ETIMEDOUT after data_retries of them. */
+	struct tcp_config cfg;
+	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	cfg.data_retries = 4;
+	struct fx f;
+	fx_open(&f, &cfg, SIM_MS(10), -1, 0);
+	fw_app_watch(&f.app, TCP_EV_ERROR, false);
+	fw_drain(f.a);
+	g_assert_cmpint(tcp_send(f.s, pat, 1460), ==, 1460);
+	fw_run_until(&f.w, SIM_MS(20));
+	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1461, 0, NULL, 0);
+	g_assert_cmpint(tcp_send(f.s, pat, 100), ==, 100);
+	fw_drain(f.a);
+	fw_run_until(&f.w, SIM_S(600));
+	unsigned probes = 0;
+	const struct fw_seg *p;
+	while ((p = fw_pop(f.a)))
+		if (p->r.payload_len == 1)
+			probes++;
+	g_assert_cmpuint(probes, ==, 4);
+	g_assert_cmpint(f.app.error, ==, -ETIMEDOUT);
+	tcp_close(f.s);
+	f.s = NULL;
+	fx_close(&f);
+}
+
 struct drop_update {
 	int dropped;
 	sim_time_t at;
@@ -972,6 +1001,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/data/rto/rfc", test_rto_rfc);
 	g_test_add_func("/tcp/data/rto/cap-and-retries", test_rto_cap_and_retries);
 	g_test_add_func("/tcp/data/persist/probes", test_zero_window_probes);
+	g_test_add_func("/tcp/data/persist/peer-dies", test_zero_window_peer_dies);
 	g_test_add_func("/tcp/data/persist/lost-update-end-to-end",
 			test_zero_window_lost_update_end_to_end);
 	g_test_add_func("/tcp/data/nagle/segments", test_nagle_segments);
