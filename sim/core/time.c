@@ -251,7 +251,8 @@ const char *sim_unit_error_string(int err, const char *kind)
 	return "malformed value";
 }
 
-/* Writes v / div with up to `maxdec` decimals, trailing zeros dropped, then the suffix. */
+/* Writes v / div (div a power of ten) with its decimals, trailing zeros dropped, then
+ * the suffix. */
 static int format_scaled(uint64_t v, uint64_t div, const char *sign, const char *suffix,
 			 char *buf, size_t n)
 {
@@ -262,9 +263,13 @@ static int format_scaled(uint64_t v, uint64_t div, const char *sign, const char 
 	int digits = 0;
 	for (uint64_t d = div; d > 1; d /= 10)
 		digits++;
-	snprintf(frac, sizeof(frac), "%0*" PRIu64, digits, fp);
-	for (int i = digits - 1; i > 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';
+	for (int i = digits - 1; i >= 0; i--) {
+		frac[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	while (digits > 1 && frac[digits - 1] == '0')
+		digits--;
+	frac[digits] = '\0';
 	return snprintf(buf, n, "%s%" PRIu64 ".%s%s", sign, ip, frac, suffix);
 }
 
