@@ -403,6 +403,7 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	struct tcp_stats *s = tcp_st(c);
 	/* Drop acknowledged data (the FIN, if acknowledged, is not in the ring). */
 	uint32_t data_acked = acked < c->sndbuf.len ? acked : c->sndbuf.len;
+	bool was_full = c->sndbuf.len >= c->sndbuf_max;
 	tcp_sndbuf_drop(&c->sndbuf, data_acked);
 	c->snd_buf_seq += data_acked;
 	s->bytes_acked += data_acked;
@@ -476,10 +477,11 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	else if (restart_timer)
 		tcp_timer_rtx_arm(c);
 
-	if ((c->flags & TF_WRITER_BLOCKED) && c->sndbuf.len < c->sndbuf_max) {
-		c->flags &= ~TF_WRITER_BLOCKED;
+	/* Space opened in a buffer that was full (however it got full: writes that
+	 * filled it exactly, a short write, SO_SNDBUF lowered below what is queued):
+	 * WRITABLE arises (socket.h; Linux tcp_check_space → sk_write_space). */
+	if (was_full && c->sndbuf.len < c->sndbuf_max)
 		tcp_sock_wake(c, TCP_EV_WRITABLE);
-	}
 }
 
 /* The ACK step for synchronized states. Returns false when the segment must be

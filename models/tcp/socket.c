@@ -63,6 +63,15 @@ void tcp_sock_wake(struct tcp_sock *c, uint32_t edges)
 		sim_timer_arm_at(sim, &c->t_notify, sim_now(sim), notify_fire, c, NULL);
 }
 
+/* After an application call that may have made conditions arise (shutdown,
+ * setsockopt): wake for those that were not ready before it. */
+static void wake_rising(struct tcp_sock *c, uint32_t before)
+{
+	uint32_t rose = tcp_poll(c) & ~before;
+	if (rose)
+		tcp_sock_wake(c, rose);
+}
+
 void tcp_sock_set_error(struct tcp_sock *c, int err)
 {
 	c->so_error = err;
@@ -273,10 +282,7 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->sndbuf_max);
-	/* Remember that the writer met a full buffer, to report WRITABLE when an ACK
-	 * frees space (edge-triggered "space opened after being full"). */
-	if (n < want || c->sndbuf.len >= c->sndbuf_max)
-		c->flags |= TF_WRITER_BLOCKED;
+	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
 	tcp_output(c);
@@ -348,6 +354,7 @@ int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
 {
 	if (!synchronized(c->state))
 		return -ENOTCONN;
+	uint32_t before = tcp_poll(c);
 	if (how & TCP_SHUT_RD) {
 		c->flags |= TF_SHUT_RD;
 		tcp_rcvq_clear(&c->rcvq);
@@ -355,6 +362,8 @@ int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
 	}
 	if ((how & TCP_SHUT_WR) && c->state != TCP_SYN_RECEIVED)
 		queue_fin(c);
+	/* SHUT_WR after the peer's FIN finishes both directions: HUP arises. */
+	wake_rising(c, before);
 	return 0;
 }
 
@@ -499,11 +508,15 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 	case TCP_OPT_LINGER_ZERO:
 		c->linger0 = v != 0;
 		return 0;
-	case TCP_OPT_SNDBUF:
+	case TCP_OPT_SNDBUF: {
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;
+		uint32_t before = tcp_poll(c);
 		c->sndbuf_max = (uint32_t)v;
+		/* A larger buffer may open space at once (Linux: sk_write_space). */
+		wake_rising(c, before);
 		return 0;
+	}
 	case TCP_OPT_RCVBUF:
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;

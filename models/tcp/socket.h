@@ -25,9 +25,16 @@
  *     callback returns, the callback runs while (ready & interest) != 0; an
  *     application that does not want to be called (a paused reader) clears its
  *     interest. This is epoll's LT contract: a condition is reported until handled.
+ *     WRITABLE in particular stays ready while the send buffer has space, whether
+ *     or not a send ever returned -EAGAIN.
  *   Edge-triggered: the callback runs only when a condition newly arises (new data
  *     arrived, buffer space opened after being full, FIN/RST/error arrived); data
  *     left unread is not reported again until more arrives.
+ *   In both modes a condition that arises is reported however it arose: space
+ *     opening in a full buffer by an ACK (the buffer filled exactly, by a short
+ *     write, or SO_SNDBUF lowered below what is queued) or by a larger SO_SNDBUF;
+ *     HUP when the application's own shutdown(SHUT_WR) follows the peer's FIN.
+ *     (tests/validation/test_readiness.c checks each case in both modes.)
  *   Callbacks are never invoked from inside a socket call made by the application:
  *   they are delivered as scheduler events at the current simulated time, so an
  *   application's code is never re-entered.
