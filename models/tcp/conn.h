@@ -275,10 +275,15 @@ void tcp_sock_wake(struct tcp_sock *c, uint32_t edges);
 /* Sets the pending error and the statistics' final error. */
 void tcp_sock_set_error(struct tcp_sock *c, int err);
 
-/* ---- cc glue (input.c) ---- */
-void tcp_cc_prepare(struct tcp_sock *c);
-/* Initialises congestion control when the connection becomes established. */
-void tcp_cc_start(struct tcp_sock *c);
+/* ---- congestion-control glue (input.c) ----
+ * Named under TCP's own prefix: tcp_cc_* belongs to the congestion-control module
+ * (cc.h). */
+/* Fills the inputs of struct tcp_cc (SMSS, FlightSize = snd.nxt − snd.una, time,
+ * SRTT, min RTT) before a hook is called. */
+void tcp_conn_cc_prepare(struct tcp_sock *c);
+/* (Re)initialises congestion control with the configured algorithm, the current
+ * MSS and the initial window (at allocation, connect and establishment). */
+void tcp_conn_cc_start(struct tcp_sock *c);
 
 /* RFC 7323 §2.3: the smallest shift that lets the window cover the receive buffer. */
 static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)

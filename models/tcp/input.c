@@ -33,11 +33,16 @@ void tcp_set_state(struct tcp_sock *c, enum tcp_state st)
 
 /* ---- congestion-control glue ---- */
 
-void tcp_cc_prepare(struct tcp_sock *c)
+void tcp_conn_cc_prepare(struct tcp_sock *c)
 {
 	struct tcp_cc *cc = &c->cc;
 	cc->mss = c->mss;
-	cc->flight = c->snd_max - c->snd_una;
+	/* FlightSize (RFC 5681 §2): the data actually outstanding, snd.nxt − snd.una,
+	 * the same amount the sender holds against cwnd. After an RTO, go-back-N sets
+	 * snd.nxt back to snd.una and what lay beyond is sent again as cwnd allows, so
+	 * the abandoned window up to snd.max is not in flight (a fast retransmit then
+	 * must not take half of it as ssthresh). */
+	cc->flight = tcp_flight(c);
 	cc->now = sim_now(tcp_sim(c));
 	cc->srtt = c->rtt.has_sample ? c->rtt.srtt : 0;
 	cc->min_rtt = tcp_st(c)->rtt_min;
@@ -60,7 +65,7 @@ static uint32_t initial_window(const struct tcp_sock *c)
 	return 4 * mss;
 }
 
-void tcp_cc_start(struct tcp_sock *c)
+void tcp_conn_cc_start(struct tcp_sock *c)
 {
 	const struct tcp_cc_ops *ops = tcp_cc_find(c->cfg->cc);
 	if (!ops)
@@ -193,7 +198,7 @@ static void established(struct tcp_sock *c)
 	c->snd_buf_seq = c->iss + 1;
 	c->snd_una_rel = 1;
 	c->flags |= TF_ESTABLISHED_ONCE;
-	tcp_cc_start(c);
+	tcp_conn_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
 	/* One trace row for the transition, with the sample and the initial window. */
 	tcp_set_state(c, TCP_ESTABLISHED);
@@ -290,7 +295,7 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	l->synq_len++;
 	tcp_conn_hash_add(c);
 	st->stats.conns_opened++;
-	tcp_cc_start(c);
+	tcp_conn_cc_start(c);
 	tcp_set_state(c, TCP_SYN_RECEIVED);
 	tcp_send_syn(c, false);
 	tcp_timer_rtx_arm(c);
@@ -368,11 +373,13 @@ static void enter_recovery(struct tcp_sock *c)
 	c->flags |= TF_IN_RECOVERY;
 	c->flags &= ~TF_PARTIAL_SEEN;
 	tcp_st(c)->fast_retransmits++;
-	tcp_cc_prepare(c);
+	tcp_conn_cc_prepare(c);
 	tcp_cc_on_loss(&c->cc);
-	tcp_retransmit_first(c);
+	/* The row before the retransmission: inflight_bytes is the FlightSize the
+	 * algorithm was given, so ssthresh = max(inflight/2, 2·SMSS) reads off it. */
 	if (c->trace)
 		tcp_trace_endpoint(c, "fast_retransmit");
+	tcp_retransmit_first(c);
 }
 
 static void dup_ack(struct tcp_sock *c)
@@ -382,9 +389,9 @@ static void dup_ack(struct tcp_sock *c)
 	if (c->flags & TF_IN_RECOVERY) {
 		/* RFC 5681 §3.2 step 4 / RFC 6582 step 3: window inflation. */
 		uint32_t ow = c->cc.cwnd, os = c->cc.ssthresh;
-		tcp_cc_prepare(c);
+		tcp_conn_cc_prepare(c);
 		tcp_cc_on_dupack(&c->cc);
-		cc_traced(c, ow, os, "recovery", false);
+		cc_traced(c, ow, os, "recovery", true); /* a row for every one */
 		return;
 	}
 	if (c->dupacks != c->cfg->dupack_threshold)
@@ -437,7 +444,7 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 			 * ends; the algorithm deflates the window. */
 			c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN);
 			c->dupacks = 0;
-			tcp_cc_prepare(c);
+			tcp_conn_cc_prepare(c);
 			tcp_cc_on_recovery_exit(&c->cc);
 			cc_traced(c, ow, os, "recovery_exit", true);
 			traced = true;
@@ -447,7 +454,7 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 			 * stay in recovery. §4: the timer is reset on the first partial
 			 * ACK only (Impatient) or on each (Slow-but-Steady). */
 			tcp_retransmit_first(c);
-			tcp_cc_prepare(c);
+			tcp_conn_cc_prepare(c);
 			tcp_cc_on_partial_ack(&c->cc, acked);
 			cc_traced(c, ow, os, "recovery", true);
 			traced = true;
@@ -460,7 +467,7 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 		c->dupacks = 0;
 		struct tcp_cc_ack a = { .acked = acked, .rtt = rtt, .cwnd_limited = cwnd_limited(c) };
 		bool ss = tcp_cc_in_slow_start(&c->cc);
-		tcp_cc_prepare(c);
+		tcp_conn_cc_prepare(c);
 		tcp_cc_on_ack(&c->cc, &a);
 		if (c->trace && (c->cc.cwnd != ow || c->cc.ssthresh != os)) {
 			tcp_trace_endpoint(c, ss ? "slow_start" : "congestion_avoidance");

@@ -137,7 +137,7 @@ int tcp_sock_set_config(struct tcp_sock *c, const struct tcp_config *cfg)
 	if (tcp_config_validate(cfg, NULL) < 0)
 		return -EINVAL;
 	tcp_conn_set_config(c, cfg);
-	tcp_cc_start(c); /* the configuration may name another algorithm */
+	tcp_conn_cc_start(c); /* the configuration may name another algorithm */
 	return 0;
 }
 
@@ -257,7 +257,7 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 	tcp_conn_hash_add(c);
 	c->flags |= TF_ACTIVE | TF_CONNECTING;
 	st->stats.conns_opened++;
-	tcp_cc_start(c);
+	tcp_conn_cc_start(c);
 	tcp_set_state(c, TCP_SYN_SENT); /* CLOSED → SYN-SENT (active OPEN) */
 	tcp_send_syn(c, false);
 	tcp_timer_rtx_arm(c);

@@ -151,7 +151,7 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	/* Congestion control holds sensible values from the start (a trace opened
 	 * before connect() shows them); it is re-initialised with the real MSS when
 	 * the connection is established. */
-	tcp_cc_start(c);
+	tcp_conn_cc_start(c);
 	/* Append to the creation-order list. */
 	c->all_prev = st->all_tail;
 	if (st->all_tail)

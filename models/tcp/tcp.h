@@ -331,7 +331,10 @@ struct tcp_stats {
 	uint64_t segs_received;       /* all segments demultiplexed to this connection */
 	uint64_t segs_retransmitted;  /* segments carrying already-sent sequence space */
 	uint64_t fast_retransmits;    /* entries into fast retransmit/recovery */
-	uint64_t rto_expirations;     /* retransmission timeouts (SYN timeouts included) */
+	uint64_t rto_expirations;     /* expiries of the retransmission timer, SYN ones
+				       * included, and the last one that gives up with
+				       * ETIMEDOUT (as Linux's TCPTimeouts): N retries
+				       * that all time out are N + 1 expirations */
 	uint64_t dupacks_sent;        /* immediate ACKs for out-of-order / duplicate data */
 	uint64_t dupacks_received;    /* duplicate ACKs by RFC 5681 §2's definition */
 	uint64_t zero_window_probes;  /* persist-timer probes */

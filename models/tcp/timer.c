@@ -45,6 +45,10 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		 * RFC 1122 §4.2.3.5), then give up. */
 		bool passive = (c->flags & TF_PASSIVE) != 0;
 		uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries;
+		/* Every expiry counts, the last one that gives up too (Linux counts
+		 * TCPTimeouts before tcp_write_timeout decides): syn_retries
+		 * retransmissions, syn_retries + 1 expirations. */
+		tcp_st(c)->rto_expirations++;
 		if (c->retries >= limit) {
 			if (passive) {
 				/* The half-open child simply disappears (Linux: the request
@@ -56,7 +60,6 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 			return;
 		}
 		c->retries++;
-		tcp_st(c)->rto_expirations++;
 		tcp_rtt_backoff(&c->rtt, cfg);
 		tcp_send_syn(c, true);
 		tcp_timer_rtx_arm(c);
@@ -75,32 +78,35 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	if (c->snd_una == c->snd_max)
 		return; /* everything was acknowledged meanwhile */
+	/* Counted like a SYN timeout: every expiry, the one that gives up too. */
+	tcp_st(c)->rto_expirations++;
 	if (c->retries >= cfg->data_retries) {
 		fail_timeout(c); /* RFC 1122 §4.2.3.5 R2 */
 		return;
 	}
-	tcp_st(c)->rto_expirations++;
-	if (c->retries == 0) {
-		/* RFC 5681 §3.1 eqn. 4 and the loss window, once per timeout episode: a
-		 * repeated timeout of the same segment must not halve ssthresh again
-		 * (FlightSize is one segment by then; Linux tcp_enter_loss does the same). */
-		tcp_cc_prepare(c);
-		tcp_cc_on_rto(&c->cc);
-	}
+	/* RFC 6298 (5.5): back off the timer. */
+	tcp_rtt_backoff(&c->rtt, cfg);
+	/* RFC 5681 §3.1 eqn. 4 and the loss window, on every expiry (cc.h): the
+	 * wrappers count consecutive timeouts in rto_streak, and the algorithm holds
+	 * ssthresh on a repeated timeout of the same segment (RFC 5681 §3.1, Linux
+	 * tcp_enter_loss). FlightSize is read before go-back-N resets snd_nxt. */
+	tcp_conn_cc_prepare(c);
+	tcp_cc_on_rto(&c->cc);
 	c->retries++;
 	/* RFC 6582 §3.2: after a timeout, recover = the highest sequence number sent,
 	 * and fast recovery (if any) ends. */
 	c->recover = c->snd_max;
 	c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN | TF_TIMING);
 	c->dupacks = 0;
-	/* RFC 6298 (5.5)–(5.6): back off, retransmit the earliest unacknowledged
-	 * segment, restart the timer. Go-back-N from snd_una afterwards, as cwnd allows. */
-	tcp_rtt_backoff(&c->rtt, cfg);
+	/* The row shows what the algorithm was given and did: FlightSize before
+	 * go-back-N, the new ssthresh, cwnd = loss window, the backed-off RTO. */
+	if (c->trace)
+		tcp_trace_endpoint(c, "rto");
+	/* RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment and
+	 * restart the timer. Go-back-N from snd_una afterwards, as cwnd allows. */
 	c->snd_nxt = c->snd_una;
 	tcp_retransmit_first(c);
 	tcp_timer_rtx_arm(c);
-	if (c->trace)
-		tcp_trace_endpoint(c, "rto");
 }
 
 void tcp_timer_rtx_arm(struct tcp_sock *c)
