@@ -23,6 +23,21 @@
  * few dozen host integers to it without overflow. */
 uint32_t inet_csum_add(uint32_t sum, const void *data, size_t len);
 
+/* inet_csum_add() that also copies the `len` bytes from src to dst (the regions must
+ * not overlap): building a payload and its checksum in one pass over the bytes. */
+uint32_t inet_csum_copy(uint32_t sum, void *dst, const void *src, size_t len);
+
+/* The accumulator of a block that starts at an ODD offset of the checksummed message,
+ * given the accumulator inet_csum_add() returned for it (which took it to start at an
+ * even offset): the same sum with its bytes swapped (RFC 1071 §2(B)). Add the result
+ * to the sum of what precedes the block. */
+static inline uint32_t inet_csum_odd(uint32_t block_sum)
+{
+	uint32_t s = (block_sum & 0xffff) + (block_sum >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return ((s & 0xff) << 8) | (s >> 8);
+}
+
 /* Folds the accumulator to 16 bits and complements it: the value to store in a
  * checksum field (host order; write it with sim_put_be16). */
 static inline uint16_t inet_csum_finish(uint32_t sum)

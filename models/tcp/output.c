@@ -115,11 +115,14 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	}
 	uint32_t hl = tcp_seg_hdr_len(&r);
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
+	/* One pass over the payload: copied out of the send ring and summed for the
+	 * checksum at once; the header is summed when written. */
+	uint32_t psum = 0;
 	if (len)
-		tcp_sndbuf_copy(&c->sndbuf, seq - c->snd_buf_seq, len, pkt->data);
+		psum = tcp_sndbuf_copy_csum(&c->sndbuf, seq - c->snd_buf_seq, len, pkt->data);
 	uint8_t *h = sim_packet_push(pkt, hl);
 	tcp_seg_write(h, &r);
-	tcp_seg_set_csum(pkt->data, pkt->len, c->t.laddr, c->t.raddr);
+	tcp_seg_set_csum_partial(pkt->data, hl, pkt->len, psum, c->t.laddr, c->t.raddr);
 	if (flags & TCP_FLAG_ACK) {
 		/* Every segment with ACK acknowledges everything received so far: no ACK
 		 * is owed any more (RFC 1122 §4.2.3.2, piggybacking). */

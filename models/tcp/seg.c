@@ -184,6 +184,15 @@ void tcp_seg_set_csum(uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_t dst
 	sim_put_be16(seg + TCP_OFF_CSUM, inet_csum_finish(s));
 }
 
+void tcp_seg_set_csum_partial(uint8_t *seg, size_t hdr_len, size_t len, uint32_t payload_sum,
+			      ipv4_addr_t src, ipv4_addr_t dst)
+{
+	sim_put_be16(seg + TCP_OFF_CSUM, 0);
+	uint32_t s = inet_csum_add(tcp_pseudo_sum(src, dst, (uint32_t)len), seg, hdr_len);
+	s += payload_sum;
+	sim_put_be16(seg + TCP_OFF_CSUM, inet_csum_finish(s));
+}
+
 bool tcp_seg_csum_ok(const uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_t dst)
 {
 	uint32_t s = inet_csum_add(tcp_pseudo_sum(src, dst, (uint32_t)len), seg, len);

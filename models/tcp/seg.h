@@ -132,6 +132,11 @@ uint32_t tcp_pseudo_sum(ipv4_addr_t src, ipv4_addr_t dst, uint32_t len);
  * it in the header. seg[0, len) is the whole segment. */
 void tcp_seg_set_csum(uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_t dst);
 
+/* The same for a segment whose payload (from offset hdr_len, which is even) was summed
+ * already while it was copied into place (inet_csum_copy): only the header is read. */
+void tcp_seg_set_csum_partial(uint8_t *seg, size_t hdr_len, size_t len, uint32_t payload_sum,
+			      ipv4_addr_t src, ipv4_addr_t dst);
+
 /* Verifies a received segment's checksum with the pseudo header. */
 bool tcp_seg_csum_ok(const uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_t dst);
 

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "models/csum.h"
+
 void tcp_sndbuf_init(struct tcp_sndbuf *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -70,6 +72,24 @@ void tcp_sndbuf_copy(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8
 	memcpy(dst, b->buf + start, first);
 	if (n > first)
 		memcpy(dst + first, b->buf, n - first);
+}
+
+uint32_t tcp_sndbuf_copy_csum(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8_t *dst)
+{
+	g_assert(off <= b->len && n <= b->len - off);
+	if (n == 0)
+		return 0;
+	uint32_t start = (b->head + off) % b->cap;
+	uint32_t first = b->cap - start;
+	if (first > n)
+		first = n;
+	uint32_t s = inet_csum_copy(0, dst, b->buf + start, first);
+	if (n > first) {
+		/* The wrapped part continues the payload at offset `first`. */
+		uint32_t rest = inet_csum_copy(0, dst + first, b->buf, n - first);
+		s += (first & 1) ? inet_csum_odd(rest) : rest;
+	}
+	return s;
 }
 
 void tcp_sndbuf_drop(struct tcp_sndbuf *b, uint32_t n)

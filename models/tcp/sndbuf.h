@@ -34,6 +34,11 @@ uint32_t tcp_sndbuf_write(struct tcp_sndbuf *b, const void *data, uint32_t n, ui
 /* Copies n bytes starting `off` bytes after the first into dst (off + n <= len). */
 void tcp_sndbuf_copy(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8_t *dst);
 
+/* tcp_sndbuf_copy() that also returns the Internet checksum accumulator of the copied
+ * bytes (inet_csum_add of them as if they started at an even offset): a segment's
+ * payload and its checksum in one pass (models/csum.h). */
+uint32_t tcp_sndbuf_copy_csum(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8_t *dst);
+
 /* Drops n bytes from the front (acknowledged). */
 void tcp_sndbuf_drop(struct tcp_sndbuf *b, uint32_t n);
 
