@@ -37,8 +37,8 @@ struct node *node_new(struct sim *sim, const char *name, const struct node_confi
 	if (n->cfg.default_ttl == 0)
 		n->cfg.default_ttl = IPV4_DEFAULT_TTL;
 	n->ip_id = cfg->first_ip_id;
-	n->local_addrs = g_hash_table_new(g_direct_hash, g_direct_equal);
-	n->bcast_addrs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	ipv4_map_init(&n->local_addrs);
+	ipv4_map_init(&n->bcast_addrs);
 	route_table_init(&n->routes);
 	frag_table_init(&n->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
 	                cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
@@ -71,8 +71,8 @@ void node_free(struct node *n)
 		iface_free(n->sim, n->ifaces[i]);
 	g_free(n->ifaces);
 	route_table_fini(&n->routes);
-	g_hash_table_destroy(n->local_addrs);
-	g_hash_table_destroy(n->bcast_addrs);
+	ipv4_map_fini(&n->local_addrs);
+	ipv4_map_fini(&n->bcast_addrs);
 	g_free(n->name);
 	g_free(n);
 }
@@ -88,11 +88,11 @@ struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
 	ifc->addr = addr;
 	ifc->prefix_len = (uint8_t)prefix_len;
 	if (addr != 0) {
-		g_hash_table_insert(n->local_addrs, GUINT_TO_POINTER(addr), ifc);
+		ipv4_map_insert(&n->local_addrs, addr, ifc);
 		/* Subnet broadcast (not for /31 and /32, RFC 3021). */
 		if (prefix_len <= 30) {
 			ipv4_addr_t b = addr | ~ipv4_mask(prefix_len);
-			g_hash_table_insert(n->bcast_addrs, GUINT_TO_POINTER(b), ifc);
+			ipv4_map_insert(&n->bcast_addrs, b, ifc);
 		}
 		/* -EEXIST (another interface on the same subnet) keeps the first route. */
 		route_add_connected(n, ifc);
@@ -112,18 +112,17 @@ struct iface *node_iface_by_addr(const struct node *n, ipv4_addr_t addr)
 {
 	if (ipv4_is_loopback(addr))
 		return n->ifaces[0];
-	return g_hash_table_lookup(n->local_addrs, GUINT_TO_POINTER(addr));
+	return ipv4_map_lookup(&n->local_addrs, addr);
 }
 
 bool node_is_local_address(const struct node *n, ipv4_addr_t addr)
 {
-	return ipv4_is_loopback(addr) ||
-	       g_hash_table_contains(n->local_addrs, GUINT_TO_POINTER(addr));
+	return ipv4_is_loopback(addr) || ipv4_map_contains(&n->local_addrs, addr);
 }
 
 bool node_is_broadcast_address(const struct node *n, ipv4_addr_t addr)
 {
-	return addr == 0xffffffffu || g_hash_table_contains(n->bcast_addrs, GUINT_TO_POINTER(addr));
+	return addr == 0xffffffffu || ipv4_map_contains(&n->bcast_addrs, addr);
 }
 
 int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops, void *ctx)

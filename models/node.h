@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "models/addr.h"
+#include "models/addrmap.h"
 #include "models/frag.h"
 #include "models/icmp.h"
 #include "models/iface.h"
@@ -65,8 +66,8 @@ struct node {
 	struct node_config cfg;
 	struct iface **ifaces; /* ifaces[0] is lo */
 	uint32_t n_ifaces, cap_ifaces;
-	GHashTable *local_addrs; /* address → struct iface * (non-loopback ones) */
-	GHashTable *bcast_addrs; /* subnet broadcast addresses of the interfaces */
+	struct ipv4_map local_addrs; /* address → struct iface * (non-loopback ones) */
+	struct ipv4_map bcast_addrs; /* subnet broadcast addresses of the interfaces */
 	struct route_table routes;
 	uint16_t ip_id; /* next identification (per-host counter) */
 	struct frag_table frags;

@@ -21,6 +21,12 @@ static GHashTable *new_table(void)
 	return g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
+static void free_route(void *value, void *ctx)
+{
+	(void)ctx;
+	g_free(value);
+}
+
 void route_table_init(struct route_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -28,9 +34,10 @@ void route_table_init(struct route_table *t)
 
 void route_table_fini(struct route_table *t)
 {
-	for (int i = 0; i <= 32; i++)
-		if (t->by_len[i])
-			g_hash_table_destroy(t->by_len[i]);
+	for (int i = 0; i <= 32; i++) {
+		ipv4_map_foreach(&t->by_len[i], free_route, NULL);
+		ipv4_map_fini(&t->by_len[i]);
+	}
 	if (t->pmtu)
 		g_hash_table_destroy(t->pmtu);
 	memset(t, 0, sizeof(*t));
@@ -43,8 +50,7 @@ static const struct route *lpm(const struct route_table *t, ipv4_addr_t dst)
 	while (lens) {
 		unsigned len = 63u - (unsigned)__builtin_clzll(lens);
 		lens &= ~(UINT64_C(1) << len);
-		const struct route *r =
-		    g_hash_table_lookup(t->by_len[len], GUINT_TO_POINTER(dst & ipv4_mask(len)));
+		const struct route *r = ipv4_map_lookup(&t->by_len[len], dst & ipv4_mask(len));
 		if (r)
 			return r;
 	}
@@ -95,17 +101,15 @@ static int insert(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gate
 	struct route_table *t = &node->routes;
 	if (prefix.len > 32 || (prefix.addr & ~ipv4_mask(prefix.len)) != 0 || !ifc)
 		return -EINVAL;
-	if (!t->by_len[prefix.len])
-		t->by_len[prefix.len] = new_table();
-	GHashTable *h = t->by_len[prefix.len];
-	if (g_hash_table_contains(h, GUINT_TO_POINTER(prefix.addr)))
+	struct ipv4_map *h = &t->by_len[prefix.len];
+	if (ipv4_map_contains(h, prefix.addr))
 		return -EEXIST;
 	struct route *r = g_new0(struct route, 1);
 	r->prefix = prefix;
 	r->gateway = gateway;
 	r->iface = ifc;
 	r->connected = connected;
-	g_hash_table_insert(h, GUINT_TO_POINTER(prefix.addr), r);
+	ipv4_map_insert(h, prefix.addr, r);
 	t->lengths |= UINT64_C(1) << prefix.len;
 	t->n_routes++;
 	return 0;
@@ -138,12 +142,14 @@ int route_add_default(struct node *node, ipv4_addr_t gateway, struct iface *ifac
 int route_del(struct node *node, struct ipv4_prefix prefix)
 {
 	struct route_table *t = &node->routes;
-	if (prefix.len > 32 || !t->by_len[prefix.len])
+	if (prefix.len > 32)
 		return -ENOENT;
-	if (!g_hash_table_remove(t->by_len[prefix.len], GUINT_TO_POINTER(prefix.addr)))
+	struct route *r = ipv4_map_remove(&t->by_len[prefix.len], prefix.addr);
+	if (!r)
 		return -ENOENT;
+	g_free(r);
 	t->n_routes--;
-	if (g_hash_table_size(t->by_len[prefix.len]) == 0)
+	if (ipv4_map_size(&t->by_len[prefix.len]) == 0)
 		t->lengths &= ~(UINT64_C(1) << prefix.len);
 	return 0;
 }
@@ -151,9 +157,9 @@ int route_del(struct node *node, struct ipv4_prefix prefix)
 const struct route *route_find(const struct node *node, struct ipv4_prefix prefix)
 {
 	const struct route_table *t = &node->routes;
-	if (prefix.len > 32 || !t->by_len[prefix.len])
+	if (prefix.len > 32)
 		return NULL;
-	return g_hash_table_lookup(t->by_len[prefix.len], GUINT_TO_POINTER(prefix.addr));
+	return ipv4_map_lookup(&t->by_len[prefix.len], prefix.addr);
 }
 
 int route_add_connected(struct node *node, struct iface *ifc)

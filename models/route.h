@@ -12,7 +12,7 @@
  * "local" table), whatever the table says.
  *
  * Data structure: one hash table per prefix length in use (keyed by the masked
- * address) and a 33-bit mask of the lengths present. A lookup probes the lengths
+ * address, models/addrmap.h) and a 33-bit mask of the lengths present. A lookup probes the lengths
  * present from longest to shortest: O(number of distinct prefix lengths), never
  * O(number of routes or interfaces). Tables are never iterated in a way that reaches
  * an output.
@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "models/addr.h"
+#include "models/addrmap.h"
 #include "sim/core/time.h"
 
 struct node;
@@ -37,7 +38,7 @@ struct route {
 };
 
 struct route_table {
-	GHashTable *by_len[33]; /* masked prefix address → struct route * */
+	struct ipv4_map by_len[33]; /* masked prefix address → struct route * */
 	uint64_t lengths;       /* bit n set ⇔ by_len[n] has entries */
 	uint32_t n_routes;
 	GHashTable *pmtu; /* destination → struct route_pmtu * (RFC 1191 §6.3) */
