@@ -160,6 +160,8 @@ struct tcp_sock {
 	uint32_t keepalive_sent;        /* probes unanswered */
 	sim_time_t last_rcv;            /* time of the last segment received */
 	uint32_t dupacks;
+	uint32_t lt_bytes;              /* sent beyond cwnd by limited transmit (RFC 3042)
+					 * on the current duplicate ACKs */
 
 	struct tcp_cc cc;
 	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */

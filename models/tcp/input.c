@@ -374,18 +374,22 @@ static void enter_recovery(struct tcp_sock *c)
 	c->flags &= ~TF_PARTIAL_SEEN;
 	tcp_st(c)->fast_retransmits++;
 	tcp_conn_cc_prepare(c);
+	/* RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be
+	 * included in this calculation" (of FlightSize for ssthresh). */
+	c->cc.flight -= MIN(c->lt_bytes, c->cc.flight);
 	tcp_cc_on_loss(&c->cc);
-	/* The row before the retransmission: inflight_bytes is the FlightSize the
-	 * algorithm was given, so ssthresh = max(inflight/2, 2·SMSS) reads off it. */
+	/* The row before the retransmission, with the FlightSize the algorithm was
+	 * given as inflight_bytes, so ssthresh = max(inflight/2, 2·SMSS) reads off it. */
 	if (c->trace)
-		tcp_trace_endpoint(c, "fast_retransmit");
+		tcp_trace_endpoint_flight(c, "fast_retransmit", c->cc.flight);
 	tcp_retransmit_first(c);
 }
 
 static void dup_ack(struct tcp_sock *c)
 {
 	tcp_st(c)->dupacks_received++;
-	c->dupacks++;
+	if (++c->dupacks == 1)
+		c->lt_bytes = 0; /* a new run of duplicate ACKs */
 	if (c->flags & TF_IN_RECOVERY) {
 		/* RFC 5681 §3.2 step 4 / RFC 6582 step 3: window inflation. */
 		uint32_t ow = c->cc.cwnd, os = c->cc.ssthresh;

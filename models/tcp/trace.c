@@ -40,6 +40,11 @@ int tcp_sock_trace(struct tcp_sock *c, const char *prefix, const char *side, uns
 
 void tcp_trace_endpoint(struct tcp_sock *c, const char *event)
 {
+	tcp_trace_endpoint_flight(c, event, tcp_flight(c));
+}
+
+void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t inflight)
+{
 	if (!c->trace || !c->trace->ep)
 		return;
 	struct sim_tsv *t = c->trace->ep;
@@ -49,7 +54,7 @@ void tcp_trace_endpoint(struct tcp_sock *c, const char *event)
 		sim_tsv_str(t, "inf");
 	else
 		sim_tsv_u64(t, c->cc.ssthresh);
-	sim_tsv_u64(t, tcp_flight(c));
+	sim_tsv_u64(t, inflight);
 	if (c->rtt.has_sample) {
 		sim_tsv_ms(t, c->rtt.last);
 		sim_tsv_ms(t, c->rtt.srtt);

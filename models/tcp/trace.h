@@ -20,6 +20,9 @@ struct tcp_trace {
 /* One endpoint row with the current values; event is one of the names of
  * docs/outputs.md ("open", "slow_start", "rtt_sample", "state", …). */
 void tcp_trace_endpoint(struct tcp_sock *c, const char *event);
+/* The same with `inflight` in the inflight_bytes column instead of snd.nxt − snd.una:
+ * the FlightSize a congestion-control hook was given (fast_retransmit). */
+void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t inflight);
 
 /* One sequence row. kind: "send", "retransmit", "ack". seq/end are absolute
  * sequence numbers, converted to ISN-relative 64-bit values here. */

@@ -326,6 +326,41 @@ static void test_recovery_rows(gconstpointer data)
 	g_array_free(rows, TRUE);
 }
 
+/* Limited transmit (RFC 3042) sends segments 11 and 12 on the first two duplicate
+ * ACKs; on the third, FlightSize for ssthresh excludes them (RFC 5681 §3.2 step 2:
+ * "additional data sent in limited transmit MUST NOT be included"), and the trace
+ * row shows the FlightSize the algorithm was given. */
+static void test_limited_transmit_not_in_flightsize(gconstpointer data)
+{
+	const char *cc = data;
+	struct fx f;
+	fx_open(&f, cc);
+	g_assert_cmpint(tcp_send(f.s, pat, 20 * MSS), ==, 20 * MSS);
+	g_assert_cmpuint(fw_pending(f.a), ==, 10);
+	fw_drain(f.a);
+	fw_run_until(&f.w, SIM_MS(30));
+	inject_ack(&f, 0);
+	inject_ack(&f, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 2); /* limited transmit: 11 and 12 */
+	g_assert_cmpuint(f.s->snd_nxt - f.s->snd_una, ==, 12 * MSS);
+	fw_drain(f.a);
+	inject_ack(&f, 0);
+	const struct fw_seg *seg = fw_pop(f.a);
+	g_assert_nonnull(seg);
+	g_assert_cmpuint(seg->r.seq, ==, ISS + 1); /* the fast retransmission */
+	uint32_t expect = !strcmp(cc, "cubic") ? 14600 * 7 / 10 : 5 * MSS;
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, expect);
+	GArray *rows = fx_finish(&f);
+	GPtrArray *fr = rows_of(rows, "fast_retransmit");
+	g_assert_cmpuint(fr->len, ==, 1);
+	const struct row *x = g_ptr_array_index(fr, 0);
+	g_assert_cmpuint(x->inflight, ==, 10 * MSS);
+	g_assert_cmpuint(x->ssthresh, ==, expect);
+	g_assert_cmpuint(x->cwnd, ==, expect + 3 * MSS);
+	g_ptr_array_free(fr, TRUE);
+	g_array_free(rows, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(pat); i++)
@@ -338,5 +373,13 @@ int main(int argc, char **argv)
 	g_test_add_data_func("/validation/cc-glue/recovery-rows/reno", "reno", test_recovery_rows);
 	g_test_add_data_func("/validation/cc-glue/recovery-rows/newreno", "newreno",
 			     test_recovery_rows);
+	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/reno", "reno",
+			     test_limited_transmit_not_in_flightsize);
+	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/newreno",
+			     "newreno", test_limited_transmit_not_in_flightsize);
+	/* CUBIC takes ssthresh from cwnd (RFC 9438 §4.6), not FlightSize: β·14600. */
+	g_assert_cmpuint(14600u * 7 / 10, ==, 10220);
+	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
+			     test_limited_transmit_not_in_flightsize);
 	return g_test_run();
 }
