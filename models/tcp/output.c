@@ -285,11 +285,12 @@ static bool output_data(struct tcp_sock *c)
 				break;
 			extra = TCP_FLAG_FIN;
 		}
-		/* Beyond cwnd only through limited transmit's allowance: remember how
-		 * much, since FlightSize for the coming fast retransmit excludes it
-		 * (RFC 5681 §3.2 step 2). */
+		/* A segment that does not fit in cwnd goes out only through limited
+		 * transmit's allowance: remember it, since FlightSize for the coming fast
+		 * retransmit excludes it (RFC 5681 §3.2 step 2). Whole segments: cwnd,
+		 * not a multiple of SMSS, never sends a partial one. */
 		if ((uint64_t)flight + len > c->cc.cwnd)
-			c->lt_bytes += (uint32_t)MIN((uint64_t)len, (uint64_t)flight + len - c->cc.cwnd);
+			c->lt_bytes += len;
 		send_segment(c, c->snd_nxt, len, extra, false);
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 		sent = true;

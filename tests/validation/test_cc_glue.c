@@ -361,6 +361,37 @@ static void test_limited_transmit_not_in_flightsize(gconstpointer data)
 	g_array_free(rows, TRUE);
 }
 
+/* cwnd need not be a multiple of SMSS (cc.h): Reno halves a FlightSize of 11
+ * segments to ssthresh = 5.5 segments and exits recovery with cwnd = 5.5 segments,
+ * which lets 5 segments out. Limited transmit then sends the 6th and 7th on the
+ * first two duplicate ACKs — the 6th only partly beyond cwnd, but sent only because
+ * of limited transmit all the same — so FlightSize at the third is 5 segments:
+ * ssthresh = 2.5 segments. */
+static void test_limited_transmit_fractional_cwnd(void)
+{
+	struct fx f;
+	fx_open(&f, "reno");
+	g_assert_cmpint(tcp_send(f.s, pat, 60 * MSS), ==, 60 * MSS);
+	fw_drain(f.a);
+	fw_run_until(&f.w, SIM_MS(30));
+	inject_ack(&f, MSS); /* slow start: cwnd 11, flight 11 */
+	g_assert_cmpuint(f.s->snd_nxt - f.s->snd_una, ==, 11 * MSS);
+	for (int i = 0; i < 3; i++)
+		inject_ack(&f, MSS); /* limited transmit twice, then fast retransmit */
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, 11 * MSS / 2);
+	inject_ack(&f, 14 * MSS); /* everything: recovery ends, cwnd = 5.5 segments */
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 11 * MSS / 2);
+	g_assert_cmpuint(f.s->snd_nxt - f.s->snd_una, ==, 5 * MSS);
+	fw_drain(f.a);
+	inject_ack(&f, 14 * MSS);
+	inject_ack(&f, 14 * MSS);
+	g_assert_cmpuint(fw_pending(f.a), ==, 2); /* limited transmit */
+	inject_ack(&f, 14 * MSS);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, 5 * MSS / 2);
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 5 * MSS / 2 + 3 * MSS);
+	g_array_free(fx_finish(&f), TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(pat); i++)
@@ -381,5 +412,7 @@ int main(int argc, char **argv)
 	g_assert_cmpuint(14600u * 7 / 10, ==, 10220);
 	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
 			     test_limited_transmit_not_in_flightsize);
+	g_test_add_func("/validation/cc-glue/limited-transmit-fractional-cwnd",
+			test_limited_transmit_fractional_cwnd);
 	return g_test_run();
 }
