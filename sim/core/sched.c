@@ -10,6 +10,18 @@
  * An entry is never later than the event it stands for, so events still run in
  * exactly (time, seq) order.
  *
+ * Parked timers. Cancelling a struct sim_timer does not give its slot back at once:
+ * the slot is "parked" (fn == parked_fn), no longer pending, but it keeps its heap
+ * entry, and the timer keeps its id. Arming the timer again reactivates the slot:
+ * at a time no earlier than the entry's, the old entry stands for it again and no
+ * heap operation happens at all. This is the life of a delayed-ACK timer (armed by
+ * one segment, cancelled by the ACK the next one triggers, armed again) and of many
+ * protocol timers; with plain cancel + schedule each cycle pushed an entry and left
+ * a stale one behind, and the stale entries made the heap several times deeper than
+ * the live population. A parked slot is released (its generation bumped, so the
+ * timer's id goes stale and the next arm schedules afresh) when its entry surfaces or
+ * is compacted away. Parked entries count as stale.
+ *
  * seq has 36 bits (6.9·10^10 schedulings). Should a run exhaust it, renumber()
  * rewrites the seqs of pending events densely in their current order, which
  * preserves every tie decision still to be made.
@@ -36,6 +48,15 @@
  * random keys are unpredictable branches otherwise. Time is offset by 2^63 so
  * signed order becomes unsigned order. */
 __extension__ typedef unsigned __int128 order_t;
+
+/* The marker of a parked slot (never called). */
+static void parked_fn(struct sim *sim, void *ctx, void *arg)
+{
+	(void)sim;
+	(void)ctx;
+	(void)arg;
+	g_error("sim_sched: a parked timer slot was run");
+}
 
 static inline order_t entry_order(const struct sim_sched_entry *e)
 {
@@ -160,20 +181,25 @@ static void heap_push(struct sim_sched *s, sim_time_t t, uint64_t key)
 	sift_up(s, pos);
 }
 
-static inline bool entry_is_live(const struct sim_sched *s, const struct sim_sched_entry *e)
-{
-	const struct sim_sched_slot *sl = &s->slots[key_slot(e->key)];
-	return sl->fn != NULL && sl->entry_key == e->key;
-}
+static void free_slot(struct sim_sched *s, uint32_t idx);
 
-/* Drops stale entries and rebuilds the heap bottom-up, O(n). */
+/* Drops stale entries and rebuilds the heap bottom-up, O(n). Parked slots lose their
+ * entry here, so they are released. */
 static void compact(struct sim_sched *s)
 {
 	settle(s);
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < s->len; i++) {
-		if (entry_is_live(s, &s->heap[i]))
-			s->heap[n++] = s->heap[i];
+		const struct sim_sched_entry *e = &s->heap[i];
+		uint32_t slot = key_slot(e->key);
+		struct sim_sched_slot *sl = &s->slots[slot];
+		if (sl->fn == NULL || sl->entry_key != e->key)
+			continue;
+		if (sl->fn == parked_fn) {
+			free_slot(s, slot);
+			continue;
+		}
+		s->heap[n++] = *e;
 	}
 	s->len = n;
 	s->stale = 0;
@@ -198,9 +224,12 @@ static void renumber(struct sim_sched *s)
 	settle(s);
 	uint32_t *order = g_new(uint32_t, s->live ? s->live : 1);
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->n_slots; i++)
-		if (s->slots[i].fn != NULL)
+	for (uint32_t i = 0; i < s->n_slots; i++) {
+		if (s->slots[i].fn == parked_fn)
+			free_slot(s, i); /* its entry is not kept */
+		else if (s->slots[i].fn != NULL)
 			order[n++] = i;
+	}
 	g_qsort_with_data(order, (gint)n, sizeof(uint32_t), cmp_slot_order, s->slots);
 	s->len = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -263,7 +292,8 @@ static uint32_t alloc_slot(struct sim_sched *s)
 	return idx;
 }
 
-static void release_slot(struct sim_sched *s, uint32_t idx)
+/* Gives a slot back to the free list; ids naming it go stale. */
+static void free_slot(struct sim_sched *s, uint32_t idx)
 {
 	struct sim_sched_slot *sl = &s->slots[idx];
 	sl->gen++;
@@ -272,6 +302,12 @@ static void release_slot(struct sim_sched *s, uint32_t idx)
 	sl->fn = NULL;
 	sl->next_free = s->free_head;
 	s->free_head = idx;
+}
+
+/* Frees the slot of a pending event (it ran or was cancelled). */
+static void release_slot(struct sim_sched *s, uint32_t idx)
+{
+	free_slot(s, idx);
 	s->live--;
 }
 
@@ -280,8 +316,8 @@ static inline sim_event_id make_id(uint32_t slot, uint32_t gen)
 	return ((uint64_t)gen << 32) | slot;
 }
 
-/* Returns the slot of a pending event, or NO_SLOT. */
-static inline uint32_t lookup(const struct sim_sched *s, sim_event_id id)
+/* Returns the slot an id names while it is pending or parked, or NO_SLOT. */
+static inline uint32_t lookup_any(const struct sim_sched *s, sim_event_id id)
 {
 	uint32_t slot = (uint32_t)(id & 0xffffffffu);
 	uint32_t gen = (uint32_t)(id >> 32);
@@ -289,6 +325,15 @@ static inline uint32_t lookup(const struct sim_sched *s, sim_event_id id)
 		return NO_SLOT;
 	const struct sim_sched_slot *sl = &s->slots[slot];
 	if (sl->gen != gen || sl->fn == NULL)
+		return NO_SLOT;
+	return slot;
+}
+
+/* Returns the slot of a pending event, or NO_SLOT. */
+static inline uint32_t lookup(const struct sim_sched *s, sim_event_id id)
+{
+	uint32_t slot = lookup_any(s, id);
+	if (slot == NO_SLOT || s->slots[slot].fn == parked_fn)
 		return NO_SLOT;
 	return slot;
 }
@@ -403,6 +448,13 @@ uint64_t sim_run(struct sim *sim, sim_time_t until)
 			s->stale--;
 			continue;
 		}
+		if (sl->fn == parked_fn) {
+			/* A cancelled timer that was not armed again: release its slot. */
+			free_slot(s, slot);
+			remove_top(s);
+			s->stale--;
+			continue;
+		}
 		if (sl->time != top.time || sl->seq != (top.key >> SLOT_BITS)) {
 			/* Moved later since this entry was made: put it where it belongs. */
 			sl->entry_key = make_key(sl->seq, slot);
@@ -445,7 +497,32 @@ void sim_timer_arm_at(struct sim *sim, struct sim_timer *t, sim_time_t when, sim
 		      void *ctx, void *arg)
 {
 	struct sim_sched *s = &sim->sched;
-	uint32_t slot = lookup(s, t->id);
+	g_assert(fn != NULL);
+	/* Renumbering releases parked slots: do it before looking the slot up. */
+	if (G_UNLIKELY(s->next_seq >= SEQ_LIMIT))
+		renumber(s);
+	uint32_t slot = lookup_any(s, t->id);
+	if (slot != NO_SLOT && s->slots[slot].fn == parked_fn) {
+		/* Reactivate the parked slot: as a fresh schedule for tie-breaking. */
+		check_not_past(s, when, "sim_timer_arm_at");
+		struct sim_sched_slot *sl = &s->slots[slot];
+		uint64_t seq = take_seq(s);
+		sl->fn = fn;
+		sl->ctx = ctx;
+		sl->arg = arg;
+		sl->time = when;
+		sl->seq = seq;
+		s->live++;
+		if (when >= sl->entry_time) {
+			s->stale--; /* its entry stands for it again */
+		} else {
+			/* Earlier than its entry: a new entry; the old one stays stale. */
+			sl->entry_key = make_key(seq, slot);
+			sl->entry_time = when;
+			heap_push(s, when, sl->entry_key);
+		}
+		return;
+	}
 	if (slot != NO_SLOT) {
 		struct sim_sched_slot *sl = &s->slots[slot];
 		sl->fn = fn;
@@ -469,8 +546,21 @@ void sim_timer_arm_in(struct sim *sim, struct sim_timer *t, sim_time_t delay, si
 
 void sim_timer_cancel(struct sim *sim, struct sim_timer *t)
 {
-	sim_cancel(sim, t->id);
-	t->id = SIM_EVENT_NONE;
+	struct sim_sched *s = &sim->sched;
+	uint32_t slot = lookup_any(s, t->id);
+	if (slot == NO_SLOT) {
+		t->id = SIM_EVENT_NONE;
+		return;
+	}
+	struct sim_sched_slot *sl = &s->slots[slot];
+	if (sl->fn == parked_fn)
+		return;
+	/* Park: not pending any more, but the slot and its entry wait for a re-arm. */
+	sl->fn = parked_fn;
+	sl->ctx = NULL;
+	sl->arg = NULL;
+	s->live--;
+	note_stale(s);
 }
 
 bool sim_timer_pending(const struct sim *sim, const struct sim_timer *t)

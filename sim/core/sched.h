@@ -124,7 +124,10 @@ uint64_t sim_executed_events(const struct sim *sim);
 /* A restartable timer: the common pattern of a model owning one event that it arms,
  * re-arms and cancels (TCP's retransmission timer, a link's transmitter). Arming a
  * pending timer moves it, keeping its id (no allocation); arming always replaces the
- * callback, so "arm" means "cancel, then schedule" as one step. */
+ * callback, so "arm" means "cancel, then schedule" as one step. Cancelling a timer
+ * parks its slot (sched.c) so that arming it again later, as a delayed-ACK timer is
+ * armed and cancelled once per ACK, costs no heap operation; the id held in the
+ * timer stays valid only for that purpose. */
 struct sim_timer {
 	sim_event_id id;
 };

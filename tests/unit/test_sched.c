@@ -1,5 +1,6 @@
 /* tests/unit/test_sched.c — event order, ties, cancel, reschedule, run limits. */
 #include <glib.h>
+#include <string.h>
 
 #include "sim/core/sim.h"
 
@@ -257,6 +258,121 @@ static void test_random_against_model(void)
 	sim_fini(&sim);
 }
 
+/* Timers cancelled and armed again (parked slots, sched.c): against a model of
+ * (time, seq) order with the same random arm/cancel sequence, interleaved with plain
+ * events and with running the clock forward, so parked entries surface, are reused
+ * later and earlier than their entry, and are released. Also: a cancelled timer is not
+ * pending, and re-arming it equals scheduling it anew for tie-breaking. */
+struct tref {
+	struct sim_timer tm;
+	bool live;
+	sim_time_t t;
+	uint64_t seq;
+};
+
+static void test_timer_park_against_model(void)
+{
+	struct sim sim;
+	struct log l;
+	struct sim_rng rng;
+	enum { NT = 64, ROUNDS = 400 };
+	struct tref tr[NT];
+	uint64_t seq = 0;
+	memset(tr, 0, sizeof(tr));
+	sim_init(&sim, 1);
+	log_init(&l);
+	sim_rng_init(&rng, 5, "test:park");
+	GArray *want_tag = g_array_new(FALSE, FALSE, sizeof(int));
+	GArray *want_time = g_array_new(FALSE, FALSE, sizeof(sim_time_t));
+	for (int round = 0; round < ROUNDS; round++) {
+		sim_time_t now = sim_now(&sim);
+		for (int k = 0; k < 40; k++) {
+			int i = (int)sim_rng_below(&rng, NT);
+			if (sim_rng_bernoulli(&rng, 0.3)) {
+				sim_timer_cancel(&sim, &tr[i].tm);
+				tr[i].live = false;
+				g_assert_false(sim_timer_pending(&sim, &tr[i].tm));
+				g_assert_cmpint(sim_timer_expiry(&sim, &tr[i].tm), ==, SIM_TIME_MAX);
+			} else {
+				tr[i].t = now + (sim_time_t)sim_rng_below(&rng, 50);
+				tr[i].seq = seq++;
+				tr[i].live = true;
+				sim_timer_arm_at(&sim, &tr[i].tm, tr[i].t, record, &l, GINT_TO_POINTER(i));
+				g_assert_cmpint(sim_timer_expiry(&sim, &tr[i].tm), ==, tr[i].t);
+			}
+		}
+		/* Run 20 ns forward: the model says which timers fire, in which order. */
+		sim_time_t until = now + 20;
+		for (;;) {
+			int best = -1;
+			for (int i = 0; i < NT; i++)
+				if (tr[i].live && tr[i].t <= until &&
+				    (best < 0 || tr[i].t < tr[best].t ||
+				     (tr[i].t == tr[best].t && tr[i].seq < tr[best].seq)))
+					best = i;
+			if (best < 0)
+				break;
+			tr[best].live = false;
+			g_array_append_val(want_tag, best);
+			g_array_append_val(want_time, tr[best].t);
+		}
+		sim_run(&sim, until);
+		uint32_t live = 0;
+		for (int i = 0; i < NT; i++) {
+			g_assert_cmpint(sim_timer_pending(&sim, &tr[i].tm), ==, tr[i].live);
+			live += tr[i].live;
+		}
+		g_assert_cmpuint(sim_pending_events(&sim), ==, live);
+	}
+	g_assert_cmpuint(l.ids->len, ==, want_tag->len);
+	for (guint i = 0; i < want_tag->len; i++) {
+		g_assert_cmpint(TAG(&l, i), ==, g_array_index(want_tag, int, i));
+		g_assert_cmpint(TIME(&l, i), ==, g_array_index(want_time, sim_time_t, i));
+	}
+	for (int i = 0; i < NT; i++)
+		sim_timer_cancel(&sim, &tr[i].tm);
+	g_assert_cmpuint(sim_pending_events(&sim), ==, 0);
+	sim_run(&sim, SIM_TIME_MAX);
+	g_assert_cmpuint(l.ids->len, ==, want_tag->len); /* nothing parked ever runs */
+	g_array_free(want_tag, TRUE);
+	g_array_free(want_time, TRUE);
+	log_free(&l);
+	sim_fini(&sim);
+}
+
+/* A timer cancelled and armed again at the same instant runs after an event scheduled
+ * for that instant in between (a re-arm is a fresh schedule for tie-breaking), and a
+ * delayed-ACK-like cycle (arm later, cancel, arm later again, ...) leaves the heap at
+ * one entry. */
+static void test_timer_park_ties_and_heap(void)
+{
+	struct sim sim;
+	struct log l;
+	sim_init(&sim, 1);
+	log_init(&l);
+	struct sim_timer t = { 0 };
+	sim_timer_arm_at(&sim, &t, 100, record, &l, GINT_TO_POINTER(1));
+	sim_timer_cancel(&sim, &t);
+	sim_schedule_at(&sim, 100, record, &l, GINT_TO_POINTER(2));
+	sim_timer_arm_at(&sim, &t, 100, record, &l, GINT_TO_POINTER(1));
+	sim_run(&sim, SIM_TIME_MAX);
+	g_assert_cmpuint(l.ids->len, ==, 2);
+	g_assert_cmpint(TAG(&l, 0), ==, 2);
+	g_assert_cmpint(TAG(&l, 1), ==, 1);
+
+	for (int i = 0; i < 10000; i++) {
+		sim_timer_arm_in(&sim, &t, SIM_MS(200), record, &l, GINT_TO_POINTER(3));
+		sim_timer_cancel(&sim, &t);
+	}
+	g_assert_cmpuint(sim.sched.len, ==, 1);
+	g_assert_cmpuint(sim_pending_events(&sim), ==, 0);
+	sim_run(&sim, SIM_TIME_MAX);
+	g_assert_cmpuint(l.ids->len, ==, 2);
+	g_assert_cmpuint(sim.sched.len, ==, 0);
+	log_free(&l);
+	sim_fini(&sim);
+}
+
 /* The steady state allocates nothing: a timer re-armed a million times and a
  * constant population of events leave the scheduler's arrays at their size. */
 static void noop(struct sim *sim, void *ctx, void *arg) {}
@@ -311,6 +427,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/sched/run-until", test_run_until_and_stop);
 	g_test_add_func("/sched/stop", test_stop);
 	g_test_add_func("/sched/timer", test_timer);
+	g_test_add_func("/sched/timer-park-vs-model", test_timer_park_against_model);
+	g_test_add_func("/sched/timer-park-ties-and-heap", test_timer_park_ties_and_heap);
 	g_test_add_func("/sched/random-vs-model", test_random_against_model);
 	g_test_add_func("/sched/steady-state-allocation-free", test_steady_state_allocation_free);
 	g_test_add_func("/sched/past-aborts", test_past_aborts);
