@@ -8,6 +8,9 @@
  * 0x8000), then PMADDWD against ones adds neighbouring words into 32-bit lanes
  * exactly. The bias of all words, 32768 per word, is added back once at the end.
  * That is four instructions per 16 bytes, against about ten for the portable loop.
+ * Where the CPU has AVX2 (checked at run time: the build stays portable), runs of 128
+ * bytes or more take the same steps 32 bytes wide. Every path computes the same exact
+ * integer, so results never depend on the machine.
  * Elsewhere the portable loop reads 8 bytes at a time (memcpy, so alignment does not
  * matter) and adds the two 32-bit halves into a 64-bit accumulator, which cannot
  * overflow for any length a packet can have.
@@ -121,16 +124,76 @@ static uint64_t sum_blocks_sse2(const uint8_t *p, uint8_t *dst, size_t len)
 	return total;
 }
 #undef SSE_STEP
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+
+#define AVX_STEP(acc, x) \
+	((acc) = _mm256_add_epi32((acc), _mm256_madd_epi16(_mm256_xor_si256((x), bias), ones)))
+
+/* The same sums 64 bytes per iteration with AVX2, chosen at run time where the CPU has
+ * it (the result is the same exact integer, whichever path computes it). len is a
+ * multiple of 64. */
+__attribute__((target("avx2"))) static uint64_t sum_blocks_avx2(const uint8_t *p, uint8_t *dst,
+								 size_t len)
+{
+	const __m256i bias = _mm256_set1_epi16((short)0x8000);
+	const __m256i ones = _mm256_set1_epi16(1);
+	uint64_t total = 0;
+	while (len > 0) {
+		size_t chunk = len < 8192u * 64u ? len : 8192u * 64u;
+		__m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
+		if (dst) {
+			for (size_t i = 0; i < chunk; i += 64) {
+				__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+				__m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32));
+				_mm256_storeu_si256((__m256i *)(void *)(dst + i), x);
+				_mm256_storeu_si256((__m256i *)(void *)(dst + i + 32), y);
+				AVX_STEP(a0, x);
+				AVX_STEP(a1, y);
+			}
+			dst += chunk;
+		} else {
+			for (size_t i = 0; i < chunk; i += 64) {
+				AVX_STEP(a0, _mm256_loadu_si256((const __m256i *)(const void *)(p + i)));
+				AVX_STEP(a1, _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 32)));
+			}
+		}
+		int32_t lanes[16];
+		_mm256_storeu_si256((__m256i *)(void *)lanes, a0);
+		_mm256_storeu_si256((__m256i *)(void *)(lanes + 8), a1);
+		int64_t s = 0;
+		for (int k = 0; k < 16; k++)
+			s += lanes[k];
+		total += (uint64_t)(s + (int64_t)(chunk / 2) * 32768);
+		p += chunk;
+		len -= chunk;
+	}
+	return total;
+}
+#undef AVX_STEP
+#endif
 #endif
 
 /* The native-endian sum of [p, p + len), copied to dst when dst is not NULL. */
 static inline uint64_t sum_bytes(const uint8_t *p, uint8_t *dst, size_t len)
 {
 	uint64_t acc = 0;
+#if defined(HAVE_AVX2_PATH)
+	if (len >= 128 && __builtin_cpu_supports("avx2")) {
+		size_t big = len & ~(size_t)63;
+		acc = sum_blocks_avx2(p, dst, big);
+		p += big;
+		if (dst)
+			dst += big;
+		len -= big;
+	}
+#endif
 #if defined(__SSE2__)
 	size_t blocks = len & ~(size_t)31;
 	if (blocks) {
-		acc = sum_blocks_sse2(p, dst, blocks);
+		acc += sum_blocks_sse2(p, dst, blocks);
 		p += blocks;
 		if (dst)
 			dst += blocks;

@@ -54,13 +54,15 @@ int ipv4_hdr_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 
 bool ipv4_hdr_csum_ok(const uint8_t *buf, size_t hdr_len)
 {
-	return inet_csum_finish(inet_csum_add(0, buf, hdr_len)) == 0;
+	uint32_t s = hdr_len == IPV4_HDR_LEN ? inet_csum_add20(0, buf) : inet_csum_add(0, buf, hdr_len);
+	return inet_csum_finish(s) == 0;
 }
 
 void ipv4_hdr_set_csum(uint8_t *buf, size_t hdr_len)
 {
 	sim_put_be16(buf + IPV4_OFF_CSUM, 0);
-	sim_put_be16(buf + IPV4_OFF_CSUM, inet_csum_finish(inet_csum_add(0, buf, hdr_len)));
+	uint32_t s = hdr_len == IPV4_HDR_LEN ? inet_csum_add20(0, buf) : inet_csum_add(0, buf, hdr_len);
+	sim_put_be16(buf + IPV4_OFF_CSUM, inet_csum_finish(s));
 }
 
 uint16_t ipv4_hdr_write(uint8_t *buf, const struct ipv4_hdr *h)

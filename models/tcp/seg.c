@@ -188,7 +188,9 @@ void tcp_seg_set_csum_partial(uint8_t *seg, size_t hdr_len, size_t len, uint32_t
 			      ipv4_addr_t src, ipv4_addr_t dst)
 {
 	sim_put_be16(seg + TCP_OFF_CSUM, 0);
-	uint32_t s = inet_csum_add(tcp_pseudo_sum(src, dst, (uint32_t)len), seg, hdr_len);
+	uint32_t pseudo = tcp_pseudo_sum(src, dst, (uint32_t)len);
+	uint32_t s = hdr_len == TCP_HDR_MIN ? inet_csum_add20(pseudo, seg)
+					     : inet_csum_add(pseudo, seg, hdr_len);
 	s += payload_sum;
 	sim_put_be16(seg + TCP_OFF_CSUM, inet_csum_finish(s));
 }

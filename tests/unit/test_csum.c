@@ -4,6 +4,7 @@
 
 #include "models/csum.h"
 #include "sim/core/bytes.h"
+#include "sim/core/rng.h"
 #include "tests/common/pcapread.h"
 
 static char *vector(const char *name)
@@ -146,6 +147,22 @@ static void test_copy_and_long(void)
 	g_free(ff);
 }
 
+/* The inline 20-byte sum equals the general one, whatever the bytes and the
+ * accumulator passed in (up to 17 bits). */
+static void test_add20(void)
+{
+	struct sim_rng rng;
+	sim_rng_init(&rng, 3, "test:csum20");
+	uint8_t b[20];
+	for (int k = 0; k < 100000; k++) {
+		for (int i = 0; i < 20; i++)
+			b[i] = (uint8_t)(k < 10 ? 0xff : sim_rng_below(&rng, 256));
+		uint32_t sum = (uint32_t)sim_rng_below(&rng, 0x20000);
+		g_assert_cmpuint(inet_csum_finish(inet_csum_add20(sum, b)), ==,
+				 inet_csum_finish(inet_csum_add(sum, b, 20)));
+	}
+}
+
 /* A message summed in two pieces cut at an odd offset: the second piece's sum, taken
  * as if it started at an even offset, is corrected by inet_csum_odd. */
 static void test_odd_split(void)
@@ -168,5 +185,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/csum/odd-and-offsets", test_odd_and_offsets);
 	g_test_add_func("/csum/copy-and-long", test_copy_and_long);
 	g_test_add_func("/csum/odd-split", test_odd_split);
+	g_test_add_func("/csum/add20", test_add20);
 	return g_test_run();
 }
