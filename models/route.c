@@ -40,7 +40,15 @@ void route_table_fini(struct route_table *t)
 	}
 	if (t->pmtu)
 		g_hash_table_destroy(t->pmtu);
+	g_free(t->cache);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Forgets every cached match (the table changed). */
+static void cache_clear(struct route_table *t)
+{
+	if (t->cache)
+		memset(t->cache, 0, ROUTE_CACHE_SIZE * sizeof(*t->cache));
 }
 
 /* Longest match among the prefix lengths present, longest first. */
@@ -84,9 +92,24 @@ int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *
 		out->route = NULL;
 		return 0;
 	}
-	const struct route *r = lpm(&node->routes, dst);
-	if (!r)
-		return -EHOSTUNREACH;
+	const struct route_table *t = &node->routes;
+	if (G_UNLIKELY(!t->cache)) {
+		/* The table is logically const: the cache is a hidden part of it. */
+		((struct route_table *)(uintptr_t)t)->cache =
+		    g_new0(struct route_cache_entry, ROUTE_CACHE_SIZE);
+	}
+	struct route_cache_entry *ce =
+	    &t->cache[(uint32_t)(dst * UINT32_C(0x9e3779b1)) >> (32 - ROUTE_CACHE_BITS)];
+	const struct route *r;
+	if (ce->route && ce->dst == dst) {
+		r = ce->route;
+	} else {
+		r = lpm(t, dst);
+		if (!r)
+			return -EHOSTUNREACH;
+		ce->dst = dst;
+		ce->route = r;
+	}
 	out->iface = r->iface;
 	out->next_hop = r->gateway ? r->gateway : dst;
 	out->src = r->iface->addr;
@@ -110,6 +133,7 @@ static int insert(struct node *node, struct ipv4_prefix prefix, ipv4_addr_t gate
 	r->iface = ifc;
 	r->connected = connected;
 	ipv4_map_insert(h, prefix.addr, r);
+	cache_clear(t);
 	t->lengths |= UINT64_C(1) << prefix.len;
 	t->n_routes++;
 	return 0;
@@ -148,6 +172,7 @@ int route_del(struct node *node, struct ipv4_prefix prefix)
 	if (!r)
 		return -ENOENT;
 	g_free(r);
+	cache_clear(t);
 	t->n_routes--;
 	if (ipv4_map_size(&t->by_len[prefix.len]) == 0)
 		t->lengths &= ~(UINT64_C(1) << prefix.len);

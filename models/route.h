@@ -37,10 +37,22 @@ struct route {
 	bool connected;      /* added for an interface's own subnet */
 };
 
+/* A direct-mapped cache of recent longest-prefix matches (dst → route), as Linux keeps
+ * a route on the socket: a host sends to a few destinations, so most lookups are one
+ * probe instead of one per prefix length present. Cleared whenever a route is added
+ * or removed. */
+#define ROUTE_CACHE_BITS 5
+#define ROUTE_CACHE_SIZE (1u << ROUTE_CACHE_BITS)
+struct route_cache_entry {
+	ipv4_addr_t dst;
+	const struct route *route; /* NULL: empty */
+};
+
 struct route_table {
 	struct ipv4_map by_len[33]; /* masked prefix address → struct route * */
 	uint64_t lengths;       /* bit n set ⇔ by_len[n] has entries */
 	uint32_t n_routes;
+	struct route_cache_entry *cache; /* ROUTE_CACHE_SIZE entries, from the first lookup */
 	GHashTable *pmtu; /* destination → struct route_pmtu * (RFC 1191 §6.3) */
 };
 

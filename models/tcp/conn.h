@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "models/tcp/cc.h"
+#include "models/tcp/connmap.h"
 #include "models/tcp/rcvq.h"
 #include "models/tcp/rtt.h"
 #include "models/tcp/seg.h"
@@ -38,13 +39,7 @@
 struct sim;
 struct tcp_trace;
 
-/* A connection's identity. For listeners and bound sockets raddr/rport are 0. */
-struct tcp_tuple {
-	ipv4_addr_t laddr;
-	ipv4_addr_t raddr;
-	uint16_t lport;
-	uint16_t rport;
-};
+/* struct tcp_tuple, a connection's identity, is in connmap.h. */
 
 struct tcp_stack {
 	struct sim *sim;
@@ -53,7 +48,7 @@ struct tcp_stack {
 	struct tcp_lower lower;
 	struct sim_rng rng;            /* "host:<host>:tcp" */
 	uint8_t isn_key[32];           /* RFC 6528 secret */
-	GHashTable *conns;             /* struct tcp_tuple* → tcp_sock (full 4-tuple) */
+	struct tcp_connmap conns;      /* full 4-tuple → tcp_sock (connmap.h) */
 	GHashTable *listeners;         /* struct tcp_tuple* (raddr=rport=0) → tcp_sock */
 	GHashTable *ports;             /* GUINT_TO_POINTER(port) → first socket bound to it */
 	uint16_t next_ephemeral;

@@ -21,24 +21,12 @@
 
 static guint tuple_hash(gconstpointer p)
 {
-	const struct tcp_tuple *t = p;
-	/* A 64-bit mix (splitmix64 finaliser) of the four fields: cheap and spreads
-	 * neighbouring ports and addresses over the table. */
-	uint64_t x = ((uint64_t)t->laddr << 32 | t->raddr) ^
-		     ((uint64_t)t->lport << 48 | (uint64_t)t->rport << 16) * 0x9e3779b97f4a7c15ull;
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return (guint)x;
+	return tcp_tuple_hash(p);
 }
 
 static gboolean tuple_equal(gconstpointer a, gconstpointer b)
 {
-	const struct tcp_tuple *x = a, *y = b;
-	return x->laddr == y->laddr && x->raddr == y->raddr && x->lport == y->lport &&
-	       x->rport == y->rport;
+	return tcp_tuple_equal(a, b);
 }
 
 struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct tcp_config *cfg,
@@ -62,7 +50,7 @@ struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct 
 	/* RFC 6056 §3.3.2-like: the ephemeral search starts at a random offset. */
 	st->next_ephemeral =
 		(uint16_t)(EPHEMERAL_LO + sim_rng_below(&st->rng, EPHEMERAL_HI - EPHEMERAL_LO + 1));
-	st->conns = g_hash_table_new(tuple_hash, tuple_equal);
+	tcp_connmap_init(&st->conns);
 	st->listeners = g_hash_table_new(tuple_hash, tuple_equal);
 	st->ports = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return st;
@@ -76,7 +64,7 @@ void tcp_stack_free(struct tcp_stack *st)
 		return;
 	while (st->all_head)
 		conn_destroy(st->all_head);
-	g_hash_table_destroy(st->conns);
+	tcp_connmap_fini(&st->conns);
 	g_hash_table_destroy(st->listeners);
 	g_hash_table_destroy(st->ports);
 	if (st->trace_error)
@@ -221,7 +209,7 @@ void tcp_stats_unref(const struct tcp_stats *stats)
 void tcp_conn_hash_add(struct tcp_sock *c)
 {
 	g_assert(!c->in_conns);
-	g_hash_table_insert(c->stack->conns, &c->t, c);
+	tcp_connmap_insert(&c->stack->conns, &c->t, c);
 	c->in_conns = true;
 }
 
@@ -229,13 +217,14 @@ void tcp_conn_hash_del(struct tcp_sock *c)
 {
 	if (!c->in_conns)
 		return;
-	g_hash_table_remove(c->stack->conns, &c->t);
+	struct tcp_sock *was = tcp_connmap_remove(&c->stack->conns, &c->t);
+	g_assert(was == c);
 	c->in_conns = false;
 }
 
 struct tcp_sock *tcp_conn_lookup(struct tcp_stack *st, const struct tcp_tuple *t)
 {
-	return g_hash_table_lookup(st->conns, t);
+	return tcp_connmap_lookup(&st->conns, t);
 }
 
 void tcp_listener_add(struct tcp_sock *c)

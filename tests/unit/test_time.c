@@ -168,6 +168,8 @@ static void test_format(void)
 	}
 }
 
+__extension__ typedef unsigned __int128 u128;
+
 static void test_tx_time(void)
 {
 	/* 1500 bytes at 10 Mbit/s: 12000 bits / 1e7 = 1.2 ms exactly. */
@@ -175,6 +177,18 @@ static void test_tx_time(void)
 	/* 1 byte at 3 bit/s is 2.666.. s: rounded up, never faster than the rate. */
 	g_assert_cmpint(sim_tx_time(1, 3), ==, 2666666667);
 	g_assert_cmpint(sim_tx_time(1502, 100000000), ==, 120160);
+	/* The 64-bit fast path agrees with exact 128-bit arithmetic at its edges and
+	 * beyond them (where the 128-bit path takes over). */
+	const uint64_t bytes[] = { 1, 40, 1502, 65537, (1u << 30) - 1, 1u << 30, 1ull << 40 };
+	const uint64_t rates[] = { 1, 3, 9600, 10000000, 999999937, (1ull << 62) - 1, 1ull << 62,
+				   UINT64_MAX };
+	for (size_t i = 0; i < G_N_ELEMENTS(bytes); i++)
+		for (size_t k = 0; k < G_N_ELEMENTS(rates); k++) {
+			u128 num = (u128)bytes[i] * 8u * 1000000000u;
+			u128 q = (num + rates[k] - 1) / rates[k];
+			sim_time_t want = q > (u128)INT64_MAX ? SIM_TIME_MAX : (sim_time_t)q;
+			g_assert_cmpint(sim_tx_time(bytes[i], rates[k]), ==, want);
+		}
 }
 
 int main(int argc, char **argv)
