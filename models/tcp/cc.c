@@ -31,6 +31,7 @@ static const char *const tcp_cc_name_list[] = {
 
 static const struct tcp_cc_config tcp_cc_defaults = {
 	.growth = TCP_CC_GROWTH_BYTES,
+	.recovery_exit = TCP_CC_EXIT_FLIGHT,
 	.abc_l_segments = 2,        /* RFC 3465 §2.2: L = 2·SMSS, as Linux */
 	.cubic_beta_permille = 700, /* RFC 9438 §4.6 */
 	.cubic_c_permille = 400,    /* RFC 9438 §5 */
@@ -275,5 +276,8 @@ void tcp_cc_newreno_exit(struct tcp_cc *cc)
 	 * ssthresh bytes, which the RFC asks option-(2) implementations to avoid by
 	 * other means. With the usual FlightSize near ssthresh the two agree. */
 	uint64_t w = (uint64_t)MAX(cc->flight, cc->mss) + cc->mss;
+	/* Option (2), cwnd = ssthresh, when configured (ns-3's rule). */
+	if (cc->cfg->recovery_exit == TCP_CC_EXIT_SSTHRESH)
+		w = cc->ssthresh;
 	cc->cwnd = (uint32_t)MIN(MIN(w, (uint64_t)cc->ssthresh), (uint64_t)TCP_CC_CWND_MAX);
 }

@@ -50,8 +50,19 @@ enum tcp_cc_recovery {
 	TCP_CC_RECOVERY_NEWRENO, /* only an ACK covering "recover" does (RFC 6582) */
 };
 
+/* cwnd when NewReno's fast recovery ends on a full ACK (RFC 6582 §3.2 step 3). */
+enum tcp_cc_recovery_exit {
+	/* Option (1): min(ssthresh, max(FlightSize, SMSS) + SMSS); no burst when little
+	 * is outstanding. The default. */
+	TCP_CC_EXIT_FLIGHT,
+	/* Option (2): ssthresh, as ns-3's TcpSocketBase (its TcpClassicRecovery's cWnd is
+	 * ssthresh throughout recovery and after). */
+	TCP_CC_EXIT_SSTHRESH,
+};
+
 struct tcp_cc_config {
 	enum tcp_cc_growth growth;
+	enum tcp_cc_recovery_exit recovery_exit;
 	uint32_t abc_l_segments; /* RFC 3465 L in segments; 2 by default */
 	/* CUBIC (RFC 9438): beta, C, and the two optional behaviours. */
 	uint32_t cubic_beta_permille;   /* 700 */

@@ -61,6 +61,7 @@ void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile)
 	cfg->limited_transmit = true;
 	cfg->dupack_threshold = 3;
 	cfg->partial_ack_timer = TCP_PARTIAL_ACK_IMPATIENT;
+	cfg->loss_flightsize = TCP_LOSS_FLIGHTSIZE_OUTSTANDING;
 
 	cfg->msl = linux_p ? SIM_S(30) : SIM_S(120);
 	cfg->fin_wait2_timeout = linux_p ? SIM_S(60) : 0;
@@ -125,6 +126,18 @@ static const char *const *partial_names(void)
 	return n;
 }
 
+static const char *const *loss_flightsize_names(void)
+{
+	static const char *const n[] = { "outstanding", "pipe", NULL };
+	return n;
+}
+
+static const char *const *recovery_exit_names(void)
+{
+	static const char *const n[] = { "flight", "ssthresh", NULL };
+	return n;
+}
+
 static const char *const *growth_names(void)
 {
 	static const char *const n[] = { "bytes", "per_ack", NULL };
@@ -185,6 +198,7 @@ ACC(nagle_minshall, bool)
 ACC(limited_transmit, bool)
 ACC(dupack_threshold, uint32_t)
 ACC(partial_ack_timer, enum tcp_partial_ack_timer)
+ACC(loss_flightsize, enum tcp_loss_flightsize)
 ACC(msl, sim_time_t)
 ACC(fin_wait2_timeout, sim_time_t)
 ACC(keepalive, bool)
@@ -194,6 +208,7 @@ ACC(keepalive_probes, uint32_t)
 ACC(pmtud, bool)
 ACC(ttl, uint32_t)
 ACC_CC(growth, enum tcp_cc_growth)
+ACC_CC(recovery_exit, enum tcp_cc_recovery_exit)
 ACC_CC(abc_l_segments, uint32_t)
 ACC_CC(cubic_beta_permille, uint32_t)
 ACC_CC(cubic_c_permille, uint32_t)
@@ -247,6 +262,12 @@ static const struct tcp_knob knobs[] = {
 	K_INT("dupack_threshold", dupack_threshold, 1, 1000, "duplicate ACKs for fast retransmit"),
 	K_ENUM("partial_ack_timer", partial_ack_timer, partial_names,
 	       "RFC 6582 4: timer reset on partial ACKs"),
+	K_ENUM("loss_flightsize", loss_flightsize, loss_flightsize_names,
+	       "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
+	       "(each duplicate ACK discounts a segment, as ns-3)"),
+	K_ENUM("recovery_exit", cc_recovery_exit, recovery_exit_names,
+	       "cwnd at the end of fast recovery: flight (RFC 6582 option 1) or ssthresh "
+	       "(option 2, as ns-3)"),
 	K_DUR("msl", msl, 0, DAY, "maximum segment lifetime (TIME-WAIT = 2 msl)"),
 	K_DUR("fin_wait2_timeout", fin_wait2_timeout, 0, DAY,
 	      "orphaned FIN-WAIT-2 timeout (0 = none)"),

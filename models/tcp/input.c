@@ -375,8 +375,14 @@ static void enter_recovery(struct tcp_sock *c)
 	tcp_st(c)->fast_retransmits++;
 	tcp_conn_cc_prepare(c);
 	/* RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be
-	 * included in this calculation" (of FlightSize for ssthresh). */
-	c->cc.flight -= MIN(c->lt_bytes, c->cc.flight);
+	 * included in this calculation" (of FlightSize for ssthresh). The pipe estimate
+	 * (loss_flightsize, tcp.h) discounts one segment per duplicate ACK instead. */
+	if (c->cfg->loss_flightsize == TCP_LOSS_FLIGHTSIZE_PIPE) {
+		uint64_t left = (uint64_t)c->dupacks * c->mss;
+		c->cc.flight -= (uint32_t)MIN(left, (uint64_t)c->cc.flight);
+	} else {
+		c->cc.flight -= MIN(c->lt_bytes, c->cc.flight);
+	}
 	tcp_cc_on_loss(&c->cc);
 	/* The row before the retransmission, with the FlightSize the algorithm was
 	 * given as inflight_bytes, so ssthresh = max(inflight/2, 2·SMSS) reads off it. */

@@ -39,6 +39,8 @@ NS3_TCP = {
     "nagle": False,                  # TcpNoDelay (full-sized writes: no effect)
     "limited_transmit": True,        # LimitedTransmit
     "dupack_threshold": 3,           # ReTxThreshold
+    "loss_flightsize": "pipe",       # BytesInFlight at the third dup ACK (emulated SACK)
+    "recovery_exit": "ssthresh",     # TcpClassicRecovery: cwnd = ssthresh after recovery
     "ttl": 64,
 }
 

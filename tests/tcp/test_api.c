@@ -48,6 +48,8 @@ static void test_profiles(void)
 		{ "limited_transmit", "true", "true" },
 		{ "dupack_threshold", "3", "3" },
 		{ "partial_ack_timer", "impatient", "impatient" },
+		{ "loss_flightsize", "outstanding", "outstanding" },
+		{ "recovery_exit", "flight", "flight" },
 		{ "cc_growth", "bytes", "bytes" },
 		{ "pmtud", "true", "true" },
 		{ "ttl", "64", "64" },
@@ -75,7 +77,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 38);
+	g_assert_cmpuint(n, ==, 40);
 	struct tcp_config cfg, copy;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	for (size_t i = 0; i < n; i++) {
