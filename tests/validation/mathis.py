@@ -50,14 +50,22 @@ def padhye(mss, rtt, p, b, t0, wmax):
     return mss * 8 * min(wmax / rtt, 1.0 / denom)
 
 
-def run_one(args, p, delack, growth, seed):
-    name = f"p{p * 100:g}-{'dack' if delack else 'nodack'}-{growth}-s{seed}"
+def run_one(args, p, delack, growth, seed, periodic=False):
+    name = f"p{p * 100:g}-{'dack' if delack else 'nodack'}-{growth}-s{seed}{'-periodic' if periodic else ''}"
     out = os.path.join(args.out, "runs", name)
     if os.path.exists(out):
         shutil.rmtree(out)
+    if periodic:
+        # Mathis's own assumption: exactly every (1/p)-th packet of the data direction
+        # is lost (a drop list long enough for the whole run at line rate, 833 packets/s).
+        n = round(1 / p)
+        packets = ",".join(str(i) for i in range(n, 834 * int(args.duration.rstrip("s")) + 1000, n))
+        loss = f'{{"model": "drop-list", "packets": [{packets}]}}'
+    else:
+        loss = f"{p * 100:g}%"
     cmd = [args.netsim, "run", args.scenario, "--out", out, "--seed", str(seed),
            "--until", args.duration,
-           "--set", f"links[1].forward.loss={p * 100:g}%",
+           "--set", f"links[1].forward.loss={loss}",
            "--set", f"tcp.delayed_ack={'true' if delack else 'false'}",
            "--set", f'tcp.cc_growth="{growth}"',
            "--set", 'apps[0].trace=["endpoint"]']
@@ -115,6 +123,7 @@ def main():
     jobs = [(p, d, g, s) for (d, g) in configs for p in P_VALUES for s in range(1, args.seeds + 1)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         rows = list(ex.map(lambda j: run_one(args, *j), jobs))
+        periodic = list(ex.map(lambda p: run_one(args, p, False, "bytes", 1, True), P_VALUES))
 
     cols = ["p", "delack", "growth", "seed", "goodput", "p_meas", "rtt", "t0", "b", "fast",
             "rto", "mathis", "padhye", "intact"]
@@ -165,11 +174,28 @@ def main():
             f"| {s['goodput'] / 1e6:.3f} ± {s['goodput_sd'] / 1e6:.3f} "
             f"| {s['mathis'] / 1e6:.3f} | {s['r_mathis']:.2f} ± {s['r_mathis_sd']:.2f} "
             f"| {s['padhye'] / 1e6:.3f} | {s['r_padhye']:.2f} ± {s['r_padhye_sd']:.2f} |")
+    lines += [
+        "",
+        "Periodic loss (every (1/p)-th packet dropped; delayed ACK off, byte counting, b = 1; deterministic, one run):",
+        "",
+        "| p | measured p | mean RTT ms | fast retx | RTOs | goodput Mbit/s | Mathis | meas./Mathis | Padhye | meas./Padhye |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in periodic:
+        lines.append(
+            f"| {r['p'] * 100:g}% | {r['p_meas'] * 100:.2f}% | {r['rtt'] * 1e3:.1f} | {r['fast']} | {r['rto']} "
+            f"| {r['goodput'] / 1e6:.3f} | {r['mathis'] / 1e6:.3f} | {r['goodput'] / r['mathis']:.2f} "
+            f"| {r['padhye'] / 1e6:.3f} | {r['goodput'] / r['padhye']:.2f} |")
+    ppath = os.path.join(args.out, "mathis-periodic.tsv")
+    with open(ppath, "w") as f:
+        f.write("\t".join(cols) + "\n")
+        for r in periodic:
+            f.write("\t".join(str(r[c]) for c in cols) + "\n")
     table = "\n".join(lines) + "\n"
     with open(os.path.join(args.out, "mathis-table.md"), "w") as f:
         f.write(table)
     print(table)
-    if not all(s["intact"] for s in summary):
+    if not all(s["intact"] for s in summary) or not all(r["intact"] for r in periodic):
         print("error: a flow did not arrive intact", file=sys.stderr)
         return 1
 
@@ -192,7 +218,8 @@ plot "{spath}" using ($4):(f("False","bytes") ? $10/1e6 : NaN):($11/1e6) with ye
      "" using ($4*1.06):(f("True","bytes") ? $10/1e6 : NaN):($11/1e6) with yerrorbars pt 5 lc rgb "#ff7f0e" title "measured, byte counting, delayed ACK", \\
      "" using ($4*0.94):(f("False","per_ack") ? $10/1e6 : NaN):($11/1e6) with yerrorbars pt 9 lc rgb "#2ca02c" title "measured, per-ACK, no delayed ACK", \\
      "" using ($4*1.12):(f("True","per_ack") ? $10/1e6 : NaN):($11/1e6) with yerrorbars pt 11 lc rgb "#d62728" title "measured, per-ACK, delayed ACK (b = 2)", \\
-     "" using 4:(f("False","bytes") ? $12/1e6 : NaN) with lines dt 2 lw 2 lc rgb "#555555" title "Mathis, C = sqrt(3/2) (b = 1)", \\
+     "{ppath}" using 1:($5/1e6) with points pt 6 ps 1.5 lc rgb "#000000" title "measured, periodic loss, byte counting, no delayed ACK", \\
+     "{spath}" using 4:(f("False","bytes") ? $12/1e6 : NaN) with lines dt 2 lw 2 lc rgb "#555555" title "Mathis, C = sqrt(3/2) (b = 1)", \\
      "" using 4:(f("True","per_ack") ? $12/1e6 : NaN) with lines dt 2 lw 2 lc rgb "#d62728" title "Mathis, C = sqrt(3/4) (b = 2)", \\
      "" using 4:(f("False","bytes") ? $13/1e6 : NaN) with lines lw 2 lc rgb "#000000" title "Padhye, b = 1, T0 = RTO", \\
      "" using 4:(f("True","per_ack") ? $13/1e6 : NaN) with lines lw 2 lc rgb "#9467bd" title "Padhye, b = 2, T0 = RTO"
@@ -207,6 +234,7 @@ plot "{spath}" using ($4):(f("False","bytes") ? $14 : NaN):15 with yerrorlines p
      "" using ($4):(f("False","bytes") ? $16 : NaN):17 with yerrorlines pt 7 lc rgb "#1f77b4" title "Padhye, byte counting, no delayed ACK", \\
      "" using ($4*1.06):(f("True","bytes") ? $16 : NaN):17 with yerrorlines pt 5 lc rgb "#ff7f0e" title "Padhye, byte counting, delayed ACK", \\
      "" using ($4*1.12):(f("True","per_ack") ? $16 : NaN):17 with yerrorlines pt 11 lc rgb "#d62728" title "Padhye, per-ACK, delayed ACK", \\
+     "{ppath}" using 1:($5/$12) with linespoints pt 6 ps 1.5 dt 3 lc rgb "#000000" title "Mathis, periodic loss", \\
      1 with lines lc rgb "#888888" notitle
 unset multiplot
 """)
