@@ -50,7 +50,8 @@
 __extension__ typedef unsigned __int128 order_t;
 
 /* The marker of a parked slot (never called). */
-static void parked_fn(struct sim *sim, void *ctx, void *arg)
+#define parked_fn sim_sched_parked_fn
+void sim_sched_parked_fn(struct sim *sim, void *ctx, void *arg)
 {
 	(void)sim;
 	(void)ctx;
@@ -418,11 +419,6 @@ bool sim_reschedule_at(struct sim *sim, sim_event_id id, sim_time_t t)
 	return true;
 }
 
-bool sim_event_pending(const struct sim *sim, sim_event_id id)
-{
-	return lookup(&sim->sched, id) != NO_SLOT;
-}
-
 sim_time_t sim_event_time(const struct sim *sim, sim_event_id id)
 {
 	const struct sim_sched *s = &sim->sched;
@@ -502,36 +498,37 @@ void sim_timer_arm_at(struct sim *sim, struct sim_timer *t, sim_time_t when, sim
 	if (G_UNLIKELY(s->next_seq >= SEQ_LIMIT))
 		renumber(s);
 	uint32_t slot = lookup_any(s, t->id);
-	if (slot != NO_SLOT && s->slots[slot].fn == parked_fn) {
-		/* Reactivate the parked slot: as a fresh schedule for tie-breaking. */
-		check_not_past(s, when, "sim_timer_arm_at");
-		struct sim_sched_slot *sl = &s->slots[slot];
-		uint64_t seq = take_seq(s);
-		sl->fn = fn;
-		sl->ctx = ctx;
-		sl->arg = arg;
-		sl->time = when;
-		sl->seq = seq;
+	if (slot == NO_SLOT) {
+		t->id = sim_schedule_at(sim, when, fn, ctx, arg);
+		return;
+	}
+	/* Pending: move it (as sim_reschedule_at). Parked: reactivate it. Either way the
+	 * event counts as freshly scheduled for tie-breaking. */
+	check_not_past(s, when, "sim_timer_arm_at");
+	struct sim_sched_slot *sl = &s->slots[slot];
+	bool parked = sl->fn == parked_fn;
+	uint64_t seq = take_seq(s);
+	sl->fn = fn;
+	sl->ctx = ctx;
+	sl->arg = arg;
+	sl->time = when;
+	sl->seq = seq;
+	if (parked)
 		s->live++;
-		if (when >= sl->entry_time) {
+	/* A fresh seq is larger than every seq in the heap, so (when, seq) lies after the
+	 * slot's entry exactly when when >= entry_time: the entry then stands for the
+	 * event (and is re-inserted at its place when it surfaces). Otherwise the event
+	 * moves earlier than its entry and needs a new one. */
+	if (when >= sl->entry_time) {
+		if (parked)
 			s->stale--; /* its entry stands for it again */
-		} else {
-			/* Earlier than its entry: a new entry; the old one stays stale. */
-			sl->entry_key = make_key(seq, slot);
-			sl->entry_time = when;
-			heap_push(s, when, sl->entry_key);
-		}
 		return;
 	}
-	if (slot != NO_SLOT) {
-		struct sim_sched_slot *sl = &s->slots[slot];
-		sl->fn = fn;
-		sl->ctx = ctx;
-		sl->arg = arg;
-		sim_reschedule_at(sim, t->id, when);
-		return;
-	}
-	t->id = sim_schedule_at(sim, when, fn, ctx, arg);
+	sl->entry_key = make_key(seq, slot);
+	sl->entry_time = when;
+	heap_push(s, when, sl->entry_key);
+	if (!parked)
+		note_stale(s); /* the old entry (a parked one is counted already) */
 }
 
 void sim_timer_arm_in(struct sim *sim, struct sim_timer *t, sim_time_t delay, sim_event_fn fn,
@@ -561,11 +558,6 @@ void sim_timer_cancel(struct sim *sim, struct sim_timer *t)
 	sl->arg = NULL;
 	s->live--;
 	note_stale(s);
-}
-
-bool sim_timer_pending(const struct sim *sim, const struct sim_timer *t)
-{
-	return sim_event_pending(sim, t->id);
 }
 
 sim_time_t sim_timer_expiry(const struct sim *sim, const struct sim_timer *t)

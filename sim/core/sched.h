@@ -81,6 +81,10 @@ struct sim_sched {
 	bool top_dead;
 };
 
+/* The marker in a parked timer's slot (sched.c); internal to the scheduler and the
+ * inline queries in sim.h. */
+void sim_sched_parked_fn(struct sim *sim, void *ctx, void *arg);
+
 void sim_sched_init(struct sim_sched *s);
 void sim_sched_fini(struct sim_sched *s);
 
@@ -102,8 +106,8 @@ bool sim_cancel(struct sim *sim, sim_event_id id);
  * is stale. */
 bool sim_reschedule_at(struct sim *sim, sim_event_id id, sim_time_t t);
 
-/* True while the event has neither run nor been cancelled. */
-bool sim_event_pending(const struct sim *sim, sim_event_id id);
+/* sim_event_pending(sim, id): true while the event has neither run nor been
+ * cancelled. Defined inline in sim/core/sim.h (models ask it for every packet). */
 
 /* The time a pending event will run at; SIM_TIME_MAX when not pending. */
 sim_time_t sim_event_time(const struct sim *sim, sim_event_id id);
@@ -137,7 +141,7 @@ void sim_timer_arm_at(struct sim *sim, struct sim_timer *t, sim_time_t when, sim
 void sim_timer_arm_in(struct sim *sim, struct sim_timer *t, sim_time_t delay, sim_event_fn fn,
 		      void *ctx, void *arg);
 void sim_timer_cancel(struct sim *sim, struct sim_timer *t);
-bool sim_timer_pending(const struct sim *sim, const struct sim_timer *t);
+/* sim_timer_pending(sim, t): inline in sim/core/sim.h, as sim_event_pending. */
 /* Expiry time of a pending timer, SIM_TIME_MAX when idle. */
 sim_time_t sim_timer_expiry(const struct sim *sim, const struct sim_timer *t);
 

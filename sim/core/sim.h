@@ -31,6 +31,24 @@ void sim_fini(struct sim *sim);
 
 static inline sim_time_t sim_now(const struct sim *sim) { return sim->sched.now; }
 
+/* sched.h's pending queries, inline: models ask "is my timer armed?" for every packet.
+ * An id names a slot and a generation (generations are never 0, so neither is a
+ * valid id); the event is pending while the slot holds it, neither free nor parked. */
+static inline bool sim_event_pending(const struct sim *sim, sim_event_id id)
+{
+	const struct sim_sched *s = &sim->sched;
+	uint32_t slot = (uint32_t)(id & 0xffffffffu);
+	if (slot >= s->n_slots)
+		return false;
+	const struct sim_sched_slot *sl = &s->slots[slot];
+	return sl->gen == (uint32_t)(id >> 32) && sl->fn != NULL && sl->fn != sim_sched_parked_fn;
+}
+
+static inline bool sim_timer_pending(const struct sim *sim, const struct sim_timer *t)
+{
+	return sim_event_pending(sim, t->id);
+}
+
 /* Seeds `rng` as the stream named `name` of this run: sim_rng_init(rng, sim->seed, name). */
 static inline void sim_rng_stream(const struct sim *sim, struct sim_rng *rng, const char *name)
 {
