@@ -11,6 +11,10 @@
  *   - FlightSize given to the algorithm is the data actually outstanding
  *     (snd.nxt − snd.una): a fast retransmit during go-back-N after an RTO must not
  *     take half of the old, abandoned window as ssthresh;
+ *   - FlightSize excludes what limited transmit sent (RFC 5681 §3.2 step 2), counted
+ *     in whole segments even when cwnd is not a multiple of SMSS;
+ *   - on_ack for ACKs that are not cwnd-limited (CUBIC cuts that time from its epoch);
+ *   - the tcp_cc_config a connection's algorithm reads outlives its listener;
  *   - the trace: `fast_retransmit` shows that FlightSize, `recovery` rows for each
  *     duplicate and partial ACK in recovery, `recovery_exit`, `rto` rows with the
  *     FlightSize before go-back-N, cwnd = 1 SMSS and ssthresh = max(flight/2, 2·SMSS).
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/tcp/cc_cubic.h"
 #include "models/tcp/conn.h"
 #include "tests/tcp/wire.h"
 
@@ -392,6 +397,101 @@ static void test_limited_transmit_fractional_cwnd(void)
 	g_array_free(fx_finish(&f), TRUE);
 }
 
+/* ACKs everything A has sent, 10 ms later. */
+static void ack_all_later(struct fx *f)
+{
+	fw_run_for(&f->w, SIM_MS(10));
+	inject_ack(f, f->s->snd_max - (ISS + 1));
+}
+
+/* cc.h: TCP calls on_ack for every ACK of new data outside recovery, also when the
+ * sender is not cwnd-limited, so that CUBIC can cut application-limited time out of
+ * its epoch (RFC 9438 §4.2). CUBIC in congestion avoidance; then the application
+ * writes one segment at a time for one second (ACKs not cwnd-limited); then a bulk
+ * write: t_epoch must have moved forward by that second. */
+static void test_cubic_app_limited(void)
+{
+	struct fx f;
+	fx_open(&f, "cubic");
+	g_assert_cmpint(tcp_send(f.s, pat, 10 * MSS), ==, 10 * MSS);
+	fw_run_for(&f.w, SIM_MS(10));
+	for (int i = 0; i < 3; i++)
+		inject_ack(&f, 0); /* a loss: ssthresh = 0.7 cwnd */
+	inject_ack(&f, 10 * MSS); /* recovery ends */
+	/* Bulk sending until congestion avoidance is reached and an epoch runs. */
+	struct tcp_cc_cubic_info info;
+	for (int round = 0; round < 40; round++) {
+		while (tcp_writable_bytes(f.s) > 0 && tcp_send(f.s, pat, sizeof pat) > 0)
+			;
+		ack_all_later(&f);
+		tcp_cc_cubic_get_info(&f.s->cc, &info);
+		if (info.epoch_started && !tcp_cc_in_slow_start(&f.s->cc))
+			break;
+	}
+	g_assert_true(info.epoch_started);
+	/* Drain: everything acknowledged, nothing buffered. */
+	while (f.s->sndbuf.len > 0)
+		ack_all_later(&f);
+	sim_time_t epoch0 = info.t_epoch;
+	tcp_cc_cubic_get_info(&f.s->cc, &info);
+	g_assert_cmpint(info.t_epoch, ==, epoch0);
+	/* One second of application-limited sending: one segment per 10 ms, ACKed. */
+	sim_time_t start = sim_now(&f.w.sim);
+	while (sim_now(&f.w.sim) < start + SIM_S(1)) {
+		g_assert_cmpint(tcp_send(f.s, pat, MSS), ==, MSS);
+		ack_all_later(&f);
+	}
+	sim_time_t limited = sim_now(&f.w.sim) - start;
+	/* Bulk again: the first cwnd-limited ACKs end the application-limited period. */
+	for (int round = 0; round < 3; round++) {
+		while (tcp_writable_bytes(f.s) > 0 && tcp_send(f.s, pat, sizeof pat) > 0)
+			;
+		ack_all_later(&f);
+	}
+	tcp_cc_cubic_get_info(&f.s->cc, &info);
+	g_test_message("t_epoch moved by %.3f s over %.3f s of application-limited sending",
+		       (double)(info.t_epoch - epoch0) / 1e9, (double)limited / 1e9);
+	g_assert_cmpint(info.t_epoch - epoch0, >=, limited - SIM_MS(30));
+	g_assert_cmpint(info.t_epoch - epoch0, <=, limited + SIM_MS(30));
+	g_array_free(fx_finish(&f), TRUE);
+}
+
+/* cc.h: the tcp_cc_config must outlive the connection. A connection accepted from a
+ * listener with its own configuration keeps working after the listener is closed and
+ * freed (ASan would see a dangling pointer): its algorithm reads the connection's
+ * own copy. */
+static void test_cc_config_outlives_listener(void)
+{
+	struct tcp_config cfg;
+	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	g_strlcpy(cfg.cc, "cubic", sizeof cfg.cc);
+	cfg.cc_cfg.cubic_c_permille = 500;
+	struct fw w;
+	fw_init(&w, 1, NULL);
+	fw_link(&w, SIM_MS(5));
+	struct tcp_sock *l = tcp_socket(w.b.stack);
+	g_assert_cmpint(tcp_sock_set_config(l, &cfg), ==, 0);
+	g_assert_cmpint(tcp_bind(l, IPV4_ANY, RPORT), ==, 0);
+	g_assert_cmpint(tcp_listen(l, 4), ==, 0);
+	struct tcp_sock *a = tcp_socket(w.a.stack);
+	g_assert_cmpint(tcp_connect(a, FW_ADDR_B, RPORT), ==, 0);
+	fw_run_for(&w, SIM_MS(20));
+	int err = 0;
+	struct tcp_sock *c = tcp_accept(l, &err);
+	g_assert_nonnull(c);
+	g_assert_cmpint(tcp_close(l), ==, 0); /* the listener and its configuration go */
+	g_assert_true(c->cc.cfg == &c->cfg->cc_cfg);
+	g_assert_true(c->cfg != &w.b.stack->cfg);
+	g_assert_cmpuint(c->cc.cfg->cubic_c_permille, ==, 500);
+	/* Data from the accepted side exercises its algorithm. */
+	g_assert_cmpint(tcp_send(c, pat, 50000), ==, 50000);
+	fw_run_for(&w, SIM_S(1));
+	g_assert_cmpuint(c->snd_una, ==, c->snd_max);
+	tcp_abort(c);
+	tcp_abort(a);
+	fw_fini(&w);
+}
+
 int main(int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof(pat); i++)
@@ -414,5 +514,8 @@ int main(int argc, char **argv)
 			     test_limited_transmit_not_in_flightsize);
 	g_test_add_func("/validation/cc-glue/limited-transmit-fractional-cwnd",
 			test_limited_transmit_fractional_cwnd);
+	g_test_add_func("/validation/cc-glue/cubic-app-limited-epoch", test_cubic_app_limited);
+	g_test_add_func("/validation/cc-glue/cc-config-outlives-listener",
+			test_cc_config_outlives_listener);
 	return g_test_run();
 }
