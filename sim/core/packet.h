@@ -40,7 +40,7 @@ struct sim_packet {
 	uint8_t buf[];
 };
 
-#define SIM_PACKET_CLASSES 3
+#define SIM_PACKET_CLASSES 4
 
 struct sim_packet_pool {
 	struct sim_packet *free[SIM_PACKET_CLASSES];

@@ -64,6 +64,33 @@ static void test_clone(void)
 	sim_fini(&sim);
 }
 
+/* Size classes: a header-only packet (an ACK) takes the small class, a full
+ * Ethernet-MTU datagram with the whole headroom the MTU class, anything larger the
+ * jumbo class; each has the room asked for. */
+static void test_size_classes(void)
+{
+	struct sim sim;
+	sim_init(&sim, 1);
+	struct { uint32_t headroom, len; uint8_t cls; } cases[] = {
+		{ SIM_PACKET_HEADROOM, 0, 0 },
+		{ SIM_PACKET_HEADROOM, 60, 0 },
+		{ SIM_PACKET_HEADROOM, 1460, 1 },
+		{ SIM_PACKET_HEADROOM, 1500, 1 },
+		{ SIM_PACKET_HEADROOM, 2000, 2 },
+		{ SIM_PACKET_HEADROOM, 9000, 2 },
+		{ SIM_PACKET_HEADROOM, 65535, 3 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct sim_packet *p = sim_packet_new(&sim, cases[i].headroom, cases[i].len);
+		g_assert_cmpuint(p->size_class, ==, cases[i].cls);
+		g_assert_cmpuint(sim_packet_headroom(p), ==, cases[i].headroom);
+		g_assert_cmpuint(p->len, ==, cases[i].len);
+		memset(p->data - cases[i].headroom, 0x5a, cases[i].headroom + cases[i].len);
+		sim_packet_free(p);
+	}
+	sim_fini(&sim);
+}
+
 static void test_pool_reuse(void)
 {
 	struct sim sim;
@@ -108,6 +135,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/packet/headroom-prepend", test_headroom_prepend);
 	g_test_add_func("/packet/clone", test_clone);
+	g_test_add_func("/packet/size-classes", test_size_classes);
 	g_test_add_func("/packet/pool-reuse", test_pool_reuse);
 	g_test_add_func("/packet/push-overflow-aborts", test_push_overflow_aborts);
 	return g_test_run();
