@@ -426,6 +426,33 @@ sim_time_t sim_event_time(const struct sim *sim, sim_event_id id)
 	return slot == NO_SLOT ? SIM_TIME_MAX : s->slots[slot].time;
 }
 
+/* The event after the one about to run is, unless the callback schedules an earlier
+ * one, the least of the root's children (they share one cache line). Start fetching
+ * the object it will work on — its context and argument — while this callback runs:
+ * in runs with thousands of links and connections those objects are not in the
+ * caches, and the callback takes long enough to hide most of a memory access. */
+static inline void prefetch_next(const struct sim_sched *s)
+{
+	const struct sim_sched_entry *h = s->heap;
+	uint32_t n = s->len < 1 + ARITY ? s->len : 1 + ARITY;
+	if (n < 2)
+		return;
+	uint32_t best = 1;
+	order_t bo = entry_order(&h[1]);
+	for (uint32_t c = 2; c < n; c++) {
+		order_t co = entry_order(&h[c]);
+		bool lt = co < bo;
+		best = lt ? c : best;
+		bo = lt ? co : bo;
+	}
+	const struct sim_sched_slot *sl = &s->slots[key_slot(h[best].key)];
+	__builtin_prefetch(sl->ctx);
+	__builtin_prefetch(sl->arg);
+	/* GCC deems a function whose only effect is a prefetch pure and drops the call;
+	 * an empty volatile asm keeps it (no instruction is emitted). */
+	__asm__ volatile("" : : "r"(sl->ctx), "r"(sl->arg));
+}
+
 uint64_t sim_run(struct sim *sim, sim_time_t until)
 {
 	struct sim_sched *s = &sim->sched;
@@ -463,6 +490,7 @@ uint64_t sim_run(struct sim *sim, sim_time_t until)
 		sim_event_fn fn = sl->fn;
 		void *ctx = sl->ctx, *arg = sl->arg;
 		release_slot(s, slot);
+		prefetch_next(s);
 		s->top_dead = true;
 		s->now = top.time;
 		s->executed++;
