@@ -20,6 +20,7 @@
  */
 #include "models/csum.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -173,6 +174,26 @@ __attribute__((target("avx2"))) static uint64_t sum_blocks_avx2(const uint8_t *p
 	return total;
 }
 #undef AVX_STEP
+
+/* Whether the CPU and the OS support AVX2. glibc has the answer from its own start-up
+ * (a table lookup through one call, made only for runs of 128 bytes or more);
+ * libgcc's __builtin_cpu_supports, the fallback elsewhere, would run its CPUID probe
+ * in a constructor of every process, which costs tens of microseconds in a virtual
+ * machine (CPUID traps to the hypervisor). */
+#if defined(__has_include)
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#define HAVE_GLIBC_X86_FEATURES 1
+#endif
+#endif
+static inline bool have_avx2(void)
+{
+#if defined(HAVE_GLIBC_X86_FEATURES)
+	return CPU_FEATURE_ACTIVE(AVX2);
+#else
+	return __builtin_cpu_supports("avx2");
+#endif
+}
 #endif
 #endif
 
@@ -181,7 +202,7 @@ static inline uint64_t sum_bytes(const uint8_t *p, uint8_t *dst, size_t len)
 {
 	uint64_t acc = 0;
 #if defined(HAVE_AVX2_PATH)
-	if (len >= 128 && __builtin_cpu_supports("avx2")) {
+	if (len >= 128 && have_avx2()) {
 		size_t big = len & ~(size_t)63;
 		acc = sum_blocks_avx2(p, dst, big);
 		p += big;

@@ -430,13 +430,17 @@ sim_time_t sim_event_time(const struct sim *sim, sim_event_id id)
  * one, the least of the root's children (they share one cache line). Start fetching
  * the object it will work on — its context and argument — while this callback runs:
  * in runs with thousands of links and connections those objects are not in the
- * caches, and the callback takes long enough to hide most of a memory access. */
+ * caches, and the callback takes long enough to hide most of a memory access. Only
+ * in such runs, recognised by a heap of thousands of entries: in small ones every
+ * object is in the caches anyway and the look-ahead would only cost instructions. */
+#define PREFETCH_MIN_HEAP 4096u
+
 static inline void prefetch_next(const struct sim_sched *s)
 {
 	const struct sim_sched_entry *h = s->heap;
-	uint32_t n = s->len < 1 + ARITY ? s->len : 1 + ARITY;
-	if (n < 2)
+	if (s->len < PREFETCH_MIN_HEAP)
 		return;
+	uint32_t n = 1 + ARITY;
 	uint32_t best = 1;
 	order_t bo = entry_order(&h[1]);
 	for (uint32_t c = 2; c < n; c++) {
