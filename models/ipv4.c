@@ -200,7 +200,8 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt, 
 	struct ipv4_stats *st = &node->ip_stats;
 	struct route_result rt;
 
-	if (route_lookup(node, h->dst, &rt) != 0) {
+	/* ipv4_input found h->dst not local: the remote part of the lookup suffices. */
+	if (route_lookup_remote(node, h->dst, &rt) != 0) {
 		/* RFC 1812 §5.2.7.1: no route → destination unreachable, network. */
 		st->no_route++;
 		icmp_send_error(sim, node, pkt->data, pkt->len, ICMP_DEST_UNREACH, ICMP_NET_UNREACH,
@@ -271,8 +272,9 @@ void ipv4_input(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 		sim_packet_free(pkt);
 		return;
 	}
-	bool bcast = node_is_broadcast_address(node, h.dst);
-	if (bcast || node_is_local_address(node, h.dst)) {
+	unsigned kind = node_addr_kind(node, h.dst);
+	bool bcast = (kind & NODE_ADDR_BCAST) != 0;
+	if (kind != 0) { /* ours, or a broadcast */
 		deliver_local(sim, node, ifc, pkt, &h, bcast);
 		return;
 	}

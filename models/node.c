@@ -16,6 +16,21 @@ void node_config_default(struct node_config *cfg)
 	cfg->first_ip_id = 1;
 }
 
+/* Tags addr in the address map (node.h): the interface holding it for
+ * NODE_ADDR_LOCAL, the broadcast flag for NODE_ADDR_BCAST, keeping what is there. */
+static void addr_tag(struct node *n, ipv4_addr_t addr, struct iface *ifc, uintptr_t tag)
+{
+	uintptr_t v = (uintptr_t)ipv4_map_lookup(&n->addrs, addr);
+	g_assert(((uintptr_t)ifc & 3u) == 0);
+	if (tag == NODE_ADDR_LOCAL)
+		v = (uintptr_t)ifc | NODE_ADDR_LOCAL | (v & NODE_ADDR_BCAST);
+	else if (v != 0)
+		v |= NODE_ADDR_BCAST;
+	else
+		v = (uintptr_t)ifc | NODE_ADDR_BCAST;
+	ipv4_map_insert(&n->addrs, addr, (void *)v);
+}
+
 static struct iface *add_iface_struct(struct node *n, const char *name, bool loopback)
 {
 	if (n->n_ifaces == n->cap_ifaces) {
@@ -37,8 +52,7 @@ struct node *node_new(struct sim *sim, const char *name, const struct node_confi
 	if (n->cfg.default_ttl == 0)
 		n->cfg.default_ttl = IPV4_DEFAULT_TTL;
 	n->ip_id = cfg->first_ip_id;
-	ipv4_map_init(&n->local_addrs);
-	ipv4_map_init(&n->bcast_addrs);
+	ipv4_map_init(&n->addrs);
 	route_table_init(&n->routes);
 	frag_table_init(&n->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
 	                cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
@@ -71,8 +85,7 @@ void node_free(struct node *n)
 		iface_free(n->sim, n->ifaces[i]);
 	g_free(n->ifaces);
 	route_table_fini(&n->routes);
-	ipv4_map_fini(&n->local_addrs);
-	ipv4_map_fini(&n->bcast_addrs);
+	ipv4_map_fini(&n->addrs);
 	g_free(n->name);
 	g_free(n);
 }
@@ -88,11 +101,11 @@ struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
 	ifc->addr = addr;
 	ifc->prefix_len = (uint8_t)prefix_len;
 	if (addr != 0) {
-		ipv4_map_insert(&n->local_addrs, addr, ifc);
+		addr_tag(n, addr, ifc, NODE_ADDR_LOCAL);
 		/* Subnet broadcast (not for /31 and /32, RFC 3021). */
 		if (prefix_len <= 30) {
 			ipv4_addr_t b = addr | ~ipv4_mask(prefix_len);
-			ipv4_map_insert(&n->bcast_addrs, b, ifc);
+			addr_tag(n, b, ifc, NODE_ADDR_BCAST);
 		}
 		/* -EEXIST (another interface on the same subnet) keeps the first route. */
 		route_add_connected(n, ifc);
@@ -112,17 +125,18 @@ struct iface *node_iface_by_addr(const struct node *n, ipv4_addr_t addr)
 {
 	if (ipv4_is_loopback(addr))
 		return n->ifaces[0];
-	return ipv4_map_lookup(&n->local_addrs, addr);
+	uintptr_t v = (uintptr_t)ipv4_map_lookup(&n->addrs, addr);
+	return (v & NODE_ADDR_LOCAL) ? (struct iface *)(v & ~(uintptr_t)3u) : NULL;
 }
 
 bool node_is_local_address(const struct node *n, ipv4_addr_t addr)
 {
-	return ipv4_is_loopback(addr) || ipv4_map_contains(&n->local_addrs, addr);
+	return (node_addr_kind(n, addr) & NODE_ADDR_LOCAL) != 0;
 }
 
 bool node_is_broadcast_address(const struct node *n, ipv4_addr_t addr)
 {
-	return addr == 0xffffffffu || ipv4_map_contains(&n->bcast_addrs, addr);
+	return (node_addr_kind(n, addr) & NODE_ADDR_BCAST) != 0;
 }
 
 int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops, void *ctx)

@@ -66,8 +66,11 @@ struct node {
 	struct node_config cfg;
 	struct iface **ifaces; /* ifaces[0] is lo */
 	uint32_t n_ifaces, cap_ifaces;
-	struct ipv4_map local_addrs; /* address → struct iface * (non-loopback ones) */
-	struct ipv4_map bcast_addrs; /* subnet broadcast addresses of the interfaces */
+	/* Every address the node answers to, one lookup for both questions ipv4_input
+	 * asks of each datagram: address → the struct iface * holding it, tagged
+	 * NODE_ADDR_LOCAL; and NODE_ADDR_BCAST when it is the subnet broadcast address of
+	 * an interface (then, if it is not also local, the pointer is that interface). */
+	struct ipv4_map addrs;
 	struct route_table routes;
 	uint16_t ip_id; /* next identification (per-host counter) */
 	struct frag_table frags;
@@ -103,6 +106,23 @@ struct iface *node_iface_by_addr(const struct node *n, ipv4_addr_t addr);
 static inline struct iface *node_loopback(const struct node *n)
 {
 	return n->ifaces[0];
+}
+
+/* What addr is to the node: NODE_ADDR_LOCAL (one of its addresses, 127/8 included),
+ * NODE_ADDR_BCAST (255.255.255.255 or a subnet broadcast address of an interface),
+ * both, or 0. One lookup; O(1). */
+enum {
+	NODE_ADDR_LOCAL = 1u,
+	NODE_ADDR_BCAST = 2u,
+};
+static inline unsigned node_addr_kind(const struct node *n, ipv4_addr_t addr)
+{
+	unsigned kind = (unsigned)((uintptr_t)ipv4_map_lookup(&n->addrs, addr) & 3u);
+	if (ipv4_is_loopback(addr))
+		kind |= NODE_ADDR_LOCAL;
+	if (addr == 0xffffffffu)
+		kind |= NODE_ADDR_BCAST;
+	return kind;
 }
 
 /* True when addr is one of the node's addresses (any interface, or 127/8); O(1). */

@@ -40,15 +40,13 @@ void route_table_fini(struct route_table *t)
 	}
 	if (t->pmtu)
 		g_hash_table_destroy(t->pmtu);
-	g_free(t->cache);
 	memset(t, 0, sizeof(*t));
 }
 
 /* Forgets every cached match (the table changed). */
 static void cache_clear(struct route_table *t)
 {
-	if (t->cache)
-		memset(t->cache, 0, ROUTE_CACHE_SIZE * sizeof(*t->cache));
+	memset(t->cache, 0, sizeof(t->cache));
 }
 
 /* Longest match among the prefix lengths present, longest first. */
@@ -92,12 +90,13 @@ int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *
 		out->route = NULL;
 		return 0;
 	}
-	const struct route_table *t = &node->routes;
-	if (G_UNLIKELY(!t->cache)) {
-		/* The table is logically const: the cache is a hidden part of it. */
-		((struct route_table *)(uintptr_t)t)->cache =
-		    g_new0(struct route_cache_entry, ROUTE_CACHE_SIZE);
-	}
+	return route_lookup_remote(node, dst, out);
+}
+
+int route_lookup_remote(const struct node *node, ipv4_addr_t dst, struct route_result *out)
+{
+	/* The table is logically const: the cache is a hidden part of it. */
+	struct route_table *t = (struct route_table *)(uintptr_t)&node->routes;
 	struct route_cache_entry *ce =
 	    &t->cache[(uint32_t)(dst * UINT32_C(0x9e3779b1)) >> (32 - ROUTE_CACHE_BITS)];
 	const struct route *r;

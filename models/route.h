@@ -52,7 +52,7 @@ struct route_table {
 	struct ipv4_map by_len[33]; /* masked prefix address → struct route * */
 	uint64_t lengths;       /* bit n set ⇔ by_len[n] has entries */
 	uint32_t n_routes;
-	struct route_cache_entry *cache; /* ROUTE_CACHE_SIZE entries, from the first lookup */
+	struct route_cache_entry cache[ROUTE_CACHE_SIZE];
 	GHashTable *pmtu; /* destination → struct route_pmtu * (RFC 1191 §6.3) */
 };
 
@@ -73,6 +73,11 @@ void route_table_fini(struct route_table *t);
 
 /* Longest-prefix match for dst. Returns 0 and fills *out, or -EHOSTUNREACH. */
 int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *out);
+
+/* route_lookup() for a destination the caller knows is not one of the node's own
+ * addresses (the forwarding path, after ipv4_input's check): the same answer without
+ * the local-address lookup. */
+int route_lookup_remote(const struct node *node, ipv4_addr_t dst, struct route_result *out);
 
 /* Adds a static route. With a gateway (iface may be NULL), the egress interface is the
  * one whose connected subnet holds the gateway. Without one (gateway 0), `iface` is
