@@ -147,7 +147,7 @@ static void dir_deliver(struct sim *sim, struct link_direction *d, struct sim_pa
 
 static void flight_pop(struct link_direction *d)
 {
-	d->fl_head = (d->fl_head + 1) % d->fl_cap;
+	d->fl_head = (d->fl_head + 1) & (d->fl_cap - 1); /* fl_cap is a power of two */
 	d->fl_count--;
 	d->fl_head_seq++;
 }
@@ -179,7 +179,7 @@ static void dir_arrival_one(struct sim *sim, void *ctx, void *arg)
 	uint64_t seq = (uint64_t)(uintptr_t)arg;
 	uint64_t off = seq - d->fl_head_seq;
 	g_assert(off < d->fl_count);
-	struct link_flight *e = &d->flight[(d->fl_head + off) % d->fl_cap];
+	struct link_flight *e = &d->flight[(d->fl_head + off) & (d->fl_cap - 1)];
 	struct sim_packet *pkt = e->pkt;
 	uint64_t index = e->index;
 	g_assert(pkt != NULL);
@@ -192,7 +192,7 @@ static void dir_arrival_one(struct sim *sim, void *ctx, void *arg)
 
 static void flight_grow(struct link_direction *d)
 {
-	uint32_t ncap = d->fl_cap ? d->fl_cap * 2 : 16;
+	uint32_t ncap = d->fl_cap ? d->fl_cap * 2 : 16; /* powers of two: index by mask */
 	struct link_flight *n = g_new(struct link_flight, ncap);
 	for (uint32_t i = 0; i < d->fl_count; i++)
 		n[i] = d->flight[(d->fl_head + i) % d->fl_cap];
@@ -208,7 +208,7 @@ static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t ar
 	if (d->fl_count == d->fl_cap)
 		flight_grow(d);
 	uint64_t seq = d->fl_head_seq + d->fl_count;
-	struct link_flight *e = &d->flight[(d->fl_head + d->fl_count) % d->fl_cap];
+	struct link_flight *e = &d->flight[(d->fl_head + d->fl_count) & (d->fl_cap - 1)];
 	e->arrival = arrival;
 	e->index = index;
 	e->pkt = pkt;

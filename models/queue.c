@@ -25,17 +25,8 @@ void queue_fini(struct queue *q)
 	q->bytes = 0;
 }
 
-bool queue_full(const struct queue *q, uint32_t bytes)
-{
-	if (q->cfg.limit_packets && q->count >= q->cfg.limit_packets)
-		return true;
-	if (q->cfg.limit_bytes && q->bytes + bytes > q->cfg.limit_bytes)
-		return true;
-	return false;
-}
-
 /* Doubles the ring, unrolling it so the head is at index 0. */
-static void queue_grow(struct queue *q)
+void queue_grow(struct queue *q)
 {
 	uint32_t ncap = q->cap ? q->cap * 2 : 16;
 	struct queue_entry *n = g_new(struct queue_entry, ncap);
@@ -45,28 +36,6 @@ static void queue_grow(struct queue *q)
 	q->ring = n;
 	q->cap = ncap;
 	q->head = 0;
-}
-
-void queue_push(struct queue *q, sim_time_t start, uint32_t bytes, struct sim_packet *pkt)
-{
-	if (q->count == q->cap)
-		queue_grow(q);
-	if (q->count)
-		g_assert(q->ring[(q->head + q->count - 1) % q->cap].start <= start);
-	struct queue_entry *e = &q->ring[(q->head + q->count) % q->cap];
-	e->start = start;
-	e->bytes = bytes;
-	e->pkt = pkt;
-	q->count++;
-	q->bytes += bytes;
-}
-
-void queue_pop(struct queue *q)
-{
-	g_assert(q->count > 0);
-	q->bytes -= q->ring[q->head].bytes;
-	q->head = (q->head + 1) % q->cap;
-	q->count--;
 }
 
 uint32_t queue_waiting_at(const struct queue *q, sim_time_t t, uint64_t *bytes)

@@ -23,6 +23,7 @@
 #ifndef MODELS_QUEUE_H
 #define MODELS_QUEUE_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,11 +58,40 @@ struct queue {
 void queue_init(struct queue *q, const struct queue_config *cfg);
 void queue_fini(struct queue *q);
 
-/* True when a packet of `bytes` that has to wait would be dropped (drop-tail). */
-bool queue_full(const struct queue *q, uint32_t bytes);
+/* True when a packet of `bytes` that has to wait would be dropped (drop-tail).
+ * Inline, as push and pop below: a link calls them for every packet. */
+static inline bool queue_full(const struct queue *q, uint32_t bytes)
+{
+	if (q->cfg.limit_packets && q->count >= q->cfg.limit_packets)
+		return true;
+	if (q->cfg.limit_bytes && q->bytes + bytes > q->cfg.limit_bytes)
+		return true;
+	return false;
+}
+
+/* Internal: doubles the ring (queue.c). */
+void queue_grow(struct queue *q);
 
 /* Appends an entry; starts must be non-decreasing. */
-void queue_push(struct queue *q, sim_time_t start, uint32_t bytes, struct sim_packet *pkt);
+static inline void queue_push(struct queue *q, sim_time_t start, uint32_t bytes,
+                              struct sim_packet *pkt)
+{
+	if (q->count == q->cap)
+		queue_grow(q);
+	uint32_t tail = q->head + q->count;
+	if (tail >= q->cap)
+		tail -= q->cap;
+	if (q->count) {
+		uint32_t last = tail == 0 ? q->cap - 1 : tail - 1;
+		g_assert(q->ring[last].start <= start);
+	}
+	struct queue_entry *e = &q->ring[tail];
+	e->start = start;
+	e->bytes = bytes;
+	e->pkt = pkt;
+	q->count++;
+	q->bytes += bytes;
+}
 
 /* Oldest entry, or NULL when empty. */
 static inline const struct queue_entry *queue_head(const struct queue *q)
@@ -70,7 +100,14 @@ static inline const struct queue_entry *queue_head(const struct queue *q)
 }
 
 /* Removes the oldest entry (the queue must not be empty). */
-void queue_pop(struct queue *q);
+static inline void queue_pop(struct queue *q)
+{
+	g_assert(q->count > 0);
+	q->bytes -= q->ring[q->head].bytes;
+	if (++q->head == q->cap)
+		q->head = 0;
+	q->count--;
+}
 
 /* Entries whose start lies after t, without modifying the queue (for statistics read
  * between events): the occupancy at t. *bytes (may be NULL) receives their bytes. */
