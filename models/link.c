@@ -85,6 +85,9 @@ static void dir_advance(struct sim *sim, struct link_direction *d, sim_time_t no
 		if (d->queue_trace)
 			trace_row(d, start, "dequeue");
 	}
+	/* The head entry is what the next packet sent here reads first. */
+	if (e)
+		__builtin_prefetch(e);
 }
 
 static void dir_start_event(struct sim *sim, void *ctx, void *arg)
@@ -165,9 +168,11 @@ static void dir_arrival_timer(struct sim *sim, void *ctx, void *arg)
 	if (d->fl_count && !sim_timer_pending(sim, &d->arrival_timer)) {
 		const struct link_flight *next = &d->flight[d->fl_head];
 		/* The next packet to arrive here: in a large run it has long left the
-		 * caches by the time it arrives. Start fetching its first lines now. */
+		 * caches by the time it arrives. Start fetching its first lines now, and
+		 * the ring entry after it, which the next arrival reads first. */
 		__builtin_prefetch(next->pkt);
 		__builtin_prefetch((const char *)next->pkt + 128);
+		__builtin_prefetch(&d->flight[(d->fl_head + 1) & (d->fl_cap - 1)]);
 		sim_timer_arm_at(sim, &d->arrival_timer, next->arrival, dir_arrival_timer, d, NULL);
 	}
 }
