@@ -37,6 +37,7 @@ static const struct tcp_cc_config tcp_cc_defaults = {
 	.cubic_c_permille = 400,    /* RFC 9438 §5 */
 	.cubic_fast_convergence = true,
 	.cubic_reno_friendly = true,
+	.rto_keeps_recovery_ssthresh = true, /* Linux tcp_enter_loss */
 };
 
 void tcp_cc_config_default(struct tcp_cc_config *cfg)
@@ -122,6 +123,7 @@ void tcp_cc_on_loss(struct tcp_cc *cc)
 	 * new one. */
 	cc->bytes_acked = 0;
 	cc->ops->on_loss(cc);
+	cc->in_recovery = true;
 	tcp_cc_check(cc, "on_loss");
 }
 
@@ -146,13 +148,32 @@ void tcp_cc_on_recovery_exit(struct tcp_cc *cc)
 {
 	cc->rto_streak = 0;
 	cc->ops->on_recovery_exit(cc);
+	cc->in_recovery = false;
 	tcp_cc_check(cc, "on_recovery_exit");
+}
+
+bool tcp_cc_rto_sets_ssthresh(const struct tcp_cc *cc)
+{
+	if (cc->rto_streak > 0)
+		return false; /* RFC 5681 §3.1: ssthresh held on a repeated timeout */
+	return !(cc->in_recovery && cc->cfg->rto_keeps_recovery_ssthresh);
+}
+
+void tcp_cc_reno_timeout(struct tcp_cc *cc)
+{
+	/* RFC 5681 §3.1 eqn. 4 on a retransmission timeout, unless ssthresh is held
+	 * (a repeated timeout; one during fast recovery under the linux profile). */
+	if (tcp_cc_rto_sets_ssthresh(cc))
+		cc->ssthresh = tcp_cc_reno_ssthresh(cc);
+	/* RFC 5681 §3.1: cwnd = the loss window, LW = 1 SMSS. */
+	cc->cwnd = cc->mss;
 }
 
 void tcp_cc_on_rto(struct tcp_cc *cc)
 {
 	cc->bytes_acked = 0; /* as on loss (Linux tcp_enter_loss) */
 	cc->ops->on_rto(cc);
+	cc->in_recovery = false; /* a timeout ends fast recovery (RFC 6582 §3.2) */
 	if (cc->rto_streak < UINT32_MAX)
 		cc->rto_streak++;
 	tcp_cc_check(cc, "on_rto");

@@ -69,6 +69,13 @@ struct tcp_cc_config {
 	uint32_t cubic_c_permille;      /* 400 */
 	bool cubic_fast_convergence;    /* true */
 	bool cubic_reno_friendly;       /* true (RFC 9438 §4.3) */
+	/* A retransmission timeout during fast recovery keeps ssthresh, as Linux's
+	 * tcp_enter_loss does (the loss that started the recovery already reduced it,
+	 * and FlightSize is swollen by what the inflated window sent). false follows
+	 * RFC 5681 §3.1 to the letter: the timed-out segment has not yet been resent by
+	 * the timer, so ssthresh = max(FlightSize/2, 2·SMSS) again. The linux profile
+	 * keeps, the rfc profile recomputes; the default here is true. */
+	bool rto_keeps_recovery_ssthresh;
 };
 
 /* The defaults above. */
@@ -105,6 +112,9 @@ struct tcp_cc {
 			       * on_rto means a first timeout, more means the same
 			       * segment timed out again and ssthresh is held
 			       * (RFC 5681 §3.1, note after eqn. 4) */
+	bool in_recovery;     /* in fast recovery: set by tcp_cc_on_loss, cleared by
+			       * tcp_cc_on_recovery_exit and (after the hook)
+			       * tcp_cc_on_rto; kept by the wrappers */
 
 	/* Algorithm-private state (CUBIC's W_max, epoch, K, …), zeroed at init. */
 	uint64_t priv[16];
@@ -190,6 +200,15 @@ uint32_t tcp_cc_slow_start(struct tcp_cc *cc, uint32_t acked);
 /* Additive increase: one SMSS per `w` bytes of window acknowledged (w = cwnd for
  * Reno), by byte counting or per ACK according to cfg->growth. */
 void tcp_cc_cong_avoid_ai(struct tcp_cc *cc, uint32_t w, uint32_t acked);
+
+/* Inside on_rto: whether this timeout sets a new ssthresh. Not for a repeated
+ * timeout of the same segment (rto_streak > 0, RFC 5681 §3.1), nor for one during
+ * fast recovery when cfg->rto_keeps_recovery_ssthresh (Linux tcp_enter_loss). */
+bool tcp_cc_rto_sets_ssthresh(const struct tcp_cc *cc);
+
+/* on_rto for Reno and NewReno: ssthresh per RFC 5681 §3.1 eqn. 4 when
+ * tcp_cc_rto_sets_ssthresh(), cwnd = 1 SMSS (the loss window). */
+void tcp_cc_reno_timeout(struct tcp_cc *cc);
 
 /* ssthresh after loss per RFC 5681 eqn. 4: max(FlightSize / 2, 2·SMSS). */
 uint32_t tcp_cc_reno_ssthresh(const struct tcp_cc *cc);

@@ -273,10 +273,10 @@ static void cubic_on_rto(struct tcp_cc *cc)
 
 	cubic_load(cc, &st);
 	/* §4.8: ssthresh from β as in §4.6 — but not again for a repeated timeout of
-	 * the same segment (RFC 5681 §3.1: ssthresh held), nor for a timeout during
-	 * fast recovery, whose loss already reduced ssthresh and whose cwnd is
-	 * inflated (Linux tcp_enter_loss keeps ssthresh in both cases). */
-	if (cc->rto_streak == 0 && !st.in_recovery)
+	 * the same segment (RFC 5681 §3.1: ssthresh held), nor, under the linux
+	 * profile, for a timeout during fast recovery, whose loss already reduced
+	 * ssthresh and whose cwnd is inflated (Linux tcp_enter_loss). */
+	if (tcp_cc_rto_sets_ssthresh(cc))
 		cubic_reduce(cc, &st);
 	/* §4.8: the first stage after a timeout uses K = 0 and W_max = cwnd_epoch. */
 	st.w_max = 0;

@@ -20,16 +20,6 @@ static void newreno_on_loss(struct tcp_cc *cc)
 	cc->cwnd = MIN(cc->ssthresh + (uint64_t)3 * cc->mss, (uint64_t)TCP_CC_CWND_MAX);
 }
 
-static void newreno_on_rto(struct tcp_cc *cc)
-{
-	/* As Reno (RFC 5681 §3.1 eqn. 4, ssthresh held on a repeated timeout of the
-	 * same segment); cwnd = loss window = 1 SMSS. RFC 6582 §3.2 changes only fast
-	 * recovery. */
-	if (cc->rto_streak == 0)
-		cc->ssthresh = tcp_cc_reno_ssthresh(cc);
-	cc->cwnd = cc->mss;
-}
-
 const struct tcp_cc_ops tcp_cc_newreno = {
 	.name = "newreno",
 	.recovery = TCP_CC_RECOVERY_NEWRENO,
@@ -38,5 +28,5 @@ const struct tcp_cc_ops tcp_cc_newreno = {
 	.on_dupack = tcp_cc_reno_inflate,
 	.on_partial_ack = tcp_cc_newreno_deflate,
 	.on_recovery_exit = tcp_cc_newreno_exit,
-	.on_rto = newreno_on_rto,
+	.on_rto = tcp_cc_reno_timeout, /* RFC 6582 changes only fast recovery */
 };

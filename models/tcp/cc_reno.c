@@ -27,17 +27,6 @@ static void reno_on_recovery_exit(struct tcp_cc *cc)
 	cc->cwnd = MIN(cc->ssthresh, TCP_CC_CWND_MAX);
 }
 
-static void reno_on_rto(struct tcp_cc *cc)
-{
-	/* RFC 5681 §3.1 eqn. 4 on a retransmission timeout; when the segment has
-	 * already been retransmitted by the timer (a repeated timeout), "the value of
-	 * ssthresh is held constant" (the note after eqn. 4). */
-	if (cc->rto_streak == 0)
-		cc->ssthresh = tcp_cc_reno_ssthresh(cc);
-	/* RFC 5681 §3.1: cwnd = the loss window, LW = 1 SMSS. */
-	cc->cwnd = cc->mss;
-}
-
 const struct tcp_cc_ops tcp_cc_reno = {
 	.name = "reno",
 	.recovery = TCP_CC_RECOVERY_RENO,
@@ -45,5 +34,5 @@ const struct tcp_cc_ops tcp_cc_reno = {
 	.on_loss = reno_on_loss,
 	.on_dupack = tcp_cc_reno_inflate,
 	.on_recovery_exit = reno_on_recovery_exit,
-	.on_rto = reno_on_rto,
+	.on_rto = tcp_cc_reno_timeout,
 };

@@ -35,6 +35,8 @@ void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile)
 	cfg->profile = profile;
 	g_strlcpy(cfg->cc, linux_p ? "cubic" : "newreno", sizeof(cfg->cc));
 	tcp_cc_config_default(&cfg->cc_cfg);
+	/* An RTO during fast recovery: Linux keeps ssthresh, RFC 5681 §3.1 recomputes. */
+	cfg->cc_cfg.rto_keeps_recovery_ssthresh = linux_p;
 
 	cfg->rto_formula = linux_p ? TCP_RTO_FORMULA_LINUX : TCP_RTO_FORMULA_RFC;
 	cfg->rto_min = linux_p ? SIM_MS(200) : SIM_S(1);
@@ -214,6 +216,7 @@ ACC_CC(cubic_beta_permille, uint32_t)
 ACC_CC(cubic_c_permille, uint32_t)
 ACC_CC(cubic_fast_convergence, bool)
 ACC_CC(cubic_reno_friendly, bool)
+ACC_CC(rto_keeps_recovery_ssthresh, bool)
 
 #define HOUR SIM_S(3600)
 #define DAY (24 * HOUR)
@@ -235,6 +238,9 @@ static const struct tcp_knob knobs[] = {
 	K_INT("cubic_c", cc_cubic_c_permille, 1, 10000, "CUBIC C, permille"),
 	K_BOOL("cubic_fast_convergence", cc_cubic_fast_convergence, "CUBIC fast convergence"),
 	K_BOOL("cubic_reno_friendly", cc_cubic_reno_friendly, "CUBIC Reno-friendly region"),
+	K_BOOL("rto_keeps_recovery_ssthresh", cc_rto_keeps_recovery_ssthresh,
+	       "an RTO during fast recovery keeps ssthresh (Linux) instead of recomputing it "
+	       "from FlightSize (RFC 5681 3.1)"),
 	K_ENUM("rto_formula", rto_formula, rto_formula_names,
 	       "linux: SRTT + max(rto_min, 4 RTTVAR); rfc: max(rto_min, SRTT + max(G, 4 RTTVAR))"),
 	K_DUR("rto_min", rto_min, SIM_MS(1), HOUR, "RTO floor (linux: of the variance term)"),

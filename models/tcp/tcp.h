@@ -80,6 +80,8 @@ const char *tcp_state_str(enum tcp_state st);
  * cubic_c                permille    400                     400
  * cubic_fast_convergence bool        true                    true
  * cubic_reno_friendly    bool        true                    true
+ * rto_keeps_recovery_ssthresh bool   true (tcp_enter_loss)   false (RFC 5681 §3.1: an RTO
+ *                                                            in recovery recomputes it)
  * rto_formula            enum        linux: SRTT +           rfc: max(rto_min, SRTT +
  *                                    max(rto_min, 4·RTTVAR)  max(G, 4·RTTVAR)) (RFC 6298 §2)
  * rto_min                duration    200ms                   1s

@@ -384,6 +384,43 @@ static void test_rto(gconstpointer name)
 	g_assert_cmpuint(cc.ssthresh, ==, 2 * SMSS); /* floor */
 }
 
+/* An RTO during fast recovery. The loss that began the recovery already set
+ * ssthresh = max(FlightSize/2, 2·SMSS) = 10 segments from 20 outstanding; the
+ * inflated window then sent more, so FlightSize is 26 segments when the timer fires.
+ * Linux (tcp_enter_loss, the default) keeps ssthresh at 10; RFC 5681 §3.1 read
+ * literally (rto_keeps_recovery_ssthresh = false, the rfc profile) recomputes 13.
+ * Either way cwnd is the loss window and the recovery is over: a later first
+ * timeout recomputes. */
+static void test_rto_in_recovery(gconstpointer name)
+{
+	for (int keep = 0; keep <= 1; keep++) {
+		struct tcp_cc cc;
+		struct tcp_cc_config cfg;
+
+		cct_setup(&cc, &cfg, name, TCP_CC_GROWTH_BYTES, 10);
+		cfg.rto_keeps_recovery_ssthresh = keep;
+		cc.cwnd = 20 * SMSS;
+		cc.flight = 20 * SMSS;
+		tcp_cc_on_loss(&cc);
+		g_assert_cmpuint(cc.ssthresh, ==, 10 * SMSS);
+		g_assert_cmpuint(cc.cwnd, ==, 13 * SMSS);
+		g_assert_true(cc.in_recovery);
+		for (int i = 0; i < 6; i++)
+			tcp_cc_on_dupack(&cc); /* inflation sends new data */
+		cc.flight = 26 * SMSS;
+		tcp_cc_on_rto(&cc);
+		g_assert_cmpuint(cc.ssthresh, ==, (keep ? 10 : 13) * SMSS);
+		g_assert_cmpuint(cc.cwnd, ==, SMSS);
+		g_assert_false(cc.in_recovery);
+
+		/* New data acknowledged, then a first timeout outside recovery. */
+		cct_ack(&cc, SMSS);
+		cc.flight = 8 * SMSS;
+		tcp_cc_on_rto(&cc);
+		g_assert_cmpuint(cc.ssthresh, ==, 4 * SMSS);
+	}
+}
+
 static void add_each(const char *const *names, size_t n, const char *what,
 		     GTestDataFunc fn)
 {
@@ -411,6 +448,7 @@ int main(int argc, char **argv)
 	add_each(reno_family, G_N_ELEMENTS(reno_family), "loss", test_loss);
 	add_each(reno_family, G_N_ELEMENTS(reno_family), "inflation", test_inflation);
 	add_each(reno_family, G_N_ELEMENTS(reno_family), "rto", test_rto);
+	add_each(reno_family, G_N_ELEMENTS(reno_family), "rto_in_recovery", test_rto_in_recovery);
 	g_test_add_func("/cc/reno/deflation", test_reno_deflation);
 	return g_test_run();
 }

@@ -77,7 +77,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 40);
+	g_assert_cmpuint(n, ==, 41);
 	struct tcp_config cfg, copy;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	for (size_t i = 0; i < n; i++) {
