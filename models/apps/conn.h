@@ -131,8 +131,8 @@ struct app_stream_tx {
  * negative errno. Correct for edge-triggered use: it stops only at EAGAIN or done. */
 int app_stream_tx_pump(struct app_stream_tx *tx, struct tcp_sock *s);
 
-/* Reads up to `max` bytes (at most 65536 per call to tcp_recv) and feeds them to the
- * verifier. Returns the number read (> 0), 0 at end of stream, -EAGAIN when nothing
+/* Reads up to `max` bytes (at most 65536 per call) and feeds them to the verifier,
+ * in place (tcp_recv_inplace: no copy). Returns the number read (> 0), 0 at end of stream, -EAGAIN when nothing
  * is waiting, or another negative errno. */
 ssize_t app_stream_rx_read(struct app_verifier *v, struct tcp_sock *s, size_t max);
 

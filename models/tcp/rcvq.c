@@ -27,15 +27,34 @@ void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt)
 	q->bytes += pkt->len;
 }
 
+/* tcp_rcvq_read's callback: append the piece to the buffer. */
+static void copy_piece(void *ctx, const uint8_t *data, uint32_t n)
+{
+	uint8_t **out = ctx;
+	memcpy(*out, data, n);
+	*out += n;
+}
+
+static void discard_piece(void *ctx, const uint8_t *data, uint32_t n)
+{
+	(void)ctx;
+	(void)data;
+	(void)n;
+}
+
 uint32_t tcp_rcvq_read(struct tcp_rcvq *q, void *buf, uint32_t n)
 {
-	uint32_t done = 0;
 	uint8_t *out = buf;
+	return tcp_rcvq_consume(q, n, buf ? copy_piece : discard_piece, &out);
+}
+
+uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *ctx)
+{
+	uint32_t done = 0;
 	while (done < n && q->head) {
 		struct sim_packet *p = q->head;
 		uint32_t k = p->len < n - done ? p->len : n - done;
-		if (out)
-			memcpy(out + done, p->data, k);
+		fn(ctx, p->data, k);
 		done += k;
 		if (k == p->len) {
 			q->head = p->next;

@@ -54,6 +54,12 @@ void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt);
  * NULL (discard). */
 uint32_t tcp_rcvq_read(struct tcp_rcvq *q, void *buf, uint32_t n);
 void tcp_rcvq_clear(struct tcp_rcvq *q);
+/* tcp_rcvq_read() that hands the bytes to fn where they lie, one contiguous piece
+ * (a packet's payload, or part of one) at a time, instead of copying them: a reader
+ * that only inspects the bytes (a verifying application) saves a copy. The bytes are
+ * valid until fn returns. Returns the number consumed. */
+typedef void (*tcp_rcvq_fn)(void *ctx, const uint8_t *data, uint32_t n);
+uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *ctx);
 
 void tcp_ooo_init(struct tcp_ooo *q);
 /* Inserts a segment whose data starts at `seq` (with a FIN after it if fin), trimming

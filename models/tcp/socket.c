@@ -289,13 +289,15 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	return n;
 }
 
-ssize_t tcp_recv(struct tcp_sock *c, void *buf, size_t len)
+/* tcp_recv and tcp_recv_inplace: the bytes are copied to buf, or handed to fn. */
+static ssize_t recv_common(struct tcp_sock *c, void *buf, size_t len, tcp_recv_fn fn, void *ctx)
 {
 	if (c->state == TCP_LISTEN)
 		return -ENOTCONN;
 	if (c->rcvq.bytes > 0 && len > 0) {
 		uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-		uint32_t n = tcp_rcvq_read(&c->rcvq, buf, want);
+		uint32_t n = fn ? tcp_rcvq_consume(&c->rcvq, want, fn, ctx)
+				: tcp_rcvq_read(&c->rcvq, buf, want);
 		tcp_st(c)->bytes_delivered += n;
 		/* The window opened: tell the peer if it is worth it (RFC 9293
 		 * §3.8.6.2.2; a window update after a zero window in particular). */
@@ -317,6 +319,17 @@ ssize_t tcp_recv(struct tcp_sock *c, void *buf, size_t len)
 	if (c->state == TCP_CLOSED)
 		return (c->flags & TF_ACTIVE) ? 0 : -ENOTCONN;
 	return -EAGAIN;
+}
+
+ssize_t tcp_recv(struct tcp_sock *c, void *buf, size_t len)
+{
+	return recv_common(c, buf, len, NULL, NULL);
+}
+
+ssize_t tcp_recv_inplace(struct tcp_sock *c, size_t len, tcp_recv_fn fn, void *ctx)
+{
+	g_assert(fn != NULL);
+	return recv_common(c, NULL, len, fn, ctx);
 }
 
 size_t tcp_readable_bytes(const struct tcp_sock *c)

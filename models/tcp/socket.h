@@ -93,6 +93,13 @@ ssize_t tcp_send(struct tcp_sock *s, const void *buf, size_t len);
  * available yet, or the pending error (-ECONNRESET). */
 ssize_t tcp_recv(struct tcp_sock *s, void *buf, size_t len);
 
+/* tcp_recv() without the copy: the up to len bytes are handed to fn(ctx, data, n)
+ * where they lie, in order, in one or more pieces, and consumed; they are valid
+ * until fn returns. Same return values and effects as tcp_recv (for an application
+ * that only inspects what it reads, as the verifying bulk receiver does). */
+typedef void (*tcp_recv_fn)(void *ctx, const uint8_t *data, uint32_t n);
+ssize_t tcp_recv_inplace(struct tcp_sock *s, size_t len, tcp_recv_fn fn, void *ctx);
+
 /* Bytes ready to read without blocking (FIONREAD). */
 size_t tcp_readable_bytes(const struct tcp_sock *s);
 
