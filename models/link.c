@@ -12,6 +12,7 @@
 #include "models/link.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/iface.h"
@@ -48,6 +49,12 @@ const char *link_dir_config_check(const struct link_dir_config *cfg)
 		return "duplicate must lie in [0, 1]";
 	if (!(cfg->corrupt >= 0.0 && cfg->corrupt <= 1.0))
 		return "corrupt must lie in [0, 1]";
+	for (uint32_t i = 0; i < cfg->n_outages; i++) {
+		if (cfg->outages[i].start < 0)
+			return "an outage must not start before time 0";
+		if (cfg->outages[i].end <= cfg->outages[i].start)
+			return "an outage must end after it starts";
+	}
 	return loss_config_check(&cfg->loss);
 }
 
@@ -121,10 +128,30 @@ static void corrupt_packet(struct link_direction *d, struct sim_packet *pkt)
 	p[bit / 8] ^= (uint8_t)(0x80u >> (bit % 8));
 }
 
+/* Marks a flight entry whose packet crossed an outage (the top bit of its index). */
+#define FLIGHT_DOWN (UINT64_C(1) << 63)
+
+/* Whether [start, arrival] overlaps an outage. Serialisation starts never decrease
+ * in a direction (FIFO), so outages that ended before this start are over for good
+ * and the cursor skips them; with outages sorted by start, if the first one still
+ * running does not begin before the arrival, no later one does. O(1) amortised. */
+static bool dir_down_during(struct link_direction *d, sim_time_t start, sim_time_t arrival)
+{
+	while (d->outage_next < d->n_outages && d->outages[d->outage_next].end <= start)
+		d->outage_next++;
+	return d->outage_next < d->n_outages && d->outages[d->outage_next].start <= arrival;
+}
+
 /* The packet leaves the link toward the receiver. */
 static void dir_deliver(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
                         uint64_t index)
 {
+	if (index & FLIGHT_DOWN) {
+		/* It never leaves a dead link: no loss model, no copy, no corruption. */
+		d->stats.down_drops++;
+		sim_packet_free(pkt);
+		return;
+	}
 	if (loss_decide(&d->loss, index)) {
 		d->stats.lost++;
 		sim_packet_free(pkt);
@@ -258,6 +285,8 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 			arrival = d->last_arrival;
 		d->last_arrival = arrival;
 	}
+	if (d->n_outages && dir_down_during(d, start, arrival))
+		index |= FLIGHT_DOWN;
 
 	if (start > now) {
 		queue_push(&d->queue, start, bytes, pkt);
@@ -275,6 +304,14 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 	flight_push(sim, d, arrival, index, pkt);
 }
 
+static int cmp_outage(const void *a, const void *b)
+{
+	const struct link_outage *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : (x->end > y->end);
+}
+
 static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct iface *from,
                      struct iface *to, const struct link_dir_config *cfg)
 {
@@ -285,6 +322,13 @@ static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct 
 	d->dir = dir;
 	d->cfg = *cfg;
 	d->cfg.loss.drop_list = NULL; /* borrowed; the loss model keeps its own copy */
+	d->cfg.outages = NULL;        /* borrowed; copied and sorted below */
+	d->cfg.n_outages = 0;
+	if (cfg->n_outages) {
+		d->outages = g_memdup2(cfg->outages, cfg->n_outages * sizeof(*d->outages));
+		d->n_outages = cfg->n_outages;
+		qsort(d->outages, d->n_outages, sizeof(*d->outages), cmp_outage);
+	}
 	d->from = from;
 	d->to = to;
 	queue_init(&d->queue, &cfg->queue);
@@ -348,6 +392,7 @@ void link_free(struct link *l)
 			sim_packet_free(e->pkt);
 		}
 		g_free(d->flight);
+		g_free(d->outages);
 		queue_fini(&d->queue);
 		loss_fini(&d->loss);
 		sim_tsv_close(d->queue_trace, NULL);

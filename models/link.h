@@ -47,6 +47,15 @@ enum link_dir {
 	LINK_REVERSE = 1, /* second endpoint → first */
 };
 
+/* An interval during which a direction is down (a cut cable, a failed peer's port):
+ * every packet whose time on the wire — serialisation start to arrival — overlaps
+ * [start, end) is lost and counted in down_drops. The sender does not notice (no
+ * carrier detection): it keeps transmitting into the dead link. */
+struct link_outage {
+	sim_time_t start;
+	sim_time_t end; /* SIM_TIME_MAX: the direction never comes back */
+};
+
 /* One direction's configuration. Scenario keys map 1:1: bandwidth, delay, mtu,
  * queue, loss, jitter (+ reorder), duplicate, corrupt; `forward`/`reverse` objects
  * override the link's symmetric values per direction. */
@@ -70,6 +79,10 @@ struct link_dir_config {
 	double corrupt;            /* "corrupt": P(one random bit of the packet flipped);
 	                            * default 0. The receiver's checksum check then drops
 	                            * it (IP header checksum, or the TCP/UDP/ICMP one). */
+	const struct link_outage *outages; /* "down": intervals when the direction carries
+	                            * nothing; borrowed, link_new() copies them (any
+	                            * order, overlaps allowed); default none */
+	uint32_t n_outages;
 };
 
 /* Fills the defaults above. */
@@ -92,6 +105,7 @@ struct link_stats {
 	uint64_t corrupted;         /* delivered with a flipped bit */
 	uint64_t duplicated;        /* extra copies delivered */
 	uint64_t delivered;         /* packets handed to the receiving interface (copies too) */
+	uint64_t down_drops;        /* lost because the direction was down (outages) */
 	uint32_t max_queue_packets; /* largest number of waiting packets seen */
 	uint64_t max_queue_bytes;   /* largest number of waiting bytes seen */
 };
@@ -120,6 +134,8 @@ struct link_direction {
 	struct sim_timer arrival_timer; /* no-reorder mode: earliest arrival */
 	struct sim_timer start_timer;   /* dequeue instants, only while watched */
 	struct loss_model loss;
+	struct link_outage *outages; /* sorted by start; NULL when none */
+	uint32_t n_outages, outage_next; /* outages before outage_next are over */
 	struct sim_rng jitter_rng, dup_rng, corrupt_rng;
 	struct link_stats stats;
 	struct sim_tsv *queue_trace;

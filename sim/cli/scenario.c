@@ -111,6 +111,14 @@ static const struct sch t_loss = {
 };
 
 /* ---- links ---- */
+static const struct sch_key outage_keys[] = {
+	{"at", &t_duration, SCH_K_REQUIRED, NULL, "when the direction goes down"},
+	{"for", &t_duration_pos, 0, "for good", "how long it stays down"},
+	{0},
+};
+static const struct sch t_outage = {.kind = SCH_OBJECT, .keys = outage_keys};
+static const struct sch t_outages = {.kind = SCH_ARRAY, .item = &t_outage};
+
 #define DIR_KEYS                                                                          \
 	{"bandwidth", &t_rate_pos, 0, "\"10Mbps\"", "transmission rate"},                  \
 	{"delay", &t_duration, 0, "\"0\"", "propagation delay"},                           \
@@ -129,6 +137,9 @@ static const struct sch t_loss = {
 	{"framing", &t_framing, 0, "0",                                                    \
 	 "link-layer bytes added to each packet's serialisation time (ns-3 "               \
 	 "point-to-point: 2)"},                                                            \
+	{"down", &t_outages, 0, "[]",                                                      \
+	 "outages, [{\"at\": \"60s\", \"for\": \"30s\"}] (no `for`: down for good): a "  \
+	 "packet on the wire during one is lost (summary: down_drops)"},                     \
 	{"trace", &t_bool, 0, "false", "write the queue trace link.NAME.DIR.queue.tsv"}
 
 static const struct sch_key dir_keys[] = {DIR_KEYS, {0}};
@@ -700,6 +711,24 @@ static void apply_dir_keys(struct conv *c, struct scn_link *L, const cJSON *o,
 	if (sch_get_bool(o, "trace", &b))
 		*trace = b;
 
+	const cJSON *down = sch_get(o, "down");
+	if (cJSON_IsArray(down)) {
+		/* An array replaces what the direction inherited ([] clears it). */
+		GArray *list = g_array_new(FALSE, FALSE, sizeof(struct link_outage));
+		g_ptr_array_add(L->storage, list);
+		for (const cJSON *e = down->child; e; e = e->next) {
+			struct link_outage out = {.start = 0, .end = SIM_TIME_MAX};
+			sim_time_t len;
+			if (!sch_get_duration(e, "at", &out.start))
+				continue;
+			if (sch_get_duration(e, "for", &len) && len > 0)
+				out.end = out.start > SIM_TIME_MAX - len ? SIM_TIME_MAX : out.start + len;
+			g_array_append_val(list, out);
+		}
+		cfg->outages = (const struct link_outage *)(void *)list->data;
+		cfg->n_outages = list->len;
+	}
+
 	const cJSON *q = sch_get(o, "queue");
 	if (cJSON_IsNumber(q)) {
 		if (sch_int_value(q, &i) && i >= 0 && i <= UINT32_MAX) {
@@ -754,7 +783,7 @@ static void apply_dir_keys(struct conv *c, struct scn_link *L, const cJSON *o,
 	} else if (strcmp(model, "drop-list") == 0) {
 		lc.kind = LOSS_DROP_LIST;
 		GArray *list = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-		g_ptr_array_add(L->drop_lists, list);
+		g_ptr_array_add(L->storage, list);
 		const cJSON *pk = sch_get(loss, "packets");
 		gsize j = 0;
 		GHashTable *seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
@@ -823,7 +852,7 @@ static void conv_links(struct conv *c, const cJSON *arr)
 	for (const cJSON *o = cJSON_IsArray(arr) ? arr->child : NULL; o; o = o->next, i++) {
 		gsize l = sch_path_index(c->path, i);
 		struct scn_link L = {0};
-		L.drop_lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+		L.storage = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 		gint end_node[2] = {-2, -2};
 		guint end_iface[2] = {G_MAXUINT, G_MAXUINT};
 		const cJSON *ends = sch_get(o, "ends");
@@ -1953,7 +1982,7 @@ void scenario_free(struct scenario *s)
 	for (guint i = 0; i < s->links->len; i++) {
 		struct scn_link *L = &g_array_index(s->links, struct scn_link, i);
 		g_free(L->name);
-		g_ptr_array_free(L->drop_lists, TRUE);
+		g_ptr_array_free(L->storage, TRUE);
 	}
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct scn_app *a = &g_array_index(s->apps, struct scn_app, i);

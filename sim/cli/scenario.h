@@ -89,8 +89,9 @@ struct scn_link {
 	char *name;
 	guint iface[2];                   /* ends: [0] first (forward from it), [1] second */
 	struct link_dir_config dir[2];    /* LINK_FORWARD, LINK_REVERSE */
-	GPtrArray *drop_lists;            /* GArray of uint64_t: the storage behind
-					   * dir[i].loss.drop_list */
+	GPtrArray *storage;               /* GArrays behind dir[i].loss.drop_list
+					   * (uint64_t) and dir[i].outages
+					   * (struct link_outage) */
 	bool trace_queue[2];
 };
 

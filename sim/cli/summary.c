@@ -222,6 +222,7 @@ static cJSON *link_json(const struct world *w, guint li, enum link_dir d, uint64
 	add_u64(o, "lost", st.lost);
 	add_u64(o, "corrupted", st.corrupted);
 	add_u64(o, "duplicated", st.duplicated);
+	add_u64(o, "down_drops", st.down_drops);
 	add_u64(o, "delivered", st.delivered);
 	add_u64(o, "enqueued", st.enqueued);
 	add_u64(o, "max_queue_packets", st.max_queue_packets);
@@ -430,22 +431,25 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 	 * (a large topology has thousands of quiet ones; summary.json has them all). */
 	const cJSON *links = cJSON_GetObjectItemCaseSensitive(sum, "links");
 	if (cJSON_GetArraySize(links) > 0) {
-		double tx = 0, drops = 0, lost = 0, bad = 0;
+		double tx = 0, drops = 0, lost = 0, bad = 0, down = 0;
 		int n = 0, shown = 0;
 		for (const cJSON *l = links->child; l; l = l->next, n++) {
 			tx += num(l, "tx_packets");
 			drops += num(l, "queue_drops");
 			lost += num(l, "lost");
 			bad += num(l, "corrupted");
+			down += num(l, "down_drops");
 		}
 		fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost",
 			n, tx, drops, lost);
 		if (bad > 0)
 			fprintf(fp, ", %.0f corrupted", bad);
+		if (down > 0)
+			fprintf(fp, ", %.0f lost to outages", down);
 		fputc('\n', fp);
 		for (const cJSON *l = links->child; l; l = l->next) {
 			if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
-				    num(l, "duplicated") ==
+				    num(l, "duplicated") + num(l, "down_drops") ==
 			    0)
 				continue;
 			if (++shown > 20) {
@@ -459,6 +463,8 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 				fprintf(fp, ", %.0f corrupted", num(l, "corrupted"));
 			if (num(l, "duplicated") > 0)
 				fprintf(fp, ", %.0f duplicated", num(l, "duplicated"));
+			if (num(l, "down_drops") > 0)
+				fprintf(fp, ", %.0f lost to outages", num(l, "down_drops"));
 			fputc('\n', fp);
 		}
 	}

@@ -405,6 +405,56 @@ static void test_drop_list_counts_carried(void)
 	pair_fini(&p);
 }
 
+/* Outages: a packet whose time on the wire (serialisation start to arrival)
+ * overlaps a down interval is lost, including packets already on the wire when the
+ * link goes down; the loss model never sees them; the other direction is unaffected.
+ * 520-byte datagrams (500 transport bytes + the IP header) every 1 ms at 10 Mbit/s
+ * take 416 us to serialise and arrive 5 ms later: packet i is on the wire during
+ * [i ms, i ms + 5.416 ms]. Down [7 ms, 9 ms) catches i = 2..8 (2 was sent at 2 ms
+ * and is still propagating at 7 ms; 9 starts exactly at the end, when the link is
+ * back); down from 15 ms for ever catches every packet arriving from then on,
+ * i >= 10. Outages are given out of order. */
+static void test_outage(void)
+{
+	static const struct link_outage down[] = {
+		{SIM_MS(15), SIM_TIME_MAX},
+		{SIM_MS(7), SIM_MS(9)},
+	};
+	struct link_dir_config fwd = fx_link_cfg(10000000, SIM_MS(5), 1500);
+	struct link_dir_config rev = fwd;
+	fwd.outages = down;
+	fwd.n_outages = G_N_ELEMENTS(down);
+	g_assert_null(link_dir_config_check(&fwd));
+	struct pair p;
+	pair_init(&p, 1, &fwd, &rev);
+	struct pacer pc;
+	pacer_start(&pc, &p, 20, 500, SIM_MS(1));
+	for (uint32_t i = 0; i < 5; i++)
+		fx_send(&p.sim, p.b, A_ADDR, 100, i);
+	sim_run(&p.sim, SIM_S(1));
+	const uint32_t expect[] = {0, 1, 9};
+	g_assert_cmpuint(p.rb->rx->len, ==, G_N_ELEMENTS(expect));
+	for (guint i = 0; i < G_N_ELEMENTS(expect); i++)
+		g_assert_cmpuint(rx_at(p.rb, i)->tag, ==, expect[i]);
+	g_assert_cmpint(rx_at(p.rb, 2)->t, ==, SIM_MS(9) + 416000 + SIM_MS(5));
+	struct link_stats s;
+	link_get_stats(p.l, LINK_FORWARD, &s);
+	g_assert_cmpuint(s.tx_packets, ==, 20); /* the sender transmits into the dead link */
+	g_assert_cmpuint(s.down_drops, ==, 17);
+	g_assert_cmpuint(s.lost, ==, 0);
+	g_assert_cmpuint(s.delivered, ==, 3);
+	g_assert_cmpuint(p.ra->rx->len, ==, 5); /* B -> A kept working */
+	link_get_stats(p.l, LINK_REVERSE, &s);
+	g_assert_cmpuint(s.down_drops, ==, 0);
+	pair_fini(&p);
+
+	/* An outage must end after it starts. */
+	static const struct link_outage bad[] = {{SIM_MS(5), SIM_MS(5)}};
+	fwd.outages = bad;
+	fwd.n_outages = 1;
+	g_assert_cmpstr(link_dir_config_check(&fwd), ==, "an outage must end after it starts");
+}
+
 static void test_duplicate(void)
 {
 	struct link_dir_config c = fx_link_cfg(100000000, SIM_MS(1), 1500);
@@ -618,6 +668,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/link/loss-gilbert-elliott-link", test_gilbert_elliott_link);
 	g_test_add_func("/link/loss-drop-list", test_drop_list);
 	g_test_add_func("/link/loss-drop-list-carried", test_drop_list_counts_carried);
+	g_test_add_func("/link/outage", test_outage);
 	g_test_add_func("/link/duplicate", test_duplicate);
 	g_test_add_func("/link/corrupt", test_corrupt);
 	g_test_add_func("/link/jitter", test_jitter);
