@@ -198,6 +198,29 @@ static void test_complete(void)
 	g_ptr_array_free(names, TRUE);
 }
 
+/* docs/tour.md shows the output of `netsim run scenarios/lossy.json`, trace hash
+ * included, and promises the reader the same line: it must be lossy's current hash.
+ * After an intended change, rerun the tour's first command and paste its output. */
+static void test_tour_hash(void)
+{
+	char *tour = g_build_filename(source_root(), "docs", "tour.md", NULL);
+	gchar *text = NULL;
+	g_assert_true(g_file_get_contents(tour, &text, NULL, NULL));
+	const char *line = strstr(text, "trace-hash: ");
+	g_assert_nonnull(line);
+	char *quoted = g_strndup(line + strlen("trace-hash: "), 64);
+	const char *want = g_hash_table_lookup(expected, "lossy");
+	g_assert_nonnull(want);
+	if (strcmp(quoted, want) != 0)
+		g_error("docs/tour.md quotes trace-hash %s for lossy.json, %s holds %s: rerun the "
+			"tour's `build/netsim run scenarios/lossy.json --plot` and update its output "
+			"(and docs/images/lossy-*.png)",
+			quoted, hashes_file, want);
+	g_free(quoted);
+	g_free(text);
+	g_free(tour);
+}
+
 static void test_scenario(gconstpointer data)
 {
 	const char *name = data;
@@ -396,8 +419,10 @@ int main(int argc, char **argv)
 		g_test_add_data_func(path, g_ptr_array_index(names, i), test_scenario);
 		g_free(path);
 	}
-	if (!custom)
+	if (!custom) {
 		g_test_add_func("/regress/detects-a-change", test_detects_change);
+		g_test_add_func("/regress/tour-quotes-current-hash", test_tour_hash);
+	}
 	int rc = g_test_run();
 	if (locpath) {
 		rm_rf(locpath);
