@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""How netsim's memory grows with the number of TCP connections (issue 8, `large`).
+
+    meson compile -C build bench-memory
+    python3 tests/bench/memory.py [--netsim build/netsim] [--runner build/tests/bench/bench_run]
+                                  [--flows 1250,2500,5000,10000] [--until 300ms]
+
+Runs the `large` topology of tests/bench/gen-scenarios.py (1 000 hosts, 20 racks, CUBIC,
+64 KiB send and receive buffers) with a varying number of bulk flows, each for the
+same simulated time (long enough that every flow has started and filled its send
+buffer: flow i starts at i x 10 us), and prints the peak RSS of each run and the
+least-squares line through them. The slope is the memory one more connection costs
+(both ends: the sender's and the receiver's TCB, socket, application state, send
+buffer, receive queue, and its share of the packets in flight and queued); the
+intercept is the topology, the parsed scenario and the process itself.
+
+Memory only: the wall times printed are for orientation, not a benchmark.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_generator():
+    spec = importlib.util.spec_from_file_location("gen_scenarios",
+                                                  os.path.join(HERE, "gen-scenarios.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run(runner, netsim, scenario, until):
+    out = tempfile.mkdtemp(prefix="netsim-mem-")
+    try:
+        proc = subprocess.run([runner, netsim, "run", scenario, "--until", until,
+                               "--out", os.path.join(out, "r")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        last = proc.stderr.decode().strip().splitlines()[-1]
+        report = dict(kv.split("=") for kv in last.split())
+        if proc.returncode != 0 or report.get("status") != "0":
+            sys.exit("bench-memory: %s failed:\n%s" % (scenario, proc.stderr.decode()))
+        with open(os.path.join(out, "r", "summary.json"), encoding="utf-8") as f:
+            summary = json.load(f)
+        return int(report["maxrss_kib"]) * 1024, int(report["wall_ns"]) / 1e9, summary
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--netsim", default=os.path.join(HERE, "..", "..", "build", "netsim"))
+    ap.add_argument("--runner", default=os.path.join(HERE, "..", "..", "build", "tests", "bench",
+                                                     "bench_run"))
+    ap.add_argument("--flows", default="1250,2500,5000,10000")
+    ap.add_argument("--until", default="300ms")
+    args = ap.parse_args()
+
+    gen = load_generator()
+    counts = [int(x) for x in args.flows.split(",") if x]
+    if len(counts) < 2:
+        sys.exit("bench-memory: --flows needs at least two counts")
+    tmp = tempfile.mkdtemp(prefix="netsim-mem-scn-")
+    points = []
+    try:
+        for n in counts:
+            path = os.path.join(tmp, "large-%d.json" % n)
+            gen.write(path, gen.large(flows=n), compact=True)
+            rss, wall, summary = run(args.runner, args.netsim, path, args.until)
+            started = sum(1 for f in summary["flows"] if f["bytes_delivered"] > 0)
+            print("  %6d flows: peak RSS %7.1f MiB, %d flows delivering, %.1f s wall" %
+                  (n, rss / 2**20, started, wall), file=sys.stderr)
+            points.append((n, rss, wall, started))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = (sum((x - mx) * (y - my) for x, y in zip(xs, ys)) /
+             sum((x - mx) ** 2 for x in xs))
+    icpt = my - slope * mx
+    worst = max(abs(y - (icpt + slope * x)) / y for x, y in zip(xs, ys))
+
+    print()
+    print("| flows | peak RSS | per flow (RSS / flows) | fit |")
+    print("|---:|---:|---:|---:|")
+    for n, rss, _, _ in points:
+        print("| %d | %.1f MiB | %.1f KiB | %.1f MiB |" %
+              (n, rss / 2**20, rss / n / 1024, (icpt + slope * n) / 2**20))
+    print()
+    print("simulated %s; least squares: %.1f KiB per connection + %.1f MiB "
+          "(largest deviation from the line %.1f %%)" %
+          (args.until, slope / 1024, icpt / 2**20, 100 * worst))
+
+
+if __name__ == "__main__":
+    main()
