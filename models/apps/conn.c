@@ -360,7 +360,10 @@ static void pair_server_event(struct sim *sim, struct tcp_sock *s, uint32_t even
 		app_pair_fail_server(p, err);
 		return;
 	}
-	p->ops->server_event(p, events);
+	if (p->ops->server_pump)
+		p->ops->server_pump(p);
+	else
+		p->ops->server_event(p, events);
 	if (p->server != NULL && (events & TCP_EV_HUP))
 		app_pair_fail_server(p, -ECONNRESET);
 }
@@ -406,7 +409,9 @@ static void pair_server_ready(struct app_pair *p, struct tcp_sock *s, bool accep
 	}
 	p->server_interest = p->ops->server_interest;
 	tcp_set_callback(s, p->server_interest, p->ops->server_edge, pair_server_event, p);
-	if (p->ops->server_ready)
+	if (p->ops->server_pump)
+		p->ops->server_pump(p);
+	else if (p->ops->server_ready)
 		p->ops->server_ready(p);
 }
 
@@ -467,79 +472,93 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 				 pair_stop_fired, p, NULL);
 }
 
+void app_pair_config_client_server(struct app_pair_config *pc,
+				   const struct app_client_server *cs, const char *app)
+{
+	*pc = (struct app_pair_config){
+		.conn = *cs,
+		.app = app,
+		.client_trace_side = "client",
+		.server_trace_side = "server",
+		.client_sends = true,
+		.server_sends = true,
+	};
+}
+
 int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_config *cfg,
 		  const struct app_pair_ops *ops, void *owner, GError **error)
 {
-	const char *name = cfg->name ? cfg->name : cfg->app;
+	const struct app_client_server *cs = &cfg->conn;
+	const char *name = cs->name ? cs->name : cfg->app;
 	memset(p, 0, sizeof(*p));
-	if (cfg->client.stack == NULL || cfg->server.stack == NULL || cfg->server.port == 0) {
+	if (cs->client.stack == NULL || cs->server.stack == NULL || cs->server.port == 0) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
 			    "%s: client and server stacks and the server port are required", name);
 		return -1;
 	}
-	if (cfg->start < 0 || cfg->stop < 0 || (cfg->stop > 0 && cfg->stop <= cfg->start)) {
+	if (cs->start < 0 || cs->stop < 0 || (cs->stop > 0 && cs->stop <= cs->start)) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
 			    "%s: times must be non-negative and stop after start", name);
 		return -1;
 	}
-	if (cfg->simultaneous && (cfg->client.port == 0 || cfg->client.addr == IPV4_ANY ||
-				  cfg->server.addr == IPV4_ANY)) {
+	if (cfg->simultaneous && (cs->client.port == 0 || cs->client.addr == IPV4_ANY ||
+				  cs->server.addr == IPV4_ANY)) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
 			    "%s: simultaneous open needs both addresses and both ports", name);
 		return -1;
 	}
-	if (cfg->listener != NULL && !cfg->simultaneous && !cfg->client_only &&
-	    tcp_local_port(cfg->listener->sock) != cfg->server.port) {
+	if (cs->listener != NULL && !cfg->simultaneous && !cs->client_only &&
+	    tcp_local_port(cs->listener->sock) != cs->server.port) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
 			    "%s: the shared listener is not on the server port %u", name,
-			    (unsigned)cfg->server.port);
+			    (unsigned)cs->server.port);
 		return -1;
 	}
 	p->sim = sim;
 	p->ops = ops;
 	p->owner = owner;
-	app_flow_report_init(&p->report, name, cfg->app, cfg->start,
-			     cfg->stop > 0 ? cfg->stop : SIM_TIME_MAX);
-	p->trace_prefix = g_strdup(cfg->trace.prefix);
+	app_flow_report_init(&p->report, name, cfg->app, cs->start,
+			     cs->stop > 0 ? cs->stop : SIM_TIME_MAX);
+	p->trace_prefix = g_strdup(cs->trace.prefix);
 	p->trace.prefix = p->trace_prefix;
-	p->trace.what = cfg->trace.what;
-	p->server_side = cfg->server_side;
+	p->trace.what = cs->trace.what;
+	p->server_side = cs->server_side;
 	p->server_side.tcp = NULL; /* applied at set-up; do not keep the pointer */
 	p->client_trace_side = cfg->client_trace_side ? cfg->client_trace_side : "client";
 	p->server_trace_side = cfg->server_trace_side ? cfg->server_trace_side : "server";
 	p->server_sends = cfg->server_sends;
 	p->simultaneous = cfg->simultaneous;
-	p->client_only = cfg->client_only;
+	p->client_only = cs->client_only;
 	p->cc_of_server = cfg->cc_of_server;
-	p->client_ep = cfg->client;
-	p->server_ep = cfg->server;
+	p->client_ep = cs->client;
+	p->server_ep = cs->server;
 
 	if (cfg->simultaneous) {
-		struct app_endpoint local = cfg->server;
-		struct tcp_sock *srv = app_client_socket(&local, &cfg->server_side, &p->trace,
+		struct app_endpoint local = cs->server;
+		struct tcp_sock *srv = app_client_socket(&local, &cs->server_side, &p->trace,
 							 p->server_trace_side, cfg->server_sends,
 							 error);
 		if (srv == NULL)
 			goto fail;
 		p->server = srv;
 		p->server_stats = tcp_sock_stats_ref(srv);
-	} else if (cfg->client_only) {
+	} else if (cs->client_only) {
 		p->listener = NULL;
-	} else if (cfg->listener == NULL) {
+	} else if (cs->listener == NULL) {
 		struct app_listener_config lc = {
-			.local = cfg->server,
-			.side = cfg->server_side,
-			.backlog = cfg->backlog,
+			.local = cs->server,
+			.side = cs->server_side,
+			.backlog = cs->backlog,
 		};
 		p->own_listener = app_listener_new(sim, &lc, error);
 		if (p->own_listener == NULL)
 			goto fail;
 		p->listener = p->own_listener;
 	} else {
-		p->listener = cfg->listener;
+		p->listener = cs->listener;
 	}
 
-	p->client = app_client_socket(&cfg->client, &cfg->client_side, &p->trace,
+	p->client = app_client_socket(&cs->client, &cs->client_side, &p->trace,
 				      p->client_trace_side, cfg->client_sends, error);
 	if (p->client == NULL)
 		goto fail;
@@ -547,7 +566,7 @@ int app_pair_init(struct app_pair *p, struct sim *sim, const struct app_pair_con
 	g_strlcpy(p->cc, tcp_sock_config(p->client)->cc, sizeof(p->cc));
 	p->report.cc = p->cc;
 
-	sim_timer_arm_at(sim, &p->start_timer, cfg->start > sim_now(sim) ? cfg->start : sim_now(sim),
+	sim_timer_arm_at(sim, &p->start_timer, cs->start > sim_now(sim) ? cs->start : sim_now(sim),
 			 pair_start_fired, p, NULL);
 	return 0;
 

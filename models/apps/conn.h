@@ -210,41 +210,59 @@ struct app_pair_ops {
 	void (*client_writable)(struct app_pair *p);
 	void (*client_readable)(struct app_pair *p);
 	/* The server socket, in the mode and with the initial interest below. A
-	 * pending error fails the server; otherwise server_event runs (it may
-	 * change the interest through app_pair_server_interest), and a hang-up
-	 * while the handle is still held afterwards fails the server. */
+	 * pending error fails the server; otherwise server_event (or server_pump)
+	 * runs (it may change the interest through app_pair_server_interest), and
+	 * a hang-up while the handle is still held afterwards fails the server. */
 	void (*server_event)(struct app_pair *p, uint32_t events);
 	bool server_edge;
 	uint32_t server_interest;
 	/* Optional: the server socket has just been accepted (or, for simultaneous
 	 * open, created) and registered; the application may act on it. */
 	void (*server_ready)(struct app_pair *p);
+	/* Instead of server_event and server_ready, for a server that does the
+	 * same whatever woke it (write what it can, read until EAGAIN): runs on
+	 * every event and once when the server is ready. */
+	void (*server_pump)(struct app_pair *p);
 	/* Optional: the stop time was reached while the client socket is held. */
 	void (*stop)(struct app_pair *p);
 };
 
+/* The connection part of a client/server application's configuration (echo,
+ * request/response, HTTP embed it as `conn`; bulk and simultaneous open name their
+ * ends differently and fill app_pair_config's copy themselves). */
+struct app_client_server {
+	const char *name;               /* flow name (NULL: the application's name) */
+	struct app_endpoint client;     /* client's stack, local address/port (0: any) */
+	struct app_endpoint server;     /* server's stack, address connected to, port */
+	struct app_listener *listener;  /* shared listener, NULL: a private one */
+	int backlog;                    /* private listener (0 → 128) */
+	bool client_only;               /* no server side here: the client connects to a
+					 * port another application serves (or none: the
+					 * report then says ECONNREFUSED / ETIMEDOUT) */
+	sim_time_t start;               /* client connects */
+	sim_time_t stop;                /* 0 = none; else ops->stop runs then */
+	struct app_side client_side, server_side;
+	struct app_trace trace;         /* "<prefix>.<trace side>*.tsv" */
+};
+
 struct app_pair_config {
-	const char *name;              /* flow name */
+	struct app_client_server conn; /* flow name, ends, times, sides, traces */
 	const char *app;               /* report's "app" (a static string) */
-	struct app_endpoint client;    /* client's stack, local address/port to bind */
-	struct app_endpoint server;    /* server's stack, address (connected to), port */
-	struct app_listener *listener; /* shared listener, or NULL for a private one */
-	int backlog;                   /* private listener's backlog (0 → 128) */
 	bool simultaneous;             /* both ends connect at `start` (no listener):
 					* client binds client.port, server binds
 					* server.port; both ports must be given */
-	bool client_only;              /* no server side: the client connects to a
-					* server some other code runs (tests) */
-	sim_time_t start;              /* client connects */
-	sim_time_t stop;               /* 0 = none; else ops->stop runs then */
-	struct app_side client_side, server_side;
-	struct app_trace trace;
 	const char *client_trace_side; /* "sender" / "client" */
 	const char *server_trace_side; /* "receiver" / "server" */
 	bool client_sends, server_sends; /* which ends get the sequence trace */
 	bool cc_of_server;             /* report the server's congestion control (it
 					* sends most of the data), not the client's */
 };
+
+/* The pair configuration of a client/server application in which both ends send
+ * data: cs, the report's `app`, trace sides "client" and "server", sequence traces
+ * on both. */
+void app_pair_config_client_server(struct app_pair_config *pc,
+				   const struct app_client_server *cs, const char *app);
 
 struct app_pair {
 	struct sim *sim;

@@ -121,9 +121,9 @@ static bool srv_flush(struct echo *e)
 	return true;
 }
 
-static void srv_pump(struct echo *e)
+static void srv_pump(struct app_pair *p)
 {
-	struct app_pair *p = &e->pair;
+	struct echo *e = p->owner;
 	uint8_t buf[ECHO_BUF];
 	while (p->server != NULL) {
 		if (!srv_flush(e)) {
@@ -179,56 +179,28 @@ static void srv_pump(struct echo *e)
 	}
 }
 
-static void srv_event(struct app_pair *p, uint32_t events)
-{
-	(void)events;
-	srv_pump(p->owner);
-}
-
-static void srv_ready(struct app_pair *p)
-{
-	srv_pump(p->owner);
-}
-
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops echo_ops = {
 	.client_connected = cli_connected,
 	.client_writable = cli_writable,
 	.client_readable = cli_readable,
-	.server_event = srv_event,
 	.server_edge = false,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
-	.server_ready = srv_ready,
+	.server_pump = srv_pump,
 	.stop = cli_stop,
 };
 
 struct echo *echo_new(struct sim *sim, const struct echo_config *cfg, GError **error)
 {
-	const char *name = cfg->name ? cfg->name : "echo";
+	const char *name = cfg->conn.name ? cfg->conn.name : "echo";
 	if (cfg->bytes == 0) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG, "%s: bytes must be positive", name);
 		return NULL;
 	}
 	struct echo *e = g_new0(struct echo, 1);
-	struct app_pair_config pc = {
-		.name = name,
-		.app = "echo",
-		.client = cfg->client,
-		.server = cfg->server,
-		.listener = cfg->listener,
-		.backlog = cfg->backlog,
-		.client_only = cfg->client_only,
-		.start = cfg->start,
-		.stop = cfg->stop,
-		.client_side = cfg->client_side,
-		.server_side = cfg->server_side,
-		.trace = cfg->trace,
-		.client_trace_side = "client",
-		.server_trace_side = "server",
-		.client_sends = true,
-		.server_sends = true,
-	};
+	struct app_pair_config pc;
+	app_pair_config_client_server(&pc, &cfg->conn, "echo");
 	if (app_pair_init(&e->pair, sim, &pc, &echo_ops, e, error) < 0) {
 		g_free(e);
 		return NULL;

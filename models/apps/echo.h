@@ -37,20 +37,9 @@ struct sim;
 #define ECHO_DEFAULT_WRITE_SIZE 1460u
 
 struct echo_config {
-	const char *name;               /* flow name */
-	struct app_endpoint client;     /* client's stack, local address/port (0: any) */
-	struct app_endpoint server;     /* server's stack, address connected to, port */
-	struct app_listener *listener;  /* shared listener, NULL: a private one */
-	int backlog;                    /* private listener (0 → 128) */
-	bool client_only;               /* no server side here: the client connects to a
-					 * port another application serves (or none: the
-					 * report then says ECONNREFUSED / ETIMEDOUT) */
+	struct app_client_server conn;  /* flow name, ends, times, sides, traces */
 	uint64_t bytes;                 /* bytes the client sends (> 0) */
 	uint32_t write_size;            /* 0 → 1460 */
-	sim_time_t start;
-	sim_time_t stop;                /* 0 = none */
-	struct app_side client_side, server_side;
-	struct app_trace trace;
 };
 
 void echo_config_default(struct echo_config *cfg);

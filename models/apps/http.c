@@ -477,9 +477,9 @@ static void srv_feed(struct http *h, const uint8_t *buf, size_t n)
 		srv_request_done(h);
 }
 
-static void srv_pump(struct http *h)
+static void srv_pump(struct app_pair *p)
 {
-	struct app_pair *p = &h->pair;
+	struct http *h = p->owner;
 	uint8_t buf[HTTP_BUF];
 	while (p->server != NULL) {
 		if (h->srv_writing) {
@@ -524,27 +524,15 @@ static void srv_pump(struct http *h)
 	}
 }
 
-static void srv_event(struct app_pair *p, uint32_t events)
-{
-	(void)events;
-	srv_pump(p->owner);
-}
-
-static void srv_ready(struct app_pair *p)
-{
-	srv_pump(p->owner);
-}
-
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops http_ops = {
 	.client_connected = cli_connected,
 	.client_writable = cli_writable,
 	.client_readable = cli_readable,
-	.server_event = srv_event,
 	.server_edge = false,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
-	.server_ready = srv_ready,
+	.server_pump = srv_pump,
 	.stop = cli_stop,
 };
 
@@ -585,29 +573,13 @@ static bool validate(const struct http_config *cfg, const char *name, GError **e
 
 struct http *http_new(struct sim *sim, const struct http_config *cfg, GError **error)
 {
-	const char *name = cfg->name ? cfg->name : "http";
+	const char *name = cfg->conn.name ? cfg->conn.name : "http";
 	if (!validate(cfg, name, error))
 		return NULL;
 	struct http *h = g_new0(struct http, 1);
-	struct app_pair_config pc = {
-		.name = name,
-		.app = "http",
-		.client = cfg->client,
-		.server = cfg->server,
-		.listener = cfg->listener,
-		.backlog = cfg->backlog,
-		.client_only = cfg->client_only,
-		.start = cfg->start,
-		.stop = cfg->stop,
-		.client_side = cfg->client_side,
-		.server_side = cfg->server_side,
-		.trace = cfg->trace,
-		.client_trace_side = "client",
-		.server_trace_side = "server",
-		.client_sends = true,
-		.server_sends = true,
-		.cc_of_server = true,
-	};
+	struct app_pair_config pc;
+	app_pair_config_client_server(&pc, &cfg->conn, "http");
+	pc.cc_of_server = true;
 	if (app_pair_init(&h->pair, sim, &pc, &http_ops, h, error) < 0) {
 		g_free(h);
 		return NULL;

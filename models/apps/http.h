@@ -55,13 +55,7 @@ struct sim;
 #define HTTP_MAX_CHUNK_SIZES 64u
 
 struct http_config {
-	const char *name;               /* flow name */
-	struct app_endpoint client;     /* client's stack, local address/port (0: any) */
-	struct app_endpoint server;     /* server's stack, address connected to, port */
-	struct app_listener *listener;  /* shared listener, NULL: a private one */
-	int backlog;                    /* private listener (0 → 128) */
-	bool client_only;               /* no server side here (another application
-					 * serves server.port) */
+	struct app_client_server conn;  /* flow name, ends, times, sides, traces */
 	/* Client. */
 	uint32_t requests;              /* GETs on the connection (> 0) */
 	const uint64_t *body_sizes;     /* body size of request i: body_sizes[i % n]; */
@@ -76,11 +70,6 @@ struct http_config {
 	const char *trailer;            /* one field line, e.g. "X-Checksum: 1" (no CRLF),
 					 * NULL: none */
 	uint64_t max_body;              /* largest body served (0 → 1 GiB); larger: 404 */
-
-	sim_time_t start;
-	sim_time_t stop;                /* 0 = none */
-	struct app_side client_side, server_side;
-	struct app_trace trace;         /* "<prefix>.client*.tsv", "<prefix>.server*.tsv" */
 };
 
 void http_config_default(struct http_config *cfg);

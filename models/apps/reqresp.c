@@ -139,9 +139,9 @@ static void cli_stop(struct app_pair *p)
 
 /* ---- server ---- */
 
-static void srv_pump(struct reqresp *r)
+static void srv_pump(struct app_pair *p)
 {
-	struct app_pair *p = &r->pair;
+	struct reqresp *r = p->owner;
 	while (p->server != NULL) {
 		int rc = app_stream_tx_pump(&r->resp, p->server);
 		if (rc < 0) {
@@ -174,35 +174,23 @@ static void srv_pump(struct reqresp *r)
 	}
 }
 
-static void srv_event(struct app_pair *p, uint32_t events)
-{
-	(void)events;
-	srv_pump(p->owner);
-}
-
-static void srv_ready(struct app_pair *p)
-{
-	srv_pump(p->owner);
-}
-
 /* ---- lifecycle ---- */
 
 static const struct app_pair_ops reqresp_ops = {
 	.client_connected = cli_connected,
 	.client_writable = cli_writable,
 	.client_readable = cli_readable,
-	.server_event = srv_event,
 	.server_edge = false,
 	.server_interest = TCP_EV_READABLE | TCP_EV_HUP | TCP_EV_ERROR,
-	.server_ready = srv_ready,
+	.server_pump = srv_pump,
 	.stop = cli_stop,
 };
 
 struct reqresp *reqresp_new(struct sim *sim, const struct reqresp_config *cfg, GError **error)
 {
-	const char *name = cfg->name ? cfg->name : "request_response";
+	const char *name = cfg->conn.name ? cfg->conn.name : "request_response";
 	if (cfg->request_size == 0 || cfg->response_size == 0 || cfg->think_time < 0 ||
-	    (cfg->count == 0 && cfg->stop == 0)) {
+	    (cfg->count == 0 && cfg->conn.stop == 0)) {
 		g_set_error(error, APP_ERROR, APP_ERROR_CONFIG,
 			    "%s: request and response sizes must be positive, think time "
 			    "non-negative, and an unlimited count needs a stop time",
@@ -210,33 +198,14 @@ struct reqresp *reqresp_new(struct sim *sim, const struct reqresp_config *cfg, G
 		return NULL;
 	}
 	struct reqresp *r = g_new0(struct reqresp, 1);
-	struct app_pair_config pc = {
-		.name = name,
-		.app = "request_response",
-		.client = cfg->client,
-		.server = cfg->server,
-		.listener = cfg->listener,
-		.backlog = cfg->backlog,
-		.client_only = cfg->client_only,
-		.start = cfg->start,
-		.stop = cfg->stop,
-		.client_side = cfg->client_side,
-		.server_side = cfg->server_side,
-		.trace = cfg->trace,
-		.client_trace_side = "client",
-		.server_trace_side = "server",
-		.client_sends = true,
-		.server_sends = true,
-	};
+	struct app_pair_config pc;
+	app_pair_config_client_server(&pc, &cfg->conn, "request_response");
 	if (app_pair_init(&r->pair, sim, &pc, &reqresp_ops, r, error) < 0) {
 		g_free(r);
 		return NULL;
 	}
 	r->cfg = *cfg;
-	r->cfg.name = r->pair.report.name;
-	r->cfg.listener = NULL;
-	r->cfg.trace.prefix = NULL;
-	r->cfg.client_side.tcp = r->cfg.server_side.tcp = NULL;
+	r->cfg.conn = (struct app_client_server){0}; /* the pair has it; keep no pointers */
 	uint64_t fk = app_name_key(name);
 	r->req.key = app_stream_key(fk, 0);
 	r->req.write_size = UINT32_MAX; /* a request is one write */

@@ -37,22 +37,11 @@
 struct sim;
 
 struct reqresp_config {
-	const char *name;               /* flow name */
-	struct app_endpoint client;     /* client's stack, local address/port (0: any) */
-	struct app_endpoint server;     /* server's stack, address connected to, port */
-	struct app_listener *listener;  /* shared listener, NULL: a private one */
-	int backlog;                    /* private listener (0 → 128) */
-	bool client_only;               /* no server side here: the client connects to a
-					 * port another application serves (or none: the
-					 * report then says ECONNREFUSED / ETIMEDOUT) */
+	struct app_client_server conn;  /* flow name, ends, times, sides, traces */
 	uint32_t request_size;          /* bytes per request (> 0) */
 	uint32_t response_size;         /* bytes per response (> 0) */
-	uint64_t count;                 /* requests; 0 = until stop (then stop is required) */
+	uint64_t count;                 /* requests; 0 = until conn.stop (then required) */
 	sim_time_t think_time;          /* from a response to the next request */
-	sim_time_t start;
-	sim_time_t stop;                /* 0 = none */
-	struct app_side client_side, server_side;
-	struct app_trace trace;         /* "<prefix>.client*.tsv", "<prefix>.server*.tsv" */
 };
 
 void reqresp_config_default(struct reqresp_config *cfg);

@@ -177,16 +177,18 @@ struct simopen *simopen_new(struct sim *sim, const struct simopen_config *cfg, G
 	const char *name = cfg->name ? cfg->name : "simopen";
 	struct simopen *o = g_new0(struct simopen, 1);
 	struct app_pair_config pc = {
-		.name = name,
+		.conn = {
+			.name = name,
+			.client = cfg->a,
+			.server = cfg->b,
+			.start = cfg->start,
+			.stop = cfg->stop,
+			.client_side = cfg->a_side,
+			.server_side = cfg->b_side,
+			.trace = cfg->trace,
+		},
 		.app = "simopen",
-		.client = cfg->a,
-		.server = cfg->b,
 		.simultaneous = true,
-		.start = cfg->start,
-		.stop = cfg->stop,
-		.client_side = cfg->a_side,
-		.server_side = cfg->b_side,
-		.trace = cfg->trace,
 		.client_trace_side = "client",
 		.server_trace_side = "server",
 		.client_sends = true,

@@ -1411,9 +1411,6 @@ static void conv_tcp_app(struct conv *c, const cJSON *o, struct scn_app *a)
 		sch_get_size(o, "bytes", &e->bytes);
 		if (sch_get_size(o, "write", &u))
 			e->write_size = (uint32_t)u;
-		e->start = a->start;
-		e->stop = stop;
-		e->client_only = !a->server;
 		break;
 	}
 	case SCN_APP_REQUEST_RESPONSE: {
@@ -1426,9 +1423,6 @@ static void conv_tcp_app(struct conv *c, const cJSON *o, struct scn_app *a)
 		if (sch_get_int(o, "count", &iv))
 			r->count = (uint64_t)iv;
 		sch_get_duration(o, "think", &r->think_time);
-		r->start = a->start;
-		r->stop = stop;
-		r->client_only = !a->server;
 		if (r->count == 0 && stop == 0)
 			err_key(c, o, "count", "0 means \"until stop\": give \"stop\" too");
 		break;
@@ -1473,9 +1467,6 @@ static void conv_tcp_app(struct conv *c, const cJSON *o, struct scn_app *a)
 			h->trailer = a->trailer;
 		}
 		sch_get_duration(o, "think", &h->think_time);
-		h->start = a->start;
-		h->stop = stop;
-		h->client_only = !a->server;
 		break;
 	}
 	case SCN_APP_SIMOPEN: {

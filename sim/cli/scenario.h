@@ -123,7 +123,9 @@ struct scn_app {
 	sim_time_t start, stop; /* stop SIM_TIME_MAX = until the run ends */
 	/* TCP applications. The model configs below hold everything the scenario
 	 * says; world.c fills in what only exists at run time (stacks, listeners,
-	 * the per-side TCP configuration pointers, the trace prefix). */
+	 * the per-side TCP configuration pointers, the trace prefix) and, for echo,
+	 * request/response and HTTP, their whole `conn` part (from the fields
+	 * above). */
 	struct tcp_config tcp;              /* in force for this app's connections */
 	struct tcp_config tcp_server;       /* for its server side (the same unless
 					     * "server_tcp" overrides) */

@@ -195,6 +195,19 @@ static int build_tcp_app(struct world *w, guint i, GError **error)
 		if (!listener)
 			goto fail;
 	}
+	/* The connection part of the echo, request/response and HTTP configs. */
+	struct app_client_server conn = {
+		.name = a->name,
+		.client = client,
+		.server = server,
+		.listener = listener,
+		.client_only = !a->server,
+		.start = a->start,
+		.stop = a->stop == SIM_TIME_MAX ? 0 : a->stop, /* the apps' "none" */
+		.client_side = cside,
+		.server_side = sside,
+		.trace = trace,
+	};
 	switch (a->type) {
 	case SCN_APP_BULK: {
 		struct bulk_config c = a->bulk;
@@ -208,35 +221,24 @@ static int build_tcp_app(struct world *w, guint i, GError **error)
 		wa->tcp_app = bulk_new(w->sim, &c, &e);
 		break;
 	}
-	/* Echo, request/response and HTTP configs share these field names (client,
-	 * server, listener, the two sides, trace), so one macro fills them all. */
-#define CLIENT_SERVER(cfg, create)                                                        \
-	do {                                                                               \
-		(cfg).name = a->name;                                                       \
-		(cfg).client = client;                                                      \
-		(cfg).server = server;                                                      \
-		(cfg).listener = listener;                                                  \
-		(cfg).client_side = cside;                                                  \
-		(cfg).server_side = sside;                                                  \
-		(cfg).trace = trace;                                                        \
-		wa->tcp_app = create(w->sim, &(cfg), &e);                                   \
-	} while (0)
 	case SCN_APP_ECHO: {
 		struct echo_config c = a->echo;
-		CLIENT_SERVER(c, echo_new);
+		c.conn = conn;
+		wa->tcp_app = echo_new(w->sim, &c, &e);
 		break;
 	}
 	case SCN_APP_REQUEST_RESPONSE: {
 		struct reqresp_config c = a->rr;
-		CLIENT_SERVER(c, reqresp_new);
+		c.conn = conn;
+		wa->tcp_app = reqresp_new(w->sim, &c, &e);
 		break;
 	}
 	case SCN_APP_HTTP: {
 		struct http_config c = a->http;
-		CLIENT_SERVER(c, http_new);
+		c.conn = conn;
+		wa->tcp_app = http_new(w->sim, &c, &e);
 		break;
 	}
-#undef CLIENT_SERVER
 	case SCN_APP_SIMOPEN: {
 		struct simopen_config c = a->simopen;
 		c.name = a->name;

@@ -13,11 +13,11 @@
 static void echo_cfg(struct echo_config *c, struct topo *t, uint64_t bytes)
 {
 	echo_config_default(c);
-	c->name = "echo1";
-	c->client.stack = t->ta;
-	c->server.stack = t->tb;
-	c->server.addr = TOPO_B;
-	c->server.port = 7;
+	c->conn.name = "echo1";
+	c->conn.client.stack = t->ta;
+	c->conn.server.stack = t->tb;
+	c->conn.server.addr = TOPO_B;
+	c->conn.server.port = 7;
 	c->bytes = bytes;
 }
 
@@ -95,9 +95,9 @@ static void test_echo_backpressure(void)
 	topo_init(&t, 3, &fwd, &rev, NULL);
 	struct echo_config c;
 	echo_cfg(&c, &t, 400000);
-	c.server_side.opts.sndbuf = 8192;
-	c.server_side.opts.rcvbuf = 8192;
-	c.client_side.opts.sndbuf = 16384;
+	c.conn.server_side.opts.sndbuf = 8192;
+	c.conn.server_side.opts.rcvbuf = 8192;
+	c.conn.client_side.opts.sndbuf = 16384;
 	struct echo *e = echo_ok(&t, &c);
 	/* Half-close with data still flowing from the server: the server has read
 	 * the client's FIN (end of stream: it closed its handle, its remaining echo
@@ -133,11 +133,11 @@ static void test_echo_backpressure(void)
 static void rr_cfg(struct reqresp_config *c, struct topo *t)
 {
 	reqresp_config_default(c);
-	c->name = "rr1";
-	c->client.stack = t->ta;
-	c->server.stack = t->tb;
-	c->server.addr = TOPO_B;
-	c->server.port = 9000;
+	c->conn.name = "rr1";
+	c->conn.client.stack = t->ta;
+	c->conn.server.stack = t->tb;
+	c->conn.server.addr = TOPO_B;
+	c->conn.server.port = 9000;
 }
 
 static struct reqresp *rr_ok(struct topo *t, const struct reqresp_config *c)
@@ -226,7 +226,7 @@ static void test_rr_until_stop(void)
 	struct reqresp_config c;
 	rr_cfg(&c, &t);
 	c.count = 0;
-	c.stop = SIM_S(1);
+	c.conn.stop = SIM_S(1);
 	struct reqresp *rr = rr_ok(&t, &c);
 	sim_run(&t.sim, SIM_S(3));
 	const struct app_flow_report *r = reqresp_report(rr);

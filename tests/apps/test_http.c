@@ -12,11 +12,11 @@
 static void http_cfg(struct http_config *c, struct topo *t)
 {
 	http_config_default(c);
-	c->name = "web";
-	c->client.stack = t->ta;
-	c->server.stack = t->tb;
-	c->server.addr = TOPO_B;
-	c->server.port = 80;
+	c->conn.name = "web";
+	c->conn.client.stack = t->ta;
+	c->conn.server.stack = t->tb;
+	c->conn.server.addr = TOPO_B;
+	c->conn.server.port = 80;
 }
 
 static struct http *http_ok(struct topo *t, const struct http_config *c)
@@ -140,7 +140,7 @@ static void test_large_bodies_small_sndbuf(void)
 	c.n_body_sizes = 3;
 	c.chunk_sizes = chunk_sizes;
 	c.n_chunk_sizes = G_N_ELEMENTS(chunk_sizes);
-	c.server_side.opts.sndbuf = 16384;
+	c.conn.server_side.opts.sndbuf = 16384;
 	struct http *h = http_ok(&t, &c);
 	sim_run(&t.sim, SIM_S(60));
 	assert_http_ok(http_report(h), 3, 3505000);
@@ -159,7 +159,7 @@ static void test_server_cc(void)
 	g_strlcpy(srv.cc, "newreno", sizeof(srv.cc));
 	struct http_config c;
 	http_cfg(&c, &t);
-	c.server_side.tcp = &srv;
+	c.conn.server_side.tcp = &srv;
 	struct http *h = http_ok(&t, &c);
 	g_assert_cmpstr(tcp_sock_config(http_client_socket(h))->cc, ==, "cubic");
 	sim_run(&t.sim, SIM_S(5));
@@ -267,8 +267,8 @@ static char *against_raw(const char *response, size_t len, bool close_after, boo
 	tcp_set_callback(rs.listener, TCP_EV_READABLE, false, raw_listen_event, &rs);
 	struct http_config c;
 	http_cfg(&c, &t);
-	c.server.port = 8080;
-	c.client_only = true;
+	c.conn.server.port = 8080;
+	c.conn.client_only = true;
 	c.requests = 2;
 	c.body_size = 10;
 	struct http *h = http_ok(&t, &c);
