@@ -72,6 +72,7 @@ def run_once(runner, netsim, scenario, extra):
         "goodput_mbps": delivered * 8 / summary["sim_time_s"] / 1e6,
         "sim_s": summary["sim_time_s"],
         "flows": len(summary["flows"]),
+        "delivering": sum(1 for f in summary["flows"] if f["bytes_delivered"] > 0),
         "intact": all(f["intact"] for f in summary["flows"]),
         "hash": hash_line[0].split()[1] if hash_line else "",
     }

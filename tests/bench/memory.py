@@ -18,9 +18,7 @@ Memory only: the wall times printed are for orientation, not a benchmark.
 """
 import argparse
 import importlib.util
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import shutil
@@ -28,29 +26,11 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("gen_scenarios",
-                                                  os.path.join(HERE, "gen-scenarios.py"))
+def load(module, file):
+    spec = importlib.util.spec_from_file_location(module, os.path.join(HERE, file))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def run(runner, netsim, scenario, until):
-    out = tempfile.mkdtemp(prefix="netsim-mem-")
-    try:
-        proc = subprocess.run([runner, netsim, "run", scenario, "--until", until,
-                               "--out", os.path.join(out, "r")],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-        last = proc.stderr.decode().strip().splitlines()[-1]
-        report = dict(kv.split("=") for kv in last.split())
-        if proc.returncode != 0 or report.get("status") != "0":
-            sys.exit("bench-memory: %s failed:\n%s" % (scenario, proc.stderr.decode()))
-        with open(os.path.join(out, "r", "summary.json"), encoding="utf-8") as f:
-            summary = json.load(f)
-        return int(report["maxrss_kib"]) * 1024, int(report["wall_ns"]) / 1e9, summary
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
 
 
 def main():
@@ -62,7 +42,8 @@ def main():
     ap.add_argument("--until", default="300ms")
     args = ap.parse_args()
 
-    gen = load_generator()
+    gen = load("gen_scenarios", "gen-scenarios.py")
+    bench = load("bench", "bench.py")
     counts = [int(x) for x in args.flows.split(",") if x]
     if len(counts) < 2:
         sys.exit("bench-memory: --flows needs at least two counts")
@@ -72,8 +53,8 @@ def main():
         for n in counts:
             path = os.path.join(tmp, "large-%d.json" % n)
             gen.write(path, gen.large(flows=n), compact=True)
-            rss, wall, summary = run(args.runner, args.netsim, path, args.until)
-            started = sum(1 for f in summary["flows"] if f["bytes_delivered"] > 0)
+            r = bench.run_once(args.runner, args.netsim, path, ["--until", args.until])
+            rss, wall, started = r["rss_kib"] * 1024, r["wall"], r["delivering"]
             print("  %6d flows: peak RSS %7.1f MiB, %d flows delivering, %.1f s wall" %
                   (n, rss / 2**20, started, wall), file=sys.stderr)
             points.append((n, rss, wall, started))
