@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/apps/conn.h"
+#include "models/apps/tcp_app.h"
 #include "models/apps/flow.h"
 #include "sim/core/time.h"
 

@@ -20,7 +20,7 @@
  * so it survives the connection. Field names follow docs/outputs.md: the CLI writes
  * them under the same names.
  *
- * This file knows nothing of sockets (models/apps/conn.h has the socket-facing
+ * This file knows nothing of sockets (models/apps/tcp_app.h has the socket-facing
  * helpers), so its tests need no network.
  */
 #ifndef MODELS_APPS_FLOW_H

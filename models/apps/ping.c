@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "models/icmp.h"
-#include "models/ipv4.h"
-#include "models/node.h"
+#include "models/ip/icmp.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/node.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 #include "sim/core/trace.h"

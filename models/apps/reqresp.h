@@ -30,7 +30,7 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "models/apps/conn.h"
+#include "models/apps/tcp_app.h"
 #include "models/apps/flow.h"
 #include "sim/core/time.h"
 

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/apps/conn.h"
+#include "models/apps/tcp_app.h"
 #include "models/apps/flow.h"
 #include "sim/core/time.h"
 

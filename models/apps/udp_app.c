@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/node.h"
-#include "models/udp.h"
+#include "models/ip/node.h"
+#include "models/ip/udp.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 

@@ -1,7 +1,7 @@
 /* models/apps/udp_app.h — UDP traffic for cross traffic: a constant-bit-rate or
  * on-off source, and a sink.
  *
- * Where it sits: on a node, above UDP sockets (models/udp.h).
+ * Where it sits: on a node, above UDP sockets (models/ip/udp.h).
  *
  * Source: while "on", sends packet_bytes-byte datagrams at `rate_bps` (one every
  * ceil(packet_bytes · 8 / rate) ns, counting UDP payload bits as ns-3's OnOff and
@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/time.h"
 
 struct sim;

@@ -1,11 +1,11 @@
-/* models/tcp/attach.c — tcp_stack_attach(): the lower edge over models/ipv4.h. */
+/* models/tcp/attach.c — tcp_stack_attach(): the lower edge over models/ip/ipv4.h. */
 #include "models/tcp/attach.h"
 
 #include <errno.h>
 
-#include "models/ipv4.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "sim/core/sim.h"
 
 struct tcp_node {

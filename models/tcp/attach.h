@@ -1,7 +1,7 @@
 /* models/tcp/attach.h — TCP on a real node: registration as IPv4 protocol 6.
  *
- * The glue between tcp.h's lower-edge hooks and the network layer (models/node.h,
- * models/ipv4.h): segments go out through ipv4_output() with DF as configured,
+ * The glue between tcp.h's lower-edge hooks and the network layer (models/ip/node.h,
+ * models/ip/ipv4.h): segments go out through ipv4_output() with DF as configured,
  * the route query gives the source address and the path MTU (egress MTU lowered by
  * RFC 1191 messages, so MSS = MTU − 40), received segments come in through the
  * protocol handler, and ICMP errors quoting our segments reach

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 
 struct tcp_sock;
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/csum.h"
+#include "models/ip/csum.h"
 #include "sim/core/bytes.h"
 
 /* Walks the option list opt[0, len). RFC 9293 §3.1: "a TCP implementation MUST be

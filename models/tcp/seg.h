@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 
 #define TCP_HDR_MIN 20u
 #define TCP_HDR_MAX 60u

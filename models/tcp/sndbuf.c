@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/csum.h"
+#include "models/ip/csum.h"
 
 void tcp_sndbuf_init(struct tcp_sndbuf *b)
 {

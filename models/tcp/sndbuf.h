@@ -36,7 +36,7 @@ void tcp_sndbuf_copy(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8
 
 /* tcp_sndbuf_copy() that also returns the Internet checksum accumulator of the copied
  * bytes (inet_csum_add of them as if they started at an even offset): a segment's
- * payload and its checksum in one pass (models/csum.h). */
+ * payload and its checksum in one pass (models/ip/csum.h). */
 uint32_t tcp_sndbuf_copy_csum(const struct tcp_sndbuf *b, uint32_t off, uint32_t n, uint8_t *dst);
 
 /* Drops n bytes from the front (acknowledged). */

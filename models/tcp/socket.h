@@ -47,7 +47,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 
 struct sim;
 struct tcp_stack;

@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "models/tcp/cc.h"
 #include "models/tcp/socket.h"
 #include "sim/core/packet.h"

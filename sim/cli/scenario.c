@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "models/loss.h"
-#include "models/queue.h"
+#include "models/link/loss.h"
+#include "models/link/queue.h"
 #include "models/tcp/cc.h"
 
 /* ======================================================================================
@@ -1160,7 +1160,7 @@ static bool node_has_addr(const struct scenario *s, const struct scn_node *n, ip
 	return false;
 }
 
-/* Longest-prefix match as models/route.c does it: connected subnets (the first
+/* Longest-prefix match as models/ip/route.c does it: connected subnets (the first
  * interface with a subnet wins) and static routes. Returns the egress interface
  * index or -1. */
 static gint lookup_route(const struct scenario *s, const struct scn_node *n, ipv4_addr_t dst)

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "models/apps/bulk.h"
 #include "models/apps/echo.h"
 #include "models/apps/http.h"
@@ -32,8 +32,8 @@
 #include "models/apps/reqresp.h"
 #include "models/apps/simopen.h"
 #include "models/apps/udp_app.h"
-#include "models/link.h"
-#include "models/node.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
 #include "models/tcp/tcp.h"
 #include "sim/cli/schema.h"
 #include "sim/core/time.h"

@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/time.h"
 
 enum sch_kind {

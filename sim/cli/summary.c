@@ -7,9 +7,9 @@
 #include "models/apps/flow.h"
 #include "models/apps/ping.h"
 #include "models/apps/udp_app.h"
-#include "models/iface.h"
-#include "models/link.h"
-#include "models/node.h"
+#include "models/link/iface.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
 #include "models/tcp/tcp.h"
 #include "sim/core/trace.h"
 

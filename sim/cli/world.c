@@ -5,18 +5,18 @@
 #include <string.h>
 
 #include "models/apps/bulk.h"
-#include "models/apps/conn.h"
+#include "models/apps/tcp_app.h"
 #include "models/apps/echo.h"
 #include "models/apps/http.h"
 #include "models/apps/ping.h"
 #include "models/apps/reqresp.h"
 #include "models/apps/simopen.h"
 #include "models/apps/udp_app.h"
-#include "models/iface.h"
-#include "models/ipv4.h"
-#include "models/link.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/link/iface.h"
+#include "models/ip/ipv4.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "models/tcp/attach.h"
 #include "models/tcp/tcp.h"
 #include "sim/core/sim.h"
@@ -430,7 +430,7 @@ void world_free(struct world *w)
 	if (!w)
 		return;
 	const struct scenario *s = w->scn;
-	/* Applications before listeners before stacks (models/apps/conn.h, Teardown);
+	/* Applications before listeners before stacks (models/apps/tcp_app.h, Teardown);
 	 * node_free() frees a node's TCP stack, closing its connections' traces. */
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];

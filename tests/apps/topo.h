@@ -8,8 +8,8 @@
 #ifndef TESTS_APPS_TOPO_H
 #define TESTS_APPS_TOPO_H
 
-#include "models/link.h"
-#include "models/node.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
 #include "models/tcp/tcp.h"
 #include "sim/core/sim.h"
 

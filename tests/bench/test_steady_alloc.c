@@ -19,7 +19,7 @@
 
 #include "sim/cli/scenario.h"
 #include "sim/cli/world.h"
-#include "models/link.h"
+#include "models/link/link.h"
 #include "sim/core/sim.h"
 #include "tests/cli/netsim_run.h"
 

@@ -12,8 +12,8 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "models/link.h"
-#include "models/node.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
 #include "sim/core/sim.h"
 
 #define FX_PROTO 253

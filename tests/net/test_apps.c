@@ -6,10 +6,10 @@
 
 #include "models/apps/ping.h"
 #include "models/apps/udp_app.h"
-#include "models/icmp.h"
-#include "models/link.h"
-#include "models/node.h"
-#include "models/udp.h"
+#include "models/ip/icmp.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
+#include "models/ip/udp.h"
 #include "sim/core/sim.h"
 #include "tests/net/netfix.h"
 

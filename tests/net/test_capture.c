@@ -7,12 +7,12 @@
 #include <sys/wait.h>
 
 #include "models/apps/ping.h"
-#include "models/capture.h"
-#include "models/icmp.h"
-#include "models/ipv4.h"
-#include "models/link.h"
-#include "models/node.h"
-#include "models/udp.h"
+#include "models/link/capture.h"
+#include "models/ip/icmp.h"
+#include "models/ip/ipv4.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
+#include "models/ip/udp.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 #include "tests/common/pcapread.h"

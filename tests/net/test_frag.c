@@ -4,10 +4,10 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/icmp.h"
-#include "models/ipv4.h"
-#include "models/link.h"
-#include "models/node.h"
+#include "models/ip/icmp.h"
+#include "models/ip/ipv4.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 #include "tests/common/pcapread.h"

@@ -6,14 +6,14 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/capture.h"
-#include "models/csum.h"
-#include "models/icmp.h"
-#include "models/ipv4.h"
-#include "models/link.h"
-#include "models/node.h"
-#include "models/route.h"
-#include "models/udp.h"
+#include "models/link/capture.h"
+#include "models/ip/csum.h"
+#include "models/ip/icmp.h"
+#include "models/ip/ipv4.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
+#include "models/ip/udp.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 #include "tests/common/pcapread.h"

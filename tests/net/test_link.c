@@ -4,10 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/link.h"
-#include "models/loss.h"
-#include "models/node.h"
-#include "models/udp.h"
+#include "models/link/link.h"
+#include "models/link/loss.h"
+#include "models/ip/node.h"
+#include "models/ip/udp.h"
 #include "sim/core/sim.h"
 #include "tests/net/netfix.h"
 

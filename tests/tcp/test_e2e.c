@@ -7,9 +7,9 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/link.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/link/link.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "models/tcp/attach.h"
 #include "models/tcp/conn.h"
 #include "sim/core/sim.h"

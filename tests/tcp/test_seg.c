@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/csum.h"
+#include "models/ip/csum.h"
 #include "models/tcp/seg.h"
 #include "models/tcp/seq.h"
 #include "sim/core/bytes.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/csum.h"
+#include "models/ip/csum.h"
 #include "sim/core/bytes.h"
 
 struct delivery {

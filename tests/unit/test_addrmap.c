@@ -2,7 +2,7 @@
  * long random sequence of inserts, replacements and removals. */
 #include <glib.h>
 
-#include "models/addrmap.h"
+#include "models/ip/addrmap.h"
 #include "sim/core/rng.h"
 
 /* Values are distinct non-NULL pointers derived from an integer. */

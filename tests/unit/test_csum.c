@@ -2,7 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "models/csum.h"
+#include "models/ip/csum.h"
 #include "sim/core/bytes.h"
 #include "sim/core/rng.h"
 #include "tests/common/pcapread.h"

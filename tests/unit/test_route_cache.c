@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <glib.h>
 
-#include "models/node.h"
-#include "models/route.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "sim/core/sim.h"
 
 static const struct route *via(struct node *n, ipv4_addr_t dst)

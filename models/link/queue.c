@@ -1,5 +1,5 @@
-/* models/queue.c — see queue.h. */
-#include "models/queue.h"
+/* models/link/queue.c — see queue.h. */
+#include "models/link/queue.h"
 
 #include <glib.h>
 #include <string.h>

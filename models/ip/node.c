@@ -1,5 +1,5 @@
-/* models/node.c — see node.h. */
-#include "models/node.h"
+/* models/ip/node.c — see node.h. */
+#include "models/ip/node.h"
 
 #include <errno.h>
 #include <string.h>

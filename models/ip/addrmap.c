@@ -1,5 +1,5 @@
-/* models/addrmap.c — see addrmap.h. */
-#include "models/addrmap.h"
+/* models/ip/addrmap.c — see addrmap.h. */
+#include "models/ip/addrmap.h"
 
 #include <glib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
-/* models/apps/conn.c — socket-facing helpers shared by the TCP applications:
+/* models/apps/tcp_app.c — socket-facing helpers shared by the TCP applications:
  * options, configuration, traces, statistics, listeners that dispatch accepted
  * connections to their flows. See conn.h. */
-#include "models/apps/conn.h"
+#include "models/apps/tcp_app.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* models/node.h — hosts and routers.
+/* models/ip/node.h — hosts and routers.
  *
  * Where it sits: the container of a network stack. A node owns its interfaces (lo
  * first), its routing table, its IPv4 state (identification counter, reassembly,
@@ -20,20 +20,20 @@
  * every interface address. node_is_local_address() is an O(1) hash lookup; input
  * never scans interfaces.
  */
-#ifndef MODELS_NODE_H
-#define MODELS_NODE_H
+#ifndef MODELS_IP_NODE_H
+#define MODELS_IP_NODE_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
-#include "models/addrmap.h"
-#include "models/frag.h"
-#include "models/icmp.h"
-#include "models/iface.h"
-#include "models/ipv4.h"
-#include "models/route.h"
+#include "models/ip/addr.h"
+#include "models/ip/addrmap.h"
+#include "models/ip/frag.h"
+#include "models/ip/icmp.h"
+#include "models/link/iface.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/route.h"
 #include "sim/core/time.h"
 
 struct sim;

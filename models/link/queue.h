@@ -1,4 +1,4 @@
-/* models/queue.h — a link direction's drop-tail output queue, kept as a timeline.
+/* models/link/queue.h — a link direction's drop-tail output queue, kept as a timeline.
  *
  * Where it sits: link.c owns one per direction; nothing else uses it directly.
  *
@@ -20,8 +20,8 @@
  * Complexity: push, advance per retired entry, and the full check are O(1); the ring
  * grows by doubling and never shrinks, so the steady state allocates nothing.
  */
-#ifndef MODELS_QUEUE_H
-#define MODELS_QUEUE_H
+#ifndef MODELS_LINK_QUEUE_H
+#define MODELS_LINK_QUEUE_H
 
 #include <glib.h>
 #include <stdbool.h>

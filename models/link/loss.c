@@ -1,5 +1,5 @@
-/* models/loss.c — see loss.h. */
-#include "models/loss.h"
+/* models/link/loss.c — see loss.h. */
+#include "models/link/loss.h"
 
 #include <glib.h>
 #include <math.h>

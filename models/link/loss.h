@@ -1,4 +1,4 @@
-/* models/loss.h — per-direction packet loss models.
+/* models/link/loss.h — per-direction packet loss models.
  *
  * Where it sits: link.c asks loss_decide() once for every packet a direction carries,
  * as the packet leaves the link toward the receiver.
@@ -27,8 +27,8 @@
  * Every draw comes from the model's own named stream (the link passes
  * "link:<name>:<direction>:loss").
  */
-#ifndef MODELS_LOSS_H
-#define MODELS_LOSS_H
+#ifndef MODELS_LINK_LOSS_H
+#define MODELS_LINK_LOSS_H
 
 #include <stdbool.h>
 #include <stddef.h>

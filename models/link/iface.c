@@ -1,10 +1,10 @@
-/* models/iface.c — see iface.h. */
-#include "models/iface.h"
+/* models/link/iface.c — see iface.h. */
+#include "models/link/iface.h"
 
 #include <string.h>
 
-#include "models/capture.h"
-#include "models/node.h"
+#include "models/link/capture.h"
+#include "models/ip/node.h"
 #include "sim/core/sim.h"
 
 struct iface *iface_new(struct node *node, const char *name, uint32_t index, bool loopback)

@@ -1,4 +1,4 @@
-/* models/apps/conn.h — the socket-facing pieces every TCP application shares:
+/* models/apps/tcp_app.h — the socket-facing pieces every TCP application shares:
  * endpoints, socket options, per-connection TCP configuration, traces, statistics
  * references, and listeners that hand accepted connections to the flow they belong
  * to.
@@ -22,14 +22,14 @@
  * unregisters its callbacks and leaves its sockets to tcp_stack_free(), which frees
  * them silently.
  */
-#ifndef MODELS_APPS_CONN_H
-#define MODELS_APPS_CONN_H
+#ifndef MODELS_APPS_TCP_APP_H
+#define MODELS_APPS_TCP_APP_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "models/apps/flow.h"
 #include "models/tcp/tcp.h"
 #include "sim/core/sched.h"

@@ -1,4 +1,4 @@
-/* models/csum.h — the Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+/* models/ip/csum.h — the Internet checksum (RFC 1071) and its incremental update (RFC 1624).
  *
  * Sums are carried as 32-bit accumulators whose value is the sum of the data read as
  * big-endian 16-bit words, so callers can add pseudo-header fields as plain host
@@ -11,8 +11,8 @@
  * Verifying a received header or segment: the finished sum over the data including
  * its checksum field (plus the pseudo header) is 0.
  */
-#ifndef MODELS_CSUM_H
-#define MODELS_CSUM_H
+#ifndef MODELS_IP_CSUM_H
+#define MODELS_IP_CSUM_H
 
 #include <stddef.h>
 #include <stdint.h>

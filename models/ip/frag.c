@@ -1,13 +1,13 @@
-/* models/frag.c — see frag.h. */
-#include "models/frag.h"
+/* models/ip/frag.c — see frag.h. */
+#include "models/ip/frag.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "models/icmp.h"
-#include "models/iface.h"
-#include "models/ipv4.h"
-#include "models/node.h"
+#include "models/ip/icmp.h"
+#include "models/link/iface.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/node.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 

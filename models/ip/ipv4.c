@@ -1,4 +1,4 @@
-/* models/ipv4.c — see ipv4.h.
+/* models/ip/ipv4.c — see ipv4.h.
  *
  * Receive path, in order (RFC 1812 §5.2, RFC 1122 §3.2.1):
  *   validate (version, IHL, lengths) → verify header checksum → drop martians →
@@ -7,17 +7,17 @@
  * Linux runs the same checks in the same order (ip_rcv_core, ip_route_input,
  * ip_forward), which is what makes the ICMP errors below match the vectors.
  */
-#include "models/ipv4.h"
+#include "models/ip/ipv4.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "models/csum.h"
-#include "models/frag.h"
-#include "models/icmp.h"
-#include "models/iface.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/ip/csum.h"
+#include "models/ip/frag.h"
+#include "models/ip/icmp.h"
+#include "models/link/iface.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 

@@ -1,4 +1,4 @@
-/* models/route.h — per-node routing table with longest-prefix match, and the path
+/* models/ip/route.h — per-node routing table with longest-prefix match, and the path
  * MTU cache of RFC 1191.
  *
  * Where it sits: ipv4_output() and the forwarding path ask route_lookup(); TCP asks
@@ -12,19 +12,19 @@
  * "local" table), whatever the table says.
  *
  * Data structure: one hash table per prefix length in use (keyed by the masked
- * address, models/addrmap.h) and a 33-bit mask of the lengths present. A lookup probes the lengths
+ * address, models/ip/addrmap.h) and a 33-bit mask of the lengths present. A lookup probes the lengths
  * present from longest to shortest: O(number of distinct prefix lengths), never
  * O(number of routes or interfaces). Tables are never iterated in a way that reaches
  * an output.
  */
-#ifndef MODELS_ROUTE_H
-#define MODELS_ROUTE_H
+#ifndef MODELS_IP_ROUTE_H
+#define MODELS_IP_ROUTE_H
 
 #include <glib.h>
 #include <stdint.h>
 
-#include "models/addr.h"
-#include "models/addrmap.h"
+#include "models/ip/addr.h"
+#include "models/ip/addrmap.h"
 #include "sim/core/time.h"
 
 struct node;

@@ -1,4 +1,4 @@
-/* models/ipv4.h — IPv4 (RFC 791, RFC 1122, RFC 1812): wire codec, output, input,
+/* models/ip/ipv4.h — IPv4 (RFC 791, RFC 1122, RFC 1812): wire codec, output, input,
  * forwarding, and the interface between IPv4 and the transport protocols.
  *
  * Where it sits:
@@ -15,14 +15,14 @@
  * function and an optional ICMP-error function (node_register_proto() in node.h).
  * TCP attaches itself exactly like UDP does (see udp.c).
  */
-#ifndef MODELS_IPV4_H
-#define MODELS_IPV4_H
+#ifndef MODELS_IP_IPV4_H
+#define MODELS_IP_IPV4_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/packet.h"
 
 struct sim;

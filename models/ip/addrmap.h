@@ -1,4 +1,4 @@
-/* models/addrmap.h — a map from IPv4 addresses (or masked prefixes) to pointers.
+/* models/ip/addrmap.h — a map from IPv4 addresses (or masked prefixes) to pointers.
  *
  * Where it sits: the per-packet address questions of the network layer — "is this
  * one of my addresses?" (node.c), "which route covers this prefix?" (route.c) — are
@@ -18,13 +18,13 @@
  * Complexity: lookup, insert and remove O(1) expected; the array doubles when half
  * full and never shrinks, so the steady state allocates nothing.
  */
-#ifndef MODELS_ADDRMAP_H
-#define MODELS_ADDRMAP_H
+#ifndef MODELS_IP_ADDRMAP_H
+#define MODELS_IP_ADDRMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 
 struct ipv4_map_entry {
 	ipv4_addr_t key;

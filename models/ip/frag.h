@@ -1,4 +1,4 @@
-/* models/frag.h — IPv4 fragmentation and reassembly (RFC 791 §3.2, RFC 815).
+/* models/ip/frag.h — IPv4 fragmentation and reassembly (RFC 791 §3.2, RFC 815).
  *
  * Where it sits: ipv4_output() and the forwarding path call frag_output() for a
  * datagram larger than the egress MTU with DF clear; ipv4_input() hands every
@@ -27,14 +27,14 @@
  * Queues come from a free list and buffers from the packet pool, so the steady state
  * allocates nothing.
  */
-#ifndef MODELS_FRAG_H
-#define MODELS_FRAG_H
+#ifndef MODELS_IP_FRAG_H
+#define MODELS_IP_FRAG_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/packet.h"
 #include "sim/core/sched.h"
 #include "sim/core/time.h"

@@ -1,5 +1,5 @@
-/* models/addr.c — IPv4 address parsing and printing. */
-#include "models/addr.h"
+/* models/ip/addr.c — IPv4 address parsing and printing. */
+#include "models/ip/addr.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* models/icmp.h — ICMP (RFC 792, RFC 1122 §3.2.2, RFC 1812 §4.3, RFC 1191).
+/* models/ip/icmp.h — ICMP (RFC 792, RFC 1122 §3.2.2, RFC 1812 §4.3, RFC 1191).
  *
  * Where it sits: registered on every node as protocol 1 by node_new(). It answers
  * echo requests, sends errors for IPv4 (time exceeded, destination unreachable with
@@ -19,14 +19,14 @@
  * datagram to a broadcast or multicast address, or one whose source does not name a
  * single host (0.0.0.0, loopback from outside, broadcast, multicast, class E).
  */
-#ifndef MODELS_ICMP_H
-#define MODELS_ICMP_H
+#ifndef MODELS_IP_ICMP_H
+#define MODELS_IP_ICMP_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/packet.h"
 
 struct sim;

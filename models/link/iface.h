@@ -1,4 +1,4 @@
-/* models/iface.h — network interfaces.
+/* models/link/iface.h — network interfaces.
  *
  * Where it sits: between IPv4 and the link. ipv4 hands a finished datagram to
  * iface_output(); the link hands an arriving one to iface_receive(), which calls the
@@ -10,15 +10,15 @@
  * the current time (never by a nested call, so a protocol is never re-entered from
  * its own output). Other interfaces are attached to one link each.
  */
-#ifndef MODELS_IFACE_H
-#define MODELS_IFACE_H
+#ifndef MODELS_LINK_IFACE_H
+#define MODELS_LINK_IFACE_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/addr.h"
-#include "models/link.h"
+#include "models/ip/addr.h"
+#include "models/link/link.h"
 #include "sim/core/packet.h"
 #include "sim/core/sched.h"
 

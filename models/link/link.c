@@ -1,4 +1,4 @@
-/* models/link.c — see link.h.
+/* models/link/link.c — see link.h.
  *
  * Path of a packet through one direction:
  *   link_send()      now: drop-tail check, compute serialisation start/end and the
@@ -9,13 +9,13 @@
  *   arrival          loss model, duplication, corruption; iface_receive() at the
  *                    other end.
  */
-#include "models/link.h"
+#include "models/link/link.h"
 
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/iface.h"
+#include "models/link/iface.h"
 #include "sim/core/sim.h"
 
 void link_dir_config_default(struct link_dir_config *cfg)

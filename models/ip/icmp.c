@@ -1,13 +1,13 @@
-/* models/icmp.c — see icmp.h. */
-#include "models/icmp.h"
+/* models/ip/icmp.c — see icmp.h. */
+#include "models/ip/icmp.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "models/csum.h"
-#include "models/ipv4.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/ip/csum.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 

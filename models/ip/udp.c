@@ -1,14 +1,14 @@
-/* models/udp.c — see udp.h. */
-#include "models/udp.h"
+/* models/ip/udp.c — see udp.h. */
+#include "models/ip/udp.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "models/csum.h"
-#include "models/icmp.h"
-#include "models/ipv4.h"
-#include "models/node.h"
-#include "models/route.h"
+#include "models/ip/csum.h"
+#include "models/ip/icmp.h"
+#include "models/ip/ipv4.h"
+#include "models/ip/node.h"
+#include "models/ip/route.h"
 #include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 

@@ -1,12 +1,12 @@
-/* models/addr.h — IPv4 addresses and prefixes, in one place.
+/* models/ip/addr.h — IPv4 addresses and prefixes, in one place.
  *
  * Addresses are held in host byte order as uint32_t (10.0.0.1 == 0x0a000001) and
  * converted to network order only when written into a header. Every parse and print
  * of an address in the project goes through here, so IPv6 can be added by extending
  * this file and its callers' types rather than hunting literals.
  */
-#ifndef MODELS_ADDR_H
-#define MODELS_ADDR_H
+#ifndef MODELS_IP_ADDR_H
+#define MODELS_IP_ADDR_H
 
 #include <stdbool.h>
 #include <stddef.h>

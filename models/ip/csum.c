@@ -1,4 +1,4 @@
-/* models/csum.c — Internet checksum over bytes.
+/* models/ip/csum.c — Internet checksum over bytes.
  *
  * The one's complement sum is independent of byte order (RFC 1071 §2(B)): summing
  * native-endian words and swapping the folded result gives the big-endian sum.
@@ -18,7 +18,7 @@
  * inet_csum_copy() is the same loop with a store: the sender builds a segment's
  * payload and its checksum in one pass over the bytes (Linux csum_partial_copy).
  */
-#include "models/csum.h"
+#include "models/ip/csum.h"
 
 #include <stdbool.h>
 #include <string.h>

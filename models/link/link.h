@@ -1,4 +1,4 @@
-/* models/link.h — full-duplex point-to-point links.
+/* models/link/link.h — full-duplex point-to-point links.
  *
  * Where it sits: iface_output() hands an IPv4 datagram to link_send(); at arrival the
  * link hands it to iface_receive() of the other end. Nothing above the interface
@@ -25,15 +25,15 @@
  * Random components draw from their own streams: "link:<name>:<direction>:loss",
  * ":jitter", ":duplicate", ":corrupt" (<direction> = forward|reverse).
  */
-#ifndef MODELS_LINK_H
-#define MODELS_LINK_H
+#ifndef MODELS_LINK_LINK_H
+#define MODELS_LINK_LINK_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/loss.h"
-#include "models/queue.h"
+#include "models/link/loss.h"
+#include "models/link/queue.h"
 #include "sim/core/packet.h"
 #include "sim/core/sched.h"
 #include "sim/core/time.h"

@@ -1,5 +1,5 @@
-/* models/capture.c — see capture.h. */
-#include "models/capture.h"
+/* models/link/capture.c — see capture.h. */
+#include "models/link/capture.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* models/udp.h — UDP (RFC 768, RFC 1122 §4.1) and its sockets.
+/* models/ip/udp.h — UDP (RFC 768, RFC 1122 §4.1) and its sockets.
  *
  * Where it sits: registered on a node as protocol 17 by udp_attach(); applications
  * (models/apps/udp_app) open sockets here and send through ipv4_output().
@@ -27,15 +27,15 @@
  * error to -ECONNREFUSED and calls its error callback (Linux reports errors only on
  * connected UDP sockets).
  */
-#ifndef MODELS_UDP_H
-#define MODELS_UDP_H
+#ifndef MODELS_IP_UDP_H
+#define MODELS_IP_UDP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "models/addr.h"
+#include "models/ip/addr.h"
 #include "sim/core/packet.h"
 
 struct sim;

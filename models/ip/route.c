@@ -1,11 +1,11 @@
-/* models/route.c — see route.h. */
-#include "models/route.h"
+/* models/ip/route.c — see route.h. */
+#include "models/ip/route.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "models/iface.h"
-#include "models/node.h"
+#include "models/link/iface.h"
+#include "models/ip/node.h"
 #include "sim/core/sim.h"
 
 /* Linux's net.ipv4.route.mtu_expires: a learnt path MTU is forgotten after 10 min. */

@@ -1,4 +1,4 @@
-/* models/capture.h — pcap files of what crossed an interface, like tcpdump.
+/* models/link/capture.h — pcap files of what crossed an interface, like tcpdump.
  *
  * Where it sits: iface.c owns one writer per captured interface and calls
  * capture_write() for every packet the interface sends (at serialisation start) or
@@ -21,8 +21,8 @@
  * Writes are buffered; the first write error is remembered and reported by
  * capture_close(), so a capture that could not be written fails the run.
  */
-#ifndef MODELS_CAPTURE_H
-#define MODELS_CAPTURE_H
+#ifndef MODELS_LINK_CAPTURE_H
+#define MODELS_LINK_CAPTURE_H
 
 #include <glib.h>
 #include <stdint.h>
