@@ -1499,7 +1499,8 @@ struct binding {
 	uint16_t port;
 	bool udp;
 	bool shareable; /* a TCP listener other TCP applications may share */
-	guint app;
+	guint app;      /* its position in the JSON "apps" array (for messages) */
+	guint slot;     /* its position in s->apps, which skips invalid applications */
 };
 
 static bool same_tcp_config(const struct tcp_config *x, const struct tcp_config *y)
@@ -1533,7 +1534,8 @@ static void check_binding(struct conv *c, GHashTable *bindings, const cJSON *o, 
 	}
 	for (guint i = 0; i < group->len; i++) {
 		const struct binding *x = &g_array_index(group, struct binding, i);
-		const struct scn_app *xa = &g_array_index(c->s->apps, struct scn_app, x->app);
+		g_assert(x->slot < c->s->apps->len);
+		const struct scn_app *xa = &g_array_index(c->s->apps, struct scn_app, x->slot);
 		if (x->shareable && b.shareable && x->addr == b.addr) {
 			if (!same_tcp_config(&xa->tcp_server, &cur->tcp_server))
 				err_key(c, o, key,
@@ -1800,13 +1802,15 @@ static void conv_apps(struct conv *c, const cJSON *arr, const cJSON *top_tcp)
 		/* Server bindings. */
 		if (to >= 0 && a.server && (scn_app_is_tcp(a.type) || a.type == SCN_APP_UDP)) {
 			struct binding b = {to, a.listen, a.port, a.type == SCN_APP_UDP,
-					    scn_app_is_tcp(a.type) && a.type != SCN_APP_SIMOPEN, (guint)i};
+					    scn_app_is_tcp(a.type) && a.type != SCN_APP_SIMOPEN, (guint)i,
+					    c->s->apps->len};
 			if (a.type == SCN_APP_SIMOPEN)
 				b.addr = a.dst;
 			check_binding(c, bindings, o, sch_get(o, "port") ? "port" : NULL, b, &a);
-			if (a.type == SCN_APP_SIMOPEN && from >= 0) {
+			/* (from = to is reported above; the two ends would only meet.) */
+			if (a.type == SCN_APP_SIMOPEN && from >= 0 && from != to) {
 				struct binding b2 = {from, 0, a.src_port ? a.src_port : a.port, false,
-						     false, (guint)i};
+						     false, (guint)i, c->s->apps->len};
 				check_binding(c, bindings, o,
 					      sch_get(o, "source_port") ? "source_port" : NULL, b2, &a);
 			}

@@ -285,6 +285,53 @@ static void test_unroutable(void)
 	g_free(j);
 }
 
+/* Server bindings name the application they conflict with by its place in "apps",
+ * also when invalid applications before it were skipped by the conversion (which
+ * once indexed the converted list with the JSON position: past its end here). */
+static void test_binding_conflict(void)
+{
+	GString *apps = g_string_new(NULL);
+	for (int i = 0; i < 6; i++)
+		g_string_append_printf(apps, "    { \"type\": \"nope%d\", \"from\": \"A\" },\n", i);
+	char *tail = g_strdup_printf(
+		"%s"
+		"    { \"type\": \"bulk\", \"name\": \"first\", \"from\": \"A\", \"to\": \"B\" },\n"
+		"    { \"type\": \"bulk\", \"name\": \"second\", \"from\": \"A\", \"to\": \"B\", "
+		"\"port\": 5001, \"server_tcp\": { \"rcvbuf\": \"64KiB\" } },\n"
+		"    { \"type\": \"udp\", \"name\": \"u1\", \"from\": \"A\", \"to\": \"B\" },\n"
+		"    { \"type\": \"udp\", \"name\": \"u2\", \"from\": \"A\", \"to\": \"B\", \"port\": 9 }\n",
+		apps->str);
+	char *j = variant("    { \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 3, "
+			  "\"interval\": \"100ms\" }\n",
+			  tail, NULL);
+	GString *want = g_string_new(NULL);
+	for (int i = 0; i < 6; i++)
+		g_string_append_printf(want,
+				       "t.json: apps[%d].type: expected one of bulk, echo, "
+				       "request_response, http, simultaneous_open, ping, udp, got "
+				       "\"nope%d\"\n",
+				       i, i);
+	g_string_append(want, "t.json: apps[7].port: shares the listener on B port 5001 with "
+			      "apps[6] (first), so its server_tcp must be the same\n"
+			      "t.json: apps[9].port: UDP port 9 on B is already used by apps[8] (u1)\n");
+	expect_invalid("t.json", j, want->str);
+	g_free(j);
+
+	/* A simultaneous open from a node to itself is one error, not also a conflict
+	 * of its two ends' ports. */
+	j = variant("\"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 3, "
+		    "\"interval\": \"100ms\"",
+		    "\"type\": \"simultaneous_open\", \"name\": \"so\", \"from\": \"A\", "
+		    "\"to\": \"A\"",
+		    NULL);
+	expect_invalid("t.json", j,
+		       "t.json: apps[0].to: simultaneous open needs two different nodes\n");
+	g_string_free(want, TRUE);
+	g_string_free(apps, TRUE);
+	g_free(tail);
+	g_free(j);
+}
+
 static void test_unknown_cc(void)
 {
 	char *j = variant("\"duration\": \"2s\",", "\"duration\": \"2s\", \"tcp\": { \"cc\": \"vegas\" },",
@@ -910,6 +957,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/invalid/outside-subnet", test_outside_subnet);
 	g_test_add_func("/cli/invalid/unroutable", test_unroutable);
 	g_test_add_func("/cli/invalid/unknown-cc", test_unknown_cc);
+	g_test_add_func("/cli/invalid/binding-conflict", test_binding_conflict);
 	g_test_add_func("/cli/invalid/all-at-once", test_all_errors_in_document_order);
 	g_test_add_func("/cli/invalid/missing-file", test_missing_file);
 	g_test_add_func("/cli/invalid/options", test_bad_options);
