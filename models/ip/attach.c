@@ -12,7 +12,8 @@ void ipv4_attach(struct node *node)
 {
 	const struct node_config *cfg = &node->cfg;
 	route_table_init(&node->routes);
-	frag_table_init(&node->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
+	frag_table_init(&node->frags,
+	                cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
 	                cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
 	for (uint32_t i = 0; i < node->n_ifaces; i++)
 		ipv4_iface_attach(node, node->ifaces[i]);

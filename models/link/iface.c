@@ -13,8 +13,8 @@ static void port_receive(struct sim *sim, void *ctx, struct sim_packet *pkt)
 	iface_receive(sim, ctx, pkt);
 }
 
-struct iface *iface_new(struct node *node, const char *node_name, const char *name,
-                        uint32_t index, bool loopback)
+struct iface *iface_new(struct node *node, const char *node_name, const char *name, uint32_t index,
+                        bool loopback)
 {
 	struct iface *ifc = g_new0(struct iface, 1);
 	ifc->node = node;
