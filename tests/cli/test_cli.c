@@ -847,11 +847,16 @@ static void test_summary_fields(void)
 static void test_plot(void)
 {
 	char *dir = tmpdir_new();
-	/* A UDP source faster than the link fills A's queue (traced). */
+	/* A UDP source faster than the link fills A's queue (traced); two traced bulk
+	 * transfers make the goodput overlay. */
 	char *j = variant("\"delay\": \"5ms\"", "\"delay\": \"5ms\", \"trace\": true",
 			  "\"apps\": [",
 			  "\"apps\": [ { \"type\": \"udp\", \"from\": \"A\", \"to\": \"B\", "
-			  "\"rate\": \"12Mbps\", \"stop\": \"500ms\" },",
+			  "\"rate\": \"12Mbps\", \"stop\": \"500ms\" },"
+			  " { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", "
+			  "\"bytes\": \"100KB\", \"trace\": [\"seq\"] },"
+			  " { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", \"port\": 5002, "
+			  "\"bytes\": \"100KB\", \"trace\": [\"seq\"] },",
 			  NULL);
 	g_free(write_file(dir, "t.json", j));
 	g_free(j);
@@ -883,12 +888,21 @@ static void test_plot(void)
 		r = netsim_run(dir, NULL, "plot", "results/t", "--format", "svg", NULL);
 		g_assert_cmpint(r.status, ==, 0);
 		static const char *const files[] = {"ping1.ping.svg", "link.ar.forward.queue.svg",
-						    "plot-all.gp"};
+						    "goodput-overlay.svg", "plot-all.gp"};
 		for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
 			p = g_build_filename(dir, "results", "t", "plots", files[i], NULL);
 			g_assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
 			g_free(p);
 		}
+		/* The kept driver names plots/, never the staging folder it was drawn in
+		 * (the overlay's file list included), so it can be re-run by hand. */
+		p = g_build_filename(dir, "results", "t", "plots", "plot-all.gp", NULL);
+		gchar *driver = NULL;
+		g_assert_true(g_file_get_contents(p, &driver, NULL, NULL));
+		g_assert_null(strstr(driver, ".plots.tmp-"));
+		g_assert_nonnull(strstr(driver, " plots/flow2.sender.goodput.tsv'"));
+		g_free(driver);
+		g_free(p);
 		netsim_result_clear(&r);
 		/* Plots are derived: they do not change the trace hash. */
 		r = netsim_run(dir, NULL, "run", "t.json", NULL);
