@@ -146,7 +146,7 @@ static void test_wrong_type(void)
 
 static void test_bad_unit(void)
 {
-	/* The example of the issue, to the byte. */
+	/* The example of docs/scenario-format.md, to the byte. */
 	char *j = variant("\"delay\": \"20ms\"", "\"delay\": \"fast\"", NULL);
 	expect_invalid("lossy.json", j,
 		       "lossy.json: links[1].delay: expected a duration like \"20ms\", got \"fast\"\n");
