@@ -212,7 +212,7 @@ int tcp_conn_route(struct tcp_sock *c);
 /* ---- input.c ---- */
 /* Processes one checksum-verified segment for connection c (any state but CLOSED
  * without a TCB). Takes pkt (pkt->data = TCP header). */
-void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg);
+void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr *seg);
 /* A segment for which no connection or listener exists (RFC 9293 §3.10.7.1). */
 void tcp_input_closed(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_addr_t src,
 		      ipv4_addr_t dst);

@@ -653,8 +653,12 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
 	       seq_in_window(rcv_nxt, seq + len - 1, rcv_nxt + wnd);
 }
 
-void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg)
+void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr *rcvd)
 {
+	/* The segment as trimmed to the window; rcvd stays as it arrived (RFC 5961 §3.2
+	 * compares the RST's own sequence number). */
+	struct tcp_repr trimmed = *rcvd;
+	struct tcp_repr *seg = &trimmed;
 	struct sim *sim = tcp_sim(c);
 	tcp_st(c)->segs_received++;
 	sim_packet_pull(pkt, seg->hdr_len); /* pkt->data = payload from here on */
@@ -762,10 +766,13 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg)
 	}
 
 	/* Second: RST. RFC 9293 §3.10.7.4 with RFC 5961 §3.2: only a RST exactly at
-	 * RCV.NXT resets; one elsewhere in the window draws a challenge ACK. */
+	 * RCV.NXT resets; one elsewhere in the window draws a challenge ACK. The test
+	 * is on the sequence number the RST arrived with, not the trimmed one: a RST
+	 * whose data starts before RCV.NXT is not an exact match (Linux
+	 * tcp_validate_incoming compares TCP_SKB_CB(skb)->seq). */
 	if (seg->flags & TCP_FLAG_RST) {
 		sim_packet_free(pkt);
-		if (seg->seq != c->rcv_nxt) {
+		if (rcvd->seq != c->rcv_nxt) {
 			c->flags |= TF_ACK_NOW;
 			tcp_output(c);
 			return;

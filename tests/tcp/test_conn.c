@@ -758,6 +758,38 @@ static void test_established_rst(void)
 	fx_fini(&f);
 }
 
+static void test_established_rst_with_old_data(void)
+{
+	/* RFC 5961 §3.2 compares the RST's own sequence number with RCV.NXT: a RST
+	 * whose data starts 50 bytes before RCV.NXT and reaches into the window is
+	 * acceptable (RFC 9293 §3.10.7.4), but not an exact match, so it draws a
+	 * challenge ACK and the connection stays (Linux tcp_validate_incoming).
+	 * Trimming the old bytes off must not make it look like one at RCV.NXT. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_established(&f);
+	uint8_t data[100];
+	memset(data, 'r', sizeof(data));
+	inject(&f, TCP_FLAG_RST, IRS + 1 - 50, 0, 0, data, sizeof(data));
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED");
+	/* The RST's data is not taken either. */
+	g_assert_cmpuint(tcp_readable_bytes(f.s), ==, 0);
+	fw_run_for(&f.w, 0);
+	g_assert_cmpint(f.app.error, ==, 0);
+	/* The same with RST|ACK, as a peer's abort would send it. */
+	inject(&f, TCP_FLAG_RST | TCP_FLAG_ACK, IRS + 1 - 50, ISS + 1, 0, data, sizeof(data));
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED");
+	/* A RST exactly at RCV.NXT, with data, still resets. */
+	inject(&f, TCP_FLAG_RST, IRS + 1, 0, 0, data, sizeof(data));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
+	tcp_close(f.s);
+	fx_fini(&f);
+}
+
 static void test_established_syn_challenge(void)
 {
 	struct fx f;
@@ -1049,6 +1081,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/conn/established/close-unread-rst", test_close_unread_rst);
 	g_test_add_func("/tcp/conn/established/linger0-abort", test_linger_zero_and_abort);
 	g_test_add_func("/tcp/conn/established/rst", test_established_rst);
+	g_test_add_func("/tcp/conn/established/rst-with-old-data", test_established_rst_with_old_data);
 	g_test_add_func("/tcp/conn/established/syn-and-bad-segments", test_established_syn_challenge);
 	g_test_add_func("/tcp/conn/fin-wait-2/orphan-timeout", test_fin_wait_2_orphan_timeout);
 	g_test_add_func("/tcp/conn/fin-wait-2/orphan-data-rst", test_orphan_data_rst);
