@@ -283,10 +283,10 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	c->snd_una = ack;
 	if (fin_acked(c))
 		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
+	/* After go-back-N (an RTO), an ACK may cover more than was sent again. (It
+	 * never covers more than snd_max: process_ack drops such ACKs.) */
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
-	if (seq_lt(c->snd_max, c->snd_una))
-		c->snd_max = c->snd_una;
 	c->retries = 0;
 
 	/* RFC 6298 §3 with Karn's algorithm: one timed segment, no sample from
@@ -389,11 +389,12 @@ static void process_fin(struct tcp_sock *c)
 			c->flags |= TF_ACK_NOW;
 		break;
 	case TCP_FIN_WAIT_1:
+		/* FIN-WAIT-1 → CLOSING: simultaneous close. (Had this segment or an
+		 * earlier one acknowledged our FIN, the ACK step would have moved us to
+		 * FIN-WAIT-2 already, and the RFC's "FIN-WAIT-1 → TIME-WAIT" is the
+		 * FIN-WAIT-2 arm below.) */
 		c->flags |= TF_ACK_NOW;
-		if (fin_acked(c))
-			tcp_conn_time_wait(c); /* FIN-WAIT-1 → TIME-WAIT: our FIN acked too */
-		else
-			tcp_set_state(c, TCP_CLOSING); /* FIN-WAIT-1 → CLOSING: simultaneous close */
+		tcp_set_state(c, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT_2:
 		c->flags |= TF_ACK_NOW;
