@@ -173,7 +173,7 @@ void tcp_cc_on_rto(struct tcp_cc *cc)
 {
 	cc->bytes_acked = 0; /* as on loss (Linux tcp_enter_loss) */
 	cc->ops->on_rto(cc);
-	cc->in_recovery = false; /* a timeout ends fast recovery (RFC 6582 §3.2) */
+	cc->in_recovery = false; /* a timeout ends fast recovery (RFC 6582 §3.2 step 4) */
 	if (cc->rto_streak < UINT32_MAX)
 		cc->rto_streak++;
 	tcp_cc_check(cc, "on_rto");

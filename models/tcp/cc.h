@@ -94,7 +94,7 @@ struct tcp_cc {
 	uint32_t mss;       /* SMSS, bytes */
 	uint32_t flight;    /* FlightSize: bytes sent and not yet acknowledged, at the
 			     * moment of the event: before the ACK is applied for a loss
-			     * event (RFC 5681 §3.2 eqn. 4) and for an RTO; after the
+			     * event (RFC 5681 §3.2 step 2, eqn. (4)) and for an RTO; after the
 			     * full ACK is applied for on_recovery_exit ("the amount of
 			     * data presently outstanding", RFC 6582 §3.2 step 3) */
 	sim_time_t now;

@@ -292,8 +292,12 @@ static uint32_t initial_window(const struct tcp_sock *c)
 	if (c->flags & TF_SYN_RETX)
 		return mss;
 	if (c->cfg->initial_window > 0)
-		return c->cfg->initial_window * mss; /* RFC 6928 (10 by default) */
-	/* RFC 5681 §3.1 eqn. 1: IW = 2, 3 or 4 segments by SMSS. */
+		/* RFC 6928 §2 allows min(10·MSS, max(2·MSS, 14600)); Linux sets 10
+		 * segments whatever the MSS (TCP_INIT_CWND, tcp_init_cwnd()), and so
+		 * does initial_window = 10. */
+		return c->cfg->initial_window * mss;
+	/* RFC 5681 §3.1: IW = 2, 3 or 4 segments by SMSS (the upper bounds of its
+	 * table; RFC 3390). */
 	if (mss > 2190)
 		return 2 * mss;
 	if (mss > 1095)

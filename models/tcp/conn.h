@@ -78,7 +78,7 @@ enum {
 	TF_WS_OK = 1u << 6,        /* window scaling in effect (both sides sent it) */
 	TF_TIMING = 1u << 7,       /* an RTT measurement is running (rtt_seq, rtt_time) */
 	TF_IN_RECOVERY = 1u << 8,  /* fast recovery (RFC 5681 §3.2 / RFC 6582) */
-	TF_PARTIAL_SEEN = 1u << 9, /* a partial ACK arrived in this recovery (RFC 6582 §4) */
+	TF_PARTIAL_SEEN = 1u << 9, /* a partial ACK arrived in this recovery (RFC 6582 §3.2 step 3) */
 	TF_ACTIVE = 1u << 11,      /* connect() or accept(): poll() reports HUP when closed */
 	TF_CWND_LIMITED = 1u << 12, /* output stopped by cwnd since the last check */
 	TF_ISN_FIXED = 1u << 14,   /* tcp_sock_set_isn() */

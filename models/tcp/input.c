@@ -430,7 +430,8 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 	if (len > c->rcv_mss)
 		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
 	if (seq != c->rcv_nxt) {
-		/* Beyond RCV.NXT: keep it for later (RFC 9293 §3.10.7.4 seventh step,
+		/* Beyond RCV.NXT: keep it for later (RFC 9293 §3.10.7.4 first step,
+		 * "Segments with higher beginning sequence numbers SHOULD be held";
 		 * RFC 1122 §4.2.2.20) and send an immediate duplicate ACK (RFC 5681
 		 * §4.2: "a TCP receiver SHOULD send an immediate duplicate ACK when an
 		 * out-of-order segment arrives"). */
@@ -515,7 +516,7 @@ static enum verdict check_sequence(struct tcp_sock *c, const struct tcp_repr *se
 		return NEXT;
 	/* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats the SYN we
 	 * already took (SEG.SEQ = IRS < RCV.NXT); its ACK completes the handshake
-	 * (RFC 9293 Figure 8, line 6; Linux tcp_validate_incoming). The SYN is
+	 * (RFC 9293 Figure 7, line 6; Linux tcp_validate_incoming). The SYN is
 	 * trimmed off like old data. */
 	if (c->state == TCP_SYN_RECEIVED && (seg->flags & TCP_FLAG_SYN) && seg->seq == c->irs &&
 	    seg_len == 1)
@@ -757,8 +758,8 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr
 	}
 	if (r == NEXT)
 		r = check_ack(c, seg, &v); /* fifth: ACK */
-	/* Sixth: URG. Urgent data is delivered inline like any other (RFC 6093 §6:
-	 * applications should not rely on it); the pointer is not acted upon. */
+	/* Sixth: URG. Urgent data is delivered inline like any other (RFC 6093 §5:
+	 * applications should not rely on it; §6: inline delivery); the pointer is not acted upon. */
 	if (r == NEXT) {
 		r = process_text(c, pkt, &v); /* seventh and eighth: text, FIN */
 		pkt = NULL;
@@ -772,7 +773,7 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr
 
 void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu)
 {
-	/* RFC 1191 §6.1–6.3: lower the path MTU and the effective MSS (MTU − 40), and
+	/* RFC 1191 §3 and §6.4 (TCP layer actions): lower the path MTU and the effective MSS (MTU − 40), and
 	 * retransmit what was sent in larger segments; not a congestion signal. */
 	if (mtu < 68)
 		mtu = 68;

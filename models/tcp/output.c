@@ -2,7 +2,7 @@
  *
  * Called after every input segment (input.c), every application write/read/close
  * (socket.c) and every timer (timer.c). Decides segmentation (the effective MSS),
- * obeys the send window min(cwnd, peer's window) (RFC 5681 §3, RFC 9293 §3.8.6),
+ * obeys the send window min(cwnd, peer's window) (RFC 5681 §3.1, RFC 9293 §3.8.6),
  * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
  * computes the window to advertise with receiver SWS avoidance (§3.8.6.2.2), and
  * builds each segment into one pool packet by one copy out of the send ring.
@@ -345,7 +345,7 @@ void tcp_send_syn(struct tcp_sock *c, bool retx)
 
 void tcp_send_rst(struct tcp_sock *c)
 {
-	/* RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>; with ACK and the window as
+	/* RFC 9293 §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>; with ACK and the window as
 	 * Linux's tcp_send_active_reset writes it (tests/vectors, exchange 4). */
 	xmit(c, c->snd_nxt, 0, TCP_FLAG_RST | TCP_FLAG_ACK);
 }

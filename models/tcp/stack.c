@@ -326,7 +326,7 @@ void tcp_stack_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code,
 	if (!seq_in_window(c->snd_una, seq, c->snd_max))
 		return;
 	if (type == 3 && code == 4) {
-		/* RFC 1191 §6.1 fragmentation needed. A zero MTU field (pre-RFC 1191
+		/* RFC 1191 §3: fragmentation needed ("Datagram Too Big"). A zero MTU field (pre-RFC 1191
 		 * router): RFC 1191 §5 plateau search below the quoted total length. */
 		uint32_t mtu = next_hop_mtu;
 		if (mtu == 0) {

@@ -147,7 +147,8 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
-/* RFC 6582 §4: when a partial ACK resets the retransmission timer. */
+/* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
+ * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */

@@ -93,7 +93,7 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	 * trace row shows it with the new ssthresh, cwnd and the backed-off RTO. */
 	tcp_conn_cc_hook(c, TCP_CONN_CC_RTO, NULL);
 	c->retries++;
-	/* RFC 6582 §3.2: after a timeout, recover = the highest sequence number sent,
+	/* RFC 6582 §3.2 step 4: after a timeout, recover = the highest sequence number sent,
 	 * and fast recovery (if any) ends. */
 	c->recover = c->snd_max;
 	c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN | TF_TIMING);

@@ -210,7 +210,7 @@ static void test_syn_sent_bad_ack(void)
 
 static void test_simultaneous_open(void)
 {
-	/* RFC 9293 Figure 8: both ends SYN-SENT → SYN-RECEIVED → ESTABLISHED. */
+	/* RFC 9293 Figure 7: both ends SYN-SENT → SYN-RECEIVED → ESTABLISHED. */
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_syn_sent(&f);
