@@ -35,6 +35,7 @@ void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile)
 	cfg->profile = profile;
 	g_strlcpy(cfg->cc, linux_p ? "cubic" : "newreno", sizeof(cfg->cc));
 	tcp_cc_config_default(&cfg->cc_cfg);
+	cfg->cubic = tcp_cc_cubic_defaults;
 	/* An RTO during fast recovery: Linux keeps ssthresh, RFC 5681 §3.1 recomputes. */
 	cfg->cc_cfg.rto_keeps_recovery_ssthresh = linux_p;
 
@@ -90,6 +91,14 @@ int tcp_config_validate(const struct tcp_config *cfg, const char **why)
 	if (why)
 		*why = w;
 	return w ? -EINVAL : 0;
+}
+
+const void *tcp_config_cc_params(const struct tcp_config *cfg, const struct tcp_cc_ops *ops)
+{
+	/* One line per algorithm that has parameters of its own. */
+	if (ops == &tcp_cc_cubic)
+		return &cfg->cubic;
+	return NULL;
 }
 
 const char *tcp_profile_name(enum tcp_profile p)
@@ -212,10 +221,13 @@ ACC(ttl, uint32_t)
 ACC_CC(growth, enum tcp_cc_growth)
 ACC_CC(recovery_exit, enum tcp_cc_recovery_exit)
 ACC_CC(abc_l_segments, uint32_t)
-ACC_CC(cubic_beta_permille, uint32_t)
-ACC_CC(cubic_c_permille, uint32_t)
-ACC_CC(cubic_fast_convergence, bool)
-ACC_CC(cubic_reno_friendly, bool)
+#define ACC_CUBIC(field, ctype)                                                                    \
+	static int64_t get_cubic_##field(const struct tcp_config *c) { return (int64_t)c->cubic.field; } \
+	static void set_cubic_##field(struct tcp_config *c, int64_t v) { c->cubic.field = (ctype)v; }
+ACC_CUBIC(beta_permille, uint32_t)
+ACC_CUBIC(c_permille, uint32_t)
+ACC_CUBIC(fast_convergence, bool)
+ACC_CUBIC(reno_friendly, bool)
 ACC_CC(rto_keeps_recovery_ssthresh, bool)
 
 #define HOUR SIM_S(3600)
@@ -234,10 +246,10 @@ static const struct tcp_knob knobs[] = {
 	K_ENUM("cc_growth", cc_growth, growth_names,
 	       "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK)"),
 	K_INT("abc_l", cc_abc_l_segments, 1, 64, "RFC 3465 L, segments"),
-	K_INT("cubic_beta", cc_cubic_beta_permille, 1, 999, "CUBIC beta, permille"),
-	K_INT("cubic_c", cc_cubic_c_permille, 1, 10000, "CUBIC C, permille"),
-	K_BOOL("cubic_fast_convergence", cc_cubic_fast_convergence, "CUBIC fast convergence"),
-	K_BOOL("cubic_reno_friendly", cc_cubic_reno_friendly, "CUBIC Reno-friendly region"),
+	K_INT("cubic_beta", cubic_beta_permille, 1, 999, "CUBIC beta, permille"),
+	K_INT("cubic_c", cubic_c_permille, 1, 10000, "CUBIC C, permille"),
+	K_BOOL("cubic_fast_convergence", cubic_fast_convergence, "CUBIC fast convergence"),
+	K_BOOL("cubic_reno_friendly", cubic_reno_friendly, "CUBIC Reno-friendly region"),
 	K_BOOL("rto_keeps_recovery_ssthresh", cc_rto_keeps_recovery_ssthresh,
 	       "an RTO during fast recovery keeps ssthresh (Linux) instead of recomputing it "
 	       "from FlightSize (RFC 5681 3.1)"),

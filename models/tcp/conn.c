@@ -311,7 +311,8 @@ void tcp_conn_cc_start(struct tcp_sock *c)
 	if (!ops)
 		g_error("tcp: unknown congestion control \"%s\" (configuration not validated)",
 			c->cfg->cc);
-	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, c->mss, initial_window(c));
+	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, tcp_config_cc_params(c->cfg, ops), c->mss,
+		    initial_window(c));
 }
 
 /* FlightSize for ssthresh at the third duplicate ACK (loss_flightsize, tcp.h). */

@@ -39,6 +39,7 @@
 
 #include "models/ip/addr.h"
 #include "models/tcp/cc.h"
+#include "models/tcp/cc_cubic.h"
 #include "models/tcp/socket.h"
 #include "sim/core/packet.h"
 #include "sim/core/time.h"
@@ -161,7 +162,8 @@ struct tcp_config {
 
 	/* Congestion control (models/tcp/cc.h). */
 	char cc[TCP_CC_NAME_MAX];         /* algorithm name: "reno", "newreno", "cubic" */
-	struct tcp_cc_config cc_cfg;      /* growth rule, ABC L, CUBIC parameters */
+	struct tcp_cc_config cc_cfg;      /* growth rule, ABC L, recovery exit (any algorithm) */
+	struct tcp_cc_cubic_params cubic; /* CUBIC's own (cc_cubic.h) */
 
 	/* Retransmission timeout (RFC 6298). */
 	enum tcp_rto_formula rto_formula;
@@ -213,6 +215,10 @@ void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile);
 /* Checks cross-field constraints the knob ranges cannot (rto_min <= rto_max, a known
  * cc). Returns 0, or -EINVAL with a static message in *why. */
 int tcp_config_validate(const struct tcp_config *cfg, const char **why);
+
+/* The parameter block of algorithm ops within cfg, for tcp_cc_init() (NULL when
+ * the algorithm has none). */
+const void *tcp_config_cc_params(const struct tcp_config *cfg, const struct tcp_cc_ops *ops);
 
 const char *tcp_profile_name(enum tcp_profile p);
 /* Returns 0 and sets *p, or -EINVAL for an unknown name. */

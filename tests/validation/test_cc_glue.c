@@ -456,16 +456,16 @@ static void test_cubic_app_limited(void)
 	g_array_free(fx_finish(&f), TRUE);
 }
 
-/* cc.h: the tcp_cc_config must outlive the connection. A connection accepted from a
- * listener with its own configuration keeps working after the listener is closed and
- * freed (ASan would see a dangling pointer): its algorithm reads the connection's
- * own copy. */
+/* cc.h: the tcp_cc_config and the algorithm's parameters must outlive the
+ * connection. A connection accepted from a listener with its own configuration keeps
+ * working after the listener is closed and freed (ASan would see a dangling
+ * pointer): its algorithm reads the connection's own copy. */
 static void test_cc_config_outlives_listener(void)
 {
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	g_strlcpy(cfg.cc, "cubic", sizeof cfg.cc);
-	cfg.cc_cfg.cubic_c_permille = 500;
+	cfg.cubic.c_permille = 500;
 	struct fw w;
 	fw_init(&w, 1, NULL);
 	fw_link(&w, SIM_MS(5));
@@ -482,7 +482,8 @@ static void test_cc_config_outlives_listener(void)
 	g_assert_cmpint(tcp_close(l), ==, 0); /* the listener and its configuration go */
 	g_assert_true(c->cc.cfg == &c->cfg->cc_cfg);
 	g_assert_true(c->cfg != &w.b.stack->cfg);
-	g_assert_cmpuint(c->cc.cfg->cubic_c_permille, ==, 500);
+	g_assert_true(c->cc.params == &c->cfg->cubic);
+	g_assert_cmpuint(c->cfg->cubic.c_permille, ==, 500);
 	/* Data from the accepted side exercises its algorithm. */
 	g_assert_cmpint(tcp_send(c, pat, 50000), ==, 50000);
 	fw_run_for(&w, SIM_S(1));
