@@ -1,4 +1,4 @@
-/* tests/validation/test_cc_glue.c — the TCP sender against cc.h's contract and the
+/* tests/tcp/test_cc_glue.c — the TCP sender against cc.h's contract and the
  * endpoint trace rows it promises (TCP follow-ups 2, 3 and 4).
  *
  * Host A runs netsim's TCP on the fake wire (tests/tcp/wire.h); the test plays the
@@ -498,25 +498,25 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(pat); i++)
 		pat[i] = fw_pattern(9, i);
 	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/validation/cc-glue/syn-timeouts-counted", test_syn_timeouts_counted);
-	g_test_add_func("/validation/cc-glue/data-timeouts-counted", test_data_timeouts_counted);
-	g_test_add_func("/validation/cc-glue/rto-then-fast-retransmit-go-back-n",
+	g_test_add_func("/tcp/cc-glue/syn-timeouts-counted", test_syn_timeouts_counted);
+	g_test_add_func("/tcp/cc-glue/data-timeouts-counted", test_data_timeouts_counted);
+	g_test_add_func("/tcp/cc-glue/rto-then-fast-retransmit-go-back-n",
 			test_rto_then_fast_retransmit_in_go_back_n);
-	g_test_add_data_func("/validation/cc-glue/recovery-rows/reno", "reno", test_recovery_rows);
-	g_test_add_data_func("/validation/cc-glue/recovery-rows/newreno", "newreno",
+	g_test_add_data_func("/tcp/cc-glue/recovery-rows/reno", "reno", test_recovery_rows);
+	g_test_add_data_func("/tcp/cc-glue/recovery-rows/newreno", "newreno",
 			     test_recovery_rows);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/reno", "reno",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/reno", "reno",
 			     test_limited_transmit_not_in_flightsize);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/newreno",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/newreno",
 			     "newreno", test_limited_transmit_not_in_flightsize);
 	/* CUBIC takes ssthresh from cwnd (RFC 9438 §4.6), not FlightSize: β·14600. */
 	g_assert_cmpuint(14600u * 7 / 10, ==, 10220);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
 			     test_limited_transmit_not_in_flightsize);
-	g_test_add_func("/validation/cc-glue/limited-transmit-fractional-cwnd",
+	g_test_add_func("/tcp/cc-glue/limited-transmit-fractional-cwnd",
 			test_limited_transmit_fractional_cwnd);
-	g_test_add_func("/validation/cc-glue/cubic-app-limited-epoch", test_cubic_app_limited);
-	g_test_add_func("/validation/cc-glue/cc-config-outlives-listener",
+	g_test_add_func("/tcp/cc-glue/cubic-app-limited-epoch", test_cubic_app_limited);
+	g_test_add_func("/tcp/cc-glue/cc-config-outlives-listener",
 			test_cc_config_outlives_listener);
 	return g_test_run();
 }
