@@ -179,8 +179,9 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 
 /* Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is
  * unacknowledged. Linux's variant (Minshall) holds only while a previous small
- * segment is unacknowledged, which the issue's "at most one small segment
- * unacknowledged" describes; the rfc profile uses the classic rule. */
+ * segment is unacknowledged (at most one small segment unacknowledged; Linux
+ * tcp_output.c tcp_nagle_check() / tcp_minshall_check()); the rfc profile uses the
+ * classic rule. */
 static bool nagle_holds(const struct tcp_sock *c)
 {
 	if (c->opt.nodelay || (c->flags & TF_FIN_QUEUED))
