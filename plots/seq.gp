@@ -1,7 +1,8 @@
 # plots/seq.gp — tcptrace-style time/sequence graph of one sender: every segment as a
 # vertical bar from its first to one past its last sequence number (retransmissions
-# in red), the cumulative ACK and the right edge of the advertised window. `datafile`
-# is the stem of the files plot.c split from <flow>.<side>.seq.tsv.
+# in red), the cumulative ACK, the right edge of the advertised window, and the SACK
+# blocks each ACK carried (purple bars beside the ACK, as tcptrace draws them).
+# `datafile` is the stem of the files plot.c split from <flow>.<side>.seq.tsv.
 reset
 load dir . "common.gp"
 set ylabel "sequence number (bytes from the ISN)"
@@ -12,4 +13,5 @@ plot datafile . ".send.tsv" using "time_s":"seq":(0):(column("end") - column("se
      datafile . ".retransmit.tsv" using "time_s":"seq":(0):(column("end") - column("seq")) with vectors nohead lw 2 lc rgb "#d62728" notitle, \
      datafile . ".retransmit.tsv" using "time_s":"seq" with points pt 7 ps 0.9 lc rgb "#d62728" title "retransmission", \
      datafile . ".ack.tsv" using "time_s":"end" with steps lw 1.2 lc rgb "#2ca02c" title "ACK", \
-     datafile . ".ack.tsv" using "time_s":(column("end") + column("win_bytes")) with steps lw 1 lc rgb "#e6a000" title "ACK + window"
+     datafile . ".ack.tsv" using "time_s":(column("end") + column("win_bytes")) with steps lw 1 lc rgb "#e6a000" title "ACK + window", \
+     datafile . ".sack.tsv" using "time_s":"seq":(0):(column("end") - column("seq")) with vectors nohead lw 1.5 lc rgb "#9467bd" title "SACK block"

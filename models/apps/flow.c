@@ -112,6 +112,11 @@ void app_tcp_stats_merge(struct app_tcp_stats *a, const struct app_tcp_stats *b)
 	a->retransmits += b->retransmits;
 	a->fast_retransmits += b->fast_retransmits;
 	a->rto_count += b->rto_count;
+	a->sack |= b->sack;
+	a->timestamps |= b->timestamps;
+	a->wscale |= b->wscale;
+	a->dsacks_received += b->dsacks_received;
+	a->spurious_retransmits += b->spurious_retransmits;
 	if (b->rtt_samples > 0) {
 		if (a->rtt_samples == 0 || b->rtt_min < a->rtt_min)
 			a->rtt_min = b->rtt_min;

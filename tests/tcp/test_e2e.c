@@ -217,7 +217,7 @@ static void test_fragmentation_df_off(void)
 	run_flow(&n, 1000000, SIM_S(100), &res);
 	g_assert_true(res.eof);
 	g_assert_true(res.intact);
-	g_assert_cmpuint(res.tx.mss, ==, 1460);
+	g_assert_cmpuint(res.tx.mss, ==, 1448); /* 1460 less the timestamps' 12 bytes */
 	g_test_message("R fragmented %" G_GUINT64_FORMAT " datagrams into %" G_GUINT64_FORMAT
 		       "; B reassembled %" G_GUINT64_FORMAT,
 		       n.r->ip_stats.frag_oks, n.r->ip_stats.frag_creates, n.b->ip_stats.reasm_oks);
@@ -253,7 +253,8 @@ static void test_fragmentation_with_loss(void)
 static void test_pmtud_df_on(void)
 {
 	/* DF on: R cannot forward 1500-byte datagrams onto the 1000-byte link and says
-	 * so (ICMP 3/4, MTU 1000); A's MSS drops to 960; nothing is fragmented. */
+	 * so (ICMP 3/4, MTU 1000); A's MSS drops to 960 less the timestamps, 948;
+	 * nothing is fragmented. */
 	struct link_dir_config f, r;
 	bottleneck_default(&f);
 	bottleneck_default(&r);
@@ -264,7 +265,7 @@ static void test_pmtud_df_on(void)
 	run_flow(&n, 1000000, SIM_S(100), &res);
 	g_assert_true(res.eof);
 	g_assert_true(res.intact);
-	g_assert_cmpuint(res.tx.mss, ==, 960);
+	g_assert_cmpuint(res.tx.mss, ==, 948);
 	g_assert_cmpuint(n.r->ip_stats.frag_oks, ==, 0);
 	g_assert_cmpuint(n.r->ip_stats.df_drops, >=, 1);
 	g_assert_cmpuint(n.r->icmp_stats.out_type[3], >=, 1);
@@ -276,7 +277,7 @@ static void test_pmtud_df_on(void)
 	struct flow_result res2;
 	run_flow(&n, 10000, SIM_S(200), &res2);
 	g_assert_true(res2.intact);
-	g_assert_cmpuint(res2.tx.mss, ==, 960);
+	g_assert_cmpuint(res2.tx.mss, ==, 948);
 	g_assert_cmpuint(res2.tx.segs_retransmitted, ==, 0);
 	net_fini(&n);
 }
