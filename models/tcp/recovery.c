@@ -182,7 +182,14 @@ static void enter_sack_recovery(struct tcp_sock *c)
 bool tcp_recovery_rescue_ok(const struct tcp_sock *c)
 {
 	/* NextSeg rule 4: "If HighACK is greater than RescueRxt (or RescueRxt is
-	 * undefined)"; HighACK = snd_una − 1, RescueRxt = rescue_rxt − 1. */
+	 * undefined)"; HighACK = snd_una − 1, RescueRxt = rescue_rxt − 1. The rescue
+	 * guards the end of the window that was outstanding at the loss against a tail
+	 * loss nothing would reveal; read literally it would also resend new data sent
+	 * a moment ago by rule 2. Here it applies only while this recovery has sent no
+	 * new data (snd.max = RecoveryPoint): new data draws ACKs whose SACKs reveal
+	 * any loss at the tail (rules 1 and 3). */
+	if (seq_gt(c->snd_max, c->recover))
+		return false;
 	return !(c->flags & TF_RESCUE_SET) || seq_gt(c->snd_una, c->rescue_rxt);
 }
 

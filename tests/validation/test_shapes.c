@@ -23,6 +23,9 @@
  *                                      (slow-but-steady) recovers every K <= 4 in one
  *                                      recovery, one segment per RTT, without an RTO; Reno
  *                                      with K >= 3 needs an RTO or halves more than once.
+ *   /validation/shape/fall-floyd-sack-K  scenarios/fall-floyd-sack-K.json: with SACK one
+ *                                      recovery, no RTO, each dropped segment resent once,
+ *                                      all within one SRTT (RFC 6675).
  *
  * Each test runs netsim (env NETSIM) on the scenario in a temporary directory. The
  * checks are exact where the RFC gives an equation and bounded where timing enters.
@@ -550,6 +553,56 @@ static void test_fall_floyd(gconstpointer data)
 	g_free(name);
 }
 
+/* The same drops with SACK (fall-floyd-sack-K.json): one recovery, no RTO, each of the
+ * k dropped segments — consecutive, as the drop list made them — resent exactly once,
+ * all within one SRTT of the fast retransmit (Fall & Floyd's SACK: about one round
+ * trip; NewReno above needs k), and at the fast retransmit ssthresh = cwnd =
+ * max(FlightSize/2, 2·SMSS) (RFC 6675 §5 (4.2)); the sequence trace shows the SACK
+ * blocks that drove it. */
+static void test_fall_floyd_sack(gconstpointer data)
+{
+	int k = GPOINTER_TO_INT(data);
+	char *name = g_strdup_printf("fall-floyd-sack-%d", k);
+	struct run x = run_scenario(name);
+	GArray *ep = load_endpoint(x.out, "sack.sender.tsv");
+	GArray *sq = load_seq(x.out, "sack.sender.seq.tsv");
+	g_assert_cmpint(count_event(ep, "fast_retransmit"), ==, 1);
+	g_assert_cmpint(count_event(ep, "rto"), ==, 0);
+	g_assert_cmpint(count_event(ep, "recovery_exit"), ==, 1);
+	const struct ep_row *fr = NULL, *exit = NULL;
+	for (guint i = 0; i < ep->len; i++) {
+		if (is(EP(ep, i), "fast_retransmit"))
+			fr = EP(ep, i);
+		if (is(EP(ep, i), "recovery_exit"))
+			exit = EP(ep, i);
+	}
+	g_assert_cmpfloat(fr->ssthresh, ==, fmax(floor(fr->inflight / 2), 2 * FF_MSS));
+	g_assert_cmpfloat(fr->cwnd, ==, fr->ssthresh);
+	GArray *rx = retransmitted(sq);
+	int resent = 0, sack_rows = 0;
+	for (guint i = 0; i < sq->len; i++) {
+		resent += !strcmp(SQ(sq, i)->kind, "retransmit");
+		sack_rows += !strcmp(SQ(sq, i)->kind, "sack");
+	}
+	g_assert_cmpint(resent, ==, k); /* each dropped segment once, nothing else */
+	g_assert_cmpuint(rx->len, ==, (guint)k);
+	g_assert_cmpint(sack_rows, >=, 3);
+	for (int i = 0; i < k; i++) {
+		if (i > 0)
+			g_assert_cmpfloat(SQ(rx, i)->seq, ==, SQ(rx, i - 1)->end);
+		g_test_message("dropped segment %.0f resent %.1f ms after the fast retransmit",
+			       SQ(rx, i)->seq, (SQ(rx, i)->t - fr->t) * 1e3);
+		g_assert_cmpfloat(SQ(rx, i)->t - fr->t, <, fr->srtt_s);
+	}
+	g_test_message("recovery %.3f to %.3f s (SRTT %.1f ms)", fr->t, exit->t, fr->srtt_s * 1e3);
+	g_assert_cmpfloat(exit->t - fr->t, <, 2 * fr->srtt_s);
+	g_array_free(rx, TRUE);
+	g_array_free(ep, TRUE);
+	g_array_free(sq, TRUE);
+	run_free(&x);
+	g_free(name);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -558,6 +611,9 @@ int main(int argc, char **argv)
 	for (int k = 1; k <= 4; k++) {
 		char *p = g_strdup_printf("/validation/shape/fall-floyd-%d", k);
 		g_test_add_data_func(p, GINT_TO_POINTER(k), test_fall_floyd);
+		g_free(p);
+		p = g_strdup_printf("/validation/shape/fall-floyd-sack-%d", k);
+		g_test_add_data_func(p, GINT_TO_POINTER(k), test_fall_floyd_sack);
 		g_free(p);
 	}
 	return g_test_run();
