@@ -9,7 +9,8 @@
  *   receiver      SACK blocks most recent first, up to 3 beside timestamps and 4
  *                 without, dropped when RCV.NXT reaches them; DSACK for a duplicate
  *                 below RCV.NXT, a partial one, an out-of-order one (the holding
- *                 block second), each sent once;
+ *                 block second), each sent once; and the same segments Linux answered
+ *                 in tests/vectors/linux-sack.pcap answered with Linux's blocks;
  *   timestamps    TS.Recent (Last.ACK.sent, holes), PAWS (drop and ACK, RST exempt,
  *                 24 days), an RTT sample from TSecr for retransmitted data;
  *   sender        IsLost(HighACK + 1) starting recovery on one ACK, NextSeg rules 1 to
@@ -22,6 +23,8 @@
 #include <string.h>
 
 #include "models/tcp/conn.h"
+#include "sim/core/bytes.h"
+#include "tests/common/pcapread.h"
 #include "tests/tcp/wire.h"
 
 #define LPORT 40000
@@ -314,6 +317,63 @@ static void test_dsack(void)
 	peer_data(&f, 0);
 	expect_ack(&f, S(2), 0, NULL);
 	fx_close(&f);
+}
+
+/* The segments packetdrill injected into Linux in tests/vectors/linux-sack.pcap,
+ * replayed at their times into A (listening on the same port, with Linux's ISN):
+ * every ACK Linux sent with SACK blocks in answer to one of them, A sends with the
+ * same acknowledgment number, the same blocks in the same order, and the same TSecr
+ * (TS.Recent, RFC 7323 §4.3, also from the duplicate of frame 16). */
+static void test_linux_receiver_blocks(void)
+{
+	struct pcap_file pf;
+	char *path = g_build_filename(VECTORS_DIR, "linux-sack.pcap", NULL);
+	g_assert_true(pcap_load(&pf, path));
+	g_free(path);
+	uint32_t off = pcap_ip_offset(&pf);
+	struct fw w;
+	fw_init(&w, 1, NULL);
+	struct tcp_sock *l = tcp_socket(w.a.stack);
+	const uint8_t *synack = pf.rec[1].data + off + 20;
+	tcp_sock_set_isn(l, sim_get_be32(synack + TCP_OFF_SEQ));
+	g_assert_cmpint(tcp_bind(l, IPV4_ANY, sim_get_be16(synack + TCP_OFF_SPORT)), ==, 0);
+	g_assert_cmpint(tcp_listen(l, 1), ==, 0);
+	const struct fw_seg *answer = NULL;
+	unsigned compared = 0;
+	for (size_t i = 0; i < pf.n; i++) {
+		const uint8_t *ip = pf.rec[i].data + off;
+		uint32_t ihl = (ip[0] & 0xfu) * 4u, tot = sim_get_be16(ip + 2);
+		const uint8_t *th = ip + ihl;
+		fw_run_until(&w, SIM_S(1) + (pf.rec[i].ts_ns - pf.rec[0].ts_ns));
+		if (ip[12] == 192 && ip[13] == 0) { /* 192.0.2.1: packetdrill's segment */
+			if (th[TCP_OFF_FLAGS] & TCP_FLAG_RST)
+				break;
+			fw_drain(&w.a);
+			fw_inject_raw(&w.a, th, tot - ihl, true);
+			answer = fw_pending(&w.a) ? g_queue_peek_tail(&w.a.sent) : NULL;
+			continue;
+		}
+		struct tcp_repr lx;
+		g_assert_cmpint(tcp_seg_parse(th, tot - ihl, &lx), ==, 0);
+		if (lx.sack_count == 0)
+			continue;
+		g_assert_nonnull(answer);
+		char b[240];
+		g_test_message("Linux frame %zu: %s", i + 1, tcp_repr_format(&lx, b, sizeof b));
+		g_test_message("netsim: %s", fw_seg_str(answer, b, sizeof b));
+		g_assert_cmpuint(answer->r.ack, ==, lx.ack);
+		g_assert_cmpuint(answer->r.ts_ecr, ==, lx.ts_ecr); /* TS.Recent as Linux's */
+		g_assert_cmpuint(answer->r.sack_count, ==, lx.sack_count);
+		for (uint32_t k = 0; k < lx.sack_count; k++) {
+			g_assert_cmpuint(answer->r.sack[k].start, ==, lx.sack[k].start);
+			g_assert_cmpuint(answer->r.sack[k].end, ==, lx.sack[k].end);
+		}
+		compared++;
+	}
+	g_assert_cmpuint(compared, ==, 9);
+	tcp_close(l);
+	fw_fini(&w);
+	pcap_unload(&pf);
 }
 
 /* ---- timestamps (RFC 7323) ---- */
@@ -680,6 +740,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/options/interop", test_interop);
 	g_test_add_func("/tcp/sack/receiver-blocks", test_receiver_blocks);
 	g_test_add_func("/tcp/sack/dsack", test_dsack);
+	g_test_add_func("/tcp/sack/linux-receiver-blocks", test_linux_receiver_blocks);
 	g_test_add_func("/tcp/ts/recent", test_ts_recent);
 	g_test_add_func("/tcp/ts/paws", test_paws);
 	g_test_add_func("/tcp/ts/rtt-retransmitted", test_ts_rtt_retransmitted);
