@@ -214,10 +214,11 @@ static void test_queue_trace(void)
 	g_assert_cmpint(link_queue_trace_stop(p.l, LINK_FORWARD, &err), ==, 0);
 	char *s = read_file(path);
 	g_assert_cmpstr(s, ==,
-	                "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\n"
-	                "0.000000000\t1\t1020\t0\tenqueue\n"
-	                "0.000000000\t1\t1020\t1\tdrop\n"
-	                "0.000816000\t0\t0\t1\tdequeue\n");
+	                "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\tmarks\tsojourn_ms"
+	                "\treason\taqm_avg\taqm_prob\n"
+	                "0.000000000\t1\t1020\t0\tenqueue\t0\tnan\t-\tnan\tnan\n"
+	                "0.000000000\t1\t1020\t1\tdrop\t0\tnan\toverlimit\tnan\tnan\n"
+	                "0.000816000\t0\t0\t1\tdequeue\t0\t0.816\t-\tnan\tnan\n");
 	g_free(s);
 	g_free(path);
 	fx_tmpdir_free(dir);
