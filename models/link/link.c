@@ -267,7 +267,8 @@ static void flight_grow(struct link_direction *d)
 	d->fl_head = 0;
 }
 
-static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
+/* Inlined into both senders (drop-tail's link_send is the hot one). */
+static inline __attribute__((always_inline)) void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
                         uint64_t index, struct sim_packet *pkt)
 {
 	if (d->fl_count == d->fl_cap)
@@ -289,7 +290,7 @@ static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t ar
 /* Serialisation from `start`: sets when the transmitter is free again and returns
  * the packet's arrival time (jitter, no overtaking without reordering); an outage
  * during its time on the wire sets FLIGHT_DOWN in *index. */
-static inline sim_time_t dir_serialise(struct link_direction *d, sim_time_t start,
+static inline __attribute__((always_inline)) sim_time_t dir_serialise(struct link_direction *d, sim_time_t start,
                                        uint32_t bytes, uint64_t *index)
 {
 	sim_time_t end =
@@ -342,7 +343,7 @@ static void dir_xmit_event(struct sim *sim, void *ctx, void *arg)
 
 /* link_send() through a queue discipline. Every packet passes through it (as in
  * Linux), even one the idle transmitter takes at once. */
-static void dir_qdisc_send(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
+static __attribute__((noinline)) void dir_qdisc_send(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
                            sim_time_t now)
 {
 	struct qdisc *q = d->qdisc;
@@ -377,7 +378,7 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 	uint32_t bytes = pkt->len;
 
 	g_assert(bytes > 0);
-	if (d->qdisc) {
+	if (__builtin_expect(d->qdisc != NULL, 0)) {
 		dir_qdisc_send(sim, d, pkt, now);
 		return;
 	}
@@ -394,10 +395,11 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 	uint64_t index = ++d->stats.enqueued;
 	d->stats.enqueued_bytes += bytes;
 	sim_time_t arrival = dir_serialise(d, start, bytes, &index);
-	sojourn_add(&d->sojourn, start - now);
 
 	if (start > now) {
+		/* Its sojourn; the count of samples is stats.enqueued (link_get_sojourn). */
 		pkt->stamp = now;
+		sojourn_add_positive(&d->sojourn, start - now);
 		queue_push(&d->queue, start, bytes, pkt);
 		if (queue_packets(&d->queue) > d->stats.max_queue_packets)
 			d->stats.max_queue_packets = queue_packets(&d->queue);
@@ -593,14 +595,17 @@ void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *
 	out->tx_bytes = d->stats.enqueued_bytes - waiting_bytes;
 }
 
-void link_get_sojourn(const struct link *l, enum link_dir dir, double *mean_ns, sim_time_t *p99_ns)
+void link_get_sojourn(const struct link *l, enum link_dir dir, sim_time_t *mean_ns,
+                      sim_time_t *p99_ns)
 {
 	const struct link_direction *d = &l->d[dir];
 	struct sojourn_hist h;
 	sojourn_copy(&h, &d->sojourn);
 	if (!d->qdisc) {
-		/* The timeline counted every accepted packet on arrival: take out those that
-		 * have not started yet (starts are non-decreasing, so from the tail). */
+		/* The timeline counts every accepted packet on arrival, those that wait in
+		 * the histogram: take out those that have not started yet (starts are
+		 * non-decreasing, so from the tail). */
+		h.n = d->stats.enqueued;
 		const struct queue *q = &d->queue;
 		sim_time_t now = sim_now(l->sim);
 		for (uint32_t n = 0; n < q->count; n++) {
@@ -610,7 +615,7 @@ void link_get_sojourn(const struct link *l, enum link_dir dir, double *mean_ns, 
 			sojourn_remove(&h, e->start - e->pkt->stamp);
 		}
 	}
-	*mean_ns = sojourn_mean(&h);
+	*mean_ns = h.n ? (sim_time_t)((h.sum_ns + h.n / 2) / h.n) : 0;
 	*p99_ns = sojourn_quantile(&h, 0.99);
 	sojourn_fini(&h);
 }

@@ -210,9 +210,10 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error);
 /* Copies one direction's counters, current as of sim_now(). */
 void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out);
 
-/* The mean and the 99th percentile (sojourn.h) of the time the packets sent so far
- * spent waiting in a direction's queue, ns. */
-void link_get_sojourn(const struct link *l, enum link_dir dir, double *mean_ns, sim_time_t *p99_ns);
+/* The mean (rounded to the ns) and the 99th percentile (sojourn.h) of the time the
+ * packets sent so far spent waiting in a direction's queue, ns. */
+void link_get_sojourn(const struct link *l, enum link_dir dir, sim_time_t *mean_ns,
+                      sim_time_t *p99_ns);
 
 /* Sets (or, with NULL, clears) the tap of a port: a capture on the sending interface
  * started or stopped. A connected port's direction then needs (or no longer needs)

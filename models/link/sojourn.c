@@ -5,20 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Octave 0 holds the values 0..63 one per bucket; octave k >= 1 the values in
- * [2^(k+5), 2^(k+6)), in 64 buckets 2^(k-1) wide. Returns the bucket index. */
-static unsigned locate(uint64_t v)
-{
-	if (v < SOJOURN_SUB)
-		return (unsigned)v;
-	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* 2^e <= v < 2^(e+1), e >= 6 */
-	unsigned oct = e - SOJOURN_SUB_BITS + 1;
-	if (oct >= SOJOURN_OCTAVES)
-		return SOJOURN_BUCKETS - 1;
-	unsigned sub = (unsigned)(v >> (e - SOJOURN_SUB_BITS)) & (SOJOURN_SUB - 1);
-	return oct * SOJOURN_SUB + sub;
-}
-
 /* The middle of bucket b: in octave k >= 1 a value shifted right by k - 1 is
  * 64 + sub. */
 static uint64_t bucket_middle(unsigned b)
@@ -35,11 +21,6 @@ void sojourn_init(struct sojourn_hist *h)
 	h->n = 0;
 	h->sum_ns = 0;
 	h->count = g_new0(uint64_t, SOJOURN_BUCKETS);
-}
-
-void sojourn_add_nonzero(struct sojourn_hist *h, uint64_t ns, int sign)
-{
-	h->count[locate(ns)] += (uint64_t)(int64_t)sign;
 }
 
 sim_time_t sojourn_quantile(const struct sojourn_hist *h, double q)
@@ -61,11 +42,6 @@ sim_time_t sojourn_quantile(const struct sojourn_hist *h, double q)
 			return (sim_time_t)bucket_middle(b);
 	}
 	return 0; /* not reached: the counts add up to n */
-}
-
-double sojourn_mean(const struct sojourn_hist *h)
-{
-	return h->n ? (double)h->sum_ns / (double)h->n : 0.0;
 }
 
 void sojourn_copy(struct sojourn_hist *dst, const struct sojourn_hist *src)

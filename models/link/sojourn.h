@@ -35,16 +35,33 @@ struct sojourn_hist {
 
 void sojourn_init(struct sojourn_hist *h);
 
-/* Adds a sample > 0 to its bucket (sign +1), or takes it out (sign -1). */
-void sojourn_add_nonzero(struct sojourn_hist *h, uint64_t ns, int sign);
+/* The bucket of a value: octave 0 holds 0..63 one per bucket; octave k >= 1 the
+ * values in [2^(k+5), 2^(k+6)), in 64 buckets 2^(k-1) wide. */
+static inline unsigned sojourn_bucket(uint64_t v)
+{
+	if (v < SOJOURN_SUB)
+		return (unsigned)v;
+	unsigned e = 63u - (unsigned)__builtin_clzll(v); /* 2^e <= v < 2^(e+1), e >= 6 */
+	unsigned oct = e - SOJOURN_SUB_BITS + 1;
+	if (oct >= SOJOURN_OCTAVES)
+		return SOJOURN_BUCKETS - 1;
+	return oct * SOJOURN_SUB + ((unsigned)(v >> (e - SOJOURN_SUB_BITS)) & (SOJOURN_SUB - 1));
+}
+
+/* Adds a sample > 0 to the sum and its bucket without counting it in n: a user that
+ * counts its samples anyway (link.c's drop-tail path, where most are 0) sets n itself
+ * before reading the histogram. */
+static inline void sojourn_add_positive(struct sojourn_hist *h, sim_time_t ns)
+{
+	h->sum_ns += (uint64_t)ns;
+	h->count[sojourn_bucket((uint64_t)ns)]++;
+}
 
 static inline void sojourn_add(struct sojourn_hist *h, sim_time_t ns)
 {
 	h->n++;
-	if (ns > 0) {
-		h->sum_ns += (uint64_t)ns;
-		sojourn_add_nonzero(h, (uint64_t)ns, +1);
-	}
+	if (ns > 0)
+		sojourn_add_positive(h, ns);
 }
 
 /* Removes a sample added before (the drop-tail timeline counts a packet when it is
@@ -54,16 +71,13 @@ static inline void sojourn_remove(struct sojourn_hist *h, sim_time_t ns)
 	h->n--;
 	if (ns > 0) {
 		h->sum_ns -= (uint64_t)ns;
-		sojourn_add_nonzero(h, (uint64_t)ns, -1);
+		h->count[sojourn_bucket((uint64_t)ns)]--;
 	}
 }
 
 /* The q-quantile (0 < q <= 1, e.g. 0.99) in ns: the bucket of the ceil(q·n)-th
  * smallest sample, reported at its middle; 0 when there are no samples. */
 sim_time_t sojourn_quantile(const struct sojourn_hist *h, double q);
-
-/* Mean in ns (0 when empty). */
-double sojourn_mean(const struct sojourn_hist *h);
 
 /* Deep copy of src into dst (dst uninitialised; free it with sojourn_fini()). */
 void sojourn_copy(struct sojourn_hist *dst, const struct sojourn_hist *src);
