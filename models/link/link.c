@@ -288,10 +288,9 @@ static inline __attribute__((always_inline)) void flight_push(struct sim *sim, s
 }
 
 /* Serialisation from `start`: sets when the transmitter is free again and returns
- * the packet's arrival time (jitter, no overtaking without reordering); an outage
- * during its time on the wire sets FLIGHT_DOWN in *index. */
-static inline __attribute__((always_inline)) sim_time_t dir_serialise(struct link_direction *d, sim_time_t start,
-                                       uint32_t bytes, uint64_t *index)
+ * the packet's arrival time (jitter, no overtaking without reordering). */
+static inline __attribute__((always_inline)) sim_time_t
+dir_serialise(struct link_direction *d, sim_time_t start, uint32_t bytes)
 {
 	sim_time_t end =
 	    start + sim_tx_time((uint64_t)bytes + d->cfg.framing_bytes, d->cfg.bandwidth_bps);
@@ -305,8 +304,6 @@ static inline __attribute__((always_inline)) sim_time_t dir_serialise(struct lin
 			arrival = d->last_arrival;
 		d->last_arrival = arrival;
 	}
-	if (d->n_outages && dir_down_during(d, start, arrival))
-		*index |= FLIGHT_DOWN;
 	return arrival;
 }
 
@@ -327,7 +324,9 @@ static void dir_qdisc_xmit(struct sim *sim, struct link_direction *d, sim_time_t
 		d->from->tap(sim, d->from->ctx, pkt, now);
 	uint64_t index = ++d->stats.tx_packets;
 	d->stats.tx_bytes += pkt->len;
-	sim_time_t arrival = dir_serialise(d, now, pkt->len, &index);
+	sim_time_t arrival = dir_serialise(d, now, pkt->len);
+	if (d->n_outages && dir_down_during(d, now, arrival))
+		index |= FLIGHT_DOWN;
 	flight_push(sim, d, arrival, index, pkt);
 	if (d->qdisc->qlen > 0)
 		sim_timer_arm_at(sim, &d->xmit_timer, d->tx_free_at, dir_xmit_event, d, NULL);
@@ -394,7 +393,9 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 	}
 	uint64_t index = ++d->stats.enqueued;
 	d->stats.enqueued_bytes += bytes;
-	sim_time_t arrival = dir_serialise(d, start, bytes, &index);
+	sim_time_t arrival = dir_serialise(d, start, bytes);
+	if (d->n_outages && dir_down_during(d, start, arrival))
+		index |= FLIGHT_DOWN;
 
 	if (start > now) {
 		/* Its sojourn; the count of samples is stats.enqueued (link_get_sojourn). */
