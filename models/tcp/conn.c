@@ -372,11 +372,19 @@ bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const stru
 		row = "recovery_exit";
 		break;
 	case TCP_CONN_CC_RTO:
+		/* With the scoreboard the sender holds pipe against cwnd, not snd.nxt −
+		 * snd.una: after an earlier timeout everything not yet resent is marked
+		 * lost and is no more in flight than go-back-N's abandoned window (which
+		 * snd.nxt leaves out). So RFC 5681 eqn. 4's FlightSize is RFC 6675's pipe
+		 * here; taking snd.nxt − snd.una would set ssthresh from data long lost. */
+		if (tcp_sack_recovery(c))
+			c->cc.flight = tcp_sb_pipe(&c->sb);
 		tcp_cc_on_rto(&c->cc);
 		/* FlightSize before go-back-N, the new ssthresh, cwnd = loss window and
 		 * the backed-off RTO. */
-		row = "rto";
-		break;
+		if (c->trace)
+			tcp_trace_endpoint_flight(c, "rto", c->cc.flight);
+		return c->trace != NULL;
 	case TCP_CONN_CC_SACK_RECOVERY:
 		row = "recovery";
 		break;

@@ -39,6 +39,7 @@ void tcp_sb_free(struct tcp_sb *sb)
 {
 	uint32_t end = sb->end_seq;
 	g_free(sb->ring);
+	g_free(sb->hist);
 	tcp_sb_init(sb);
 	sb->end_seq = end;
 }
@@ -238,11 +239,14 @@ bool tcp_sb_sent(struct tcp_sb *sb, uint32_t seq, uint32_t end, bool fin, bool r
 
 static void hist_add(struct tcp_sb *sb, uint32_t seq, uint32_t end)
 {
-	sb->hist[sb->hist_next].seq = seq;
-	sb->hist[sb->hist_next].end = end;
-	sb->hist_next = (sb->hist_next + 1) % TCP_SB_HIST;
-	if (sb->hist_len < TCP_SB_HIST)
-		sb->hist_len++;
+	if (!sb->hist)
+		sb->hist = g_new0(struct tcp_sb_hist, 1);
+	struct tcp_sb_hist *h = sb->hist;
+	h->e[h->next].seq = seq;
+	h->e[h->next].end = end;
+	h->next = (h->next + 1) % TCP_SB_HIST;
+	if (h->len < TCP_SB_HIST)
+		h->len++;
 }
 
 /* Removes the first entry (acknowledged). */
@@ -329,10 +333,11 @@ static void mark_sacked(struct tcp_sb *sb, uint64_t id, struct tcp_sb_seg *s)
 static uint32_t dsack_spurious(struct tcp_sb *sb, uint32_t start, uint32_t end)
 {
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < sb->hist_len; i++) {
-		if (sb->hist[i].seq != sb->hist[i].end && seq_leq(start, sb->hist[i].seq) &&
-		    seq_leq(sb->hist[i].end, end)) {
-			sb->hist[i].end = sb->hist[i].seq; /* counted */
+	struct tcp_sb_hist *h = sb->hist;
+	for (uint32_t i = 0; h && i < h->len; i++) {
+		if (h->e[i].seq != h->e[i].end && seq_leq(start, h->e[i].seq) &&
+		    seq_leq(h->e[i].end, end)) {
+			h->e[i].end = h->e[i].seq; /* counted */
 			n++;
 		}
 	}

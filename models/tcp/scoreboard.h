@@ -75,8 +75,17 @@ struct tcp_sb_seg {
 };
 
 /* Retransmitted segments recently acknowledged cumulatively, for DSACKs that arrive
- * after the cumulative ACK (RFC 3708: the sender keeps a record of retransmissions). */
+ * after the cumulative ACK (RFC 3708: the sender keeps a record of retransmissions).
+ * Allocated with the first such segment, so connections that never retransmit pay a
+ * pointer. */
 #define TCP_SB_HIST 32u
+
+struct tcp_sb_hist {
+	struct {
+		uint32_t seq, end; /* end == seq: counted already */
+	} e[TCP_SB_HIST];
+	uint32_t len, next;    /* entries in use; the slot written next */
+};
 
 struct tcp_sb {
 	struct tcp_sb_seg *ring;
@@ -96,9 +105,7 @@ struct tcp_sb {
 
 	uint64_t rxt_hint;       /* NextSeg: entries below are SACKed or RETRANS */
 
-	/* Retransmitted segments cumulatively acknowledged, most recent last. */
-	struct { uint32_t seq, end; } hist[TCP_SB_HIST];
-	uint32_t hist_len, hist_next;
+	struct tcp_sb_hist *hist;  /* retransmitted segments cumulatively acknowledged */
 
 	uint64_t ops;            /* entries visited by any operation (complexity tests) */
 };

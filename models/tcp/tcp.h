@@ -15,13 +15,16 @@
  * every segment and injects exact replies.
  *
  * Memory per connection (x86-64, measured by tests/tcp/test_e2e "many-connections"):
- *   struct tcp_sock (the TCB, timers, cc state, options)      728 bytes
- *   statistics block (kept while anyone holds a reference)    176 bytes
+ *   struct tcp_sock (the TCB, timers, cc state, options,
+ *     the scoreboard's and the SACK receiver's state)          936 bytes
+ *   statistics block (kept while anyone holds a reference)    224 bytes
  *   4-tuple hash entry (+ a port-table entry for active ends)  ~40–80 bytes
- *   ≈ 1 KB per connection, plus data actually held:
+ *   ≈ 1.2 KB per connection, plus data actually held:
  *   send ring: allocated on the first write, grown by doubling from 4 KiB up to
  *     SO_SNDBUF while unacknowledged/unsent data needs it, freed once our FIN is
  *     acknowledged (a bulk sender keeping its buffer full holds SO_SNDBUF bytes);
+ *   scoreboard (scoreboard.h): 32 bytes per segment in flight, allocated on the first
+ *     send from 64 entries, grown by doubling, freed with the send ring;
  *   received data (in-order unread and out-of-order) stays in the pool packets that
  *     carried it: one 2 KiB pool buffer per segment held, bounded by the window.
  * So 10 000 bulk flows with 64 KiB buffers need about 10 000 × (1 KB + 64 KiB) on
