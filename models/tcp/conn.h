@@ -357,6 +357,9 @@ int tcp_port_ephemeral(struct tcp_sock *c);
 void tcp_listener_add(struct tcp_sock *c);
 void tcp_listener_del(struct tcp_sock *c);
 uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
+/* The first 32 bits of HMAC-SHA-256 of msg under the stack's secret (drawn from the
+ * run's seeded RNG): the ISN's F (RFC 6528) and the timestamp offset use it. */
+uint32_t tcp_stack_keyed_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len);
 /* Route lookup for the connection's peer: fills laddr (if ANY) and mtu, adv_mss. */
 int tcp_conn_route(struct tcp_sock *c);
 

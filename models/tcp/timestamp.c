@@ -35,13 +35,7 @@ uint32_t tcp_ts_offset(const struct tcp_stack *st, const struct tcp_tuple *t)
 	uint8_t msg[9] = { 'T' };
 	sim_put_be32(msg + 1, t->laddr);
 	sim_put_be32(msg + 5, t->raddr);
-	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, st->isn_key, sizeof(st->isn_key));
-	g_hmac_update(h, msg, sizeof(msg));
-	uint8_t digest[32];
-	gsize dlen = sizeof(digest);
-	g_hmac_get_digest(h, digest, &dlen);
-	g_hmac_unref(h);
-	return sim_get_be32(digest);
+	return tcp_stack_keyed_hash(st, msg, sizeof(msg));
 }
 
 /* TS.Recent can be trusted for PAWS: set (Linux ignores a zero, which some stacks
