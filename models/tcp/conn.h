@@ -332,7 +332,11 @@ void tcp_opts_established(struct tcp_sock *c, struct tcp_repr *r, bool sack);
 uint32_t tcp_opts_ts_len(const struct tcp_sock *c);
 /* The payload of a full segment now: the MSS less the SACK blocks the next segment
  * carries (Linux tcp_current_mss; the timestamps are in c->mss already). */
-uint32_t tcp_current_mss(const struct tcp_sock *c);
+uint32_t tcp_opts_sack_mss(const struct tcp_sock *c);
+static inline uint32_t tcp_current_mss(const struct tcp_sock *c)
+{
+	return (c->flags & TF_SACK_OK) ? tcp_opts_sack_mss(c) : c->mss;
+}
 
 /* ---- timestamp.c ---- */
 /* The TSval of a segment sent now (RFC 7323 §4.1): the 1 ms clock + ts_off. */

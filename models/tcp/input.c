@@ -319,7 +319,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	}
 	/* RFC 7323 §5.3 R3: TS.Recent, once the ACK is known to be good (as Linux's
 	 * tcp_ack: a segment acknowledging unsent data must not move it). */
-	tcp_ts_update_recent(c, seg);
+	if (c->flags & TF_TS_OK)
+		tcp_ts_update_recent(c, seg);
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
 	c->probes_out = 0; /* the peer is alive (persist timer) */
 	if (c->trace)
@@ -349,10 +350,11 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	 * duplicate too). */
 	struct tcp_sb_acked sa = { 0 };
 	bool was_full = acked ? take_ack(c, ack, acked, &sa) : false;
-	bool new_sack = tcp_recovery_sack(c, seg);
+	bool new_sack = seg->sack_count && tcp_recovery_sack(c, seg);
 	if (acked)
 		new_ack(c, ack, acked, seg, &sa, was_full);
-	tcp_recovery_dupack(c, acked != 0, dup, new_sack);
+	if (dup || new_sack)
+		tcp_recovery_dupack(c, acked != 0, dup, new_sack);
 	return true;
 }
 
@@ -542,7 +544,7 @@ static enum verdict dup_ack_reply(struct tcp_sock *c, const struct tcp_repr *seg
  * segment" (a RST is exempt). */
 static enum verdict check_paws(struct tcp_sock *c, const struct tcp_repr *seg)
 {
-	if (!tcp_ts_paws_reject(c, seg))
+	if (!(c->flags & TF_TS_OK) || !tcp_ts_paws_reject(c, seg))
 		return NEXT;
 	tcp_st(c)->paws_rejected++;
 	return dup_ack_reply(c, seg);

@@ -77,13 +77,11 @@ uint32_t tcp_opts_ts_len(const struct tcp_sock *c)
 	return (c->flags & TF_TS_OK) ? TCP_OPTLEN_TS_ALIGNED : 0;
 }
 
-uint32_t tcp_current_mss(const struct tcp_sock *c)
+uint32_t tcp_opts_sack_mss(const struct tcp_sock *c)
 {
 	/* Linux tcp_current_mss: the options a segment carries now beyond those the
 	 * MSS already allows for (tcp_header_len, the timestamps) shorten its payload,
 	 * so the IP packet still fits the path MTU. */
-	if (!(c->flags & TF_SACK_OK))
-		return c->mss;
 	uint32_t n = tcp_sackrcv_count(&c->sackrcv, sack_room(c));
 	if (n == 0)
 		return c->mss;

@@ -116,7 +116,8 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 		tcp_opts_syn(c, &r);
 	} else {
 		r.window = select_window(c);
-		tcp_opts_established(c, &r, !(flags & TCP_FLAG_RST));
+		if (c->flags & (TF_TS_OK | TF_SACK_OK))
+			tcp_opts_established(c, &r, !(flags & TCP_FLAG_RST));
 	}
 	uint32_t hl = tcp_seg_hdr_len(&r);
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);

@@ -99,7 +99,7 @@ static void parse_options(const uint8_t *opt, uint32_t len, struct tcp_repr *r)
 
 int tcp_seg_parse(const uint8_t *seg, size_t len, struct tcp_repr *r)
 {
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct tcp_repr, sack));
 	if (len < TCP_HDR_MIN)
 		return -EINVAL;
 	uint32_t hdr_len = (uint32_t)(seg[TCP_OFF_DOFF] >> 4) * 4u;

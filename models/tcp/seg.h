@@ -127,11 +127,15 @@ struct tcp_repr {
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	uint8_t sack_count; /* SACK blocks present (parse) or to write; 0 = no option */
-	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS]; /* in the order of the option */
 
 	/* Payload (parse: points into the parsed buffer). */
 	const uint8_t *payload;
 	uint32_t payload_len;
+
+	/* The SACK blocks in the order of the option; only the first sack_count are
+	 * meaningful (parsing leaves the others unset). Last, so that parsing clears
+	 * the fields above and not these. */
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 };
 
 /* Sequence space the segment occupies: payload + SYN + FIN (RFC 9293 §3.4, SEG.LEN). */
