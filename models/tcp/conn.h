@@ -102,6 +102,7 @@ enum {
 				    * resent from the scoreboard until snd_una passes
 				    * "recover" (RFC 6675 §5.1) */
 	TF_RESCUE_SET = 1u << 21,  /* RFC 6675 RescueRxt is defined (rescue_rxt) */
+	TF_TS_OFF_SET = 1u << 22,  /* ts_off drawn (tcp_ts_offset) */
 };
 
 /* Socket options (socket.h's TCP_OPT_*): filled from the configuration
@@ -199,7 +200,8 @@ struct tcp_sock {
 
 	/* Options (RFC 2018, 2883, 7323). */
 	struct tcp_sackrcv sackrcv;     /* the blocks our ACKs report */
-	uint32_t ts_off;                /* TSval = ms clock + ts_off (Linux tsoffset) */
+	uint32_t ts_off;                /* TSval = ms clock + ts_off (Linux tsoffset),
+					 * drawn with the first SYN or SYN-ACK */
 	uint32_t ts_recent;             /* TS.Recent (RFC 7323 §4.3) */
 	sim_time_t ts_recent_time;      /* when TS.Recent was recorded (§5.5) */
 
@@ -341,8 +343,9 @@ static inline uint32_t tcp_current_mss(const struct tcp_sock *c)
 /* ---- timestamp.c ---- */
 /* The TSval of a segment sent now (RFC 7323 §4.1): the 1 ms clock + ts_off. */
 uint32_t tcp_ts_val(const struct tcp_sock *c);
-/* The connection's TSval offset (Linux secure_tcp_ts_off), keyed by the addresses. */
-uint32_t tcp_ts_offset(const struct tcp_stack *st, const struct tcp_tuple *t);
+/* Draws the connection's TSval offset once (Linux secure_tcp_ts_off's role) from the
+ * stack's seeded RNG stream. */
+void tcp_ts_offset(struct tcp_sock *c);
 /* RFC 7323 §5.3 R1: the segment's TSval is older than TS.Recent (PAWS). */
 bool tcp_ts_paws_reject(const struct tcp_sock *c, const struct tcp_repr *seg);
 /* RFC 7323 §4.3 / §5.3 R3: TS.Recent from an acceptable segment. */
@@ -361,9 +364,6 @@ int tcp_port_ephemeral(struct tcp_sock *c);
 void tcp_listener_add(struct tcp_sock *c);
 void tcp_listener_del(struct tcp_sock *c);
 uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
-/* The first 32 bits of HMAC-SHA-256 of msg under the stack's secret (drawn from the
- * run's seeded RNG): the ISN's F (RFC 6528) and the timestamp offset use it. */
-uint32_t tcp_stack_keyed_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len);
 /* Route lookup for the connection's peer: fills laddr (if ANY) and mtu, adv_mss. */
 int tcp_conn_route(struct tcp_sock *c);
 

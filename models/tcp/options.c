@@ -38,7 +38,7 @@ void tcp_opts_syn(struct tcp_sock *c, struct tcp_repr *r)
 	bool ts = synack ? (c->flags & TF_TS_OK) != 0 : c->cfg->timestamps;
 	if (!ts)
 		return;
-	c->ts_off = tcp_ts_offset(c->stack, &c->t);
+	tcp_ts_offset(c);
 	r->has_timestamp = true;
 	r->ts_val = tcp_ts_val(c);
 	/* RFC 7323 §3.2: TSecr is zero when the ACK bit is off; a SYN-ACK echoes the

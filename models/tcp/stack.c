@@ -228,20 +228,15 @@ uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t)
 	sim_put_be16(msg + 4, t->lport);
 	sim_put_be32(msg + 6, t->raddr);
 	sim_put_be16(msg + 10, t->rport);
-	uint32_t f = tcp_stack_keyed_hash(st, msg, sizeof(msg));
-	uint32_t m = (uint32_t)(sim_now(st->sim) / SIM_US(4));
-	return m + f;
-}
-
-uint32_t tcp_stack_keyed_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len)
-{
 	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, st->isn_key, sizeof(st->isn_key));
-	g_hmac_update(h, msg, (gssize)len);
+	g_hmac_update(h, msg, sizeof(msg));
 	uint8_t digest[32];
 	gsize dlen = sizeof(digest);
 	g_hmac_get_digest(h, digest, &dlen);
 	g_hmac_unref(h);
-	return sim_get_be32(digest);
+	uint32_t f = sim_get_be32(digest);
+	uint32_t m = (uint32_t)(sim_now(st->sim) / SIM_US(4));
+	return m + f;
 }
 
 /* ---- routing ---- */

@@ -7,15 +7,14 @@
  * RTT sample from each ACK of new data here (§4.1).
  *
  * The clock ticks every millisecond, as Linux's (TCP_TS_HZ = 1000, tcp_clock_ms),
- * plus a per-connection offset that hides the host's uptime (Linux
- * secure_tcp_ts_off): a keyed hash of the two addresses with the stack's secret,
- * which is drawn from the run's seeded RNG stream, so runs stay reproducible.
+ * plus a per-connection offset that hides the host's uptime, as Linux's
+ * secure_tcp_ts_off does: drawn once per connection from the stack's seeded RNG
+ * stream ("host:<host>:tcp"), so runs stay reproducible. (Linux keys its offset by
+ * the address pair with a siphash; a keyed hash here, HMAC-SHA-256 as for the ISN,
+ * cost more than all of a connection's other setup.)
  */
-#include <string.h>
-
 #include "models/tcp/conn.h"
 #include "models/tcp/seq.h"
-#include "sim/core/bytes.h"
 #include "sim/core/sim.h"
 
 /* RFC 7323 §5.5: a TS.Recent older than 24 days is no longer valid (Linux
@@ -27,15 +26,12 @@ uint32_t tcp_ts_val(const struct tcp_sock *c)
 	return (uint32_t)(sim_now(tcp_sim(c)) / SIM_MS(1)) + c->ts_off;
 }
 
-uint32_t tcp_ts_offset(const struct tcp_stack *st, const struct tcp_tuple *t)
+void tcp_ts_offset(struct tcp_sock *c)
 {
-	/* The same keyed hash as the ISN (RFC 6528), over the addresses only (Linux
-	 * secure_tcp_ts_off keys on saddr and daddr), with a different first byte so
-	 * the two values are unrelated. */
-	uint8_t msg[9] = { 'T' };
-	sim_put_be32(msg + 1, t->laddr);
-	sim_put_be32(msg + 5, t->raddr);
-	return tcp_stack_keyed_hash(st, msg, sizeof(msg));
+	if (c->flags & TF_TS_OFF_SET)
+		return;
+	c->ts_off = (uint32_t)sim_rng_u64(&c->stack->rng);
+	c->flags |= TF_TS_OFF_SET;
 }
 
 /* TS.Recent can be trusted for PAWS: set (Linux ignores a zero, which some stacks
