@@ -154,7 +154,17 @@ static void test_bad_unit(void)
 	j = variant("\"bandwidth\": \"10Mbps\", \"delay\": \"5ms\"",
 		    "\"bandwidth\": \"10 Mbps\", \"delay\": \"5ms\"", NULL);
 	expect_invalid("t.json", j,
-		       "t.json: links[0].bandwidth: expected a rate like \"10Mbps\", got \"10 Mbps\"\n");
+		       "t.json: links[0].bandwidth: expected a rate like \"10Mbps\" (bits per second: "
+		       "bps, kbps, Mbps, Gbps, Tbps, bit/s, kbit/s, Mbit/s, Gbit/s, Tbit/s, or tc's "
+		       "bit, kbit, mbit, gbit, tbit; bytes per second: B/s, kB/s, MB/s, GB/s, KiB/s, "
+		       "MiB/s, GiB/s), got \"10 Mbps\"\n");
+	g_free(j);
+	j = variant("\"bandwidth\": \"10Mbps\", \"delay\": \"5ms\"",
+		    "\"bandwidth\": \"10mbps\", \"delay\": \"5ms\"", NULL);
+	expect_invalid("t.json", j,
+		       "t.json: links[0].bandwidth: is ambiguous: tc's \"mbps\" means megabytes per "
+		       "second, netsim's \"Mbps\" megabits; write \"Mbit/s\" (bits) or \"MB/s\" "
+		       "(bytes), got \"10mbps\"\n");
 	g_free(j);
 	j = variant("\"delay\": \"5ms\"", "\"delay\": \"5ms\", \"queue\": \"64 KiB\"", NULL);
 	expect_invalid("t.json", j,
