@@ -61,6 +61,7 @@ void app_tcp_stats_from(struct app_tcp_stats *out, const struct tcp_stats *s)
 	out->rtt_min = s->rtt_min;
 	out->rtt_max = s->rtt_max;
 	out->rtt_sum = s->rtt_sum;
+	out->mss = s->mss;
 }
 
 const char *app_format_endpoint(char *buf, ipv4_addr_t addr, uint16_t port)
@@ -386,6 +387,7 @@ void app_pair_update_stats(struct app_pair *p, bool both)
 		app_tcp_stats_from(&s, p->server_stats);
 		app_tcp_stats_merge(&p->report.tcp, &s);
 	}
+	p->report.connected = p->client_connected;
 }
 
 /* The server side is here: register it and hand it to the application. */

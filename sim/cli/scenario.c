@@ -228,6 +228,9 @@ struct scenario *scenario_build(struct scenario_doc *doc, struct sch_diags *d)
 	l = sch_path_key(path, "capture");
 	scn_conv_capture(&c, sch_get(root, "capture"));
 	sch_path_pop(path, l);
+	const char *format = NULL;
+	s->capture_pcapng = sch_get_string(root, "capture_format", &format) &&
+			    strcmp(format, "pcapng") == 0;
 
 	g_hash_table_destroy(c.node_by_name);
 	g_hash_table_destroy(c.addr_owner);

@@ -160,6 +160,7 @@ struct scenario {
 	GArray *ifaces;         /* struct scn_iface */
 	GArray *links;          /* struct scn_link */
 	GArray *apps;           /* struct scn_app */
+	bool capture_pcapng;    /* "capture_format": "pcapng" (NODE-IFACE.pcapng) */
 };
 
 /* Validates the document and builds the scenario. Returns NULL when anything is

@@ -367,6 +367,8 @@ static const struct sch t_capture_entry = {
 	.type_name = "\"NODE\" or \"NODE:IFACE\"",
 };
 static const struct sch t_capture = {.kind = SCH_ARRAY, .item = &t_capture_entry};
+static const char *const capture_formats[] = {"pcap", "pcapng", NULL};
+static const struct sch t_capture_format = {.kind = SCH_ENUM, .values = capture_formats};
 
 /* ---- top level ---- */
 static const struct sch_key top_keys[] = {
@@ -382,6 +384,9 @@ static const struct sch_key top_keys[] = {
 	{"apps", &t_apps, 0, "[]", "applications"},
 	{"capture", &t_capture, 0, "[]",
 	 "interfaces to capture to NODE-IFACE.pcap: \"R:eth1\", or \"R\" for all of R's"},
+	{"capture_format", &t_capture_format, 0, "\"pcap\"",
+	 "pcap, or pcapng: NODE-IFACE.pcapng, whose interface description names the node, "
+	 "the interface and its address (Wireshark shows where a packet was captured)"},
 	{0},
 };
 static const struct sch t_top = {.kind = SCH_OBJECT, .keys = top_keys};

@@ -169,7 +169,7 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	add_u64(o, "rto_count", r->tcp.rto_count);
 	add_ms_stats(o, "rtt_ms", r->tcp.rtt_samples, r->tcp.rtt_min, r->tcp.rtt_max,
 		     r->tcp.rtt_sum);
-	cJSON_AddBoolToObject(o, "intact", r->intact);
+	cJSON_AddBoolToObject(o, "intact", r->intact && r->connected);
 	const char *en = app_errno_name(r->error);
 	if (en)
 		cJSON_AddStringToObject(o, "error", en);
@@ -177,6 +177,8 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 		cJSON_AddNullToObject(o, "error");
 	/* Beyond the contract's fields: */
 	cJSON_AddBoolToObject(o, "complete", r->complete);
+	cJSON_AddBoolToObject(o, "connected", r->connected);
+	add_u64(o, "mss_bytes", r->tcp.mss);
 	add_u64(o, "bytes_sent", r->bytes_sent);
 	add_u64(o, "bytes_to_server", r->bytes_to_server);
 	add_u64(o, "bytes_to_client", r->bytes_to_client);
@@ -298,6 +300,10 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	cJSON_AddStringToObject(root, "description", s->description);
 	add_u64(root, "seed", ri->seed);
 	add_seconds(root, "sim_time_s", ri->sim_time);
+	if (ri->stopped)
+		cJSON_AddStringToObject(root, "stopped", ri->stopped);
+	else
+		cJSON_AddNullToObject(root, "stopped");
 	add_u64(root, "events", ri->events);
 	cJSON *tx_item = cJSON_CreateRaw("0");
 	cJSON_AddItemToObject(root, "link_transmissions", tx_item);

@@ -99,9 +99,13 @@ static int start_captures_and_traces(struct world *w, GError **error)
 		const struct scn_iface *f = scn_iface(s, fi);
 		if (!f->capture)
 			continue;
-		char *name = g_strdup_printf("%s-%s.pcap", scn_node(s, f->node)->name, f->name);
+		const char *node = scn_node(s, f->node)->name;
+		char *name = g_strdup_printf("%s-%s.%s", node, f->name,
+					     s->capture_pcapng ? "pcapng" : "pcap");
 		char *path = out_path(w, name);
-		int rc = iface_capture_start(world_iface(w, fi), path, error);
+		int rc = s->capture_pcapng
+				 ? iface_capture_start_ng(world_iface(w, fi), node, path, error)
+				 : iface_capture_start(world_iface(w, fi), path, error);
 		g_free(path);
 		g_free(name);
 		if (rc != 0)
@@ -110,9 +114,12 @@ static int start_captures_and_traces(struct world *w, GError **error)
 	for (guint i = 0; i < s->nodes->len; i++) {
 		if (!scn_node(s, i)->capture_lo)
 			continue;
-		char *name = g_strdup_printf("%s-lo.pcap", scn_node(s, i)->name);
+		const char *node = scn_node(s, i)->name;
+		char *name = g_strdup_printf("%s-lo.%s", node, s->capture_pcapng ? "pcapng" : "pcap");
 		char *path = out_path(w, name);
-		int rc = iface_capture_start(node_loopback(w->nodes[i]), path, error);
+		int rc = s->capture_pcapng
+				 ? iface_capture_start_ng(node_loopback(w->nodes[i]), node, path, error)
+				 : iface_capture_start(node_loopback(w->nodes[i]), path, error);
 		g_free(path);
 		g_free(name);
 		if (rc != 0)
