@@ -1,18 +1,20 @@
 # plots/cwnd.gp — congestion window and slow-start threshold of one TCP endpoint
 # (columns of <flow>.<side>.tsv, docs/outputs.md), with congestion events marked. The
 # left axis is in bytes (scaled by yscale); when the driver sets mss, the right axis
-# reads the same window in segments of mss bytes.
+# reads the same window in segments of mss bytes: both ranges are fixed from the
+# driver's ymax so the two axes line up, each with its own round ticks.
 reset
 load dir . "common.gp"
 set ylabel yunit
 set format y "%g"
 set yrange [0:*]
 if (exists("mss") && mss > 0) {
+    set yrange [0:ymax]
+    set y2range [0:ymax * yscale / mss]
     set ytics nomirror
     set y2tics
     set format y2 "%g"
     set y2label sprintf("segments of %d bytes", mss)
-    set link y2 via y * yscale / mss inverse y * mss / yscale
 }
 b(col) = column(col) / yscale
 ev(name, col) = strcol("event") eq name ? column(col) / yscale : NaN

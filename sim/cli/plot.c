@@ -326,21 +326,17 @@ static void graph(struct driver *d, const char *datafile, const char *out, const
 
 /* The unit of a byte axis whose data reach `max`: the driver sets yscale and yunit
  * before a graph, and the script divides by yscale and prints ticks with "%g", so
- * 1.5 MB reads "1.5" on an axis labelled MB. */
+ * 1.5 MB reads "1.5" on an axis labelled MB. ymax (in yunit, 5 % above the data) lets
+ * a script fix the range, so that a second axis can be aligned with it. */
 static void byte_axis(struct driver *d, double max)
 {
-	static const struct {
-		double from, scale;
-		const char *unit;
-	} units[] = {{1e9, 1e9, "GB"}, {1e6, 1e6, "MB"}, {1e4, 1e3, "kB"}};
-	for (gsize i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (max >= units[i].from) {
-			g_string_append_printf(d->g, "yscale = %.0f; yunit = '%s'\n", units[i].scale,
-					       units[i].unit);
-			return;
-		}
-	}
-	g_string_append(d->g, "yscale = 1; yunit = 'bytes'\n");
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	double scale = max >= 1e9 ? 1e9 : max >= 1e6 ? 1e6 : max >= 1e4 ? 1e3 : 1;
+	g_string_append_printf(d->g, "ymax = %s; ",
+			       g_ascii_formatd(buf, sizeof(buf), "%.6g",
+					       max > 0 ? max / scale * 1.05 : 1.0));
+	const char *unit = scale == 1e9 ? "GB" : scale == 1e6 ? "MB" : scale == 1e3 ? "kB" : "bytes";
+	g_string_append_printf(d->g, "yscale = %.0f; yunit = '%s'\n", scale, unit);
 }
 
 /* A graph of several series: the driver sets `files` and `titles` as space-separated
