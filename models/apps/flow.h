@@ -122,6 +122,7 @@ struct app_flow_report {
 				   * (bytes_to_client without heads and chunk framing) */
 	uint64_t chunks;          /* HTTP: chunks received in chunked bodies (each
 				   * response's last-chunk not counted) */
+	uint64_t wakeups;         /* bulk: readiness callbacks of the receiver */
 
 	/* TCP statistics: of the data sender for bulk, of both endpoints merged for
 	 * bidirectional apps. */

@@ -88,6 +88,7 @@ const char *scn_app_type_name(enum scn_app_type t)
 		[SCN_APP_SIMOPEN] = "simultaneous_open",
 		[SCN_APP_PING] = "ping",
 		[SCN_APP_UDP] = "udp",
+		[SCN_APP_SYN_FLOOD] = "syn_flood",
 	};
 	return names[t];
 }

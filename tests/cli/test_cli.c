@@ -211,7 +211,7 @@ static void test_missing_key(void)
 	j = variant("{ \"type\": \"ping\", ", "{ ", NULL);
 	expect_invalid("t.json", j,
 		       "t.json: apps[0]: missing required key \"type\" (one of bulk, echo, "
-		       "request_response, http, simultaneous_open, ping, udp)\n");
+		       "request_response, http, simultaneous_open, ping, udp, syn_flood)\n");
 	g_free(j);
 }
 
@@ -318,7 +318,7 @@ static void test_binding_conflict(void)
 	for (int i = 0; i < 6; i++)
 		g_string_append_printf(want,
 				       "t.json: apps[%d].type: expected one of bulk, echo, "
-				       "request_response, http, simultaneous_open, ping, udp, got "
+				       "request_response, http, simultaneous_open, ping, udp, syn_flood, got "
 				       "\"nope%d\"\n",
 				       i, i);
 	g_string_append(want, "t.json: apps[7].port: shares the listener on B port 5001 with "
