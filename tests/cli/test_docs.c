@@ -214,7 +214,10 @@ static void check_block(const char *doc, const char *cmdline, const char *quoted
 	char **argv = NULL;
 	g_assert_true(g_shell_parse_argv(cmdline, NULL, &argv, NULL));
 	g_assert_true(strcmp(argv[0], "build/netsim") == 0 || strcmp(argv[0], "netsim") == 0);
-	if (strstr(cmdline, "--plot") && !g_find_program_in_path("gnuplot")) {
+	char *gnuplot = g_find_program_in_path("gnuplot");
+	bool have_gnuplot = gnuplot != NULL;
+	g_free(gnuplot);
+	if (strstr(cmdline, "--plot") && !have_gnuplot) {
 		g_test_message("%s: gnuplot missing, `%s` not checked", doc, cmdline);
 		g_strfreev(argv);
 		return;

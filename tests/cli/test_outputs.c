@@ -142,11 +142,13 @@ static void test_plot_warnings(void)
 	g_free(write_file(dir, "t.json", json));
 	struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", "--plot", NULL);
 	g_assert_cmpint(r.status, ==, 0);
-	if (g_find_program_in_path("gnuplot"))
+	char *gnuplot = g_find_program_in_path("gnuplot");
+	if (gnuplot)
 		g_assert_cmpstr(r.err, ==,
 				"netsim run: warning: nothing to plot: the run traced nothing (set "
 				"\"trace\": true on an application or a link, or give a ping "
 				"application)\n");
+	g_free(gnuplot);
 	netsim_result_clear(&r);
 	r = netsim_run(dir, NULL, "run", "t.json", "--format", "svg", NULL);
 	g_assert_cmpint(r.status, ==, 0);

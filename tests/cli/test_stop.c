@@ -90,7 +90,9 @@ static int assert_whole_tsv(const char *dir, const char *name)
 		g_error("%s/%s is missing", dir, name);
 	g_assert_true(g_str_has_suffix(text, "\n"));
 	char **lines = g_strsplit(text, "\n", -1);
-	guint cols = g_strv_length(g_strsplit(lines[0], "\t", -1));
+	char **header = g_strsplit(lines[0], "\t", -1);
+	guint cols = g_strv_length(header);
+	g_strfreev(header);
 	int rows = 0;
 	for (char **l = lines + 1; *l && **l; l++, rows++) {
 		char **f = g_strsplit(*l, "\t", -1);
