@@ -266,6 +266,38 @@ static void test_progress(void)
 	g_free(dir);
 }
 
+/* On a terminal the progress is one live line, rewritten in place (carriage return,
+ * erase to the end of line) and erased before the summary. The terminal is a
+ * pseudo-terminal from util-linux's script(1). */
+static void test_progress_tty(void)
+{
+	char *script = g_find_program_in_path("script");
+	if (!script) {
+		g_test_skip("script(1) is not installed: no pseudo-terminal to test the live line");
+		return;
+	}
+	char *dir = tmpdir_new();
+	g_free(write_file(dir, "t.json", endless_json));
+	char *cmd = g_strdup_printf("'%s' run t.json --until 600s", g_getenv("NETSIM"));
+	char *argv[] = {script, "-q", "-e", "-c", cmd, "/dev/null", NULL};
+	gchar *out = NULL;
+	gint status = 0;
+	g_assert_true(g_spawn_sync(dir, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+				   NULL));
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	g_assert_nonnull(strstr(out, "\r\033[Knetsim: "));
+	g_assert_nonnull(strstr(out, "ETA "));
+	/* Erased before the summary, which starts at the beginning of the line. */
+	g_assert_nonnull(strstr(out, "\r\033[Kt: 600 s simulated"));
+	/* A live line never ends with a newline of its own. */
+	g_assert_null(strstr(out, "ETA 0 s\n"));
+	g_free(out);
+	g_free(cmd);
+	g_free(script);
+	rm_rf(dir);
+	g_free(dir);
+}
+
 /* A routing loop between R1 and R2 whose link duplicates every packet into an
  * unlimited queue: one ping becomes millions of packets. */
 static const char loop_json[] =
@@ -312,6 +344,21 @@ static void test_memory_budget(void)
 	cJSON_Delete(s);
 	netsim_result_clear(&r);
 
+	/* Many flows: tests/bench/large.json's 10 000 connections outgrow a small budget
+	 * too, and the run ends the same way. */
+	char *large = g_build_filename(source_root(), "tests", "bench", "large.json", NULL);
+	r = netsim_run(dir, NULL, "run", large, "--until", "1s", "--max-memory", "150MiB",
+		       "--quiet", "--out", "large", NULL);
+	g_assert_cmpint(r.status, ==, 1);
+	g_assert_true(g_str_has_prefix(r.err, "netsim run: out of memory budget at "));
+	g_assert_nonnull(strstr(r.err, "packets"));
+	s = read_json(dir, "large/summary.json");
+	g_assert_cmpstr(cJSON_GetObjectItemCaseSensitive(s, "stopped")->valuestring, ==, "memory");
+	g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "flows")), ==, 10000);
+	cJSON_Delete(s);
+	netsim_result_clear(&r);
+	g_free(large);
+
 	static const char *const bad[] = {"run", "loop.json", "--max-memory", "lots", NULL};
 	r = netsim_runv(dir, NULL, bad);
 	g_assert_cmpint(r.status, ==, 2);
@@ -331,6 +378,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/stop/second-signal", test_second_signal);
 	g_test_add_func("/stop/not-stopped", test_not_stopped);
 	g_test_add_func("/stop/progress", test_progress);
+	g_test_add_func("/stop/progress-tty", test_progress_tty);
 	g_test_add_func("/stop/memory-budget", test_memory_budget);
 	return g_test_run();
 }
