@@ -262,9 +262,13 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 }
 
 /* Writes summary.json into the staging directory, hashes the outputs into hex and
- * swaps the directory into place. Returns 0, or -1 with *e set. */
-static int commit_results(struct sim_output *out, const cJSON *summary, char hex[65], GError **e)
+ * swaps the directory into place. A run stopped on purpose (`stopped`: its summary
+ * says "stopped") replaces the previous results like a complete one; a failed run
+ * never gets here. Returns 0, or -1 with *e set. */
+static int commit_results(struct sim_output *out, const cJSON *summary, bool stopped,
+			  char hex[65], GError **e)
 {
+	(void)stopped; /* sim_output_commit() treats both alike (see sim/core/output.h) */
 	char *text = summary_text(summary, false);
 	char *hashable = summary_text(summary, true);
 	char *spath = sim_output_path(out, "summary.json");
@@ -346,7 +350,7 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
 	world_free(w);
 	w = NULL;
-	if (commit_results(out, summary, res->hex, &e) != 0) {
+	if (commit_results(out, summary, ri.stopped != NULL, res->hex, &e) != 0) {
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}
