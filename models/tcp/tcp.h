@@ -109,6 +109,42 @@ enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
 };
 
+/* How the receiver counts the full-sized segments it must ACK at least every
+ * delack_segments of (models/tcp/ack.c). */
+enum tcp_delack_rule {
+	/* RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK once delack_segments × the largest
+	 * segment seen have arrived unacknowledged. */
+	TCP_DELACK_RULE_RFC,
+	/* Linux __tcp_ack_snd_check: once more than (delack_segments − 1) × rcv_mss have,
+	 * and only if the window offered would not shrink (an application that does not
+	 * read gets delayed ACKs); rcv_mss as Linux tcp_measure_rcv_mss estimates it. */
+	TCP_DELACK_RULE_LINUX,
+};
+
+/* How the window to advertise is chosen (models/tcp/rcvwnd.c). */
+enum tcp_rcv_window {
+	/* RFC 9293 §3.8.6.2.2: the free buffer space, moved only by min(RCV.BUFF/2, MSS)
+	 * (receiver SWS avoidance), never shrunk; the SYN offers min(rcvbuf, 65535). */
+	TCP_RCV_WINDOW_RFC,
+	/* Linux tcp_select_initial_window / __tcp_select_window: the SYN offers the
+	 * buffer's window rounded down to the MSS; afterwards the window grows from
+	 * there by 2 MSS per segment received (rcv_ssthresh, tcp_grow_window) up to the
+	 * free space less one reserved segment, aligned to the window scale, and a
+	 * window that would shrink is kept (rounded up to the scale). */
+	TCP_RCV_WINDOW_LINUX,
+};
+
+/* What rcvbuf and rcvbuf_max count (models/tcp/rcvwnd.c). */
+enum tcp_rcvbuf_accounting {
+	TCP_RCVBUF_PAYLOAD, /* payload bytes: the buffer is the window */
+	/* Memory, as Linux's sk_rcvbuf: every queued segment costs its socket buffer's
+	 * truesize (for a NIC that receives each frame into one kmalloc'd buffer, as the
+	 * tun device packetdrill uses: about 2.3 KB for a full-sized segment), and the
+	 * window is the space times the payload/truesize ratio of the last full-sized
+	 * segment (tp->scaling_ratio; 1/2 before any arrived). */
+	TCP_RCVBUF_SKB,
+};
+
 #define TCP_CC_NAME_MAX 16
 
 struct tcp_config {
@@ -130,18 +166,28 @@ struct tcp_config {
 	uint32_t syn_retries;             /* SYN retransmissions before ETIMEDOUT */
 	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
 
-	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2; models/tcp/ack.c). */
 	bool delayed_ack;
-	sim_time_t delack_timeout;
+	sim_time_t delack_timeout;        /* rfc: the delay; linux: the smallest ato */
+	sim_time_t delack_max;            /* linux: the largest ato (TCP_DELACK_MAX) */
 	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
+	enum tcp_delack_rule delack_rule; /* how "full-sized segments" are counted */
+	bool delack_adaptive;             /* Linux's ato adapts (else always delack_timeout) */
+	uint32_t quickack_max;            /* Linux quick-ACK mode, at most this many; 0 = off */
+	uint32_t ack_pingpong;            /* Linux interactive (pingpong) mode threshold;
+					   * 0 = off */
+	bool ack_on_read;                 /* Linux tcp_cleanup_rbuf: the owed ACK when read */
 
 	/* Windows and buffers. */
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */
 	uint32_t sndbuf;
-	uint32_t rcvbuf;
+	uint32_t rcvbuf;                  /* the receive buffer at the start (tcp_rmem[1]) */
 	uint32_t rcvbuf_max;              /* the largest the buffer may grow to (Linux's
-					   * tcp_rmem max): the window scale covers it; 0 =
-					   * rcvbuf. netsim does not grow the buffer. */
+					   * tcp_rmem max): the window scale covers it and
+					   * autotuning stops there; 0 = rcvbuf */
+	bool moderate_rcvbuf;             /* receive-buffer autotuning (Linux) */
+	enum tcp_rcv_window rcv_window;   /* how the window to advertise is chosen */
+	enum tcp_rcvbuf_accounting rcvbuf_accounting; /* what rcvbuf counts */
 	bool window_scaling;
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
 
@@ -160,6 +206,7 @@ struct tcp_config {
 	sim_time_t keepalive_idle;
 	sim_time_t keepalive_interval;
 	uint32_t keepalive_probes;
+	bool keepalive_rst;               /* a RST when keepalive gives up (Linux) */
 
 	/* IP. */
 	bool pmtud;                       /* DF on every segment; ICMP frag-needed lowers MSS */
