@@ -23,10 +23,11 @@
  *                    the gaps between segments (tcp_event_data_recv), doubles when the
  *                    timer fires (tcp_delack_timer_handler), is bounded by the RTT and
  *                    by delack_max (tcp_send_delayed_ack);
- *   delack_rule      "every second full-sized segment" as Linux counts it: more than
- *                    one rcv_mss unacknowledged, and only if the window would not
- *                    shrink, so an application that does not read gets delayed ACKs
- *                    (__tcp_ack_snd_check; rcv_mss as tcp_measure_rcv_mss estimates);
+ *   delack_count     "every second full-sized segment" as Linux counts it: more than
+ *                    one rcv_mss unacknowledged (__tcp_ack_snd_check), rcv_mss as
+ *                    tcp_measure_rcv_mss estimates it;
+ *   delack_window_check  and only if the window offered would not shrink, so an
+ *                    application that does not read gets delayed ACKs;
  *   ack_on_read      the owed ACK goes out when the application reads, if two
  *                    segments' worth or a small pushed segment is pending
  *                    (tcp_cleanup_rbuf).
@@ -58,6 +59,11 @@ static bool in_pingpong(const struct tcp_sock *c)
 bool tcp_ack_in_quickack(const struct tcp_sock *c)
 {
 	return c->ack.quick && !in_pingpong(c);
+}
+
+bool tcp_ack_interactive(const struct tcp_sock *c)
+{
+	return in_pingpong(c);
 }
 
 /* Linux tcp_incr_quickack: enough quick ACKs for half the window, in rcv_mss
@@ -96,16 +102,20 @@ void tcp_ack_fin(struct tcp_sock *c)
 
 /* Linux tcp_measure_rcv_mss: rcv_mss follows the largest segments; a smaller size
  * seen twice in a row (full-sized segments of a smaller MSS) becomes rcv_mss; other
- * small segments are "pushed" ones. */
+ * small segments are "pushed" ones. (delack_count = segments keeps RFC 1122's
+ * largest segment seen, input.c, and only notes the pushed ones here.) */
 static void measure_rcv_mss(struct tcp_sock *c, uint32_t len, uint32_t hdr_len, uint8_t flags,
 			    uint32_t mem)
 {
+	bool linux_mss = c->cfg->delack_count == TCP_DELACK_COUNT_BYTES;
 	uint32_t lss = c->ack.last_seg_size;
 	c->ack.last_seg_size = 0;
 	if (len >= c->rcv_mss) {
-		if (len != c->rcv_mss)
-			tcp_rcvwnd_ratio(c, len, mem);
-		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
+		if (linux_mss) {
+			if (len != c->rcv_mss)
+				tcp_rcvwnd_ratio(c, len, mem);
+			c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
+		}
 		return;
 	}
 	/* The length with the TCP header, less the header without options: a
@@ -115,7 +125,7 @@ static void measure_rcv_mss(struct tcp_sock *c, uint32_t len, uint32_t hdr_len, 
 	if (l >= MIN_RCVMSS + TCP_HDR_MIN || (l >= MIN_MSS + TCP_HDR_MIN && !remnant)) {
 		l -= TCP_HDR_MIN;
 		c->ack.last_seg_size = l;
-		if (l == lss) {
+		if (l == lss && linux_mss) {
 			c->rcv_mss = l;
 			return;
 		}
@@ -132,8 +142,7 @@ void tcp_ack_data_recv(struct tcp_sock *c, uint32_t len, uint32_t hdr_len, uint8
 	sim_time_t now = sim_now(tcp_sim(c));
 	sim_time_t ato_min = cfg->delack_timeout;
 	c->flags |= TF_ACK_SCHED;
-	if (cfg->delack_rule == TCP_DELACK_RULE_LINUX)
-		measure_rcv_mss(c, len, hdr_len, flags, mem);
+	measure_rcv_mss(c, len, hdr_len, flags, mem);
 	tcp_rcvwnd_rtt_measure(c);
 	/* Linux tcp_event_data_recv. */
 	if (c->ack.ato == 0) {
@@ -168,14 +177,12 @@ static bool enough_to_ack(struct tcp_sock *c, bool window_check)
 {
 	uint64_t got = (uint32_t)(c->rcv_nxt - c->rcv_wup);
 	uint64_t n = c->cfg->delack_segments;
-	if (c->cfg->delack_rule == TCP_DELACK_RULE_RFC)
-		return got >= n * c->rcv_mss;
-	/* Linux __tcp_ack_snd_check: more than one (n − 1) rcv_mss, and the window
-	 * offered would not shrink (else tcp_recvmsg sends the ACK when the application
-	 * reads). */
-	if (got <= (n - 1) * c->rcv_mss)
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_SEGMENTS ? got < n * c->rcv_mss
+							       : got <= (n - 1) * c->rcv_mss)
 		return false;
-	return !window_check || tcp_rcvwnd_peek(c) >= c->rcv_wnd;
+	/* Linux __tcp_ack_snd_check: and the window offered would not shrink (else
+	 * tcp_recvmsg sends the ACK when the application reads). */
+	return !window_check || !c->cfg->delack_window_check || tcp_rcvwnd_peek(c) >= c->rcv_wnd;
 }
 
 /* Linux tcp_send_delayed_ack: arm (or keep) the delayed-ACK timer. */
@@ -276,6 +283,22 @@ void tcp_ack_after_read(struct tcp_sock *c, uint32_t copied)
 	if (now) {
 		c->flags |= TF_ACK_NOW;
 		tcp_output(c);
+	}
+}
+
+void tcp_ack_set_quickack(struct tcp_sock *c, bool on)
+{
+	/* Linux __tcp_sock_set_quickack: 0 makes the connection interactive; 1 ends
+	 * that, and an ACK owed for a buffer the application emptied goes now. */
+	if (!on) {
+		c->ack.pingpong = (uint8_t)c->cfg->ack_pingpong;
+		return;
+	}
+	c->ack.pingpong = 0;
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
+	    (c->flags & TF_ACK_SCHED)) {
+		c->ack.pushed |= ACK_PUSHED;
+		tcp_ack_after_read(c, 1);
 	}
 }
 

@@ -72,6 +72,12 @@ static const char *const *growth_names(void)
 	return n;
 }
 
+static const char *const *delack_count_names(void)
+{
+	static const char *const n[] = { "bytes", "segments", NULL };
+	return n;
+}
+
 static const char *const *rfc_linux_names(void)
 {
 	static const char *const n[] = { "rfc", "linux", NULL };
@@ -87,7 +93,7 @@ static const char *const *accounting_names(void)
 /* Knobs stored as an enum are read and written as 4-byte unsigned values. */
 _Static_assert(sizeof(enum tcp_rto_formula) == 4 && sizeof(enum tcp_partial_ack_timer) == 4 &&
 		       sizeof(enum tcp_loss_flightsize) == 4 && sizeof(enum tcp_cc_growth) == 4 &&
-		       sizeof(enum tcp_cc_recovery_exit) == 4 && sizeof(enum tcp_delack_rule) == 4 &&
+		       sizeof(enum tcp_cc_recovery_exit) == 4 && sizeof(enum tcp_delack_count) == 4 &&
 		       sizeof(enum tcp_rcv_window) == 4 && sizeof(enum tcp_rcvbuf_accounting) == 4,
 	       "enum knobs are stored as 4 bytes");
 
@@ -191,11 +197,15 @@ static const struct tcp_knob knobs[] = {
 		 "the timer fires, bounded by the RTT (Linux ato)" },
 	{ KNOB("delack_segments", INT), FIELD(delack_segments), RANGE(1, 64),
 	  DEFAULTS("2", "2"), .doc = "ACK at least every this many full-sized segments" },
-	{ KNOB("delack_rule", ENUM), FIELD(delack_rule), .names = rfc_linux_names,
-	  DEFAULTS("linux", "rfc"),
-	  .doc = "full-sized segments: rfc (that many times the largest seen, RFC 5681 4.2) or "
-		 "linux (more than one less, and only if the window would not shrink; Linux "
-		 "__tcp_ack_snd_check)" },
+	{ KNOB("delack_count", ENUM), FIELD(delack_count), .names = delack_count_names,
+	  DEFAULTS("bytes", "segments"),
+	  .doc = "bytes: ACK once more than delack_segments - 1 full segments' worth is "
+		 "unacknowledged (Linux __tcp_ack_snd_check); segments: once delack_segments "
+		 "full segments arrived (RFC 1122 4.2.3.2)" },
+	{ KNOB("delack_window_check", BOOL), FIELD(delack_window_check), BOOL_RANGE,
+	  DEFAULTS("true", "false"),
+	  .doc = "that ACK waits while the window offered would shrink, so an application "
+		 "that does not read gets delayed ACKs (Linux __tcp_ack_snd_check)" },
 	{ KNOB("quickack_max", INT), FIELD(quickack_max), RANGE(0, 255), .unit = "ACKs",
 	  DEFAULTS("16", "0"),
 	  .doc = "quick-ACK mode: every segment ACKed at once at the start, after an idle gap "

@@ -374,6 +374,10 @@ void tcp_ack_after_read(struct tcp_sock *c, uint32_t copied);
 void tcp_ack_delack_expired(struct tcp_sock *c);
 /* In quick-ACK mode (and not interactive). */
 bool tcp_ack_in_quickack(const struct tcp_sock *c);
+/* In interactive (pingpong) mode. */
+bool tcp_ack_interactive(const struct tcp_sock *c);
+/* TCP_QUICKACK (Linux __tcp_sock_set_quickack). */
+void tcp_ack_set_quickack(struct tcp_sock *c, bool on);
 
 /* ---- rcvwnd.c: the receive window and buffer ---- */
 /* Memory a segment of `payload` bytes in an IPv4 packet of ip_len bytes is charged. */

@@ -465,7 +465,7 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 {
 	uint32_t len = pkt->len;
 	uint32_t mem = tcp_rcvwnd_truesize(c, len, 20 + seg->hdr_len + seg->payload_len);
-	if (c->cfg->delack_rule == TCP_DELACK_RULE_RFC && len > c->rcv_mss) {
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_SEGMENTS && len > c->rcv_mss) {
 		/* The largest segment seen is "full-sized" (RFC 1122 §4.2.3.2). */
 		tcp_rcvwnd_ratio(c, len, mem);
 		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;

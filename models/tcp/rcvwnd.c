@@ -252,7 +252,7 @@ void tcp_rcvwnd_established(struct tcp_sock *c)
 	}
 	/* rcvq_space.space starts at what the sender's initial window can send. */
 	c->rw.space = (uint32_t)min_u64(first, (uint64_t)INIT_CWND * advmss);
-	if (c->cfg->delack_rule == TCP_DELACK_RULE_LINUX) {
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_BYTES) {
 		/* Linux tcp_initialize_rcv_mss: better an estimate below the peer's MSS
 		 * (ACKs too often) than above. */
 		uint32_t hint = c->adv_mss < c->mss ? c->adv_mss : c->mss;

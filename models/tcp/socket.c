@@ -539,6 +539,9 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 		c->opt.rcvbuf = (uint32_t)v;
 		c->opt.rcvbuf_set = true;
 		return 0;
+	case TCP_OPT_QUICKACK:
+		tcp_ack_set_quickack(c, v != 0);
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -569,6 +572,9 @@ int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
 		return 0;
 	case TCP_OPT_RCVBUF:
 		*v = c->opt.rcvbuf;
+		return 0;
+	case TCP_OPT_QUICKACK:
+		*v = !tcp_ack_interactive(c);
 		return 0;
 	}
 	return -EINVAL;

@@ -139,7 +139,11 @@ enum tcp_sockopt {
 	TCP_OPT_KEEPCNT,       /* TCP_KEEPCNT */
 	TCP_OPT_LINGER_ZERO,   /* SO_LINGER with l_linger = 0: close() aborts */
 	TCP_OPT_SNDBUF,        /* SO_SNDBUF (bytes) */
-	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes) */
+	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes): the buffer as it counts (knob
+				* rcvbuf_accounting); setting it stops autotuning */
+	TCP_OPT_QUICKACK,      /* TCP_QUICKACK: 1 leaves interactive mode (an owed ACK
+				* may go at once), 0 enters it; reads 1 unless
+				* interactive (not sticky, as Linux) */
 };
 int tcp_setsockopt(struct tcp_sock *s, enum tcp_sockopt opt, int64_t value);
 int tcp_getsockopt(const struct tcp_sock *s, enum tcp_sockopt opt, int64_t *value);

@@ -109,16 +109,18 @@ enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
 };
 
-/* How the receiver counts the full-sized segments it must ACK at least every
- * delack_segments of (models/tcp/ack.c). */
-enum tcp_delack_rule {
-	/* RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK once delack_segments × the largest
-	 * segment seen have arrived unacknowledged. */
-	TCP_DELACK_RULE_RFC,
-	/* Linux __tcp_ack_snd_check: once more than (delack_segments − 1) × rcv_mss have,
-	 * and only if the window offered would not shrink (an application that does not
-	 * read gets delayed ACKs); rcv_mss as Linux tcp_measure_rcv_mss estimates it. */
-	TCP_DELACK_RULE_LINUX,
+/* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
+enum tcp_delack_count {
+	/* As bytes: once more than delack_segments − 1 full-sized segments' worth is
+	 * unacknowledged (Linux __tcp_ack_snd_check: more than one rcv_mss), so a
+	 * segment larger than rcv_mss, or a full one and a small one, are acknowledged
+	 * at once; rcv_mss as Linux tcp_measure_rcv_mss estimates it (a smaller size
+	 * seen twice in a row becomes it). */
+	TCP_DELACK_COUNT_BYTES,
+	/* As segments: once delack_segments full-sized segments' worth has arrived
+	 * (RFC 1122 / RFC 5681 §4.2: "at least every second full-sized segment"), a
+	 * full-sized segment being the largest seen. */
+	TCP_DELACK_COUNT_SEGMENTS,
 };
 
 /* How the window to advertise is chosen (models/tcp/rcvwnd.c). */
@@ -171,7 +173,8 @@ struct tcp_config {
 	sim_time_t delack_timeout;        /* rfc: the delay; linux: the smallest ato */
 	sim_time_t delack_max;            /* linux: the largest ato (TCP_DELACK_MAX) */
 	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
-	enum tcp_delack_rule delack_rule; /* how "full-sized segments" are counted */
+	enum tcp_delack_count delack_count; /* how the segments are counted */
+	bool delack_window_check;         /* Linux: ... and only if the window would not shrink */
 	bool delack_adaptive;             /* Linux's ato adapts (else always delack_timeout) */
 	uint32_t quickack_max;            /* Linux quick-ACK mode, at most this many; 0 = off */
 	uint32_t ack_pingpong;            /* Linux interactive (pingpong) mode threshold;

@@ -47,7 +47,8 @@ static void test_profiles(void)
 		{ "delack_max", "200ms", "200ms" },
 		{ "delack_adaptive", "true", "false" },
 		{ "delack_segments", "2", "2" },
-		{ "delack_rule", "linux", "rfc" },
+		{ "delack_count", "bytes", "segments" },
+		{ "delack_window_check", "true", "false" },
 		{ "quickack_max", "16", "0" },
 		{ "ack_pingpong", "1", "0" },
 		{ "ack_on_read", "true", "false" },
@@ -182,7 +183,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 52);
+	g_assert_cmpuint(n, ==, 53);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
