@@ -13,8 +13,10 @@
  *             calling its hooks (tcp_conn_cc_hook)
  *   input.c   tcp_input(): RFC 9293 §3.10.7's steps in order, one helper each; ACK
  *             processing, loss detection and recovery (RFC 5681, 6582, 3042)
- *   output.c  what to send: segmentation, Nagle, SWS avoidance, window to advertise,
- *             ACKs, RSTs, retransmissions
+ *   output.c  what to send: segmentation, Nagle, sender SWS avoidance, ACKs, RSTs,
+ *             retransmissions
+ *   ack.c     the receiver's ACK policy: at once or delayed, and for how long
+ *   rcvwnd.c  the receive window to advertise, the receive buffer, autotuning
  *   timer.c   retransmission, persist, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT
  *   rtt.c     RFC 6298 estimator
  *   socket.c  the application API and readiness events
