@@ -19,16 +19,6 @@ struct parser {
 	GArray *opts;
 };
 
-/* TCP header flag bits, as in the header's byte 13. */
-#define TCPF_FIN 0x01
-#define TCPF_SYN 0x02
-#define TCPF_RST 0x04
-#define TCPF_PSH 0x08
-#define TCPF_ACK 0x10
-#define TCPF_URG 0x20
-#define TCPF_ECE 0x40
-#define TCPF_CWR 0x80
-
 static inline const struct drill_token *tok(const struct parser *p)
 {
 	return &p->toks.v[p->i];

@@ -244,7 +244,8 @@ static int load_name(struct ev *ev, const struct py_node *n, struct pv *out)
 			return 0;
 		}
 		if (r == DRILL_PY_MISSING)
-			return fail(ev, n, DRILL_PY_SKIP, "%s", why ? why : name);
+			return fail(ev, n, DRILL_PY_SKIP, "%s (%s)", name,
+			            why ? why : "not modelled");
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(constants); i++)
 		if (strcmp(constants[i].name, name) == 0) {

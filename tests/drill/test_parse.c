@@ -199,7 +199,7 @@ static enum drill_py_lookup lookup(void *ctx, const char *name, int64_t *v, cons
 		return DRILL_PY_FOUND;
 	}
 	if (!strcmp(name, "tcpi_lost")) {
-		*why = "tcpi_lost: netsim does not model SACK";
+		*why = "netsim does not model SACK";
 		return DRILL_PY_MISSING;
 	}
 	return DRILL_PY_UNKNOWN;
@@ -250,7 +250,7 @@ static const struct py_case py_cases[] = {
      "3 1 1 (1, 'a')\n"},
     {"print(max(1, 5, 3), min((4, 2)), abs(-3), int(2.9), str(7) + 'x', len('abc'))", DRILL_PY_OK,
      "5 2 3 2 7x 3\n"},
-    {"assert tcpi_lost == 0", DRILL_PY_SKIP, "tcpi_lost: netsim does not model SACK"},
+    {"assert tcpi_lost == 0", DRILL_PY_SKIP, "tcpi_lost (netsim does not model SACK)"},
     {"y = undefined_name", DRILL_PY_ERROR, "1:5: name 'undefined_name' is not defined"},
     {"y = 9223372036854775807 + 1", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
     {"y = 1 // 0", DRILL_PY_ERROR, "1:5: integer division or modulo by zero"},
