@@ -110,7 +110,8 @@ int frag_output(struct sim *sim, struct node *node, struct iface *ifc, struct si
 		memcpy(fp + fhl, orig + hl + off, chunk);
 		st->frag_creates++;
 		n++;
-		iface_output(sim, ifc, f);
+		if (iface_output(sim, ifc, f) != 0)
+			st->out_discards++;
 		off += chunk;
 	}
 	st->frag_oks++;

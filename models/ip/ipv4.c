@@ -147,7 +147,8 @@ int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
 		int rc = frag_output(sim, node, rt.iface, pkt, &h, rt.mtu);
 		return rc < 0 ? rc : 0;
 	}
-	iface_output(sim, rt.iface, pkt);
+	if (iface_output(sim, rt.iface, pkt) != 0)
+		st->out_discards++;
 	return 0;
 }
 
@@ -242,7 +243,8 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt, 
 		frag_output(sim, node, rt.iface, pkt, h, mtu);
 		return;
 	}
-	iface_output(sim, rt.iface, pkt);
+	if (iface_output(sim, rt.iface, pkt) != 0)
+		st->out_discards++;
 }
 
 void ipv4_input(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)

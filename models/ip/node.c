@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "models/ip/attach.h"
+
 #include "sim/core/sim.h"
 
 void node_config_default(struct node_config *cfg)
@@ -37,8 +39,7 @@ static struct iface *add_iface_struct(struct node *n, const char *name, bool loo
 		n->cap_ifaces = n->cap_ifaces ? n->cap_ifaces * 2 : 4;
 		n->ifaces = g_renew(struct iface *, n->ifaces, n->cap_ifaces);
 	}
-	struct iface *ifc = iface_new(n, name, n->n_ifaces, loopback);
-	ifc->input = ipv4_input;
+	struct iface *ifc = iface_new(n, n->name, name, n->n_ifaces, loopback);
 	n->ifaces[n->n_ifaces++] = ifc;
 	return ifc;
 }
@@ -53,17 +54,13 @@ struct node *node_new(struct sim *sim, const char *name, const struct node_confi
 		n->cfg.default_ttl = IPV4_DEFAULT_TTL;
 	n->ip_id = cfg->first_ip_id;
 	ipv4_map_init(&n->addrs);
-	route_table_init(&n->routes);
-	frag_table_init(&n->frags, cfg->reasm_timeout ? cfg->reasm_timeout : FRAG_DEFAULT_TIMEOUT,
-	                cfg->reasm_max_queues ? cfg->reasm_max_queues : FRAG_DEFAULT_MAX_QUEUES);
 
-	/* lo: 127.0.0.1/8. The whole of 127/8 is local (node_is_local_address), and the
-	 * route 127.0.0.0/8 points at lo. */
+	/* lo: 127.0.0.1/8. The whole of 127/8 is local (node_is_local_address), and
+	 * ipv4_attach() points the route 127.0.0.0/8 at lo. */
 	struct iface *lo = add_iface_struct(n, "lo", true);
 	lo->addr = IPV4_LOOPBACK;
 	lo->prefix_len = 8;
-	route_add_connected(n, lo);
-	icmp_attach(n);
+	ipv4_attach(n);
 	return n;
 }
 
@@ -79,12 +76,10 @@ void node_free(struct node *n)
 			np->ops.destroy(n->sim, n, np->ctx);
 		np->registered = false;
 	}
-	icmp_detach(n);
-	frag_table_fini(n->sim, &n->frags);
+	ipv4_detach(n);
 	for (uint32_t i = 0; i < n->n_ifaces; i++)
 		iface_free(n->sim, n->ifaces[i]);
 	g_free(n->ifaces);
-	route_table_fini(&n->routes);
 	ipv4_map_fini(&n->addrs);
 	g_free(n->name);
 	g_free(n);
@@ -107,9 +102,8 @@ struct iface *node_add_iface(struct node *n, const char *name, ipv4_addr_t addr,
 			ipv4_addr_t b = addr | ~ipv4_mask(prefix_len);
 			addr_tag(n, b, ifc, NODE_ADDR_BCAST);
 		}
-		/* -EEXIST (another interface on the same subnet) keeps the first route. */
-		route_add_connected(n, ifc);
 	}
+	ipv4_iface_attach(n, ifc);
 	return ifc;
 }
 

@@ -1,8 +1,9 @@
 /* models/ip/node.h — hosts and routers.
  *
  * Where it sits: the container of a network stack. A node owns its interfaces (lo
- * first), its routing table, its IPv4 state (identification counter, reassembly,
- * counters), ICMP, and the registered transport protocols.
+ * first), its local-address set and the registered transport protocols, and holds
+ * the IPv4 state (routing table, identification counter, reassembly, ICMP,
+ * counters), which ipv4_attach() (attach.h) builds and node_new() calls.
  *
  * Building a topology (a test does it in ten lines):
  *
@@ -80,8 +81,8 @@ struct node {
 	struct icmp_stats icmp_stats;
 };
 
-/* Creates a node with its loopback interface lo (127.0.0.1/8), the route 127.0.0.0/8
- * via lo, and ICMP registered. `name` is copied. */
+/* Creates a node with its loopback interface lo (127.0.0.1/8) and attaches IPv4
+ * (ipv4_attach(): the route 127.0.0.0/8 via lo, ICMP registered). `name` is copied. */
 struct node *node_new(struct sim *sim, const char *name, const struct node_config *cfg);
 
 /* Destroys the node: calls every protocol's destroy hook, frees partial datagrams and

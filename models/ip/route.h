@@ -96,7 +96,7 @@ int route_del(struct node *node, struct ipv4_prefix prefix);
 /* Exact-prefix lookup (no LPM); NULL when absent. */
 const struct route *route_find(const struct node *node, struct ipv4_prefix prefix);
 
-/* Internal to node.c: the connected route of an interface. */
+/* Internal to attach.c: the connected route of an interface. */
 int route_add_connected(struct node *node, struct iface *ifc);
 
 /* RFC 1191 §6.3: remembers a smaller path MTU toward dst, learnt from an ICMP

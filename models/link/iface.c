@@ -1,13 +1,20 @@
 /* models/link/iface.c — see iface.h. */
 #include "models/link/iface.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "models/link/capture.h"
-#include "models/ip/node.h"
 #include "sim/core/sim.h"
 
-struct iface *iface_new(struct node *node, const char *name, uint32_t index, bool loopback)
+/* The port's receive hook: the link delivers here. */
+static void port_receive(struct sim *sim, void *ctx, struct sim_packet *pkt)
+{
+	iface_receive(sim, ctx, pkt);
+}
+
+struct iface *iface_new(struct node *node, const char *node_name, const char *name, uint32_t index,
+                        bool loopback)
 {
 	struct iface *ifc = g_new0(struct iface, 1);
 	ifc->node = node;
@@ -15,17 +22,32 @@ struct iface *iface_new(struct node *node, const char *name, uint32_t index, boo
 	ifc->index = index;
 	ifc->loopback = loopback;
 	ifc->mtu = loopback ? 65536 : 1500;
+	ifc->port.receive = port_receive;
+	ifc->port.ctx = ifc;
 	/* Linux's lo shows all-zero MACs in a capture; others get a synthetic one. */
 	if (!loopback)
-		capture_mac(node->name, name, ifc->mac);
+		capture_mac(node_name, name, ifc->mac);
 	return ifc;
+}
+
+struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
+                      const struct link_dir_config *forward, const struct link_dir_config *reverse)
+{
+	if (a->node == b->node)
+		g_error("link %s: both ends on the same node", name);
+	if (a->loopback || b->loopback)
+		g_error("link %s: a loopback interface cannot be linked", name);
+	struct link *l = link_create(sim, name, &a->port, &b->port, forward, reverse);
+	a->mtu = forward->mtu;
+	b->mtu = reverse->mtu;
+	return l;
 }
 
 void iface_free(struct sim *sim, struct iface *ifc)
 {
 	if (!ifc)
 		return;
-	g_assert(ifc->link == NULL); /* links are freed before nodes */
+	g_assert(ifc->port.link == NULL); /* links are freed before nodes */
 	sim_timer_cancel(sim, &ifc->lo_timer);
 	while (ifc->lo_head) {
 		struct sim_packet *p = ifc->lo_head;
@@ -37,8 +59,10 @@ void iface_free(struct sim *sim, struct iface *ifc)
 	g_free(ifc);
 }
 
-void iface_capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
-                          sim_time_t t, bool outgoing)
+/* Records a datagram in the interface's capture (no-op if not captured). `outgoing`
+ * selects the MAC order. */
+static void capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
+                           sim_time_t t, bool outgoing)
 {
 	if (!ifc->capture)
 		return;
@@ -69,13 +93,19 @@ static void lo_flush(struct sim *sim, void *ctx, void *arg)
 	}
 }
 
-void iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
+/* The port's tap while captured: the link starts serialising a packet we sent. */
+static void port_tap(struct sim *sim, void *ctx, const struct sim_packet *pkt, sim_time_t t)
+{
+	capture_packet(sim, ctx, pkt, t, true);
+}
+
+int iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 {
 	if (ifc->loopback) {
 		ifc->stats.tx_packets++;
 		ifc->stats.tx_bytes += pkt->len;
 		/* tcpdump -i lo shows each looped-back packet once. */
-		iface_capture_packet(sim, ifc, pkt, sim_now(sim), true);
+		capture_packet(sim, ifc, pkt, sim_now(sim), true);
 		pkt->next = NULL;
 		if (ifc->lo_tail)
 			ifc->lo_tail->next = pkt;
@@ -84,24 +114,24 @@ void iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 		ifc->lo_tail = pkt;
 		if (!sim_timer_pending(sim, &ifc->lo_timer))
 			sim_timer_arm_at(sim, &ifc->lo_timer, sim_now(sim), lo_flush, ifc, NULL);
-		return;
+		return 0;
 	}
-	if (!ifc->link) {
+	if (!ifc->port.link) {
 		ifc->stats.tx_no_link++;
-		ifc->node->ip_stats.out_discards++;
 		sim_packet_free(pkt);
-		return;
+		return -ENOTCONN;
 	}
 	ifc->stats.tx_packets++;
 	ifc->stats.tx_bytes += pkt->len;
-	link_send(sim, ifc->link, ifc->tx_dir, pkt);
+	link_send(sim, ifc->port.link, ifc->port.tx_dir, pkt);
+	return 0;
 }
 
 void iface_receive(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 {
 	ifc->stats.rx_packets++;
 	ifc->stats.rx_bytes += pkt->len;
-	iface_capture_packet(sim, ifc, pkt, sim_now(sim), false);
+	capture_packet(sim, ifc, pkt, sim_now(sim), false);
 	ifc->input(sim, ifc, pkt);
 }
 
@@ -111,8 +141,7 @@ int iface_capture_start(struct iface *ifc, const char *path, GError **error)
 	ifc->capture = capture_open(path, error);
 	if (!ifc->capture)
 		return -1;
-	if (ifc->link)
-		link_watch_changed(ifc->node->sim, ifc->link, ifc->tx_dir);
+	link_port_set_tap(&ifc->port, port_tap);
 	return 0;
 }
 
@@ -120,14 +149,14 @@ int iface_capture_stop(struct iface *ifc, GError **error)
 {
 	int rc = capture_close(ifc->capture, error);
 	ifc->capture = NULL;
-	if (ifc->link)
-		link_watch_changed(ifc->node->sim, ifc->link, ifc->tx_dir);
+	link_port_set_tap(&ifc->port, NULL);
 	return rc;
 }
 
 struct iface *iface_peer(const struct iface *ifc)
 {
-	if (!ifc->link)
+	if (!ifc->port.link)
 		return NULL;
-	return link_dir_to(ifc->link, ifc->tx_dir);
+	struct link_port *p = link_dir_to(ifc->port.link, ifc->port.tx_dir);
+	return p->ctx;
 }

@@ -1,9 +1,12 @@
 /* models/link/iface.h — network interfaces.
  *
  * Where it sits: between IPv4 and the link. ipv4 hands a finished datagram to
- * iface_output(); the link hands an arriving one to iface_receive(), which calls the
- * input handler the node registered (ipv4_input). A capture tap sits here, so a pcap
- * shows exactly what crossed the wire.
+ * iface_output(); the link hands an arriving one to the receive hook of the
+ * interface's port (struct link_port, filled in by iface_new()), which records it in
+ * a capture and calls the input handler the network layer registered (ipv4_input,
+ * set by ipv4_attach()). A capture tap sits here, so a pcap shows exactly what
+ * crossed the wire. The interface knows its owner only as an opaque `struct node *`:
+ * nothing here looks inside a node or IP.
  *
  * Every node has interface 0, "lo" (127.0.0.1/8, MTU 65536 as Linux). A datagram
  * sent on lo is delivered back to the same node's IPv4 input by a scheduler event at
@@ -27,8 +30,8 @@ struct node;
 struct iface;
 struct capture;
 
-/* The node's receive handler for datagrams arriving on an interface (ipv4_input).
- * Takes ownership of pkt (IPv4 header at data). */
+/* The network layer's receive handler for datagrams arriving on an interface
+ * (ipv4_input). Takes ownership of pkt (IPv4 header at data). */
 typedef void (*iface_input_fn)(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
 
 struct iface_stats {
@@ -38,17 +41,17 @@ struct iface_stats {
 };
 
 struct iface {
-	struct node *node;
+	struct node *node; /* owner; opaque here */
 	char *name;     /* "lo", "eth0", ... unique within the node */
 	uint32_t index; /* position in the node's list; lo is 0 */
 	bool loopback;
 	ipv4_addr_t addr; /* 0 when unnumbered */
 	uint8_t prefix_len;
-	uint32_t mtu;         /* largest IP datagram it sends (from the link) */
-	struct link *link;    /* NULL until connected */
-	enum link_dir tx_dir; /* the link direction this interface sends on */
-	uint8_t mac[6];       /* synthetic, stable (capture_mac) */
-	iface_input_fn input;
+	uint32_t mtu;          /* largest IP datagram it sends (from the link) */
+	struct link_port port; /* this interface's end of its link (port.link: NULL
+	                        * until connected) */
+	uint8_t mac[6];        /* synthetic, stable (capture_mac) */
+	iface_input_fn input;  /* NULL until the network layer registers one */
 	struct capture *capture; /* NULL unless captured */
 	struct iface_stats stats;
 	/* Loopback only: datagrams waiting for delivery at the current time. */
@@ -56,17 +59,23 @@ struct iface {
 	struct sim_timer lo_timer;
 };
 
-/* Sends an IPv4 datagram (header at data) on the interface; takes ownership. */
-void iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
+/* Joins interfaces a (first endpoint) and b, which must belong to different nodes,
+ * not be loopback and have no link yet, by a new link named `name` (link_create()):
+ * `forward` configures a → b, `reverse` b → a (pass the same pointer twice for a
+ * symmetric link). Sets each interface's MTU to its sending direction's mtu. The
+ * caller owns the link and frees it with link_free() before freeing the nodes. */
+struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
+                      const struct link_dir_config *forward, const struct link_dir_config *reverse);
 
-/* Called by the link when a datagram arrives; records it in a capture and passes it
- * to the node's input handler. Takes ownership. */
+/* Sends an IPv4 datagram (header at data) on the interface; takes ownership.
+ * Returns 0, or -ENOTCONN when the interface has no link (the datagram is dropped
+ * and counted in tx_no_link; the caller counts its own discard). */
+int iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
+
+/* A datagram arrives on the interface (the port's receive hook; tests call it to
+ * inject one): records it in a capture and passes it to the input handler. Takes
+ * ownership. */
 void iface_receive(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
-
-/* Records a datagram in the interface's capture (no-op if not captured). `outgoing`
- * selects the MAC order. Used by the link at serialisation start. */
-void iface_capture_packet(struct sim *sim, struct iface *ifc, const struct sim_packet *pkt,
-                          sim_time_t t, bool outgoing);
 
 /* Starts capturing into the pcap file `path` (like tcpdump -i on this interface).
  * Call before traffic starts (packets already queued on the link are not recorded at
@@ -79,8 +88,10 @@ int iface_capture_stop(struct iface *ifc, GError **error);
 /* The peer interface across the link, or NULL. */
 struct iface *iface_peer(const struct iface *ifc);
 
-/* Internal to node.c: creation and destruction of interface objects. */
-struct iface *iface_new(struct node *node, const char *name, uint32_t index, bool loopback);
+/* Internal to node.c: creation and destruction of interface objects. `node_name`
+ * seeds the synthetic MAC address. */
+struct iface *iface_new(struct node *node, const char *node_name, const char *name,
+                        uint32_t index, bool loopback);
 void iface_free(struct sim *sim, struct iface *ifc);
 
 #endif

@@ -6,8 +6,8 @@
  *                    must wait, in the queue timeline); schedule its arrival.
  *   [start_timer]    only when a capture or a queue trace watches the direction:
  *                    the dequeue instant (capture of the sending side, trace row).
- *   arrival          loss model, duplication, corruption; iface_receive() at the
- *                    other end.
+ *   arrival          loss model, duplication, corruption; the receive hook of
+ *                    the port at the other end.
  */
 #include "models/link/link.h"
 
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/link/iface.h"
 #include "sim/core/sim.h"
 
 void link_dir_config_default(struct link_dir_config *cfg)
@@ -65,7 +64,7 @@ const char *link_dir_name(enum link_dir dir)
 
 static bool dir_watched(const struct link_direction *d)
 {
-	return d->queue_trace != NULL || (d->from && d->from->capture != NULL);
+	return d->queue_trace != NULL || (d->from && d->from->tap != NULL);
 }
 
 static void trace_row(struct link_direction *d, sim_time_t t, const char *event)
@@ -87,8 +86,8 @@ static void dir_advance(struct sim *sim, struct link_direction *d, sim_time_t no
 		sim_time_t start = e->start;
 		struct sim_packet *pkt = e->pkt;
 		queue_pop(&d->queue);
-		if (d->from->capture)
-			iface_capture_packet(sim, d->from, pkt, start, true);
+		if (d->from->tap)
+			d->from->tap(sim, d->from->ctx, pkt, start);
 		if (d->queue_trace)
 			trace_row(d, start, "dequeue");
 	}
@@ -166,12 +165,12 @@ static void dir_deliver(struct sim *sim, struct link_direction *d, struct sim_pa
 		corrupt_packet(d, pkt);
 		d->stats.corrupted++;
 	}
-	struct iface *to = d->to;
+	struct link_port *to = d->to;
 	d->stats.delivered++;
-	iface_receive(sim, to, pkt);
+	to->receive(sim, to->ctx, pkt);
 	if (dup) {
 		d->stats.delivered++;
-		iface_receive(sim, to, dup);
+		to->receive(sim, to->ctx, dup);
 	}
 }
 
@@ -298,8 +297,8 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 			trace_row(d, now, "enqueue");
 		if (queue_packets(&d->queue) == 1 && dir_watched(d))
 			sim_timer_arm_at(sim, &d->start_timer, start, dir_start_event, d, NULL);
-	} else if (d->from->capture) {
-		iface_capture_packet(sim, d->from, pkt, now, true);
+	} else if (d->from->tap) {
+		d->from->tap(sim, d->from->ctx, pkt, now);
 	}
 	flight_push(sim, d, arrival, index, pkt);
 }
@@ -312,8 +311,8 @@ static int cmp_outage(const void *a, const void *b)
 	return x->end < y->end ? -1 : (x->end > y->end);
 }
 
-static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct iface *from,
-                     struct iface *to, const struct link_dir_config *cfg)
+static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct link_port *from,
+                     struct link_port *to, const struct link_dir_config *cfg)
 {
 	struct link_direction *d = &l->d[dir];
 	const char *dn = link_dir_name(dir);
@@ -347,20 +346,18 @@ static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct 
 	g_free(name);
 }
 
-struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
-                      const struct link_dir_config *forward, const struct link_dir_config *reverse)
+struct link *link_create(struct sim *sim, const char *name, struct link_port *a,
+                         struct link_port *b, const struct link_dir_config *forward,
+                         const struct link_dir_config *reverse)
 {
 	const char *why;
 	if ((why = link_dir_config_check(forward)) != NULL)
 		g_error("link %s forward: %s", name, why);
 	if ((why = link_dir_config_check(reverse)) != NULL)
 		g_error("link %s reverse: %s", name, why);
-	if (a->node == b->node)
-		g_error("link %s: both ends on the same node", name);
-	if (a->loopback || b->loopback)
-		g_error("link %s: a loopback interface cannot be linked", name);
 	if (a->link || b->link)
 		g_error("link %s: interface already linked", name);
+	g_assert(a->receive != NULL && b->receive != NULL);
 
 	struct link *l = g_new0(struct link, 1);
 	l->sim = sim;
@@ -369,10 +366,8 @@ struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct
 	dir_init(sim, l, LINK_REVERSE, b, a, reverse);
 	a->link = l;
 	a->tx_dir = LINK_FORWARD;
-	a->mtu = forward->mtu;
 	b->link = l;
 	b->tx_dir = LINK_REVERSE;
-	b->mtu = reverse->mtu;
 	return l;
 }
 
@@ -403,7 +398,8 @@ void link_free(struct link *l)
 	g_free(l);
 }
 
-void link_watch_changed(struct sim *sim, struct link *l, enum link_dir dir)
+/* A watcher (capture tap or queue trace) of direction dir came or went. */
+static void watch_changed(struct sim *sim, struct link *l, enum link_dir dir)
 {
 	struct link_direction *d = &l->d[dir];
 	/* Entries retired lazily while nobody watched may name packets that have already
@@ -417,6 +413,15 @@ void link_watch_changed(struct sim *sim, struct link *l, enum link_dir dir)
 		sim_timer_cancel(sim, &d->start_timer);
 }
 
+void link_port_set_tap(struct link_port *port,
+                       void (*tap)(struct sim *sim, void *ctx, const struct sim_packet *pkt,
+                                   sim_time_t t))
+{
+	port->tap = tap;
+	if (port->link)
+		watch_changed(port->link->sim, port->link, port->tx_dir);
+}
+
 int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, GError **error)
 {
 	struct link_direction *d = &l->d[dir];
@@ -425,7 +430,7 @@ int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, 
 	    sim_tsv_create(path, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent", error);
 	if (!d->queue_trace)
 		return -1;
-	link_watch_changed(l->sim, l, dir);
+	watch_changed(l->sim, l, dir);
 	return 0;
 }
 
@@ -434,7 +439,7 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error)
 	struct link_direction *d = &l->d[dir];
 	int rc = sim_tsv_close(d->queue_trace, error);
 	d->queue_trace = NULL;
-	link_watch_changed(l->sim, l, dir);
+	watch_changed(l->sim, l, dir);
 	return rc;
 }
 
@@ -448,12 +453,12 @@ void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *
 	out->tx_bytes = d->stats.enqueued_bytes - waiting_bytes;
 }
 
-struct iface *link_dir_from(const struct link *l, enum link_dir dir)
+struct link_port *link_dir_from(const struct link *l, enum link_dir dir)
 {
 	return l->d[dir].from;
 }
 
-struct iface *link_dir_to(const struct link *l, enum link_dir dir)
+struct link_port *link_dir_to(const struct link *l, enum link_dir dir)
 {
 	return l->d[dir].to;
 }

@@ -1,10 +1,12 @@
 /* models/link/link.h — full-duplex point-to-point links.
  *
  * Where it sits: iface_output() hands an IPv4 datagram to link_send(); at arrival the
- * link hands it to iface_receive() of the other end. Nothing above the interface
+ * link hands it to the receive hook of the port at the other end (struct link_port,
+ * which each interface embeds and fills in). The link knows nothing of interfaces,
+ * nodes or IP: it moves byte buffers between two ports. Nothing above the interface
  * knows about links.
  *
- * A link joins two interfaces. Each direction (LINK_FORWARD: first endpoint → second;
+ * A link joins two ports. Each direction (LINK_FORWARD: first endpoint → second;
  * LINK_REVERSE: second → first) has its own configuration and state: a FIFO
  * transmitter of `bandwidth_bps` with a drop-tail queue in front of it, a propagation
  * delay, optional jitter, and — as the packet leaves the link toward the receiver — a
@@ -40,7 +42,7 @@
 #include "sim/core/trace.h"
 
 struct sim;
-struct iface;
+struct link;
 
 enum link_dir {
 	LINK_FORWARD = 0, /* first endpoint → second */
@@ -110,6 +112,21 @@ struct link_stats {
 	uint64_t max_queue_bytes;   /* largest number of waiting bytes seen */
 };
 
+/* One end of a link: what the link calls on the device attached there. The device
+ * (an interface) owns the port and fills in the hooks; link_create() and link_free()
+ * set and clear `link` and `tx_dir`. */
+struct link_port {
+	/* Required: a packet arrives at this end. Takes ownership of pkt. */
+	void (*receive)(struct sim *sim, void *ctx, struct sim_packet *pkt);
+	/* Optional (NULL when nobody watches): a packet this end sends starts
+	 * serialisation at time t (a capture tap). Change it only through
+	 * link_port_set_tap(), which lets the link schedule the dequeue events it needs. */
+	void (*tap)(struct sim *sim, void *ctx, const struct sim_packet *pkt, sim_time_t t);
+	void *ctx;               /* passed to both hooks */
+	struct link *link;       /* NULL until connected */
+	enum link_dir tx_dir;    /* the direction this end sends on */
+};
+
 struct link_flight {
 	sim_time_t arrival;
 	uint64_t index;         /* 1-based packet index in the direction (drop list) */
@@ -117,14 +134,12 @@ struct link_flight {
 	sim_event_id ev;        /* reordering mode: this packet's arrival event */
 };
 
-struct link;
-
 /* One direction's state. Read-only outside link.c. */
 struct link_direction {
 	struct link *link;
 	enum link_dir dir;
 	struct link_dir_config cfg; /* loss.drop_list not valid here: see loss */
-	struct iface *from, *to;
+	struct link_port *from, *to;
 	sim_time_t tx_free_at;   /* when the transmitter finishes its last packet */
 	sim_time_t last_arrival; /* latest arrival scheduled (no-reorder jitter) */
 	struct queue queue;
@@ -147,17 +162,19 @@ struct link {
 	struct link_direction d[2]; /* indexed by enum link_dir */
 };
 
-/* Creates a link named `name` between interfaces a (first endpoint) and b, which must
- * belong to different nodes and have no link yet. `forward` configures a → b,
- * `reverse` b → a (pass the same pointer twice for a symmetric link). Sets each
- * interface's MTU to its sending direction's mtu. The caller owns the link and frees
- * it with link_free() before freeing the nodes. */
-struct link *link_new(struct sim *sim, const char *name, struct iface *a, struct iface *b,
-                      const struct link_dir_config *forward, const struct link_dir_config *reverse);
+/* Creates a link named `name` between ports a (first endpoint) and b, which must have
+ * no link yet and a receive hook. `forward` configures a → b, `reverse` b → a (pass
+ * the same pointer twice for a symmetric link). Aborts on an invalid configuration
+ * (user input is checked with link_dir_config_check() first). Interfaces are joined
+ * with link_new() (iface.h), which calls this. The caller owns the link and frees it
+ * with link_free() before freeing the ports' owners. */
+struct link *link_create(struct sim *sim, const char *name, struct link_port *a,
+                         struct link_port *b, const struct link_dir_config *forward,
+                         const struct link_dir_config *reverse);
 
 /* Cancels the link's events, frees the packets in flight, closes an open queue trace
  * (ignoring its errors: close it with link_queue_trace_stop() first to see them) and
- * detaches the interfaces. NULL is allowed. */
+ * detaches the ports. NULL is allowed. */
 void link_free(struct link *l);
 
 /* Takes `pkt` (an IPv4 datagram at data, at most the direction's MTU) for
@@ -176,16 +193,19 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error);
 /* Copies one direction's counters, current as of sim_now(). */
 void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out);
 
-/* Internal (iface.c): a capture on the sending interface of this direction started
- * or stopped; the direction then needs (or no longer needs) dequeue events. */
-void link_watch_changed(struct sim *sim, struct link *l, enum link_dir dir);
+/* Sets (or, with NULL, clears) the tap of a port: a capture on the sending interface
+ * started or stopped. A connected port's direction then needs (or no longer needs)
+ * dequeue events, which this arranges. */
+void link_port_set_tap(struct link_port *port,
+                       void (*tap)(struct sim *sim, void *ctx, const struct sim_packet *pkt,
+                                   sim_time_t t));
 
 /* "forward" / "reverse". */
 const char *link_dir_name(enum link_dir dir);
 
-/* The interface a direction leaves from / arrives at. */
-struct iface *link_dir_from(const struct link *l, enum link_dir dir);
-struct iface *link_dir_to(const struct link *l, enum link_dir dir);
+/* The port a direction leaves from / arrives at. */
+struct link_port *link_dir_from(const struct link *l, enum link_dir dir);
+struct link_port *link_dir_to(const struct link *l, enum link_dir dir);
 
 /* Packets waiting in a direction's queue at the current time (not the one being
  * serialised). */

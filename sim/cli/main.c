@@ -206,6 +206,105 @@ static char *default_out_dir(const struct scenario *s)
 	return g_build_filename("results", s->name, NULL);
 }
 
+/* --seed and --until (and --format) of `netsim run`: every bad one reported. Returns
+ * 0 or EXIT_INVALID. */
+static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *until)
+{
+	int rc = 0;
+	if (o->seed) {
+		guint64 v;
+		if (!g_ascii_string_to_unsigned(o->seed, 10, 0, G_MAXUINT64, &v, NULL)) {
+			fprintf(stderr, "netsim run: --seed: expected a non-negative integer, got \"%s\"\n",
+				o->seed);
+			rc = EXIT_INVALID;
+		}
+		*seed = v;
+	}
+	if (o->until) {
+		int e = sim_parse_duration(o->until, until);
+		if (e || *until <= 0) {
+			fprintf(stderr, "netsim run: --until: %s, got \"%s\"\n",
+				e ? sim_unit_error_string(e, "duration") : "must be greater than 0",
+				o->until);
+			rc = EXIT_INVALID;
+		}
+	}
+	if (!valid_format(o->format)) {
+		fprintf(stderr, "netsim run: --format: expected png or svg, got \"%s\"\n", o->format);
+		rc = EXIT_INVALID;
+	}
+	return rc;
+}
+
+/* Writes summary.json into the staging directory, hashes the outputs into hex and
+ * swaps the directory into place. Returns 0, or -1 with *e set. */
+static int commit_results(struct sim_output *out, const cJSON *summary, char hex[65], GError **e)
+{
+	char *text = summary_text(summary, false);
+	char *hashable = summary_text(summary, true);
+	char *spath = sim_output_path(out, "summary.json");
+	bool wrote = g_file_set_contents(spath, text, -1, e);
+	g_free(spath);
+	int rc = 0;
+	if (!wrote || sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
+	    sim_output_commit(out, e) != 0)
+		rc = -1;
+	g_free(text);
+	g_free(hashable);
+	return rc;
+}
+
+/* Builds the world of scenario s, runs it and writes its results into `out`
+ * (committed to `outdir`), then prints the summary. Returns 0 with the trace hash in
+ * hex, or EXIT_FAIL after a message. */
+static int run_scenario(const char *file, const struct scenario *s, struct sim_output *out,
+			const char *outdir, gint64 wall_start, char hex[65])
+{
+	struct sim sim;
+	sim_init(&sim, s->seed);
+	GError *e = NULL;
+	cJSON *summary = NULL;
+	int rc = EXIT_FAIL;
+	struct world *w = world_new(&sim, s, out->work_dir, &e);
+	if (!w) {
+		fprintf(stderr, "netsim run: %s: %s\n", file, e->message);
+		goto out;
+	}
+	if (!run_sim(&sim, s->duration, wall_start)) {
+		fprintf(stderr, "netsim run: interrupted; %s was left as it was\n", outdir);
+		goto out;
+	}
+	if (world_finish(w, &e) != 0) {
+		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
+		goto out;
+	}
+	struct run_info ri = {
+		.seed = s->seed,
+		.sim_time = sim_now(&sim),
+		.events = sim_executed_events(&sim),
+	};
+	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
+	summary = summary_build(w, &ri);
+	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
+	world_free(w);
+	w = NULL;
+	if (commit_results(out, summary, hex, &e) != 0) {
+		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
+		goto out;
+	}
+	summary_print_human(stdout, summary);
+	printf("results: %s\n", outdir);
+	fflush(stdout);
+	rc = 0;
+out:
+	if (e)
+		g_error_free(e);
+	cJSON_Delete(summary);
+	world_free(w);
+	sim_fini(&sim);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -238,28 +337,7 @@ static int cmd_run(int argc, char **argv)
 	/* Option values: checked before the scenario, all reported. */
 	uint64_t seed = 0;
 	sim_time_t until = 0;
-	if (o.seed) {
-		guint64 v;
-		if (!g_ascii_string_to_unsigned(o.seed, 10, 0, G_MAXUINT64, &v, NULL)) {
-			fprintf(stderr, "netsim run: --seed: expected a non-negative integer, got \"%s\"\n",
-				o.seed);
-			rc = EXIT_INVALID;
-		}
-		seed = v;
-	}
-	if (o.until) {
-		int e = sim_parse_duration(o.until, &until);
-		if (e || until <= 0) {
-			fprintf(stderr, "netsim run: --until: %s, got \"%s\"\n",
-				e ? sim_unit_error_string(e, "duration") : "must be greater than 0",
-				o.until);
-			rc = EXIT_INVALID;
-		}
-	}
-	if (!valid_format(o.format)) {
-		fprintf(stderr, "netsim run: --format: expected png or svg, got \"%s\"\n", o.format);
-		rc = EXIT_INVALID;
-	}
+	rc = check_run_options(&o, &seed, &until);
 	if (rc)
 		goto out_opts;
 
@@ -292,73 +370,22 @@ static int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	struct sim sim;
-	sim_init(&sim, s->seed);
-	struct world *w = world_new(&sim, s, out.work_dir, &e);
-	cJSON *summary = NULL;
-	char *text = NULL, *hashable = NULL;
 	char hex[65] = "";
-	if (!w) {
-		fprintf(stderr, "netsim run: %s: %s\n", file, e->message);
-		rc = EXIT_FAIL;
-		goto out_run;
-	}
-	if (!run_sim(&sim, s->duration, wall_start)) {
-		fprintf(stderr, "netsim run: interrupted; %s was left as it was\n", outdir);
-		rc = EXIT_FAIL;
-		goto out_run;
-	}
-	if (world_finish(w, &e) != 0) {
-		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
-		rc = EXIT_FAIL;
-		goto out_run;
-	}
-	struct run_info ri = {
-		.seed = s->seed,
-		.sim_time = sim_now(&sim),
-		.events = sim_executed_events(&sim),
-	};
-	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
-	summary = summary_build(w, &ri);
-	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
-	world_free(w);
-	w = NULL;
-	text = summary_text(summary, false);
-	hashable = summary_text(summary, true);
-	char *spath = sim_output_path(&out, "summary.json");
-	bool wrote = g_file_set_contents(spath, text, -1, &e);
-	g_free(spath);
-	if (!wrote || sim_output_hash(out.work_dir, hashable, strlen(hashable), hex, &e) != 0 ||
-	    sim_output_commit(&out, &e) != 0) {
-		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
-		rc = EXIT_FAIL;
-		goto out_run;
-	}
-	summary_print_human(stdout, summary);
-	printf("results: %s\n", outdir);
-	fflush(stdout);
-
-	if (o.plot) {
-		GError *pe = NULL;
-		if (plot_results(outdir, o.format ? o.format : "png", &pe) != 0) {
-			fprintf(stderr, "netsim run: plot: %s\n", pe->message);
-			g_error_free(pe);
-			rc = EXIT_FAIL;
-		} else {
-			printf("plots: %s/plots/\n", outdir);
+	rc = run_scenario(file, s, &out, outdir, wall_start, hex);
+	if (rc == 0) {
+		if (o.plot) {
+			GError *pe = NULL;
+			if (plot_results(outdir, o.format ? o.format : "png", &pe) != 0) {
+				fprintf(stderr, "netsim run: plot: %s\n", pe->message);
+				g_error_free(pe);
+				rc = EXIT_FAIL;
+			} else {
+				printf("plots: %s/plots/\n", outdir);
+			}
 		}
+		printf("trace-hash: %s\n", hex);
+		fflush(stdout);
 	}
-	printf("trace-hash: %s\n", hex);
-	fflush(stdout);
-
-out_run:
-	if (e)
-		g_error_free(e);
-	g_free(text);
-	g_free(hashable);
-	cJSON_Delete(summary);
-	world_free(w);
-	sim_fini(&sim);
 	sim_output_discard(&out);
 	sim_output_fini(&out);
 	g_free(outdir);

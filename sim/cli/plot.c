@@ -340,6 +340,291 @@ static gint cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The series the overlay graphs gather: every endpoint's cwnd, every flow's
+ * goodput (data files and titles). */
+struct overlays {
+	GPtrArray *cwnd, *cwnd_titles;
+	GPtrArray *goodput, *goodput_titles;
+};
+
+/* An endpoint trace: cwnd and RTT graphs, and the cwnd overlay. */
+static void plot_endpoint(struct driver *d, struct overlays *ov, const char *f, const char *flow,
+			  const char *side)
+{
+	/* A receiver's window never changes: its graphs would be empty. */
+	if (strcmp(side, "receiver") == 0)
+		return;
+	char *out = g_strdup_printf("%s.%s.cwnd", flow, side);
+	char *what = g_strdup_printf("%s %s congestion window", flow, side);
+	graph(d, f, out, what, "cwnd.gp");
+	g_free(out);
+	g_free(what);
+	out = g_strdup_printf("%s.%s.rtt", flow, side);
+	what = g_strdup_printf("%s %s RTT and RTO", flow, side);
+	graph(d, f, out, what, "rtt.gp");
+	g_free(out);
+	g_free(what);
+	g_ptr_array_add(ov->cwnd, g_strdup(f));
+	g_ptr_array_add(ov->cwnd_titles, g_strdup_printf("%s.%s", flow, side));
+}
+
+/* A whole run's sequence graph is a straight line; the first loss episode, five RTTs
+ * wide, shows what happened. `data` is the split trace, `base` the flow. */
+static void plot_seq_zoom(struct driver *d, const char *dir, const char *tmpdir, const char *data,
+			  const char *stem, const char *base)
+{
+	double t0 = first_retransmit(tmpdir, stem);
+	if (t0 < 0)
+		return;
+	char *ep = g_strdup_printf("%s.tsv", base);
+	double rtt = srtt_at(dir, ep, t0);
+	char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+	g_ascii_formatd(a, sizeof(a), "%.9f", t0 - 2 * rtt > 0 ? t0 - 2 * rtt : 0);
+	g_ascii_formatd(b, sizeof(b), "%.9f", t0 + 3 * rtt);
+	g_string_append_printf(d->g, "xmin = %s; xmax = %s\n", a, b);
+	char *out = g_strdup_printf("%s.zoom", stem);
+	char *what = g_strdup_printf("%s sequence numbers around the first retransmission", base);
+	graph(d, data, out, what, "seq.gp");
+	g_string_append(d->g, "undefine xmin xmax\n");
+	g_free(out);
+	g_free(what);
+	g_free(ep);
+}
+
+/* A sequence trace: split into series, the sequence graph (and its zoom on the first
+ * loss), the goodput graph and the goodput overlay. Returns 0, or -1 with *error. */
+static int plot_seq(struct driver *d, struct overlays *ov, const char *dir, const char *tmpdir,
+		    const char *f, double span, GError **error)
+{
+	char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+	char *base = g_strndup(f, strlen(f) - strlen(".seq.tsv"));
+	int rc = -1;
+	if (split_seq(dir, tmpdir, f, stem, error) != 0)
+		goto out;
+	char *data = g_strdup_printf("%s/%s", d->plotsrel, stem);
+	char *what = g_strdup_printf("%s sequence numbers", base);
+	graph(d, data, stem, what, "seq.gp");
+	g_free(what);
+	plot_seq_zoom(d, dir, tmpdir, data, stem, base);
+	g_free(data);
+	int n = goodput_from_seq(dir, tmpdir, f, base, span, error);
+	if (n < 0)
+		goto out;
+	if (n > 0) {
+		char *gf = g_strdup_printf("%s/%s.goodput.tsv", d->plotsrel, base);
+		char *out = g_strdup_printf("%s.goodput", base);
+		what = g_strdup_printf("%s goodput", base);
+		graph(d, gf, out, what, "goodput.gp");
+		g_ptr_array_add(ov->goodput, gf);
+		g_ptr_array_add(ov->goodput_titles, g_strdup(base));
+		g_free(out);
+		g_free(what);
+	}
+	rc = 0;
+out:
+	g_free(stem);
+	g_free(base);
+	return rc;
+}
+
+/* A link direction's queue trace. */
+static void plot_queue(struct driver *d, const char *f)
+{
+	char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+	char *what = g_strndup(f + 5, strlen(f) - 5 - strlen(".queue.tsv"));
+	char *dot = strrchr(what, '.');
+	if (dot)
+		*dot = '\0';
+	char *title = g_strdup_printf("queue of link %s, %s direction", what, dot ? dot + 1 : "");
+	graph(d, f, stem, title, "queue.gp");
+	g_free(stem);
+	g_free(what);
+	g_free(title);
+}
+
+/* A ping application's reply trace. */
+static void plot_ping(struct driver *d, const char *f)
+{
+	char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
+	char *app = g_strndup(f, strlen(f) - strlen(".ping.tsv"));
+	char *title = g_strdup_printf("%s round-trip times", app);
+	graph(d, f, stem, title, "ping.gp");
+	g_free(stem);
+	g_free(app);
+	g_free(title);
+}
+
+/* The graphs of every trace in `files` (sorted), then the overlays. Returns 0, or -1
+ * with *error. */
+static int plot_traces(struct driver *d, const char *dir, const char *tmpdir, GPtrArray *files,
+		       double span, GError **error)
+{
+	struct overlays ov = {
+		g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+		g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+	};
+	int err = 0;
+	for (guint i = 0; i < files->len && !err; i++) {
+		const char *f = g_ptr_array_index(files, i);
+		char *flow = NULL, *side = NULL;
+		/* A trace with no rows (a queue that never held a packet) has nothing to
+		 * draw, and gnuplot refuses an empty graph. */
+		if (!tsv_has_rows(dir, f))
+			continue;
+		if (is_endpoint_trace(f, &flow, &side))
+			plot_endpoint(d, &ov, f, flow, side);
+		else if (g_str_has_suffix(f, ".seq.tsv"))
+			err = plot_seq(d, &ov, dir, tmpdir, f, span, error) != 0;
+		else if (g_str_has_prefix(f, "link.") && g_str_has_suffix(f, ".queue.tsv"))
+			plot_queue(d, f);
+		else if (g_str_has_suffix(f, ".ping.tsv"))
+			plot_ping(d, f);
+		g_free(flow);
+		g_free(side);
+	}
+	/* Overlays: every endpoint's cwnd, every flow's goodput. */
+	if (!err && ov.cwnd->len >= 2)
+		overlay_graph(d, ov.cwnd, ov.cwnd_titles, "cwnd-overlay",
+			      "congestion windows of all flows", "overlay.gp");
+	if (!err && ov.goodput->len >= 2)
+		overlay_graph(d, ov.goodput, ov.goodput_titles, "goodput-overlay",
+			      "goodput of all flows", "goodput-overlay.gp");
+	g_ptr_array_free(ov.cwnd, TRUE);
+	g_ptr_array_free(ov.cwnd_titles, TRUE);
+	g_ptr_array_free(ov.goodput, TRUE);
+	g_ptr_array_free(ov.goodput_titles, TRUE);
+	return err ? -1 : 0;
+}
+
+/* The gnuplot program and the directory of its scripts: NULL with *error when either
+ * is missing. Returns the program (g_free); *scripts is not to be freed. */
+static char *find_gnuplot(const char *dir, const char **scripts, GError **error)
+{
+	const char *prog = g_getenv("NETSIM_GNUPLOT");
+	char *gnuplot = g_find_program_in_path(prog && *prog ? prog : "gnuplot");
+	if (!gnuplot) {
+		g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+			    "gnuplot is not installed (on Debian: apt-get install gnuplot-nox); "
+			    "the results in %s are complete, only the graphs are missing",
+			    dir);
+		return NULL;
+	}
+	*scripts = g_getenv("NETSIM_PLOTS_DIR");
+	if (!*scripts || !**scripts)
+		*scripts = NETSIM_PLOTS_DIR;
+	char *probe = g_build_filename(*scripts, "cwnd.gp", NULL);
+	bool have_scripts = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+	g_free(probe);
+	if (!have_scripts) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "gnuplot scripts not found in %s (set NETSIM_PLOTS_DIR to netsim's "
+			    "plots/ directory)",
+			    *scripts);
+		g_free(gnuplot);
+		return NULL;
+	}
+	return gnuplot;
+}
+
+/* Every trace of the results directory, sorted so the graphs come out in a stable
+ * order; NULL with *error. */
+static GPtrArray *list_traces(const char *dir, GError **error)
+{
+	GDir *gd = g_dir_open(dir, 0, error);
+	if (!gd)
+		return NULL;
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	const char *nm;
+	while ((nm = g_dir_read_name(gd)) != NULL)
+		if (g_str_has_suffix(nm, ".tsv"))
+			g_ptr_array_add(files, g_strdup(nm));
+	g_dir_close(gd);
+	g_ptr_array_sort(files, cmp_str);
+	return files;
+}
+
+/* The driver's preamble: the scripts directory and the terminal. */
+static void driver_begin(struct driver *d, const char *format)
+{
+	g_string_append(d->g, "# Draws every graph of this results directory; run it from there:\n"
+			      "#   gnuplot plots/plot-all.gp\n");
+	char *sd = g_canonicalize_filename(d->scripts, NULL);
+	char *with_slash = g_strconcat(sd, "/", NULL);
+	g_string_append(d->g, "dir = ");
+	gp_str(d->g, with_slash);
+	g_string_append(d->g, "\n");
+	g_free(with_slash);
+	g_free(sd);
+	if (strcmp(format, "svg") == 0)
+		g_string_append(d->g, "set terminal svg size 1100,650 dynamic font 'sans,12'\n");
+	else
+		g_string_append(d->g, "set terminal pngcairo size 1100,650 font 'sans,10'\n");
+}
+
+/* Runs gnuplot on the driver in the results directory. Returns 0, or -1 with *error
+ * (gnuplot's own messages included). */
+static int run_gnuplot(const char *dir, char *gnuplot, char *driver_path, GError **error)
+{
+	char *argv[] = {gnuplot, driver_path, NULL};
+	gchar *err_text = NULL;
+	gint status = 0;
+	if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err_text,
+			  &status, error))
+		return -1;
+	int rc = 0;
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "gnuplot failed:\n%s",
+			    err_text ? err_text : "");
+		rc = -1;
+	}
+	g_free(err_text);
+	return rc;
+}
+
+/* The driver stays in plots/, rewritten to name plots/ rather than the staging
+ * folder, so the graphs can be tweaked and redrawn by hand. Every mention is
+ * rewritten, the words of an overlay's file list included. */
+static void driver_keep(const struct driver *d, const char *driver_path)
+{
+	char *from = g_strdup_printf("%s/", d->plotsrel);
+	char **parts = g_strsplit(d->g->str, from, -1);
+	char *fixed = g_strjoinv("plots/", parts);
+	g_strfreev(parts);
+	g_free(from);
+	g_file_set_contents(driver_path, fixed, -1, NULL);
+	g_free(fixed);
+}
+
+/* Draws the graphs of `files` into the staging folder tmpdir (driver d, set up but
+ * for its graphs) and replaces dir/plots with it. Returns 0, or -1 with *error. */
+static int draw_into(struct driver *d, const char *dir, const char *tmpdir, GPtrArray *files,
+		     double span, char *gnuplot, GError **error)
+{
+	if (plot_traces(d, dir, tmpdir, files, span, error) != 0)
+		return -1;
+	/* Absolute: gnuplot runs in the results directory. */
+	char *abs = g_canonicalize_filename(tmpdir, NULL);
+	char *driver_path = g_build_filename(abs, "plot-all.gp", NULL);
+	g_free(abs);
+	int rc = -1;
+	if (!g_file_set_contents(driver_path, d->g->str, (gssize)d->g->len, error))
+		goto out;
+	if (d->graphs > 0 && run_gnuplot(dir, gnuplot, driver_path, error) != 0)
+		goto out;
+	driver_keep(d, driver_path);
+	/* Replace plots/ as a whole. */
+	char *plotsdir = g_build_filename(dir, "plots", NULL);
+	if (sim_remove_tree(plotsdir) != 0 || g_rename(tmpdir, plotsdir) != 0)
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", plotsdir,
+			    g_strerror(errno));
+	else
+		rc = 0;
+	g_free(plotsdir);
+out:
+	g_free(driver_path);
+	return rc;
+}
+
 int plot_results(const char *dir, const char *format, GError **error)
 {
 	int rc = -1;
@@ -347,7 +632,7 @@ int plot_results(const char *dir, const char *format, GError **error)
 	gchar *summary_text = NULL;
 	cJSON *summary = NULL;
 	GPtrArray *files = NULL;
-	char *tmpdir = NULL, *plotsdir = NULL, *driver_path = NULL, *gnuplot = NULL;
+	char *tmpdir = NULL, *gnuplot = NULL;
 	struct driver d = {0};
 
 	if (!g_file_get_contents(summary_path, &summary_text, NULL, NULL) ||
@@ -356,44 +641,16 @@ int plot_results(const char *dir, const char *format, GError **error)
 			    "%s: not a netsim results directory (no readable summary.json)", dir);
 		goto out;
 	}
-	const char *prog = g_getenv("NETSIM_GNUPLOT");
-	gnuplot = g_find_program_in_path(prog && *prog ? prog : "gnuplot");
-	if (!gnuplot) {
-		g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
-			    "gnuplot is not installed (on Debian: apt-get install gnuplot-nox); "
-			    "the results in %s are complete, only the graphs are missing",
-			    dir);
+	const char *scripts;
+	gnuplot = find_gnuplot(dir, &scripts, error);
+	if (!gnuplot)
 		goto out;
-	}
-	const char *scripts = g_getenv("NETSIM_PLOTS_DIR");
-	if (!scripts || !*scripts)
-		scripts = NETSIM_PLOTS_DIR;
-	char *probe = g_build_filename(scripts, "cwnd.gp", NULL);
-	bool have_scripts = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
-	g_free(probe);
-	if (!have_scripts) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-			    "gnuplot scripts not found in %s (set NETSIM_PLOTS_DIR to netsim's "
-			    "plots/ directory)",
-			    scripts);
-		goto out;
-	}
-
 	const cJSON *sn = cJSON_GetObjectItemCaseSensitive(summary, "scenario");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(summary, "sim_time_s");
 	double span = cJSON_IsNumber(st) && st->valuedouble > 0 ? st->valuedouble : 1.0;
-
-	/* Every output file, sorted so the graphs come out in a stable order. */
-	files = g_ptr_array_new_with_free_func(g_free);
-	GDir *gd = g_dir_open(dir, 0, error);
-	if (!gd)
+	files = list_traces(dir, error);
+	if (!files)
 		goto out;
-	const char *nm;
-	while ((nm = g_dir_read_name(gd)) != NULL)
-		if (g_str_has_suffix(nm, ".tsv"))
-			g_ptr_array_add(files, g_strdup(nm));
-	g_dir_close(gd);
-	g_ptr_array_sort(files, cmp_str);
 
 	char *tmpl = g_build_filename(dir, ".plots.tmp-XXXXXX", NULL);
 	tmpdir = g_mkdtemp(tmpl);
@@ -404,188 +661,17 @@ int plot_results(const char *dir, const char *format, GError **error)
 		goto out;
 	}
 	char *rel = g_path_get_basename(tmpdir);
-
 	d.g = g_string_new(NULL);
 	d.scripts = scripts;
 	d.fmt = format;
 	d.scenario = cJSON_IsString(sn) ? sn->valuestring : "netsim";
 	d.plotsrel = rel;
-	g_string_append(d.g, "# Draws every graph of this results directory; run it from there:\n"
-			     "#   gnuplot plots/plot-all.gp\n");
-	{
-		char *sd = g_canonicalize_filename(scripts, NULL);
-		char *with_slash = g_strconcat(sd, "/", NULL);
-		g_string_append(d.g, "dir = ");
-		gp_str(d.g, with_slash);
-		g_string_append(d.g, "\n");
-		g_free(with_slash);
-		g_free(sd);
+	driver_begin(&d, format);
+	if (draw_into(&d, dir, tmpdir, files, span, gnuplot, error) == 0) {
+		g_free(tmpdir); /* now plots/ */
+		tmpdir = NULL;
+		rc = 0;
 	}
-	if (strcmp(format, "svg") == 0)
-		g_string_append(d.g, "set terminal svg size 1100,650 dynamic font 'sans,12'\n");
-	else
-		g_string_append(d.g, "set terminal pngcairo size 1100,650 font 'sans,10'\n");
-
-	GPtrArray *overlay = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *overlay_t = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *gp_files = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *gp_titles = g_ptr_array_new_with_free_func(g_free);
-	int err = 0;
-	for (guint i = 0; i < files->len && !err; i++) {
-		const char *f = g_ptr_array_index(files, i);
-		char *flow = NULL, *side = NULL;
-		/* A trace with no rows (a queue that never held a packet) has nothing to
-		 * draw, and gnuplot refuses an empty graph. */
-		if (!tsv_has_rows(dir, f))
-			continue;
-		if (is_endpoint_trace(f, &flow, &side)) {
-			/* A receiver's window never changes: its graphs would be empty. */
-			if (strcmp(side, "receiver") != 0) {
-				char *out = g_strdup_printf("%s.%s.cwnd", flow, side);
-				char *what = g_strdup_printf("%s %s congestion window", flow, side);
-				graph(&d, f, out, what, "cwnd.gp");
-				g_free(out);
-				g_free(what);
-				out = g_strdup_printf("%s.%s.rtt", flow, side);
-				what = g_strdup_printf("%s %s RTT and RTO", flow, side);
-				graph(&d, f, out, what, "rtt.gp");
-				g_free(out);
-				g_free(what);
-				g_ptr_array_add(overlay, g_strdup(f));
-				g_ptr_array_add(overlay_t, g_strdup_printf("%s.%s", flow, side));
-			}
-		} else if (g_str_has_suffix(f, ".seq.tsv")) {
-			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
-			char *base = g_strndup(f, strlen(f) - strlen(".seq.tsv"));
-			if (split_seq(dir, tmpdir, f, stem, error) != 0) {
-				err = 1;
-			} else {
-				char *data = g_strdup_printf("%s/%s", rel, stem);
-				char *what = g_strdup_printf("%s sequence numbers", base);
-				graph(&d, data, stem, what, "seq.gp");
-				g_free(what);
-				/* A whole run's sequence graph is a straight line; the first
-				 * loss episode, five RTTs wide, shows what happened. */
-				double t0 = first_retransmit(tmpdir, stem);
-				if (t0 >= 0) {
-					char *ep = g_strdup_printf("%s.tsv", base);
-					double rtt = srtt_at(dir, ep, t0);
-					char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
-					g_ascii_formatd(a, sizeof(a), "%.9f", t0 - 2 * rtt > 0 ? t0 - 2 * rtt : 0);
-					g_ascii_formatd(b, sizeof(b), "%.9f", t0 + 3 * rtt);
-					g_string_append_printf(d.g, "xmin = %s; xmax = %s\n", a, b);
-					char *out = g_strdup_printf("%s.zoom", stem);
-					what = g_strdup_printf("%s sequence numbers around the first "
-							       "retransmission",
-							       base);
-					graph(&d, data, out, what, "seq.gp");
-					g_string_append(d.g, "undefine xmin xmax\n");
-					g_free(out);
-					g_free(what);
-					g_free(ep);
-				}
-				g_free(data);
-				int n = goodput_from_seq(dir, tmpdir, f, base, span, error);
-				if (n < 0) {
-					err = 1;
-				} else if (n > 0) {
-					char *gf = g_strdup_printf("%s/%s.goodput.tsv", rel, base);
-					char *out = g_strdup_printf("%s.goodput", base);
-					what = g_strdup_printf("%s goodput", base);
-					graph(&d, gf, out, what, "goodput.gp");
-					g_ptr_array_add(gp_files, gf);
-					g_ptr_array_add(gp_titles, g_strdup(base));
-					g_free(out);
-					g_free(what);
-				}
-			}
-			g_free(stem);
-			g_free(base);
-		} else if (g_str_has_prefix(f, "link.") && g_str_has_suffix(f, ".queue.tsv")) {
-			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
-			char *what = g_strndup(f + 5, strlen(f) - 5 - strlen(".queue.tsv"));
-			char *dot = strrchr(what, '.');
-			if (dot)
-				*dot = '\0';
-			char *title = g_strdup_printf("queue of link %s, %s direction", what,
-						      dot ? dot + 1 : "");
-			graph(&d, f, stem, title, "queue.gp");
-			g_free(stem);
-			g_free(what);
-			g_free(title);
-		} else if (g_str_has_suffix(f, ".ping.tsv")) {
-			char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
-			char *app = g_strndup(f, strlen(f) - strlen(".ping.tsv"));
-			char *title = g_strdup_printf("%s round-trip times", app);
-			graph(&d, f, stem, title, "ping.gp");
-			g_free(stem);
-			g_free(app);
-			g_free(title);
-		}
-		g_free(flow);
-		g_free(side);
-	}
-	/* Overlays: every endpoint's cwnd, every flow's goodput. */
-	if (!err && overlay->len >= 2)
-		overlay_graph(&d, overlay, overlay_t, "cwnd-overlay", "congestion windows of all flows",
-			      "overlay.gp");
-	if (!err && gp_files->len >= 2)
-		overlay_graph(&d, gp_files, gp_titles, "goodput-overlay", "goodput of all flows",
-			      "goodput-overlay.gp");
-	g_ptr_array_free(overlay, TRUE);
-	g_ptr_array_free(overlay_t, TRUE);
-	g_ptr_array_free(gp_files, TRUE);
-	g_ptr_array_free(gp_titles, TRUE);
-	if (err)
-		goto out_rel;
-
-	/* The driver stays in plots/ (rewritten to name plots/ rather than the staging
-	 * folder) so the graphs can be tweaked and redrawn by hand. */
-	{
-		/* Absolute: gnuplot runs in the results directory. */
-		char *abs = g_canonicalize_filename(tmpdir, NULL);
-		driver_path = g_build_filename(abs, "plot-all.gp", NULL);
-		g_free(abs);
-	}
-	if (!g_file_set_contents(driver_path, d.g->str, (gssize)d.g->len, error))
-		goto out_rel;
-
-	if (d.graphs > 0) {
-		char *argv[] = {gnuplot, driver_path, NULL};
-		gchar *err_text = NULL;
-		gint status = 0;
-		if (!g_spawn_sync(dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-				  &err_text, &status, error))
-			goto out_rel;
-		if (!g_spawn_check_wait_status(status, NULL)) {
-			g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
-				    "gnuplot failed:\n%s", err_text ? err_text : "");
-			g_free(err_text);
-			goto out_rel;
-		}
-		g_free(err_text);
-	}
-	{
-		char *from = g_strdup_printf("'%s/", rel);
-		char **parts = g_strsplit(d.g->str, from, -1);
-		char *fixed = g_strjoinv("'plots/", parts);
-		g_strfreev(parts);
-		g_free(from);
-		g_file_set_contents(driver_path, fixed, -1, NULL);
-		g_free(fixed);
-	}
-
-	/* Replace plots/ as a whole. */
-	plotsdir = g_build_filename(dir, "plots", NULL);
-	if (sim_remove_tree(plotsdir) != 0 || g_rename(tmpdir, plotsdir) != 0) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", plotsdir,
-			    g_strerror(errno));
-		goto out_rel;
-	}
-	g_free(tmpdir);
-	tmpdir = NULL;
-	rc = 0;
-out_rel:
 	g_free(rel);
 out:
 	if (tmpdir) {
@@ -596,8 +682,6 @@ out:
 		g_string_free(d.g, TRUE);
 	if (files)
 		g_ptr_array_free(files, TRUE);
-	g_free(plotsdir);
-	g_free(driver_path);
 	g_free(gnuplot);
 	cJSON_Delete(summary);
 	g_free(summary_text);

@@ -157,6 +157,11 @@ char *sch_describe(const cJSON *v);
  * `obj` given, only its own variant's keys). NULL if the schema has no such key. */
 const struct sch_key *sch_find_key(const struct sch *s, const cJSON *obj, const char *key);
 
+/* The message for a key `key` that object `obj` (of schema s) does not have:
+ * "unknown key (did you mean "bandwidth"?)" or "unknown key; valid keys here: ...";
+ * g_free. */
+char *sch_unknown_key_msg(const struct sch *s, const cJSON *obj, const char *key);
+
 /* For the docs generator: the variant an object's tag selects, or NULL. */
 const struct sch_variant *sch_variant_of(const struct sch *s, const cJSON *obj);
 

@@ -378,9 +378,10 @@ static const char *ms_text(char *buf, size_t n, const cJSON *stats, const char *
 	return buf;
 }
 
-void summary_print_human(FILE *fp, const cJSON *sum)
+/* The first line: scenario, simulated time, events (and their rate). */
+static void print_run_line(FILE *fp, const cJSON *sum)
 {
-	char b1[64], b2[64], b3[64];
+	char b1[64], b2[64];
 	double events = num(sum, "events"), wall = num(sum, "wall_s");
 	fprintf(fp, "%s: %s s simulated, %.0f events",
 		str(sum, "scenario"),
@@ -394,111 +395,140 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 			g_ascii_formatd(b2, sizeof(b2), "%.3g", v), unit);
 	}
 	fputc('\n', fp);
+}
 
-	/* Flows: one line each, up to 20 (a large run has thousands; summary.json has
-	 * them all), and a total line when there are more. */
-	const cJSON *flows = cJSON_GetObjectItemCaseSensitive(sum, "flows");
+/* Flows: one line each, up to 20 (a large run has thousands; summary.json has them
+ * all), and a total line when there are more. */
+static void print_flows(FILE *fp, const cJSON *flows)
+{
+	char b1[64];
 	int nflows = cJSON_GetArraySize(flows);
-	if (nflows > 0) {
-		fprintf(fp, "flows:\n");
-		int shown = 0, intact = 0;
-		double total = 0;
-		for (const cJSON *f = flows->child; f; f = f->next) {
-			total += num(f, "goodput_bps");
-			intact += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact"));
-			if (++shown > 20)
-				continue;
-			fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
-			const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
-			fprintf(fp,
-				"  %-12s %-8s %-7s %s -> %s  goodput %s, %.0f retransmits (%.0f fast), "
-				"%.0f RTO, intact %s%s%s\n",
-				str(f, "name"), str(f, "app"), str(f, "cc"), str(f, "from"), str(f, "to"),
-				b1, num(f, "retransmits"), num(f, "fast_retransmits"),
-				num(f, "rto_count"),
-				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
-				cJSON_IsString(err) ? ", error " : "",
-				cJSON_IsString(err) ? err->valuestring : "");
-		}
-		if (nflows > 20) {
-			fmt_rate(b1, sizeof(b1), total);
-			fprintf(fp, "  ... %d flows in all (see summary.json): %d intact, goodput %s in "
-				    "total\n",
-				nflows, intact, b1);
-		}
+	if (nflows == 0)
+		return;
+	fprintf(fp, "flows:\n");
+	int shown = 0, intact = 0;
+	double total = 0;
+	for (const cJSON *f = flows->child; f; f = f->next) {
+		total += num(f, "goodput_bps");
+		intact += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact"));
+		if (++shown > 20)
+			continue;
+		fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
+		const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
+		fprintf(fp,
+			"  %-12s %-8s %-7s %s -> %s  goodput %s, %.0f retransmits (%.0f fast), "
+			"%.0f RTO, intact %s%s%s\n",
+			str(f, "name"), str(f, "app"), str(f, "cc"), str(f, "from"), str(f, "to"),
+			b1, num(f, "retransmits"), num(f, "fast_retransmits"),
+			num(f, "rto_count"),
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
+			cJSON_IsString(err) ? ", error " : "",
+			cJSON_IsString(err) ? err->valuestring : "");
 	}
-	/* Links: the totals, then only the directions that lost or dropped something
-	 * (a large topology has thousands of quiet ones; summary.json has them all). */
-	const cJSON *links = cJSON_GetObjectItemCaseSensitive(sum, "links");
-	if (cJSON_GetArraySize(links) > 0) {
-		double tx = 0, drops = 0, lost = 0, bad = 0, down = 0;
-		int n = 0, shown = 0;
-		for (const cJSON *l = links->child; l; l = l->next, n++) {
-			tx += num(l, "tx_packets");
-			drops += num(l, "queue_drops");
-			lost += num(l, "lost");
-			bad += num(l, "corrupted");
-			down += num(l, "down_drops");
+	if (nflows > 20) {
+		fmt_rate(b1, sizeof(b1), total);
+		fprintf(fp, "  ... %d flows in all (see summary.json): %d intact, goodput %s in "
+			    "total\n",
+			nflows, intact, b1);
+	}
+}
+
+/* One link direction that lost or dropped something. */
+static void print_link_direction(FILE *fp, const cJSON *l)
+{
+	fprintf(fp, "  %-12s %-7s %s -> %s  %.0f packets, %.0f queue drops, %.0f lost",
+		str(l, "name"), str(l, "direction"), str(l, "from"), str(l, "to"),
+		num(l, "tx_packets"), num(l, "queue_drops"), num(l, "lost"));
+	if (num(l, "corrupted") > 0)
+		fprintf(fp, ", %.0f corrupted", num(l, "corrupted"));
+	if (num(l, "duplicated") > 0)
+		fprintf(fp, ", %.0f duplicated", num(l, "duplicated"));
+	if (num(l, "down_drops") > 0)
+		fprintf(fp, ", %.0f lost to outages", num(l, "down_drops"));
+	fputc('\n', fp);
+}
+
+/* Links: the totals, then only the directions that lost or dropped something (a
+ * large topology has thousands of quiet ones; summary.json has them all). */
+static void print_links(FILE *fp, const cJSON *links)
+{
+	if (cJSON_GetArraySize(links) == 0)
+		return;
+	double tx = 0, drops = 0, lost = 0, bad = 0, down = 0;
+	int n = 0, shown = 0;
+	for (const cJSON *l = links->child; l; l = l->next, n++) {
+		tx += num(l, "tx_packets");
+		drops += num(l, "queue_drops");
+		lost += num(l, "lost");
+		bad += num(l, "corrupted");
+		down += num(l, "down_drops");
+	}
+	fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost", n, tx,
+		drops, lost);
+	if (bad > 0)
+		fprintf(fp, ", %.0f corrupted", bad);
+	if (down > 0)
+		fprintf(fp, ", %.0f lost to outages", down);
+	fputc('\n', fp);
+	for (const cJSON *l = links->child; l; l = l->next) {
+		if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
+			    num(l, "duplicated") + num(l, "down_drops") ==
+		    0)
+			continue;
+		if (++shown > 20) {
+			fprintf(fp, "  ... (more in summary.json)\n");
+			break;
 		}
-		fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost",
-			n, tx, drops, lost);
-		if (bad > 0)
-			fprintf(fp, ", %.0f corrupted", bad);
-		if (down > 0)
-			fprintf(fp, ", %.0f lost to outages", down);
+		print_link_direction(fp, l);
+	}
+}
+
+static void print_pings(FILE *fp, const cJSON *pings)
+{
+	char b1[64], b2[64], b3[64];
+	if (cJSON_GetArraySize(pings) == 0)
+		return;
+	fprintf(fp, "pings:\n");
+	for (const cJSON *p = pings->child; p; p = p->next) {
+		const cJSON *rtt = cJSON_GetObjectItemCaseSensitive(p, "rtt_ms");
+		fprintf(fp, "  %-12s %s -> %s  %.0f/%.0f replies", str(p, "name"), str(p, "from"),
+			str(p, "to"), num(p, "received"), num(p, "sent"));
+		if (cJSON_IsObject(rtt))
+			fprintf(fp, ", rtt min/mean/max %s/%s/%s ms",
+				ms_text(b1, sizeof(b1), rtt, "min"),
+				ms_text(b2, sizeof(b2), rtt, "mean"),
+				ms_text(b3, sizeof(b3), rtt, "max"));
+		if (num(p, "errors") > 0) {
+			const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "last_icmp_error");
+			fprintf(fp, ", %.0f ICMP errors (last type %.0f code %.0f)", num(p, "errors"),
+				num(e, "type"), num(e, "code"));
+		}
+		if (num(p, "send_errors") > 0)
+			fprintf(fp, ", %.0f not sent (%s)", num(p, "send_errors"),
+				str(p, "last_error"));
 		fputc('\n', fp);
-		for (const cJSON *l = links->child; l; l = l->next) {
-			if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
-				    num(l, "duplicated") + num(l, "down_drops") ==
-			    0)
-				continue;
-			if (++shown > 20) {
-				fprintf(fp, "  ... (more in summary.json)\n");
-				break;
-			}
-			fprintf(fp, "  %-12s %-7s %s -> %s  %.0f packets, %.0f queue drops, %.0f lost",
-				str(l, "name"), str(l, "direction"), str(l, "from"), str(l, "to"),
-				num(l, "tx_packets"), num(l, "queue_drops"), num(l, "lost"));
-			if (num(l, "corrupted") > 0)
-				fprintf(fp, ", %.0f corrupted", num(l, "corrupted"));
-			if (num(l, "duplicated") > 0)
-				fprintf(fp, ", %.0f duplicated", num(l, "duplicated"));
-			if (num(l, "down_drops") > 0)
-				fprintf(fp, ", %.0f lost to outages", num(l, "down_drops"));
-			fputc('\n', fp);
-		}
 	}
-	const cJSON *pings = cJSON_GetObjectItemCaseSensitive(sum, "pings");
-	if (cJSON_GetArraySize(pings) > 0) {
-		fprintf(fp, "pings:\n");
-		for (const cJSON *p = pings->child; p; p = p->next) {
-			const cJSON *rtt = cJSON_GetObjectItemCaseSensitive(p, "rtt_ms");
-			fprintf(fp, "  %-12s %s -> %s  %.0f/%.0f replies", str(p, "name"),
-				str(p, "from"), str(p, "to"), num(p, "received"), num(p, "sent"));
-			if (cJSON_IsObject(rtt))
-				fprintf(fp, ", rtt min/mean/max %s/%s/%s ms",
-					ms_text(b1, sizeof(b1), rtt, "min"),
-					ms_text(b2, sizeof(b2), rtt, "mean"),
-					ms_text(b3, sizeof(b3), rtt, "max"));
-			if (num(p, "errors") > 0) {
-				const cJSON *e = cJSON_GetObjectItemCaseSensitive(p, "last_icmp_error");
-				fprintf(fp, ", %.0f ICMP errors (last type %.0f code %.0f)",
-					num(p, "errors"), num(e, "type"), num(e, "code"));
-			}
-			if (num(p, "send_errors") > 0)
-				fprintf(fp, ", %.0f not sent (%s)", num(p, "send_errors"),
-					str(p, "last_error"));
-			fputc('\n', fp);
-		}
+}
+
+static void print_udp(FILE *fp, const cJSON *udp)
+{
+	char b1[64];
+	if (cJSON_GetArraySize(udp) == 0)
+		return;
+	fprintf(fp, "udp:\n");
+	for (const cJSON *u = udp->child; u; u = u->next) {
+		fmt_rate(b1, sizeof(b1), num(u, "goodput_bps"));
+		fprintf(fp, "  %-12s %s -> %s  %.0f sent, %.0f received, %.0f lost, %s\n",
+			str(u, "name"), str(u, "from"), str(u, "to"), num(u, "sent_packets"),
+			num(u, "received_packets"), num(u, "lost"), b1);
 	}
-	const cJSON *udp = cJSON_GetObjectItemCaseSensitive(sum, "udp");
-	if (cJSON_GetArraySize(udp) > 0) {
-		fprintf(fp, "udp:\n");
-		for (const cJSON *u = udp->child; u; u = u->next) {
-			fmt_rate(b1, sizeof(b1), num(u, "goodput_bps"));
-			fprintf(fp, "  %-12s %s -> %s  %.0f sent, %.0f received, %.0f lost, %s\n",
-				str(u, "name"), str(u, "from"), str(u, "to"), num(u, "sent_packets"),
-				num(u, "received_packets"), num(u, "lost"), b1);
-		}
-	}
+}
+
+void summary_print_human(FILE *fp, const cJSON *sum)
+{
+	print_run_line(fp, sum);
+	print_flows(fp, cJSON_GetObjectItemCaseSensitive(sum, "flows"));
+	print_links(fp, cJSON_GetObjectItemCaseSensitive(sum, "links"));
+	print_pings(fp, cJSON_GetObjectItemCaseSensitive(sum, "pings"));
+	print_udp(fp, cJSON_GetObjectItemCaseSensitive(sum, "udp"));
 }

@@ -223,7 +223,7 @@ static void test_goodput_arithmetic(void)
 	g_assert_cmpfloat(app_flow_goodput_bps(&r, SIM_S(1)), ==, 0.0);
 	app_flow_report_fini(&r);
 
-	/* No stop time: until the end of the run (issue 8: 60 s runs). */
+	/* No stop time: until the end of the run (the benchmarks run for 60 s). */
 	app_flow_report_init(&r, "f2", "bulk", 0, SIM_TIME_MAX);
 	r.bytes_delivered = 11000000;
 	g_assert_cmpfloat_with_epsilon(app_flow_goodput_bps(&r, SIM_S(60)),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The netsim benchmark (issue 8): runs the scenarios of tests/bench/ and prints a table.
+"""The netsim benchmark (docs/performance.md): runs the scenarios of tests/bench/ and prints a table.
 
     meson compile -C build bench              (all four; large once)
     python3 tests/bench/bench.py --netsim build/netsim --runner build/tests/bench/bench_run
@@ -8,7 +8,7 @@
 
 Each run is one whole `netsim run SCENARIO --out TMPDIR` process: start-up, loading
 the scenario, building the world, simulating, writing summary.json and the trace hash
-are all inside the measured wall time, as the issue's targets ask. Peak RSS comes from
+are all inside the measured wall time, as the targets of docs/performance.md ask. Peak RSS comes from
 the kernel's rusage of the child (ru_maxrss), taken by the small C helper
 bench_run (spawned from Python the figure would include Python's own memory). For each scenario the table shows the
 median of the runs (wall time, and the run whose wall time is the median for peak
@@ -16,10 +16,11 @@ RSS); events, transmissions and goodput are the same in every run (a run is a pu
 function of scenario and seed), which the script checks.
 
 Goodput = bytes delivered to the receiving applications x 8 / the simulated duration,
-summed over flows (the issue's definition; summary.json's per-flow goodput_bps divides
+summed over flows (the definition docs/performance.md uses; summary.json's per-flow goodput_bps divides
 by each flow's own active time instead).
 
-The ns-3.48 figures are the issue's (optimised build, same class of machine). Wall
+The ns-3.48 figures are the reference runs of docs/performance.md (optimised build,
+same class of machine). Wall
 ratio = ns-3 wall / netsim wall (the target is >= 10); the other ratios are netsim /
 ns-3. Timing is never part of `meson test`: this is run by hand.
 """

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the benchmark scenarios of tests/bench/ (issue 8).
+"""Writes the benchmark scenarios of tests/bench/ (docs/performance.md).
 
     python3 tests/bench/gen-scenarios.py [OUTDIR]     (default: this folder)
 
@@ -9,7 +9,7 @@ generator written out here, not from Python's `random`, so the file never depend
 the Python version).
 
 lossy, dumbbell-8 and dumbbell-64 carry exactly the parameters of the ns-3.48 runs
-the issue compares against; docs/performance.md maps each ns-3 attribute onto the
+netsim is compared against; docs/performance.md maps each ns-3 attribute onto the
 knob set here (NS3_TCP below).
 """
 import json
@@ -18,7 +18,7 @@ import sys
 
 # ns-3's TcpSocketBase / TcpSocketState / PointToPoint defaults of the reference runs,
 # as netsim knobs. The rfc profile first (RFC values), then every parameter the
-# issue fixes, explicitly, so summary.json's "tcp" object can be checked knob by knob.
+# reference runs fix, explicitly, so summary.json's "tcp" object can be checked knob by knob.
 NS3_TCP = {
     "profile": "rfc",
     "cc": "newreno",                 # TcpNewReno + TcpClassicRecovery (RFC 6582)
@@ -67,7 +67,7 @@ def p2p(name, a, a_addr, b, b_addr, bw, delay, queue, extra=None):
 def lossy():
     return {
         "name": "bench-lossy",
-        "description": "Benchmark (issue 8), the ns-3 'lossy' reference: A -100 Mbit/s, 5 ms- R "
+        "description": "Benchmark, the ns-3 'lossy' reference: A -100 Mbit/s, 5 ms- R "
                        "-10 Mbit/s, 20 ms- B, 1% Bernoulli loss on R->B applied on arrival at B, "
                        "one NewReno bulk flow A->B for 60 s with ns-3's TCP parameters "
                        "(docs/performance.md). Nothing traced. ns-3.48: 89 172 events, 23 788 "
@@ -113,7 +113,7 @@ def dumbbell(n, bottleneck_bw, ns3_note):
         apps.append(bulk("flow%d" % i, "S%d" % i, "D%d" % i, 10 * i))
     return {
         "name": "bench-dumbbell-%d" % n,
-        "description": "Benchmark (issue 8), the ns-3 'dumbbell-%d' reference: S0..S%d -100 Mbit/s, "
+        "description": "Benchmark, the ns-3 'dumbbell-%d' reference: S0..S%d -100 Mbit/s, "
                        "2 ms- R1 -%s, 20 ms- R2 -100 Mbit/s, 2 ms- D0..D%d, flow i from Si to Di "
                        "starting at i x 10 ms, NewReno with ns-3's TCP parameters "
                        "(docs/performance.md), 60 s, no random loss, nothing traced. %s"
@@ -190,7 +190,7 @@ def large(racks=20, per_rack=50, flows=10000, seed=1):
                      "start": "%dus" % (10 * i)})
     return {
         "name": "bench-large",
-        "description": "Benchmark (issue 8) beyond ns-3's reach: 1 000 hosts in 20 racks of 50 "
+        "description": "Benchmark beyond ns-3's reach: 1 000 hosts in 20 racks of 50 "
                        "(1 Gbit/s, 5 us to a rack router), rack routers to one core router "
                        "(10 Gbit/s, 50 us), queues of 1 000 packets, 10 000 concurrent CUBIC bulk "
                        "flows between host pairs drawn from a fixed-seed generator "

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How netsim's memory grows with the number of TCP connections (issue 8, `large`).
+"""How netsim's memory grows with the number of TCP connections (the `large` benchmark, docs/performance.md).
 
     meson compile -C build bench-memory
     python3 tests/bench/memory.py [--netsim build/netsim] [--runner build/tests/bench/bench_run]

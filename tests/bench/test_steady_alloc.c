@@ -1,7 +1,7 @@
 /* tests/bench/test_steady_alloc.c — the hot path allocates nothing in steady state.
  *
- * Issue 8 asks for no per-packet or per-event heap allocation once a run has warmed
- * up. This program counts every call into the C allocator (its malloc, calloc,
+ * The performance goals (docs/performance.md) include no per-packet or per-event heap
+ * allocation once a run has warmed up. This program counts every call into the C allocator (its malloc, calloc,
  * realloc and the aligned variants replace the C library's for the whole process,
  * GLib included, and forward to glibc's __libc_* entry points), builds a shipped
  * scenario's world exactly as `netsim run` does, runs it past a warm-up and then
@@ -173,7 +173,7 @@ static void check(const char *rel, sim_time_t warm, uint64_t min_tx)
 	g_free(file);
 }
 
-/* The issue's lossy reference: one NewReno flow through 1% loss, so the measured part
+/* The lossy benchmark reference (docs/performance.md): one NewReno flow through 1% loss, so the measured part
  * holds fast retransmits, recoveries and RTOs, not only clean ACK clocking. */
 static void test_bench_lossy(void)
 {

@@ -146,7 +146,7 @@ static void test_wrong_type(void)
 
 static void test_bad_unit(void)
 {
-	/* The example of the issue, to the byte. */
+	/* The example of docs/scenario-format.md, to the byte. */
 	char *j = variant("\"delay\": \"20ms\"", "\"delay\": \"fast\"", NULL);
 	expect_invalid("lossy.json", j,
 		       "lossy.json: links[1].delay: expected a duration like \"20ms\", got \"fast\"\n");
@@ -282,6 +282,53 @@ static void test_unroutable(void)
 	netsim_result_clear(&r);
 	rm_rf(dir);
 	g_free(dir);
+	g_free(j);
+}
+
+/* Server bindings name the application they conflict with by its place in "apps",
+ * also when invalid applications before it were skipped by the conversion (which
+ * once indexed the converted list with the JSON position: past its end here). */
+static void test_binding_conflict(void)
+{
+	GString *apps = g_string_new(NULL);
+	for (int i = 0; i < 6; i++)
+		g_string_append_printf(apps, "    { \"type\": \"nope%d\", \"from\": \"A\" },\n", i);
+	char *tail = g_strdup_printf(
+		"%s"
+		"    { \"type\": \"bulk\", \"name\": \"first\", \"from\": \"A\", \"to\": \"B\" },\n"
+		"    { \"type\": \"bulk\", \"name\": \"second\", \"from\": \"A\", \"to\": \"B\", "
+		"\"port\": 5001, \"server_tcp\": { \"rcvbuf\": \"64KiB\" } },\n"
+		"    { \"type\": \"udp\", \"name\": \"u1\", \"from\": \"A\", \"to\": \"B\" },\n"
+		"    { \"type\": \"udp\", \"name\": \"u2\", \"from\": \"A\", \"to\": \"B\", \"port\": 9 }\n",
+		apps->str);
+	char *j = variant("    { \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 3, "
+			  "\"interval\": \"100ms\" }\n",
+			  tail, NULL);
+	GString *want = g_string_new(NULL);
+	for (int i = 0; i < 6; i++)
+		g_string_append_printf(want,
+				       "t.json: apps[%d].type: expected one of bulk, echo, "
+				       "request_response, http, simultaneous_open, ping, udp, got "
+				       "\"nope%d\"\n",
+				       i, i);
+	g_string_append(want, "t.json: apps[7].port: shares the listener on B port 5001 with "
+			      "apps[6] (first), so its server_tcp must be the same\n"
+			      "t.json: apps[9].port: UDP port 9 on B is already used by apps[8] (u1)\n");
+	expect_invalid("t.json", j, want->str);
+	g_free(j);
+
+	/* A simultaneous open from a node to itself is one error, not also a conflict
+	 * of its two ends' ports. */
+	j = variant("\"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 3, "
+		    "\"interval\": \"100ms\"",
+		    "\"type\": \"simultaneous_open\", \"name\": \"so\", \"from\": \"A\", "
+		    "\"to\": \"A\"",
+		    NULL);
+	expect_invalid("t.json", j,
+		       "t.json: apps[0].to: simultaneous open needs two different nodes\n");
+	g_string_free(want, TRUE);
+	g_string_free(apps, TRUE);
+	g_free(tail);
 	g_free(j);
 }
 
@@ -800,11 +847,16 @@ static void test_summary_fields(void)
 static void test_plot(void)
 {
 	char *dir = tmpdir_new();
-	/* A UDP source faster than the link fills A's queue (traced). */
+	/* A UDP source faster than the link fills A's queue (traced); two traced bulk
+	 * transfers make the goodput overlay. */
 	char *j = variant("\"delay\": \"5ms\"", "\"delay\": \"5ms\", \"trace\": true",
 			  "\"apps\": [",
 			  "\"apps\": [ { \"type\": \"udp\", \"from\": \"A\", \"to\": \"B\", "
-			  "\"rate\": \"12Mbps\", \"stop\": \"500ms\" },",
+			  "\"rate\": \"12Mbps\", \"stop\": \"500ms\" },"
+			  " { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", "
+			  "\"bytes\": \"100KB\", \"trace\": [\"seq\"] },"
+			  " { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", \"port\": 5002, "
+			  "\"bytes\": \"100KB\", \"trace\": [\"seq\"] },",
 			  NULL);
 	g_free(write_file(dir, "t.json", j));
 	g_free(j);
@@ -836,12 +888,21 @@ static void test_plot(void)
 		r = netsim_run(dir, NULL, "plot", "results/t", "--format", "svg", NULL);
 		g_assert_cmpint(r.status, ==, 0);
 		static const char *const files[] = {"ping1.ping.svg", "link.ar.forward.queue.svg",
-						    "plot-all.gp"};
+						    "goodput-overlay.svg", "plot-all.gp"};
 		for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
 			p = g_build_filename(dir, "results", "t", "plots", files[i], NULL);
 			g_assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
 			g_free(p);
 		}
+		/* The kept driver names plots/, never the staging folder it was drawn in
+		 * (the overlay's file list included), so it can be re-run by hand. */
+		p = g_build_filename(dir, "results", "t", "plots", "plot-all.gp", NULL);
+		gchar *driver = NULL;
+		g_assert_true(g_file_get_contents(p, &driver, NULL, NULL));
+		g_assert_null(strstr(driver, ".plots.tmp-"));
+		g_assert_nonnull(strstr(driver, " plots/flow2.sender.goodput.tsv'"));
+		g_free(driver);
+		g_free(p);
 		netsim_result_clear(&r);
 		/* Plots are derived: they do not change the trace hash. */
 		r = netsim_run(dir, NULL, "run", "t.json", NULL);
@@ -910,6 +971,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/invalid/outside-subnet", test_outside_subnet);
 	g_test_add_func("/cli/invalid/unroutable", test_unroutable);
 	g_test_add_func("/cli/invalid/unknown-cc", test_unknown_cc);
+	g_test_add_func("/cli/invalid/binding-conflict", test_binding_conflict);
 	g_test_add_func("/cli/invalid/all-at-once", test_all_errors_in_document_order);
 	g_test_add_func("/cli/invalid/missing-file", test_missing_file);
 	g_test_add_func("/cli/invalid/options", test_bad_options);

@@ -607,7 +607,7 @@ static void test_cubic_vs_reno(void)
 	run_free(&x);
 }
 
-/* Fall & Floyd 1996 (issue 6): k = 1 → one fast retransmit and no RTO for Reno and
+/* Fall & Floyd 1996 (docs/validation.md): k = 1 → one fast retransmit and no RTO for Reno and
  * NewReno; NewReno slow-but-steady recovers k ≤ 4 with no RTO (in one recovery: one
  * fast retransmit, k retransmissions); Reno with k ≥ 3 needs an RTO or more than one
  * fast retransmit. From the summaries here; from the traces (one window, cwnd > 8
@@ -649,7 +649,7 @@ static void test_fall_floyd(gconstpointer data)
 }
 
 /* Every capture of every shipped scenario is clean in Wireshark (tshark): no
- * malformed packet, no bad checksum (issue 3; the same filter as
+ * malformed packet, no bad checksum (the same filter as
  * tests/net/pcap-check.sh, one tshark per file). None of them injects corruption. */
 static void test_captures_clean(void)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The Mathis/Padhye sweep on scenarios/lossy.json (issue 6, docs/validation.md).
+"""The Mathis/Padhye sweep on scenarios/lossy.json (docs/validation.md).
 
 One Reno flow on A -100 Mbit/s, 5 ms- R -10 Mbit/s, 20 ms- B with Bernoulli loss p on
 R->B. For every p in {0.1, 0.5, 1, 2, 5} %, delayed ACK on and off, and both window

@@ -1,5 +1,5 @@
 /* tests/validation/test_shapes.c — the textbook shapes, read from the traces of the
- * shipped scenarios (issue 6 "Validation"; docs/validation.md).
+ * shipped scenarios (docs/validation.md).
  *
  *   /validation/shape/reno-lossy       scenarios/lossy.json, flow1.sender.tsv: exponential
  *                                      slow start (cwnd doubles per RTT until the first

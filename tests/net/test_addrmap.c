@@ -1,4 +1,4 @@
-/* tests/unit/test_addrmap.c — the address map against a reference (GHashTable) under a
+/* tests/net/test_addrmap.c — the address map against a reference (GHashTable) under a
  * long random sequence of inserts, replacements and removals. */
 #include <glib.h>
 

@@ -1,4 +1,4 @@
-/* tests/unit/test_csum.c — the Internet checksum against real Linux packets. */
+/* tests/net/test_csum.c — the Internet checksum against real Linux packets. */
 #include <glib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* tests/net/test_apps.c — the ping application over a 3-router chain (exact RTTs,
+/* tests/apps/test_ping_udp.c — the ping application over a 3-router chain (exact RTTs,
  * trace, fragmentation, DF, TTL, loss) and the UDP CBR / on-off sources and sink. */
 #include <errno.h>
 #include <glib.h>

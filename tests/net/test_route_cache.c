@@ -1,4 +1,4 @@
-/* tests/unit/test_route_cache.c — the route cache (route.h) never outlives a change of
+/* tests/net/test_route_cache.c — the route cache (route.h) never outlives a change of
  * the table: lookups after adding or removing routes see the change, for destinations
  * that were cached and for many destinations sharing cache slots. */
 #include <errno.h>
