@@ -216,90 +216,27 @@ static bool set_knob(struct tcp_config *cfg, const char *knob, const char *text)
 	return k && tcp_knob_parse(cfg, k, text) == 0;
 }
 
-/* The i-th of the blank-separated numbers in v ("4096 87380 6291456"). */
-static bool nth_number(const char *v, int i, int64_t *out)
-{
-	char **parts = g_strsplit_set(v, " \t", -1);
-	int k = 0;
-	bool ok = false;
-	for (char **p = parts; *p; p++) {
-		if (!**p)
-			continue;
-		if (k++ == i) {
-			char *end = NULL;
-			*out = g_ascii_strtoll(*p, &end, 10);
-			ok = end && *end == '\0' && *out >= 0;
-		}
-	}
-	g_strfreev(parts);
-	return ok;
-}
-
-struct sysctl_knob {
-	const char *sysctl; /* net.ipv4.* name without the prefix */
-	const char *knob;
-	const char *unit; /* appended to the value ("s"), or NULL */
-	int field;        /* of a multi-value setting (tcp_rmem), or -1 */
-};
-
-/* Sysctls that are TCP knobs of netsim. tcp_rmem's maximum is the receive buffer:
- * netsim has no autotuning, and Linux takes its window scale from that maximum too
- * (tcp_select_initial_window); tcp_wmem's default is the send buffer. */
-static const struct sysctl_knob sysctl_knobs[] = {
-    {"tcp_rmem", "rcvbuf", NULL, 2},
-    {"tcp_wmem", "sndbuf", NULL, 1},
-    {"tcp_syn_retries", "syn_retries", NULL, -1},
-    {"tcp_synack_retries", "synack_retries", NULL, -1},
-    {"tcp_retries2", "data_retries", NULL, -1},
-    {"tcp_reordering", "dupack_threshold", NULL, -1},
-    {"tcp_congestion_control", "cc", NULL, -1},
-    {"tcp_window_scaling", "window_scaling", NULL, -1},
-    {"tcp_fin_timeout", "fin_wait2_timeout", "s", -1},
-    {"tcp_keepalive_time", "keepalive_idle", "s", -1},
-    {"tcp_keepalive_intvl", "keepalive_interval", "s", -1},
-    {"tcp_keepalive_probes", "keepalive_probes", NULL, -1},
-    {"ip_default_ttl", "ttl", NULL, -1},
-    {"ip_no_pmtu_disc", "pmtud", NULL, -1},
-};
-
 static struct tcp_config *live_config(struct drill_run *r, bool before)
 {
 	return before ? &r->cfg : tcp_stack_config(r->stack);
 }
 
+/* A sysctl: the TCP knob that mirrors it (the knob table's sysctl names), or nothing
+ * when netsim does not model the setting (listed with --verbose). */
 static void apply_sysctl(struct drill_run *r, const char *name, const char *value, int line,
-                         bool before)
+			 bool before)
 {
-	char *key = g_strdelimit(g_strdup(name), "/", '.');
-	const char *k = key;
-	if (g_str_has_prefix(k, "net.ipv4."))
-		k += strlen("net.ipv4.");
-	for (size_t i = 0; i < G_N_ELEMENTS(sysctl_knobs); i++) {
-		const struct sysctl_knob *m = &sysctl_knobs[i];
-		if (strcmp(m->sysctl, k) != 0)
-			continue;
-		char *text;
-		int64_t v;
-		if (m->field >= 0) {
-			text = nth_number(value, m->field, &v)
-			           ? g_strdup_printf("%" G_GINT64_FORMAT, v)
-			           : NULL;
-		} else if (!strcmp(m->knob, "pmtud")) {
-			text = g_strdup(strcmp(value, "0") == 0 ? "true" : "false");
-		} else {
-			text = g_strconcat(value, m->unit ? m->unit : "", NULL);
-		}
-		if (!text || !set_knob(live_config(r, before), m->knob, text))
-			drill_skip(r, line, "needs %s=%s (not a value netsim's %s accepts)", key,
-			           value, m->knob);
-		else
-			drill_log(r, "sysctl %s=%s: tcp.%s=%s", key, value, m->knob, text);
-		g_free(text);
-		g_free(key);
+	int rc = tcp_config_apply_sysctl(live_config(r, before), name, value);
+	if (rc == -ENOENT) {
+		drill_log(r, "ignored sysctl %s=%s (netsim does not model it)", name, value);
 		return;
 	}
-	drill_log(r, "ignored sysctl %s=%s (netsim does not model it)", key, value);
-	g_free(key);
+	if (rc < 0) {
+		drill_skip(r, line, "needs sysctl %s=%s, a value netsim's knob %s does not take", name,
+			   value, tcp_knob_find_sysctl(name)->name);
+		return;
+	}
+	drill_log(r, "sysctl %s=%s: tcp.%s", name, value, tcp_knob_find_sysctl(name)->name);
 }
 
 /* echo V > /sys/module/tcp_cubic/parameters/P */
