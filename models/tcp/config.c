@@ -177,6 +177,10 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("rcvbuf", BYTES), FIELD(rcvbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
 	  SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 2,
 	  .doc = "receive buffer, the window offered (no autotuning)" },
+	{ KNOB("rcvbuf_max", BYTES), FIELD(rcvbuf_max), RANGE(0, 1 << 30),
+	  DEFAULTS("6291456", "0"), SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 3,
+	  .doc = "largest receive buffer, which the window scale offered covers (Linux "
+		 "tcp_select_initial_window; 0 = rcvbuf)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
@@ -538,11 +542,9 @@ static int sysctl_scaled(struct tcp_config *cfg, const struct tcp_knob *k, const
 	return tcp_knob_set(cfg, k, v * unit);
 }
 
-int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+/* One knob from its sysctl's text. */
+static int apply_sysctl_knob(struct tcp_config *cfg, const struct tcp_knob *k, const char *text)
 {
-	const struct tcp_knob *k = tcp_knob_find_sysctl(name);
-	if (!k)
-		return -ENOENT;
 	char buf[64];
 	char *value = g_strstrip(g_strdup(text));
 	int r = 0;
@@ -579,4 +581,19 @@ int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char
 		return tcp_knob_parse(cfg, k, strcmp(buf, "reno") == 0 ? "newreno" : buf);
 	}
 	return -EINVAL;
+}
+
+int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+{
+	/* Several knobs may mirror one multi-value sysctl (tcp_rmem: rcvbuf, rcvbuf_max). */
+	int r = -ENOENT;
+	for (size_t i = 0; i < G_N_ELEMENTS(knobs); i++) {
+		if (!knobs[i].sysctl || !sysctl_name_eq(knobs[i].sysctl, name))
+			continue;
+		int k = apply_sysctl_knob(cfg, &knobs[i], text);
+		if (k < 0)
+			return k;
+		r = 0;
+	}
+	return r;
 }

@@ -99,6 +99,7 @@ struct tcp_sockopts {
 	uint32_t keepcnt;               /* TCP_KEEPCNT */
 	uint32_t sndbuf;                /* SO_SNDBUF: send buffer limit, bytes */
 	uint32_t rcvbuf;                /* SO_RCVBUF: receive buffer (window), bytes */
+	bool rcvbuf_set;                /* SO_RCVBUF was set: the window scale covers it */
 };
 
 struct tcp_sock {
@@ -333,6 +334,19 @@ static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)
 	while (s < TCP_WSCALE_MAX && (rcvbuf >> s) > 65535)
 		s++;
 	return s;
+}
+
+/* The shift a connection offers in its SYN or SYN-ACK (0 without window scaling):
+ * Linux tcp_select_initial_window scales for the largest the buffer may become
+ * (tcp_rmem max, rcvbuf_max here), or for the buffer SO_RCVBUF fixed. */
+static inline uint8_t tcp_conn_wscale(const struct tcp_sock *c)
+{
+	if (!c->cfg->window_scaling)
+		return 0;
+	uint32_t space = c->opt.rcvbuf;
+	if (!c->opt.rcvbuf_set && c->cfg->rcvbuf_max > space)
+		space = c->cfg->rcvbuf_max;
+	return tcp_choose_wscale(space);
 }
 
 static inline struct tcp_stats *tcp_st(struct tcp_sock *c)

@@ -126,7 +126,7 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	c->rcv_wup = c->rcv_nxt;
-	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
+	c->rcv_wscale = tcp_conn_wscale(c);
 	take_syn_options(c, seg);
 	c->iss = (l->flags & TF_ISN_FIXED) ? l->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;

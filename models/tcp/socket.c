@@ -244,7 +244,7 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 		c->t.rport = 0;
 		return -EADDRINUSE; /* this 4-tuple is taken (perhaps in TIME-WAIT) */
 	}
-	c->rcv_wscale = c->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
+	c->rcv_wscale = tcp_conn_wscale(c);
 	c->iss = (c->flags & TF_ISN_FIXED) ? c->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
@@ -534,6 +534,7 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;
 		c->opt.rcvbuf = (uint32_t)v;
+		c->opt.rcvbuf_set = true;
 		return 0;
 	}
 	return -EINVAL;

@@ -139,6 +139,9 @@ struct tcp_config {
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */
 	uint32_t sndbuf;
 	uint32_t rcvbuf;
+	uint32_t rcvbuf_max;              /* the largest the buffer may grow to (Linux's
+					   * tcp_rmem max): the window scale covers it; 0 =
+					   * rcvbuf. netsim does not grow the buffer. */
 	bool window_scaling;
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
 

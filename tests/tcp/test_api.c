@@ -54,6 +54,7 @@ static void test_profiles(void)
 		{ "keepalive_probes", "9", "9" },
 		{ "sndbuf", "131072", "131072" },
 		{ "rcvbuf", "131072", "131072" },
+		{ "rcvbuf_max", "6291456", "0" },
 		{ "window_scaling", "true", "true" },
 		{ "mss", "0", "0" },
 		{ "nagle", "true", "true" },
@@ -100,7 +101,11 @@ static void test_knob_sysctls(void)
 		}
 		g_assert_true(g_str_has_prefix(k[i].sysctl, "net.ipv4."));
 		g_assert_cmpint(k[i].sysctl_map, !=, TCP_SYSCTL_NONE);
-		g_assert_true(tcp_knob_find_sysctl(k[i].sysctl) == &k[i]); /* one knob each */
+		/* One knob per sysctl, or per field of a multi-value one (tcp_rmem). */
+		for (size_t j = 0; j < n; j++)
+			if (j != i && k[j].sysctl && !strcmp(k[j].sysctl, k[i].sysctl))
+				g_assert_true(k[i].sysctl_field && k[j].sysctl_field &&
+					      k[i].sysctl_field != k[j].sysctl_field);
 		char *doc = tcp_knob_doc(&k[i]);
 		g_assert_nonnull(strstr(doc, k[i].sysctl));
 		g_free(doc);
@@ -117,6 +122,7 @@ static void test_knob_sysctls(void)
 	} ok[] = {
 		{ "net.ipv4.tcp_syn_retries", "3", "syn_retries", "3" },
 		{ "net.ipv4.tcp_rmem", "4096 87380 6291456", "rcvbuf", "87380" },
+		{ "net.ipv4.tcp_rmem", "4096 87380 15728640", "rcvbuf_max", "15728640" },
 		{ "net.ipv4.tcp_wmem", " 4096\t16384   4194304\n", "sndbuf", "16384" },
 		{ "net.ipv4.tcp_fin_timeout", "30", "fin_wait2_timeout", "30s" },
 		{ "net.ipv4.tcp_keepalive_time", "600", "keepalive_idle", "600s" },
@@ -164,7 +170,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 41);
+	g_assert_cmpuint(n, ==, 42);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
