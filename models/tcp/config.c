@@ -178,9 +178,9 @@ static const struct tcp_knob knobs[] = {
 	  SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 2,
 	  .doc = "receive buffer, the window offered (no autotuning)" },
 	{ KNOB("rcvbuf_max", BYTES), FIELD(rcvbuf_max), RANGE(0, 1 << 30),
-	  DEFAULTS("6291456", "0"), SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 3,
+	  DEFAULTS("33554432", "0"), SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 3,
 	  .doc = "largest receive buffer, which the window scale offered covers (Linux "
-		 "tcp_select_initial_window; 0 = rcvbuf)" },
+		 "tcp_select_initial_window; 0 = rcvbuf; linux: Linux 6.18's 32 MiB)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),

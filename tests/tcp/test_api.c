@@ -54,7 +54,7 @@ static void test_profiles(void)
 		{ "keepalive_probes", "9", "9" },
 		{ "sndbuf", "131072", "131072" },
 		{ "rcvbuf", "131072", "131072" },
-		{ "rcvbuf_max", "6291456", "0" },
+		{ "rcvbuf_max", "33554432", "0" },
 		{ "window_scaling", "true", "true" },
 		{ "mss", "0", "0" },
 		{ "nagle", "true", "true" },

@@ -13,7 +13,7 @@
 #define RPORT 80
 #define ISS 1000u
 #define IRS 5000u
-#define WIN_SCALED (131072u >> 7) /* rcvbuf 131072 advertised with shift 7 (rcvbuf_max) */
+#define WIN_SCALED (131072u >> 10) /* rcvbuf 131072 with shift 10 (rcvbuf_max 32 MiB) */
 
 struct fx {
 	struct fw w;
@@ -59,7 +59,7 @@ static void fx_syn_sent(struct fx *f)
 	g_assert_true(syn->r.has_mss);
 	g_assert_cmpuint(syn->r.mss, ==, 1460);
 	g_assert_true(syn->r.has_wscale);
-	g_assert_cmpuint(syn->r.wscale, ==, 7); /* covers rcvbuf_max 6 MiB, as Linux */
+	g_assert_cmpuint(syn->r.wscale, ==, 10); /* covers rcvbuf_max 32 MiB, as Linux */
 	g_assert_cmpuint(syn->r.hdr_len, ==, 28);
 	g_assert_true(syn->df);
 	g_assert_cmpuint(syn->ttl, ==, 64);
@@ -110,7 +110,7 @@ static void fx_syn_received(struct fx *f)
 	g_assert_true(sa->r.has_mss);
 	g_assert_cmpuint(sa->r.mss, ==, 1460);
 	g_assert_true(sa->r.has_wscale);
-	g_assert_cmpuint(sa->r.wscale, ==, 7);
+	g_assert_cmpuint(sa->r.wscale, ==, 10);
 }
 
 /* SYN-RECEIVED → ESTABLISHED and accepted. */
@@ -551,7 +551,7 @@ static void test_time_wait_rfc_profile(void)
 	/* rfc: TIME-WAIT = 2 × MSL = 240 s. */
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_RFC);
-	cfg.rcvbuf_max = 6291456; /* the fixtures' window scale (7), as in the linux profile */
+	cfg.rcvbuf_max = 33554432; /* the fixtures' window scale (10), as the linux profile */
 	struct fx f;
 	fx_init(&f, &cfg);
 	fx_established(&f);
@@ -729,8 +729,8 @@ static void test_close_wait_data_after_fin(void)
 	g_assert_cmpint(tcp_recv(f.s, buf, sizeof(buf)), ==, 0);
 	/* The FIN's delayed ACK still acknowledges IRS + 5, not the ignored bytes. */
 	fw_run_for(&f.w, SIM_MS(40));
-	/* 131069 bytes of space in units of 128, rounded up: the window never shrinks. */
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 5, (131072u - 3 + 127) >> 7, 0);
+	/* 131069 bytes of space in units of 1024, rounded up: the window never shrinks. */
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 5, (131072u - 3 + 1023) >> 10, 0);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	tcp_abort(f.s);
 	fx_fini(&f);
@@ -803,7 +803,7 @@ static void test_half_close(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 6, 512, data, 1460);
 	inject(&f, TCP_FLAG_ACK | TCP_FLAG_PSH, IRS + 1461, ISS + 6, 512, data + 1460, 1460);
 	/* Two full-sized segments: ACK at once (RFC 1122 §4.2.3.2). */
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 6, IRS + 2921, (131072u - 2920 + 127) >> 7, 0);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 6, IRS + 2921, (131072u - 2920 + 1023) >> 10, 0);
 	fw_run_for(&f.w, 0);
 	g_assert_cmpuint(f.app.bytes_read, ==, 2920);
 	inject(&f, TCP_FLAG_FIN | TCP_FLAG_ACK, IRS + 2921, ISS + 6, 512, NULL, 0);
@@ -828,11 +828,11 @@ static void test_close_unread_rst(void)
 		data[i] = (char)i;
 	inject(&f, TCP_FLAG_ACK | TCP_FLAG_PSH, IRS + 1, ISS + 1, 8192, data, 100);
 	fw_run_for(&f.w, SIM_MS(40));
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 101, (131072 - 100) >> 7, 0);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 101, (131072 - 100) >> 10, 0);
 	g_assert_cmpuint(tcp_readable_bytes(f.s), ==, 100);
 	tcp_close(f.s);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_RST | TCP_FLAG_ACK, ISS + 1, IRS + 101,
-		      (131072 - 100) >> 7, 0);
+		      (131072 - 100) >> 10, 0);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	tcp_close(f.l);
 	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->conns_live, ==, 0);
@@ -956,7 +956,7 @@ static void test_fin_wait_2_orphan_timeout(void)
 	/* rfc: no FIN-WAIT-2 timeout. */
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_RFC);
-	cfg.rcvbuf_max = 6291456; /* the fixtures' window scale (7) */
+	cfg.rcvbuf_max = 33554432; /* the fixtures' window scale (10) */
 	fx_init(&f, &cfg);
 	fx_established(&f);
 	tcp_close(f.s);
