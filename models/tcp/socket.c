@@ -273,8 +273,11 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	}
 	if (c->flags & TF_FIN_QUEUED)
 		return -EPIPE;
-	if (c->state == TCP_LISTEN || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED ||
-	    (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
+	/* Linux (tcp_sendmsg, sk_stream_wait_connect): a send while the handshake is in
+	 * progress waits for it; a non-blocking caller is told to try again. */
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)
+		return -EAGAIN;
+	if (c->state == TCP_LISTEN || (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
 		return -ENOTCONN;
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return -EPIPE;

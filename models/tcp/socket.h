@@ -84,8 +84,9 @@ struct tcp_sock *tcp_accept(struct tcp_sock *listener, int *err);
 int tcp_connect(struct tcp_sock *s, ipv4_addr_t addr, uint16_t port);
 
 /* Copies up to len bytes into the send buffer. Returns the number accepted (> 0),
- * -EAGAIN when the buffer is full, -EPIPE after shutdown(SHUT_WR)/close or when
- * the connection is gone, -ENOTCONN before it is established. */
+ * -EAGAIN when the buffer is full or the handshake is still in progress (Linux: the
+ * send waits for it), -EPIPE after shutdown(SHUT_WR)/close or when the connection is
+ * gone, -ENOTCONN on a socket that never connected. */
 ssize_t tcp_send(struct tcp_sock *s, const void *buf, size_t len);
 
 /* Copies up to len bytes of in-order received data. Returns > 0, 0 at end of stream
