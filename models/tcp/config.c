@@ -48,6 +48,12 @@ static const char *const *rto_formula_names(void)
 	return n;
 }
 
+static const char *const *delack_count_names(void)
+{
+	static const char *const n[] = { "bytes", "segments", NULL };
+	return n;
+}
+
 static const char *const *partial_names(void)
 {
 	static const char *const n[] = { "impatient", "slow_but_steady", NULL };
@@ -162,6 +168,10 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("syn_retries", INT), FIELD(syn_retries), RANGE(0, 255), DEFAULTS("6", "7"),
 	  SYSCTL("net.ipv4.tcp_syn_retries", VALUE),
 	  .doc = "SYN retransmissions before ETIMEDOUT (rfc: 3 minutes, RFC 1122 4.2.3.5)" },
+	{ KNOB("syn_linear_timeouts", INT), FIELD(syn_linear_timeouts), RANGE(0, 255),
+	  DEFAULTS("4", "0"), SYSCTL("net.ipv4.tcp_syn_linear_timeouts", VALUE),
+	  .doc = "SYN timeouts before the RTO backs off, on top of syn_retries (Linux "
+		 "tcp_retransmit_timer, tcp_write_timeout)" },
 	{ KNOB("synack_retries", INT), FIELD(synack_retries), RANGE(0, 255), DEFAULTS("5", "5"),
 	  SYSCTL("net.ipv4.tcp_synack_retries", VALUE), .doc = "SYN-ACK retransmissions" },
 	{ KNOB("delayed_ack", BOOL), FIELD(delayed_ack), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -170,6 +180,11 @@ static const struct tcp_knob knobs[] = {
 	  DEFAULTS("40ms", "200ms"), .doc = "delayed-ACK timeout (linux: the minimum ATO)" },
 	{ KNOB("delack_segments", INT), FIELD(delack_segments), RANGE(1, 64),
 	  DEFAULTS("2", "2"), .doc = "ACK at least every this many full-sized segments" },
+	{ KNOB("delack_count", ENUM), FIELD(delack_count), .names = delack_count_names,
+	  DEFAULTS("bytes", "segments"),
+	  .doc = "bytes: ACK once more than delack_segments - 1 full segments' worth is "
+		 "unacknowledged (Linux __tcp_ack_snd_check); segments: once delack_segments "
+		 "full segments arrived (RFC 1122 4.2.3.2)" },
 	{ KNOB("initial_window", INT), FIELD(initial_window), RANGE(0, 1000), .unit = "segments",
 	  DEFAULTS("10", "0"), .doc = "initial cwnd, 0 for RFC 5681 3.1's 2 to 4 by SMSS" },
 	{ KNOB("sndbuf", BYTES), FIELD(sndbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),

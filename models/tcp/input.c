@@ -422,6 +422,16 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin)
 		process_fin(c);
 }
 
+/* Whether enough data is unacknowledged for the delayed ACK to go now (RFC 1122
+ * §4.2.3.2, RFC 5681 §4.2), counted as the configuration says (tcp.h). */
+static bool delack_due(const struct tcp_sock *c)
+{
+	uint64_t unacked = c->rcv_nxt - c->rcv_wup, n = c->cfg->delack_segments;
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_BYTES)
+		return unacked > (n - 1) * c->rcv_mss; /* Linux: more than one rcv_mss */
+	return unacked >= n * c->rcv_mss;
+}
+
 /* The seventh and eighth steps: segment text and FIN, for a segment already trimmed
  * to the window (pkt->data = payload). Takes pkt. */
 static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin)
@@ -455,8 +465,7 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 		c->flags |= TF_ACK_NOW; /* a segment that fills (part of) a gap: ACK at once */
 	else if (!c->cfg->delayed_ack)
 		c->flags |= TF_ACK_NOW;
-	else if ((uint64_t)(c->rcv_nxt - c->rcv_wup) >=
-		 (uint64_t)c->cfg->delack_segments * c->rcv_mss)
+	else if (delack_due(c))
 		c->flags |= TF_ACK_NOW; /* at least every second full-sized segment */
 	else if (len > 0)
 		tcp_timer_delack_arm(c);

@@ -102,6 +102,18 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
+/* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
+enum tcp_delack_count {
+	/* As bytes: once more than delack_segments − 1 full-sized segments' worth is
+	 * unacknowledged (Linux __tcp_ack_snd_check: more than one rcv_mss), so a
+	 * segment larger than rcv_mss, or a full one and a small one, are acknowledged
+	 * at once. */
+	TCP_DELACK_COUNT_BYTES,
+	/* As segments: once delack_segments full-sized segments' worth has arrived
+	 * (RFC 1122 / RFC 5681 §4.2: "at least every second full-sized segment"). */
+	TCP_DELACK_COUNT_SEGMENTS,
+};
+
 /* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
  * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
@@ -128,12 +140,15 @@ struct tcp_config {
 	sim_time_t clock_granularity;     /* G */
 	uint32_t data_retries;            /* RTO expirations in a row before ETIMEDOUT */
 	uint32_t syn_retries;             /* SYN retransmissions before ETIMEDOUT */
+	uint32_t syn_linear_timeouts;     /* first SYN retransmissions without backoff
+					   * (Linux 6.5+); they add to syn_retries */
 	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
 
 	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
 	bool delayed_ack;
 	sim_time_t delack_timeout;
 	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
+	enum tcp_delack_count delack_count; /* how the segments are counted */
 
 	/* Windows and buffers. */
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */

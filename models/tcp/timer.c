@@ -44,7 +44,11 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		/* SYN / SYN-ACK retransmission with exponential backoff (RFC 6298 (5.5),
 		 * RFC 1122 §4.2.3.5), then give up. */
 		bool passive = (c->flags & TF_PASSIVE) != 0;
-		uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries;
+		/* Linux (tcp_write_timeout, tcp_retransmit_timer): an active open's first
+		 * syn_linear_timeouts expiries keep the RTO (no backoff) and add to the
+		 * retransmissions allowed. */
+		uint32_t linear = passive ? 0 : cfg->syn_linear_timeouts;
+		uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries + linear;
 		/* Every expiry counts, the last one that gives up too (Linux counts
 		 * TCPTimeouts before tcp_write_timeout decides): syn_retries
 		 * retransmissions, syn_retries + 1 expirations. */
@@ -60,7 +64,8 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 			return;
 		}
 		c->retries++;
-		tcp_rtt_backoff(&c->rtt, cfg);
+		if (c->retries > linear)
+			tcp_rtt_backoff(&c->rtt, cfg);
 		tcp_send_syn(c, true);
 		tcp_timer_rtx_arm(c);
 		if (c->trace)
@@ -241,8 +246,9 @@ static void wait_fire(struct sim *sim, void *ctx, void *arg)
 		tcp_conn_closed(c);
 	} else if (c->state == TCP_FIN_WAIT_2 && !c->app_ref) {
 		/* Linux tcp_fin_timeout for orphaned connections (not in RFC 9293): the
-		 * peer never sent its FIN; reset and forget the connection. */
-		tcp_send_rst(c);
+		 * peer never sent its FIN; the connection is forgotten silently (Linux
+		 * tcp_close hands it to a timewait socket for that time, which lapses
+		 * without a word). */
 		tcp_conn_closed(c);
 	}
 }

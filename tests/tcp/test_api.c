@@ -35,6 +35,8 @@ static void test_profiles(void)
 		{ "rto_syn_initial", "1s", "1s" },
 		{ "clock_granularity", "1ms", "1ms" },
 		{ "synack_retries", "5", "5" },
+		{ "syn_linear_timeouts", "4", "0" },
+		{ "delack_count", "bytes", "segments" },
 		{ "delayed_ack", "true", "true" },
 		{ "nagle_minshall", "true", "false" },
 		{ "rto_formula", "linux", "rfc" },
@@ -170,7 +172,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 42);
+	g_assert_cmpuint(n, ==, 44);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
