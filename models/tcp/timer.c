@@ -32,6 +32,24 @@ static void fail_timeout(struct tcp_sock *c)
 	tcp_conn_fail(c, c->soft_error ? c->soft_error : -ETIMEDOUT);
 }
 
+/* Linux tcp_write_timeout() also ends an active open by time: once a SYN was
+ * retransmitted, when the first SYN is older than syn_retries exponentially
+ * backed-off timeouts from the initial RTO would take (tcp_model_timeout(): doublings
+ * up to rto_max, then rto_max each). With linear timeouts this comes first:
+ * syn_retries 1 gives SYNs at 0, 1, 2 s and ETIMEDOUT at 3 s. */
+static bool syn_time_out(const struct tcp_sock *c)
+{
+	const struct tcp_config *cfg = c->cfg;
+	if (c->retries == 0)
+		return false;
+	sim_time_t timeout = 0, rto = cfg->rto_initial;
+	for (uint32_t i = 0; i <= cfg->syn_retries; i++) {
+		timeout += rto;
+		rto = rto * 2 < cfg->rto_max ? rto * 2 : cfg->rto_max;
+	}
+	return sim_now(tcp_sim(c)) - c->rtt_time >= timeout;
+}
+
 static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 {
 	struct tcp_sock *c = ctx;
@@ -53,7 +71,7 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		 * TCPTimeouts before tcp_write_timeout decides): syn_retries
 		 * retransmissions, syn_retries + 1 expirations. */
 		tcp_st(c)->rto_expirations++;
-		if (c->retries >= limit) {
+		if (c->retries >= limit || (linear > 0 && syn_time_out(c))) {
 			if (passive) {
 				/* The half-open child simply disappears (Linux: the request
 				 * socket expires); the listener is unaffected. */

@@ -156,6 +156,7 @@ struct drill_run {
 	struct drill_py_env *py;
 	GString *py_out;
 	bool sim_stopped_for_packet;
+	bool awaiting;                  /* drill_sys_await runs the clock for r->blk */
 };
 
 /* ---- run.c ---- */

@@ -353,6 +353,8 @@ static bool retry(struct drill_run *r)
 		return false;
 	r->blk = NULL;
 	complete(r, c, ret);
+	if (r->awaiting)
+		sim_stop(&r->sim); /* the clock stops where the call returned */
 	return true;
 }
 
@@ -878,8 +880,10 @@ void drill_sys_await(struct drill_run *r, int line)
 	                    ? c->end_ns + MAX(r->tolerance_ns, (c->end_ns - c->start_ns) *
 	                                                           r->tolerance_pct_x10 / 1000)
 	                    : sim_now(&r->sim) + SIM_S(600);
+	r->awaiting = true;
 	while (r->blk == c && !r->done && sim_now(&r->sim) < limit)
 		sim_run(&r->sim, limit);
+	r->awaiting = false;
 	if (r->blk == c && !r->done) {
 		char a[32], b[32];
 		if (c->end_ns >= 0)

@@ -178,6 +178,13 @@ static int set_tcp_level(struct drill_run *r, const struct drill_event *e, struc
 	case 6: /* TCP_KEEPCNT */
 		*ret = tcp_setsockopt(s, TCP_OPT_KEEPCNT, v);
 		return 0;
+	case 12: /* TCP_QUICKACK */
+		/* netsim's receiver is always in what Linux calls delayed-ACK (not quickack)
+		 * mode: clearing quickack asks for what it does already. */
+		if (v)
+			return skip_option(r, e, oc);
+		*ret = 0;
+		return 0;
 	default:
 		return skip_option(r, e, oc);
 	}
