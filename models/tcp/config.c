@@ -48,6 +48,12 @@ static const char *const *rto_formula_names(void)
 	return n;
 }
 
+static const char *const *window_probe_names(void)
+{
+	static const char *const n[] = { "ack", "data", NULL };
+	return n;
+}
+
 static const char *const *delack_count_names(void)
 {
 	static const char *const n[] = { "bytes", "segments", NULL };
@@ -198,6 +204,10 @@ static const struct tcp_knob knobs[] = {
 		 "tcp_select_initial_window; 0 = rcvbuf; linux: Linux 6.18's 32 MiB)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
+	{ KNOB("window_probe", ENUM), FIELD(window_probe), .names = window_probe_names,
+	  DEFAULTS("ack", "data"),
+	  .doc = "zero-window probe: ack (SEG.SEQ = SND.UNA - 1, no data: Linux "
+		 "tcp_xmit_probe_skb) or data (one new octet, RFC 9293 3.8.6.1)" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
 	  .doc = "MSS override (0 = MTU - 40)" },
 	{ KNOB("nagle", BOOL), FIELD(nagle), BOOL_RANGE, DEFAULTS("true", "true"),

@@ -427,21 +427,23 @@ void tcp_send_window_probe(struct tcp_sock *c)
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 		return;
 	}
+	if (avail == 0 && !fin_unsent(c))
+		return;
+	tcp_st(c)->zero_window_probes++;
+	if (c->cfg->window_probe == TCP_WINDOW_PROBE_ACK) {
+		/* Linux tcp_write_wakeup: nothing fits the window, so a segment the peer
+		 * finds old (SEG.SEQ = SND.UNA - 1, no data) draws its ACK with the
+		 * current window. */
+		xmit(c, c->snd_una - 1, 0, TCP_FLAG_ACK);
+		return;
+	}
 	/* Zero window (RFC 9293 §3.8.6.1): one byte beyond the window, i.e. the next
 	 * byte at snd_una, which the receiver drops while its window is closed and
 	 * answers with an ACK carrying its current window. Wireshark labels it "TCP
 	 * ZeroWindowProbe". snd_nxt stays; snd_max covers the byte so that an ACK for it
-	 * is acceptable (BSD's persist mode). */
-	uint8_t extra = 0;
-	uint32_t len = 1;
-	if (avail == 0) {
-		if (!fin_unsent(c))
-			return;
-		len = 0;
-		extra = TCP_FLAG_FIN;
-	}
-	tcp_st(c)->zero_window_probes++;
-	send_segment(c, c->snd_una, len, extra, true);
+	 * is acceptable (BSD's persist mode). Only a FIN left: the FIN. */
+	uint32_t len = avail > 0 ? 1 : 0;
+	send_segment(c, c->snd_una, len, len ? 0 : TCP_FLAG_FIN, true);
 }
 
 void tcp_send_keepalive(struct tcp_sock *c)

@@ -114,6 +114,15 @@ enum tcp_delack_count {
 	TCP_DELACK_COUNT_SEGMENTS,
 };
 
+/* What the persist timer sends into a zero window. */
+enum tcp_window_probe {
+	/* An ACK with SEG.SEQ = SND.UNA - 1 and no data, which the peer must answer
+	 * with its window (Linux tcp_write_wakeup -> tcp_xmit_probe_skb). */
+	TCP_WINDOW_PROBE_ACK,
+	/* One octet of new data beyond the window (RFC 9293 §3.8.6.1, BSD). */
+	TCP_WINDOW_PROBE_DATA,
+};
+
 /* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
  * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
@@ -158,6 +167,7 @@ struct tcp_config {
 					   * tcp_rmem max): the window scale covers it; 0 =
 					   * rcvbuf. netsim does not grow the buffer. */
 	bool window_scaling;
+	enum tcp_window_probe window_probe; /* zero-window probe format */
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
 
 	/* Sending. */

@@ -225,7 +225,11 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 	sim_time_t idle = now - c->last_rcv;
 	if (idle >= c->opt.keepidle) {
 		if (c->keepalive_sent >= c->opt.keepcnt) {
-			fail_timeout(c); /* the peer is dead: ETIMEDOUT (Linux) */
+			/* The peer is dead: reset the connection, in case it is not
+			 * (Linux tcp_keepalive_timer: tcp_send_active_reset; BSD's
+			 * tcp_drop), and report ETIMEDOUT. */
+			tcp_send_rst(c);
+			fail_timeout(c);
 			return;
 		}
 		tcp_send_keepalive(c);

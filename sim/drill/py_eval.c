@@ -788,8 +788,11 @@ static int exec_assert(struct ev *ev, const struct py_stmt *s)
 		g_string_append_printf(m, "expected %s, got %s", s->src,
 		                       seen->len ? seen->str : "False");
 		struct pv mv = {0};
-		if (s->msg && eval(ev, s->msg, &mv) == 0 && mv.k == PV_STR)
-			g_string_append_printf(m, " (%s)", mv.s);
+		if (s->msg && eval(ev, s->msg, &mv) == 0) {
+			/* The message as Python's AssertionError shows it: str(msg). */
+			g_string_append(m, ": ");
+			pv_str(m, &mv, false);
+		}
 		pv_clear(&mv);
 		if (!ev->msg) {
 			ev->status = DRILL_PY_ASSERT;

@@ -58,6 +58,7 @@ static void test_profiles(void)
 		{ "rcvbuf", "131072", "131072" },
 		{ "rcvbuf_max", "33554432", "0" },
 		{ "window_scaling", "true", "true" },
+		{ "window_probe", "ack", "data" },
 		{ "mss", "0", "0" },
 		{ "nagle", "true", "true" },
 		{ "limited_transmit", "true", "true" },
@@ -172,7 +173,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 44);
+	g_assert_cmpuint(n, ==, 45);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);

@@ -1007,13 +1007,16 @@ static void test_keepalive_dead_peer(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 512, NULL, 0);
 	fw_run_until(&f.w, t1 + SIM_S(7200) - 1);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	/* Now the peer is gone: 9 probes 75 s apart, then ETIMEDOUT. */
+	/* Now the peer is gone: 9 probes 75 s apart, then a RST and ETIMEDOUT. */
 	fw_run_until(&f.w, t1 + SIM_S(7200 + 9 * 75));
 	for (int i = 0; i < 9; i++) {
 		p = fw_pop(f.a);
 		fw_assert_seg(p, TCP_FLAG_ACK, ISS, IRS + 1, WIN_SCALED, 0);
 		g_assert_cmpint(p->time, ==, t1 + SIM_S(7200 + 75 * i));
 	}
+	p = fw_pop(f.a);
+	fw_assert_seg(p, TCP_FLAG_RST | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpint(p->time, ==, t1 + SIM_S(7200 + 75 * 9));
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
 	g_assert_cmpint(f.app.error, ==, -ETIMEDOUT);
