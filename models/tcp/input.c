@@ -36,6 +36,8 @@ static void set_eff_mss(struct tcp_sock *c)
 		m = path;
 	if (c->cfg->mss && m > c->cfg->mss)
 		m = c->cfg->mss;
+	if (c->opt.maxseg && m > c->opt.maxseg)
+		m = c->opt.maxseg; /* TCP_MAXSEG: Linux clamps mss_clamp to user_mss */
 	if (m < TCP_MSS_MIN)
 		m = TCP_MSS_MIN;
 	c->mss = m;
@@ -340,6 +342,7 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	}
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
 	c->probes_out = 0; /* the peer is alive (persist timer) */
+	c->probes_stamp = 0;
 	if (c->trace)
 		tcp_trace_seq(c, "ack", ack, ack, win);
 	uint32_t acked = seq_gt(ack, c->snd_una) ? ack - c->snd_una : 0;

@@ -291,10 +291,10 @@ struct tcp_lower {
 	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
 	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
 	 * every case. Must not call back into TCP synchronously (deliver later as an
-	 * event). Returns 0 or a negative errno (the segment is then lost, as on a
-	 * wire; TCP's timers recover). */
+	 * event). tos is the IPv4 TOS byte (IP_TOS). Returns 0 or a negative errno
+	 * (the segment is then lost, as on a wire; TCP's timers recover). */
 	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		      uint8_t ttl, bool df);
+		      uint8_t ttl, uint8_t tos, bool df);
 	/* Route query: the source address to use towards dst and the egress MTU.
 	 * Returns 0, or a negative errno (-ENETUNREACH) when there is no route. */
 	int (*route)(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu);
@@ -316,6 +316,12 @@ struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct 
  * sending anything) and the stack. Sockets the application still holds become
  * invalid. */
 void tcp_stack_free(struct tcp_stack *stack);
+/* While on, the host's local queue refuses every data segment, as a full queue
+ * discipline does (Linux: `tc qdisc add dev D root pfifo limit 0`, the drop reported
+ * back to TCP): the data stays unsent and TCP retries every 500 ms on its probe and
+ * retransmission timers, without backing off (Linux TCP_RESOURCE_PROBE_INTERVAL).
+ * Pure ACKs are not modelled as refused. */
+void tcp_stack_set_local_drop(struct tcp_stack *stack, bool on);
 
 /* The stack's default configuration (changes apply to sockets created later). */
 struct tcp_config *tcp_stack_config(struct tcp_stack *stack);

@@ -71,7 +71,11 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		 * TCPTimeouts before tcp_write_timeout decides): syn_retries
 		 * retransmissions, syn_retries + 1 expirations. */
 		tcp_st(c)->rto_expirations++;
-		if (c->retries >= limit || (linear > 0 && syn_time_out(c))) {
+		/* TCP_USER_TIMEOUT replaces the time bound (Linux tcp_write_timeout). */
+		bool by_time = c->opt.user_timeout
+				       ? c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp)
+				       : linear > 0 && syn_time_out(c);
+		if (c->retries >= limit || (!passive && by_time)) {
 			if (passive) {
 				/* The half-open child simply disappears (Linux: the request
 				 * socket expires); the listener is unaffected. */
@@ -81,7 +85,8 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 			}
 			return;
 		}
-		c->retries++;
+		if (c->retries++ == 0)
+			c->rtx_stamp = c->rtt_time; /* the first SYN's (Linux retrans_stamp) */
 		if (c->retries > linear)
 			tcp_rtt_backoff(&c->rtt, cfg);
 		tcp_send_syn(c, true);
@@ -103,8 +108,24 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		return; /* everything was acknowledged meanwhile */
 	/* Counted like a SYN timeout: every expiry, the one that gives up too. */
 	tcp_st(c)->rto_expirations++;
-	if (c->retries >= cfg->data_retries) {
-		fail_timeout(c); /* RFC 1122 §4.2.3.5 R2 */
+	/* RFC 1122 §4.2.3.5 R2; TCP_USER_TIMEOUT replaces the count by a time since the
+	 * head segment went out (Linux tcp_write_timeout, retransmits_timed_out). */
+	bool give_up = c->opt.user_timeout
+			       ? c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp)
+			       : c->retries >= cfg->data_retries;
+	if (give_up) {
+		fail_timeout(c);
+		return;
+	}
+	if (c->retries == 0)
+		c->rtx_stamp = c->rtx_armed_at; /* Linux retrans_stamp */
+	if (c->stack->local_drop) {
+		/* The local queue refuses the retransmission: try again soon, without
+		 * backing off (Linux tcp_retransmit_timer, TCP_RESOURCE_PROBE_INTERVAL). */
+		c->retries++;
+		sim_timer_arm_in(sim, &c->t_rtx,
+				 tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL),
+				 rtx_fire, c, NULL);
 		return;
 	}
 	/* RFC 6298 (5.5): back off the timer. */
@@ -130,7 +151,12 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 
 void tcp_timer_rtx_arm(struct tcp_sock *c)
 {
-	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, tcp_current_rto(c), rtx_fire, c, NULL);
+	sim_time_t rto = tcp_current_rto(c);
+	if (c->retries > 0) /* TCP_USER_TIMEOUT: not beyond it */
+		rto = tcp_user_timeout_clamp(c, c->rtx_stamp, rto);
+	else
+		c->rtx_armed_at = sim_now(tcp_sim(c));
+	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, rto, rtx_fire, c, NULL);
 }
 
 void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c)
@@ -150,6 +176,14 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 		return;
 	if (sim_timer_pending(sim, &c->t_rtx))
 		return; /* data in flight: the retransmission timer is in charge */
+	/* TCP_USER_TIMEOUT counts from the first probe of a run no ACK answered
+	 * (Linux tcp_probe_timer, icsk_probes_tstamp). */
+	if (c->probes_stamp == 0) {
+		c->probes_stamp = sim_now(sim);
+	} else if (tcp_user_timed_out(c, c->probes_stamp)) {
+		fail_timeout(c);
+		return;
+	}
 	/* A peer that answers no probe at all is gone: give up after as many probes
 	 * as data retransmissions (Linux tcp_probe_timer with tcp_retries2). */
 	if (c->probes_out >= c->cfg->data_retries) {
@@ -157,7 +191,14 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 		return;
 	}
 	c->probes_out++;
-	tcp_send_window_probe(c);
+	if (!tcp_send_window_probe(c)) {
+		/* The local queue refused it: retry soon, no backoff (Linux
+		 * tcp_send_probe0 with TCP_RESOURCE_PROBE_INTERVAL). */
+		sim_timer_arm_in(sim, &c->t_persist,
+				 tcp_user_timeout_clamp(c, c->probes_stamp, TCP_RESOURCE_PROBE_INTERVAL),
+				 persist_fire, c, NULL);
+		return;
+	}
 	/* RFC 1122 §4.2.2.17: exponential backoff between probes; probing goes on as
 	 * long as the peer answers (any ACK resets probes_out), so a lost window
 	 * update costs at most one probe interval, never a deadlock. */
@@ -176,6 +217,8 @@ void tcp_timer_persist_arm(struct tcp_sock *c)
 		t *= 2;
 	if (t > cfg->rto_max)
 		t = cfg->rto_max;
+	if (c->probes_stamp) /* Linux tcp_clamp_probe0_to_user_timeout */
+		t = tcp_user_timeout_clamp(c, c->probes_stamp, t);
 	sim_timer_arm_in(tcp_sim(c), &c->t_persist, t, persist_fire, c, NULL);
 }
 
@@ -224,7 +267,11 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	sim_time_t idle = now - c->last_rcv;
 	if (idle >= c->opt.keepidle) {
-		if (c->keepalive_sent >= c->opt.keepcnt) {
+		/* With TCP_USER_TIMEOUT, the idle time decides once a probe went
+		 * unanswered, not the count (Linux tcp_keepalive_timer). */
+		bool dead = c->opt.user_timeout ? c->keepalive_sent > 0 && idle >= c->opt.user_timeout
+						: c->keepalive_sent >= c->opt.keepcnt;
+		if (dead) {
 			/* The peer is dead: reset the connection, in case it is not
 			 * (Linux tcp_keepalive_timer: tcp_send_active_reset; BSD's
 			 * tcp_drop), and report ETIMEDOUT. */

@@ -91,10 +91,6 @@ struct drill_fd {
 	bool listening;
 	GPtrArray *items;        /* DFD_EPOLL: struct drill_epoll_item *, owned */
 	GQueue ready;            /* DFD_EPOLL: items on the ready list, in order */
-	int64_t maxseg;          /* TCP_MAXSEG set before connect/listen (0 = none) */
-	int64_t user_timeout_ms; /* TCP_USER_TIMEOUT value (reported back) */
-	int64_t tos;             /* IP_TOS value (reported back) */
-	int so_reuseaddr;
 };
 
 /* A system call in progress. Calls that can block are retried whenever a socket

@@ -282,11 +282,13 @@ static void run_tc(struct drill_run *r, const struct cmdline *c, int line)
 	}
 	if (has_arg(c, "delete") || has_arg(c, "del")) {
 		r->local_drop = false;
+		if (r->stack)
+			tcp_stack_set_local_drop(r->stack, false);
 		return;
 	}
 	bool pfifo = has_arg(c, "pfifo") || has_arg(c, "pfifo_fast");
 	if (!pfifo) {
-		drill_skip(r, line, "needs the %s qdisc (netsim has no pacing or AQM at the host)",
+		drill_skip(r, line, "needs the %s qdisc at the host (netsim's hosts have no pacing)",
 		           has_arg(c, "fq") ? "fq" : "requested");
 		return;
 	}
@@ -294,11 +296,11 @@ static void run_tc(struct drill_run *r, const struct cmdline *c, int line)
 	for (guint i = 0; i + 1 < c->argv->len; i++)
 		if (!strcmp(c->argv->pdata[i], "limit"))
 			limit = c->argv->pdata[i + 1];
+	/* A queue without room refuses every packet (tcp_stack_set_local_drop); one
+	 * with room changes nothing for a single connection. */
 	r->local_drop = limit && strcmp(limit, "0") == 0;
-	if (r->local_drop)
-		drill_skip(r, line,
-		           "needs local queue drops (tc qdisc ... pfifo limit 0): the host's "
-		           "TCP has no model of a local qdisc refusing packets yet");
+	if (r->stack) /* else set when the host is built */
+		tcp_stack_set_local_drop(r->stack, r->local_drop);
 }
 
 static void run_script_file(struct drill_run *r, const char *cmd, int line, int depth, bool before)

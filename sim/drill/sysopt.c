@@ -102,14 +102,33 @@ static int64_t set_config(struct tcp_sock *s, void (*edit)(struct tcp_config *, 
 	return tcp_sock_set_config(s, &cfg);
 }
 
-static void edit_mss(struct tcp_config *c, int64_t v)
-{
-	c->mss = (uint32_t)v;
-}
-
 static void edit_pmtud(struct tcp_config *c, int64_t v)
 {
 	c->pmtud = v != 0; /* IP_PMTUDISC_DONT (0): no DF, no PMTUD */
+}
+
+/* Linux's names of the algorithms netsim has; "reno" is Linux's NewReno-style
+ * Reno (RFC 6582 recovery without SACK). */
+static const char *cc_name(const char *linux_name)
+{
+	return !strcmp(linux_name, "reno") ? "newreno" : linux_name;
+}
+
+static int set_congestion(struct drill_run *r, const struct drill_event *e, struct optcall *oc,
+                          int64_t *ret)
+{
+	if (!oc->val.is_str)
+		return skip_option(r, e, oc);
+	*ret = tcp_set_congestion(oc->fd->sock, cc_name(oc->val.s));
+	if (*ret == -ENOENT) {
+		drill_skip(r, e->line, "needs the congestion control '%s'", oc->val.s);
+		return -1;
+	}
+	if (*ret == -EISCONN) {
+		drill_skip(r, e->line, "changes TCP_CONGESTION on a connected or listening socket");
+		return -1;
+	}
+	return 0;
 }
 
 static int set_socket_level(struct drill_run *r, const struct drill_event *e, struct optcall *oc,
@@ -118,9 +137,8 @@ static int set_socket_level(struct drill_run *r, const struct drill_event *e, st
 	struct tcp_sock *s = oc->fd->sock;
 	int64_t v = oc->val.v;
 	switch (oc->name) {
-	case 2: /* SO_REUSEADDR: netsim does not refuse binds to ports in TIME-WAIT */
-		oc->fd->so_reuseaddr = v != 0;
-		*ret = 0;
+	case 2: /* SO_REUSEADDR */
+		*ret = tcp_setsockopt(s, TCP_OPT_REUSEADDR, v);
 		return 0;
 	case 7: /* SO_SNDBUF */
 		*ret = tcp_setsockopt(s, TCP_OPT_SNDBUF,
@@ -156,15 +174,16 @@ static int set_tcp_level(struct drill_run *r, const struct drill_event *e, struc
 	case 1: /* TCP_NODELAY */
 		*ret = tcp_setsockopt(s, TCP_OPT_NODELAY, v != 0);
 		return 0;
-	case 2: /* TCP_MAXSEG: Linux accepts 88..32767 (TCP_MIN_MSS..MAX_TCP_WINDOW) */
-		if (v < 88 || v > 32767) {
-			*ret = -EINVAL;
-			return 0;
-		}
-		oc->fd->maxseg = v;
-		*ret = set_config(s, edit_mss, v);
-		if (*ret == -EISCONN)
-			return skip_option(r, e, oc); /* on a connected socket */
+	case 2: /* TCP_MAXSEG */
+		*ret = tcp_setsockopt(s, TCP_OPT_MAXSEG, v);
+		return 0;
+	case 3: /* TCP_CORK */
+		*ret = tcp_setsockopt(s, TCP_OPT_CORK, v);
+		return 0;
+	case 13: /* TCP_CONGESTION: "cubic", "reno" (netsim's newreno), ... */
+		return set_congestion(r, e, oc, ret);
+	case 18: /* TCP_USER_TIMEOUT (ms) */
+		*ret = v < 0 ? -EINVAL : tcp_setsockopt(s, TCP_OPT_USER_TIMEOUT, SIM_MS(v));
 		return 0;
 	case 4: /* TCP_KEEPIDLE (s) */
 	case 5: /* TCP_KEEPINTVL (s) */
@@ -199,11 +218,33 @@ int drill_sys_setsockopt(struct drill_run *r, const struct drill_event *e, int64
 		return set_socket_level(r, e, &oc, ret);
 	if (oc.level == 6)
 		return set_tcp_level(r, e, &oc, ret);
+	if (oc.level == 0 && oc.name == 1) { /* IP_TOS */
+		*ret = tcp_setsockopt(oc.fd->sock, TCP_OPT_TOS, oc.val.v);
+		return 0;
+	}
 	if (oc.level == 0 && oc.name == 10) { /* IP_MTU_DISCOVER */
 		*ret = set_config(oc.fd->sock, edit_pmtud, oc.val.v != 0);
 		return *ret == -EISCONN ? skip_option(r, e, &oc) : 0;
 	}
 	return skip_option(r, e, &oc);
+}
+
+/* The model's option for a (level, name) getsockopt can read; -1 if none. */
+static int get_option(int64_t level, int64_t name)
+{
+	static const struct {
+		int64_t level, name;
+		enum tcp_sockopt opt;
+	} map[] = {
+	    {1, 2, TCP_OPT_REUSEADDR},    {1, 7, TCP_OPT_SNDBUF},  {1, 8, TCP_OPT_RCVBUF},
+	    {1, 9, TCP_OPT_KEEPALIVE},    {6, 1, TCP_OPT_NODELAY}, {6, 2, TCP_OPT_MAXSEG},
+	    {6, 3, TCP_OPT_CORK},         {6, 6, TCP_OPT_KEEPCNT}, {6, 18, TCP_OPT_USER_TIMEOUT},
+	    {0, 1, TCP_OPT_TOS},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
+		if (map[i].level == level && map[i].name == name)
+			return (int)map[i].opt;
+	return -1;
 }
 
 /* getsockopt: the value the socket reports, or a skip. */
@@ -216,30 +257,13 @@ static int get_value(struct drill_run *r, const struct drill_event *e, struct op
 		*v = -tcp_get_error(s);
 		return 0;
 	}
-	if (oc->level == 1 && (oc->name == 7 || oc->name == 8 || oc->name == 9 || oc->name == 2)) {
-		if (oc->name == 2) {
-			*v = oc->fd->so_reuseaddr;
-			return 0;
-		}
-		enum tcp_sockopt o = oc->name == 7   ? TCP_OPT_SNDBUF
-		                     : oc->name == 8 ? TCP_OPT_RCVBUF
-		                                     : TCP_OPT_KEEPALIVE;
-		*ret = tcp_getsockopt(s, o, v);
-		return 0;
-	}
-	if (oc->level == 6 && oc->name == 1)
-		return (*ret = tcp_getsockopt(s, TCP_OPT_NODELAY, v)), 0;
-	if (oc->level == 6 && oc->name == 2) { /* TCP_MAXSEG: mss_cache once connected */
-		enum tcp_state st = tcp_sock_state(s);
-		struct tcp_stats stt;
-		tcp_sock_get_stats(s, &stt);
-		if (st != TCP_CLOSED && st != TCP_LISTEN && st != TCP_SYN_SENT)
-			*v = stt.mss;
-		else
-			*v = oc->fd->maxseg ? oc->fd->maxseg : 536; /* Linux: TCP_MSS_DEFAULT */
-		return 0;
-	}
-	return skip_option(r, e, oc);
+	int o = get_option(oc->level, oc->name);
+	if (o < 0)
+		return skip_option(r, e, oc);
+	*ret = tcp_getsockopt(s, (enum tcp_sockopt)o, v);
+	if (*ret == 0 && o == TCP_OPT_USER_TIMEOUT)
+		*v /= SIM_MS(1);
+	return 0;
 }
 
 int drill_sys_getsockopt(struct drill_run *r, const struct drill_event *e, int64_t *ret)

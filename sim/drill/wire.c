@@ -105,6 +105,7 @@ int drill_wire_setup(struct drill_run *r, char **error)
 	route_add_default(r->host, 0, r->host_if);
 	route_add_default(r->peer, 0, r->peer_if);
 	r->stack = tcp_stack_attach(&r->sim, r->host, &r->cfg);
+	tcp_stack_set_local_drop(r->stack, r->local_drop);
 	static const struct ipv4_proto_ops ops = {.input = peer_tcp_input};
 	node_register_proto(r->peer, IPV4_PROTO_TCP, &ops, r);
 	if (r->o->pcap_path) {
