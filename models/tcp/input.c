@@ -104,8 +104,9 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	if (!(seg->flags & TCP_FLAG_SYN))
 		return;
 	/* Listen backlog: a SYN arriving while the queues are full is dropped, as Linux
-	 * does (without syncookies), so the client retries. */
-	if (l->acceptq_len >= l->backlog || l->synq_len >= l->backlog) {
+	 * does (without syncookies), so the client retries. Full means more than
+	 * backlog waiting (Linux sk_acceptq_is_full, inet_csk_reqsk_queue_is_full). */
+	if (l->acceptq_len > l->backlog || l->synq_len > l->backlog) {
 		st->stats.syn_dropped++;
 		return;
 	}
@@ -645,7 +646,7 @@ static enum verdict syn_received_ack(struct tcp_sock *c, const struct tcp_repr *
 		tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 		return DROP;
 	}
-	if (c->parent && c->parent->acceptq_len >= c->parent->backlog) {
+	if (c->parent && c->parent->acceptq_len > c->parent->backlog) {
 		/* Accept queue full: drop the ACK and stay in SYN-RECEIVED (Linux);
 		 * the SYN-ACK is retransmitted and the client's ACK comes again. */
 		c->stack->stats.syn_dropped++;

@@ -173,7 +173,9 @@ int tcp_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 
 int tcp_listen(struct tcp_sock *c, int backlog)
 {
-	uint32_t b = backlog > 0 ? (uint32_t)backlog : 1u; /* Linux: 0 still admits one */
+	/* Linux __sys_listen: at most net.core.somaxconn (4096; a negative backlog is
+	 * that too); the queues then hold up to backlog + 1 (input.c). */
+	uint32_t b = backlog < 0 || backlog > 4096 ? 4096u : (uint32_t)backlog;
 	if (c->state == TCP_LISTEN) {
 		c->backlog = b;
 		return 0;

@@ -69,8 +69,9 @@ struct tcp_sock *tcp_socket(struct tcp_stack *stack);
  * loopback; a specific address = only connections to it) and port (0 = ephemeral). */
 int tcp_bind(struct tcp_sock *s, ipv4_addr_t addr, uint16_t port);
 
-/* Starts listening; backlog limits connections completed but not yet accepted (a SYN
- * arriving while the queue is full is dropped, as Linux does). */
+/* Starts listening; backlog limits connections completed but not yet accepted (as
+ * Linux: up to backlog + 1 wait; a SYN arriving while the queue is full is dropped,
+ * as Linux does without SYN cookies). */
 int tcp_listen(struct tcp_sock *s, int backlog);
 
 /* Takes one established connection from a listener. Returns NULL with *err = -EAGAIN

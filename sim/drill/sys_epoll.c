@@ -41,15 +41,24 @@ uint32_t drill_poll_mask(const struct drill_fd *fd)
 	if (ev & TCP_EV_ERROR)
 		m |= EP_ERR;
 	/* Linux tcp_poll: the receive side shut down (the peer's FIN, or a reset) adds
-	 * EPOLLRDHUP. */
-	switch (tcp_sock_state(fd->sock)) {
-	case TCP_CLOSE_WAIT:
+	 * EPOLLRDHUP; a send side shut down (our FIN, a reset, a socket never
+	 * connected) is EPOLLOUT, since a write would not block; CLOSE is EPOLLHUP. */
+	enum tcp_state st = tcp_sock_state(fd->sock);
+	switch (st) {
 	case TCP_LAST_ACK:
 	case TCP_CLOSING:
 	case TCP_TIME_WAIT:
+		m |= EP_OUT | EP_WRNORM;
+		/* fall through */
+	case TCP_CLOSE_WAIT:
 		m |= EP_RDHUP | EP_IN | EP_RDNORM;
 		break;
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+		m |= EP_OUT | EP_WRNORM;
+		break;
 	case TCP_CLOSED:
+		m |= EP_HUP | EP_OUT | EP_WRNORM;
 		if (ev & TCP_EV_HUP)
 			m |= EP_RDHUP;
 		break;
@@ -75,7 +84,7 @@ void drill_epoll_wake(struct drill_run *r, struct drill_fd *fd, uint32_t events)
 	if (events & TCP_EV_WRITABLE)
 		key |= EP_OUT | EP_WRNORM;
 	if (events & TCP_EV_HUP)
-		key |= EP_HUP | EP_IN | EP_RDHUP;
+		key |= EP_HUP | EP_IN | EP_RDHUP | EP_OUT;
 	if (events & TCP_EV_ERROR)
 		key |= EP_ERR;
 	for (guint i = 0; i < r->fds->len; i++) {

@@ -205,12 +205,43 @@ static int write_option(uint8_t *p, const struct drill_tcp_opt *o, uint32_t sack
 
 /* ---- injecting ---- */
 
+/* netsim's extension: a packet that names its remote port (`< 40001>8080 S ...`,
+ * `> 8080>40001 S. ...`) belongs to the connection with that remote port, so a
+ * script can drive several connections to one listener; its SYN creates it. The
+ * connection under test (the one packets without ports use) does not change. */
+static struct drill_conn *conn_by_port(struct drill_run *r, uint16_t rport)
+{
+	for (guint i = 0; i < r->conns->len; i++) {
+		struct drill_conn *c = r->conns->pdata[i];
+		if (c->rport == rport && c->state != DC_LISTENING && c->state != DC_NEW)
+			return c;
+	}
+	return NULL;
+}
+
+static struct drill_conn *explicit_inbound_conn(struct drill_run *r, const struct drill_packet *k)
+{
+	struct drill_conn *c = conn_by_port(r, k->sport);
+	if (c || !(k->flags & TCP_FLAG_SYN))
+		return c;
+	struct drill_conn *cur = r->cur;
+	c = drill_conn_new(r, DC_PASSIVE);
+	r->cur = cur;
+	c->lport = k->dport ? k->dport : DRILL_BIND_PORT;
+	c->rport = k->sport;
+	c->remote_isn = k->seq;
+	return c;
+}
+
 /* The connection an injected packet belongs to (packetdrill's
  * find_or_create_socket_for_script_packet): a listening socket under test gets a new
  * passive connection; otherwise the one under test. NULL when there is none. */
 static struct drill_conn *inbound_conn(struct drill_run *r, const struct drill_packet *k)
 {
-	struct drill_conn *c = r->cur;
+	struct drill_conn *c = k->sport ? explicit_inbound_conn(r, k) : NULL;
+	if (c)
+		return c;
+	c = r->cur;
 	if (!c || c->state == DC_LISTENING) {
 		c = drill_conn_new(r, DC_PASSIVE);
 		c->lport = DRILL_BIND_PORT;
@@ -546,14 +577,19 @@ static const char *ms_text(int64_t ns, char buf[32])
 /* What a mismatch in the options most likely means. */
 static const char *options_hint(const struct drill_packet *k)
 {
+	bool sack = false, ts = false;
 	for (int i = 0; i < k->n_opts; i++) {
-		if (k->opts[i].kind == DRILL_OPT_SACK_PERM || k->opts[i].kind == DRILL_OPT_SACK)
-			return "TCP options: the script expects SACK, which netsim does not "
-			       "implement";
-		if (k->opts[i].kind == DRILL_OPT_TIMESTAMP)
-			return "TCP options: the script expects timestamps, which netsim does not "
-			       "implement";
+		sack |= k->opts[i].kind == DRILL_OPT_SACK_PERM || k->opts[i].kind == DRILL_OPT_SACK;
+		ts |= k->opts[i].kind == DRILL_OPT_TIMESTAMP;
 	}
+	if (sack && ts)
+		return "TCP options: the script expects SACK and timestamps, which netsim does "
+		       "not implement";
+	if (sack)
+		return "TCP options: the script expects SACK, which netsim does not implement";
+	if (ts)
+		return "TCP options: the script expects timestamps, which netsim does not "
+		       "implement";
 	return "TCP options";
 }
 
@@ -703,7 +739,7 @@ void drill_wire_expect(struct drill_run *r, const struct drill_event *e, int64_t
 {
 	const struct drill_packet *k = e->pkt;
 	char *want = fmt_script_packet(k);
-	struct drill_conn *c = r->cur;
+	struct drill_conn *c = k->dport ? conn_by_port(r, k->dport) : r->cur;
 	char tb[32];
 	if (k->proto != DRILL_PROTO_TCP) {
 		drill_skip(r, e->line, "needs %s packets",

@@ -491,8 +491,9 @@ static void test_backlog_full_drops_syn(void)
 {
 	struct fx f;
 	fx_init(&f, NULL);
-	fx_listen(&f, 1);
-	/* One connection completes and is not accepted: the queue is full. */
+	/* Backlog 0: one connection completes and is not accepted, and the queue is
+	 * full (Linux admits backlog + 1: sk_acceptq_is_full). */
+	fx_listen(&f, 0);
 	inject(&f, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
 	fw_drain(f.a);
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
@@ -665,15 +666,16 @@ static void test_syn_received_syn_in_window(void)
 
 static void test_syn_received_accept_queue_full(void)
 {
-	/* Backlog 2: two children established and not accepted fill the accept
-	 * queue; a third child's handshake ACK is then dropped (Linux, without
-	 * syncookies) and it stays in SYN-RECEIVED, retransmitting its SYN-ACK; once
-	 * the application accepts, the repeated ACK completes it. */
+	/* Backlog 1 (Linux: up to backlog + 1 = 2 wait): two children established and
+	 * not accepted fill the accept queue; a third child's handshake ACK is then
+	 * dropped (Linux, without syncookies) and it stays in SYN-RECEIVED,
+	 * retransmitting its SYN-ACK; once the application accepts, the repeated ACK
+	 * completes it. */
 	struct fx f;
 	fx_init(&f, NULL);
-	fx_listen(&f, 2);
-	/* Child 0 is established; children 1 and 2 then wait in the SYN queue (each
-	 * SYN finds both queues below the backlog); child 1's ACK fills the accept
+	fx_listen(&f, 1);
+	/* Child 0 is established; children 1 and 2 then wait in the SYN queue (no SYN
+	 * finds a queue holding more than the backlog); child 1's ACK fills the accept
 	 * queue. */
 	for (uint16_t i = 0; i < 3; i++) {
 		uint16_t port = (uint16_t)(RPORT + i);
