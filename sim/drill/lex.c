@@ -288,13 +288,27 @@ void drill_tokens_free(struct drill_tokens *t)
 	t->n = 0;
 }
 
+/* At most n bytes of text, C-escaped, so that an error stays on one line. */
+static char *quote(const char *text, size_t n)
+{
+	char *cut = g_strndup(text ? text : "", n);
+	char *q = g_strescape(cut, NULL);
+	g_free(cut);
+	return q;
+}
+
 char *drill_token_describe(const struct drill_token *t)
 {
+	char *q, *r;
 	switch (t->kind) {
 	case DRILL_TOK_EOF:
 		return g_strdup("end of file");
-	case DRILL_TOK_CHAR:
-		return g_strdup_printf("'%c'", t->ch);
+	case DRILL_TOK_CHAR: {
+		char c[2] = {t->ch, 0};
+		q = quote(c, 1);
+		r = g_strdup_printf("'%s'", q);
+		break;
+	}
 	case DRILL_TOK_ELLIPSIS:
 		return g_strdup("'...'");
 	case DRILL_TOK_CODE:
@@ -302,10 +316,18 @@ char *drill_token_describe(const struct drill_token *t)
 	case DRILL_TOK_BACKQ:
 		return g_strdup("a `command`");
 	case DRILL_TOK_STRING:
-		return g_strdup_printf("string \"%.20s\"", t->text);
+		q = quote(t->text, 20);
+		r = g_strdup_printf("string \"%s\"", q);
+		break;
 	case DRILL_TOK_OPTION:
-		return g_strdup_printf("option --%.30s", t->text);
+		q = quote(t->text, 30);
+		r = g_strdup_printf("option --%s", q);
+		break;
 	default:
-		return g_strdup_printf("'%.30s'", t->text);
+		q = quote(t->text, 30);
+		r = g_strdup_printf("'%s'", q);
+		break;
 	}
+	g_free(q);
+	return r;
 }

@@ -242,7 +242,9 @@ static int unexpected(struct pparser *p, const char *what)
 	if (got)
 		return perr(p, t->line, t->col, "expected %s, got %s", what, got);
 	char *txt = g_strndup(p->src + t->start, MIN(t->end - t->start, (size_t)20));
-	perr(p, t->line, t->col, "expected %s, got '%s'", what, txt);
+	char *q = g_strescape(txt, NULL); /* one line */
+	perr(p, t->line, t->col, "expected %s, got '%s'", what, q);
+	g_free(q);
 	g_free(txt);
 	return -1;
 }

@@ -42,7 +42,20 @@ static void decide(struct drill_run *r, enum drill_verdict v, int line, const ch
 	r->res->verdict = v;
 	r->res->line = line;
 	r->res->time_ns = r->fail_time >= 0 ? r->fail_time : sim_now(&r->sim);
-	r->res->message = g_strdup_vprintf(fmt, ap);
+	char *m = g_strdup_vprintf(fmt, ap);
+	/* A verdict is one line: script text quoted in it (a command, a token) has its
+	 * line breaks and other control characters written out. */
+	GString *one = g_string_sized_new(strlen(m));
+	for (const char *q = m; *q; q++) {
+		if (*q == '\n')
+			g_string_append(one, "\\n");
+		else if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			g_string_append_printf(one, "\\x%02x", (unsigned char)*q);
+		else
+			g_string_append_c(one, *q);
+	}
+	g_free(m);
+	r->res->message = g_string_free(one, FALSE);
 	/* Stop the simulation at once if a callback decided. */
 	sim_stop(&r->sim);
 }
