@@ -72,9 +72,9 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		 * retransmissions, syn_retries + 1 expirations. */
 		tcp_st(c)->rto_expirations++;
 		/* TCP_USER_TIMEOUT replaces the time bound (Linux tcp_write_timeout). */
-		bool by_time = c->opt.user_timeout
-				       ? c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp)
-				       : linear > 0 && syn_time_out(c);
+		bool by_time = linear > 0 && syn_time_out(c);
+		if (c->opt.user_timeout)
+			by_time = c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp);
 		if (c->retries >= limit || (!passive && by_time)) {
 			if (passive) {
 				/* The half-open child simply disappears (Linux: the request
@@ -110,9 +110,9 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	tcp_st(c)->rto_expirations++;
 	/* RFC 1122 §4.2.3.5 R2; TCP_USER_TIMEOUT replaces the count by a time since the
 	 * head segment went out (Linux tcp_write_timeout, retransmits_timed_out). */
-	bool give_up = c->opt.user_timeout
-			       ? c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp)
-			       : c->retries >= cfg->data_retries;
+	bool give_up = c->retries >= cfg->data_retries;
+	if (c->opt.user_timeout)
+		give_up = c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp);
 	if (give_up) {
 		fail_timeout(c);
 		return;
@@ -123,9 +123,8 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		/* The local queue refuses the retransmission: try again soon, without
 		 * backing off (Linux tcp_retransmit_timer, TCP_RESOURCE_PROBE_INTERVAL). */
 		c->retries++;
-		sim_timer_arm_in(sim, &c->t_rtx,
-				 tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL),
-				 rtx_fire, c, NULL);
+		sim_time_t t = tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL);
+		sim_timer_arm_in(sim, &c->t_rtx, t, rtx_fire, c, NULL);
 		return;
 	}
 	/* RFC 6298 (5.5): back off the timer. */
@@ -194,9 +193,9 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 	if (!tcp_send_window_probe(c)) {
 		/* The local queue refused it: retry soon, no backoff (Linux
 		 * tcp_send_probe0 with TCP_RESOURCE_PROBE_INTERVAL). */
-		sim_timer_arm_in(sim, &c->t_persist,
-				 tcp_user_timeout_clamp(c, c->probes_stamp, TCP_RESOURCE_PROBE_INTERVAL),
-				 persist_fire, c, NULL);
+		sim_time_t t = TCP_RESOURCE_PROBE_INTERVAL;
+		t = tcp_user_timeout_clamp(c, c->probes_stamp, t);
+		sim_timer_arm_in(sim, &c->t_persist, t, persist_fire, c, NULL);
 		return;
 	}
 	/* RFC 1122 §4.2.2.17: exponential backoff between probes; probing goes on as
@@ -269,8 +268,9 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 	if (idle >= c->opt.keepidle) {
 		/* With TCP_USER_TIMEOUT, the idle time decides once a probe went
 		 * unanswered, not the count (Linux tcp_keepalive_timer). */
-		bool dead = c->opt.user_timeout ? c->keepalive_sent > 0 && idle >= c->opt.user_timeout
-						: c->keepalive_sent >= c->opt.keepcnt;
+		bool dead = c->keepalive_sent >= c->opt.keepcnt;
+		if (c->opt.user_timeout)
+			dead = c->keepalive_sent > 0 && idle >= c->opt.user_timeout;
 		if (dead) {
 			/* The peer is dead: reset the connection, in case it is not
 			 * (Linux tcp_keepalive_timer: tcp_send_active_reset; BSD's

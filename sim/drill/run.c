@@ -101,15 +101,19 @@ void drill_advance(struct drill_run *r, int64_t t)
 		sim_run(&r->sim, sim_now(&r->sim));
 }
 
+int64_t drill_tolerance_over(const struct drill_run *r, int64_t d)
+{
+	/* max(tolerance, d · percentage), without overflow for any d >= 0. */
+	int64_t pct = r->tolerance_pct_x10;
+	int64_t dyn = d / 1000 * pct + d % 1000 * pct / 1000;
+	return dyn > r->tolerance_ns ? dyn : r->tolerance_ns;
+}
+
 int64_t drill_tolerance(const struct drill_run *r, int64_t t)
 {
-	int64_t tol = r->tolerance_ns;
-	if (r->last_event) {
-		int64_t dyn = (t - r->last_event_ns) * r->tolerance_pct_x10 / 1000;
-		if (dyn > tol)
-			tol = dyn;
-	}
-	return tol;
+	if (!r->last_event || t < r->last_event_ns)
+		return r->tolerance_ns;
+	return drill_tolerance_over(r, t - r->last_event_ns);
 }
 
 /* ---- options ---- */

@@ -89,8 +89,8 @@ struct drill_fd {
 	struct tcp_sock *sock;   /* DFD_SOCKET */
 	struct drill_conn *conn; /* the connection this socket carries (if any) */
 	bool listening;
-	GPtrArray *items;        /* DFD_EPOLL: struct drill_epoll_item *, owned */
-	GQueue ready;            /* DFD_EPOLL: items on the ready list, in order */
+	GPtrArray *items; /* DFD_EPOLL: struct drill_epoll_item *, owned */
+	GQueue ready;     /* DFD_EPOLL: items on the ready list, in order */
 };
 
 /* A system call in progress. Calls that can block are retried whenever a socket
@@ -152,7 +152,7 @@ struct drill_run {
 	struct drill_py_env *py;
 	GString *py_out;
 	bool sim_stopped_for_packet;
-	bool awaiting;                  /* drill_sys_await runs the clock for r->blk */
+	bool awaiting; /* drill_sys_await runs the clock for r->blk */
 };
 
 /* ---- run.c ---- */
@@ -164,6 +164,9 @@ void drill_log(struct drill_run *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void drill_advance(struct drill_run *r, int64_t t);
 /* The tolerance for an event at script time t (packetdrill's verify_time). */
 int64_t drill_tolerance(const struct drill_run *r, int64_t t);
+/* The tolerance for an interval of d ns (packetdrill: the larger of the fixed
+ * tolerance and a percentage of d). */
+int64_t drill_tolerance_over(const struct drill_run *r, int64_t d);
 /* "0.100000": a time as packetdrill prints it (seconds, microseconds). */
 const char *drill_fmt_time(int64_t ns, char buf[32]);
 

@@ -224,7 +224,7 @@ static struct tcp_config *live_config(struct drill_run *r, bool before)
 /* A sysctl: the TCP knob that mirrors it (the knob table's sysctl names), or nothing
  * when netsim does not model the setting (listed with --verbose). */
 static void apply_sysctl(struct drill_run *r, const char *name, const char *value, int line,
-			 bool before)
+                         bool before)
 {
 	int rc = tcp_config_apply_sysctl(live_config(r, before), name, value);
 	if (rc == -ENOENT) {
@@ -232,8 +232,8 @@ static void apply_sysctl(struct drill_run *r, const char *name, const char *valu
 		return;
 	}
 	if (rc < 0) {
-		drill_skip(r, line, "needs sysctl %s=%s, a value netsim's knob %s does not take", name,
-			   value, tcp_knob_find_sysctl(name)->name);
+		drill_skip(r, line, "needs sysctl %s=%s, a value netsim's knob %s does not take",
+		           name, value, tcp_knob_find_sysctl(name)->name);
 		return;
 	}
 	drill_log(r, "sysctl %s=%s: tcp.%s", name, value, tcp_knob_find_sysctl(name)->name);
@@ -288,7 +288,8 @@ static void run_tc(struct drill_run *r, const struct cmdline *c, int line)
 	}
 	bool pfifo = has_arg(c, "pfifo") || has_arg(c, "pfifo_fast");
 	if (!pfifo) {
-		drill_skip(r, line, "needs the %s qdisc at the host (netsim's hosts have no pacing)",
+		drill_skip(r, line,
+		           "needs the %s qdisc at the host (netsim's hosts have no pacing)",
 		           has_arg(c, "fq") ? "fq" : "requested");
 		return;
 	}

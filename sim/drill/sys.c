@@ -496,7 +496,8 @@ static bool try_write(struct drill_run *r, struct drill_call *c, int64_t *ret)
 	while (c->copied < c->len) {
 		int64_t chunk = MIN(c->len - c->copied, (int64_t)sizeof(zeros));
 		/* MSG_MORE: the model holds a partial segment for this call. */
-		ssize_t n = tcp_send_more(c->fd->sock, zeros, (size_t)chunk, (c->flags & 0x8000) != 0);
+		ssize_t n =
+		    tcp_send_more(c->fd->sock, zeros, (size_t)chunk, (c->flags & 0x8000) != 0);
 		if (n > 0) {
 			c->copied += n;
 			continue;
@@ -817,7 +818,7 @@ static void complete(struct drill_run *r, struct drill_call *c, int64_t ret)
 		drill_sys_check_events(r, c, ret);
 	if (!r->done && c->sc->blocking) {
 		int64_t now = sim_now(&r->sim), d = c->end_ns - c->start_ns;
-		int64_t tol = MAX(r->tolerance_ns, d * r->tolerance_pct_x10 / 1000);
+		int64_t tol = drill_tolerance_over(r, d > 0 ? d : 0);
 		if (now < c->end_ns - tol || now > c->end_ns + tol)
 			drill_fail(r, c->e->line,
 			           "expected %s() to return at %s, it returned at %s", c->sc->name,
@@ -873,10 +874,9 @@ void drill_sys_await(struct drill_run *r, int line)
 	struct drill_call *c = r->blk;
 	if (!c)
 		return;
-	int64_t limit = c->end_ns >= 0
-	                    ? c->end_ns + MAX(r->tolerance_ns, (c->end_ns - c->start_ns) *
-	                                                           r->tolerance_pct_x10 / 1000)
-	                    : sim_now(&r->sim) + SIM_S(600);
+	int64_t span = c->end_ns - c->start_ns;
+	int64_t limit = c->end_ns >= 0 ? c->end_ns + drill_tolerance_over(r, span > 0 ? span : 0)
+	                               : sim_now(&r->sim) + SIM_S(600);
 	r->awaiting = true;
 	while (r->blk == c && !r->done && sim_now(&r->sim) < limit)
 		sim_run(&r->sim, limit);

@@ -236,9 +236,9 @@ static int get_option(int64_t level, int64_t name)
 		int64_t level, name;
 		enum tcp_sockopt opt;
 	} map[] = {
-	    {1, 2, TCP_OPT_REUSEADDR},    {1, 7, TCP_OPT_SNDBUF},  {1, 8, TCP_OPT_RCVBUF},
-	    {1, 9, TCP_OPT_KEEPALIVE},    {6, 1, TCP_OPT_NODELAY}, {6, 2, TCP_OPT_MAXSEG},
-	    {6, 3, TCP_OPT_CORK},         {6, 6, TCP_OPT_KEEPCNT}, {6, 18, TCP_OPT_USER_TIMEOUT},
+	    {1, 2, TCP_OPT_REUSEADDR}, {1, 7, TCP_OPT_SNDBUF},  {1, 8, TCP_OPT_RCVBUF},
+	    {1, 9, TCP_OPT_KEEPALIVE}, {6, 1, TCP_OPT_NODELAY}, {6, 2, TCP_OPT_MAXSEG},
+	    {6, 3, TCP_OPT_CORK},      {6, 6, TCP_OPT_KEEPCNT}, {6, 18, TCP_OPT_USER_TIMEOUT},
 	    {0, 1, TCP_OPT_TOS},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)

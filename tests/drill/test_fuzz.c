@@ -6,7 +6,8 @@
  * inserted; lines deleted, duplicated or swapped), parses the result and, when it
  * parses, runs it. Nothing may crash (ASan and UBSan builds make memory errors and
  * leaks fatal), no run may hang (each is bounded in events and wall time), and a
- * parse error (FILE:LINE:COL: message) or a verdict must stay on one line. Deterministic: a fixed seed;
+ * parse error (FILE:LINE:COL: message) or a verdict must stay on one line.
+ * Deterministic: a fixed seed (NETSIM_DRILL_FUZZ_SEED sets another);
  * NETSIM_DRILL_FUZZ_ROUNDS changes the number of rounds (default 5000).
  */
 #include <glib.h>
@@ -57,19 +58,79 @@ static void add_dir(const char *dir, int depth)
 }
 
 static const char *const tokens[] = {
-    "%{", "}%", "`", "<", ">", "...", "~", "*", "+", "(", ")", "[", "]", "{", "}", ",", ";",
-    "\\", "\"", "//", "/*", "*/", "0", "-1", "4294967295", "4294967296", "0xffffffff",
-    "99999999999999999999", "1e308", ".5", "S.", "F.", "R", "P.", "<mss", "sackOK", "TS val 1 ecr 0",
-    "wscale 14", "sack 1:2", "nop", "eol", "win 0", "ack", "seq", "(tos 0xff)", "[ect0]",
-    "socket(", "close(3)", "read(4, ..., 0)", "=", "-1 EAGAIN", "assert", "print(", "tcpi_rtt",
-    "\n", "\t", "==", "<=", "and", "or", "not", "%d", "'", "--tolerance_usecs=0",
+    "%{",
+    "}%",
+    "`",
+    "<",
+    ">",
+    "...",
+    "~",
+    "*",
+    "+",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ";",
+    "\\",
+    "\"",
+    "//",
+    "/*",
+    "*/",
+    "0",
+    "-1",
+    "4294967295",
+    "4294967296",
+    "0xffffffff",
+    "99999999999999999999",
+    "1e308",
+    ".5",
+    "S.",
+    "F.",
+    "R",
+    "P.",
+    "<mss",
+    "sackOK",
+    "TS val 1 ecr 0",
+    "wscale 14",
+    "sack 1:2",
+    "nop",
+    "eol",
+    "win 0",
+    "ack",
+    "seq",
+    "(tos 0xff)",
+    "[ect0]",
+    "socket(",
+    "close(3)",
+    "read(4, ..., 0)",
+    "=",
+    "-1 EAGAIN",
+    "assert",
+    "print(",
+    "tcpi_rtt",
+    "\n",
+    "\t",
+    "==",
+    "<=",
+    "and",
+    "or",
+    "not",
+    "%d",
+    "'",
+    "--tolerance_usecs=0",
 };
 
 /* Replaces a number of the text (the first digit run at or after pos) by an extreme one. */
 static void mutate_number(GString *t, GRand *rng)
 {
-	static const char *const nums[] = {"0", "1", "65535", "65536", "2147483647", "-2147483648",
-	                                   "4294967295", "18446744073709551615", "1e9", "0.000001"};
+	static const char *const nums[] = {
+	    "0",          "1",           "65535",      "65536",
+	    "2147483647", "-2147483648", "4294967295", "18446744073709551615",
+	    "1e9",        "0.000001"};
 	guint pos = (guint)g_rand_int_range(rng, 0, (gint32)t->len);
 	while (pos < t->len && !g_ascii_isdigit(t->str[pos]))
 		pos++;
@@ -158,7 +219,8 @@ static void test_fuzz(void)
 	if (env)
 		rounds = atoi(env);
 	g_assert_cmpuint(seeds->len, >, 0);
-	GRand *rng = g_rand_new_with_seed(20240611);
+	const char *seed_env = g_getenv("NETSIM_DRILL_FUZZ_SEED");
+	GRand *rng = g_rand_new_with_seed(seed_env ? (guint32)atol(seed_env) : 20240611u);
 	FILE *devnull = fopen("/dev/null", "w");
 	g_assert_nonnull(devnull);
 	int parsed = 0, ran = 0;

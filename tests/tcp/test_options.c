@@ -12,8 +12,8 @@
 
 #define LPORT 40000
 #define RPORT 80
-#define ISS 1000u
-#define IRS 5000u
+#define ISS   1000u
+#define IRS   5000u
 
 struct fx {
 	struct fw w;
@@ -44,9 +44,14 @@ static void fx_open(struct fx *f, int opt, int64_t v, uint16_t peer_mss)
 	fw_app_init(&f->app, f->s);
 	g_assert_cmpint(tcp_connect(f->s, FW_ADDR_B, RPORT), ==, 0);
 	fw_run_until(&f->w, SIM_MS(10));
-	struct tcp_repr r = { .src_port = RPORT, .dst_port = LPORT, .seq = IRS, .ack = ISS + 1,
-			      .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 65535,
-			      .has_mss = true, .mss = peer_mss };
+	struct tcp_repr r = {.src_port = RPORT,
+	                     .dst_port = LPORT,
+	                     .seq = IRS,
+	                     .ack = ISS + 1,
+	                     .flags = TCP_FLAG_SYN | TCP_FLAG_ACK,
+	                     .window = 65535,
+	                     .has_mss = true,
+	                     .mss = peer_mss};
 	fw_inject(f->a, &r, NULL, 0);
 	g_assert_cmpstr(tcp_state_name(f->s), ==, "ESTABLISHED");
 }
@@ -134,9 +139,14 @@ static void test_maxseg(void)
 	const struct fw_seg *syn = fw_pop(f.a);
 	g_assert_true(syn->r.has_mss);
 	g_assert_cmpuint(syn->r.mss, ==, 900);
-	struct tcp_repr r = { .src_port = RPORT, .dst_port = LPORT, .seq = IRS, .ack = ISS + 1,
-			      .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 65535,
-			      .has_mss = true, .mss = 1460 };
+	struct tcp_repr r = {.src_port = RPORT,
+	                     .dst_port = LPORT,
+	                     .seq = IRS,
+	                     .ack = ISS + 1,
+	                     .flags = TCP_FLAG_SYN | TCP_FLAG_ACK,
+	                     .window = 65535,
+	                     .has_mss = true,
+	                     .mss = 1460};
 	fw_inject(f.a, &r, NULL, 0);
 	fw_drain(f.a);
 	g_assert_cmpint(tcp_getsockopt(f.s, TCP_OPT_MAXSEG, &v), ==, 0);
@@ -201,8 +211,11 @@ static void test_reuseaddr(void)
 	struct tcp_sock *x = tcp_socket(w.a.stack);
 	g_assert_cmpint(tcp_setsockopt(x, TCP_OPT_REUSEADDR, 1), ==, 0);
 	g_assert_cmpint(tcp_bind(x, IPV4_ANY, RPORT), ==, -EADDRINUSE); /* listening */
-	struct tcp_repr syn = { .src_port = LPORT, .dst_port = RPORT, .seq = IRS,
-				.flags = TCP_FLAG_SYN, .window = 65535 };
+	struct tcp_repr syn = {.src_port = LPORT,
+	                       .dst_port = RPORT,
+	                       .seq = IRS,
+	                       .flags = TCP_FLAG_SYN,
+	                       .window = 65535};
 	fw_inject(&w.a, &syn, NULL, 0);
 	const struct fw_seg *sa = fw_pop(&w.a);
 	fw_inject_simple(&w.a, LPORT, RPORT, TCP_FLAG_ACK, IRS + 1, sa->r.seq + 1, 65535, NULL, 0);
