@@ -289,7 +289,8 @@ void drill_wire_inject(struct drill_run *r, const struct drill_event *e)
 {
 	const struct drill_packet *k = e->pkt;
 	if (uses_ecn(k)) {
-		drill_skip(r, e->line, "needs ECN (RFC 3168), which netsim does not implement");
+		drill_skip(r, e->line,
+		           "needs ECN in TCP (RFC 3168), which netsim's TCP does not implement");
 		return;
 	}
 	if (k->proto != DRILL_PROTO_TCP) {
@@ -745,7 +746,8 @@ void drill_wire_expect(struct drill_run *r, const struct drill_event *e, int64_t
 		drill_skip(r, e->line, "needs %s packets",
 		           k->proto == DRILL_PROTO_UDP ? "UDP" : "ICMP");
 	} else if (uses_ecn(k)) {
-		drill_skip(r, e->line, "needs ECN (RFC 3168), which netsim does not implement");
+		drill_skip(r, e->line,
+		           "needs ECN in TCP (RFC 3168), which netsim's TCP does not implement");
 	} else if (!c) {
 		drill_fail(r, e->line, "no connection for the script packet %s", want);
 	} else {
