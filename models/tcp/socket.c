@@ -173,8 +173,9 @@ int tcp_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 
 int tcp_listen(struct tcp_sock *c, int backlog)
 {
-	/* Linux __sys_listen: at most net.core.somaxconn (4096; a negative backlog is
-	 * that too); the queues then hold up to backlog + 1 (input.c). */
+	/* Linux __sys_listen(): the backlog is capped at somaxconn (4096; a negative one
+	 * too, as unsigned). Both queues admit one more than it (listen.c), so 0 still
+	 * admits one connection. */
 	uint32_t b = backlog < 0 || backlog > 4096 ? 4096u : (uint32_t)backlog;
 	if (c->state == TCP_LISTEN) {
 		c->backlog = b;
@@ -188,6 +189,7 @@ int tcp_listen(struct tcp_sock *c, int backlog)
 			return r;
 	}
 	c->backlog = b;
+	tcp_listen_start(c);
 	tcp_set_state(c, TCP_LISTEN); /* CLOSED → LISTEN (passive OPEN) */
 	tcp_listener_add(c);
 	return 0;
