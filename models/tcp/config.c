@@ -48,6 +48,18 @@ static const char *const *rto_formula_names(void)
 	return n;
 }
 
+static const char *const *window_probe_names(void)
+{
+	static const char *const n[] = { "ack", "data", NULL };
+	return n;
+}
+
+static const char *const *delack_count_names(void)
+{
+	static const char *const n[] = { "bytes", "segments", NULL };
+	return n;
+}
+
 static const char *const *partial_names(void)
 {
 	static const char *const n[] = { "impatient", "slow_but_steady", NULL };
@@ -162,6 +174,10 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("syn_retries", INT), FIELD(syn_retries), RANGE(0, 255), DEFAULTS("6", "7"),
 	  SYSCTL("net.ipv4.tcp_syn_retries", VALUE),
 	  .doc = "SYN retransmissions before ETIMEDOUT (rfc: 3 minutes, RFC 1122 4.2.3.5)" },
+	{ KNOB("syn_linear_timeouts", INT), FIELD(syn_linear_timeouts), RANGE(0, 255),
+	  DEFAULTS("4", "0"), SYSCTL("net.ipv4.tcp_syn_linear_timeouts", VALUE),
+	  .doc = "SYN timeouts before the RTO backs off, on top of syn_retries (Linux "
+		 "tcp_retransmit_timer, tcp_write_timeout)" },
 	{ KNOB("synack_retries", INT), FIELD(synack_retries), RANGE(0, 255), DEFAULTS("5", "5"),
 	  SYSCTL("net.ipv4.tcp_synack_retries", VALUE), .doc = "SYN-ACK retransmissions" },
 	{ KNOB("delayed_ack", BOOL), FIELD(delayed_ack), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -170,6 +186,11 @@ static const struct tcp_knob knobs[] = {
 	  DEFAULTS("40ms", "200ms"), .doc = "delayed-ACK timeout (linux: the minimum ATO)" },
 	{ KNOB("delack_segments", INT), FIELD(delack_segments), RANGE(1, 64),
 	  DEFAULTS("2", "2"), .doc = "ACK at least every this many full-sized segments" },
+	{ KNOB("delack_count", ENUM), FIELD(delack_count), .names = delack_count_names,
+	  DEFAULTS("bytes", "segments"),
+	  .doc = "bytes: ACK once more than delack_segments - 1 full segments' worth is "
+		 "unacknowledged (Linux __tcp_ack_snd_check); segments: once delack_segments "
+		 "full segments arrived (RFC 1122 4.2.3.2)" },
 	{ KNOB("initial_window", INT), FIELD(initial_window), RANGE(0, 1000), .unit = "segments",
 	  DEFAULTS("10", "0"), .doc = "initial cwnd, 0 for RFC 5681 3.1's 2 to 4 by SMSS" },
 	{ KNOB("sndbuf", BYTES), FIELD(sndbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
@@ -177,8 +198,16 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("rcvbuf", BYTES), FIELD(rcvbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
 	  SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 2,
 	  .doc = "receive buffer, the window offered (no autotuning)" },
+	{ KNOB("rcvbuf_max", BYTES), FIELD(rcvbuf_max), RANGE(0, 1 << 30),
+	  DEFAULTS("33554432", "0"), SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 3,
+	  .doc = "largest receive buffer, which the window scale offered covers (Linux "
+		 "tcp_select_initial_window; 0 = rcvbuf; linux: Linux 6.18's 32 MiB)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
+	{ KNOB("window_probe", ENUM), FIELD(window_probe), .names = window_probe_names,
+	  DEFAULTS("ack", "data"),
+	  .doc = "zero-window probe: ack (SEG.SEQ = SND.UNA - 1, no data: Linux "
+		 "tcp_xmit_probe_skb) or data (one new octet, RFC 9293 3.8.6.1)" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
 	  .doc = "MSS override (0 = MTU - 40)" },
 	{ KNOB("nagle", BOOL), FIELD(nagle), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -546,11 +575,9 @@ static int sysctl_scaled(struct tcp_config *cfg, const struct tcp_knob *k, const
 	return tcp_knob_set(cfg, k, v * unit);
 }
 
-int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+/* One knob from its sysctl's text. */
+static int apply_sysctl_knob(struct tcp_config *cfg, const struct tcp_knob *k, const char *text)
 {
-	const struct tcp_knob *k = tcp_knob_find_sysctl(name);
-	if (!k)
-		return -ENOENT;
 	char buf[64];
 	char *value = g_strstrip(g_strdup(text));
 	int r = 0;
@@ -587,4 +614,19 @@ int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char
 		return tcp_knob_parse(cfg, k, strcmp(buf, "reno") == 0 ? "newreno" : buf);
 	}
 	return -EINVAL;
+}
+
+int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+{
+	/* Several knobs may mirror one multi-value sysctl (tcp_rmem: rcvbuf, rcvbuf_max). */
+	int r = -ENOENT;
+	for (size_t i = 0; i < G_N_ELEMENTS(knobs); i++) {
+		if (!knobs[i].sysctl || !sysctl_name_eq(knobs[i].sysctl, name))
+			continue;
+		int k = apply_sysctl_knob(cfg, &knobs[i], text);
+		if (k < 0)
+			return k;
+		r = 0;
+	}
+	return r;
 }

@@ -59,6 +59,7 @@ struct tcp_stack {
 	struct tcp_sock *all_head, *all_tail;
 	struct tcp_stack_stats stats;
 	GError *trace_error;
+	bool local_drop;               /* tcp_stack_set_local_drop */
 };
 
 /* Refcounted statistics block (tcp_sock_stats_ref). `st` must stay first. */
@@ -85,6 +86,10 @@ enum {
 	TF_CONNECTING = 1u << 15,  /* connect() called, completion not reported yet */
 	TF_CFG_OWNED = 1u << 16,   /* cfg points to cfg_own */
 	TF_ESTABLISHED_ONCE = 1u << 17,
+	TF_MORE = 1u << 18,        /* inside a MSG_MORE send: hold a partial segment */
+	TF_MORE_TAIL = 1u << 19,   /* the last bytes written came with MSG_MORE: no PSH */
+	TF_PUSH_ONCE = 1u << 20,   /* this output pushes partial segments (TCP_NODELAY
+				    * set: Linux TCP_NAGLE_PUSH) */
 };
 
 /* Socket options (socket.h's TCP_OPT_*): filled from the configuration
@@ -99,6 +104,12 @@ struct tcp_sockopts {
 	uint32_t keepcnt;               /* TCP_KEEPCNT */
 	uint32_t sndbuf;                /* SO_SNDBUF: send buffer limit, bytes */
 	uint32_t rcvbuf;                /* SO_RCVBUF: receive buffer (window), bytes */
+	bool rcvbuf_set;                /* SO_RCVBUF was set: the window scale covers it */
+	bool cork;                      /* TCP_CORK */
+	bool reuseaddr;                 /* SO_REUSEADDR */
+	uint8_t tos;                    /* IP_TOS */
+	uint32_t maxseg;                /* TCP_MAXSEG (Linux user_mss), 0 = none */
+	sim_time_t user_timeout;        /* TCP_USER_TIMEOUT, 0 = off */
 };
 
 struct tcp_sock {
@@ -168,6 +179,11 @@ struct tcp_sock {
 	uint32_t rtt_seq;               /* timed segment's first sequence number */
 	sim_time_t rtt_time;            /* when it was sent */
 	uint32_t retries;               /* consecutive timeouts of t_rtx */
+	sim_time_t rtx_armed_at;        /* when t_rtx was last armed */
+	sim_time_t rtx_stamp;           /* since when the head segment goes unacknowledged
+					 * (Linux retrans_stamp; set at the first timeout) */
+	sim_time_t probes_stamp;        /* first unanswered persist probe (Linux
+					 * icsk_probes_tstamp), 0 = none */
 	uint32_t persist_backoff;
 	uint32_t probes_out;            /* window probes not answered by any ACK */
 	uint32_t keepalive_sent;        /* probes unanswered */
@@ -200,6 +216,16 @@ struct tcp_sock {
 /* Smallest MSS accepted from PMTUD: 68-byte minimum MTU (RFC 791) − 40. */
 #define TCP_MSS_MIN 28u
 #define TCP_MSS_DEFAULT 536u
+
+/* ---- options.c ---- */
+/* The options beyond socket.c's first set (TCP_CORK, TCP_MAXSEG, TCP_USER_TIMEOUT,
+ * IP_TOS, SO_REUSEADDR). */
+int tcp_sockopt_set_more(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v);
+int tcp_sockopt_get_more(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v);
+/* TCP_USER_TIMEOUT: whether the data timeout expired (Linux retransmits_timed_out
+ * with the user timeout), and the next timer clamped to what is left of it. */
+bool tcp_user_timed_out(const struct tcp_sock *c, sim_time_t since);
+sim_time_t tcp_user_timeout_clamp(const struct tcp_sock *c, sim_time_t since, sim_time_t when);
 
 /* ---- conn.c ---- */
 struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
@@ -349,7 +375,11 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 			ipv4_addr_t dst);
 /* Retransmits one segment (at most one MSS) starting at snd_una. */
 void tcp_retransmit_first(struct tcp_sock *c);
-void tcp_send_window_probe(struct tcp_sock *c);
+/* Returns false when the local queue refused the segment (tcp_stack_set_local_drop). */
+bool tcp_send_window_probe(struct tcp_sock *c);
+/* Linux TCP_RESOURCE_PROBE_INTERVAL: the retry interval while the local queue
+ * refuses segments. */
+#define TCP_RESOURCE_PROBE_INTERVAL SIM_MS(500)
 void tcp_send_keepalive(struct tcp_sock *c);
 /* Receive window (bytes) we would advertise now, before SWS rules. */
 uint32_t tcp_rcv_space(const struct tcp_sock *c);
@@ -387,6 +417,19 @@ static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)
 	while (s < TCP_WSCALE_MAX && (rcvbuf >> s) > 65535)
 		s++;
 	return s;
+}
+
+/* The shift a connection offers in its SYN or SYN-ACK (0 without window scaling):
+ * Linux tcp_select_initial_window scales for the largest the buffer may become
+ * (tcp_rmem max, rcvbuf_max here), or for the buffer SO_RCVBUF fixed. */
+static inline uint8_t tcp_conn_wscale(const struct tcp_sock *c)
+{
+	if (!c->cfg->window_scaling)
+		return 0;
+	uint32_t space = c->opt.rcvbuf;
+	if (!c->opt.rcvbuf_set && c->cfg->rcvbuf_max > space)
+		space = c->cfg->rcvbuf_max;
+	return tcp_choose_wscale(space);
 }
 
 static inline struct tcp_stats *tcp_st(struct tcp_sock *c)

@@ -36,6 +36,8 @@ static void set_eff_mss(struct tcp_sock *c)
 		m = path;
 	if (c->cfg->mss && m > c->cfg->mss)
 		m = c->cfg->mss;
+	if (c->opt.maxseg && m > c->opt.maxseg)
+		m = c->opt.maxseg; /* TCP_MAXSEG: Linux clamps mss_clamp to user_mss */
 	if (m < TCP_MSS_MIN)
 		m = TCP_MSS_MIN;
 	c->mss = m;
@@ -109,7 +111,7 @@ struct tcp_sock *tcp_input_listen_child(struct tcp_sock *l, const struct tcp_rep
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	c->rcv_wup = c->rcv_nxt;
-	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
+	c->rcv_wscale = tcp_conn_wscale(c);
 	take_syn_options(c, seg);
 	c->iss = iss;
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
@@ -359,6 +361,7 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	}
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
 	c->probes_out = 0; /* the peer is alive (persist timer) */
+	c->probes_stamp = 0;
 	if (c->trace)
 		tcp_trace_seq(c, "ack", ack, ack, win);
 	uint32_t acked = seq_gt(ack, c->snd_una) ? ack - c->snd_una : 0;
@@ -441,6 +444,16 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin)
 		process_fin(c);
 }
 
+/* Whether enough data is unacknowledged for the delayed ACK to go now (RFC 1122
+ * §4.2.3.2, RFC 5681 §4.2), counted as the configuration says (tcp.h). */
+static bool delack_due(const struct tcp_sock *c)
+{
+	uint64_t unacked = c->rcv_nxt - c->rcv_wup, n = c->cfg->delack_segments;
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_BYTES)
+		return unacked > (n - 1) * c->rcv_mss; /* Linux: more than one rcv_mss */
+	return unacked >= n * c->rcv_mss;
+}
+
 /* The seventh and eighth steps: segment text and FIN, for a segment already trimmed
  * to the window (pkt->data = payload). Takes pkt. */
 static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin)
@@ -474,8 +487,7 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 		c->flags |= TF_ACK_NOW; /* a segment that fills (part of) a gap: ACK at once */
 	else if (!c->cfg->delayed_ack)
 		c->flags |= TF_ACK_NOW;
-	else if ((uint64_t)(c->rcv_nxt - c->rcv_wup) >=
-		 (uint64_t)c->cfg->delack_segments * c->rcv_mss)
+	else if (delack_due(c))
 		c->flags |= TF_ACK_NOW; /* at least every second full-sized segment */
 	else if (len > 0)
 		tcp_timer_delack_arm(c);

@@ -237,7 +237,8 @@ void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4
 	st->stats.segs_sent++;
 	l->listen->stats.cookies_sent++;
 	l->listen->last_cookie = sim_now(st->sim);
-	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)l->cfg->ttl, l->cfg->pmtud);
+	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)l->cfg->ttl, l->opt.tos,
+			 l->cfg->pmtud);
 }
 
 struct tcp_sock *tcp_listen_cookie_ack(struct tcp_sock *l, const struct tcp_repr *seg,

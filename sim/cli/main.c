@@ -30,6 +30,7 @@
 #include "sim/cli/world.h"
 #include "sim/core/output.h"
 #include "sim/core/sim.h"
+#include "sim/drill/drill.h"
 
 #ifndef NETSIM_VERSION
 #define NETSIM_VERSION "unknown"
@@ -49,6 +50,8 @@ static const char usage_text[] =
 	"  netsim validate SCENARIO.json [--set PATH=VALUE]...\n"
 	"  netsim plot RESULTS_DIR [--format png|svg]\n"
 	"  netsim schema\n"
+	"  netsim drill SCRIPT.pkt... [--profile linux|rfc] [--set tcp.KNOB=V]... [--verbose]\n"
+	"                             [--pcap DIR] [--tolerance DURATION]\n"
 	"  netsim --help | --version\n"
 	"\n"
 	"Commands:\n"
@@ -57,6 +60,7 @@ static const char usage_text[] =
 	"  validate   only check the scenario; every error is printed as FILE: PATH: message\n"
 	"  plot       draw the graphs of a results directory into RESULTS_DIR/plots/\n"
 	"  schema     print the scenario key reference (Markdown)\n"
+	"  drill      run packetdrill scripts against netsim's TCP (docs/drill.md)\n"
 	"\n"
 	"Run 'netsim COMMAND --help' for a command's options.\n"
 	"Exit status: 0 ok, 1 run or plot failure (or the memory budget exceeded),\n"
@@ -598,6 +602,8 @@ int main(int argc, char **argv)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "schema") == 0)
 		return cmd_schema(argc - 1, argv + 1);
+	if (strcmp(cmd, "drill") == 0)
+		return drill_main(argc - 1, argv + 1); /* sim/drill/cli.c */
 	fprintf(stderr, "netsim: unknown command \"%s\"\n\n%s", cmd, usage_text);
 	return EXIT_INVALID;
 }
