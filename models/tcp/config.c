@@ -48,6 +48,18 @@ static const char *const *rto_formula_names(void)
 	return n;
 }
 
+static const char *const *window_probe_names(void)
+{
+	static const char *const n[] = { "ack", "data", NULL };
+	return n;
+}
+
+static const char *const *delack_count_names(void)
+{
+	static const char *const n[] = { "bytes", "segments", NULL };
+	return n;
+}
+
 static const char *const *partial_names(void)
 {
 	static const char *const n[] = { "impatient", "slow_but_steady", NULL };
@@ -69,12 +81,6 @@ static const char *const *recovery_exit_names(void)
 static const char *const *growth_names(void)
 {
 	static const char *const n[] = { "bytes", "per_ack", NULL };
-	return n;
-}
-
-static const char *const *delack_count_names(void)
-{
-	static const char *const n[] = { "bytes", "segments", NULL };
 	return n;
 }
 
@@ -181,6 +187,10 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("syn_retries", INT), FIELD(syn_retries), RANGE(0, 255), DEFAULTS("6", "7"),
 	  SYSCTL("net.ipv4.tcp_syn_retries", VALUE),
 	  .doc = "SYN retransmissions before ETIMEDOUT (rfc: 3 minutes, RFC 1122 4.2.3.5)" },
+	{ KNOB("syn_linear_timeouts", INT), FIELD(syn_linear_timeouts), RANGE(0, 255),
+	  DEFAULTS("4", "0"), SYSCTL("net.ipv4.tcp_syn_linear_timeouts", VALUE),
+	  .doc = "SYN timeouts before the RTO backs off, on top of syn_retries (Linux "
+		 "tcp_retransmit_timer, tcp_write_timeout)" },
 	{ KNOB("synack_retries", INT), FIELD(synack_retries), RANGE(0, 255), DEFAULTS("5", "5"),
 	  SYSCTL("net.ipv4.tcp_synack_retries", VALUE), .doc = "SYN-ACK retransmissions" },
 	{ KNOB("delayed_ack", BOOL), FIELD(delayed_ack), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -244,6 +254,10 @@ static const struct tcp_knob knobs[] = {
 		 "full-sized segment costs about 2.3 KB, so the window is about half the buffer)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
+	{ KNOB("window_probe", ENUM), FIELD(window_probe), .names = window_probe_names,
+	  DEFAULTS("ack", "data"),
+	  .doc = "zero-window probe: ack (SEG.SEQ = SND.UNA - 1, no data: Linux "
+		 "tcp_xmit_probe_skb) or data (one new octet, RFC 9293 3.8.6.1)" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
 	  .doc = "MSS override (0 = MTU - 40)" },
 	{ KNOB("nagle", BOOL), FIELD(nagle), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -272,6 +286,14 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("fin_wait2_timeout", DURATION), FIELD(fin_wait2_timeout), RANGE(0, DAY),
 	  DEFAULTS("60s", "0"), SYSCTL("net.ipv4.tcp_fin_timeout", SEC),
 	  .doc = "orphaned FIN-WAIT-2 timeout (0 = none)" },
+	{ KNOB("syncookies", INT), FIELD(syncookies), RANGE(0, 2), DEFAULTS("1", "0"),
+	  SYSCTL("net.ipv4.tcp_syncookies", VALUE),
+	  .doc = "SYN cookies: 0 never, 1 when a listener's SYN queue is full, 2 always "
+		 "(rfc: none, RFC 9293 has no cookies; RFC 4987 3.6)" },
+	{ KNOB("max_syn_backlog", INT), FIELD(max_syn_backlog), RANGE(1, 1 << 20),
+	  DEFAULTS("1024", "1024"), SYSCTL("net.ipv4.tcp_max_syn_backlog", VALUE),
+	  .doc = "without syncookies, a SYN finding more than 3/4 of this many half-open "
+		 "connections is dropped (Linux: max(128, hash buckets / 128), by memory)" },
 	{ KNOB("keepalive", BOOL), FIELD(keepalive), BOOL_RANGE, DEFAULTS("false", "false"),
 	  .doc = "SO_KEEPALIVE on new sockets" },
 	{ KNOB("keepalive_idle", DURATION), FIELD(keepalive_idle), RANGE(SIM_S(1), 30 * DAY),
@@ -283,8 +305,9 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("keepalive_probes", INT), FIELD(keepalive_probes), RANGE(1, 255), DEFAULTS("9", "9"),
 	  SYSCTL("net.ipv4.tcp_keepalive_probes", VALUE),
 	  .doc = "unanswered probes before ETIMEDOUT" },
-	{ KNOB("keepalive_rst", BOOL), FIELD(keepalive_rst), BOOL_RANGE, DEFAULTS("true", "false"),
-	  .doc = "a RST to the peer when keepalive gives up (Linux tcp_keepalive_timer)" },
+	{ KNOB("keepalive_rst", BOOL), FIELD(keepalive_rst), BOOL_RANGE, DEFAULTS("true", "true"),
+	  .doc = "a RST to the peer when keepalive gives up (Linux tcp_keepalive_timer, BSD "
+		 "tcp_drop)" },
 	{ KNOB("pmtud", BOOL), FIELD(pmtud), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.ip_no_pmtu_disc", NOT),
 	  .doc = "DF on segments, path MTU discovery (RFC 1191)" },

@@ -61,6 +61,7 @@ struct tcp_stack {
 	struct tcp_sock *all_head, *all_tail;
 	struct tcp_stack_stats stats;
 	GError *trace_error;
+	bool local_drop;               /* tcp_stack_set_local_drop */
 };
 
 /* Refcounted statistics block (tcp_sock_stats_ref). `st` must stay first. */
@@ -87,12 +88,16 @@ enum {
 	TF_CONNECTING = 1u << 15,  /* connect() called, completion not reported yet */
 	TF_CFG_OWNED = 1u << 16,   /* cfg points to cfg_own */
 	TF_ESTABLISHED_ONCE = 1u << 17,
-	TF_ACK_SCHED = 1u << 18,   /* an ACK is owed for data or a FIN received (Linux
+	TF_MORE = 1u << 18,        /* inside a MSG_MORE send: hold a partial segment */
+	TF_MORE_TAIL = 1u << 19,   /* the last bytes written came with MSG_MORE: no PSH */
+	TF_PUSH_ONCE = 1u << 20,   /* this output pushes partial segments (TCP_NODELAY
+				    * set: Linux TCP_NAGLE_PUSH) */
+	TF_ACK_SCHED = 1u << 21,   /* an ACK is owed for data or a FIN received (Linux
 				    * inet_csk_schedule_ack); cleared by any ACK sent */
-	TF_ACK_NOMEM = 1u << 19,   /* a segment was dropped for want of buffer memory:
+	TF_ACK_NOMEM = 1u << 22,   /* a segment was dropped for want of buffer memory:
 				    * the next ACK offers a zero window (Linux
 				    * ICSK_ACK_NOMEM) */
-	TF_FW2_FIRST = 1u << 20,   /* t_wait runs the first part of a long orphaned
+	TF_FW2_FIRST = 1u << 23,   /* t_wait runs the first part of a long orphaned
 				    * FIN-WAIT-2 timeout (timer.c) */
 };
 
@@ -138,6 +143,11 @@ struct tcp_sockopts {
 	uint32_t sndbuf;                /* SO_SNDBUF: send buffer limit, bytes */
 	uint32_t rcvbuf;                /* SO_RCVBUF: receive buffer (window), bytes */
 	bool rcvbuf_set;                /* SO_RCVBUF was set: the window scale covers it */
+	bool cork;                      /* TCP_CORK */
+	bool reuseaddr;                 /* SO_REUSEADDR */
+	uint8_t tos;                    /* IP_TOS */
+	uint32_t maxseg;                /* TCP_MAXSEG (Linux user_mss), 0 = none */
+	sim_time_t user_timeout;        /* TCP_USER_TIMEOUT, 0 = off */
 };
 
 struct tcp_sock {
@@ -161,6 +171,7 @@ struct tcp_sock {
 	struct tcp_sock *synq_head;
 	struct tcp_sock *acceptq_head, *acceptq_tail;
 	uint32_t acceptq_len, synq_len, backlog;
+	struct tcp_listen_state *listen; /* listeners only (listen.c), NULL otherwise */
 
 	/* Send sequence variables (RFC 9293 §3.3.1). snd_max is the highest sequence
 	 * number sent plus one (BSD): after an RTO snd_nxt goes back to snd_una (go-back-N)
@@ -211,6 +222,11 @@ struct tcp_sock {
 	uint32_t rtt_seq;               /* timed segment's first sequence number */
 	sim_time_t rtt_time;            /* when it was sent */
 	uint32_t retries;               /* consecutive timeouts of t_rtx */
+	sim_time_t rtx_armed_at;        /* when t_rtx was last armed */
+	sim_time_t rtx_stamp;           /* since when the head segment goes unacknowledged
+					 * (Linux retrans_stamp; set at the first timeout) */
+	sim_time_t probes_stamp;        /* first unanswered persist probe (Linux
+					 * icsk_probes_tstamp), 0 = none */
 	uint32_t persist_backoff;
 	uint32_t probes_out;            /* window probes not answered by any ACK */
 	uint32_t keepalive_sent;        /* probes unanswered */
@@ -243,6 +259,16 @@ struct tcp_sock {
 /* Smallest MSS accepted from PMTUD: 68-byte minimum MTU (RFC 791) − 40. */
 #define TCP_MSS_MIN 28u
 #define TCP_MSS_DEFAULT 536u
+
+/* ---- options.c ---- */
+/* The options beyond socket.c's first set (TCP_CORK, TCP_MAXSEG, TCP_USER_TIMEOUT,
+ * IP_TOS, SO_REUSEADDR). */
+int tcp_sockopt_set_more(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v);
+int tcp_sockopt_get_more(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v);
+/* TCP_USER_TIMEOUT: whether the data timeout expired (Linux retransmits_timed_out
+ * with the user timeout), and the next timer clamped to what is left of it. */
+bool tcp_user_timed_out(const struct tcp_sock *c, sim_time_t since);
+sim_time_t tcp_user_timeout_clamp(const struct tcp_sock *c, sim_time_t since, sim_time_t when);
 
 /* ---- conn.c ---- */
 struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
@@ -309,10 +335,63 @@ int tcp_port_ephemeral(struct tcp_sock *c);
 void tcp_listener_add(struct tcp_sock *c);
 void tcp_listener_del(struct tcp_sock *c);
 uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
+/* The first 32 bits of HMAC-SHA-256 of msg under the stack's secret (the RFC 6528
+ * key): F of tcp_isn(), and the hashes of SYN cookies (listen.c). */
+uint32_t tcp_secret_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len);
 /* Route lookup for the connection's peer: fills laddr (if ANY) and mtu, adv_mss. */
 int tcp_conn_route(struct tcp_sock *c);
 
+/* ---- listen.c ---- */
+/* What a listener keeps beside its queues. */
+struct tcp_listen_state {
+	struct tcp_listen_stats stats;
+	tcp_child_fn child_fn;
+	void *child_ctx;
+	sim_time_t last_cookie;         /* when a cookie was last sent (-1: never) */
+};
+/* How a listener takes a SYN (Linux tcp_conn_request()). */
+enum tcp_syn_verdict {
+	TCP_SYN_QUEUE,  /* a new connection in the SYN queue (SYN-RECEIVED) */
+	TCP_SYN_COOKIE, /* a SYN-ACK with a cookie, nothing kept */
+	TCP_SYN_DROP,   /* dropped (counted): the client retries */
+};
+void tcp_listen_start(struct tcp_sock *l);
+void tcp_listen_free(struct tcp_sock *l);
+enum tcp_syn_verdict tcp_listen_admit(struct tcp_sock *l);
+/* A new child of l (set up by input.c) is announced, then enters the SYN queue. */
+void tcp_listen_child_born(struct tcp_sock *l, struct tcp_sock *c);
+/* c entered l's accept queue (input.c, on the handshake's ACK). */
+void tcp_listen_established(struct tcp_sock *l);
+/* True (and counted) when l's accept queue is full. */
+bool tcp_listen_acceptq_full(struct tcp_sock *l);
+/* Answers a SYN with a cookie SYN-ACK (syncookies.c's behaviour in Linux). */
+void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4_addr_t src,
+			    ipv4_addr_t dst);
+/* An ACK that found no connection on listener l: if it carries a valid cookie and
+ * the accept queue has room, returns the connection it makes (SYN-RECEIVED, its SYN-ACK
+ * as if sent; the ACK itself completes it through tcp_input). Otherwise NULL, with
+ * *drop set when the segment is to be dropped silently (accept queue full) rather
+ * than answered like any ACK in LISTEN (a RST). */
+struct tcp_sock *tcp_listen_cookie_ack(struct tcp_sock *l, const struct tcp_repr *seg,
+				       ipv4_addr_t src, ipv4_addr_t dst, bool *drop);
+/* The cookie itself (exposed for tests): the ISN of a SYN-ACK that encodes the MSS
+ * index (0–3 of TCP_COOKIE_MSS) and the minute counter, keyed by the stack's secret
+ * and the connection's 4-tuple; and the check of an ACK's cookie, which returns the
+ * MSS index, or -1 when the cookie is forged or older than two minutes. */
+#define TCP_COOKIE_MSS_COUNT 4
+extern const uint16_t tcp_cookie_mss[TCP_COOKIE_MSS_COUNT];
+uint32_t tcp_cookie_make(const struct tcp_stack *st, const struct tcp_tuple *t, uint32_t peer_isn,
+			 unsigned mss_index, uint32_t minute);
+int tcp_cookie_check(const struct tcp_stack *st, const struct tcp_tuple *t, uint32_t peer_isn,
+		     uint32_t cookie, uint32_t minute);
+
 /* ---- input.c ---- */
+/* A new child of listener l for the SYN `syn` from src to dst, with our ISS: set up
+ * as §3.10.7.2 says (RCV.NXT = SEG.SEQ + 1, the SYN's options, the window), announced
+ * (tcp_listen_child_born), in the SYN queue and the 4-tuple table, in SYN-RECEIVED.
+ * Sends nothing. */
+struct tcp_sock *tcp_input_listen_child(struct tcp_sock *l, const struct tcp_repr *syn,
+					ipv4_addr_t src, ipv4_addr_t dst, uint32_t iss);
 /* Processes one checksum-verified segment for connection c, found in the 4-tuple
  * table (so neither CLOSED nor LISTEN). Takes pkt (pkt->data = TCP header); seg is
  * its parsed header, read-only. */
@@ -339,7 +418,11 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 			ipv4_addr_t dst);
 /* Retransmits one segment (at most one MSS) starting at snd_una. */
 void tcp_retransmit_first(struct tcp_sock *c);
-void tcp_send_window_probe(struct tcp_sock *c);
+/* Returns false when the local queue refused the segment (tcp_stack_set_local_drop). */
+bool tcp_send_window_probe(struct tcp_sock *c);
+/* Linux TCP_RESOURCE_PROBE_INTERVAL: the retry interval while the local queue
+ * refuses segments. */
+#define TCP_RESOURCE_PROBE_INTERVAL SIM_MS(500)
 void tcp_send_keepalive(struct tcp_sock *c);
 /* Receive window (bytes) we would advertise now, before SWS rules (rcvwnd.c). */
 uint32_t tcp_rcv_space(const struct tcp_sock *c);
@@ -390,6 +473,10 @@ uint32_t tcp_rcvwnd_truesize(const struct tcp_sock *c, uint32_t payload, uint32_
 void tcp_rcvwnd_syn(struct tcp_sock *c, bool wscale_ok);
 /* The window field of a SYN or SYN-ACK. */
 uint16_t tcp_rcvwnd_syn_field(struct tcp_sock *c);
+/* The window field of a listener's SYN-ACK made as a SYN cookie, announcing mss (the
+ * window tcp_rcvwnd_syn gives the connection the cookie's ACK creates). */
+uint32_t tcp_rcvwnd_cookie_window(const struct tcp_config *cfg, const struct tcp_sockopts *o,
+				  uint32_t mss);
 /* The handshake completed (Linux tcp_init_buffer_space, tcp_initialize_rcv_mss). */
 void tcp_rcvwnd_established(struct tcp_sock *c);
 /* The window field for a non-SYN segment; sets rcv_wnd and moves rcv_adv. */

@@ -71,15 +71,17 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	if (flags & TCP_FLAG_RST)
 		st->stats.rst_sent++;
 	st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr, (uint8_t)c->cfg->ttl,
-			 c->cfg->pmtud);
+			 c->opt.tos, c->cfg->pmtud);
 }
 
 /* Sends sequence space [seq, seq + len (+FIN)) with ACK and the given extra flags;
  * bookkeeping for statistics, traces, snd_max, RTT timing and the timer. A window
  * probe (probe = true) neither starts RTT timing nor the retransmission timer. */
-static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
+static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
 {
 	struct tcp_stats *s = tcp_st(c);
+	if (c->stack->local_drop)
+		return false; /* refused by the local queue: not sent (Linux NET_XMIT_DROP) */
 	uint32_t end = seq + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 	bool retx = seq_lt(seq, c->snd_max);
 	uint32_t old = 0;
@@ -101,7 +103,7 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	if (len > 0 && len < c->mss)
 		c->snd_sml = seq + len; /* Nagle (Minshall): the last small segment */
 	if (probe)
-		return;
+		return true;
 	/* RFC 6298 §3 / Karn: time one segment carrying new data at a time. */
 	if (!retx && !(c->flags & TF_TIMING) && end != seq) {
 		c->flags |= TF_TIMING;
@@ -111,6 +113,7 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	/* RFC 6298 (5.1): start the timer when data is sent and it is not running. */
 	if (!sim_timer_pending(tcp_sim(c), &c->t_rtx))
 		tcp_timer_rtx_arm(c);
+	return true;
 }
 
 /* Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is
@@ -125,6 +128,16 @@ static bool nagle_holds(const struct tcp_sock *c)
 	if (c->cfg->nagle_minshall)
 		return seq_gt(c->snd_sml, c->snd_una);
 	return c->snd_max != c->snd_una;
+}
+
+/* TCP_CORK, or a MSG_MORE send in progress: a partial segment waits for more data
+ * (Linux TCP_NAGLE_CORK), unless TCP_NODELAY was just set (TCP_NAGLE_PUSH) or the
+ * connection is closing. */
+static bool cork_holds(const struct tcp_sock *c)
+{
+	if (c->flags & (TF_PUSH_ONCE | TF_FIN_QUEUED))
+		return false;
+	return c->opt.cork || (c->flags & TF_MORE);
 }
 
 static bool data_state(enum tcp_state s)
@@ -208,10 +221,13 @@ static bool output_data(struct tcp_sock *c)
 			/* Nagle applies to new data; a retransmission (go-back-N after
 			 * an RTO or a PMTU change) is never held. */
 			if (len < c->mss && len == avail && seq_geq(c->snd_nxt, c->snd_max) &&
-			    nagle_holds(c))
+			    (cork_holds(c) || nagle_holds(c)))
 				break;
 			if (len == avail) {
-				extra |= TCP_FLAG_PSH; /* the end of what the application wrote */
+				/* The end of what the application wrote, unless it said
+				 * more follows (MSG_MORE: Linux tcp_push marks no PSH). */
+				if (!(c->flags & TF_MORE_TAIL))
+					extra |= TCP_FLAG_PSH;
 				if (fin && wnd_room >= (int64_t)len + 1)
 					extra |= TCP_FLAG_FIN;
 			}
@@ -226,9 +242,10 @@ static bool output_data(struct tcp_sock *c)
 		 * transmit's allowance: remember it, since FlightSize for the coming fast
 		 * retransmit excludes it (RFC 5681 §3.2 step 2). Whole segments: cwnd,
 		 * not a multiple of SMSS, never sends a partial one. */
+		if (!send_segment(c, c->snd_nxt, len, extra, false))
+			break;
 		if ((uint64_t)flight + len > c->cc.cwnd)
 			c->lt_bytes += len;
-		send_segment(c, c->snd_nxt, len, extra, false);
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 		sent = true;
 	}
@@ -312,7 +329,7 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 	tcp_seg_set_csum(pkt->data, pkt->len, dst, src);
 	st->stats.segs_sent++;
 	st->stats.rst_sent++;
-	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)st->cfg.ttl, st->cfg.pmtud);
+	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)st->cfg.ttl, 0, st->cfg.pmtud);
 }
 
 void tcp_retransmit_first(struct tcp_sock *c)
@@ -337,13 +354,14 @@ void tcp_retransmit_first(struct tcp_sock *c)
 		return;
 	if (len > 0 && c->snd_una + len == data_end)
 		extra |= TCP_FLAG_PSH;
-	send_segment(c, c->snd_una, len, extra, false);
+	if (!send_segment(c, c->snd_una, len, extra, false))
+		return;
 	uint32_t end = c->snd_una + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 	if (seq_lt(c->snd_nxt, end))
 		c->snd_nxt = end;
 }
 
-void tcp_send_window_probe(struct tcp_sock *c)
+bool tcp_send_window_probe(struct tcp_sock *c)
 {
 	uint32_t flight = tcp_flight(c);
 	int64_t wnd_room = (int64_t)c->snd_wnd - flight;
@@ -359,25 +377,30 @@ void tcp_send_window_probe(struct tcp_sock *c)
 			extra |= TCP_FLAG_FIN;
 		if (len == 0)
 			extra = TCP_FLAG_FIN;
-		send_segment(c, c->snd_nxt, len, extra, false);
+		if (!send_segment(c, c->snd_nxt, len, extra, false))
+			return false;
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
-		return;
+		return true;
+	}
+	if (avail == 0 && !fin_unsent(c))
+		return true;
+	if (c->stack->local_drop)
+		return false;
+	tcp_st(c)->zero_window_probes++;
+	if (c->cfg->window_probe == TCP_WINDOW_PROBE_ACK) {
+		/* Linux tcp_write_wakeup: nothing fits the window, so a segment the peer
+		 * finds old (SEG.SEQ = SND.UNA - 1, no data) draws its ACK with the
+		 * current window. */
+		xmit(c, c->snd_una - 1, 0, TCP_FLAG_ACK);
+		return true;
 	}
 	/* Zero window (RFC 9293 §3.8.6.1): one byte beyond the window, i.e. the next
 	 * byte at snd_una, which the receiver drops while its window is closed and
 	 * answers with an ACK carrying its current window. Wireshark labels it "TCP
 	 * ZeroWindowProbe". snd_nxt stays; snd_max covers the byte so that an ACK for it
-	 * is acceptable (BSD's persist mode). */
-	uint8_t extra = 0;
-	uint32_t len = 1;
-	if (avail == 0) {
-		if (!fin_unsent(c))
-			return;
-		len = 0;
-		extra = TCP_FLAG_FIN;
-	}
-	tcp_st(c)->zero_window_probes++;
-	send_segment(c, c->snd_una, len, extra, true);
+	 * is acceptable (BSD's persist mode). Only a FIN left: the FIN. */
+	uint32_t len = avail > 0 ? 1 : 0;
+	return send_segment(c, c->snd_una, len, len ? 0 : TCP_FLAG_FIN, true);
 }
 
 void tcp_send_keepalive(struct tcp_sock *c)

@@ -183,28 +183,52 @@ static uint16_t rfc_select(struct tcp_sock *c)
 
 /* ---- the linux rule: the handshake ---- */
 
+static uint32_t initial_ratio(const struct tcp_config *cfg)
+{
+	return cfg->rcvbuf_accounting == TCP_RCVBUF_SKB ? DEFAULT_SCALING_RATIO
+						       : 1u << RMEM_TO_WIN_SCALE;
+}
+
+/* Linux tcp_select_initial_window's window: the buffer's (a buffer fixed by SO_RCVBUF
+ * clamps the window to it), rounded down to the MSS we announce (with timestamps,
+ * less their 12 bytes). *clamp gets the clamp, 0 for none. */
+static uint32_t initial_window(const struct tcp_config *cfg, const struct tcp_sockopts *o,
+			       uint32_t mss, uint64_t *clamp)
+{
+	uint64_t full = ((uint64_t)o->rcvbuf * initial_ratio(cfg)) >> RMEM_TO_WIN_SCALE;
+	*clamp = o->rcvbuf_set ? full : 0;
+	uint64_t space = full;
+	if (space > mss)
+		space -= space % mss;
+	return (uint32_t)min_u64(space, UINT32_MAX);
+}
+
+uint32_t tcp_rcvwnd_cookie_window(const struct tcp_config *cfg, const struct tcp_sockopts *o,
+				  uint32_t mss)
+{
+	if (cfg->rcv_window != TCP_RCV_WINDOW_LINUX)
+		return o->rcvbuf < 65535 ? o->rcvbuf : 65535;
+	uint64_t clamp;
+	uint32_t w = initial_window(cfg, o, mss, &clamp);
+	return w < 65535 ? w : 65535;
+}
+
 void tcp_rcvwnd_syn(struct tcp_sock *c, bool wscale_ok)
 {
-	c->rw.ratio = c->cfg->rcvbuf_accounting == TCP_RCVBUF_SKB ? DEFAULT_SCALING_RATIO
-								   : 1u << RMEM_TO_WIN_SCALE;
+	c->rw.ratio = initial_ratio(c->cfg);
 	wscale_ok = wscale_ok && c->cfg->window_scaling;
 	if (!linux_rule(c)) {
 		c->rcv_wscale = wscale_ok ? tcp_conn_wscale(c) : 0;
 		return;
 	}
 	/* Linux tcp_connect_init / tcp_openreq_init_rwin, then
-	 * tcp_select_initial_window: a buffer fixed by SO_RCVBUF clamps the window to
-	 * what it holds; the window offered is the buffer's, rounded down to the MSS
-	 * (the MSS we announce; with timestamps less their 12 bytes); the scale covers
-	 * the largest the buffer may grow to (tcp_rmem[2]), within the clamp. */
-	uint64_t full = pos(full_space(c));
-	uint64_t clamp = c->opt.rcvbuf_set ? full : 0;
-	uint32_t mss = c->adv_mss;
+	 * tcp_select_initial_window: the window offered is the buffer's, rounded down to
+	 * the MSS; the scale covers the largest the buffer may grow to (tcp_rmem[2]),
+	 * within the clamp. */
+	uint64_t clamp;
+	uint64_t space = initial_window(c->cfg, &c->opt, c->adv_mss, &clamp);
 	if (clamp == 0)
 		clamp = (uint64_t)65535 << TCP_WSCALE_MAX;
-	uint64_t space = min_u64(clamp, full);
-	if (space > mss)
-		space -= space % mss;
 	c->rcv_wnd = (uint32_t)space;
 	uint8_t ws = 0;
 	if (wscale_ok) {

@@ -173,7 +173,10 @@ int tcp_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 
 int tcp_listen(struct tcp_sock *c, int backlog)
 {
-	uint32_t b = backlog > 0 ? (uint32_t)backlog : 1u; /* Linux: 0 still admits one */
+	/* Linux __sys_listen(): the backlog is capped at somaxconn (4096; a negative one
+	 * too, as unsigned). Both queues admit one more than it (listen.c), so 0 still
+	 * admits one connection. */
+	uint32_t b = backlog < 0 || backlog > 4096 ? 4096u : (uint32_t)backlog;
 	if (c->state == TCP_LISTEN) {
 		c->backlog = b;
 		return 0;
@@ -186,6 +189,7 @@ int tcp_listen(struct tcp_sock *c, int backlog)
 			return r;
 	}
 	c->backlog = b;
+	tcp_listen_start(c);
 	tcp_set_state(c, TCP_LISTEN); /* CLOSED → LISTEN (passive OPEN) */
 	tcp_listener_add(c);
 	return 0;
@@ -266,6 +270,11 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 
 ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 {
+	return tcp_send_more(c, buf, len, false);
+}
+
+ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+{
 	if (c->so_error) {
 		int e = c->so_error; /* Linux: the pending error first, then EPIPE */
 		c->so_error = 0;
@@ -273,8 +282,11 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	}
 	if (c->flags & TF_FIN_QUEUED)
 		return -EPIPE;
-	if (c->state == TCP_LISTEN || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED ||
-	    (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
+	/* Linux (tcp_sendmsg, sk_stream_wait_connect): a send while the handshake is in
+	 * progress waits for it; a non-blocking caller is told to try again. */
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)
+		return -EAGAIN;
+	if (c->state == TCP_LISTEN || (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
 		return -ENOTCONN;
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return -EPIPE;
@@ -285,7 +297,14 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
+	/* Linux tcp_push(): the last byte of a send without MSG_MORE gets PSH; with
+	 * MSG_MORE this send does not push a partial segment (TCP_NAGLE_CORK). */
+	if (more)
+		c->flags |= TF_MORE | TF_MORE_TAIL;
+	else
+		c->flags &= ~TF_MORE_TAIL;
 	tcp_output(c);
+	c->flags &= ~TF_MORE;
 	return n;
 }
 
@@ -496,8 +515,13 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 	switch (opt) {
 	case TCP_OPT_NODELAY:
 		c->opt.nodelay = v != 0;
-		if (c->opt.nodelay)
-			tcp_output(c); /* Linux pushes pending data when Nagle is turned off */
+		if (c->opt.nodelay) {
+			/* Linux pushes pending data when Nagle is turned off, a corked
+			 * partial segment too (TCP_NAGLE_PUSH). */
+			c->flags |= TF_PUSH_ONCE;
+			tcp_output(c);
+			c->flags &= ~TF_PUSH_ONCE;
+		}
 		return 0;
 	case TCP_OPT_KEEPALIVE:
 		c->opt.keepalive = v != 0;
@@ -539,11 +563,10 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 		c->opt.rcvbuf = (uint32_t)v;
 		c->opt.rcvbuf_set = true;
 		return 0;
-	case TCP_OPT_QUICKACK:
-		tcp_ack_set_quickack(c, v != 0);
-		return 0;
+	default:
+		break;
 	}
-	return -EINVAL;
+	return tcp_sockopt_set_more(c, opt, v);
 }
 
 int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
@@ -573,11 +596,10 @@ int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
 	case TCP_OPT_RCVBUF:
 		*v = c->opt.rcvbuf;
 		return 0;
-	case TCP_OPT_QUICKACK:
-		*v = !tcp_ack_interactive(c);
-		return 0;
+	default:
+		break;
 	}
-	return -EINVAL;
+	return tcp_sockopt_get_more(c, opt, v);
 }
 
 /* ---- accessors ---- */

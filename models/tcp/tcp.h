@@ -102,6 +102,15 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
+/* What the persist timer sends into a zero window. */
+enum tcp_window_probe {
+	/* An ACK with SEG.SEQ = SND.UNA - 1 and no data, which the peer must answer
+	 * with its window (Linux tcp_write_wakeup -> tcp_xmit_probe_skb). */
+	TCP_WINDOW_PROBE_ACK,
+	/* One octet of new data beyond the window (RFC 9293 §3.8.6.1, BSD). */
+	TCP_WINDOW_PROBE_DATA,
+};
+
 /* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
  * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
@@ -166,6 +175,8 @@ struct tcp_config {
 	sim_time_t clock_granularity;     /* G */
 	uint32_t data_retries;            /* RTO expirations in a row before ETIMEDOUT */
 	uint32_t syn_retries;             /* SYN retransmissions before ETIMEDOUT */
+	uint32_t syn_linear_timeouts;     /* first SYN retransmissions without backoff
+					   * (Linux 6.5+); they add to syn_retries */
 	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
 
 	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2; models/tcp/ack.c). */
@@ -192,6 +203,7 @@ struct tcp_config {
 	enum tcp_rcv_window rcv_window;   /* how the window to advertise is chosen */
 	enum tcp_rcvbuf_accounting rcvbuf_accounting; /* what rcvbuf counts */
 	bool window_scaling;
+	enum tcp_window_probe window_probe; /* zero-window probe format */
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
 
 	/* Sending. */
@@ -205,6 +217,11 @@ struct tcp_config {
 	/* Connection lifecycle. */
 	sim_time_t msl;                   /* TIME-WAIT lasts 2 × msl */
 	sim_time_t fin_wait2_timeout;     /* orphaned FIN-WAIT-2; 0 = wait forever */
+	uint32_t syncookies;              /* 0 never, 1 when the SYN queue is full, 2 always
+					   * (Linux tcp_syncookies; listen.c) */
+	uint32_t max_syn_backlog;         /* without syncookies, SYNs beyond 3/4 of this
+					   * many half-open connections are dropped (Linux
+					   * tcp_max_syn_backlog) */
 	bool keepalive;
 	sim_time_t keepalive_idle;
 	sim_time_t keepalive_interval;
@@ -316,10 +333,10 @@ struct tcp_lower {
 	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
 	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
 	 * every case. Must not call back into TCP synchronously (deliver later as an
-	 * event). Returns 0 or a negative errno (the segment is then lost, as on a
-	 * wire; TCP's timers recover). */
+	 * event). tos is the IPv4 TOS byte (IP_TOS). Returns 0 or a negative errno
+	 * (the segment is then lost, as on a wire; TCP's timers recover). */
 	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		      uint8_t ttl, bool df);
+		      uint8_t ttl, uint8_t tos, bool df);
 	/* Route query: the source address to use towards dst and the egress MTU.
 	 * Returns 0, or a negative errno (-ENETUNREACH) when there is no route. */
 	int (*route)(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu);
@@ -341,6 +358,12 @@ struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct 
  * sending anything) and the stack. Sockets the application still holds become
  * invalid. */
 void tcp_stack_free(struct tcp_stack *stack);
+/* While on, the host's local queue refuses every data segment, as a full queue
+ * discipline does (Linux: `tc qdisc add dev D root pfifo limit 0`, the drop reported
+ * back to TCP): the data stays unsent and TCP retries every 500 ms on its probe and
+ * retransmission timers, without backing off (Linux TCP_RESOURCE_PROBE_INTERVAL).
+ * Pure ACKs are not modelled as refused. */
+void tcp_stack_set_local_drop(struct tcp_stack *stack, bool on);
 
 /* The stack's default configuration (changes apply to sockets created later). */
 struct tcp_config *tcp_stack_config(struct tcp_stack *stack);
@@ -367,7 +390,8 @@ struct tcp_stack_stats {
 	uint64_t malformed;       /* dropped: not a TCP header; or options malformed */
 	uint64_t no_socket;       /* segments for no connection or listener */
 	uint64_t rst_sent;        /* RSTs sent (any reason) */
-	uint64_t syn_dropped;     /* SYNs dropped for a full backlog */
+	uint64_t syn_dropped;     /* SYNs (and handshake ACKs) dropped by a listener's
+				   * queues: every listener's drops together */
 	uint64_t conns_opened;    /* connections created (active and passive) */
 	uint64_t conns_live;      /* connection objects currently allocated */
 };
@@ -429,6 +453,43 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_stats *out);
  * tcp_stats_unref(): take it when the flow starts, read it for the summary. */
 const struct tcp_stats *tcp_sock_stats_ref(struct tcp_sock *s);
 void tcp_stats_unref(const struct tcp_stats *stats);
+
+/* ---- Listeners (listen.c) ---------------------------------------------------------
+ *
+ * A listener keeps, as Linux does (tcp_input.c tcp_conn_request()), two queues:
+ * the SYN queue of half-open connections (SYN-RECEIVED) and the accept queue of
+ * established ones the application has not accepted yet, both bounded by the listen
+ * backlog. A SYN finding the SYN queue full gets a SYN cookie (knob syncookies = 1,
+ * or always with 2) or is dropped (0); a SYN or handshake ACK finding the accept
+ * queue full is dropped; without cookies, a SYN finding more than 3/4 of
+ * max_syn_backlog half-open connections is dropped too. */
+struct tcp_listen_stats {
+	uint64_t syns;                /* SYNs that reached the listener */
+	uint64_t syn_queue_drops;     /* dropped: SYN queue full, syncookies 0 */
+	uint64_t syn_backlog_drops;   /* dropped: over 3/4 of max_syn_backlog, syncookies 0 */
+	uint64_t accept_queue_drops;  /* SYNs and handshake ACKs dropped: accept queue full
+				       * (Linux ListenOverflows) */
+	uint64_t cookies_sent;        /* SYN-ACKs carrying a cookie (no state kept) */
+	uint64_t cookies_accepted;    /* connections made from a valid cookie's ACK */
+	uint64_t cookies_rejected;    /* ACKs whose cookie did not check (answered by RST) */
+	uint64_t established;         /* connections that entered the accept queue */
+	uint32_t max_syn_queue;       /* most half-open connections at once */
+	uint32_t max_accept_queue;    /* most established, unaccepted connections at once */
+};
+
+/* The counters of a listening socket (zeros for any other). */
+void tcp_listen_get_stats(const struct tcp_sock *listener, struct tcp_listen_stats *out);
+
+/* The backlog in force (listen()'s, capped at 4096 as Linux's somaxconn). */
+uint32_t tcp_listen_backlog(const struct tcp_sock *listener);
+
+/* Called when a SYN makes a new connection on a listener — before it leaves LISTEN
+ * for SYN-RECEIVED, so a trace enabled here (tcp_sock_trace) shows the server's
+ * whole handshake: LISTEN, SYN-RECEIVED, ESTABLISHED. The child is not the
+ * application's yet (it is accepted later, or dies in the SYN queue). */
+typedef void (*tcp_child_fn)(struct sim *sim, struct tcp_sock *listener, struct tcp_sock *child,
+			     void *ctx);
+void tcp_listen_set_child_fn(struct tcp_sock *listener, tcp_child_fn fn, void *ctx);
 
 /* ---- Traces (docs/outputs.md) -----------------------------------------------------
  *

@@ -255,12 +255,13 @@ static void test_simultaneous_open(void)
 
 static void test_syn_retries_timeout(void)
 {
-	/* linux: 6 retries with backoff from 1 s: SYNs at 0, 1, 3, 7, 15, 31, 63 s,
-	 * ETIMEDOUT at 127 s. */
+	/* linux (Linux 6.18): 6 retries plus 4 linear timeouts: the first 5 RTOs of 1 s
+	 * keep it (SYNs at 1..5 s), then it doubles: 7, 11, 19, 35, 67 s; ETIMEDOUT at
+	 * 131 s, as packetdrill shows the kernel doing. */
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_syn_sent(&f);
-	static const int at[] = { 1, 3, 7, 15, 31, 63 };
+	static const int at[] = { 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 };
 	fw_run_until(&f.w, SIM_S(200));
 	for (size_t i = 0; i < G_N_ELEMENTS(at); i++) {
 		const struct fw_seg *s = fw_pop(f.a);
@@ -269,13 +270,13 @@ static void test_syn_retries_timeout(void)
 	}
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpint(f.app.error, ==, -ETIMEDOUT);
-	g_assert_cmpint(g_array_index(f.app.call_times, sim_time_t, f.app.calls - 1), ==, SIM_S(127));
+	g_assert_cmpint(g_array_index(f.app.call_times, sim_time_t, f.app.calls - 1), ==, SIM_S(131));
 	struct tcp_stats st;
 	tcp_sock_get_stats(f.s, &st);
-	/* Six retransmissions; seven expiries, the last one giving up (Linux counts
+	/* Ten retransmissions; eleven expiries, the last one giving up (Linux counts
 	 * every expiry in TCPTimeouts). */
-	g_assert_cmpuint(st.segs_retransmitted, ==, 6);
-	g_assert_cmpuint(st.rto_expirations, ==, 7);
+	g_assert_cmpuint(st.segs_retransmitted, ==, 10);
+	g_assert_cmpuint(st.rto_expirations, ==, 11);
 	g_assert_cmpint(st.error, ==, -ETIMEDOUT);
 	g_assert_cmpuint(st.rtt_samples, ==, 0);
 	tcp_close(f.s);
@@ -502,21 +503,30 @@ static void test_backlog_full_drops_syn(void)
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_listen(&f, 1);
-	/* One connection completes and is not accepted: the queue is full. */
-	inject(&f, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
-	fw_drain(f.a);
-	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
-	/* A second client's SYN is dropped silently (it will retry). */
-	fw_inject_simple(f.a, RPORT + 1, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+	/* Two connections complete and are not accepted: the accept queue holds more
+	 * than the backlog and is full (Linux sk_acceptq_is_full(): >). */
+	for (uint16_t i = 0; i < 2; i++) {
+		fw_inject_simple(f.a, RPORT + i, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+		fw_drain(f.a);
+		fw_inject_simple(f.a, RPORT + i, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
+	}
+	/* A third client's SYN is dropped silently (it will retry), cookies or not. */
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->syn_dropped, ==, 1);
+	struct tcp_listen_stats ls;
+	tcp_listen_get_stats(f.l, &ls);
+	g_assert_cmpuint(ls.accept_queue_drops, ==, 1);
+	g_assert_cmpuint(ls.max_accept_queue, ==, 2);
+	g_assert_cmpuint(ls.syns, ==, 3);
 	/* After accept() there is room again. */
 	int err;
 	struct tcp_sock *c = tcp_accept(f.l, &err);
 	g_assert_nonnull(c);
-	fw_inject_simple(f.a, RPORT + 1, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_SYN | TCP_FLAG_ACK, ISS, IRS + 1, SYN_WIN, 0);
 	tcp_abort(c);
+	tcp_abort(tcp_accept(f.l, &err));
 	tcp_close(f.l);
 	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->conns_live, ==, 0);
 	fx_fini(&f);
@@ -675,16 +685,17 @@ static void test_syn_received_syn_in_window(void)
 
 static void test_syn_received_accept_queue_full(void)
 {
-	/* Backlog 2: two children established and not accepted fill the accept
-	 * queue; a third child's handshake ACK is then dropped (Linux, without
-	 * syncookies) and it stays in SYN-RECEIVED, retransmitting its SYN-ACK; once
-	 * the application accepts, the repeated ACK completes it. */
+	/* Backlog 1: two children established and not accepted fill the accept
+	 * queue (it holds more than the backlog); a third child's handshake ACK is then
+	 * dropped (Linux tcp_v4_syn_recv_sock()) and it stays in SYN-RECEIVED,
+	 * retransmitting its SYN-ACK; once the application accepts, the repeated ACK
+	 * completes it. */
 	struct fx f;
 	fx_init(&f, NULL);
-	fx_listen(&f, 2);
+	fx_listen(&f, 1);
 	/* Child 0 is established; children 1 and 2 then wait in the SYN queue (each
-	 * SYN finds both queues below the backlog); child 1's ACK fills the accept
-	 * queue. */
+	 * SYN finds neither queue holding more than the backlog); child 1's ACK fills
+	 * the accept queue. */
 	for (uint16_t i = 0; i < 3; i++) {
 		uint16_t port = (uint16_t)(RPORT + i);
 		fw_inject_simple(f.a, port, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
@@ -957,7 +968,7 @@ static void test_fin_wait_2_orphan_timeout(void)
 	/* linux: an orphaned FIN-WAIT-2 connection is forgotten after 60 s, without a
 	 * word (Linux tcp_time_wait(TCP_FIN_WAIT2): the time-wait socket expires);
 	 * the peer's late FIN then draws the RST of an unknown connection
-	 * (tests/drill/scripts/fin-wait-2-orphan.pkt). */
+	 * (tests/drill/scripts/fin-wait-2-timeout.pkt). */
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_established(&f);
@@ -1050,7 +1061,7 @@ static void test_keepalive_dead_peer(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 512, NULL, 0);
 	fw_run_until(&f.w, t1 + SIM_S(7200) - 1);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	/* Now the peer is gone: 9 probes 75 s apart, then ETIMEDOUT. */
+	/* Now the peer is gone: 9 probes 75 s apart, then a RST and ETIMEDOUT. */
 	fw_run_until(&f.w, t1 + SIM_S(7200 + 9 * 75));
 	for (int i = 0; i < 9; i++) {
 		p = fw_pop(f.a);

@@ -366,11 +366,14 @@ static void test_data_beyond_window_trimmed(void)
 static void test_zero_window_probes(void)
 {
 	/* The peer closes its window: A probes with one byte at snd.una (RFC 9293
-	 * §3.8.6.1) with exponential backoff; the probes are answered with window 0;
-	 * the window update that reopens it is lost; the next probe's answer carries
-	 * the open window and the transfer resumes. */
+	 * §3.8.6.1, window_probe = data) with exponential backoff; the probes are
+	 * answered with window 0; the window update that reopens it is lost; the next
+	 * probe's answer carries the open window and the transfer resumes. */
+	struct tcp_config cfg;
+	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	cfg.window_probe = TCP_WINDOW_PROBE_DATA;
 	struct fx f;
-	fx_open(&f, NULL, SIM_MS(10), -1, 0);
+	fx_open(&f, &cfg, SIM_MS(10), -1, 0);
 	fw_drain(f.a);
 	/* 2920 bytes; the peer takes them and closes its window; 80 more wait. */
 	g_assert_cmpint(tcp_send(f.s, pat, 2920), ==, 2920);
@@ -410,6 +413,41 @@ static void test_zero_window_probes(void)
 	fx_close(&f);
 }
 
+static void test_zero_window_ack_probes(void)
+{
+	/* The linux profile's probe (Linux tcp_xmit_probe_skb): an ACK with SEG.SEQ =
+	 * SND.UNA - 1 and no data, on the same backed-off schedule; the answer that
+	 * opens the window releases the data waiting. */
+	struct fx f;
+	fx_open(&f, NULL, SIM_MS(10), -1, 0);
+	fw_drain(f.a);
+	g_assert_cmpint(tcp_send(f.s, pat, 2920), ==, 2920);
+	fw_drain(f.a);
+	fw_run_until(&f.w, SIM_MS(20));
+	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 2921, 0, NULL, 0);
+	g_assert_cmpint(tcp_send(f.s, pat + 2920, 80), ==, 80);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	sim_time_t rto = SIM_MS(210), t = SIM_MS(20);
+	for (int i = 0; i < 3; i++) {
+		t += rto << i;
+		fw_run_until(&f.w, t);
+		const struct fw_seg *p = fw_pop(f.a);
+		fw_assert_seg(p, TCP_FLAG_ACK, ISS + 2920, IRS + 1, WIN0, 0);
+		g_assert_cmpint(p->time, ==, t);
+		inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 2921, 0, NULL, 0);
+		g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	}
+	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 2921, 4096, NULL, 0);
+	const struct fw_seg *d = fw_pop(f.a);
+	fw_assert_seg(d, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 2921, IRS + 1, WIN0, 80);
+	g_assert_cmpmem(d->r.payload, 80, pat + 2920, 80);
+	struct tcp_stats st;
+	tcp_sock_get_stats(f.s, &st);
+	g_assert_cmpuint(st.zero_window_probes, ==, 3);
+	g_assert_cmpuint(st.dupacks_received, ==, 0);
+	fx_close(&f);
+}
+
 static void test_zero_window_peer_dies(void)
 {
 	/* The window closes and the peer then vanishes: the unanswered probes end the
@@ -430,7 +468,7 @@ static void test_zero_window_peer_dies(void)
 	unsigned probes = 0;
 	const struct fw_seg *p;
 	while ((p = fw_pop(f.a)))
-		if (p->r.payload_len == 1)
+		if (p->r.payload_len == 0 && p->r.seq == ISS + 1460) /* SND.UNA - 1 */
 			probes++;
 	g_assert_cmpuint(probes, ==, 4);
 	g_assert_cmpint(f.app.error, ==, -ETIMEDOUT);
@@ -519,7 +557,9 @@ static void test_zero_window_lost_update_end_to_end(void)
 	}
 	for (guint i = 0; i < w.a.log->len; i++) {
 		const struct fw_seg *x = g_ptr_array_index(w.a.log, i);
-		if (x->r.payload_len == 1 && x->time > SIM_MS(100) && x->time < SIM_S(4))
+		/* linux profile: ACKs below SND.UNA with no data (window_probe = ack) */
+		if (x->r.payload_len == 0 && !(x->r.flags & TCP_FLAG_SYN) &&
+		    x->time > SIM_MS(100) && x->time < SIM_S(4))
 			probes++;
 	}
 	g_assert_cmpuint(zero_ads, >=, 2);
@@ -1055,6 +1095,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/data/rto/rfc", test_rto_rfc);
 	g_test_add_func("/tcp/data/rto/cap-and-retries", test_rto_cap_and_retries);
 	g_test_add_func("/tcp/data/persist/probes", test_zero_window_probes);
+	g_test_add_func("/tcp/data/persist/ack-probes", test_zero_window_ack_probes);
 	g_test_add_func("/tcp/data/established/beyond-window-trimmed", test_data_beyond_window_trimmed);
 	g_test_add_func("/tcp/data/persist/peer-dies", test_zero_window_peer_dies);
 	g_test_add_func("/tcp/data/persist/lost-update-end-to-end",

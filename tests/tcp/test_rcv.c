@@ -542,11 +542,12 @@ static void test_fin_wait2_floor(void)
 	fw_fini(&f.w);
 }
 
-/* The rfc profile keeps quiet when keepalive gives up (keepalive_rst false). */
+/* keepalive_rst false: no RST when keepalive gives up (here under the rfc profile). */
 static void test_keepalive_no_rst(void)
 {
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_RFC);
+	cfg.keepalive_rst = false;
 	struct fx f;
 	fx_open(&f, &cfg);
 	tcp_setsockopt(f.c, TCP_OPT_KEEPALIVE, 1);
