@@ -2,6 +2,7 @@
  *
  *   netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]
  *                            [--set PATH=VALUE]... [--plot] [--format png|svg]
+ *   netsim run --from RESULTS_DIR [same options]
  *   netsim validate SCENARIO.json [--set PATH=VALUE]...
  *   netsim plot RESULTS_DIR [--format png|svg]
  *   netsim schema
@@ -20,6 +21,7 @@
 #include <glib.h>
 
 #include "sim/cli/plot.h"
+#include "sim/cli/provenance.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/summary.h"
 #include "sim/cli/world.h"
@@ -40,6 +42,7 @@ static const char usage_text[] =
 	"Usage:\n"
 	"  netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]\n"
 	"                           [--set PATH=VALUE]... [--plot] [--format png|svg]\n"
+	"  netsim run --from RESULTS_DIR [options as above]\n"
 	"  netsim validate SCENARIO.json [--set PATH=VALUE]...\n"
 	"  netsim plot RESULTS_DIR [--format png|svg]\n"
 	"  netsim schema\n"
@@ -47,7 +50,8 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  run        validate the scenario, run it, write results (default\n"
-	"             results/<scenario name>/) and print a summary and its trace hash\n"
+	"             results/<scenario name>/) and print a summary and its trace hash;\n"
+	"             --from reruns what a results directory's summary.json recorded\n"
 	"  validate   only check the scenario; every error is printed as FILE: PATH: message\n"
 	"  plot       draw the graphs of a results directory into RESULTS_DIR/plots/\n"
 	"  schema     print the scenario key reference (Markdown)\n"
@@ -67,6 +71,7 @@ static void on_signal(int sig)
 
 struct opts {
 	char *out;
+	char *from;
 	char *seed;
 	char *until;
 	char **set;
@@ -77,6 +82,7 @@ struct opts {
 static void opts_free(struct opts *o)
 {
 	g_free(o->out);
+	g_free(o->from);
 	g_free(o->seed);
 	g_free(o->until);
 	g_strfreev(o->set);
@@ -111,16 +117,12 @@ static bool valid_format(const char *f)
 
 /* ---- loading ---------------------------------------------------------------------- */
 
-/* Loads, applies --set, validates. Prints every error; NULL means invalid input. */
-static struct scenario *load_scenario(const char *file, char **sets)
+/* Applies --set to doc (which it frees) and validates. Prints every error; NULL means
+ * invalid input. */
+static struct scenario *build_scenario(struct scenario_doc *doc, char **sets)
 {
+	const char *file = doc->file;
 	char *err = NULL;
-	struct scenario_doc *doc = scenario_doc_load(file, &err);
-	if (!doc) {
-		fprintf(stderr, "%s\n", err);
-		g_free(err);
-		return NULL;
-	}
 	bool bad = false;
 	for (char **p = sets; p && *p; p++) {
 		if (scenario_doc_set(doc, *p, &err) != 0) {
@@ -140,6 +142,41 @@ static struct scenario *load_scenario(const char *file, char **sets)
 	sch_diags_fini(&d);
 	scenario_doc_free(doc);
 	return s;
+}
+
+/* Loads `file`, applies --set, validates. Prints every error; NULL means invalid
+ * input. */
+static struct scenario *load_scenario(const char *file, char **sets)
+{
+	char *err = NULL;
+	struct scenario_doc *doc = scenario_doc_load(file, &err);
+	if (!doc) {
+		fprintf(stderr, "%s\n", err);
+		g_free(err);
+		return NULL;
+	}
+	return build_scenario(doc, sets);
+}
+
+/* The scenario of `netsim run`: the file, or with --from the resolved scenario a
+ * results directory recorded; *prov receives the request. NULL after the errors. */
+static struct scenario *load_run_scenario(const struct opts *o, const char *file,
+					  struct provenance *prov)
+{
+	if (!o->from) {
+		provenance_init(prov, file, o->set, o->seed, o->until);
+		return load_scenario(file, o->set);
+	}
+	char *err = NULL;
+	struct scenario_doc *doc = provenance_load(o->from, prov, &err);
+	if (!doc) {
+		fprintf(stderr, "netsim run: --from: %s\n", err);
+		g_free(err);
+		provenance_init(prov, NULL, NULL, NULL, NULL);
+		return NULL;
+	}
+	provenance_override(prov, o->set, o->seed, o->until);
+	return build_scenario(doc, o->set);
 }
 
 /* ---- run -------------------------------------------------------------------------- */
@@ -254,7 +291,8 @@ static int commit_results(struct sim_output *out, const cJSON *summary, char hex
  * (committed to `outdir`), then prints the summary. Returns 0 with the trace hash in
  * hex, or EXIT_FAIL after a message. */
 static int run_scenario(const char *file, const struct scenario *s, struct sim_output *out,
-			const char *outdir, gint64 wall_start, char hex[65])
+			const char *outdir, const struct provenance *prov, gint64 wall_start,
+			char hex[65])
 {
 	struct sim sim;
 	sim_init(&sim, s->seed);
@@ -281,6 +319,7 @@ static int run_scenario(const char *file, const struct scenario *s, struct sim_o
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	summary = summary_build(w, &ri);
+	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
 	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
 	world_free(w);
 	w = NULL;
@@ -301,12 +340,33 @@ out:
 	return rc;
 }
 
+/* The positional arguments of `netsim run`: a scenario file, or none with --from.
+ * Returns 0 or EXIT_INVALID. */
+static int check_run_args(const struct opts *o, int argc)
+{
+	if (o->from && argc != 1) {
+		fprintf(stderr, "netsim run: give a scenario file or --from RESULTS_DIR, not both\n");
+		return EXIT_INVALID;
+	}
+	if (!o->from && argc != 2) {
+		fprintf(stderr, "netsim run: expected one scenario file, got %d arguments\n"
+				"Try 'netsim run --help'.\n",
+			argc - 1);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o = {0};
+	struct provenance prov = {0};
 	GOptionEntry entries[] = {
 		{"out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out,
 		 "Output directory (default results/<scenario name>)", "DIR"},
+		{"from", 0, 0, G_OPTION_ARG_FILENAME, &o.from,
+		 "Rerun the scenario a results directory recorded (instead of SCENARIO.json)",
+		 "RESULTS_DIR"},
 		{"seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "Override the scenario's seed", "N"},
 		{"until", 0, 0, G_OPTION_ARG_STRING, &o.until,
 		 "Override the scenario's duration", "DURATION"},
@@ -321,14 +381,10 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_options("run", "SCENARIO.json", "run a scenario", entries, &argc, &argv);
 	if (rc)
 		goto out_opts;
-	if (argc != 2) {
-		fprintf(stderr, "netsim run: expected one scenario file, got %d arguments\n"
-				"Try 'netsim run --help'.\n",
-			argc - 1);
-		rc = EXIT_INVALID;
+	rc = check_run_args(&o, argc);
+	if (rc)
 		goto out_opts;
-	}
-	const char *file = argv[1];
+	const char *file = o.from ? NULL : argv[1];
 
 	/* Option values: checked before the scenario, all reported. */
 	uint64_t seed = 0;
@@ -338,15 +394,17 @@ static int cmd_run(int argc, char **argv)
 		goto out_opts;
 
 	gint64 wall_start = g_get_monotonic_time();
-	struct scenario *s = load_scenario(file, o.set);
+	struct scenario *s = load_run_scenario(&o, file, &prov);
 	if (!s) {
 		rc = EXIT_INVALID;
 		goto out_opts;
 	}
+	if (!file)
+		file = s->file;
+	prov.duration = s->duration;
 	if (o.seed)
 		s->seed = seed;
-	if (o.until)
-		s->duration = until;
+	provenance_until(&prov, &s->duration); /* --until, or the one --from recorded */
 
 	char *outdir = o.out ? g_strdup(o.out) : default_out_dir(s);
 	struct sim_output out;
@@ -367,7 +425,7 @@ static int cmd_run(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	char hex[65] = "";
-	rc = run_scenario(file, s, &out, outdir, wall_start, hex);
+	rc = run_scenario(file, s, &out, outdir, &prov, wall_start, hex);
 	if (rc == 0) {
 		if (o.plot) {
 			GError *pe = NULL;
@@ -387,6 +445,7 @@ static int cmd_run(int argc, char **argv)
 	g_free(outdir);
 	scenario_free(s);
 out_opts:
+	provenance_fini(&prov);
 	opts_free(&o);
 	return rc;
 }
