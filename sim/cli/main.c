@@ -5,6 +5,7 @@
  *   netsim run --from RESULTS_DIR [same options]
  *   netsim validate SCENARIO.json [--set PATH=VALUE]...
  *   netsim plot RESULTS_DIR [--format png|svg]
+ *   netsim sweep SWEEP.json [options]      (sim/cli/sweep_cli.c, docs/sweeps.md)
  *   netsim schema
  *
  * Exit codes: 0 success (also when the scenario's flows fail: that is a result),
@@ -24,6 +25,7 @@
 #include "sim/cli/provenance.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/summary.h"
+#include "sim/cli/sweep.h"
 #include "sim/cli/world.h"
 #include "sim/core/output.h"
 #include "sim/core/sim.h"
@@ -45,6 +47,9 @@ static const char usage_text[] =
 	"  netsim run --from RESULTS_DIR [options as above]\n"
 	"  netsim validate SCENARIO.json [--set PATH=VALUE]...\n"
 	"  netsim plot RESULTS_DIR [--format png|svg]\n"
+	"  netsim sweep SWEEP.json [--out DIR] [-j N] [--shard I/N]\n"
+	"  netsim sweep SCENARIO.json --vary PATH=V1,V2,... [--seeds 1-20]\n"
+	"  netsim sweep --collect DIR\n"
 	"  netsim schema\n"
 	"  netsim --help | --version\n"
 	"\n"
@@ -54,11 +59,13 @@ static const char usage_text[] =
 	"             --from reruns what a results directory's summary.json recorded\n"
 	"  validate   only check the scenario; every error is printed as FILE: PATH: message\n"
 	"  plot       draw the graphs of a results directory into RESULTS_DIR/plots/\n"
+	"  sweep      run a scenario over a grid of values x seeds: runs.tsv, aggregate.tsv\n"
+	"             (mean, sd, 95% confidence interval); mpirun and --shard for clusters\n"
 	"  schema     print the scenario key reference (Markdown)\n"
 	"\n"
 	"Run 'netsim COMMAND --help' for a command's options.\n"
 	"Exit status: 0 ok, 1 run or plot failure, 2 invalid scenario or options.\n"
-	"Docs: docs/scenario-format.md, docs/outputs.md, docs/tour.md\n";
+	"Docs: docs/scenario-format.md, docs/outputs.md, docs/tour.md, docs/sweeps.md\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -566,6 +573,8 @@ int main(int argc, char **argv)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "schema") == 0)
 		return cmd_schema(argc - 1, argv + 1);
+	if (strcmp(cmd, "sweep") == 0)
+		return sweep_main(argc - 1, argv + 1);
 	fprintf(stderr, "netsim: unknown command \"%s\"\n\n%s", cmd, usage_text);
 	return EXIT_INVALID;
 }

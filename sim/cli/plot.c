@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "sim/cli/sweep.h"
 #include "sim/core/output.h"
 
 #ifndef NETSIM_PLOTS_DIR
@@ -627,6 +628,8 @@ out:
 
 int plot_results(const char *dir, const char *format, GError **error)
 {
+	if (sweep_is_dir(dir))
+		return sweep_plot(dir, format, error);
 	int rc = -1;
 	char *summary_path = g_build_filename(dir, "summary.json", NULL);
 	gchar *summary_text = NULL;
@@ -687,4 +690,21 @@ out:
 	g_free(summary_text);
 	g_free(summary_path);
 	return rc;
+}
+
+/* ---- for the other graph writers (sweep_plot.c) ---------------------------------------- */
+
+char *plot_gnuplot(const char *dir, const char **scripts, GError **error)
+{
+	return find_gnuplot(dir, scripts, error);
+}
+
+int plot_run_driver(const char *dir, char *gnuplot, char *driver_path, GError **error)
+{
+	return run_gnuplot(dir, gnuplot, driver_path, error);
+}
+
+void plot_gp_string(GString *g, const char *s)
+{
+	gp_str(g, s);
 }

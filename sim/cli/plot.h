@@ -9,6 +9,8 @@
  *   cwnd-overlay.<fmt>          every sender's cwnd on one graph (two or more flows)
  *   link.<link>.<dir>.queue.<fmt>  queue occupancy and drops
  *   <ping>.ping.<fmt>           ping RTTs
+ * A sweep directory (sweep.json) gets its metrics against the varied parameters
+ * instead (sweep_plot.c).
  * Derived data (binned goodput) goes beside them as *.tsv. Plots are derived: they are
  * never part of the trace hash, and the plots/ folder is replaced as a whole.
  *
@@ -25,5 +27,13 @@
  * Returns 0, or -1 with *error set (gnuplot missing, not a results directory, a
  * script failing). */
 int plot_results(const char *dir, const char *format, GError **error);
+
+/* For other graph writers (sweep_plot.c, which plot_results() hands sweep
+ * directories to): the gnuplot program (g_free) and the scripts' directory, NULL
+ * with *error when either is missing; running a driver script in dir; appending s
+ * to g as a single-quoted gnuplot string. */
+char *plot_gnuplot(const char *dir, const char **scripts, GError **error);
+int plot_run_driver(const char *dir, char *gnuplot, char *driver_path, GError **error);
+void plot_gp_string(GString *g, const char *s);
 
 #endif

@@ -1,0 +1,219 @@
+/* sim/cli/sweep.h — `netsim sweep`: a scenario run over a grid of parameter values ×
+ * seeds, each run its own results directory, then one table of runs and one of
+ * statistics per point (docs/sweeps.md).
+ *
+ * The pieces, in the order a sweep goes through them:
+ *   sweep_file.c     the sweep file (or --vary options) into a plan, every value
+ *                    validated as `--set` would, every metric checked against the
+ *                    summary.json the scenario produces, before anything runs
+ *   sweep_plan.c     the plan's points and runs, and DIR/sweep.json, which records
+ *                    the plan so a rerun can resume and --collect needs nothing else
+ *   sweep_exec.c     runs: each `netsim run` its own process (the netsim binary
+ *                    itself), N at once, the progress line, resuming
+ *   sweep_mpi.c      the same over MPI ranks (when built with MPI)
+ *   sweep_collect.c  runs.tsv and aggregate.tsv from the run directories
+ *   sweep_stats.c    mean, sd, Student's t
+ *   sweep_plot.c     `netsim plot DIR` of a sweep directory
+ *   sweep_cli.c      `netsim sweep` itself: options, and the steps above
+ *
+ * A run is identified by (point, seed): its directory is DIR/runs/pNNNNN/sS/, and
+ * beside it DIR/runs/pNNNNN/sS.status records how it ended (its trace hash, or the
+ * error). The outputs are written from those files alone, in (point, seed) order, so
+ * they are byte-identical however many processes or ranks ran the sweep and in
+ * whatever order runs finished.
+ */
+#ifndef SIM_CLI_SWEEP_H
+#define SIM_CLI_SWEEP_H
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* How a varied value is turned into a number in SI base units (the second column of
+ * runs.tsv), by the schema type of its path. */
+enum sweep_unit {
+	SWEEP_UNIT_SECONDS, /* durations: "_s" */
+	SWEEP_UNIT_BPS,     /* rates: "_bps" */
+	SWEEP_UNIT_BYTES,   /* sizes: "_bytes" */
+	SWEEP_UNIT_RATIO,   /* probabilities: "_ratio" */
+	SWEEP_UNIT_NUMBER,  /* plain numbers, booleans (0/1): "_num" */
+	SWEEP_UNIT_INDEX,   /* anything else: the value's position in its list, "_index" */
+};
+
+/* One varied parameter. Parameters of one `zip` group share a dimension. */
+struct sweep_param {
+	char *path;         /* "links[1].forward.loss", as --set takes it */
+	char *num_column;   /* "links[1].forward.loss_ratio" */
+	enum sweep_unit unit;
+	guint dim;          /* its dimension of the grid */
+	GPtrArray *values;  /* cJSON* (owned), as written (ranges expanded) */
+	GArray *numbers;    /* double: each value in SI base units */
+	bool log_scale;     /* a "scale": "log" range (plots use a log axis) */
+};
+
+enum sweep_agg { SWEEP_AGG_NONE, SWEEP_AGG_SUM, SWEEP_AGG_MEAN, SWEEP_AGG_MIN, SWEEP_AGG_MAX };
+
+/* A metric: a summary.json field ("flows[0].rto_count"), or one field over every
+ * element of an array combined ("flows[*].goodput_bps:sum"). */
+struct sweep_metric {
+	char *text;         /* as written: the column name */
+	GPtrArray *segs;    /* char*: keys, "[N]" indices and one optional "[*]" */
+	enum sweep_agg agg;
+};
+
+struct sweep_plan {
+	char *name;            /* default output directory results/sweeps/NAME */
+	char *sweep_file;      /* as given, or NULL for a command-line sweep */
+	char *scenario;        /* path of the base scenario, as `netsim run` is given it */
+	char *scenario_sha256;
+	GPtrArray *set;        /* char*: fixed --set assignments of every run */
+	char *until;           /* --until of every run, or NULL */
+	GPtrArray *params;     /* struct sweep_param*, in column order */
+	GArray *dims;          /* guint: the number of values of each dimension */
+	guint n_points;        /* product of dims */
+	GArray *seeds;         /* guint64 */
+	GPtrArray *metrics;    /* struct sweep_metric* */
+};
+
+void sweep_plan_free(struct sweep_plan *p);
+
+/* ---- sweep_file.c ---- */
+
+/* Command-line additions to (or, for a scenario file, the whole of) a sweep. */
+struct sweep_cli {
+	char **vary;    /* "PATH=V1,V2,..." or "PATH=FROM..TO:STEPS[:log]" */
+	char **zip;     /* "PATH=V1,V2;PATH=W1,W2": parameters that move together */
+	char *seeds;    /* "1-20", "1,3,5" */
+	char **metrics; /* replace the file's */
+	char **set;     /* appended to the file's */
+	char *until;    /* replaces the file's */
+};
+
+/* Builds and validates the plan of `file`: a sweep file, or, when cli has --vary or
+ * --zip, the base scenario itself. Every problem is printed as "FILE: PATH: message"
+ * (at most one line each); NULL means invalid input (exit 2). */
+struct sweep_plan *sweep_plan_load(const char *file, const struct sweep_cli *cli);
+
+/* Parses a metric ("flows[*].goodput_bps:sum"); NULL with *err. */
+struct sweep_metric *sweep_metric_parse(const char *text, char **err);
+void sweep_metric_free(struct sweep_metric *m);
+
+/* The metric's value in a summary (NaN when absent, null or not a number; true and
+ * false count 1 and 0). *found is false when a field the path names does not exist
+ * at all (a null along the way counts as existing). */
+double sweep_metric_eval(const struct sweep_metric *m, const cJSON *summary, bool *found);
+
+/* ---- sweep_plan.c ---- */
+
+/* Index of value of parameter p at point `point`. */
+guint sweep_value_index(const struct sweep_plan *plan, const struct sweep_param *p, guint point);
+
+/* The --set assignments of a point (fixed ones first), g_ptr_array_unref. */
+GPtrArray *sweep_point_sets(const struct sweep_plan *plan, guint point);
+
+/* A value as a --set VALUE and as written in runs.tsv (strings without quotes);
+ * g_free. */
+char *sweep_value_assign_text(const cJSON *v);
+char *sweep_value_text(const cJSON *v);
+
+/* Runs are numbered point-major: run r is point r / nseeds, seed r % nseeds. */
+static inline guint sweep_n_runs(const struct sweep_plan *p) { return p->n_points * p->seeds->len; }
+
+/* "runs/p00007/s3" relative to the sweep directory; g_free. */
+char *sweep_run_rel(const struct sweep_plan *plan, guint run);
+
+/* The plan as DIR/sweep.json, and back (NULL with *err). */
+cJSON *sweep_plan_to_json(const struct sweep_plan *plan);
+struct sweep_plan *sweep_plan_from_json(const cJSON *j, char **err);
+
+/* Prepares DIR for the plan: creates it, or checks a previous sweep there is the same
+ * sweep (same scenario, fixed settings and points; seeds and metrics may differ) and
+ * writes sweep.json. Returns 0, or -1 with *err (one line). */
+int sweep_dir_prepare(const char *dir, const struct sweep_plan *plan, char **err);
+
+/* Reads DIR/sweep.json; NULL with *err. */
+struct sweep_plan *sweep_dir_plan(const char *dir, char **err);
+
+/* ---- sweep_exec.c ---- */
+
+/* How one run ended. */
+struct sweep_result {
+	bool ok;
+	char hash[65];  /* trace hash when ok */
+	char *error;    /* one line when not ok (g_free) */
+};
+
+/* Whether run r in dir is complete: its status file says ok and its summary.json is
+ * the one the plan asks for. Fills *res when it is. */
+bool sweep_run_complete(const char *dir, const struct sweep_plan *plan, guint run,
+			struct sweep_result *res);
+
+/* Reads the status file of run r: false when there is none. */
+bool sweep_run_status(const char *dir, const struct sweep_plan *plan, guint run,
+		      struct sweep_result *res);
+
+/* Runs run r in its own process and waits for it; writes its status file. */
+void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
+		   struct sweep_result *res);
+
+/* Where each progress report goes: stderr, a live line on a terminal. */
+struct sweep_progress {
+	guint total, done, failed, skipped;
+	gint64 start, last;
+	bool tty;
+};
+
+void sweep_progress_init(struct sweep_progress *pg, guint total, guint skipped);
+void sweep_progress_update(struct sweep_progress *pg, bool force);
+void sweep_progress_end(struct sweep_progress *pg);
+
+/* Runs the runs of `todo` (guint run numbers) N at once. Returns 0, or the signal
+ * number that interrupted the sweep (the runs in flight are stopped). */
+int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *todo, guint jobs,
+		     const char *exe, struct sweep_progress *pg);
+
+/* The path of the running program (/proc/self/exe resolved); g_free. */
+char *sweep_self_exe(void);
+
+/* ---- sweep_mpi.c ---- */
+
+/* True when this process was started by mpirun and netsim was built with MPI. */
+bool sweep_mpi_wanted(void);
+
+/* The sweep over MPI ranks: rank 0 hands out the runs of `todo` one by one to the
+ * other ranks and returns 0 when all are done (*is_root true); the other ranks
+ * return 0 when told to stop (*is_root false). Returns -1 (after a message) when MPI
+ * could not start. */
+int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
+		   const char *exe, struct sweep_progress *pg, bool *is_root);
+
+/* ---- sweep_collect.c ---- */
+
+/* Writes DIR/runs.tsv and DIR/aggregate.tsv from the runs' status files and
+ * summaries. *missing receives the runs with no status at all, *failed those that
+ * failed. Returns 0, or -1 with *err. */
+int sweep_collect(const char *dir, const struct sweep_plan *plan, GArray *missing,
+		  GArray *failed, char **err);
+
+/* A number of the tables: integers as integers, other values in the shortest form
+ * that reads back to the same double, "nan" when not finite; never the locale. buf
+ * holds at least 32 bytes. */
+void sweep_fmt_number(char *buf, double v);
+
+/* ---- sweep_plot.c ---- */
+
+/* True when dir is a sweep directory (has sweep.json). */
+bool sweep_is_dir(const char *dir);
+
+/* `netsim plot DIR` of a sweep: each metric against the first varied parameter, error
+ * bars of the 95 % confidence interval, a line per value of the others, into
+ * DIR/plots/. Returns 0, or -1 with *error. */
+int sweep_plot(const char *dir, const char *format, GError **error);
+
+/* ---- sweep_cli.c ---- */
+
+/* `netsim sweep ...` (argv[0] = "sweep"); returns the exit code. */
+int sweep_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,123 @@
+/* sim/cli/sweep_mpi.c — a sweep over MPI ranks (`mpirun -n N netsim sweep ...`).
+ *
+ * Rank 0 prepares the sweep directory and hands out runs one at a time: each other
+ * rank asks for work (reporting how its last run ended), runs it as its own `netsim
+ * run` process, and asks again, so fast and slow runs balance themselves. The ranks
+ * write the run directories and status files into the sweep directory (a shared
+ * filesystem on a cluster); rank 0 writes the tables once every run is done, from
+ * those files only, so they are the same as a local sweep's.
+ *
+ * MPI is initialised only when the process was started by an MPI launcher (its
+ * environment says so), so a netsim built with MPI still runs anywhere without
+ * mpirun. Without MPI support built in, sweep_mpi_wanted() is false.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/cli/sweep.h"
+
+#ifdef NETSIM_HAVE_MPI
+#include <mpi.h>
+
+bool sweep_mpi_wanted(void)
+{
+	/* Open MPI, MPICH/Hydra and PMIx launchers. */
+	return g_getenv("OMPI_COMM_WORLD_SIZE") || g_getenv("PMI_SIZE") ||
+	       g_getenv("PMIX_RANK");
+}
+
+enum { TAG_READY = 1, TAG_WORK = 2 };
+#define NO_RUN G_MAXUINT
+
+/* A worker's report: the run it finished (NO_RUN at first) and whether it was ok. */
+struct report {
+	guint run;
+	guint ok;
+};
+
+static void worker(const char *dir, const struct sweep_plan *plan, const char *exe)
+{
+	struct report rep = {NO_RUN, 0};
+	for (;;) {
+		MPI_Send(&rep, 2, MPI_UNSIGNED, 0, TAG_READY, MPI_COMM_WORLD);
+		guint run;
+		MPI_Recv(&run, 1, MPI_UNSIGNED, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+		if (run == NO_RUN)
+			return;
+		struct sweep_result res;
+		sweep_run_one(dir, plan, run, exe, &res);
+		rep.run = run;
+		rep.ok = res.ok;
+		g_free(res.error);
+	}
+}
+
+/* Rank 0: answers every request with the next run, or with NO_RUN once there are
+ * none (or the directory could not be prepared), until every worker has stopped. */
+static void master(GArray *todo, int nworkers, bool give, struct sweep_progress *pg)
+{
+	guint next = 0;
+	while (nworkers > 0) {
+		struct report rep;
+		MPI_Status st;
+		MPI_Recv(&rep, 2, MPI_UNSIGNED, MPI_ANY_SOURCE, TAG_READY, MPI_COMM_WORLD, &st);
+		if (rep.run != NO_RUN) {
+			pg->done++;
+			pg->failed += !rep.ok;
+			sweep_progress_update(pg, false);
+		}
+		guint run = give && next < todo->len ? g_array_index(todo, guint, next++) : NO_RUN;
+		MPI_Send(&run, 1, MPI_UNSIGNED, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+		nworkers -= run == NO_RUN;
+	}
+}
+
+int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
+		   const char *exe, struct sweep_progress *pg, bool *is_root)
+{
+	int rank = 0, size = 1;
+	if (MPI_Init(NULL, NULL) != MPI_SUCCESS) {
+		fprintf(stderr, "netsim sweep: MPI_Init failed\n");
+		return -1;
+	}
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	*is_root = rank == 0;
+	int rc = 0;
+	if (rank != 0) {
+		worker(dir, plan, exe);
+	} else {
+		char *err = NULL;
+		bool ready = sweep_dir_prepare(dir, plan, &err) == 0;
+		if (!ready) {
+			fprintf(stderr, "netsim sweep: %s\n", err);
+			g_free(err);
+			rc = -1;
+		}
+		sweep_progress_update(pg, true);
+		if (size == 1 && ready) /* no workers: run here, one core */
+			rc = sweep_exec_local(dir, plan, todo, 1, exe, pg) ? -1 : 0;
+		else
+			master(todo, size - 1, ready, pg);
+	}
+	MPI_Finalize();
+	return rc;
+}
+
+#else /* !NETSIM_HAVE_MPI */
+
+bool sweep_mpi_wanted(void)
+{
+	return false;
+}
+
+int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
+		   const char *exe, struct sweep_progress *pg, bool *is_root)
+{
+	(void)dir, (void)plan, (void)todo, (void)exe, (void)pg;
+	*is_root = true;
+	fprintf(stderr, "netsim sweep: this netsim was built without MPI\n");
+	return -1;
+}
+
+#endif
