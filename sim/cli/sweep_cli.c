@@ -129,8 +129,9 @@ static int collect(const char *dir, const struct sweep_plan *plan)
 		list_runs(dir, plan, failed, "failed");
 		list_runs(dir, plan, missing, "missing");
 		guint n = sweep_n_runs(plan);
-		printf("sweep: %u runs (%u points x %u seeds): %u ok, %u failed, %u missing\n", n,
-		       plan->n_points, plan->seeds->len, n - failed->len - missing->len, failed->len,
+		printf("sweep: %u runs (%u point%s x %u seed%s): %u ok, %u failed, %u missing\n", n,
+		       plan->n_points, plan->n_points == 1 ? "" : "s", plan->seeds->len,
+		       plan->seeds->len == 1 ? "" : "s", n - failed->len - missing->len, failed->len,
 		       missing->len);
 		printf("results: %s/runs.tsv, %s/aggregate.tsv\n", dir, dir);
 		if (missing->len)

@@ -99,11 +99,9 @@ int sweep_load_scenario(struct sweep_load *L)
 	/* The base scenario's own errors, as `netsim validate` prints them. */
 	struct sch_diags d;
 	sch_diags_init(&d, p->scenario);
-	struct scenario_doc *copy = doc_copy(L->base);
-	struct scenario *s = scenario_build(copy, &d);
+	struct scenario *s = scenario_build(L->base, &d);
 	sch_diags_print(&d, stderr);
 	sch_diags_fini(&d);
-	scenario_doc_free(copy);
 	scenario_free(s);
 	return s ? 0 : -1;
 }
@@ -384,9 +382,10 @@ static void load_dims(struct sweep_load *L)
 				first_src = qs;
 			} else if (q->values->len != first->values->len) {
 				sch_diag(L->d, qs->anchor, qs->where,
-					 "has %u values but %s has %u: the parameters of a zip group "
+					 "has %u value%s but %s has %u: the parameters of a zip group "
 					 "move together",
-					 q->values->len, first_src->where, first->values->len);
+					 q->values->len, q->values->len == 1 ? "" : "s", first_src->where,
+					 first->values->len);
 			}
 		}
 		guint n = first ? first->values->len : 1;
