@@ -77,8 +77,10 @@ static void assert_same_tables(const char *dir, const char *a, const char *b)
 /* A sweep directory made with -j 1 in dir/ref (the reference of the other tests). */
 static void reference(const char *dir)
 {
-	char *p = write_file(dir, "small.json", small_sweep());
+	char *text = small_sweep();
+	char *p = write_file(dir, "small.json", text);
 	g_free(p);
+	g_free(text);
 	const char *argv[] = {"sweep", "small.json", "--out", "ref", "-j", "1", NULL};
 	struct netsim_result r = sweep(dir, 0, argv);
 	g_assert_cmpstr(r.out, ==, "sweep: 6 runs (2 points x 3 seeds): 6 ok, 0 failed, 0 missing\n"
@@ -356,8 +358,6 @@ static void test_failing_point(void)
 {
 	char *dir = tmpdir_new();
 	reference(dir);
-	char *p = write_file(dir, "small.json", small_sweep());
-	g_free(p);
 	const char *one[] = {"sweep", "small.json", "--out", "f", "--seeds", "1", NULL};
 	struct netsim_result r = sweep(dir, 0, one);
 	netsim_result_clear(&r);
@@ -476,7 +476,9 @@ static void test_ranges_and_zip(void)
 
 static void test_plot(void)
 {
-	if (!g_find_program_in_path("gnuplot")) {
+	char *gnuplot = g_find_program_in_path("gnuplot");
+	g_free(gnuplot);
+	if (!gnuplot) {
 		g_test_skip("gnuplot is not installed");
 		return;
 	}
