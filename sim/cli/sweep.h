@@ -90,9 +90,9 @@ struct sweep_cli {
 	char *until;    /* replaces the file's */
 };
 
-/* Builds and validates the plan of `file`: a sweep file, or, when cli has --vary or
- * --zip, the base scenario itself. Every problem is printed as "FILE: PATH: message"
- * (at most one line each); NULL means invalid input (exit 2). */
+/* Builds and validates the plan of `file`: a sweep file (the options add to it), or
+ * a scenario file (the options are the whole sweep). Every problem is printed as
+ * "FILE: PATH: message" (one line each); NULL means invalid input (exit 2). */
 struct sweep_plan *sweep_plan_load(const char *file, const struct sweep_cli *cli);
 
 /* Parses a metric ("flows[*].goodput_bps:sum"); NULL with *err. */

@@ -3,7 +3,8 @@
  *
  *   netsim sweep SWEEP.json [--out DIR] [-j N] [--shard I/N] [--seeds S]
  *                [--metric M]... [--set PATH=VALUE]... [--until D] [--vary ...]...
- *   netsim sweep SCENARIO.json --vary PATH=V1,V2,... [--zip P=V1,V2;Q=W1,W2]... [...]
+ *   netsim sweep SCENARIO.json [--vary PATH=V1,V2,...]... [--zip P=V1,V2;Q=W1,W2]...
+ *                [--seeds S] [...]          (a sweep given by its options alone)
  *   netsim sweep --collect DIR
  *   mpirun -n N netsim sweep SWEEP.json --out DIR
  *

@@ -571,16 +571,11 @@ static void collect_sources(struct sweep_load *L, const cJSON *doc, const struct
 
 /* ---- the document ------------------------------------------------------------------------- */
 
-/* The sweep document: the file (schema-checked), or for a scenario given with --vary
- * an empty one naming it. NULL after the message when the file is unreadable. */
-static cJSON *load_doc(struct sweep_load *L, const char *file, const struct sweep_cli *cli)
+/* The sweep document: the file (schema-checked), or, when the file is a scenario
+ * (it has "nodes", which a sweep file never has), an empty sweep naming it, which
+ * the options fill. NULL after the message when the file is unreadable. */
+static cJSON *load_doc(struct sweep_load *L, const char *file)
 {
-	if (cli->vary || cli->zip) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "scenario", file);
-		L->scenario_mode = true;
-		return doc;
-	}
 	char *err = NULL;
 	struct scenario_doc *sd = scenario_doc_load(file, &err);
 	if (!sd) {
@@ -591,6 +586,13 @@ static cJSON *load_doc(struct sweep_load *L, const char *file, const struct swee
 	cJSON *doc = sd->root;
 	sd->root = NULL;
 	scenario_doc_free(sd);
+	if (cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "nodes")) {
+		cJSON_Delete(doc);
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "scenario", file);
+		L->scenario_mode = true;
+		return doc;
+	}
 	sch_diags_index(L->d, doc, NULL);
 	GString *path = g_string_new(NULL);
 	sch_check(&t_sweep, doc, path, L->d);
@@ -658,7 +660,7 @@ struct sweep_plan *sweep_plan_load(const char *file, const struct sweep_cli *cli
 		.srcs = g_ptr_array_new_with_free_func(src_free),
 		.metric_where = g_ptr_array_new_with_free_func(g_free),
 	};
-	cJSON *doc = load_doc(&L, file, cli);
+	cJSON *doc = load_doc(&L, file);
 	bool ok = doc != NULL;
 	if (ok) {
 		load_header(&L, doc, file, cli);

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""What `netsim sweep` adds to its runs (docs/performance.md, "Sweeps").
+
+The budget: N runs of tests/bench/lossy.json with -j J must finish within 1.15 x
+(N x the median whole-process wall time of sequential `netsim run`s) / J. Each round
+times 5 sequential `netsim run`s (seeds 1-5, each writing its results directory as
+the sweep's runs do), then `netsim sweep tests/bench/lossy.json --seeds 1-N -j J` into
+a fresh directory, and prints the ratio sweep / ideal. Several rounds show the spread
+(the machine may be shared).
+
+Usage: sweep.py --netsim BUILD/netsim [--runs 200] [--jobs 2] [--rounds 5]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--netsim", required=True)
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    scenario = os.path.join(here, "lossy.json")
+    tmp = tempfile.mkdtemp(prefix="netsim-bench-sweep-")
+    print(f"{'round':>5} {'run median ms':>14} {'ideal s':>8} {'sweep s':>8} {'ratio':>6}")
+    ratios = []
+    try:
+        for rnd in range(args.rounds):
+            walls = []
+            for seed in range(1, 6):
+                out = os.path.join(tmp, f"run{seed}")
+                t0 = time.perf_counter()
+                subprocess.run([args.netsim, "run", scenario, "--seed", str(seed), "--out", out],
+                               check=True, stdout=subprocess.DEVNULL)
+                walls.append(time.perf_counter() - t0)
+            one = statistics.median(walls)
+            ideal = args.runs * one / args.jobs
+            out = os.path.join(tmp, f"sweep{rnd}")
+            t0 = time.perf_counter()
+            subprocess.run([args.netsim, "sweep", scenario, "--seeds", f"1-{args.runs}",
+                            "-j", str(args.jobs), "--out", out], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wall = time.perf_counter() - t0
+            ratios.append(wall / ideal)
+            print(f"{rnd + 1:>5} {one * 1e3:>14.2f} {ideal:>8.3f} {wall:>8.3f} {wall / ideal:>6.3f}")
+            shutil.rmtree(out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"ratio: min {min(ratios):.3f}, median {statistics.median(ratios):.3f}, "
+          f"max {max(ratios):.3f} (budget 1.15)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
