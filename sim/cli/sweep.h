@@ -181,6 +181,10 @@ char *sweep_self_exe(void);
 /* True when this process was started by mpirun and netsim was built with MPI. */
 bool sweep_mpi_wanted(void);
 
+/* True when it was started by mpirun but netsim was built without MPI: every rank
+ * would run the whole sweep, so the sweep refuses to start. */
+bool sweep_mpi_missing(void);
+
 /* The sweep over MPI ranks: rank 0 hands out the runs of `todo` one by one to the
  * other ranks and returns 0 when all are done (*is_root true); the other ranks
  * return 0 when told to stop (*is_root false). Returns -1 (after a message) when MPI

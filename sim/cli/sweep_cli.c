@@ -200,6 +200,11 @@ static int run_sweep(struct sweep_opts *o, const char *file)
 			o->shard);
 		return EXIT_INVALID;
 	}
+	if (sweep_mpi_missing()) {
+		fprintf(stderr, "netsim sweep: started by an MPI launcher, but this netsim was built "
+				"without MPI (install libopenmpi-dev and reconfigure; docs/sweeps.md)\n");
+		return EXIT_INVALID;
+	}
 	if (o->jobs < 0) {
 		fprintf(stderr, "netsim sweep: --jobs: expected a positive number, got %d\n", o->jobs);
 		return EXIT_INVALID;

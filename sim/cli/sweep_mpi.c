@@ -16,14 +16,25 @@
 
 #include "sim/cli/sweep.h"
 
+/* Whether an MPI launcher started this process: Open MPI, MPICH/Hydra and PMIx ones
+ * say so in the environment. */
+static bool launched(void)
+{
+	return g_getenv("OMPI_COMM_WORLD_SIZE") || g_getenv("PMI_SIZE") ||
+	       g_getenv("PMIX_RANK");
+}
+
 #ifdef NETSIM_HAVE_MPI
 #include <mpi.h>
 
 bool sweep_mpi_wanted(void)
 {
-	/* Open MPI, MPICH/Hydra and PMIx launchers. */
-	return g_getenv("OMPI_COMM_WORLD_SIZE") || g_getenv("PMI_SIZE") ||
-	       g_getenv("PMIX_RANK");
+	return launched();
+}
+
+bool sweep_mpi_missing(void)
+{
+	return false;
 }
 
 enum { TAG_READY = 1, TAG_WORK = 2 };
@@ -109,6 +120,11 @@ int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
 bool sweep_mpi_wanted(void)
 {
 	return false;
+}
+
+bool sweep_mpi_missing(void)
+{
+	return launched();
 }
 
 int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
