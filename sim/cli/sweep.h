@@ -149,6 +149,11 @@ struct sweep_result {
 bool sweep_run_complete(const char *dir, const struct sweep_plan *plan, guint run,
 			struct sweep_result *res);
 
+/* The parsed summary.json of run r (NULL when missing or unreadable), and whether it
+ * answers the plan's request: the same scenario file contents, settings and seed. */
+cJSON *sweep_run_summary(const char *dir, const struct sweep_plan *plan, guint run);
+bool sweep_summary_matches(const cJSON *sum, const struct sweep_plan *plan, guint run);
+
 /* Reads the status file of run r: false when there is none. */
 bool sweep_run_status(const char *dir, const struct sweep_plan *plan, guint run,
 		      struct sweep_result *res);

@@ -56,26 +56,13 @@ static void param_cells(GString *g, const struct sweep_plan *plan, guint point)
 	}
 }
 
-/* Evaluates every metric of the run's summary.json into vals; false when it cannot
- * be read. */
-static bool run_metrics(const char *dir, const char *rel, const struct sweep_plan *plan,
-			double *vals)
+/* Every metric of a summary into vals. */
+static void run_metrics(const cJSON *sum, const struct sweep_plan *plan, double *vals)
 {
-	char *path = g_strdup_printf("%s/%s/summary.json", dir, rel);
-	gchar *text = NULL;
-	gsize len = 0;
-	cJSON *sum = g_file_get_contents(path, &text, &len, NULL) ? cJSON_ParseWithLength(text, len)
-								   : NULL;
 	for (guint m = 0; m < plan->metrics->len; m++) {
 		bool found;
-		vals[m] = sum ? sweep_metric_eval(g_ptr_array_index(plan->metrics, m), sum, &found)
-			      : NAN;
+		vals[m] = sweep_metric_eval(g_ptr_array_index(plan->metrics, m), sum, &found);
 	}
-	bool ok = sum != NULL;
-	cJSON_Delete(sum);
-	g_free(text);
-	g_free(path);
-	return ok;
 }
 
 /* One row of runs.tsv; vals receives the run's metrics (NaN unless it is ok). */
@@ -94,11 +81,17 @@ static void run_row(GString *g, const char *dir, const struct sweep_plan *plan, 
 		status = "failed";
 		error = res.error;
 		g_array_append_val(failed, run);
-	} else if (!sweep_run_complete(dir, plan, run, &res) ||
-		   !run_metrics(dir, rel, plan, vals)) {
-		status = "stale";
-		error = g_strdup("its summary.json is missing or not the run this sweep asks for");
-		g_array_append_val(missing, run);
+	} else {
+		cJSON *sum = sweep_run_summary(dir, plan, run);
+		if (sum && sweep_summary_matches(sum, plan, run)) {
+			run_metrics(sum, plan, vals);
+		} else {
+			status = "stale";
+			error = g_strdup("its summary.json is missing or not the run this sweep "
+					 "asks for");
+			g_array_append_val(missing, run);
+		}
+		cJSON_Delete(sum);
 	}
 	if (strcmp(status, "ok") != 0)
 		for (guint m = 0; m < plan->metrics->len; m++)

@@ -82,36 +82,39 @@ bool sweep_run_status(const char *dir, const struct sweep_plan *plan, guint run,
 	return ok;
 }
 
-/* Whether a run's summary.json answers the plan's request: the same scenario file
- * contents, settings and seed. */
-static bool summary_matches(const char *dir, const struct sweep_plan *plan, guint run)
+cJSON *sweep_run_summary(const char *dir, const struct sweep_plan *plan, guint run)
 {
 	char *rel = sweep_run_rel(plan, run);
 	char *path = g_strdup_printf("%s/%s/summary.json", dir, rel);
 	gchar *text = NULL;
 	gsize len = 0;
-	bool ok = g_file_get_contents(path, &text, &len, NULL);
-	cJSON *sum = ok ? cJSON_ParseWithLength(text, len) : NULL;
+	cJSON *sum = g_file_get_contents(path, &text, &len, NULL) ? cJSON_ParseWithLength(text, len)
+								   : NULL;
+	g_free(text);
+	g_free(path);
+	g_free(rel);
+	return sum;
+}
+
+bool sweep_summary_matches(const cJSON *sum, const struct sweep_plan *plan, guint run)
+{
 	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(sum, "provenance");
 	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(prov, "scenario_sha256");
 	const cJSON *seed = cJSON_GetObjectItemCaseSensitive(prov, "seed");
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(prov, "set");
 	const cJSON *until = cJSON_GetObjectItemCaseSensitive(prov, "until");
 	GPtrArray *want = sweep_point_sets(plan, run / plan->seeds->len);
-	ok = cJSON_IsString(sha) && plan->scenario_sha256 &&
-	     strcmp(sha->valuestring, plan->scenario_sha256) == 0 && cJSON_IsNumber(seed) &&
-	     (guint64)seed->valuedouble == g_array_index(plan->seeds, guint64, run % plan->seeds->len) &&
-	     cJSON_GetArraySize(set) == (int)want->len &&
-	     (plan->until ? cJSON_IsString(until) && strcmp(until->valuestring, plan->until) == 0
-			  : cJSON_IsNull(until));
+	bool ok = cJSON_IsString(sha) && plan->scenario_sha256 &&
+		  strcmp(sha->valuestring, plan->scenario_sha256) == 0 && cJSON_IsNumber(seed) &&
+		  (guint64)seed->valuedouble ==
+			  g_array_index(plan->seeds, guint64, run % plan->seeds->len) &&
+		  cJSON_GetArraySize(set) == (int)want->len &&
+		  (plan->until ? cJSON_IsString(until) && strcmp(until->valuestring, plan->until) == 0
+			       : cJSON_IsNull(until));
 	guint i = 0;
 	for (const cJSON *a = ok ? set->child : NULL; a; a = a->next, i++)
 		ok = ok && cJSON_IsString(a) && strcmp(a->valuestring, g_ptr_array_index(want, i)) == 0;
 	g_ptr_array_unref(want);
-	cJSON_Delete(sum);
-	g_free(text);
-	g_free(path);
-	g_free(rel);
 	return ok;
 }
 
@@ -120,11 +123,14 @@ bool sweep_run_complete(const char *dir, const struct sweep_plan *plan, guint ru
 {
 	if (!sweep_run_status(dir, plan, run, res))
 		return false;
-	if (res->ok && summary_matches(dir, plan, run))
-		return true;
-	g_free(res->error);
-	res->error = NULL;
-	return false;
+	cJSON *sum = res->ok ? sweep_run_summary(dir, plan, run) : NULL;
+	bool complete = sum && sweep_summary_matches(sum, plan, run);
+	cJSON_Delete(sum);
+	if (!complete) {
+		g_free(res->error);
+		res->error = NULL;
+	}
+	return complete;
 }
 
 /* ---- one run in its own process -------------------------------------------------------- */

@@ -178,7 +178,9 @@ static void x_axis(const struct sweep_plan *plan, GString *d)
 	if (xp && xp->unit == SWEEP_UNIT_INDEX) {
 		for (guint i = 0; i < xp->values->len; i++) {
 			char *v = sweep_value_text(g_ptr_array_index(xp->values, i));
-			char *one = g_strdup_printf("%s'%s' %u", i ? ", " : "", v, i);
+			/* A gnuplot double-quoted label: no quotes, backslashes or % inside. */
+			g_strdelimit(v, "\"\\%", '_');
+			char *one = g_strdup_printf("%s\"%s\" %u", i ? ", " : "", v, i);
 			g_string_append(tics, one);
 			g_free(one);
 			g_free(v);
@@ -194,7 +196,7 @@ static void x_axis(const struct sweep_plan *plan, GString *d)
 		log = xp->log_scale || (lo > 0 && hi / lo >= 20);
 	}
 	g_string_append(d, "xlab = ");
-	plot_gp_string(d, xp ? xp->num_column : "point");
+	plot_gp_string(d, !xp ? "point" : xp->unit == SWEEP_UNIT_INDEX ? xp->path : xp->num_column);
 	g_string_append_printf(d, "; xlog = %d; xticlist = ", log);
 	plot_gp_string(d, tics->str);
 	g_string_append(d, "\n");
