@@ -253,19 +253,29 @@ static void child_result(struct child *c, int st, struct sweep_result *res)
 	g_free(err);
 }
 
+/* A run stopped by SIGINT, SIGTERM or SIGHUP (killed by it, or exiting 128 + it as
+ * `netsim run` does when it stops) was interrupted, not failed: it leaves no status,
+ * so the next run of the sweep does it again. */
+static bool interrupted(int st)
+{
+	int sig = WIFSIGNALED(st) ? WTERMSIG(st) : WIFEXITED(st) ? WEXITSTATUS(st) - 128 : 0;
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
 void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
 		   struct sweep_result *res)
 {
 	sigset_t mask;
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	struct child c;
+	int st = 0;
 	if (child_start(&c, dir, plan, run, exe, &mask, res) == 0) {
-		int st = 0;
 		while (waitpid(c.pid, &st, 0) < 0 && errno == EINTR)
 			;
 		child_result(&c, st, res);
 	}
-	write_status(dir, plan, run, res);
+	if (!interrupted(st))
+		write_status(dir, plan, run, res);
 }
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -323,6 +333,7 @@ void sweep_progress_end(struct sweep_progress *pg)
 
 /* ---- N at once ------------------------------------------------------------------------------ */
 
+
 /* Reaps every finished child; records its status unless the sweep is stopping. */
 static void reap(const char *dir, const struct sweep_plan *plan, struct child *slots,
 		 guint jobs, guint *running, bool stopping, struct sweep_progress *pg)
@@ -337,10 +348,13 @@ static void reap(const char *dir, const struct sweep_plan *plan, struct child *s
 			child_result(&slots[i], st, &res);
 			slots[i].pid = 0;
 			(*running)--;
-			if (!stopping) {
+			if (!stopping && !interrupted(st)) {
 				write_status(dir, plan, slots[i].run, &res);
 				pg->done++;
 				pg->failed += !res.ok;
+			} else if (!stopping) {
+				pg->done++;
+				pg->failed++;
 			}
 			g_free(res.error);
 			break;
