@@ -375,35 +375,36 @@ static void load_seeds(struct sweep_load *L, const cJSON *doc, const char *cli)
 	g_hash_table_destroy(seen);
 }
 
+/* One metric, with where it was written (for messages). */
+static void add_metric(struct sweep_load *L, const char *text, char *where, const cJSON *anchor)
+{
+	char *err = NULL;
+	struct sweep_metric *m = sweep_metric_parse(text, &err);
+	if (m) {
+		g_ptr_array_add(L->plan->metrics, m);
+		g_ptr_array_add(L->metric_where, where);
+		return;
+	}
+	sch_diag(L->d, anchor, where, "%s", err);
+	g_free(err);
+	g_free(where);
+}
+
 /* The metrics: --metric, else the file's, else the defaults. */
 static void load_metrics(struct sweep_load *L, const cJSON *doc, char **cli)
 {
 	const cJSON *v = sch_get(doc, "metrics");
-	guint i = 0;
-	const char *const *list = cli ? (const char *const *)cli : default_metrics;
-	const cJSON *e = !cli && cJSON_IsArray(v) ? v->child : NULL;
-	if (e)
-		list = NULL;
-	for (;; i++) {
-		const char *text = list ? list[i] : e && cJSON_IsString(e) ? e->valuestring : NULL;
-		if (!text)
-			break;
-		char *err = NULL;
-		struct sweep_metric *m = sweep_metric_parse(text, &err);
-		if (m) {
-			g_ptr_array_add(L->plan->metrics, m);
-			g_ptr_array_add(L->metric_where,
-					cli    ? g_strdup_printf("--metric %s", text)
-					: list ? g_strdup_printf("default metric %s", text)
-					       : g_strdup_printf("metrics[%u]", i));
-		} else {
-			char *where = list ? g_strdup("--metric") : g_strdup_printf("metrics[%u]", i);
-			sch_diag(L->d, e, where, "%s", err);
-			g_free(where);
-			g_free(err);
-		}
-		if (e)
-			e = e->next;
+	if (cli) {
+		for (char **m = cli; *m; m++)
+			add_metric(L, *m, g_strdup_printf("--metric %s", *m), NULL);
+	} else if (cJSON_IsArray(v)) {
+		guint i = 0;
+		for (const cJSON *e = v->child; e; e = e->next, i++)
+			if (cJSON_IsString(e))
+				add_metric(L, e->valuestring, g_strdup_printf("metrics[%u]", i), e);
+	} else {
+		for (const char *const *m = default_metrics; *m; m++)
+			add_metric(L, *m, g_strdup_printf("default metric %s", *m), NULL);
 	}
 }
 

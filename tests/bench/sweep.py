@@ -5,8 +5,10 @@ The budget: N runs of tests/bench/lossy.json with -j J must finish within 1.15 x
 (N x the median whole-process wall time of sequential `netsim run`s) / J. Each round
 times 5 sequential `netsim run`s (seeds 1-5, each writing its results directory as
 the sweep's runs do), then `netsim sweep tests/bench/lossy.json --seeds 1-N -j J` into
-a fresh directory, and prints the ratio sweep / ideal. Several rounds show the spread
-(the machine may be shared).
+a fresh directory, and prints the ratio sweep / ideal. As a control it also times the
+same N runs as J plain loops of `netsim run` side by side (what -j J can reach on the
+machine at that moment, with no sweep at all): on a shared machine the ideal assumes
+J idle cores, the control does not. Several rounds show the spread.
 
 Usage: sweep.py --netsim BUILD/netsim [--runs 200] [--jobs 2] [--rounds 5]
 """
@@ -20,6 +22,25 @@ import tempfile
 import time
 
 
+def loops_wall(args, scenario, tmp):
+    """J shell loops side by side, each running its share of the N runs one by one."""
+    share = [list(range(1 + j, args.runs + 1, args.jobs)) for j in range(args.jobs)]
+    scripts = []
+    for j, seeds in enumerate(share):
+        cmds = "; ".join(f"'{args.netsim}' run '{scenario}' --seed {s} --out '{tmp}/loop{j}-{s}' "
+                         f">/dev/null" for s in seeds)
+        scripts.append(cmds)
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(["bash", "-c", c]) for c in scripts]
+    for p in procs:
+        p.wait()
+    wall = time.perf_counter() - t0
+    for j, seeds in enumerate(share):
+        for s in seeds:
+            shutil.rmtree(f"{tmp}/loop{j}-{s}", ignore_errors=True)
+    return wall
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--netsim", required=True)
@@ -30,8 +51,9 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     scenario = os.path.join(here, "lossy.json")
     tmp = tempfile.mkdtemp(prefix="netsim-bench-sweep-")
-    print(f"{'round':>5} {'run median ms':>14} {'ideal s':>8} {'sweep s':>8} {'ratio':>6}")
-    ratios = []
+    print(f"{'round':>5} {'run median ms':>14} {'ideal s':>8} {'loops s':>8} {'sweep s':>8} "
+          f"{'sweep/ideal':>11} {'sweep/loops':>11}")
+    ratios, controls = [], []
     try:
         for rnd in range(args.rounds):
             walls = []
@@ -43,6 +65,7 @@ def main():
                 walls.append(time.perf_counter() - t0)
             one = statistics.median(walls)
             ideal = args.runs * one / args.jobs
+            loops = loops_wall(args, scenario, tmp)
             out = os.path.join(tmp, f"sweep{rnd}")
             t0 = time.perf_counter()
             subprocess.run([args.netsim, "sweep", scenario, "--seeds", f"1-{args.runs}",
@@ -50,12 +73,16 @@ def main():
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wall = time.perf_counter() - t0
             ratios.append(wall / ideal)
-            print(f"{rnd + 1:>5} {one * 1e3:>14.2f} {ideal:>8.3f} {wall:>8.3f} {wall / ideal:>6.3f}")
+            controls.append(wall / loops)
+            print(f"{rnd + 1:>5} {one * 1e3:>14.2f} {ideal:>8.3f} {loops:>8.3f} {wall:>8.3f} "
+                  f"{wall / ideal:>11.3f} {wall / loops:>11.3f}")
             shutil.rmtree(out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"ratio: min {min(ratios):.3f}, median {statistics.median(ratios):.3f}, "
+    print(f"sweep/ideal: min {min(ratios):.3f}, median {statistics.median(ratios):.3f}, "
           f"max {max(ratios):.3f} (budget 1.15)")
+    print(f"sweep/loops: min {min(controls):.3f}, median {statistics.median(controls):.3f}, "
+          f"max {max(controls):.3f}")
     return 0
 
 
