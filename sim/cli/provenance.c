@@ -75,11 +75,16 @@ cJSON *provenance_json(const struct provenance *p, const struct scenario *s)
 	cJSON *set = cJSON_AddArrayToObject(o, "set");
 	for (guint i = 0; i < p->set->len; i++)
 		cJSON_AddItemToArray(set, cJSON_CreateString(g_ptr_array_index(p->set, i)));
-	/* --seed is a non-negative integer (checked before the run): a JSON number. */
-	if (p->seed)
-		cJSON_AddItemToObject(o, "seed", cJSON_CreateRaw(p->seed));
-	else
+	/* --seed is a non-negative integer (checked before the run), written as a JSON
+	 * number however it was typed ("007"). */
+	if (p->seed) {
+		char buf[32];
+		g_snprintf(buf, sizeof(buf), "%" G_GUINT64_FORMAT,
+			   g_ascii_strtoull(p->seed, NULL, 10));
+		cJSON_AddItemToObject(o, "seed", cJSON_CreateRaw(buf));
+	} else {
 		cJSON_AddNullToObject(o, "seed");
+	}
 	add_string_or_null(o, "until", p->until);
 	if (p->from)
 		cJSON_AddStringToObject(o, "from", p->from);

@@ -89,6 +89,14 @@ static void test_fields(void)
 	g_assert_cmpint(get(app, "port")->valuedouble, ==, 5001);
 	cJSON_Delete(sum);
 
+	/* A seed typed with leading zeros is still a JSON number. */
+	const char *argv3[] = {"run", lossy, "--out", "z", "--until", "1s", "--seed", "007", NULL};
+	g_free(run_ok(dir, argv3));
+	sum = read_json(dir, "z/summary.json");
+	g_assert_nonnull(sum);
+	g_assert_cmpint(get(get(sum, "provenance"), "seed")->valuedouble, ==, 7);
+	cJSON_Delete(sum);
+
 	/* Without overrides: an empty list and nulls. */
 	const char *argv2[] = {"run", lossy, "--out", "q", "--until", "1s", NULL};
 	g_free(run_ok(dir, argv2));
