@@ -68,7 +68,7 @@ static int parse_opts(struct sweep_opts *o, int *argc, char ***argv)
 		 "DURATION"},
 		{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
 	};
-	GOptionContext *ctx = g_option_context_new("SWEEP.json | SCENARIO.json --vary ...");
+	GOptionContext *ctx = g_option_context_new("SWEEP.json | SCENARIO.json");
 	g_option_context_set_summary(ctx, "netsim sweep: run a scenario over a grid of values "
 					  "and seeds (docs/sweeps.md)");
 	g_option_context_add_main_entries(ctx, entries, NULL);
