@@ -5,8 +5,10 @@
  */
 #include "sim/cli/scenario_json.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "models/link/qdisc.h"
 #include "sim/cli/summary.h"
 #include "sim/core/trace.h"
 
@@ -187,6 +189,85 @@ static cJSON *loss_json(const struct loss_config *l)
 	return o;
 }
 
+/* A RED or step threshold: packets as a number, bytes as a size with its unit. */
+static void put_threshold(cJSON *o, const char *key, uint64_t v, bool bytes)
+{
+	if (bytes) {
+		char *t = g_strdup_printf("%" G_GUINT64_FORMAT "B", v);
+		cJSON_AddStringToObject(o, key, t);
+		g_free(t);
+	} else {
+		put_u64(o, key, v);
+	}
+}
+
+static void red_keys(cJSON *o, const struct queue_red_config *r)
+{
+	put_threshold(o, "min", r->min, r->bytes);
+	put_threshold(o, "max", r->max, r->bytes);
+	put_prob(o, "probability", r->probability);
+	/* wq 0 means "from burst": the scenario leaves it out then. */
+	if (r->wq > 0)
+		put_prob(o, "wq", r->wq);
+	if (r->burst)
+		put_u64(o, "burst", r->burst);
+	put_u64(o, "avpkt", r->avpkt);
+	cJSON_AddBoolToObject(o, "gentle", r->gentle);
+	cJSON_AddBoolToObject(o, "harddrop", r->harddrop);
+	cJSON_AddBoolToObject(o, "adaptive", r->adaptive);
+	cJSON_AddBoolToObject(o, "bytemode", r->bytemode);
+}
+
+static void pie_keys(cJSON *o, const struct queue_pie_config *p)
+{
+	put_duration(o, "target", p->target);
+	put_duration(o, "tupdate", p->tupdate);
+	put_duration(o, "max_burst", p->max_burst);
+	/* The scenario gives alpha and beta in sixteenths, as tc-pie. */
+	put_u64(o, "alpha", (uint64_t)llround(p->alpha * 16.0));
+	put_u64(o, "beta", (uint64_t)llround(p->beta * 16.0));
+	cJSON_AddBoolToObject(o, "bytemode", p->bytemode);
+}
+
+/* The queue as an object: its discipline, both limits and the discipline's own
+ * keys (an object replaces what the direction inherited, so nothing is left to a
+ * default). */
+static cJSON *queue_json(const struct queue_config *q)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", queue_type_name(q->type));
+	put_u64(o, "packets", q->limit_packets);
+	put_u64(o, "bytes", q->limit_bytes);
+	switch (q->type) {
+	case QUEUE_RED:
+		red_keys(o, &q->red);
+		break;
+	case QUEUE_CODEL:
+	case QUEUE_FQ_CODEL:
+		put_duration(o, "target", q->codel.target);
+		put_duration(o, "interval", q->codel.interval);
+		if (q->type == QUEUE_FQ_CODEL) {
+			put_u64(o, "flows", q->fq.flows);
+			if (q->fq.quantum) /* 0: the link's MTU */
+				put_u64(o, "quantum", q->fq.quantum);
+			put_u64(o, "drop_batch", q->fq.drop_batch);
+		}
+		break;
+	case QUEUE_PIE:
+		pie_keys(o, &q->pie);
+		break;
+	case QUEUE_STEP:
+		put_threshold(o, "k", q->step.k, q->step.bytes);
+		break;
+	default:
+		break;
+	}
+	/* Drop-tail and step have no "ecn" key (step always marks). */
+	if (q->type != QUEUE_DROPTAIL && q->type != QUEUE_STEP)
+		cJSON_AddBoolToObject(o, "ecn", q->ecn);
+	return o;
+}
+
 /* Every direction key of one direction. */
 static cJSON *dir_json(const struct link_dir_config *d, bool trace)
 {
@@ -194,9 +275,7 @@ static cJSON *dir_json(const struct link_dir_config *d, bool trace)
 	put_rate(o, "bandwidth", d->bandwidth_bps);
 	put_duration(o, "delay", d->delay);
 	put_u64(o, "mtu", d->mtu);
-	cJSON *q = cJSON_AddObjectToObject(o, "queue");
-	put_u64(q, "packets", d->queue.limit_packets);
-	put_u64(q, "bytes", d->queue.limit_bytes);
+	cJSON_AddItemToObject(o, "queue", queue_json(&d->queue));
 	cJSON_AddItemToObject(o, "loss", loss_json(&d->loss));
 	put_duration(o, "jitter", d->jitter);
 	cJSON_AddBoolToObject(o, "reorder", d->reorder);

@@ -216,6 +216,54 @@ static void test_rerun_overrides(void)
 	g_free(dir);
 }
 
+/* Every queue discipline with parameters away from their defaults (thresholds in
+ * bytes, a derived wq, sixteenths), without random loss so that the queue fills and
+ * the discipline acts; and an ECN codepoint folded into a TOS byte. */
+static void test_rerun_queues(void)
+{
+	static const char *const sets[] = {
+		"links[1].forward.queue={\"type\":\"red\",\"min\":\"5KB\",\"max\":\"20KB\","
+		"\"burst\":10,\"ecn\":true,\"adaptive\":true}",
+		"links[1].forward.queue={\"type\":\"fq_codel\",\"quantum\":300,\"flows\":16,"
+		"\"ecn\":false}",
+		"links[1].forward.queue={\"type\":\"pie\",\"alpha\":3,\"beta\":17,\"bytemode\":true}",
+		"links[1].forward.queue={\"type\":\"step\",\"k\":\"30KB\",\"packets\":50}",
+		"links[1].queue={\"type\":\"codel\",\"target\":\"2ms\"}",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(sets); i++) {
+		char *dir = tmpdir_new();
+		const char *extra[] = {"--until", "3s", "--set", "links[1].forward.loss=0", "--set",
+				       sets[i], NULL};
+		check_rerun(dir, "lossy.json", extra);
+		if (i == 0) {
+			/* Keys that change nothing without ECN-capable traffic are written
+			 * all the same. */
+			cJSON *sum = read_json(dir, "orig/summary.json");
+			const cJSON *scn = get(get(sum, "provenance"), "scenario");
+			const cJSON *q = get(get(cJSON_GetArrayItem(get(scn, "links"), 1), "forward"),
+					     "queue");
+			g_assert_cmpstr(get(q, "type")->valuestring, ==, "red");
+			g_assert_true(cJSON_IsTrue(get(q, "ecn")));
+			g_assert_true(cJSON_IsTrue(get(q, "adaptive")));
+			g_assert_cmpstr(get(q, "min")->valuestring, ==, "5000B");
+			g_assert_cmpint(get(q, "burst")->valuedouble, ==, 10);
+			cJSON_Delete(sum);
+		}
+		rm_rf(dir);
+		g_free(dir);
+	}
+	char *dir = tmpdir_new();
+	const char *extra[] = {"--set", "apps[0].ecn=\"ce\"", "--set", "apps[0].tos=16", NULL};
+	check_rerun(dir, "ping.json", extra);
+	cJSON *s = read_json(dir, "orig/summary.json");
+	const cJSON *app = cJSON_GetArrayItem(
+		get(get(get(s, "provenance"), "scenario"), "apps"), 0);
+	g_assert_cmpint(get(app, "tos")->valuedouble, ==, 16 | 3);
+	cJSON_Delete(s);
+	rm_rf(dir);
+	g_free(dir);
+}
+
 static void test_rerun_errors(void)
 {
 	char *dir = tmpdir_new();
@@ -265,6 +313,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/provenance/not-hashed", test_not_hashed);
 	g_test_add_func("/provenance/rerun/all-scenarios", test_rerun_all_scenarios);
 	g_test_add_func("/provenance/rerun/overrides", test_rerun_overrides);
+	g_test_add_func("/provenance/rerun/queues", test_rerun_queues);
 	g_test_add_func("/provenance/rerun/errors", test_rerun_errors);
 	return g_test_run();
 }
