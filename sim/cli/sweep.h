@@ -9,16 +9,18 @@
  *   sweep_plan.c     the plan's points and runs, and DIR/sweep.json, which records
  *                    the plan so a rerun can resume and --collect needs nothing else
  *   sweep_exec.c     runs: each `netsim run` its own process (the netsim binary
- *                    itself), N at once, the progress line, resuming
+ *                    itself), N at once, the progress line
+ *   sweep_status.c   the journals of finished runs, and which runs are complete
  *   sweep_mpi.c      the same over MPI ranks (when built with MPI)
  *   sweep_collect.c  runs.tsv and aggregate.tsv from the run directories
  *   sweep_stats.c    mean, sd, Student's t
  *   sweep_plot.c     `netsim plot DIR` of a sweep directory
  *   sweep_cli.c      `netsim sweep` itself: options, and the steps above
  *
- * A run is identified by (point, seed): its directory is DIR/runs/pNNNNN/sS/, and
- * beside it DIR/runs/pNNNNN/sS.status records how it ended (its trace hash, or the
- * error). The outputs are written from those files alone, in (point, seed) order, so
+ * A run is identified by (point, seed): its directory is DIR/runs/pNNNNN/sS/, and a
+ * line in a journal of DIR/status/ records how it ended (its trace hash, or the
+ * error; sweep_status.c). The outputs are written from those alone, in (point, seed)
+ * order, so
  * they are byte-identical however many processes or ranks ran the sweep and in
  * whatever order runs finished.
  */
@@ -135,32 +137,47 @@ int sweep_dir_prepare(const char *dir, const struct sweep_plan *plan, char **err
 /* Reads DIR/sweep.json; NULL with *err. */
 struct sweep_plan *sweep_dir_plan(const char *dir, char **err);
 
-/* ---- sweep_exec.c ---- */
+/* ---- sweep_status.c ---- */
 
 /* How one run ended. */
 struct sweep_result {
 	bool ok;
 	char hash[65];  /* trace hash when ok */
-	char *error;    /* one line when not ok (g_free) */
+	char *error;    /* one line when not ok */
 };
 
-/* Whether run r in dir is complete: its status file says ok and its summary.json is
- * the one the plan asks for. Fills *res when it is. */
-bool sweep_run_complete(const char *dir, const struct sweep_plan *plan, guint run,
-			struct sweep_result *res);
+/* A process's journal of finished runs, DIR/status/HOST-PID.tsv (opened at the first
+ * record). */
+struct sweep_journal;
+struct sweep_journal *sweep_journal_new(const char *dir);
+void sweep_journal_record(struct sweep_journal *j, const struct sweep_plan *plan, guint run,
+			  const struct sweep_result *res);
+void sweep_journal_free(struct sweep_journal *j);
+
+/* Every journal of DIR merged: the latest result of each run. */
+struct sweep_status;
+struct sweep_status *sweep_status_load(const char *dir);
+void sweep_status_free(struct sweep_status *st);
+
+/* The result recorded for run r, or NULL. */
+const struct sweep_result *sweep_status_get(const struct sweep_status *st,
+					    const struct sweep_plan *plan, guint run);
 
 /* The parsed summary.json of run r (NULL when missing or unreadable), and whether it
  * answers the plan's request: the same scenario file contents, settings and seed. */
 cJSON *sweep_run_summary(const char *dir, const struct sweep_plan *plan, guint run);
 bool sweep_summary_matches(const cJSON *sum, const struct sweep_plan *plan, guint run);
 
-/* Reads the status file of run r: false when there is none. */
-bool sweep_run_status(const char *dir, const struct sweep_plan *plan, guint run,
-		      struct sweep_result *res);
+/* Whether run r is complete: recorded ok, and its summary.json is the one the plan
+ * asks for. */
+bool sweep_run_complete(const char *dir, const struct sweep_plan *plan,
+			const struct sweep_status *st, guint run);
 
-/* Runs run r in its own process and waits for it; writes its status file. */
+/* ---- sweep_exec.c ---- */
+
+/* Runs run r in its own process and waits for it; records it in the journal. */
 void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
-		   struct sweep_result *res);
+		   struct sweep_journal *journal, struct sweep_result *res);
 
 /* Where each progress report goes: stderr, a live line on a terminal. */
 struct sweep_progress {
@@ -199,11 +216,11 @@ int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
 
 /* ---- sweep_collect.c ---- */
 
-/* Writes DIR/runs.tsv and DIR/aggregate.tsv from the runs' status files and
- * summaries. *missing receives the runs with no status at all, *failed those that
- * failed. Returns 0, or -1 with *err. */
-int sweep_collect(const char *dir, const struct sweep_plan *plan, GArray *missing,
-		  GArray *failed, char **err);
+/* Writes DIR/runs.tsv and DIR/aggregate.tsv from the runs' results (st) and
+ * summaries. *missing receives the runs without complete results, *failed those
+ * that failed. Returns 0, or -1 with *err. */
+int sweep_collect(const char *dir, const struct sweep_plan *plan,
+		  const struct sweep_status *st, GArray *missing, GArray *failed, char **err);
 
 /* A number of the tables: integers as integers, other values in the shortest form
  * that reads back to the same double, "nan" when not finite; never the locale. buf

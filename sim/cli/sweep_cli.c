@@ -97,17 +97,16 @@ static bool parse_shard(const char *s, guint *i, guint *n)
 }
 
 /* Lists the runs of a list on stderr (at most 20). */
-static void list_runs(const char *dir, const struct sweep_plan *plan, GArray *runs,
-		      const char *what)
+static void list_runs(const struct sweep_status *st, const struct sweep_plan *plan,
+		      GArray *runs, const char *what)
 {
 	for (guint i = 0; i < runs->len && i < 20; i++) {
 		guint r = g_array_index(runs, guint, i);
 		char *rel = sweep_run_rel(plan, r);
-		struct sweep_result res;
-		bool have = sweep_run_status(dir, plan, r, &res);
-		fprintf(stderr, "netsim sweep: %s %s%s%s\n", rel, what, have && res.error ? ": " : "",
-			have && res.error ? res.error : "");
-		g_free(res.error);
+		const struct sweep_result *res = sweep_status_get(st, plan, r);
+		bool err = res && !res->ok && res->error;
+		fprintf(stderr, "netsim sweep: %s %s%s%s\n", rel, what, err ? ": " : "",
+			err ? res->error : "");
 		g_free(rel);
 	}
 	if (runs->len > 20)
@@ -122,13 +121,14 @@ static int collect(const char *dir, const struct sweep_plan *plan)
 	GArray *failed = g_array_new(FALSE, FALSE, sizeof(guint));
 	char *err = NULL;
 	int rc = EXIT_OK;
-	if (sweep_collect(dir, plan, missing, failed, &err) != 0) {
+	struct sweep_status *st = sweep_status_load(dir);
+	if (sweep_collect(dir, plan, st, missing, failed, &err) != 0) {
 		fprintf(stderr, "netsim sweep: %s\n", err);
 		g_free(err);
 		rc = EXIT_FAIL;
 	} else {
-		list_runs(dir, plan, failed, "failed");
-		list_runs(dir, plan, missing, "missing");
+		list_runs(st, plan, failed, "failed");
+		list_runs(st, plan, missing, "missing");
 		guint n = sweep_n_runs(plan);
 		printf("sweep: %u runs (%u point%s x %u seed%s): %u ok, %u failed, %u missing\n", n,
 		       plan->n_points, plan->n_points == 1 ? "" : "s", plan->seeds->len,
@@ -138,6 +138,7 @@ static int collect(const char *dir, const struct sweep_plan *plan)
 		if (missing->len)
 			rc = EXIT_FAIL;
 	}
+	sweep_status_free(st);
 	g_array_free(missing, TRUE);
 	g_array_free(failed, TRUE);
 	return rc;
@@ -148,16 +149,16 @@ static GArray *runs_to_do(const char *dir, const struct sweep_plan *plan, guint 
 			  guint nshards, guint *mine)
 {
 	GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint));
+	struct sweep_status *st = sweep_status_load(dir);
 	*mine = 0;
 	for (guint r = 0; r < sweep_n_runs(plan); r++) {
 		if (r % nshards != shard)
 			continue;
 		(*mine)++;
-		struct sweep_result res;
-		if (!sweep_run_complete(dir, plan, r, &res))
+		if (!sweep_run_complete(dir, plan, st, r))
 			g_array_append_val(todo, r);
-		g_free(res.error);
 	}
+	sweep_status_free(st);
 	return todo;
 }
 

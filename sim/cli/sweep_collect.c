@@ -1,5 +1,5 @@
 /* sim/cli/sweep_collect.c — runs.tsv and aggregate.tsv of a sweep directory, from the
- * runs' status files and summary.json files alone, in (point, seed) order: the same
+ * runs' journal lines and summary.json files alone, in (point, seed) order: the same
  * runs give the same bytes however and wherever they were run.
  *
  *   runs.tsv       one row per run: point, each varied parameter as written and as a
@@ -66,20 +66,21 @@ static void run_metrics(const cJSON *sum, const struct sweep_plan *plan, double 
 }
 
 /* One row of runs.tsv; vals receives the run's metrics (NaN unless it is ok). */
-static void run_row(GString *g, const char *dir, const struct sweep_plan *plan, guint run,
-		    double *vals, GArray *missing, GArray *failed)
+static void run_row(GString *g, const char *dir, const struct sweep_plan *plan,
+		    const struct sweep_status *st, guint run, double *vals, GArray *missing,
+		    GArray *failed)
 {
 	guint point = run / plan->seeds->len;
 	char *rel = sweep_run_rel(plan, run);
-	struct sweep_result res;
+	const struct sweep_result *res = sweep_status_get(st, plan, run);
 	const char *status = "ok";
 	char *error = NULL;
-	if (!sweep_run_status(dir, plan, run, &res)) {
+	if (!res) {
 		status = "missing";
 		g_array_append_val(missing, run);
-	} else if (!res.ok) {
+	} else if (!res->ok) {
 		status = "failed";
-		error = res.error;
+		error = g_strdup(res->error);
 		g_array_append_val(failed, run);
 	} else {
 		cJSON *sum = sweep_run_summary(dir, plan, run);
@@ -108,7 +109,7 @@ static void run_row(GString *g, const char *dir, const struct sweep_plan *plan, 
 	for (char *c = error; c && *c; c++)
 		if (*c == '\t' || *c == '\n' || *c == '\r')
 			*c = ' ';
-	g_string_append_printf(g, "\t%s\t%s\t%s\n", strcmp(status, "ok") == 0 ? res.hash : "", rel,
+	g_string_append_printf(g, "\t%s\t%s\t%s\n", strcmp(status, "ok") == 0 ? res->hash : "", rel,
 			       error ? error : "");
 	g_free(error);
 	g_free(rel);
@@ -154,8 +155,8 @@ static int write_file(const char *dir, const char *name, const GString *g, char 
 	return rc;
 }
 
-int sweep_collect(const char *dir, const struct sweep_plan *plan, GArray *missing,
-		  GArray *failed, char **err)
+int sweep_collect(const char *dir, const struct sweep_plan *plan,
+		  const struct sweep_status *st, GArray *missing, GArray *failed, char **err)
 {
 	GString *runs = g_string_new("point"), *agg = g_string_new("point");
 	param_header(runs, plan);
@@ -171,7 +172,7 @@ int sweep_collect(const char *dir, const struct sweep_plan *plan, GArray *missin
 	double *vals = g_new(double, (gsize)ns * (nm ? nm : 1));
 	for (guint point = 0; point < plan->n_points; point++) {
 		for (guint s = 0; s < ns; s++)
-			run_row(runs, dir, plan, point * ns + s, vals + s * nm, missing, failed);
+			run_row(runs, dir, plan, st, point * ns + s, vals + s * nm, missing, failed);
 		aggregate_rows(agg, plan, point, vals);
 	}
 	g_free(vals);

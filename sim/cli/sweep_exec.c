@@ -1,15 +1,17 @@
 /* sim/cli/sweep_exec.c — running a sweep's runs: each one `netsim run` in its own
  * process (the running binary itself, /proc/self/exe), so a run that crashes or
- * exhausts memory fails alone; N at once; the progress line; the status file each
- * run leaves beside its directory, which makes a sweep resumable.
+ * exhausts memory fails alone; N at once; the progress line. How each run ended goes
+ * into the process's journal (sweep_status.c), which makes a sweep resumable.
  *
  * The parent blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP and waits for them with
  * sigtimedwait(), so a finished run is noticed at once (no polling delay between
  * runs) and an interrupt stops the runs in flight cleanly: they are told to stop
  * (SIGTERM; `netsim run` then discards its unfinished directory) and leave no status,
- * so the next run of the sweep does them again.
+ * so the next run of the sweep does them again. Runs are started with posix_spawn()
+ * (no copy of the parent's page tables).
  */
 #include <errno.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,118 +22,6 @@
 #include <glib/gstdio.h>
 
 #include "sim/cli/sweep.h"
-
-/* ---- status files ------------------------------------------------------------------------ */
-
-static char *status_path(const char *dir, const struct sweep_plan *plan, guint run)
-{
-	char *rel = sweep_run_rel(plan, run);
-	char *p = g_strdup_printf("%s/%s.status", dir, rel);
-	g_free(rel);
-	return p;
-}
-
-static void write_status(const char *dir, const struct sweep_plan *plan, guint run,
-			 const struct sweep_result *res)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "status", res->ok ? "ok" : "failed");
-	if (res->ok)
-		cJSON_AddStringToObject(o, "trace_hash", res->hash);
-	else
-		cJSON_AddStringToObject(o, "error", res->error);
-	char *text = cJSON_PrintUnformatted(o);
-	char *line = g_strconcat(text, "\n", NULL);
-	char *path = status_path(dir, plan, run);
-	char *parent = g_path_get_dirname(path);
-	g_mkdir_with_parents(parent, 0755);
-	GError *e = NULL;
-	if (!g_file_set_contents(path, line, -1, &e)) {
-		fprintf(stderr, "netsim sweep: %s\n", e->message);
-		g_error_free(e);
-	}
-	g_free(parent);
-	g_free(path);
-	g_free(line);
-	cJSON_free(text);
-	cJSON_Delete(o);
-}
-
-bool sweep_run_status(const char *dir, const struct sweep_plan *plan, guint run,
-		      struct sweep_result *res)
-{
-	char *path = status_path(dir, plan, run);
-	gchar *text = NULL;
-	bool ok = g_file_get_contents(path, &text, NULL, NULL);
-	g_free(path);
-	cJSON *o = ok ? cJSON_Parse(text) : NULL;
-	g_free(text);
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
-	const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "trace_hash");
-	const cJSON *err = cJSON_GetObjectItemCaseSensitive(o, "error");
-	memset(res, 0, sizeof(*res));
-	ok = cJSON_IsString(st);
-	if (ok && strcmp(st->valuestring, "ok") == 0 && cJSON_IsString(h) &&
-	    strlen(h->valuestring) == 64) {
-		res->ok = true;
-		memcpy(res->hash, h->valuestring, 65);
-	} else if (ok) {
-		res->error = g_strdup(cJSON_IsString(err) ? err->valuestring : "failed");
-	}
-	cJSON_Delete(o);
-	return ok;
-}
-
-cJSON *sweep_run_summary(const char *dir, const struct sweep_plan *plan, guint run)
-{
-	char *rel = sweep_run_rel(plan, run);
-	char *path = g_strdup_printf("%s/%s/summary.json", dir, rel);
-	gchar *text = NULL;
-	gsize len = 0;
-	cJSON *sum = g_file_get_contents(path, &text, &len, NULL) ? cJSON_ParseWithLength(text, len)
-								   : NULL;
-	g_free(text);
-	g_free(path);
-	g_free(rel);
-	return sum;
-}
-
-bool sweep_summary_matches(const cJSON *sum, const struct sweep_plan *plan, guint run)
-{
-	const cJSON *prov = cJSON_GetObjectItemCaseSensitive(sum, "provenance");
-	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(prov, "scenario_sha256");
-	const cJSON *seed = cJSON_GetObjectItemCaseSensitive(prov, "seed");
-	const cJSON *set = cJSON_GetObjectItemCaseSensitive(prov, "set");
-	const cJSON *until = cJSON_GetObjectItemCaseSensitive(prov, "until");
-	GPtrArray *want = sweep_point_sets(plan, run / plan->seeds->len);
-	bool ok = cJSON_IsString(sha) && plan->scenario_sha256 &&
-		  strcmp(sha->valuestring, plan->scenario_sha256) == 0 && cJSON_IsNumber(seed) &&
-		  (guint64)seed->valuedouble ==
-			  g_array_index(plan->seeds, guint64, run % plan->seeds->len) &&
-		  cJSON_GetArraySize(set) == (int)want->len &&
-		  (plan->until ? cJSON_IsString(until) && strcmp(until->valuestring, plan->until) == 0
-			       : cJSON_IsNull(until));
-	guint i = 0;
-	for (const cJSON *a = ok ? set->child : NULL; a; a = a->next, i++)
-		ok = ok && cJSON_IsString(a) && strcmp(a->valuestring, g_ptr_array_index(want, i)) == 0;
-	g_ptr_array_unref(want);
-	return ok;
-}
-
-bool sweep_run_complete(const char *dir, const struct sweep_plan *plan, guint run,
-			struct sweep_result *res)
-{
-	if (!sweep_run_status(dir, plan, run, res))
-		return false;
-	cJSON *sum = res->ok ? sweep_run_summary(dir, plan, run) : NULL;
-	bool complete = sum && sweep_summary_matches(sum, plan, run);
-	cJSON_Delete(sum);
-	if (!complete) {
-		g_free(res->error);
-		res->error = NULL;
-	}
-	return complete;
-}
 
 /* ---- one run in its own process -------------------------------------------------------- */
 
@@ -177,33 +67,40 @@ struct child {
 	int out_fd, err_fd;
 };
 
-/* Starts run r with the signal mask `mask` restored in the child. Returns 0, or -1
- * with *res filled (the run failed to start). */
+/* Starts run r with the signal mask `mask` in the child, its stdout and stderr into
+ * memory files. Returns 0, or -1 with *res filled (the run failed to start). */
 static int child_start(struct child *c, const char *dir, const struct sweep_plan *plan,
 		       guint run, const char *exe, const sigset_t *mask, struct sweep_result *res)
 {
 	char **argv = run_argv(dir, plan, run, exe);
 	c->run = run;
+	c->pid = 0;
 	c->out_fd = memfd_create("netsim-run-out", MFD_CLOEXEC);
 	c->err_fd = memfd_create("netsim-run-err", MFD_CLOEXEC);
-	c->pid = c->out_fd >= 0 && c->err_fd >= 0 ? fork() : -1;
-	if (c->pid == 0) {
-		/* Only async-signal-safe calls between fork and exec. */
-		sigprocmask(SIG_SETMASK, mask, NULL);
-		if (dup2(c->out_fd, STDOUT_FILENO) < 0 || dup2(c->err_fd, STDERR_FILENO) < 0)
-			_exit(127);
-		execv(exe, argv);
-		_exit(127);
+	int rc = c->out_fd >= 0 && c->err_fd >= 0 ? 0 : errno;
+	if (rc == 0) {
+		posix_spawn_file_actions_t fa;
+		posix_spawnattr_t at;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, c->out_fd, STDOUT_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, c->err_fd, STDERR_FILENO);
+		posix_spawnattr_init(&at);
+		posix_spawnattr_setsigmask(&at, mask);
+		posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+		rc = posix_spawn(&c->pid, exe, &fa, &at, argv, environ);
+		posix_spawnattr_destroy(&at);
+		posix_spawn_file_actions_destroy(&fa);
 	}
 	g_strfreev(argv);
-	if (c->pid > 0)
+	if (rc == 0)
 		return 0;
 	memset(res, 0, sizeof(*res));
-	res->error = g_strdup_printf("cannot start netsim run: %s", g_strerror(errno));
+	res->error = g_strdup_printf("cannot start netsim run: %s", g_strerror(rc));
 	if (c->out_fd >= 0)
 		close(c->out_fd);
 	if (c->err_fd >= 0)
 		close(c->err_fd);
+	c->pid = 0;
 	return -1;
 }
 
@@ -263,7 +160,7 @@ static bool interrupted(int st)
 }
 
 void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
-		   struct sweep_result *res)
+		   struct sweep_journal *journal, struct sweep_result *res)
 {
 	sigset_t mask;
 	sigprocmask(SIG_SETMASK, NULL, &mask);
@@ -275,7 +172,7 @@ void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, co
 		child_result(&c, st, res);
 	}
 	if (!interrupted(st))
-		write_status(dir, plan, run, res);
+		sweep_journal_record(journal, plan, run, res);
 }
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -335,8 +232,9 @@ void sweep_progress_end(struct sweep_progress *pg)
 
 
 /* Reaps every finished child; records its status unless the sweep is stopping. */
-static void reap(const char *dir, const struct sweep_plan *plan, struct child *slots,
-		 guint jobs, guint *running, bool stopping, struct sweep_progress *pg)
+static void reap(struct sweep_journal *journal, const struct sweep_plan *plan,
+		 struct child *slots, guint jobs, guint *running, bool stopping,
+		 struct sweep_progress *pg)
 {
 	int st;
 	pid_t pid;
@@ -349,7 +247,7 @@ static void reap(const char *dir, const struct sweep_plan *plan, struct child *s
 			slots[i].pid = 0;
 			(*running)--;
 			if (!stopping && !interrupted(st)) {
-				write_status(dir, plan, slots[i].run, &res);
+				sweep_journal_record(journal, plan, slots[i].run, &res);
 				pg->done++;
 				pg->failed += !res.ok;
 			} else if (!stopping) {
@@ -373,6 +271,7 @@ int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *tod
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	struct child *slots = g_new0(struct child, jobs);
+	struct sweep_journal *journal = sweep_journal_new(dir);
 	guint next = 0, running = 0;
 	int stop = 0;
 	sweep_progress_update(pg, true);
@@ -385,7 +284,7 @@ int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *tod
 			if (child_start(&slots[i], dir, plan, run, exe, &old, &res) == 0) {
 				running++;
 			} else {
-				write_status(dir, plan, run, &res);
+				sweep_journal_record(journal, plan, run, &res);
 				pg->done++;
 				pg->failed++;
 				g_free(res.error);
@@ -401,10 +300,11 @@ int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *tod
 				if (slots[i].pid > 0)
 					kill(slots[i].pid, SIGTERM);
 		}
-		reap(dir, plan, slots, jobs, &running, stop != 0, pg);
+		reap(journal, plan, slots, jobs, &running, stop != 0, pg);
 		sweep_progress_update(pg, false);
 	}
 	g_free(slots);
+	sweep_journal_free(journal);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return stop;
 }

@@ -3,7 +3,7 @@
  * Rank 0 prepares the sweep directory and hands out runs one at a time: each other
  * rank asks for work (reporting how its last run ended), runs it as its own `netsim
  * run` process, and asks again, so fast and slow runs balance themselves. The ranks
- * write the run directories and status files into the sweep directory (a shared
+ * write the run directories and their journals into the sweep directory (a shared
  * filesystem on a cluster); rank 0 writes the tables once every run is done, from
  * those files only, so they are the same as a local sweep's.
  *
@@ -49,18 +49,20 @@ struct report {
 static void worker(const char *dir, const struct sweep_plan *plan, const char *exe)
 {
 	struct report rep = {NO_RUN, 0};
+	struct sweep_journal *journal = sweep_journal_new(dir);
 	for (;;) {
 		MPI_Send(&rep, 2, MPI_UNSIGNED, 0, TAG_READY, MPI_COMM_WORLD);
 		guint run;
 		MPI_Recv(&run, 1, MPI_UNSIGNED, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 		if (run == NO_RUN)
-			return;
+			break;
 		struct sweep_result res;
-		sweep_run_one(dir, plan, run, exe, &res);
+		sweep_run_one(dir, plan, run, exe, journal, &res);
 		rep.run = run;
 		rep.ok = res.ok;
 		g_free(res.error);
 	}
+	sweep_journal_free(journal);
 }
 
 /* Rank 0: answers every request with the next run, or with NO_RUN once there are

@@ -8,12 +8,15 @@ the sweep's runs do), then `netsim sweep tests/bench/lossy.json --seeds 1-N -j J
 a fresh directory, and prints the ratio sweep / ideal. As a control it also times the
 same N runs as J plain loops of `netsim run` side by side (what -j J can reach on the
 machine at that moment, with no sweep at all): on a shared machine the ideal assumes
-J idle cores, the control does not. Several rounds show the spread.
+J idle cores, the control does not. The last column compares CPU time, which a busy
+machine hardly changes: the sweep's (its own and its runs') against the N runs'
+of the loops. Several rounds show the spread.
 
 Usage: sweep.py --netsim BUILD/netsim [--runs 200] [--jobs 2] [--rounds 5]
 """
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,15 +33,22 @@ def loops_wall(args, scenario, tmp):
         cmds = "; ".join(f"'{args.netsim}' run '{scenario}' --seed {s} --out '{tmp}/loop{j}-{s}' "
                          f">/dev/null" for s in seeds)
         scripts.append(cmds)
+    c0 = children_cpu()
     t0 = time.perf_counter()
     procs = [subprocess.Popen(["bash", "-c", c]) for c in scripts]
     for p in procs:
         p.wait()
     wall = time.perf_counter() - t0
+    cpu = children_cpu() - c0
     for j, seeds in enumerate(share):
         for s in seeds:
             shutil.rmtree(f"{tmp}/loop{j}-{s}", ignore_errors=True)
-    return wall
+    return wall, cpu
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def main():
@@ -52,8 +62,8 @@ def main():
     scenario = os.path.join(here, "lossy.json")
     tmp = tempfile.mkdtemp(prefix="netsim-bench-sweep-")
     print(f"{'round':>5} {'run median ms':>14} {'ideal s':>8} {'loops s':>8} {'sweep s':>8} "
-          f"{'sweep/ideal':>11} {'sweep/loops':>11}")
-    ratios, controls = [], []
+          f"{'sweep/ideal':>11} {'sweep/loops':>11} {'cpu sweep/loops':>15}")
+    ratios, controls, cpus = [], [], []
     try:
         for rnd in range(args.rounds):
             walls = []
@@ -65,17 +75,20 @@ def main():
                 walls.append(time.perf_counter() - t0)
             one = statistics.median(walls)
             ideal = args.runs * one / args.jobs
-            loops = loops_wall(args, scenario, tmp)
+            loops, loops_cpu = loops_wall(args, scenario, tmp)
             out = os.path.join(tmp, f"sweep{rnd}")
+            c0 = children_cpu()
             t0 = time.perf_counter()
             subprocess.run([args.netsim, "sweep", scenario, "--seeds", f"1-{args.runs}",
                             "-j", str(args.jobs), "--out", out], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wall = time.perf_counter() - t0
+            cpu = children_cpu() - c0
             ratios.append(wall / ideal)
             controls.append(wall / loops)
+            cpus.append(cpu / loops_cpu)
             print(f"{rnd + 1:>5} {one * 1e3:>14.2f} {ideal:>8.3f} {loops:>8.3f} {wall:>8.3f} "
-                  f"{wall / ideal:>11.3f} {wall / loops:>11.3f}")
+                  f"{wall / ideal:>11.3f} {wall / loops:>11.3f} {cpu / loops_cpu:>15.3f}")
             shutil.rmtree(out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -83,6 +96,8 @@ def main():
           f"max {max(ratios):.3f} (budget 1.15)")
     print(f"sweep/loops: min {min(controls):.3f}, median {statistics.median(controls):.3f}, "
           f"max {max(controls):.3f}")
+    print(f"cpu sweep/loops: min {min(cpus):.3f}, median {statistics.median(cpus):.3f}, "
+          f"max {max(cpus):.3f}")
     return 0
 
 
