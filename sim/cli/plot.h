@@ -14,25 +14,33 @@
  * Derived data (binned goodput) goes beside them as *.tsv. Plots are derived: they are
  * never part of the trace hash, and the plots/ folder is replaced as a whole.
  *
+ * The scripts used are copied into RESULTS_DIR/plots/gp/ and the kept driver
+ * (plots/plot-all.gp) names everything relative to RESULTS_DIR, so the directory
+ * redraws with `gnuplot plots/plot-all.gp` wherever it is copied.
+ *
  * gnuplot is looked up in PATH (NETSIM_GNUPLOT overrides the program, which the tests
- * use to simulate its absence); the scripts come from the source tree's plots/
- * (NETSIM_PLOTS_DIR overrides).
+ * use to simulate its absence). The scripts are found beside the program: installed,
+ * in PREFIX/share/netsim/plots; in a build directory, in BUILD/plots. The
+ * environment variable NETSIM_PLOTS_DIR overrides (documented in netsim(1)).
  */
 #ifndef SIM_CLI_PLOT_H
 #define SIM_CLI_PLOT_H
 
 #include <glib.h>
 
-/* Draws every graph the results in `dir` allow, in `format` ("png" or "svg").
- * Returns 0, or -1 with *error set (gnuplot missing, not a results directory, a
+/* Draws every graph the results in `dir` allow, in `format` ("png" or "svg"), and
+ * stores how many in *graphs (may be NULL; 0 when nothing was traced). Returns 0, or
+ * -1 with *error set (gnuplot or the scripts missing, not a results directory, a
  * script failing). */
-int plot_results(const char *dir, const char *format, GError **error);
+int plot_results(const char *dir, const char *format, unsigned *graphs, GError **error);
 
 /* For other graph writers (sweep_plot.c, which plot_results() hands sweep
- * directories to): the gnuplot program (g_free) and the scripts' directory, NULL
- * with *error when either is missing; running a driver script in dir; appending s
- * to g as a single-quoted gnuplot string. */
-char *plot_gnuplot(const char *dir, const char **scripts, GError **error);
+ * directories to): the gnuplot program and the scripts' directory (g_free; NULL
+ * with *error when missing); copying the scripts into a plots folder's gp/; running
+ * a driver script in dir; appending s to g as a single-quoted gnuplot string. */
+char *plot_gnuplot(const char *dir, GError **error);
+char *plot_scripts_dir(GError **error);
+int plot_copy_scripts(const char *from, const char *to, GError **error);
 int plot_run_driver(const char *dir, char *gnuplot, char *driver_path, GError **error);
 void plot_gp_string(GString *g, const char *s);
 

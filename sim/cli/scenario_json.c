@@ -394,6 +394,12 @@ static void bulk_keys(cJSON *o, const struct scn_app *a)
 		put_duration(e, "for", b->pauses[i].duration);
 		cJSON_AddItemToArray(ps, e);
 	}
+	cJSON_AddStringToObject(o, "readiness", b->receiver_edge ? "edge" : "level");
+	cJSON_AddBoolToObject(o, "drain", !b->read_once);
+	if (b->close_unread > 0) /* 0: never */
+		put_duration(o, "close_unread", b->close_unread);
+	cJSON_AddBoolToObject(o, "sender_close", b->sender_close);
+	cJSON_AddBoolToObject(o, "receiver_close", !b->receiver_keeps_open);
 }
 
 static void http_keys(cJSON *o, const struct scn_app *a)
@@ -446,6 +452,7 @@ static void tcp_app_keys(const struct scenario *s, cJSON *o, const struct scn_ap
 	if (a->type != SCN_APP_SIMOPEN) {
 		put_addr(o, "listen", a->listen);
 		cJSON_AddBoolToObject(o, "server", a->server);
+		put_u64(o, "backlog", (uint64_t)a->backlog);
 	}
 	if (a->src)
 		put_addr(o, "source", a->src);
@@ -489,6 +496,21 @@ static void udp_keys(cJSON *o, const struct scn_app *a)
 	put_u64(o, "tos", u->tos);
 }
 
+/* A SYN flood: its target, rate and the prefix of its forged sources. */
+static void syn_flood_keys(cJSON *o, const struct scn_app *a)
+{
+	const struct syn_flood_config *f = &a->syn_flood;
+	put_u64(o, "port", f->port);
+	put_u64(o, "rate", f->rate);
+	/* n_sources is the prefix's size: 2^(32 − len), all of them for /0. */
+	unsigned len = 32;
+	while (len > 0 && (f->n_sources == UINT32_MAX || (UINT64_C(1) << (32 - len)) < f->n_sources))
+		len--;
+	put_cidr(o, "sources", f->sources, len);
+	if (f->ttl)
+		put_u64(o, "ttl", f->ttl);
+}
+
 static cJSON *app_json(const struct scenario *s, const struct scn_app *a)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -506,6 +528,8 @@ static cJSON *app_json(const struct scenario *s, const struct scn_app *a)
 		tcp_app_keys(s, o, a);
 	else if (a->type == SCN_APP_PING)
 		ping_keys(o, a);
+	else if (a->type == SCN_APP_SYN_FLOOD)
+		syn_flood_keys(o, a);
 	else
 		udp_keys(o, a);
 	cJSON_AddBoolToObject(o, "check_route", a->check_route);
@@ -550,5 +574,6 @@ cJSON *scenario_to_json(const struct scenario *s)
 	for (guint i = 0; i < s->apps->len; i++)
 		cJSON_AddItemToArray(apps, app_json(s, &g_array_index(s->apps, struct scn_app, i)));
 	cJSON_AddItemToObject(root, "capture", capture_json(s));
+	cJSON_AddStringToObject(root, "capture_format", s->capture_pcapng ? "pcapng" : "pcap");
 	return root;
 }

@@ -175,9 +175,16 @@ bool sweep_run_complete(const char *dir, const struct sweep_plan *plan,
 
 /* ---- sweep_exec.c ---- */
 
+/* How runs are started: the netsim binary, and each run's memory budget. */
+struct sweep_runner {
+	char *exe;           /* the running program (/proc/self/exe resolved) */
+	uint64_t max_memory; /* --max-memory of each run in bytes; 0: netsim run's own */
+};
+
 /* Runs run r in its own process and waits for it; records it in the journal. */
-void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
-		   struct sweep_journal *journal, struct sweep_result *res);
+void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run,
+		   const struct sweep_runner *rn, struct sweep_journal *journal,
+		   struct sweep_result *res);
 
 /* Where each progress report goes: stderr, a live line on a terminal. */
 struct sweep_progress {
@@ -193,10 +200,13 @@ void sweep_progress_end(struct sweep_progress *pg);
 /* Runs the runs of `todo` (guint run numbers) N at once. Returns 0, or the signal
  * number that interrupted the sweep (the runs in flight are stopped). */
 int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *todo, guint jobs,
-		     const char *exe, struct sweep_progress *pg);
+		     const struct sweep_runner *rn, struct sweep_progress *pg);
 
-/* The path of the running program (/proc/self/exe resolved); g_free. */
-char *sweep_self_exe(void);
+/* The runner of `jobs` runs at once on this machine: each gets an equal share of
+ * netsim run's default memory budget (three quarters of the physical memory, or of
+ * the cgroup's limit). Free with sweep_runner_fini(). */
+void sweep_runner_init(struct sweep_runner *rn, guint jobs);
+void sweep_runner_fini(struct sweep_runner *rn);
 
 /* ---- sweep_mpi.c ---- */
 
@@ -212,7 +222,7 @@ bool sweep_mpi_missing(void);
  * return 0 when told to stop (*is_root false). Returns -1 (after a message) when MPI
  * could not start. */
 int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
-		   const char *exe, struct sweep_progress *pg, bool *is_root);
+		   struct sweep_progress *pg, bool *is_root);
 
 /* ---- sweep_collect.c ---- */
 
@@ -234,8 +244,9 @@ bool sweep_is_dir(const char *dir);
 
 /* `netsim plot DIR` of a sweep: each metric against the first varied parameter, error
  * bars of the 95 % confidence interval, a line per value of the others, into
- * DIR/plots/. Returns 0, or -1 with *error. */
-int sweep_plot(const char *dir, const char *format, GError **error);
+ * DIR/plots/ (the scripts copied into DIR/plots/gp/); *graphs (may be NULL) receives
+ * their number. Returns 0, or -1 with *error. */
+int sweep_plot(const char *dir, const char *format, unsigned *graphs, GError **error);
 
 /* ---- sweep_cli.c ---- */
 

@@ -167,7 +167,6 @@ static GArray *runs_to_do(const char *dir, const struct sweep_plan *plan, guint 
 static int execute(const struct sweep_opts *o, const char *dir, const struct sweep_plan *plan,
 		   guint shard, guint nshards, bool *root)
 {
-	char *exe = sweep_self_exe();
 	guint mine;
 	GArray *todo = runs_to_do(dir, plan, shard, nshards, &mine);
 	struct sweep_progress pg;
@@ -175,10 +174,13 @@ static int execute(const struct sweep_opts *o, const char *dir, const struct swe
 	int rc = EXIT_OK;
 	*root = true;
 	if (sweep_mpi_wanted()) {
-		rc = sweep_exec_mpi(dir, plan, todo, exe, &pg, root) == 0 ? EXIT_OK : EXIT_FAIL;
+		rc = sweep_exec_mpi(dir, plan, todo, &pg, root) == 0 ? EXIT_OK : EXIT_FAIL;
 	} else {
 		guint jobs = o->jobs > 0 ? (guint)o->jobs : g_get_num_processors();
-		int sig = sweep_exec_local(dir, plan, todo, jobs, exe, &pg);
+		struct sweep_runner rn;
+		sweep_runner_init(&rn, jobs);
+		int sig = sweep_exec_local(dir, plan, todo, jobs, &rn, &pg);
+		sweep_runner_fini(&rn);
 		if (sig) {
 			sweep_progress_end(&pg);
 			fprintf(stderr, "netsim sweep: interrupted; the runs done are kept, run the "
@@ -189,7 +191,6 @@ static int execute(const struct sweep_opts *o, const char *dir, const struct swe
 	if (rc == EXIT_OK && *root)
 		sweep_progress_end(&pg);
 	g_array_free(todo, TRUE);
-	g_free(exe);
 	return rc;
 }
 

@@ -21,25 +21,40 @@
 
 #include <glib/gstdio.h>
 
+#include "sim/cli/runloop.h"
 #include "sim/cli/sweep.h"
 
 /* ---- one run in its own process -------------------------------------------------------- */
 
-char *sweep_self_exe(void)
+void sweep_runner_init(struct sweep_runner *rn, guint jobs)
 {
-	char *exe = g_file_read_link("/proc/self/exe", NULL);
-	return exe ? exe : g_strdup("/proc/self/exe");
+	rn->exe = g_file_read_link("/proc/self/exe", NULL);
+	if (!rn->exe)
+		rn->exe = g_strdup("/proc/self/exe");
+	rn->max_memory = runloop_default_memory_budget() / (jobs ? jobs : 1);
 }
 
-/* The command line of run r: `netsim run SCENARIO --out DIR/runs/pP/sS --seed S
- * [--until U] [--set A]...`. g_strfreev. */
-static char **run_argv(const char *dir, const struct sweep_plan *plan, guint run, const char *exe)
+void sweep_runner_fini(struct sweep_runner *rn)
+{
+	g_free(rn->exe);
+	rn->exe = NULL;
+}
+
+/* The command line of run r: `netsim run SCENARIO --quiet [--max-memory B] --out
+ * DIR/runs/pP/sS --seed S [--until U] [--set A]...`. g_strfreev. */
+static char **run_argv(const char *dir, const struct sweep_plan *plan, guint run,
+		       const struct sweep_runner *rn)
 {
 	GPtrArray *a = g_ptr_array_new();
 	char *rel = sweep_run_rel(plan, run);
-	g_ptr_array_add(a, g_strdup(exe));
+	g_ptr_array_add(a, g_strdup(rn->exe));
 	g_ptr_array_add(a, g_strdup("run"));
 	g_ptr_array_add(a, g_strdup(plan->scenario));
+	g_ptr_array_add(a, g_strdup("--quiet"));
+	if (rn->max_memory) {
+		g_ptr_array_add(a, g_strdup("--max-memory"));
+		g_ptr_array_add(a, g_strdup_printf("%" G_GUINT64_FORMAT "B", rn->max_memory));
+	}
 	g_ptr_array_add(a, g_strdup("--out"));
 	g_ptr_array_add(a, g_build_filename(dir, rel, NULL));
 	g_ptr_array_add(a, g_strdup("--seed"));
@@ -70,9 +85,10 @@ struct child {
 /* Starts run r with the signal mask `mask` in the child, its stdout and stderr into
  * memory files. Returns 0, or -1 with *res filled (the run failed to start). */
 static int child_start(struct child *c, const char *dir, const struct sweep_plan *plan,
-		       guint run, const char *exe, const sigset_t *mask, struct sweep_result *res)
+		       guint run, const struct sweep_runner *rn, const sigset_t *mask,
+		       struct sweep_result *res)
 {
-	char **argv = run_argv(dir, plan, run, exe);
+	char **argv = run_argv(dir, plan, run, rn);
 	c->run = run;
 	c->pid = 0;
 	c->out_fd = memfd_create("netsim-run-out", MFD_CLOEXEC);
@@ -87,7 +103,7 @@ static int child_start(struct child *c, const char *dir, const struct sweep_plan
 		posix_spawnattr_init(&at);
 		posix_spawnattr_setsigmask(&at, mask);
 		posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
-		rc = posix_spawn(&c->pid, exe, &fa, &at, argv, environ);
+		rc = posix_spawn(&c->pid, rn->exe, &fa, &at, argv, environ);
 		posix_spawnattr_destroy(&at);
 		posix_spawn_file_actions_destroy(&fa);
 	}
@@ -159,14 +175,15 @@ static bool interrupted(int st)
 	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
 }
 
-void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run, const char *exe,
-		   struct sweep_journal *journal, struct sweep_result *res)
+void sweep_run_one(const char *dir, const struct sweep_plan *plan, guint run,
+		   const struct sweep_runner *rn, struct sweep_journal *journal,
+		   struct sweep_result *res)
 {
 	sigset_t mask;
 	sigprocmask(SIG_SETMASK, NULL, &mask);
 	struct child c;
 	int st = 0;
-	if (child_start(&c, dir, plan, run, exe, &mask, res) == 0) {
+	if (child_start(&c, dir, plan, run, rn, &mask, res) == 0) {
 		while (waitpid(c.pid, &st, 0) < 0 && errno == EINTR)
 			;
 		child_result(&c, st, res);
@@ -261,7 +278,7 @@ static void reap(struct sweep_journal *journal, const struct sweep_plan *plan,
 }
 
 int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *todo, guint jobs,
-		     const char *exe, struct sweep_progress *pg)
+		     const struct sweep_runner *rn, struct sweep_progress *pg)
 {
 	sigset_t set, old;
 	sigemptyset(&set);
@@ -281,7 +298,7 @@ int sweep_exec_local(const char *dir, const struct sweep_plan *plan, GArray *tod
 				continue;
 			guint run = g_array_index(todo, guint, next++);
 			struct sweep_result res;
-			if (child_start(&slots[i], dir, plan, run, exe, &old, &res) == 0) {
+			if (child_start(&slots[i], dir, plan, run, rn, &old, &res) == 0) {
 				running++;
 			} else {
 				sweep_journal_record(journal, plan, run, &res);

@@ -46,7 +46,8 @@ struct report {
 	guint ok;
 };
 
-static void worker(const char *dir, const struct sweep_plan *plan, const char *exe)
+static void worker(const char *dir, const struct sweep_plan *plan,
+		   const struct sweep_runner *rn)
 {
 	struct report rep = {NO_RUN, 0};
 	struct sweep_journal *journal = sweep_journal_new(dir);
@@ -57,7 +58,7 @@ static void worker(const char *dir, const struct sweep_plan *plan, const char *e
 		if (run == NO_RUN)
 			break;
 		struct sweep_result res;
-		sweep_run_one(dir, plan, run, exe, journal, &res);
+		sweep_run_one(dir, plan, run, rn, journal, &res);
 		rep.run = run;
 		rep.ok = res.ok;
 		g_free(res.error);
@@ -85,10 +86,27 @@ static void master(GArray *todo, int nworkers, bool give, struct sweep_progress 
 	}
 }
 
+/* The ranks sharing this machine (Open MPI, PMIx and MPICH say how many), among
+ * which its memory is shared. */
+static guint local_ranks(void)
+{
+	static const char *const vars[] = {"OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE",
+					   "MPI_LOCALNRANKS"};
+	for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
+		const char *v = g_getenv(vars[i]);
+		guint64 n;
+		if (v && g_ascii_string_to_unsigned(v, 10, 1, 1 << 20, &n, NULL))
+			return (guint)n;
+	}
+	return 1;
+}
+
 int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
-		   const char *exe, struct sweep_progress *pg, bool *is_root)
+		   struct sweep_progress *pg, bool *is_root)
 {
 	int rank = 0, size = 1;
+	struct sweep_runner rn;
+	sweep_runner_init(&rn, local_ranks());
 	if (MPI_Init(NULL, NULL) != MPI_SUCCESS) {
 		fprintf(stderr, "netsim sweep: MPI_Init failed\n");
 		return -1;
@@ -98,7 +116,7 @@ int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
 	*is_root = rank == 0;
 	int rc = 0;
 	if (rank != 0) {
-		worker(dir, plan, exe);
+		worker(dir, plan, &rn);
 	} else {
 		char *err = NULL;
 		bool ready = sweep_dir_prepare(dir, plan, &err) == 0;
@@ -109,11 +127,12 @@ int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
 		}
 		sweep_progress_update(pg, true);
 		if (size == 1 && ready) /* no workers: run here, one core */
-			rc = sweep_exec_local(dir, plan, todo, 1, exe, pg) ? -1 : 0;
+			rc = sweep_exec_local(dir, plan, todo, 1, &rn, pg) ? -1 : 0;
 		else
 			master(todo, size - 1, ready, pg);
 	}
 	MPI_Finalize();
+	sweep_runner_fini(&rn);
 	return rc;
 }
 
@@ -130,9 +149,9 @@ bool sweep_mpi_missing(void)
 }
 
 int sweep_exec_mpi(const char *dir, const struct sweep_plan *plan, GArray *todo,
-		   const char *exe, struct sweep_progress *pg, bool *is_root)
+		   struct sweep_progress *pg, bool *is_root)
 {
-	(void)dir, (void)plan, (void)todo, (void)exe, (void)pg;
+	(void)dir, (void)plan, (void)todo, (void)pg;
 	*is_root = true;
 	fprintf(stderr, "netsim sweep: this netsim was built without MPI\n");
 	return -1;

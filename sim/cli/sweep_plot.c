@@ -2,8 +2,9 @@
  * mean at each point against the first varied parameter, with the 95 % confidence
  * interval as error bars and one line per combination of the other parameters'
  * values. Reads sweep.json and aggregate.tsv; writes, like plot.c, a driver script
- * (plots/plot-sweep.gp) that loads plots/sweep.gp per graph, the data it draws
- * (plots/METRIC.tsv, a block per line) and the images, replacing plots/ as a whole.
+ * (plots/plot-sweep.gp) that loads the copy of plots/sweep.gp in plots/gp/ per
+ * graph, the data it draws (plots/METRIC.tsv, a block per line) and the images,
+ * replacing plots/ as a whole; every path is relative to the sweep directory.
  */
 #include <errno.h>
 #include <math.h>
@@ -271,7 +272,7 @@ static int draw(const char *dir, const char *tmpdir, const char *rel, GString *d
 	return rc;
 }
 
-int sweep_plot(const char *dir, const char *format, GError **error)
+int sweep_plot(const char *dir, const char *format, unsigned *graphs, GError **error)
 {
 	char *err = NULL;
 	struct sweep_plan *plan = sweep_dir_plan(dir, &err);
@@ -281,10 +282,10 @@ int sweep_plot(const char *dir, const char *format, GError **error)
 		return -1;
 	}
 	struct agg_table t = {0};
-	const char *scripts;
-	char *gnuplot = NULL, *tmpdir = NULL;
+	char *gnuplot = NULL, *tmpdir = NULL, *scripts = NULL;
 	int rc = -1;
-	if (agg_read(dir, plan, &t, error) != 0 || !(gnuplot = plot_gnuplot(dir, &scripts, error)))
+	if (agg_read(dir, plan, &t, error) != 0 || !(gnuplot = plot_gnuplot(dir, error)) ||
+	    !(scripts = plot_scripts_dir(error)))
 		goto out;
 	tmpdir = g_build_filename(dir, ".plots.tmp-XXXXXX", NULL);
 	if (!g_mkdtemp(tmpdir)) {
@@ -295,23 +296,28 @@ int sweep_plot(const char *dir, const char *format, GError **error)
 		goto out;
 	}
 	char *rel = g_path_get_basename(tmpdir);
+	/* The scripts travel with the graphs (plots/gp/), every path relative to the
+	 * sweep directory, as plot.c does for a run. */
+	char *gp = g_build_filename(tmpdir, "gp", NULL);
 	GString *d = g_string_new("# Draws the graphs of this sweep; run it from the sweep "
 				  "directory:\n#   gnuplot plots/plot-sweep.gp\ndir = ");
-	char *sd = g_canonicalize_filename(scripts, NULL);
-	char *with_slash = g_strconcat(sd, "/", NULL);
+	char *with_slash = g_strdup_printf("%s/gp/", rel);
 	plot_gp_string(d, with_slash);
 	g_string_append(d, strcmp(format, "svg") == 0
 				   ? "\nset terminal svg size 900,600 dynamic font 'sans,12'\n"
 				   : "\nset terminal pngcairo size 900,600 font 'sans,10'\n");
-	if (write_graphs(plan, &t, tmpdir, rel, format, d, error) == 0 &&
+	if (plot_copy_scripts(scripts, gp, error) == 0 &&
+	    write_graphs(plan, &t, tmpdir, rel, format, d, error) == 0 &&
 	    draw(dir, tmpdir, rel, d, gnuplot, error) == 0) {
 		g_free(tmpdir);
 		tmpdir = NULL;
+		if (graphs)
+			*graphs = plan->metrics->len;
 		rc = 0;
 	}
 	g_string_free(d, TRUE);
 	g_free(with_slash);
-	g_free(sd);
+	g_free(gp);
 	g_free(rel);
 out:
 	if (tmpdir) {
@@ -319,6 +325,7 @@ out:
 		g_free(tmpdir);
 	}
 	g_free(gnuplot);
+	g_free(scripts);
 	agg_free(&t);
 	sweep_plan_free(plan);
 	return rc;
