@@ -5,7 +5,8 @@
  * doubles in the shortest form that reads back to the same double) and inserted as
  * raw JSON, so neither the locale nor cJSON's double printer can change a byte.
  * `wall_s` is the only wall-clock field; summary_text(..., hashable = true) leaves it
- * out for the trace hash.
+ * and the `provenance` object (provenance.h), which main.c adds, out for the trace
+ * hash.
  */
 #ifndef SIM_CLI_SUMMARY_H
 #define SIM_CLI_SUMMARY_H
@@ -30,7 +31,8 @@ struct run_info {
 /* Builds the summary object of a finished world. */
 cJSON *summary_build(const struct world *w, const struct run_info *ri);
 
-/* The summary as text (ending with a newline); without "wall_s" when hashable.
+/* The summary as text (ending with a newline); without "wall_s" and "provenance"
+ * when hashable.
  * g_free the result. */
 char *summary_text(const cJSON *summary, bool hashable);
 
