@@ -417,6 +417,19 @@ static const char *ms_text(char *buf, size_t n, const cJSON *stats, const char *
 	return buf;
 }
 
+void summary_fmt_rate(char *buf, size_t n, double rate)
+{
+	static const char *const units[] = {"", " k", " M", " G", " T"};
+	size_t i = 0;
+	while (i + 1 < G_N_ELEMENTS(units) && rate >= 999.5) {
+		rate /= 1e3;
+		i++;
+	}
+	char num[32];
+	g_ascii_formatd(num, sizeof(num), "%.3g", rate);
+	snprintf(buf, n, "%s%s", num, units[i]);
+}
+
 /* The first line: scenario, simulated time, events (and their rate). */
 static void print_run_line(FILE *fp, const cJSON *sum)
 {
@@ -426,12 +439,9 @@ static void print_run_line(FILE *fp, const cJSON *sum)
 		str(sum, "scenario"),
 		cJSON_GetObjectItemCaseSensitive(sum, "sim_time_s")->valuestring, events);
 	if (wall > 0) {
-		double r = events / wall;
-		const char *unit = r >= 1e6 ? " M" : r >= 1e3 ? " k" : "";
-		double v = r >= 1e6 ? r / 1e6 : r >= 1e3 ? r / 1e3 : r;
-		fprintf(fp, " in %s s wall (%s%s events/s)",
-			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall),
-			g_ascii_formatd(b2, sizeof(b2), "%.3g", v), unit);
+		summary_fmt_rate(b2, sizeof(b2), events / wall);
+		fprintf(fp, " in %s s wall (%s events/s)",
+			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall), b2);
 	}
 	fputc('\n', fp);
 }

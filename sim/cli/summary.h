@@ -43,4 +43,9 @@ void summary_print_human(FILE *fp, const cJSON *summary);
  * "1e+300"); "null" for NaN and infinities. buf holds at least 32 bytes. */
 void summary_fmt_double(char *buf, double v);
 
+/* An event rate to three significant figures with an SI prefix ("812", "4.97 k",
+ * "1 M"): the prefix is chosen after rounding, so 999 960 reads "1 M", never
+ * "1e+03 k". Locale-independent. */
+void summary_fmt_rate(char *buf, size_t n, double rate);
+
 #endif
