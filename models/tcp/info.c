@@ -85,10 +85,30 @@ static uint64_t f_rto(const struct tcp_sock *c)
 	return (uint64_t)tcp_current_rto(c) / 1000;
 }
 
-/* netsim's delayed-ACK timeout is fixed; Linux's ato adapts from TCP_ATO_MIN. */
+/* The delayed-ACK timeout now: Linux's adaptive ato (ack.c; 0 before any data), or
+ * the fixed one. */
 static uint64_t f_ato(const struct tcp_sock *c)
 {
+	if (c->cfg->delack_adaptive)
+		return (uint64_t)c->ack.ato / 1000;
 	return c->cfg->delayed_ack ? (uint64_t)c->cfg->delack_timeout / 1000 : 0;
+}
+
+/* The receive window's growth limit, its receiver RTT estimate and the most read in
+ * one RTT (rcvwnd.c; Linux rcv_ssthresh, rcv_rtt_est.rtt_us >> 3, rcvq_space.space). */
+static uint64_t f_rcv_ssthresh(const struct tcp_sock *c)
+{
+	return c->rw.ssthresh;
+}
+
+static uint64_t f_rcv_rtt(const struct tcp_sock *c)
+{
+	return (uint64_t)(c->rw.rtt8 >> 3) / 1000;
+}
+
+static uint64_t f_rcv_space(const struct tcp_sock *c)
+{
+	return c->rw.space;
 }
 
 static uint64_t f_snd_mss(const struct tcp_sock *c)
@@ -253,15 +273,15 @@ static const struct info_field fields[] = {
     {"tcpi_last_data_recv", NULL, "netsim does not record when data was last received"},
     {"tcpi_last_ack_recv", f_last_ack_recv, NULL},
     {"tcpi_pmtu", f_pmtu, NULL},
-    {"tcpi_rcv_ssthresh", NULL, "netsim has no receive-window growth (rcv_ssthresh)"},
+    {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL},
     {"tcpi_rtt", f_rtt, NULL},
     {"tcpi_rttvar", f_rttvar, NULL},
     {"tcpi_snd_ssthresh", f_snd_ssthresh, NULL},
     {"tcpi_snd_cwnd", f_snd_cwnd, NULL},
     {"tcpi_advmss", f_advmss, NULL},
     {"tcpi_reordering", f_reordering, NULL},
-    {"tcpi_rcv_rtt", NULL, "netsim does not estimate the receiver-side RTT"},
-    {"tcpi_rcv_space", NULL, "netsim has no receive-buffer autotuning"},
+    {"tcpi_rcv_rtt", f_rcv_rtt, NULL},
+    {"tcpi_rcv_space", f_rcv_space, NULL},
     {"tcpi_total_retrans", f_total_retrans, NULL},
     {"tcpi_pacing_rate", NULL, "netsim has no pacing"},
     {"tcpi_max_pacing_rate", NULL, "netsim has no pacing"},

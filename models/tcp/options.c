@@ -57,6 +57,9 @@ int tcp_sockopt_set_more(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 	case TCP_OPT_REUSEADDR:
 		c->opt.reuseaddr = v != 0;
 		return 0;
+	case TCP_OPT_QUICKACK:
+		tcp_ack_set_quickack(c, v != 0); /* ack.c */
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -84,6 +87,9 @@ int tcp_sockopt_get_more(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t
 		return 0;
 	case TCP_OPT_REUSEADDR:
 		*v = c->opt.reuseaddr;
+		return 0;
+	case TCP_OPT_QUICKACK:
+		*v = !tcp_ack_interactive(c);
 		return 0;
 	default:
 		return -EINVAL;

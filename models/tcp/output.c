@@ -4,8 +4,8 @@
  * (socket.c) and every timer (timer.c). Decides segmentation (the effective MSS),
  * obeys the send window min(cwnd, peer's window) (RFC 5681 §3.1, RFC 9293 §3.8.6),
  * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
- * computes the window to advertise with receiver SWS avoidance (§3.8.6.2.2), and
- * builds each segment into one pool packet by one copy out of the send ring.
+ * and builds each segment into one pool packet by one copy out of the send ring,
+ * with the window rcvwnd.c chooses; it tells ack.c of every ACK and data sent.
  */
 #include <string.h>
 
@@ -13,72 +13,6 @@
 #include "models/tcp/seq.h"
 #include "models/tcp/trace.h"
 #include "sim/core/sim.h"
-
-uint32_t tcp_rcv_space(const struct tcp_sock *c)
-{
-	return c->opt.rcvbuf > c->rcvq.bytes ? c->opt.rcvbuf - c->rcvq.bytes : 0;
-}
-
-static uint32_t rcv_sws_threshold(const struct tcp_sock *c)
-{
-	/* RFC 9293 §3.8.6.2.2: min(Fr · RCV.BUFF, Eff.snd.MSS), Fr = 1/2. */
-	uint32_t half = c->opt.rcvbuf / 2;
-	return half < c->adv_mss ? half : c->adv_mss;
-}
-
-/* Largest window representable with our shift (RFC 7323 §2.3: at most 2^30). */
-static uint32_t max_rcv_window(const struct tcp_sock *c)
-{
-	uint64_t w = (uint64_t)65535 << c->rcv_wscale;
-	return w > (1u << 30) ? (1u << 30) : (uint32_t)w;
-}
-
-/* The window field for a non-SYN segment; moves rcv_adv. */
-static uint16_t select_window(struct tcp_sock *c)
-{
-	uint32_t s = c->rcv_wscale;
-	uint32_t space = tcp_rcv_space(c);
-	uint32_t maxw = max_rcv_window(c);
-	if (space > maxw)
-		space = maxw;
-	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
-	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
-	uint32_t wnd;
-	/* RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): move the right edge only when
-	 * it can move by min(RCV.BUFF/2, MSS); and never move it left (shrink). */
-	if (space > cur && space - cur >= rcv_sws_threshold(c))
-		wnd = space;
-	else
-		wnd = cur;
-	uint32_t field = wnd >> s;
-	if ((field << s) < cur)
-		field = (cur + (1u << s) - 1) >> s; /* round up: scaling must not shrink it */
-	if (field > 65535)
-		field = 65535;
-	uint32_t edge = c->rcv_nxt + (field << s);
-	if (seq_gt(edge, c->rcv_adv) || cur_i < 0)
-		c->rcv_adv = edge;
-	return (uint16_t)field;
-}
-
-bool tcp_window_update_due(const struct tcp_sock *c)
-{
-	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
-	    c->state != TCP_FIN_WAIT_2)
-		return false; /* the peer has sent its FIN, or we are not synchronised */
-	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
-	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
-	uint32_t space = tcp_rcv_space(c);
-	uint32_t maxw = max_rcv_window(c);
-	if (space > maxw)
-		space = maxw;
-	/* RFC 9293 §3.8.6.2.2: only a move of the right edge by the SWS threshold is
-	 * worth announcing; and, as Linux's tcp_cleanup_rbuf, only when the window at
-	 * least doubles from at most half the buffer (else the next ACK carries it). */
-	if (space < cur || space - cur < rcv_sws_threshold(c))
-		return false;
-	return 2 * (uint64_t)cur <= c->opt.rcvbuf && space >= 2 * (uint64_t)cur;
-}
 
 /* Builds one segment and hands it to the lower edge. Payload bytes come from the
  * send ring at `seq`. */
@@ -106,12 +40,11 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 			r.has_wscale = true;
 			r.wscale = c->rcv_wscale;
 		}
-		uint32_t w = c->opt.rcvbuf < 65535 ? c->opt.rcvbuf : 65535;
-		r.window = (uint16_t)w;
+		r.window = tcp_rcvwnd_syn_field(c);
 		if (flags & TCP_FLAG_ACK)
-			c->rcv_adv = c->rcv_nxt + w;
+			c->rcv_adv = c->rcv_nxt + c->rcv_wnd;
 	} else {
-		r.window = select_window(c);
+		r.window = tcp_rcvwnd_select(c);
 	}
 	uint32_t hl = tcp_seg_hdr_len(&r);
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
@@ -127,9 +60,12 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 		/* Every segment with ACK acknowledges everything received so far: no ACK
 		 * is owed any more (RFC 1122 §4.2.3.2, piggybacking). */
 		c->rcv_wup = c->rcv_nxt;
+		tcp_ack_sent(c);
 		c->flags &= ~TF_ACK_NOW;
 		sim_timer_cancel(sim, &c->t_delack);
 	}
+	if (len > 0)
+		tcp_ack_data_sent(c);
 	tcp_st(c)->segs_sent++;
 	st->stats.segs_sent++;
 	if (flags & TCP_FLAG_RST)

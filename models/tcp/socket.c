@@ -248,7 +248,7 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 		c->t.rport = 0;
 		return -EADDRINUSE; /* this 4-tuple is taken (perhaps in TIME-WAIT) */
 	}
-	c->rcv_wscale = tcp_conn_wscale(c);
+	tcp_rcvwnd_syn(c, true);
 	c->iss = (c->flags & TF_ISN_FIXED) ? c->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
@@ -315,15 +315,18 @@ static ssize_t recv_common(struct tcp_sock *c, void *buf, size_t len, tcp_recv_f
 		return -ENOTCONN;
 	if (c->rcvq.bytes > 0 && len > 0) {
 		uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-		uint32_t n = fn ? tcp_rcvq_consume(&c->rcvq, want, fn, ctx)
-				: tcp_rcvq_read(&c->rcvq, buf, want);
-		tcp_st(c)->bytes_delivered += n;
-		/* The window opened: tell the peer if it is worth it (RFC 9293
-		 * §3.8.6.2.2; a window update after a zero window in particular). */
-		if (tcp_window_update_due(c)) {
-			c->flags |= TF_ACK_NOW;
-			tcp_output(c);
+		uint32_t n = 0;
+		/* A segment at a time: receive-buffer autotuning looks at each (Linux
+		 * tcp_recvmsg calls tcp_rcv_space_adjust per skb). */
+		while (n < want && c->rcvq.head) {
+			uint32_t k = want - n < c->rcvq.head->len ? want - n : c->rcvq.head->len;
+			n += fn ? tcp_rcvq_consume(&c->rcvq, k, fn, ctx)
+				: tcp_rcvq_read(&c->rcvq, (uint8_t *)buf + n, k);
+			tcp_rcvwnd_read(c);
 		}
+		tcp_st(c)->bytes_delivered += n;
+		/* The owed ACK, or a window update if the window opened enough (ack.c). */
+		tcp_ack_after_read(c, n);
 		return n;
 	}
 	if (len == 0 && c->rcvq.bytes > 0)

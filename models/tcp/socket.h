@@ -150,12 +150,16 @@ enum tcp_sockopt {
 	TCP_OPT_KEEPCNT,       /* TCP_KEEPCNT */
 	TCP_OPT_LINGER_ZERO,   /* SO_LINGER with l_linger = 0: close() aborts */
 	TCP_OPT_SNDBUF,        /* SO_SNDBUF (bytes) */
-	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes) */
+	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes): the buffer as it counts (knob
+				* rcvbuf_accounting); setting it stops autotuning */
 	TCP_OPT_CORK,          /* TCP_CORK: hold partial segments while set */
 	TCP_OPT_MAXSEG,        /* TCP_MAXSEG: clamp of the MSS sent and announced */
 	TCP_OPT_USER_TIMEOUT,  /* TCP_USER_TIMEOUT (ns; 0 = off) */
 	TCP_OPT_TOS,           /* IP_TOS: the TOS byte of segments sent */
 	TCP_OPT_REUSEADDR,     /* SO_REUSEADDR */
+	TCP_OPT_QUICKACK,      /* TCP_QUICKACK: 1 leaves interactive mode (an owed ACK
+				* may go at once), 0 enters it; reads 1 unless
+				* interactive (not sticky, as Linux) */
 };
 /* Sets an option; options.c documents each one's behaviour. -EINVAL for a value out
  * of range. */

@@ -102,18 +102,6 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
-/* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
-enum tcp_delack_count {
-	/* As bytes: once more than delack_segments − 1 full-sized segments' worth is
-	 * unacknowledged (Linux __tcp_ack_snd_check: more than one rcv_mss), so a
-	 * segment larger than rcv_mss, or a full one and a small one, are acknowledged
-	 * at once. */
-	TCP_DELACK_COUNT_BYTES,
-	/* As segments: once delack_segments full-sized segments' worth has arrived
-	 * (RFC 1122 / RFC 5681 §4.2: "at least every second full-sized segment"). */
-	TCP_DELACK_COUNT_SEGMENTS,
-};
-
 /* What the persist timer sends into a zero window. */
 enum tcp_window_probe {
 	/* An ACK with SEG.SEQ = SND.UNA - 1 and no data, which the peer must answer
@@ -128,6 +116,44 @@ enum tcp_window_probe {
 enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
+};
+
+/* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
+enum tcp_delack_count {
+	/* As bytes: once more than delack_segments − 1 full-sized segments' worth is
+	 * unacknowledged (Linux __tcp_ack_snd_check: more than one rcv_mss), so a
+	 * segment larger than rcv_mss, or a full one and a small one, are acknowledged
+	 * at once; rcv_mss as Linux tcp_measure_rcv_mss estimates it (a smaller size
+	 * seen twice in a row becomes it). */
+	TCP_DELACK_COUNT_BYTES,
+	/* As segments: once delack_segments full-sized segments' worth has arrived
+	 * (RFC 1122 / RFC 5681 §4.2: "at least every second full-sized segment"), a
+	 * full-sized segment being the largest seen. */
+	TCP_DELACK_COUNT_SEGMENTS,
+};
+
+/* How the window to advertise is chosen (models/tcp/rcvwnd.c). */
+enum tcp_rcv_window {
+	/* RFC 9293 §3.8.6.2.2: the free buffer space, moved only by min(RCV.BUFF/2, MSS)
+	 * (receiver SWS avoidance), never shrunk; the SYN offers min(rcvbuf, 65535). */
+	TCP_RCV_WINDOW_RFC,
+	/* Linux tcp_select_initial_window / __tcp_select_window: the SYN offers the
+	 * buffer's window rounded down to the MSS; afterwards the window grows from
+	 * there by 2 MSS per segment received (rcv_ssthresh, tcp_grow_window) up to the
+	 * free space less one reserved segment, aligned to the window scale, and a
+	 * window that would shrink is kept (rounded up to the scale). */
+	TCP_RCV_WINDOW_LINUX,
+};
+
+/* What rcvbuf and rcvbuf_max count (models/tcp/rcvwnd.c). */
+enum tcp_rcvbuf_accounting {
+	TCP_RCVBUF_PAYLOAD, /* payload bytes: the buffer is the window */
+	/* Memory, as Linux's sk_rcvbuf: every queued segment costs its socket buffer's
+	 * truesize (for a NIC that receives each frame into one kmalloc'd buffer, as the
+	 * tun device packetdrill uses: about 2.3 KB for a full-sized segment), and the
+	 * window is the space times the payload/truesize ratio of the last full-sized
+	 * segment (tp->scaling_ratio; 1/2 before any arrived). */
+	TCP_RCVBUF_SKB,
 };
 
 #define TCP_CC_NAME_MAX 16
@@ -153,19 +179,29 @@ struct tcp_config {
 					   * (Linux 6.5+); they add to syn_retries */
 	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
 
-	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2; models/tcp/ack.c). */
 	bool delayed_ack;
-	sim_time_t delack_timeout;
+	sim_time_t delack_timeout;        /* rfc: the delay; linux: the smallest ato */
+	sim_time_t delack_max;            /* linux: the largest ato (TCP_DELACK_MAX) */
 	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
 	enum tcp_delack_count delack_count; /* how the segments are counted */
+	bool delack_window_check;         /* Linux: ... and only if the window would not shrink */
+	bool delack_adaptive;             /* Linux's ato adapts (else always delack_timeout) */
+	uint32_t quickack_max;            /* Linux quick-ACK mode, at most this many; 0 = off */
+	uint32_t ack_pingpong;            /* Linux interactive (pingpong) mode threshold;
+					   * 0 = off */
+	bool ack_on_read;                 /* Linux tcp_cleanup_rbuf: the owed ACK when read */
 
 	/* Windows and buffers. */
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */
 	uint32_t sndbuf;
-	uint32_t rcvbuf;
+	uint32_t rcvbuf;                  /* the receive buffer at the start (tcp_rmem[1]) */
 	uint32_t rcvbuf_max;              /* the largest the buffer may grow to (Linux's
-					   * tcp_rmem max): the window scale covers it; 0 =
-					   * rcvbuf. netsim does not grow the buffer. */
+					   * tcp_rmem max): the window scale covers it and
+					   * autotuning stops there; 0 = rcvbuf */
+	bool moderate_rcvbuf;             /* receive-buffer autotuning (Linux) */
+	enum tcp_rcv_window rcv_window;   /* how the window to advertise is chosen */
+	enum tcp_rcvbuf_accounting rcvbuf_accounting; /* what rcvbuf counts */
 	bool window_scaling;
 	enum tcp_window_probe window_probe; /* zero-window probe format */
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
@@ -190,6 +226,7 @@ struct tcp_config {
 	sim_time_t keepalive_idle;
 	sim_time_t keepalive_interval;
 	uint32_t keepalive_probes;
+	bool keepalive_rst;               /* a RST when keepalive gives up (Linux) */
 
 	/* IP. */
 	bool pmtud;                       /* DF on every segment; ICMP frag-needed lowers MSS */

@@ -230,7 +230,7 @@ static void delack_fire(struct sim *sim, void *ctx, void *arg)
 	(void)arg;
 	if (c->state == TCP_CLOSED || c->state == TCP_LISTEN || c->state == TCP_SYN_SENT)
 		return;
-	tcp_send_ack(c);
+	tcp_ack_delack_expired(c); /* ack.c: adapts the timeout, sends the ACK */
 }
 
 void tcp_timer_delack_arm(struct tcp_sock *c)
@@ -240,6 +240,11 @@ void tcp_timer_delack_arm(struct tcp_sock *c)
 	if (!sim_timer_pending(tcp_sim(c), &c->t_delack))
 		sim_timer_arm_in(tcp_sim(c), &c->t_delack, c->cfg->delack_timeout, delack_fire, c,
 				 NULL);
+}
+
+void tcp_timer_delack_arm_at(struct tcp_sock *c, sim_time_t when)
+{
+	sim_timer_arm_at(tcp_sim(c), &c->t_delack, when, delack_fire, c, NULL);
 }
 
 /* ---- keepalive ---- */
@@ -272,10 +277,12 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 		if (c->opt.user_timeout)
 			dead = c->keepalive_sent > 0 && idle >= c->opt.user_timeout;
 		if (dead) {
-			/* The peer is dead: reset the connection, in case it is not
-			 * (Linux tcp_keepalive_timer: tcp_send_active_reset; BSD's
-			 * tcp_drop), and report ETIMEDOUT. */
-			tcp_send_rst(c);
+			/* The peer is dead: ETIMEDOUT; Linux tcp_keepalive_timer resets the
+			 * connection (tcp_send_active_reset) before tcp_write_err, in case
+			 * the peer is alive after all and only the probes were lost (BSD's
+			 * tcp_drop too); knob keepalive_rst. */
+			if (c->cfg->keepalive_rst)
+				tcp_send_rst(c);
 			fail_timeout(c);
 			return;
 		}
@@ -305,19 +312,41 @@ void tcp_timer_keepalive_reset(struct tcp_sock *c)
 
 /* ---- TIME-WAIT and FIN-WAIT-2 ---- */
 
+/* Linux tcp_fin_time: the orphaned FIN-WAIT-2 lasts tcp_fin_timeout, at least 3.5
+ * RTO. */
+static sim_time_t fin_time(const struct tcp_sock *c)
+{
+	sim_time_t rto = tcp_current_rto(c);
+	sim_time_t t = c->cfg->fin_wait2_timeout;
+	sim_time_t floor = 4 * rto - rto / 2;
+	return t > floor ? t : floor;
+}
+
 static void wait_fire(struct sim *sim, void *ctx, void *arg)
 {
 	struct tcp_sock *c = ctx;
-	(void)sim;
 	(void)arg;
+	bool first_phase = (c->flags & TF_FW2_FIRST) != 0;
+	c->flags &= ~TF_FW2_FIRST;
 	if (c->state == TCP_TIME_WAIT) {
 		/* RFC 9293 §3.10.8: TIME-WAIT timeout → delete the TCB (CLOSED). */
 		tcp_conn_closed(c);
 	} else if (c->state == TCP_FIN_WAIT_2 && !c->app_ref) {
-		/* Linux tcp_fin_timeout for orphaned connections (not in RFC 9293): the
-		 * peer never sent its FIN; the connection is forgotten silently (Linux
-		 * tcp_close hands it to a timewait socket for that time, which lapses
-		 * without a word). */
+		sim_time_t rest = fin_time(c) - 2 * c->cfg->msl;
+		if (first_phase && rest > 0) {
+			/* Linux tcp_keepalive_timer: the first part of a timeout longer
+			 * than TIME-WAIT is over; the connection becomes a time-wait
+			 * socket in FIN-WAIT-2 for what fin_time says is left now (at
+			 * least 3.5 RTO, tcp_time_wait). */
+			sim_time_t rto = tcp_current_rto(c);
+			sim_time_t floor = 4 * rto - rto / 2;
+			sim_timer_arm_in(sim, &c->t_wait, rest > floor ? rest : floor, wait_fire, c,
+					 NULL);
+			return;
+		}
+		/* The peer never sent its FIN: Linux forgets the connection without a
+		 * word (the time-wait socket expires; a later segment from the peer
+		 * draws a RST as for any unknown connection). Not in RFC 9293. */
 		tcp_conn_closed(c);
 	}
 }
@@ -335,9 +364,19 @@ void tcp_timer_fin_wait2(struct tcp_sock *c)
 {
 	if (c->state != TCP_FIN_WAIT_2 || c->app_ref || c->cfg->fin_wait2_timeout == 0)
 		return;
-	if (!sim_timer_pending(tcp_sim(c), &c->t_wait))
-		sim_timer_arm_in(tcp_sim(c), &c->t_wait, c->cfg->fin_wait2_timeout, wait_fire, c,
-				 NULL);
+	if (sim_timer_pending(tcp_sim(c), &c->t_wait))
+		return;
+	/* Linux tcp_close / tcp_rcv_state_process (FIN-WAIT-1 → FIN-WAIT-2 of an
+	 * orphan): a timeout up to TIME-WAIT's length (2·MSL, TCP_TIMEWAIT_LEN) runs
+	 * whole; a longer one first runs its excess on the keepalive timer, then
+	 * starts again (wait_fire). */
+	sim_time_t tmo = fin_time(c);
+	sim_time_t twlen = 2 * c->cfg->msl;
+	if (tmo > twlen) {
+		c->flags |= TF_FW2_FIRST;
+		tmo -= twlen;
+	}
+	sim_timer_arm_in(tcp_sim(c), &c->t_wait, tmo, wait_fire, c, NULL);
 }
 
 void tcp_timers_cancel_all(struct tcp_sock *c)

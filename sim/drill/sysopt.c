@@ -197,12 +197,8 @@ static int set_tcp_level(struct drill_run *r, const struct drill_event *e, struc
 	case 6: /* TCP_KEEPCNT */
 		*ret = tcp_setsockopt(s, TCP_OPT_KEEPCNT, v);
 		return 0;
-	case 12: /* TCP_QUICKACK */
-		/* netsim's receiver is always in what Linux calls delayed-ACK (not quickack)
-		 * mode: clearing quickack asks for what it does already. */
-		if (v)
-			return skip_option(r, e, oc);
-		*ret = 0;
+	case 12: /* TCP_QUICKACK: interactive mode on (0) or off (1), models/tcp/ack.c */
+		*ret = tcp_setsockopt(s, TCP_OPT_QUICKACK, v);
 		return 0;
 	default:
 		return skip_option(r, e, oc);
@@ -239,7 +235,7 @@ static int get_option(int64_t level, int64_t name)
 	    {1, 2, TCP_OPT_REUSEADDR}, {1, 7, TCP_OPT_SNDBUF},  {1, 8, TCP_OPT_RCVBUF},
 	    {1, 9, TCP_OPT_KEEPALIVE}, {6, 1, TCP_OPT_NODELAY}, {6, 2, TCP_OPT_MAXSEG},
 	    {6, 3, TCP_OPT_CORK},      {6, 6, TCP_OPT_KEEPCNT}, {6, 18, TCP_OPT_USER_TIMEOUT},
-	    {0, 1, TCP_OPT_TOS},
+	    {0, 1, TCP_OPT_TOS},       {6, 12, TCP_OPT_QUICKACK},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
 		if (map[i].level == level && map[i].name == name)

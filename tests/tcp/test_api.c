@@ -46,7 +46,13 @@ static void test_profiles(void)
 		{ "data_retries", "15", "15" },
 		{ "syn_retries", "6", "7" },
 		{ "delack_timeout", "40ms", "200ms" },
+		{ "delack_max", "200ms", "200ms" },
+		{ "delack_adaptive", "true", "false" },
 		{ "delack_segments", "2", "2" },
+		{ "delack_window_check", "true", "false" },
+		{ "quickack_max", "16", "0" },
+		{ "ack_pingpong", "1", "0" },
+		{ "ack_on_read", "true", "false" },
 		{ "initial_window", "10", "0" },
 		{ "msl", "30s", "120s" },
 		{ "fin_wait2_timeout", "60s", "0" },
@@ -56,9 +62,13 @@ static void test_profiles(void)
 		{ "keepalive_idle", "7200s", "7200s" },
 		{ "keepalive_interval", "75s", "75s" },
 		{ "keepalive_probes", "9", "9" },
+		{ "keepalive_rst", "true", "true" },
 		{ "sndbuf", "131072", "131072" },
 		{ "rcvbuf", "131072", "131072" },
 		{ "rcvbuf_max", "33554432", "0" },
+		{ "moderate_rcvbuf", "true", "false" },
+		{ "rcv_window", "linux", "rfc" },
+		{ "rcvbuf_accounting", "skb", "payload" },
 		{ "window_scaling", "true", "true" },
 		{ "window_probe", "ack", "data" },
 		{ "mss", "0", "0" },
@@ -139,6 +149,8 @@ static void test_knob_sysctls(void)
 		{ "net.ipv4.tcp_congestion_control", "reno", "cc", "newreno" },
 		{ "net.ipv4.tcp_congestion_control", "cubic", "cc", "cubic" },
 		{ "net.ipv4.tcp_reordering", "5", "dupack_threshold", "5" },
+		{ "net.ipv4.tcp_moderate_rcvbuf", "0", "moderate_rcvbuf", "false" },
+		{ "net.ipv4.tcp_pingpong_thresh", "3", "ack_pingpong", "3" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
 		struct tcp_config cfg;
@@ -175,7 +187,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 47);
+	g_assert_cmpuint(n, ==, 57);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
@@ -367,13 +379,14 @@ static void test_sockopts(void)
 
 static void test_per_socket_config_inherited(void)
 {
-	/* A listener with its own configuration (delayed ACK 100 ms): its accepted
-	 * connections use it; the stack's other sockets keep 40 ms. */
+	/* A listener with its own configuration (delayed ACK 100 ms, no quick ACKs):
+	 * its accepted connections use it; the stack's other sockets keep 40 ms. */
 	struct fw w;
 	fw_init(&w, 1, NULL);
 	struct tcp_sock *l = tcp_socket(w.a.stack);
 	struct tcp_config cfg = *tcp_stack_config(w.a.stack);
 	cfg.delack_timeout = SIM_MS(100);
+	cfg.quickack_max = 0;
 	g_assert_cmpint(tcp_sock_set_config(l, &cfg), ==, 0);
 	tcp_sock_set_isn(l, 100);
 	tcp_bind(l, IPV4_ANY, 80);

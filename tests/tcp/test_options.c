@@ -30,7 +30,7 @@ static void inject(struct fx *f, uint8_t flags, uint32_t seq, uint32_t ack, uint
 }
 
 /* A connects; the peer answers at 10 ms with MSS peer_mss and window 65535 (no
- * scaling). opt/v: an option set before connect() (opt < 0: none). */
+ * scaling: A's window stays the SYN's, 64240). opt/v: an option set before connect() (opt < 0: none). */
 static void fx_open(struct fx *f, int opt, int64_t v, uint16_t peer_mss)
 {
 	memset(f, 0, sizeof(*f));
@@ -76,12 +76,12 @@ static void test_cork(void)
 	g_assert_cmpint(tcp_send(f.s, pat, 300), ==, 300);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpint(tcp_send(f.s, pat, 600), ==, 600);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 65535, 1000);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 64240, 1000);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1001, 65535);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0); /* still corked */
 	g_assert_cmpint(tcp_setsockopt(f.s, TCP_OPT_CORK, 0), ==, 0);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1001, IRS + 1, 65535, 200);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1001, IRS + 1, 64240, 200);
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1201, 65535);
 	/* Corked again, nothing in flight: the tail goes after one RTO (just above
 	 * the 200 ms floor: the RTT samples are 10 ms and 0). */
@@ -92,7 +92,7 @@ static void test_cork(void)
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	fw_run_until(&f.w, t0 + SIM_MS(220));
 	const struct fw_seg *p = fw_pop(f.a);
-	fw_assert_seg(p, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1201, IRS + 1, 65535, 50);
+	fw_assert_seg(p, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1201, IRS + 1, 64240, 50);
 	g_assert_cmpint(p->time, >, t0 + SIM_MS(200));
 	fx_close(&f);
 }
@@ -108,13 +108,13 @@ static void test_msg_more(void)
 	g_assert_cmpint(tcp_send_more(f.s, pat, 100, true), ==, 100);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpint(tcp_send_more(f.s, pat, 100, false), ==, 100);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1, IRS + 1, 65535, 200);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1, IRS + 1, 64240, 200);
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 201, 65535);
 	g_assert_cmpint(tcp_send_more(f.s, pat, 1500, true), ==, 1500);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 201, IRS + 1, 65535, 1000);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 201, IRS + 1, 64240, 1000);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpint(tcp_setsockopt(f.s, TCP_OPT_NODELAY, 1), ==, 0);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1201, IRS + 1, 65535, 500);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1201, IRS + 1, 64240, 500);
 	fx_close(&f);
 }
 
@@ -152,8 +152,9 @@ static void test_maxseg(void)
 	g_assert_cmpint(tcp_getsockopt(f.s, TCP_OPT_MAXSEG, &v), ==, 0);
 	g_assert_cmpint(v, ==, 900);
 	g_assert_cmpint(tcp_send(f.s, pat, 2000), ==, 2000);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 65535, 900);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 901, IRS + 1, 65535, 900);
+	/* The window is the SYN's, rounded down to the MSS announced: 72 × 900. */
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 64800, 900);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 901, IRS + 1, 64800, 900);
 	fx_close(&f);
 }
 
@@ -252,7 +253,7 @@ static void test_local_drop(void)
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	fw_run_until(&f.w, t0 + SIM_MS(210) + SIM_MS(1500));
 	const struct fw_seg *p = fw_pop(f.a);
-	fw_assert_seg(p, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1, IRS + 1, 65535, 100);
+	fw_assert_seg(p, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1, IRS + 1, 64240, 100);
 	fx_close(&f);
 }
 
