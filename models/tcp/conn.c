@@ -191,6 +191,7 @@ void tcp_conn_established(struct tcp_sock *c)
 	s->timestamps = (c->flags & TF_TS_OK) != 0;
 	s->wscale = (c->flags & TF_WS_OK) != 0;
 	tcp_recovery_init(c); /* SACK is known now */
+	tcp_rcvwnd_established(c); /* Linux tcp_init_buffer_space */
 	tcp_conn_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
 	/* One trace row for the transition, with the sample and the initial window. */

@@ -1,90 +1,136 @@
-/* models/tcp/options.c — which TCP options a connection uses and what each segment
- * it sends carries: SACK-permitted and SACK blocks (RFC 2018, DSACK RFC 2883) and
- * timestamps (RFC 7323), beside the MSS and window scale that input.c and output.c
- * handle.
+/* models/tcp/options.c — the socket options beyond socket.c's first set, with the
+ * behaviour Linux gives them:
  *
- * Where it sits: input.c hands every SYN or SYN-ACK received to tcp_opts_take_syn();
- * output.c's xmit() asks tcp_opts_syn() or tcp_opts_established() for the options of
- * each segment, and segments data by tcp_current_mss(). seg.c lays the options out
- * on the wire as Linux does.
+ *   TCP_CORK          partial segments wait while it is set (output.c), except that
+ *                     with nothing in flight the persist timer sends them after one
+ *                     RTO (Linux's probe timer, tcp_write_wakeup). Clearing it sends
+ *                     what waits (tcp_sock_set_cork -> tcp_push_pending_frames).
+ *   TCP_MAXSEG        Linux's user_mss: clamps the MSS announced in our SYN or
+ *                     SYN-ACK and the MSS we send with (tcp_mss_clamp,
+ *                     tcp_sync_mss); set on a listener, its connections inherit it;
+ *                     on a connected socket it is stored for nothing (as Linux).
+ *   TCP_USER_TIMEOUT  how long sent data may stay unacknowledged before the
+ *                     connection is aborted with ETIMEDOUT, instead of counting
+ *                     retransmissions (tcp_write_timeout/retransmits_timed_out);
+ *                     the retransmission and probe timers are clamped to it
+ *                     (tcp_clamp_rto_to_user_timeout, tcp_clamp_probe0_...); it
+ *                     ends zero-window probing and keepalive the same way.
+ *   IP_TOS            the TOS byte of every segment this connection sends; the
+ *                     ECN bits are TCP's and stay clear (Linux do_ip_setsockopt).
+ *   SO_REUSEADDR      bind() may share a port with sockets that set it too and are
+ *                     not listening (a connection in TIME-WAIT, say): stack.c.
  */
+#include <errno.h>
+#include <string.h>
+
 #include "models/tcp/conn.h"
+#include "models/tcp/socket.h"
 #include "sim/core/sim.h"
 
-void tcp_opts_take_syn(struct tcp_sock *c, const struct tcp_repr *seg)
+/* Linux's bounds for TCP_MAXSEG (TCP_MIN_MSS .. MAX_TCP_WINDOW). */
+#define MAXSEG_MIN 88
+#define MAXSEG_MAX 32767
+
+int tcp_sockopt_set_more(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 {
-	/* RFC 2018 §2: SACK may be used only when both SYNs carried SACK-permitted. A
-	 * SYN-ACK's is an answer: taken only if our SYN offered it (cfg->sack). */
-	if (seg->has_sack_perm && c->cfg->sack)
-		c->flags |= TF_SACK_OK;
-	else
-		c->flags &= ~TF_SACK_OK;
-	/* RFC 7323 §3.2: timestamps are used when both SYNs carried the option; TS.Recent
-	 * starts as the peer's SYN TSval (§4.3). */
-	if (seg->has_timestamp && c->cfg->timestamps) {
-		c->flags |= TF_TS_OK;
-		c->ts_recent = seg->ts_val;
-		c->ts_recent_time = sim_now(tcp_sim(c));
-	} else {
-		c->flags &= ~TF_TS_OK;
+	switch (opt) {
+	case TCP_OPT_CORK:
+		c->opt.cork = v != 0;
+		if (!c->opt.cork)
+			tcp_output(c); /* what the cork held goes now */
+		return 0;
+	case TCP_OPT_MAXSEG:
+		if (v < MAXSEG_MIN || v > MAXSEG_MAX)
+			return -EINVAL;
+		c->opt.maxseg = (uint32_t)v; /* used by the next handshake */
+		return 0;
+	case TCP_OPT_USER_TIMEOUT:
+		if (v < 0)
+			return -EINVAL;
+		c->opt.user_timeout = v;
+		return 0;
+	case TCP_OPT_TOS:
+		if (v < 0 || v > 255)
+			return -EINVAL;
+		c->opt.tos = (uint8_t)(v & ~3); /* RFC 3168 §5: the ECN field is TCP's */
+		return 0;
+	case TCP_OPT_REUSEADDR:
+		c->opt.reuseaddr = v != 0;
+		return 0;
+	case TCP_OPT_QUICKACK:
+		tcp_ack_set_quickack(c, v != 0); /* ack.c */
+		return 0;
+	default:
+		return -EINVAL;
 	}
 }
 
-void tcp_opts_syn(struct tcp_sock *c, struct tcp_repr *r)
+int tcp_sockopt_get_more(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
 {
-	bool synack = (r->flags & TCP_FLAG_ACK) != 0;
-	/* On a SYN, what we offer; on a SYN-ACK, what the peer offered and we accept. */
-	r->has_sack_perm = synack ? (c->flags & TF_SACK_OK) != 0 : c->cfg->sack;
-	bool ts = synack ? (c->flags & TF_TS_OK) != 0 : c->cfg->timestamps;
-	if (!ts)
-		return;
-	tcp_ts_offset(c);
-	r->has_timestamp = true;
-	r->ts_val = tcp_ts_val(c);
-	/* RFC 7323 §3.2: TSecr is zero when the ACK bit is off; a SYN-ACK echoes the
-	 * SYN's TSval. */
-	r->ts_ecr = synack ? c->ts_recent : 0;
-}
-
-/* The number of SACK blocks room is left for: 3 beside timestamps, else 4 (RFC 2018
- * §3; Linux tcp_established_options). */
-static uint32_t sack_room(const struct tcp_sock *c)
-{
-	uint32_t space = TCP_OPT_SPACE - tcp_opts_ts_len(c) - TCP_OPTLEN_SACK_BASE;
-	return space / TCP_OPTLEN_SACK_BLOCK;
-}
-
-void tcp_opts_established(struct tcp_sock *c, struct tcp_repr *r, bool sack)
-{
-	if (c->flags & TF_TS_OK) {
-		/* RFC 7323 §3.2: once negotiated, a TSopt in every segment; TSecr = TS.Recent
-		 * (§4.3 (1)). */
-		r->has_timestamp = true;
-		r->ts_val = tcp_ts_val(c);
-		r->ts_ecr = c->ts_recent;
-	}
-	/* RFC 2018 §4: a SACK option in every ACK while out-of-order data is held; RFC
-	 * 2883: a duplicate's DSACK once, first. Data segments carry them too (Linux). */
-	if (sack && (c->flags & TF_SACK_OK) && (r->flags & TCP_FLAG_ACK)) {
-		bool dsack = c->sackrcv.dsack_pending;
-		if (tcp_sackrcv_fill(&c->sackrcv, r, sack_room(c)) && dsack)
-			tcp_st(c)->dsacks_sent++;
+	switch (opt) {
+	case TCP_OPT_CORK:
+		*v = c->opt.cork;
+		return 0;
+	case TCP_OPT_MAXSEG:
+		/* Linux do_tcp_getsockopt: the MSS in use (mss_cache); before a
+		 * connection, the value set, else TCP_MSS_DEFAULT. */
+		if (c->state == TCP_CLOSED || c->state == TCP_LISTEN)
+			*v = c->opt.maxseg ? c->opt.maxseg : TCP_MSS_DEFAULT;
+		else
+			*v = c->mss;
+		return 0;
+	case TCP_OPT_USER_TIMEOUT:
+		*v = c->opt.user_timeout;
+		return 0;
+	case TCP_OPT_TOS:
+		*v = c->opt.tos;
+		return 0;
+	case TCP_OPT_REUSEADDR:
+		*v = c->opt.reuseaddr;
+		return 0;
+	case TCP_OPT_QUICKACK:
+		*v = !tcp_ack_interactive(c);
+		return 0;
+	default:
+		return -EINVAL;
 	}
 }
 
-uint32_t tcp_opts_ts_len(const struct tcp_sock *c)
+bool tcp_user_timed_out(const struct tcp_sock *c, sim_time_t since)
 {
-	return (c->flags & TF_TS_OK) ? TCP_OPTLEN_TS_ALIGNED : 0;
+	return c->opt.user_timeout > 0 && sim_now(tcp_sim(c)) - since >= c->opt.user_timeout;
 }
 
-uint32_t tcp_opts_sack_mss(const struct tcp_sock *c)
+sim_time_t tcp_user_timeout_clamp(const struct tcp_sock *c, sim_time_t since, sim_time_t when)
 {
-	/* Linux tcp_current_mss: the options a segment carries now beyond those the
-	 * MSS already allows for (tcp_header_len, the timestamps) shorten its payload,
-	 * so the IP packet still fits the path MTU. */
-	uint32_t n = tcp_sackrcv_count(&c->sackrcv, sack_room(c));
-	if (n == 0)
-		return c->mss;
-	uint32_t opt = TCP_OPTLEN_SACK_BASE + TCP_OPTLEN_SACK_BLOCK * n;
-	return c->mss > opt + TCP_MSS_MIN ? c->mss - opt : TCP_MSS_MIN;
+	if (c->opt.user_timeout == 0)
+		return when;
+	sim_time_t left = since + c->opt.user_timeout - sim_now(tcp_sim(c));
+	/* Linux fires at once (one jiffy) when the time is up already. */
+	if (left < SIM_MS(1))
+		left = SIM_MS(1);
+	return left < when ? left : when;
+}
+
+int tcp_set_congestion(struct tcp_sock *c, const char *name)
+{
+	const char *const *names = tcp_cc_names();
+	int i = 0;
+	while (names[i] && strcmp(names[i], name) != 0)
+		i++;
+	if (!names[i])
+		return -ENOENT;
+	if (c->state != TCP_CLOSED || (c->flags & TF_ACTIVE))
+		return -EISCONN;
+	struct tcp_config cfg = *c->cfg;
+	g_strlcpy(cfg.cc, names[i], sizeof(cfg.cc));
+	struct tcp_sockopts keep = c->opt; /* a new configuration resets them */
+	int r = tcp_sock_set_config(c, &cfg);
+	c->opt = keep;
+	return r;
+}
+
+const char *tcp_congestion(const struct tcp_sock *c)
+{
+	return c->cfg->cc;
 }

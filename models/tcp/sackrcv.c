@@ -2,7 +2,7 @@
  *
  * Where it sits: input.c tells it about out-of-order segments, duplicates and the
  * advance of RCV.NXT; output.c asks it for the blocks of each ACK it builds
- * (options.c tcp_opts_established).
+ * (segopts.c tcp_opts_established).
  */
 #include "models/tcp/sackrcv.h"
 

@@ -1,7 +1,7 @@
 /* models/tcp/timestamp.c — TCP timestamps (RFC 7323 §3–5): the TSval clock, the
  * TS.Recent rules, PAWS and RTT measurement from TSecr.
  *
- * Where it sits: options.c writes TSval and TSecr into every segment of a connection
+ * Where it sits: segopts.c writes TSval and TSecr into every segment of a connection
  * that negotiated timestamps; input.c asks PAWS about every segment before the
  * sequence check (§5.3 R1), updates TS.Recent after the ACK check (R3), and takes an
  * RTT sample from each ACK of new data here (§4.1).

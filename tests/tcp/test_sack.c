@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "models/tcp/conn.h"
+#include "models/tcp/info.h"
 #include "sim/core/bytes.h"
 #include "tests/common/pcapread.h"
 #include "tests/tcp/wire.h"
@@ -72,6 +73,16 @@ static const struct fw_seg *pop(struct fx *f)
 static void fx_open(struct fx *f, const struct tcp_config *cfg, bool sack, bool ts)
 {
 	memset(f, 0, sizeof(*f));
+	/* The linux profile without its quick-ACK start and its window check on
+	 * delayed ACKs (ack.c; nothing reads here), so that the ACKs below come where
+	 * RFC 1122 puts them. */
+	struct tcp_config linux_cfg;
+	if (!cfg) {
+		tcp_config_defaults(&linux_cfg, TCP_PROFILE_LINUX);
+		linux_cfg.quickack_max = 0;
+		linux_cfg.delack_window_check = false;
+		cfg = &linux_cfg;
+	}
 	fw_init(&f->w, 1, cfg);
 	f->a = &f->w.a;
 	f->peer_sack = sack;
@@ -309,6 +320,8 @@ static void test_dsack(void)
 	/* dsack off: duplicates are not reported. */
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	cfg.quickack_max = 0;
+	cfg.delack_window_check = false;
 	cfg.dsack = false;
 	fx_open(&f, &cfg, true, true);
 	peer_data(&f, 0);
@@ -518,6 +531,17 @@ static void test_islost_starts_recovery(void)
 	g_assert_cmpuint(f.s->sb.sacked_out, ==, 4);
 	g_assert_cmpuint(f.s->sb.lost_out, ==, 2);
 	g_assert_cmpuint(f.s->sb.retrans_out, ==, 1);
+	/* The same counters in tcp_info (Linux's tcpi_sacked, tcpi_lost, tcpi_retrans),
+	 * and the options in use (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK; the peer offered
+	 * no window scale). */
+	const char *names[] = { "tcpi_sacked", "tcpi_lost", "tcpi_retrans", "tcpi_options" };
+	const uint64_t want[] = { 4, 2, 1, 1 | 2 };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		uint64_t v = 0;
+		const char *why = NULL;
+		g_assert_cmpint(tcp_info_get(f.s, names[i], &v, &why), ==, TCP_INFO_OK);
+		g_assert_cmpuint(v, ==, want[i]);
+	}
 	/* Segments 6 and 7 SACKed: pipe falls by two; rule 1 resends segment 1, then
 	 * rule 2 sends new data, 10. */
 	peer_ack(&f, 0, 1, (uint32_t[]){ 2, 8 });
