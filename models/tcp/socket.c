@@ -273,7 +273,8 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	return tcp_send_more(c, buf, len, false);
 }
 
-ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+/* The checks of a send before anything is queued: 0 to go on, or what to return. */
+static ssize_t send_check(struct tcp_sock *c)
 {
 	if (c->so_error) {
 		int e = c->so_error; /* Linux: the pending error first, then EPIPE */
@@ -290,10 +291,12 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 		return -ENOTCONN;
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return -EPIPE;
-	if (len == 0)
-		return 0;
-	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf);
+	return 0;
+}
+
+/* After n bytes were queued: push them (tcp_output). */
+static ssize_t send_queued(struct tcp_sock *c, uint32_t n, bool more)
+{
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
@@ -306,6 +309,26 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	tcp_output(c);
 	c->flags &= ~TF_MORE;
 	return n;
+}
+
+ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+{
+	ssize_t rc = send_check(c);
+	if (rc != 0 || len == 0)
+		return rc;
+	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), more);
+}
+
+ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos,
+			size_t len)
+{
+	ssize_t rc = send_check(c);
+	if (rc != 0 || len == 0)
+		return rc;
+	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	return send_queued(
+		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), false);
 }
 
 /* tcp_recv and tcp_recv_inplace: the bytes are copied to buf, or handed to fn. */

@@ -52,6 +52,7 @@
 struct sim;
 struct tcp_stack;
 struct tcp_sock;
+struct tcp_cyclic_src;
 
 enum tcp_event {
 	TCP_EV_READABLE = 1u << 0,
@@ -93,6 +94,11 @@ ssize_t tcp_send(struct tcp_sock *s, const void *buf, size_t len);
  * segment at the end is held (as TCP_CORK does, for this call only; data held is
  * sent by the persist timer after one RTO if nothing else sends it). */
 ssize_t tcp_send_more(struct tcp_sock *s, const void *buf, size_t len, bool more);
+/* tcp_send of the len bytes of a generated stream from table position pos (sndbuf.h:
+ * pos < src->period; the stream goes round the table): the same bytes on the wire,
+ * which the socket may hold by reference instead of copying. */
+ssize_t tcp_send_cyclic(struct tcp_sock *s, const struct tcp_cyclic_src *src, uint32_t pos,
+			size_t len);
 /* The congestion control of one socket (TCP_CONGESTION), by its name in
  * tcp_cc_names(); only before connect() or listen() (-EISCONN after), -ENOENT for an
  * unknown name. */
