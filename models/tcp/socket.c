@@ -331,6 +331,17 @@ ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, ui
 		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), false);
 }
 
+void tcp_recv_expect_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos)
+{
+	/* The next byte to be read: the first after those the application read. */
+	uint32_t seq = c->irs + 1 + (uint32_t)tcp_st(c)->bytes_delivered;
+	const struct tcp_rcv_gen *g = &c->rcvq.gen;
+	if (g->src.table == src->table && g->src.period == src->period && g->seq == seq &&
+	    g->pos == pos)
+		return;
+	tcp_rcvq_expect(&c->rcvq, &c->ooo, src, seq, pos);
+}
+
 /* tcp_recv and tcp_recv_inplace: the bytes are copied to buf, or handed to fn. */
 static ssize_t recv_common(struct tcp_sock *c, void *buf, size_t len, tcp_recv_fn fn, void *ctx)
 {

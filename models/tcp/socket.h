@@ -99,6 +99,12 @@ ssize_t tcp_send_more(struct tcp_sock *s, const void *buf, size_t len, bool more
  * which the socket may hold by reference instead of copying. */
 ssize_t tcp_send_cyclic(struct tcp_sock *s, const struct tcp_cyclic_src *src, uint32_t pos,
 			size_t len);
+/* The application will read a generated stream (sndbuf.h): the next byte it reads is
+ * at table position pos (< src->period) and those after it follow. The socket then
+ * keeps payloads that match as references into the table (rcvq.h, Generated
+ * streams) — less memory while they wait; the bytes read are the same. Calling it
+ * again with the same stream changes nothing. */
+void tcp_recv_expect_cyclic(struct tcp_sock *s, const struct tcp_cyclic_src *src, uint32_t pos);
 /* The congestion control of one socket (TCP_CONGESTION), by its name in
  * tcp_cc_names(); only before connect() or listen() (-EISCONN after), -ENOENT for an
  * unknown name. */

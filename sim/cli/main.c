@@ -395,6 +395,9 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 						   : NULL,
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
+	/* The pool's idle buffers (its high-water mark of packets) make room for the
+	 * summary, which for 10 000 flows is tens of MiB of JSON tree. */
+	sim_packet_pool_trim(&sim.pool);
 	summary = summary_build(w, &ri);
 	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
 	/* Freeing the world closes the TCP traces: only then are the outputs complete. */

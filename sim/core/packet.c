@@ -27,15 +27,54 @@ void sim_packet_pool_init(struct sim_packet_pool *pool)
 
 void sim_packet_pool_fini(struct sim_packet_pool *pool)
 {
+	sim_packet_pool_trim(pool);
+}
+
+void sim_packet_pool_trim(struct sim_packet_pool *pool)
+{
 	for (int c = 0; c < SIM_PACKET_CLASSES; c++) {
 		struct sim_packet *p = pool->free[c];
 		while (p) {
 			struct sim_packet *n = p->next;
+			pool->heap_bytes -= class_bytes[c];
 			g_free(p);
 			p = n;
 		}
 		pool->free[c] = NULL;
 	}
+	for (struct sim_packet *p = pool->free_ref, *n; p; p = n) {
+		n = p->next;
+		pool->heap_bytes -= sizeof(struct sim_packet);
+		g_free(p);
+	}
+	pool->free_ref = NULL;
+}
+
+struct sim_packet *sim_packet_replace_ref(struct sim_packet *from, const uint8_t *data)
+{
+	struct sim_packet_pool *pool = from->pool;
+	struct sim_packet *r = pool->free_ref;
+	if (r) {
+		pool->free_ref = r->next;
+	} else {
+		r = g_malloc0(sizeof(struct sim_packet));
+		r->size_class = SIM_PACKET_REF_CLASS;
+		pool->allocations++;
+		pool->heap_bytes += sizeof(struct sim_packet);
+		if (G_UNLIKELY(pool->heap_bytes >= pool->grow_at) && pool->grow)
+			pool->grow(pool, pool->grow_ctx);
+	}
+	r->next = NULL;
+	r->pool = pool;
+	r->data = (uint8_t *)data; /* read-only: push and put refuse reference packets */
+	r->len = from->len;
+	r->size = 0;
+	r->uid = from->uid;
+	r->stamp = from->stamp;
+	r->mark = from->mark;
+	pool->outstanding++;
+	sim_packet_free(from);
+	return r;
 }
 
 struct sim_packet *sim_packet_alloc(struct sim_packet_pool *pool, uint32_t headroom, uint32_t len)
@@ -89,13 +128,19 @@ void sim_packet_free(struct sim_packet *pkt)
 		g_free(pkt);
 		return;
 	}
+	if (pkt->size_class == SIM_PACKET_REF_CLASS) {
+		pkt->next = pool->free_ref;
+		pool->free_ref = pkt;
+		return;
+	}
 	pkt->next = pool->free[pkt->size_class];
 	pool->free[pkt->size_class] = pkt;
 }
 
 struct sim_packet *sim_packet_clone(const struct sim_packet *pkt)
 {
-	struct sim_packet *c = sim_packet_alloc(pkt->pool, sim_packet_headroom(pkt), pkt->len);
+	uint32_t headroom = sim_packet_is_ref(pkt) ? 0 : sim_packet_headroom(pkt);
+	struct sim_packet *c = sim_packet_alloc(pkt->pool, headroom, pkt->len);
 	memcpy(c->data, pkt->data, pkt->len);
 	c->stamp = pkt->stamp;
 	c->mark = pkt->mark;
@@ -104,6 +149,7 @@ struct sim_packet *sim_packet_clone(const struct sim_packet *pkt)
 
 uint8_t *sim_packet_push(struct sim_packet *pkt, uint32_t n)
 {
+	g_assert(!sim_packet_is_ref(pkt));
 	if (G_UNLIKELY(sim_packet_headroom(pkt) < n))
 		g_error("sim_packet_push: %u bytes requested, %u of headroom", n,
 			sim_packet_headroom(pkt));
@@ -122,6 +168,7 @@ uint8_t *sim_packet_pull(struct sim_packet *pkt, uint32_t n)
 
 uint8_t *sim_packet_put(struct sim_packet *pkt, uint32_t n)
 {
+	g_assert(!sim_packet_is_ref(pkt));
 	if (G_UNLIKELY(sim_packet_tailroom(pkt) < n))
 		g_error("sim_packet_put: %u bytes requested, %u of tailroom", n,
 			sim_packet_tailroom(pkt));

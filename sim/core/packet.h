@@ -21,6 +21,7 @@
 #ifndef SIM_CORE_PACKET_H
 #define SIM_CORE_PACKET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/core/time.h"
@@ -41,9 +42,11 @@ struct sim_packet {
 };
 
 #define SIM_PACKET_CLASSES 4
+#define SIM_PACKET_REF_CLASS 0xfe /* size_class of a reference packet */
 
 struct sim_packet_pool {
 	struct sim_packet *free[SIM_PACKET_CLASSES];
+	struct sim_packet *free_ref; /* reference packets (sim_packet_replace_ref) */
 	uint64_t next_uid;
 	uint64_t outstanding; /* allocated and not yet freed */
 	uint64_t allocations; /* fresh heap allocations (pool misses), for benchmarks */
@@ -62,6 +65,10 @@ struct sim_packet_pool {
 void sim_packet_pool_init(struct sim_packet_pool *pool);
 /* Frees the pooled buffers. Outstanding packets are not touched (a leak to report). */
 void sim_packet_pool_fini(struct sim_packet_pool *pool);
+/* Frees the buffers waiting in the free lists (heap_bytes goes down by theirs), so
+ * that what is allocated next — the end of a run's summary — reuses their memory
+ * instead of adding to the process's peak. The pool stays usable. */
+void sim_packet_pool_trim(struct sim_packet_pool *pool);
 static inline uint64_t sim_packet_pool_outstanding(const struct sim_packet_pool *pool)
 {
 	return pool->outstanding;
@@ -70,10 +77,25 @@ static inline uint64_t sim_packet_pool_outstanding(const struct sim_packet_pool 
 /* A packet with `len` valid bytes (contents unspecified) after `headroom` bytes. */
 struct sim_packet *sim_packet_alloc(struct sim_packet_pool *pool, uint32_t headroom, uint32_t len);
 
+/* Replaces `from` by a reference packet: one whose `data` points at from->len
+ * read-only bytes held elsewhere, equal to from's (a generated stream's table, which
+ * outlives the packet), with from's uid, stamp and mark; `from` is freed. A reference
+ * packet is its header alone (no buffer: 64 bytes where a full-sized packet takes
+ * 1 728): it can be pulled, trimmed, read and freed, not pushed or put to. A receive
+ * queue holding a payload it has checked against the stream keeps it this way
+ * (models/tcp/rcvq.c). */
+struct sim_packet *sim_packet_replace_ref(struct sim_packet *from, const uint8_t *data);
+
+static inline bool sim_packet_is_ref(const struct sim_packet *pkt)
+{
+	return pkt->size_class == SIM_PACKET_REF_CLASS;
+}
+
 /* Returns the packet to its pool. NULL is allowed. */
 void sim_packet_free(struct sim_packet *pkt);
 
-/* A copy: same bytes, same headroom, a new uid; stamp and mark are copied. */
+/* A copy: same bytes, same headroom, a new uid; stamp and mark are copied. The copy
+ * of a reference packet is an ordinary packet holding its bytes (no headroom). */
 struct sim_packet *sim_packet_clone(const struct sim_packet *pkt);
 
 static inline uint32_t sim_packet_headroom(const struct sim_packet *pkt)
