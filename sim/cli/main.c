@@ -393,6 +393,7 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 		.stopped = how == RUN_END_SIGNAL   ? runloop_signal_name(runloop_signal())
 			   : how == RUN_END_MEMORY ? "memory"
 						   : NULL,
+		.compact = true,
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	/* The pool's idle buffers (its high-water mark of packets) make room for the

@@ -319,6 +319,27 @@ static cJSON *syn_flood_json(const struct world *w, const struct world_app *wa)
 	return o;
 }
 
+/* An element of one of the summary's big arrays (depth 2: root → array → element),
+ * compacted if asked: printed as cJSON_Print would print it there (its lines indented
+ * two more tabs) and kept as that text. */
+static cJSON *element(cJSON *item, bool compact)
+{
+	if (!compact)
+		return item;
+	char *text = cJSON_Print(item);
+	cJSON_Delete(item);
+	GString *out = g_string_sized_new(strlen(text) + 256);
+	for (const char *c = text; *c; c++) {
+		g_string_append_c(out, *c);
+		if (*c == '\n') /* JSON strings escape their newlines: only layout is here */
+			g_string_append(out, "\t\t");
+	}
+	cJSON_free(text);
+	cJSON *raw = cJSON_CreateRaw(out->str);
+	g_string_free(out, TRUE);
+	return raw;
+}
+
 cJSON *summary_build(const struct world *w, const struct run_info *ri)
 {
 	const struct scenario *s = w->scn;
@@ -345,7 +366,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	for (guint i = 0; i < s->apps->len; i++) {
 		const struct world_app *wa = &w->apps[i];
 		if (wa->report)
-			cJSON_AddItemToArray(flows, flow_json(w, wa, ri->sim_time));
+			cJSON_AddItemToArray(flows, element(flow_json(w, wa, ri->sim_time), ri->compact));
 		else if (wa->ping)
 			cJSON_AddItemToArray(pings, ping_json(w, wa));
 		else if (wa->udp_src)
@@ -355,13 +376,15 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	}
 	cJSON *listeners = cJSON_AddArrayToObject(root, "listeners");
 	for (guint i = 0; i < w->listeners->len; i++)
-		cJSON_AddItemToArray(listeners, listener_json(w, i));
+		cJSON_AddItemToArray(listeners, element(listener_json(w, i), ri->compact));
 
 	cJSON *links = cJSON_AddArrayToObject(root, "links");
 	uint64_t tx_total = 0;
 	for (guint li = 0; li < s->links->len; li++) {
-		cJSON_AddItemToArray(links, link_json(w, li, LINK_FORWARD, &tx_total));
-		cJSON_AddItemToArray(links, link_json(w, li, LINK_REVERSE, &tx_total));
+		cJSON_AddItemToArray(links,
+				     element(link_json(w, li, LINK_FORWARD, &tx_total), ri->compact));
+		cJSON_AddItemToArray(links,
+				     element(link_json(w, li, LINK_REVERSE, &tx_total), ri->compact));
 	}
 	char buf[32];
 	sim_fmt_u64(buf, tx_total);
@@ -386,6 +409,14 @@ char *summary_text(const cJSON *summary, bool hashable)
 }
 
 /* ---- human summary ------------------------------------------------------------------- */
+
+/* An array element as a tree: itself, or (compacted, struct run_info) its text parsed
+ * into *tmp, which the caller deletes. */
+static const cJSON *tree_of(const cJSON *e, cJSON **tmp)
+{
+	*tmp = cJSON_IsRaw(e) ? cJSON_Parse(e->valuestring) : NULL;
+	return *tmp ? *tmp : e;
+}
 
 static double num(const cJSON *o, const char *key)
 {
@@ -462,11 +493,15 @@ static void print_flows(FILE *fp, const cJSON *flows)
 	fprintf(fp, "flows:\n");
 	int shown = 0, intact = 0;
 	double total = 0;
-	for (const cJSON *f = flows->child; f; f = f->next) {
+	for (const cJSON *e = flows->child; e; e = e->next) {
+		cJSON *tmp;
+		const cJSON *f = tree_of(e, &tmp);
 		total += num(f, "goodput_bps");
 		intact += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact"));
-		if (++shown > 20)
+		if (++shown > 20) {
+			cJSON_Delete(tmp);
 			continue;
+		}
 		fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
 		const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
 		fprintf(fp,
@@ -478,6 +513,7 @@ static void print_flows(FILE *fp, const cJSON *flows)
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
 			cJSON_IsString(err) ? ", error " : "",
 			cJSON_IsString(err) ? err->valuestring : "");
+		cJSON_Delete(tmp);
 	}
 	if (nflows > 20) {
 		fmt_rate(b1, sizeof(b1), total);
@@ -510,12 +546,15 @@ static void print_links(FILE *fp, const cJSON *links)
 		return;
 	double tx = 0, drops = 0, lost = 0, bad = 0, down = 0;
 	int n = 0, shown = 0;
-	for (const cJSON *l = links->child; l; l = l->next, n++) {
+	for (const cJSON *e = links->child; e; e = e->next, n++) {
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
 		tx += num(l, "tx_packets");
 		drops += num(l, "queue_drops");
 		lost += num(l, "lost");
 		bad += num(l, "corrupted");
 		down += num(l, "down_drops");
+		cJSON_Delete(tmp);
 	}
 	fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost", n, tx,
 		drops, lost);
@@ -524,16 +563,20 @@ static void print_links(FILE *fp, const cJSON *links)
 	if (down > 0)
 		fprintf(fp, ", %.0f lost to outages", down);
 	fputc('\n', fp);
-	for (const cJSON *l = links->child; l; l = l->next) {
-		if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
-			    num(l, "duplicated") + num(l, "down_drops") ==
-		    0)
-			continue;
-		if (++shown > 20) {
+	for (const cJSON *e = links->child; e; e = e->next) {
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
+		bool quiet = num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
+				     num(l, "duplicated") + num(l, "down_drops") ==
+			     0;
+		if (!quiet && ++shown > 20) {
 			fprintf(fp, "  ... (more in summary.json)\n");
+			cJSON_Delete(tmp);
 			break;
 		}
-		print_link_direction(fp, l);
+		if (!quiet)
+			print_link_direction(fp, l);
+		cJSON_Delete(tmp);
 	}
 }
 
@@ -589,11 +632,15 @@ static void print_listeners(FILE *fp, const cJSON *floods, const cJSON *listener
 				str(f, "from"), str(f, "to"), num(f, "port"), num(f, "sent"));
 	}
 	int shown = 0;
-	for (const cJSON *l = listeners ? listeners->child : NULL; l; l = l->next) {
+	for (const cJSON *e = listeners ? listeners->child : NULL; e; e = e->next) {
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
 		double drops = num(l, "syn_queue_drops") + num(l, "syn_backlog_drops") +
 			       num(l, "accept_queue_drops");
-		if (drops + num(l, "cookies_sent") == 0)
+		if (drops + num(l, "cookies_sent") == 0) {
+			cJSON_Delete(tmp);
 			continue;
+		}
 		if (shown++ == 0)
 			fprintf(fp, "listeners:\n");
 		fprintf(fp,
@@ -604,6 +651,7 @@ static void print_listeners(FILE *fp, const cJSON *floods, const cJSON *listener
 			num(l, "syns"), drops, num(l, "syn_queue_drops") + num(l, "syn_backlog_drops"),
 			num(l, "accept_queue_drops"), num(l, "cookies_sent"),
 			num(l, "cookies_accepted"), num(l, "established"));
+		cJSON_Delete(tmp);
 	}
 }
 
