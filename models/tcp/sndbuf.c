@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/ip/csum.h"
+#include "sim/core/packet.h"
 
 void tcp_sndbuf_init(struct tcp_sndbuf *b)
 {
@@ -155,6 +156,15 @@ uint32_t tcp_sndbuf_copy_csum(const struct tcp_sndbuf *b, uint32_t off, uint32_t
 		s += (first & 1) ? inet_csum_odd(rest) : rest;
 	}
 	return s;
+}
+
+uint32_t tcp_sndbuf_fill(const struct tcp_sndbuf *b, uint32_t off, uint32_t n,
+			 struct sim_packet *pkt)
+{
+	uint32_t sum = tcp_sndbuf_copy_csum(b, off, n, pkt->data);
+	const uint8_t *origin = b->buf == NULL && n <= b->src.period ? gen_at(b, off) : NULL;
+	sim_packet_carry(pkt, pkt->data, n, sum, origin);
+	return sum;
 }
 
 void tcp_sndbuf_drop(struct tcp_sndbuf *b, uint32_t n)

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "models/ip/csum.h"
+#include "models/tcp/seg.h"
 #include "models/tcp/sndbuf.h"
+#include "sim/core/sim.h"
 #include "sim/core/rng.h"
 
 #define PERIOD 997u /* a small prime: writes and copies wrap it often */
@@ -160,6 +162,96 @@ static void test_random_mix(void)
 	}
 }
 
+/* A segment built by tcp_sndbuf_fill(): the packet carries its payload's sum (and, for
+ * a generated stream, where in the table it came from), and the receiver's checksum
+ * verdict is the one read from the bytes, also after bytes changed in place or bytes
+ * were pulled off and written again; a payload from a ring carries no origin. */
+static void fill_segment(struct sim *sim, const struct tcp_sndbuf *b, uint32_t off, uint32_t n,
+			 struct sim_packet **out)
+{
+	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, n);
+	uint32_t psum = tcp_sndbuf_fill(b, off, n, pkt);
+	uint8_t *h = sim_packet_push(pkt, TCP_HDR_MIN);
+	memset(h, 0, TCP_HDR_MIN);
+	h[0] = 0x12; /* source port 0x1234, anything */
+	h[1] = 0x34;
+	h[12] = (TCP_HDR_MIN / 4) << 4;
+	tcp_seg_set_csum_partial(pkt->data, TCP_HDR_MIN, pkt->len, psum, IPV4_ADDR(10, 0, 0, 1),
+				 IPV4_ADDR(10, 0, 0, 2));
+	*out = pkt;
+}
+
+static bool verdict(const struct sim_packet *pkt)
+{
+	bool fast = tcp_seg_csum_ok_pkt(pkt, TCP_HDR_MIN, IPV4_ADDR(10, 0, 0, 1),
+					IPV4_ADDR(10, 0, 0, 2));
+	bool slow = tcp_seg_csum_ok(pkt->data, pkt->len, IPV4_ADDR(10, 0, 0, 1),
+				    IPV4_ADDR(10, 0, 0, 2));
+	g_assert_cmpint(fast, ==, slow);
+	return fast;
+}
+
+static void test_fill_carries(void)
+{
+	struct sim sim;
+	sim_init(&sim, 1);
+	struct tcp_sndbuf b;
+	tcp_sndbuf_init(&b);
+	tcp_sndbuf_write_cyclic(&b, &src, 100, 4000, 1 << 20);
+	struct sim_packet *pkt;
+	fill_segment(&sim, &b, 1460, 900, &pkt);
+	const uint8_t *payload = pkt->data + TCP_HDR_MIN;
+	g_assert_true(sim_packet_carried_exactly(pkt, payload, 900));
+	g_assert_true(sim_packet_origin_of(pkt, payload, 900) == table + (100 + 1460) % PERIOD);
+	g_assert_true(sim_packet_origin_of(pkt, payload + 7, 100) ==
+		      table + (100 + 1467) % PERIOD);
+	g_assert_null(sim_packet_origin_of(pkt, payload + 7, 900)); /* past its end */
+	g_assert_true(verdict(pkt));
+
+	/* A bit flipped by a corruption model, which says so: the sum is read again. */
+	pkt->data[TCP_HDR_MIN + 300] ^= 0x10;
+	sim_packet_bytes_changed(pkt);
+	g_assert_false(sim_packet_carried_exactly(pkt, payload, 900));
+	g_assert_null(sim_packet_origin_of(pkt, payload, 900));
+	g_assert_false(verdict(pkt));
+	sim_packet_free(pkt);
+
+	/* Longer than the table's period: summed, no single place it came from. */
+	fill_segment(&sim, &b, 0, 1460, &pkt);
+	g_assert_true(sim_packet_carried_exactly(pkt, pkt->data + TCP_HDR_MIN, 1460));
+	g_assert_null(sim_packet_origin_of(pkt, pkt->data + TCP_HDR_MIN, 1460));
+	g_assert_true(verdict(pkt));
+	sim_packet_free(pkt);
+
+	/* Payload pulled off and other bytes pushed in its place: nothing carried. */
+	fill_segment(&sim, &b, 0, 1000, &pkt);
+	sim_packet_pull(pkt, TCP_HDR_MIN + 10);
+	memset(sim_packet_push(pkt, 10), 0xee, 10);
+	g_assert_null(sim_packet_origin_of(pkt, pkt->data, 10));
+	sim_packet_push(pkt, TCP_HDR_MIN);
+	g_assert_false(verdict(pkt));
+	sim_packet_free(pkt);
+
+	/* Trimmed, then written at the tail again: the same. */
+	fill_segment(&sim, &b, 0, 1000, &pkt);
+	sim_packet_trim(pkt, pkt->len - 10);
+	memset(sim_packet_put(pkt, 10), 0xee, 10);
+	g_assert_null(sim_packet_origin_of(pkt, pkt->data + TCP_HDR_MIN, 1000));
+	g_assert_false(verdict(pkt));
+	sim_packet_free(pkt);
+
+	/* Own bytes behind the stream turn the buffer into a ring: a sum, no origin. */
+	tcp_sndbuf_write(&b, "own bytes", 9, 1 << 20);
+	g_assert_nonnull(b.buf);
+	fill_segment(&sim, &b, 3000, 1009, &pkt);
+	g_assert_true(sim_packet_carried_exactly(pkt, pkt->data + TCP_HDR_MIN, 1009));
+	g_assert_null(sim_packet_origin_of(pkt, pkt->data + TCP_HDR_MIN, 1009));
+	g_assert_true(verdict(pkt));
+	sim_packet_free(pkt);
+	tcp_sndbuf_free(&b);
+	sim_fini(&sim);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -167,5 +259,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/sndbuf/generated-by-reference", test_generated_by_reference);
 	g_test_add_func("/sndbuf/generated-then-ring", test_generated_then_ring);
 	g_test_add_func("/sndbuf/random-mix", test_random_mix);
+	g_test_add_func("/sndbuf/fill-carries", test_fill_carries);
 	return g_test_run();
 }

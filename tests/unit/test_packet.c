@@ -73,7 +73,7 @@ static void test_size_classes(void)
 	sim_init(&sim, 1);
 	struct { uint32_t headroom, len; uint8_t cls; } cases[] = {
 		{ SIM_PACKET_HEADROOM, 0, 0 },
-		{ SIM_PACKET_HEADROOM, 60, 0 },
+		{ SIM_PACKET_HEADROOM, 56, 0 },
 		{ SIM_PACKET_HEADROOM, 1460, 1 },
 		{ SIM_PACKET_HEADROOM, 1500, 1 },
 		{ SIM_PACKET_HEADROOM, 2000, 2 },
