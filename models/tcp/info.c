@@ -167,6 +167,13 @@ static uint64_t f_last_ack_recv(const struct tcp_sock *c)
 	return (uint64_t)(sim_now(tcp_sim(c)) - c->last_rcv) / 1000000;
 }
 
+/* Linux tcp_get_info(): now − icsk_ack.lrcvtime, the arrival of the last in-order
+ * data segment (tcp_event_data_recv) or the establishment, in milliseconds. */
+static uint64_t f_last_data_recv(const struct tcp_sock *c)
+{
+	return (uint64_t)(sim_now(tcp_sim(c)) - c->ack.lrcvtime) / 1000000;
+}
+
 static uint64_t f_pmtu(const struct tcp_sock *c)
 {
 	return c->mtu;
@@ -287,7 +294,7 @@ static const struct info_field fields[] = {
     {"tcpi_fackets", NULL, "netsim has no FACK"},
     {"tcpi_last_data_sent", NULL, "netsim does not record when data was last sent"},
     {"tcpi_last_ack_sent", f_last_ack_sent, NULL},
-    {"tcpi_last_data_recv", NULL, "netsim does not record when data was last received"},
+    {"tcpi_last_data_recv", f_last_data_recv, NULL},
     {"tcpi_last_ack_recv", f_last_ack_recv, NULL},
     {"tcpi_pmtu", f_pmtu, NULL},
     {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL},
