@@ -447,13 +447,18 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	return root;
 }
 
-/* The position of `item` among the members of `o`. */
-static int index_of(const cJSON *o, const cJSON *item)
+/* Links a detached member back into `o` just before `after`, a member of it (cJSON keeps
+ * the first member's prev at the last member). cJSON_InsertItemInArray() is not used:
+ * cJSON 1.7.15 refuses to insert into an object and leaves the item detached. */
+static void put_back(cJSON *o, cJSON *item, cJSON *after)
 {
-	int i = 0;
-	for (const cJSON *c = o->child; c && c != item; c = c->next)
-		i++;
-	return i;
+	item->next = after;
+	item->prev = after->prev;
+	if (after == o->child)
+		o->child = item;
+	else
+		item->prev->next = item;
+	after->prev = item;
 }
 
 char *summary_text(const cJSON *summary, bool hashable)
@@ -478,7 +483,7 @@ char *summary_text(const cJSON *summary, bool hashable)
 		if (!item[i])
 			continue;
 		if (after[i])
-			cJSON_InsertItemInArray(root, index_of(root, after[i]), item[i]);
+			put_back(root, item[i], after[i]);
 		else
 			cJSON_AddItemToObject(root, unhashed[i], item[i]);
 	}
