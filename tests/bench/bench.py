@@ -63,6 +63,7 @@ def run_once(runner, netsim, scenario, extra):
         if proc.returncode != 0 or report.get("status") != "0":
             raise OSError("exit status %s" % report.get("status", proc.returncode))
         wall = int(report["wall_ns"]) / 1e9
+        cpu = int(report["cpu_ns"]) / 1e9
         rss_kib = int(report["maxrss_kib"])
         with open(os.path.join(outdir, "summary.json"), encoding="utf-8") as f:
             summary = json.load(f)
@@ -74,6 +75,7 @@ def run_once(runner, netsim, scenario, extra):
     delivered = sum(f["bytes_delivered"] for f in summary["flows"])
     return {
         "wall": wall,
+        "cpu": cpu,
         "rss_kib": rss_kib,
         "events": summary["events"],
         "tx": summary["link_transmissions"],
@@ -151,23 +153,24 @@ def main():
         wall = statistics.median(r["wall"] for r in results)
         rss = (med or by_wall[len(by_wall) // 2])["rss_kib"]
         r0 = results[0]
-        raw[name] = {"runs": results, "wall_median": wall}
+        cpu = statistics.median(r["cpu"] for r in results)
+        raw[name] = {"runs": results, "wall_median": wall, "cpu_median": cpu}
         walls = sorted(r["wall"] for r in results)
         rows.append((name, runs, wall, walls[0], walls[-1], r0, rss, ns_wall, ns_ev, ns_tx, ns_gp,
-                     ns_rss))
+                     ns_rss, cpu))
 
     print()
     print("| scenario | runs | wall (median) | wall (min-max) | events | events/s | link tx | "
-          "tx/s | us per tx | peak RSS | ns-3 peak RSS | goodput | ns-3 wall / netsim | "
+          "tx/s | us per tx | CPU us per tx | peak RSS | ns-3 peak RSS | goodput | ns-3 wall / netsim | "
           "events vs ns-3 | tx vs ns-3 | goodput vs ns-3 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (name, runs, wall, wmin, wmax, r0, rss, ns_wall, ns_ev, ns_tx, ns_gp,
-         ns_rss) in rows:
-        print("| %s | %d | %s | %s-%s | %s | %s | %s | %s | %.3f | %.1f MiB | %s | %.3g Mbit/s "
+         ns_rss, cpu) in rows:
+        print("| %s | %d | %s | %s-%s | %s | %s | %s | %s | %.3f | %.3f | %.1f MiB | %s | %.3g Mbit/s "
               "| %s | %s | %s | %s |" % (
             name, runs, fmt_wall(wall), fmt_wall(wmin), fmt_wall(wmax), si(r0["events"]),
             si(r0["events"] / wall), si(r0["tx"]), si(r0["tx"] / wall), wall / r0["tx"] * 1e6,
-            rss / 1024, "%.1f MiB" % ns_rss if ns_rss else "-", r0["goodput_mbps"],
+            cpu / r0["tx"] * 1e6, rss / 1024, "%.1f MiB" % ns_rss if ns_rss else "-", r0["goodput_mbps"],
             "%.1f×" % (ns_wall / wall) if ns_wall else "-",
             "%.2f" % (r0["events"] / ns_ev) if ns_ev else "-",
             "%.2f" % (r0["tx"] / ns_tx) if ns_tx else "-",
