@@ -432,8 +432,8 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32
 	uint32_t len = pkt->len;
 	c->rcv_nxt += len;
 	tcp_st(c)->bytes_received += len;
-	if (c->flags & TF_SHUT_RD)
-		sim_packet_free(pkt); /* shutdown(SHUT_RD): acknowledged and discarded */
+	if ((c->flags & TF_SHUT_RD) && (c->cfg->shut_rd_discard || !c->app_ref))
+		sim_packet_free(pkt); /* acknowledged and discarded: nobody reads it */
 	else
 		tcp_rcvq_append(&c->rcvq, pkt, mem);
 	if (seg && len > 0)

@@ -398,7 +398,8 @@ int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
 	uint32_t before = tcp_poll(c);
 	if (how & TCP_SHUT_RD) {
 		c->flags |= TF_SHUT_RD;
-		tcp_rcvq_clear(&c->rcvq);
+		if (c->cfg->shut_rd_discard)
+			tcp_rcvq_clear(&c->rcvq);
 		tcp_sock_wake(c, TCP_EV_READABLE);
 	}
 	if ((how & TCP_SHUT_WR) && c->state != TCP_SYN_RECEIVED)
