@@ -294,12 +294,17 @@ static ssize_t send_check(struct tcp_sock *c)
 	return 0;
 }
 
-/* After n bytes were queued: push them (tcp_output). */
-static ssize_t send_queued(struct tcp_sock *c, uint32_t n, bool more)
+/* After n of the want bytes asked for were queued: push them (tcp_output). */
+static ssize_t send_queued(struct tcp_sock *c, uint32_t n, uint32_t want, bool more)
 {
+	/* Linux sk_stream_wait_memory: a write that did not fit marks the socket as
+	 * waiting for space (SOCK_NOSPACE), what the sndbuf-limited clock looks at. */
+	if (n < want)
+		c->chrono.nospace = true;
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
+	tcp_chrono_start(c, TCP_CHRONO_BUSY); /* Linux tcp_skb_entail */
 	/* Linux tcp_push(): the last byte of a send without MSG_MORE gets PSH; with
 	 * MSG_MORE this send does not push a partial segment (TCP_NAGLE_CORK). */
 	if (more)
@@ -317,7 +322,7 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	if (rc != 0 || len == 0)
 		return rc;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), more);
+	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), want, more);
 }
 
 ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos,
@@ -328,7 +333,7 @@ ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, ui
 		return rc;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	return send_queued(
-		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), false);
+		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), want, false);
 }
 
 void tcp_recv_expect_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos)
@@ -405,6 +410,7 @@ static void queue_fin(struct tcp_sock *c)
 		return;
 	c->flags |= TF_FIN_QUEUED;
 	c->fin_seq = c->snd_buf_seq + c->sndbuf.len;
+	tcp_chrono_start(c, TCP_CHRONO_BUSY); /* Linux tcp_send_fin */
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
@@ -426,7 +432,8 @@ int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
 	uint32_t before = tcp_poll(c);
 	if (how & TCP_SHUT_RD) {
 		c->flags |= TF_SHUT_RD;
-		tcp_rcvq_clear(&c->rcvq);
+		if (c->cfg->shut_rd_discard)
+			tcp_rcvq_clear(&c->rcvq);
 		tcp_sock_wake(c, TCP_EV_READABLE);
 	}
 	if ((how & TCP_SHUT_WR) && c->state != TCP_SYN_RECEIVED)
