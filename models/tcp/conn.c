@@ -293,6 +293,8 @@ static void cc_prepare(struct tcp_sock *c)
 	cc->now = sim_now(tcp_sim(c));
 	cc->srtt = c->rtt.has_sample ? c->rtt.srtt : 0;
 	cc->min_rtt = tcp_st(c)->rtt_min;
+	cc->snd_una = c->snd_una;
+	cc->snd_nxt = c->snd_nxt;
 }
 
 static uint32_t initial_window(const struct tcp_sock *c)
@@ -323,7 +325,7 @@ void tcp_conn_cc_start(struct tcp_sock *c)
 		g_error("tcp: unknown congestion control \"%s\" (configuration not validated)",
 			c->cfg->cc);
 	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, tcp_config_cc_params(c->cfg, ops), c->mss,
-		    initial_window(c));
+		    initial_window(c), false);
 }
 
 /* FlightSize for ssthresh at the third duplicate ACK (loss_flightsize, tcp.h). */

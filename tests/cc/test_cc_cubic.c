@@ -25,7 +25,7 @@ static void cubic_setup(struct tcp_cc *cc, struct tcp_cc_config *cfg,
 	*cp = tcp_cc_cubic_defaults;
 	tcp_cc_config_default(cfg);
 	cfg->growth = growth;
-	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10 * SMSS);
+	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10 * SMSS, false);
 }
 
 static double ref_k(double w_max_seg, double cwnd_epoch_seg, double c)
@@ -310,7 +310,7 @@ static void test_target_cap(void)
 		} else {
 			/* w = 2·SMSS: with what was already counted, every 2·SMSS of
 			 * ACKs adds one SMSS. */
-			uint32_t counted = cc.bytes_acked;
+			uint32_t counted = cc.cwnd_cnt;
 			g_assert_cmpuint(counted, <, 2 * SMSS);
 			cwnd = cc.cwnd;
 			for (int i = 1; i <= 6; i++) {
@@ -512,13 +512,13 @@ static void test_app_limited(void)
 		}
 		if (i == 1000) {
 			/* B: application-limited from here, ACKs but no growth. */
-			uint32_t w = b.cwnd, counted = b.bytes_acked;
+			uint32_t w = b.cwnd, counted = b.cwnd_cnt;
 			for (sim_time_t s = 0; s < gap; s += SIM_MS(10)) {
 				b.now = t + s;
 				cct_ack2(&b, SMSS, false);
 			}
 			g_assert_cmpuint(b.cwnd, ==, w);
-			g_assert_cmpuint(b.bytes_acked, ==, counted);
+			g_assert_cmpuint(b.cwnd_cnt, ==, counted);
 		}
 		b.now = t + gap;
 		cct_ack(&b, SMSS);
