@@ -74,7 +74,7 @@ static const char *const *loss_flightsize_names(void)
 
 static const char *const *recovery_names(void)
 {
-	static const char *const n[] = { "auto", "reno", "newreno", "rfc6675", NULL };
+	static const char *const n[] = { "auto", "reno", "newreno", "rfc6675", "linux", NULL };
 	return n;
 }
 
@@ -168,6 +168,22 @@ static const struct tcp_knob knobs[] = {
 	  DEFAULTS("true", "true"), .doc = "CUBIC fast convergence (RFC 9438 4.7)" },
 	{ KNOB("cubic_reno_friendly", BOOL), FIELD(cubic.reno_friendly), BOOL_RANGE,
 	  DEFAULTS("true", "true"), .doc = "CUBIC Reno-friendly region (RFC 9438 4.3)" },
+	{ KNOB("cubic_hystart", BOOL), FIELD(cubic.hystart), BOOL_RANGE, DEFAULTS("true", "false"),
+	  .doc = "HyStart ends CUBIC's slow start (recovery linux; Linux tcp_cubic hystart)" },
+	{ KNOB("cubic_hystart_detect", INT), FIELD(cubic.hystart_detect), RANGE(0, 3),
+	  DEFAULTS("3", "3"),
+	  .doc = "HyStart's detections: 1 ACK train, 2 delay increase, 3 both (Linux "
+		 "hystart_detect)" },
+	{ KNOB("cubic_hystart_low_window", INT), FIELD(cubic.hystart_low_window),
+	  RANGE(0, 1000000), .unit = "segments", DEFAULTS("16", "16"),
+	  .doc = "HyStart acts from this cwnd on (Linux hystart_low_window)" },
+	{ KNOB("cubic_hystart_ack_delta", DURATION), FIELD(cubic.hystart_ack_delta),
+	  RANGE(0, SIM_S(1)), DEFAULTS("2ms", "2ms"),
+	  .doc = "ACKs this close form HyStart's train (Linux hystart_ack_delta_us)" },
+	{ KNOB("hz", INT), FIELD(cc_cfg.hz), RANGE(0, 100000), .unit = "jiffies/s",
+	  DEFAULTS("250", "250"),
+	  .doc = "recovery linux: Linux's HZ, the tick of CUBIC's clock, the RTO and RACK/TLP "
+		 "timers (Linux's default 250; 0 = no rounding)" },
 	{ KNOB("rto_keeps_recovery_ssthresh", BOOL), FIELD(cc_cfg.rto_keeps_recovery_ssthresh),
 	  BOOL_RANGE, DEFAULTS("true", "false"),
 	  .doc = "an RTO during fast recovery keeps ssthresh (Linux tcp_enter_loss) instead of "
@@ -285,10 +301,31 @@ static const struct tcp_knob knobs[] = {
 	  .doc = "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
 		 "(each duplicate ACK discounts a segment, as ns-3)" },
 	{ KNOB("recovery", ENUM), FIELD(recovery), .names = recovery_names,
-	  DEFAULTS("auto", "auto"),
+	  DEFAULTS("linux", "auto"),
 	  .doc = "loss recovery: auto (the algorithm's Reno or NewReno without SACK, rfc6675 "
 		 "with it), reno (RFC 5681), newreno (RFC 6582), rfc6675 (SACK scoreboard; "
-		 "NewReno when the peer does not agree to SACK)" },
+		 "NewReno when the peer does not agree to SACK), linux (Linux's: ca_state "
+		 "machine, PRR, RACK-TLP, F-RTO, undo; windows in packets)" },
+	{ KNOB("rack", INT), FIELD(rack), RANGE(0, 7), DEFAULTS("1", "0"),
+	  SYSCTL("net.ipv4.tcp_recovery", VALUE),
+	  .doc = "recovery linux: RACK bits: 1 RACK loss detection (RFC 8985), 2 static "
+		 "reordering window, 4 no duplicate-ACK threshold" },
+	{ KNOB("early_retrans", INT), FIELD(early_retrans), RANGE(0, 4), DEFAULTS("3", "0"),
+	  SYSCTL("net.ipv4.tcp_early_retrans", VALUE),
+	  .doc = "recovery linux: tail loss probes (RFC 8985 7) when 3 or 4" },
+	{ KNOB("frto", INT), FIELD(frto), RANGE(0, 2), DEFAULTS("2", "0"),
+	  SYSCTL("net.ipv4.tcp_frto", VALUE),
+	  .doc = "recovery linux: F-RTO (RFC 5682, SACK-enhanced) after a timeout, not 0" },
+	{ KNOB("max_reordering", INT), FIELD(max_reordering), RANGE(1, 100000),
+	  .unit = "segments", DEFAULTS("300", "300"), SYSCTL("net.ipv4.tcp_max_reordering", VALUE),
+	  .doc = "recovery linux: the most reordering the sender adapts to" },
+	{ KNOB("slow_start_after_idle", BOOL), FIELD(slow_start_after_idle), BOOL_RANGE,
+	  DEFAULTS("true", "false"), SYSCTL("net.ipv4.tcp_slow_start_after_idle", VALUE),
+	  .doc = "recovery linux: cwnd restarts after an idle RTO (RFC 5681 4.1) and an "
+		 "unused window shrinks (RFC 2861; Linux tcp_cwnd_validate)" },
+	{ KNOB("min_rtt_wlen", DURATION), FIELD(min_rtt_wlen), RANGE(0, DAY),
+	  DEFAULTS("300s", "300s"), SYSCTL("net.ipv4.tcp_min_rtt_wlen", SEC),
+	  .doc = "recovery linux: the window of the minimum RTT (RACK, CUBIC)" },
 	{ KNOB("sack", BOOL), FIELD(sack), BOOL_RANGE, DEFAULTS("true", "false"),
 	  SYSCTL("net.ipv4.tcp_sack", VALUE),
 	  .doc = "offer and accept SACK-permitted (RFC 2018); used when both SYNs carry it" },

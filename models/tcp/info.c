@@ -39,6 +39,8 @@ static uint64_t f_state(const struct tcp_sock *c)
  * the RTO; CWR, the ECN reduction, does not occur in netsim). */
 static uint64_t f_ca_state(const struct tcp_sock *c)
 {
+	if (tcp_lx(c))
+		return c->cc.ca_state;
 	if (c->flags & TF_IN_RECOVERY)
 		return 3;
 	if (c->retries > 0 && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
@@ -185,12 +187,14 @@ static uint64_t f_rttvar(const struct tcp_sock *c)
 /* TCP_INFINITE_SSTHRESH is 0x7fffffff. */
 static uint64_t f_snd_ssthresh(const struct tcp_sock *c)
 {
-	return c->cc.ssthresh == TCP_CC_INFINITE ? 0x7fffffff : c->cc.ssthresh / c->mss;
+	if (c->cc.ssthresh == TCP_CC_INFINITE)
+		return 0x7fffffff;
+	return c->cc.packets ? c->cc.ssthresh : c->cc.ssthresh / c->mss;
 }
 
 static uint64_t f_snd_cwnd(const struct tcp_sock *c)
 {
-	return c->cc.cwnd / c->mss;
+	return c->cc.packets ? c->cc.cwnd : c->cc.cwnd / c->mss;
 }
 
 static uint64_t f_advmss(const struct tcp_sock *c)

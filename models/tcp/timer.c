@@ -106,6 +106,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	if (c->snd_una == c->snd_max)
 		return; /* everything was acknowledged meanwhile */
+	if (tcp_lx(c)) {
+		/* recovery linux: one timer serves the RTO, RACK's reordering timer and
+		 * the tail loss probe (Linux icsk_pending). */
+		if (c->lx.timer == TCP_LX_TIMER_REO || c->lx.timer == TCP_LX_TIMER_TLP) {
+			tcp_lx_timer(c);
+			return;
+		}
+		c->lx.timer = TCP_LX_TIMER_NONE;
+	}
 	/* Counted like a SYN timeout: every expiry, the one that gives up too. */
 	tcp_st(c)->rto_expirations++;
 	/* RFC 1122 §4.2.3.5 R2; TCP_USER_TIMEOUT replaces the count by a time since the
@@ -125,6 +134,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		c->retries++;
 		sim_time_t t = tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL);
 		sim_timer_arm_in(sim, &c->t_rtx, t, rtx_fire, c, NULL);
+		return;
+	}
+	if (tcp_lx(c)) {
+		/* Linux tcp_retransmit_timer: Loss and the first segment again, then the
+		 * backoff (icsk_rto doubled) and the timer. */
+		tcp_lx_rto(c);
+		c->retries++;
+		tcp_rtt_backoff(&c->rtt, cfg);
+		tcp_lx_arm(c, TCP_LX_TIMER_RTO, tcp_current_rto(c));
 		return;
 	}
 	/* RFC 6298 (5.5): back off the timer. */
@@ -154,6 +172,20 @@ void tcp_timer_rtx_arm(struct tcp_sock *c)
 
 void tcp_timer_rtx_arm_in(struct tcp_sock *c, sim_time_t d)
 {
+	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, d, rtx_fire, c, NULL);
+}
+
+void tcp_lx_arm(struct tcp_sock *c, enum tcp_lx_timer kind, sim_time_t d)
+{
+	c->lx.timer = (uint8_t)kind;
+	if (kind == TCP_LX_TIMER_RTO) {
+		/* As tcp_timer_rtx_arm: TCP_USER_TIMEOUT bounds it, and the first arming
+		 * of an episode is when the head's retrans_stamp counts from. */
+		if (c->retries > 0)
+			d = tcp_user_timeout_clamp(c, c->rtx_stamp, d);
+		else
+			c->rtx_armed_at = sim_now(tcp_sim(c));
+	}
 	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, d, rtx_fire, c, NULL);
 }
 

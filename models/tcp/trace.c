@@ -50,12 +50,14 @@ void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t i
 	if (!c->trace || !c->trace->ep)
 		return;
 	struct sim_tsv *t = c->trace->ep;
+	/* Windows in bytes; under recovery linux they are packets × SMSS. */
+	uint64_t unit = c->cc.packets ? c->mss : 1;
 	sim_tsv_time(t, sim_now(tcp_sim(c)));
-	sim_tsv_u64(t, c->cc.cwnd);
+	sim_tsv_u64(t, c->cc.cwnd * unit);
 	if (c->cc.ssthresh == TCP_CC_INFINITE)
 		sim_tsv_str(t, "inf");
 	else
-		sim_tsv_u64(t, c->cc.ssthresh);
+		sim_tsv_u64(t, c->cc.ssthresh * unit);
 	sim_tsv_u64(t, inflight);
 	if (c->rtt.has_sample) {
 		sim_tsv_ms(t, c->rtt.last);
