@@ -207,8 +207,7 @@ void tcp_lx_rto(struct tcp_sock *c)
 	 * probe is forgotten, Loss entered, the first segment resent. */
 	c->lx.tlp = false;
 	tcp_lx_enter_loss(c);
-	if (c->trace)
-		tcp_trace_endpoint_flight(c, "rto", tcp_lx_in_flight(c));
+	tcp_lx_trace(c, "rto");
 	if (c->sb.head < c->sb.tail)
 		tcp_retransmit_seg(c, c->sb.head, false);
 	else

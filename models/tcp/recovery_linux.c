@@ -140,7 +140,9 @@ void tcp_lx_start(struct tcp_sock *c)
 	lx->lsndtime = now_of(c);
 	lx->snd_cwnd_stamp = now_of(c);
 	lx->rxt_hint = c->sb.head;
-	tcp_minmax_reset(&lx->rtt_min, now_of(c), INT64_MAX);
+	/* The handshake's RTT sample, if any, is the first of the minimum (Linux takes
+	 * it in tcp_ack_update_rtt for the SYN-ACK, or tcp_synack_rtt_meas). */
+	tcp_minmax_reset(&lx->rtt_min, now_of(c), c->rtt.has_sample ? c->rtt.last : INT64_MAX);
 }
 
 /* ---- marking lost (Linux tcp_mark_skb_lost, tcp_newreno_mark_lost) ---- */
@@ -480,8 +482,7 @@ void tcp_lx_enter_recovery(struct tcp_sock *c)
 		tcp_lx_init_cwnd_reduction(c);
 	}
 	tcp_lx_set_state(c, TCP_CA_RECOVERY);
-	if (c->trace)
-		tcp_trace_endpoint_flight(c, "fast_retransmit", tcp_lx_in_flight(c));
+	tcp_lx_trace(c, "fast_retransmit");
 }
 
 /* Linux tcp_timeout_mark_lost: everything outstanding is lost, but with RACK a

@@ -75,12 +75,15 @@ static void fx_open(struct fx *f, const struct tcp_config *cfg, bool sack, bool 
 	memset(f, 0, sizeof(*f));
 	/* The linux profile without its quick-ACK start and its window check on
 	 * delayed ACKs (ack.c; nothing reads here), so that the ACKs below come where
-	 * RFC 1122 puts them. */
+	 * RFC 1122 puts them, and with RFC 6675's recovery, which these tests are
+	 * about (Linux's own, recovery linux, is checked by the drill scripts). */
 	struct tcp_config linux_cfg;
 	if (!cfg) {
 		tcp_config_defaults(&linux_cfg, TCP_PROFILE_LINUX);
 		linux_cfg.quickack_max = 0;
 		linux_cfg.delack_window_check = false;
+		linux_cfg.recovery = TCP_RECOVERY_RFC6675;
+		linux_cfg.cc_cfg.hz = 0; /* RTOs of the estimator's exact value */
 		cfg = &linux_cfg;
 	}
 	fw_init(&f->w, 1, cfg);
@@ -504,6 +507,8 @@ static void fx_sender(struct fx *f, uint32_t n)
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	g_strlcpy(cfg.cc, "reno", sizeof cfg.cc); /* ssthresh = FlightSize / 2 */
+	cfg.recovery = TCP_RECOVERY_RFC6675;
+	cfg.cc_cfg.hz = 0;
 	fx_open(f, &cfg, true, true);
 	g_assert_cmpint(tcp_send(f->s, pat, n * MSS_TS), ==, (int)(n * MSS_TS));
 	for (uint32_t k = 0; k < n && k < 10; k++)
