@@ -15,6 +15,9 @@
  *                                      RTO leaves cwnd = 1 packet in Loss (ssthresh halved
  *                                      on the first timeout, held on a repeated one and in
  *                                      recovery unless it had reached high_seq).
+ *   /validation/shape/linux-events     scenarios/heavy-loss.json: summary.json's tlp_probes,
+ *                                      tlp_recoveries, spurious_rtos and undos are the
+ *                                      trace's tlp, tlp_recovery, frto_undo and undo rows.
  *   /validation/shape/cubic            scenarios/cubic-vs-reno.json, cubic.sender.tsv: in
  *                                      each epoch between losses the window is concave
  *                                      below W_max and above it convex or, where Linux's
@@ -40,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
 #include <glib.h>
 
 #include "tests/cli/netsim_run.h"
@@ -375,6 +379,49 @@ static void test_reno_rtos(void)
 	run_free(&x);
 }
 
+/* The summary's per-flow counts of Linux's recovery are the events of the trace:
+ * heavy-loss.json (20 % loss, duplication, reordering) has probes, F-RTO timeouts,
+ * spurious ones and undos. */
+static void test_linux_events(void)
+{
+	struct run x = run_scenario("heavy-loss");
+	GArray *ep = load_endpoint(x.out, "flow.sender.tsv");
+	char *path = g_build_filename(x.out, "summary.json", NULL), *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *flow = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "flows"), 0);
+	double probes = cJSON_GetObjectItem(flow, "tlp_probes")->valuedouble;
+	double tlp_rec = cJSON_GetObjectItem(flow, "tlp_recoveries")->valuedouble;
+	double spurious = cJSON_GetObjectItem(flow, "spurious_rtos")->valuedouble;
+	double frto = cJSON_GetObjectItem(flow, "frto_rtos")->valuedouble;
+	double undos = cJSON_GetObjectItem(flow, "undos")->valuedouble;
+	double rtos = cJSON_GetObjectItem(flow, "rto_count")->valuedouble;
+	int n_tlp = 0, n_tlp_rec = 0, n_undo = 0, n_frto_undo = 0;
+	for (guint i = 0; i < ep->len; i++) {
+		const struct ep_row *r = EP(ep, i);
+		n_tlp += is(r, "tlp");
+		n_tlp_rec += is(r, "tlp_recovery");
+		n_undo += is(r, "undo");
+		n_frto_undo += is(r, "frto_undo");
+		if (is(r, "frto_undo") || is(r, "tlp_recovery"))
+			g_assert_cmpstr(r->ca_state, ==, "Open");
+	}
+	g_test_message("%d probes, %d TLP recoveries, %d undos, %d F-RTO undos of %.0f F-RTO "
+		       "timeouts (%.0f RTOs)", n_tlp, n_tlp_rec, n_undo, n_frto_undo, frto, rtos);
+	g_assert_cmpint(n_tlp, >, 0);
+	g_assert_cmpint(n_frto_undo, >, 0);
+	g_assert_cmpfloat(probes, ==, n_tlp);
+	g_assert_cmpfloat(tlp_rec, ==, n_tlp_rec);
+	g_assert_cmpfloat(spurious, ==, n_frto_undo);
+	g_assert_cmpfloat(undos, ==, n_undo + n_frto_undo);
+	g_assert_cmpfloat(frto, <=, rtos);
+	cJSON_Delete(root);
+	g_free(text);
+	g_free(path);
+	g_array_free(ep, TRUE);
+	run_free(&x);
+}
+
 /* ---- CUBIC on cubic-vs-reno.json ------------------------------------------------------ */
 
 /* The fraction of the increases in a run of (t, cwnd) points that are whole SMSS:
@@ -653,6 +700,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/validation/shape/reno-lossy", test_reno_lossy);
 	g_test_add_func("/validation/shape/reno-rtos", test_reno_rtos);
+	g_test_add_func("/validation/shape/linux-events", test_linux_events);
 	g_test_add_func("/validation/shape/cubic", test_cubic);
 	for (int k = 1; k <= 4; k++) {
 		char *p = g_strdup_printf("/validation/shape/fall-floyd-%d", k);
