@@ -20,8 +20,7 @@
  *                                      trace's tlp, tlp_recovery, frto_undo and undo rows.
  *   /validation/shape/cubic            scenarios/cubic-vs-reno.json, cubic.sender.tsv: in
  *                                      each epoch between losses the window is concave
- *                                      below W_max and above it convex or, where Linux's
- *                                      fixed-α Reno-friendly line leads, linear; it reaches W_max
+ *                                      below W_max and convex above it, and reaches W_max
  *                                      about K = cbrt(W_max·(1 − β)/C) after the epoch
  *                                      starts (RFC 9438 §4.2).
  *   /validation/shape/fall-floyd-K     scenarios/fall-floyd-K.json (Fall & Floyd 1996): the
@@ -507,12 +506,11 @@ static void test_cubic(void)
 					half_rates(p + nb, na, &r1, &r2);
 					g_test_message("epoch at %.2f s: above W_max: %.2f then %.2f segments/s",
 						       t0, r1 / SMSS, r2 / SMSS);
-					/* Convex, or linear where the Reno-friendly estimate leads:
-					 * Linux tcp_cubic.c keeps its α fixed (≈ 0.53 through
-					 * beta_scale), and on this path's small BDP the estimate's
-					 * line lies above the cubic curve for the first seconds past
-					 * W_max; the growth never slows down there. */
-					g_assert_cmpfloat(r2, >=, r1);
+					/* Convex. Linux tcp_cubic.c keeps the Reno-friendly α fixed
+					 * (≈ 0.53 through beta_scale): on this path's small BDP its
+					 * line can lead the cubic curve for the first second past
+					 * W_max and straighten the start, hence 1.4 rather than 1.5. */
+					g_assert_cmpfloat(r2, >, 1.4 * r1);
 					convex++;
 				}
 			}
