@@ -517,6 +517,79 @@ static void fx_sender(struct fx *f, uint32_t n)
 	fw_run_for(&f->w, SIM_MS(20));
 }
 
+/* ---- recovery linux (RACK-TLP, RFC 8985) on the fake wire ---- */
+
+/* fx_sender under Linux's recovery: Reno's ssthresh (cwnd/2), exact times (hz 0). */
+static void fx_lx_sender(struct fx *f, uint32_t n)
+{
+	struct tcp_config cfg;
+	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	g_strlcpy(cfg.cc, "reno", sizeof cfg.cc);
+	cfg.cc_cfg.hz = 0;
+	cfg.quickack_max = 0;
+	fx_open(f, &cfg, true, true);
+	g_assert_cmpint(tcp_send(f->s, pat, n * MSS_TS), ==, (int)(n * MSS_TS));
+	for (uint32_t k = 0; k < n && k < 10; k++)
+		expect_data(f, k);
+	g_assert_cmpuint(fw_pending(f->a), ==, 0);
+	fw_run_for(&f->w, SIM_MS(20));
+}
+
+/* RFC 8985 §6.2-6.3 (Linux tcp_rack_detect_loss, tcp_rack_reo_timeout): segments
+ * 0-9 go at 10 ms (the handshake's RTT, 10 ms, is min_rtt); at 30 ms one SACK for
+ * segment 9, below the duplicate-ACK threshold: reo_wnd = min_rtt/4 = 2.5 ms, so the
+ * others are lost RACK.rtt (20 ms) + 2.5 ms after they were sent, and the reordering
+ * timer fires then plus 2 ms (TCP_TIMEOUT_MIN): at 34.5 ms, nothing before. Then
+ * recovery (ssthresh 5) and PRR's first retransmission. */
+static void test_lx_rack_reo_timer(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 10);
+	g_assert_cmpint(sim_now(&f.w.sim), ==, SIM_MS(30));
+	peer_ack(&f, 0, 1, (uint32_t[]){ 9, 10 });
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_DISORDER);
+	g_assert_cmpint(tcp_rack_reo_wnd(f.s), ==, SIM_US(2500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(34499));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(34500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 1);
+	const struct fw_seg *s = fw_pop(f.a);
+	g_assert_cmpuint(s->r.seq, ==, D(0));
+	g_assert_cmpint(s->time, ==, SIM_US(34500));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_RECOVERY);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, 5);
+	g_assert_cmpuint(f.s->sb.lost_out, ==, 9);
+	fx_close(&f);
+}
+
+/* RFC 8985 §7.2-7.3 (Linux tcp_schedule_loss_probe, tcp_send_loss_probe): the ACK of
+ * segments 0-7 at 30 ms (SRTT 10 ms + (20 − 10)/8 = 11.25 ms) arms the probe timer for
+ * 2·SRTT + 2 ms = 24.5 ms (two segments out); at 54.5 ms the last segment goes again
+ * as the probe, counted once, and nothing more is sent until the RTO. */
+static void test_lx_tlp(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 10);
+	peer_ack(&f, 8, 0, NULL);
+	g_assert_cmpint(f.s->rtt.srtt, ==, SIM_US(11250));
+	fw_run_until(&f.w, SIM_US(54499));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(54500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 1);
+	const struct fw_seg *s = fw_pop(f.a);
+	g_assert_cmpuint(s->r.seq, ==, D(9));
+	g_assert_cmpint(s->time, ==, SIM_US(54500));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_OPEN);
+	struct tcp_stats st;
+	tcp_sock_get_stats(f.s, &st);
+	g_assert_cmpuint(st.tlp_probes, ==, 1);
+	/* One probe per episode: nothing more until the RTO. */
+	fw_run_until(&f.w, SIM_US(54500) + tcp_current_rto(f.s) - 1);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fx_close(&f);
+}
+
 static void test_islost_starts_recovery(void)
 {
 	struct fx f;
@@ -770,6 +843,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/sack/receiver-blocks", test_receiver_blocks);
 	g_test_add_func("/tcp/sack/dsack", test_dsack);
 	g_test_add_func("/tcp/sack/linux-receiver-blocks", test_linux_receiver_blocks);
+	g_test_add_func("/tcp/sack/linux/rack-reo-timer", test_lx_rack_reo_timer);
+	g_test_add_func("/tcp/sack/linux/tlp", test_lx_tlp);
 	g_test_add_func("/tcp/ts/recent", test_ts_recent);
 	g_test_add_func("/tcp/ts/paws", test_paws);
 	g_test_add_func("/tcp/ts/rtt-retransmitted", test_ts_rtt_retransmitted);
