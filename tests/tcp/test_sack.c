@@ -502,12 +502,12 @@ static void test_ts_rtt_retransmitted(void)
 /* ---- the sender: RFC 6675 ---- */
 
 /* A has `n` segments to send; the first 10 at most (the initial window) go out. */
-static void fx_sender(struct fx *f, uint32_t n)
+static void fx_sender_with(struct fx *f, uint32_t n, enum tcp_recovery recovery)
 {
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	g_strlcpy(cfg.cc, "reno", sizeof cfg.cc); /* ssthresh = FlightSize / 2 */
-	cfg.recovery = TCP_RECOVERY_RFC6675;
+	cfg.recovery = recovery;
 	cfg.cc_cfg.hz = 0;
 	fx_open(f, &cfg, true, true);
 	g_assert_cmpint(tcp_send(f->s, pat, n * MSS_TS), ==, (int)(n * MSS_TS));
@@ -517,22 +517,17 @@ static void fx_sender(struct fx *f, uint32_t n)
 	fw_run_for(&f->w, SIM_MS(20));
 }
 
+static void fx_sender(struct fx *f, uint32_t n)
+{
+	fx_sender_with(f, n, TCP_RECOVERY_RFC6675);
+}
+
 /* ---- recovery linux (RACK-TLP, RFC 8985) on the fake wire ---- */
 
 /* fx_sender under Linux's recovery: Reno's ssthresh (cwnd/2), exact times (hz 0). */
 static void fx_lx_sender(struct fx *f, uint32_t n)
 {
-	struct tcp_config cfg;
-	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
-	g_strlcpy(cfg.cc, "reno", sizeof cfg.cc);
-	cfg.cc_cfg.hz = 0;
-	cfg.quickack_max = 0;
-	fx_open(f, &cfg, true, true);
-	g_assert_cmpint(tcp_send(f->s, pat, n * MSS_TS), ==, (int)(n * MSS_TS));
-	for (uint32_t k = 0; k < n && k < 10; k++)
-		expect_data(f, k);
-	g_assert_cmpuint(fw_pending(f->a), ==, 0);
-	fw_run_for(&f->w, SIM_MS(20));
+	fx_sender_with(f, n, TCP_RECOVERY_LINUX);
 }
 
 /* RFC 8985 §6.2-6.3 (Linux tcp_rack_detect_loss, tcp_rack_reo_timeout): segments
