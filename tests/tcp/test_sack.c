@@ -585,6 +585,52 @@ static void test_lx_tlp(void)
 	fx_close(&f);
 }
 
+/* F-RTO (RFC 5682 §3.1 with SACK; Linux tcp_process_loss, tcp_try_undo_loss): the
+ * flight of 10 is only delayed. The probe (new data, segment 10) and then the RTO's
+ * retransmission of segment 0 go out; the first ACK covers only segment 0, so F-RTO
+ * sends new data (11, 12) instead of retransmitting (step 2b); the next ACK covers
+ * data sent once: the timeout was spurious and is undone (cwnd 10 + 2 acknowledged,
+ * ssthresh unlimited again, Open), and 1-9 are never resent. */
+static void test_lx_frto_spurious(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 20);
+	/* The probe at 10 + 2·10 + 2 ms; the RTO 210 ms (SRTT 10 + rto_min 200) later. */
+	fw_run_until(&f.w, SIM_MS(241));
+	const struct fw_seg *s = pop(&f);
+	g_assert_cmpuint(s->r.seq, ==, D(10));
+	g_assert_cmpint(s->time, ==, SIM_MS(32));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_MS(242));
+	s = pop(&f);
+	g_assert_cmpuint(s->r.seq, ==, D(0));
+	g_assert_cmpint(s->time, ==, SIM_MS(242));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_LOSS);
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 1);
+	/* Step 2b: the ACK of segment 0 alone; new data instead of segment 1. */
+	fw_run_until(&f.w, SIM_MS(260));
+	peer_ack(&f, 1, 0, NULL);
+	expect_data(&f, 11);
+	expect_data(&f, 12);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_LOSS);
+	/* Step 3b: segments 1 and 2, sent once, acknowledged: spurious, undone. */
+	peer_ack(&f, 3, 0, NULL);
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_OPEN);
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 12);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, TCP_CC_INFINITE);
+	g_assert_cmpuint(f.s->sb.lost_out, ==, 0);
+	expect_data(&f, 13);
+	expect_data(&f, 14);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	struct tcp_stats st;
+	tcp_sock_get_stats(f.s, &st);
+	g_assert_cmpuint(st.frto, ==, 1);
+	g_assert_cmpuint(st.spurious_rtos, ==, 1);
+	g_assert_cmpuint(st.undos, ==, 1);
+	fx_close(&f);
+}
+
 static void test_islost_starts_recovery(void)
 {
 	struct fx f;
@@ -840,6 +886,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/sack/linux-receiver-blocks", test_linux_receiver_blocks);
 	g_test_add_func("/tcp/sack/linux/rack-reo-timer", test_lx_rack_reo_timer);
 	g_test_add_func("/tcp/sack/linux/tlp", test_lx_tlp);
+	g_test_add_func("/tcp/sack/linux/frto-spurious", test_lx_frto_spurious);
 	g_test_add_func("/tcp/ts/recent", test_ts_recent);
 	g_test_add_func("/tcp/ts/paws", test_paws);
 	g_test_add_func("/tcp/ts/rtt-retransmitted", test_ts_rtt_retransmitted);
