@@ -16,7 +16,10 @@
  *   sender        IsLost(HighACK + 1) starting recovery on one ACK, NextSeg rules 1 to
  *                 4 in order within cwnd − pipe, every hole resent in one round trip,
  *                 the timeout keeping the scoreboard, reneging clearing it, DSACKs
- *                 counted as spurious retransmissions.
+ *                 counted as spurious retransmissions;
+ *   linux         recovery linux (RFC 8985, 5682): RACK's reordering timer, the tail
+ *                 loss probe and F-RTO's spurious-timeout undo at exact times (the
+ *                 drill scripts of tests/drill/scripts check the rest against Linux).
  * White-box where the scoreboard's counters are checked (conn.h's struct tcp_sock).
  */
 #include <glib.h>
