@@ -293,6 +293,10 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	if (len == 0)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	/* recovery linux: queuing data after idle may restart the window (Linux
+	 * tcp_skb_entail's tcp_slow_start_after_idle_check). */
+	if (tcp_lx(c))
+		tcp_lx_idle_check(c);
 	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf);
 	/* Linux sk_stream_wait_memory: a write that did not fit marks the socket as
 	 * waiting for space (SOCK_NOSPACE), what the sndbuf-limited clock looks at. */
