@@ -858,10 +858,11 @@ static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
 	case TCP_FIN_WAIT_2:
 		if (!c->app_ref && pkt->len > 0 && (c->flags & TF_FIN_QUEUED)) {
 			/* New data for a connection the application closed: nobody will
-			 * read it, so reset (Linux tcp_rcv_state_process; RFC 9293
-			 * §3.6.1 / RFC 2525 §2.17). */
+			 * read it, so reset (RFC 1122 §4.2.2.13, RFC 2525 §2.17). Linux
+			 * tcp_rcv_state_process() resets the socket and answers the
+			 * segment itself (tcp_v4_send_reset): <SEQ=SEG.ACK><CTL=RST>. */
 			sim_packet_free(pkt);
-			tcp_send_rst(c);
+			tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 			tcp_conn_fail(c, 0);
 			return DROP;
 		}
