@@ -313,6 +313,11 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("early_retrans", INT), FIELD(early_retrans), RANGE(0, 4), DEFAULTS("3", "0"),
 	  SYSCTL("net.ipv4.tcp_early_retrans", VALUE),
 	  .doc = "recovery linux: tail loss probes (RFC 8985 7) when 3 or 4" },
+	{ KNOB("ecn", INT), FIELD(ecn), RANGE(0, 2), DEFAULTS("2", "0"),
+	  SYSCTL("net.ipv4.tcp_ecn", VALUE),
+	  .doc = "ECN (RFC 3168): 0 off, 1 request it on connections opened and accept it "
+		 "on those accepted, 2 accept it only; an algorithm that needs ECN (dctcp) "
+		 "requests it whatever this says" },
 	{ KNOB("frto", INT), FIELD(frto), RANGE(0, 2), DEFAULTS("2", "0"),
 	  SYSCTL("net.ipv4.tcp_frto", VALUE),
 	  .doc = "recovery linux: F-RTO (RFC 5682, SACK-enhanced) after a timeout, not 0" },
