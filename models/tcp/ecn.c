@@ -13,6 +13,7 @@
 #include "models/tcp/ecn.h"
 
 #include "models/ip/ecn.h"
+#include "models/tcp/cc_dctcp.h"
 #include "models/tcp/conn.h"
 #include "models/tcp/seq.h"
 #include "sim/core/sim.h"
@@ -67,7 +68,7 @@ void tcp_ecn_xmit(struct tcp_sock *c, struct tcp_repr *r, uint32_t seq, uint32_t
 		if (c->ecn.flags & TCP_ECN_QUEUE_CWR) {
 			c->ecn.flags &= ~TCP_ECN_QUEUE_CWR;
 			r->flags |= TCP_FLAG_CWR;
-			c->ecn.cwr_sent++;
+			tcp_st(c)->ecn_cwr_sent++;
 		}
 	} else if (tcp_ecn_ca_needs(c)) {
 		/* DCTCP: pure ACKs and retransmissions are ECT too (RFC 8257 §3.1 leaves
@@ -108,6 +109,7 @@ void tcp_ecn_take_syn(struct tcp_sock *c, const struct tcp_repr *seg)
 		c->ecn.flags = TCP_ECN_OK;
 out:
 	c->cc.ecn_ok = ecn_ok(c);
+	tcp_st(c)->ecn = ecn_ok(c);
 }
 
 void tcp_ecn_rcv_ack(struct tcp_sock *c, const struct tcp_repr *seg)
@@ -127,7 +129,7 @@ bool tcp_ecn_echo(struct tcp_sock *c, const struct tcp_repr *seg)
 {
 	if (!(seg->flags & TCP_FLAG_ECE) || (seg->flags & TCP_FLAG_SYN) || !ecn_ok(c))
 		return false;
-	c->ecn.ece_rcvd++;
+	tcp_st(c)->ecn_ece_received++;
 	return true;
 }
 
@@ -140,6 +142,11 @@ static void in_ack_event(struct tcp_sock *c, uint32_t delivered, bool ece)
 	c->cc.snd_una = c->snd_una;
 	c->cc.snd_nxt = c->snd_nxt;
 	tcp_cc_in_ack_event(&c->cc, ece);
+	if (c->cc.ops == &tcp_cc_dctcp && delivered > 0) {
+		struct tcp_cc_dctcp_info info;
+		tcp_cc_dctcp_get_info(&c->cc, &info);
+		tcp_st(c)->dctcp_alpha = info.alpha;
+	}
 }
 
 void tcp_ecn_rfc_ack(struct tcp_sock *c, const struct tcp_repr *seg, uint32_t acked)
@@ -165,7 +172,7 @@ void tcp_ecn_rfc_ack(struct tcp_sock *c, const struct tcp_repr *seg, uint32_t ac
 	tcp_conn_cc_hook(c, TCP_CONN_CC_ECE, NULL);
 	c->ecn.cwr_window = true;
 	c->ecn.high_seq = c->snd_max;
-	c->ecn.reductions++;
+	tcp_st(c)->ecn_reductions++;
 	tcp_ecn_queue_cwr(c);
 }
 
@@ -227,7 +234,7 @@ void tcp_ecn_rcv_data(struct tcp_sock *c, const struct tcp_repr *seg)
 			quickack_2(c);
 		break;
 	case IPV4_ECN_CE:
-		c->ecn.ce_rcvd++;
+		tcp_st(c)->ecn_ce_received++;
 		if (needs)
 			dctcp_ce(c, true);
 		if (!(c->ecn.flags & TCP_ECN_DEMAND_CWR)) {
@@ -262,6 +269,6 @@ void tcp_lx_enter_cwr(struct tcp_sock *c)
 	c->lx.undo = false;
 	tcp_lx_init_cwnd_reduction(c);
 	tcp_lx_set_state(c, TCP_CA_CWR);
-	c->ecn.reductions++;
+	tcp_st(c)->ecn_reductions++;
 	tcp_lx_trace(c, "cwr");
 }

@@ -50,10 +50,6 @@ struct tcp_ecn {
 	uint32_t high_seq;      /* RFC recoveries: snd_max at the last ECE reaction */
 	uint32_t delivered_ce;  /* sender: packets (bytes under the RFC recoveries)
 				 * delivered by ACKs with ECE (Linux tp->delivered_ce) */
-	uint64_t ce_rcvd;       /* receiver: data segments that arrived with CE */
-	uint64_t ece_rcvd;      /* sender: ACKs with ECE taken */
-	uint64_t cwr_sent;      /* sender: segments sent with CWR */
-	uint64_t reductions;    /* sender: window reductions for ECE */
 };
 
 /* Whether the connection's algorithm needs ECN (DCTCP). */

@@ -499,6 +499,15 @@ struct tcp_stats {
 	bool sack;                    /* SACK negotiated (both SYNs offered it) */
 	bool timestamps;              /* timestamps negotiated */
 	bool wscale;                  /* window scaling negotiated */
+	/* ECN (RFC 3168, ecn.c). */
+	bool ecn;                     /* ECN negotiated */
+	uint64_t ecn_ce_received;     /* data segments that arrived CE */
+	uint64_t ecn_ece_received;    /* ACKs that echoed congestion (ECE) */
+	uint64_t ecn_cwr_sent;        /* segments sent with CWR */
+	uint64_t ecn_reductions;      /* window reductions for ECE (at most one per
+				       * window of data) */
+	uint32_t dctcp_alpha;         /* DCTCP: α × 1024 after the last update (a
+				       * sender's: 0 until data was acknowledged) */
 };
 
 /* A copy of the counters now. */

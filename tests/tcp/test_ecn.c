@@ -281,7 +281,7 @@ static void test_receiver_echo_until_cwr(void)
 	a = fw_pop(f.a);
 	g_assert_nonnull(a); /* at once: no delayed ACK */
 	fw_assert_seg(a, ACK, ISS + 1, seq, a->r.window, 0);
-	g_assert_cmpuint(f.s->ecn.ce_rcvd, ==, 1);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_ce_received, ==, 1);
 	fx_close(&f);
 }
 
@@ -321,7 +321,7 @@ static void test_linux_cwr_once_per_window(void)
 	g_assert_cmpint(f.s->cc.ca_state, ==, TCP_CA_CWR);
 	g_assert_cmpuint(f.s->cc.ssthresh, ==, 5);
 	g_assert_cmpuint(f.s->cc.cwnd, ==, 10);
-	g_assert_cmpuint(f.s->ecn.reductions, ==, 1);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_reductions, ==, 1);
 	write_n(&f, 4 * MSS);
 	const struct fw_seg *d = fw_pop(f.a);
 	g_assert_nonnull(d);
@@ -333,7 +333,7 @@ static void test_linux_cwr_once_per_window(void)
 	inject(&f, ACK | ECE, IRS + 1, ISS + 1 + 2 * MSS, 0, IPV4_ECN_NOT_ECT);
 	g_assert_cmpuint(f.s->cc.ssthresh, ==, 5);
 	g_assert_cmpuint(f.s->cc.cwnd, ==, 9);
-	g_assert_cmpuint(f.s->ecn.reductions, ==, 1);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_reductions, ==, 1);
 	/* The next new segment carries no CWR. */
 	for (uint32_t k = 3; k <= 10; k++)
 		inject(&f, ACK | ECE, IRS + 1, ISS + 1 + k * MSS, 0, IPV4_ECN_NOT_ECT);
@@ -350,7 +350,7 @@ static void test_linux_cwr_once_per_window(void)
 	inject(&f, ACK | ECE, IRS + 1, f.s->snd_una + MSS, 0, IPV4_ECN_NOT_ECT);
 	g_assert_cmpint(f.s->cc.ca_state, ==, TCP_CA_CWR);
 	g_assert_cmpuint(f.s->cc.ssthresh, ==, MAX(cw / 2, 2u));
-	g_assert_cmpuint(f.s->ecn.reductions, ==, 2);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_reductions, ==, 2);
 	fx_close(&f);
 }
 
@@ -405,7 +405,7 @@ static void test_rfc_reduction(void)
 	g_assert_cmpint(f.s->cc.ca_state, ==, TCP_CA_CWR);
 	inject(&f, ACK | ECE, IRS + 1, ISS + 1 + 2 * MSS, 0, IPV4_ECN_NOT_ECT);
 	g_assert_cmpuint(f.s->cc.ssthresh, ==, want);
-	g_assert_cmpuint(f.s->ecn.reductions, ==, 1);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_reductions, ==, 1);
 	bool cwr_seen = false;
 	while ((d = fw_pop(f.a))) {
 		if (d->r.payload_len && !cwr_seen) {
@@ -519,7 +519,7 @@ static void test_dctcp_receiver_state_machine(void)
 	a = fw_pop(f.a);
 	g_assert_nonnull(a);
 	fw_assert_seg(a, ACK | ECE, ISS + 1, seq, a->r.window, 0);
-	g_assert_cmpuint(f.s->ecn.ce_rcvd, ==, 4);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_ce_received, ==, 4);
 	fx_close(&f);
 }
 
@@ -570,14 +570,14 @@ static void test_dctcp_linked_alpha(void)
 	struct tcp_cc_dctcp_info info;
 	tcp_cc_dctcp_get_info(&f.s->cc, &info);
 	g_test_message("alpha %u/1024 after %" G_GUINT64_FORMAT " reductions, cwnd %u",
-		       info.alpha, f.s->ecn.reductions, f.s->cc.cwnd);
+		       info.alpha, tcp_st(f.s)->ecn_reductions, f.s->cc.cwnd);
 	/* F = 1/3 is 341 in α's units of 1/1024. */
 	g_assert_cmpuint(info.alpha, >=, 300);
 	g_assert_cmpuint(info.alpha, <=, 390);
-	g_assert_cmpuint(f.s->ecn.reductions, >, 100);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_reductions, >, 100);
 	/* Every mark the receiver saw came from the wire; the sender saw the echo. */
-	g_assert_cmpuint(b->ecn.ce_rcvd, >, 0);
-	g_assert_cmpuint(f.s->ecn.ece_rcvd, >, 0);
+	g_assert_cmpuint(tcp_st(b)->ecn_ce_received, >, 0);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_ece_received, >, 0);
 	fw_app_fini(&rb);
 	tcp_abort(b);
 	tcp_close(l);
