@@ -433,12 +433,14 @@ static void lc_hystart_reset(const struct tcp_cc *cc, struct lcubic *ca)
 }
 
 /* The cubic's target cwnd and cnt for this ACK (part of Linux bictcp_update). */
-static void lc_cubic_cnt(const struct tcp_cc *cc, struct lcubic *ca, uint32_t cwnd, int64_t now)
+static void lc_cubic_cnt(const struct tcp_cc *cc, struct lcubic *ca, uint32_t cwnd, uint32_t acked,
+			 int64_t now)
 {
 	const uint32_t hz = lc_hz(cc);
 	if (!ca->epoch) {
 		ca->epoch = true;
 		ca->epoch_start = now; /* the beginning of an epoch */
+		ca->ack_cnt = acked;   /* the estimate counts from here (not what came before) */
 		ca->tcp_cwnd = cwnd;   /* in step with the cubic */
 		if (ca->last_max_cwnd <= cwnd) {
 			ca->bic_k = 0;
@@ -481,7 +483,7 @@ static void lc_update(const struct tcp_cc *cc, struct lcubic *ca, uint32_t cwnd,
 	if (!(ca->epoch && now == ca->last_time)) {
 		ca->last_cwnd = cwnd;
 		ca->last_time = now;
-		lc_cubic_cnt(cc, ca, cwnd, now);
+		lc_cubic_cnt(cc, ca, cwnd, acked, now);
 	}
 	if (cubic_params(cc)->reno_friendly) {
 		/* The Reno-friendly estimate grows by one packet per cwnd·beta_scale/8

@@ -157,9 +157,10 @@ static const struct tcp_knob knobs[] = {
 	  .doc = "congestion control algorithm" },
 	{ KNOB("cc_growth", ENUM), FIELD(cc_cfg.growth), .names = growth_names,
 	  DEFAULTS("bytes", "bytes"),
-	  .doc = "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK)" },
+	  .doc = "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK); "
+		 "ignored under recovery linux (growth per packet delivered)" },
 	{ KNOB("abc_l", INT), FIELD(cc_cfg.abc_l_segments), RANGE(1, 64), .unit = "segments",
-	  DEFAULTS("2", "2"), .doc = "RFC 3465 L" },
+	  DEFAULTS("2", "2"), .doc = "RFC 3465 L; ignored under recovery linux" },
 	{ KNOB("cubic_beta", INT), FIELD(cubic.beta_permille), RANGE(1, 999), .unit = "permille",
 	  DEFAULTS("700", "700"), .doc = "CUBIC beta (RFC 9438 4.6)" },
 	{ KNOB("cubic_c", INT), FIELD(cubic.c_permille), RANGE(1, 10000), .unit = "permille",
@@ -187,7 +188,8 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("rto_keeps_recovery_ssthresh", BOOL), FIELD(cc_cfg.rto_keeps_recovery_ssthresh),
 	  BOOL_RANGE, DEFAULTS("true", "false"),
 	  .doc = "an RTO during fast recovery keeps ssthresh (Linux tcp_enter_loss) instead of "
-		 "recomputing it from FlightSize (RFC 5681 3.1)" },
+		 "recomputing it from FlightSize (RFC 5681 3.1); ignored under recovery linux "
+		 "(tcp_enter_loss decides)" },
 	{ KNOB("rto_formula", ENUM), FIELD(rto_formula), .names = rto_formula_names,
 	  DEFAULTS("linux", "rfc"),
 	  .doc = "linux: SRTT + max(rto_min, 4 RTTVAR); rfc: max(rto_min, SRTT + max(G, 4 RTTVAR)) "
@@ -288,18 +290,21 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("nagle_minshall", BOOL), FIELD(nagle_minshall), BOOL_RANGE, DEFAULTS("true", "false"),
 	  .doc = "Nagle holds only while a small segment is unacknowledged (Linux)" },
 	{ KNOB("limited_transmit", BOOL), FIELD(limited_transmit), BOOL_RANGE,
-	  DEFAULTS("true", "true"), .doc = "RFC 3042 limited transmit" },
+	  DEFAULTS("true", "true"), .doc = "RFC 3042 limited transmit; ignored under recovery linux (duplicate ACKs "
+		 "shrink packets in flight instead)" },
 	{ KNOB("dupack_threshold", INT), FIELD(dupack_threshold), RANGE(1, 1000),
 	  DEFAULTS("3", "3"), SYSCTL("net.ipv4.tcp_reordering", VALUE),
 	  .doc = "duplicate ACKs for fast retransmit" },
 	{ KNOB("partial_ack_timer", ENUM), FIELD(partial_ack_timer), .names = partial_names,
 	  DEFAULTS("impatient", "impatient"),
 	  .doc = "timer reset on the first partial ACK only, or on each (RFC 6582 3.2 step 3, "
-		 "appendix A)" },
+		 "appendix A); ignored under recovery linux (Linux re-arms the RTO on every "
+		 "ACK of new data)" },
 	{ KNOB("loss_flightsize", ENUM), FIELD(loss_flightsize), .names = loss_flightsize_names,
 	  DEFAULTS("outstanding", "outstanding"),
 	  .doc = "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
-		 "(each duplicate ACK discounts a segment, as ns-3)" },
+		 "(each duplicate ACK discounts a segment, as ns-3); ignored under recovery "
+		 "linux (ssthresh from cwnd)" },
 	{ KNOB("recovery", ENUM), FIELD(recovery), .names = recovery_names,
 	  DEFAULTS("linux", "auto"),
 	  .doc = "loss recovery: auto (the algorithm's Reno or NewReno without SACK, rfc6675 "
@@ -344,7 +349,7 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("recovery_exit", ENUM), FIELD(cc_cfg.recovery_exit), .names = recovery_exit_names,
 	  DEFAULTS("flight", "flight"),
 	  .doc = "cwnd at the end of fast recovery: flight (RFC 6582 3.2 step 3 option 1) or "
-		 "ssthresh (option 2, as ns-3)" },
+		 "ssthresh (option 2, as ns-3); ignored under recovery linux (cwnd = ssthresh)" },
 	{ KNOB("msl", DURATION), FIELD(msl), RANGE(0, DAY), DEFAULTS("30s", "120s"),
 	  .doc = "maximum segment lifetime (TIME-WAIT = 2 msl)" },
 	{ KNOB("fin_wait2_timeout", DURATION), FIELD(fin_wait2_timeout), RANGE(0, DAY),

@@ -522,6 +522,7 @@ struct tcp_lx_ack {
 	uint32_t pkts_acked;      /* entries cumulatively acknowledged */
 	uint32_t prior_sacked;
 	bool have_ackt, have_sackt;
+	bool rtt_sampled;         /* the estimator took a sample */
 	sim_time_t first_ackt, last_ackt;   /* transmit times of cumulatively acked data */
 	sim_time_t first_sackt, last_sackt; /* ... of newly SACKed data */
 	struct tcp_sock *c;

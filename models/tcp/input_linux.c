@@ -195,6 +195,7 @@ static sim_time_t update_rtt(struct tcp_sock *c, struct tcp_lx_ack *a, sim_time_
 		tcp_minmax_running_min(&c->lx.rtt_min, c->cfg->min_rtt_wlen, now,
 				       ca_rtt > 0 ? ca_rtt : 1);
 	tcp_conn_rtt_sample(c, seq_rtt);
+	a->rtt_sampled = true;
 	return ca_rtt;
 }
 
@@ -327,6 +328,7 @@ void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool 
 	uint32_t prior_packets = tcp_sb_packets_out(&c->sb);
 	uint32_t prior_delivered = lx->delivered, prior_lost = lx->lost;
 	uint32_t prior_in_flight = tcp_lx_in_flight(c);
+	uint64_t prior_rows = c->trace ? c->trace->ep_rows : 0;
 	lx->rexmit = TCP_LX_REXMIT_NONE;
 	if (seg->sack_count && (c->flags & TF_SACK_OK))
 		sacktag(c, &a, seg);
@@ -360,6 +362,9 @@ void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool 
 	if (a.flag & TCP_LX_F_SET_XMIT_TIMER)
 		set_xmit_timer(c);
 	cong_control(c, lx->delivered - prior_delivered, lx->lost - prior_lost, a.flag);
+	/* A row for the RTT sample unless the ACK wrote one already (as input.c). */
+	if (a.rtt_sampled && c->trace && c->trace->ep_rows == prior_rows)
+		tcp_trace_endpoint(c, "rtt_sample");
 }
 
 /* Linux tcp_check_sack_reneging: the ACK stops at a segment the receiver had SACKed:

@@ -371,7 +371,7 @@ static bool may_undo(const struct tcp_sock *c, const struct tcp_repr *seg)
 	return c->lx.undo && (c->lx.undo_retrans == 0 || packet_delayed(c, seg));
 }
 
-static void undo_cwnd_reduction(struct tcp_sock *c, bool unmark_loss, const char *why)
+static void undo_cwnd_reduction(struct tcp_sock *c, bool unmark_loss)
 {
 	struct tcp_lx *lx = &c->lx;
 	if (unmark_loss) {
@@ -388,7 +388,6 @@ static void undo_cwnd_reduction(struct tcp_sock *c, bool unmark_loss, const char
 	lx->undo = false;
 	lx->rack.advanced = true; /* losses may be found anew */
 	tcp_st(c)->undos++;
-	tcp_lx_trace(c, why);
 }
 
 /* Without SACK, an ACK exactly at high_seq keeps the state until something above it
@@ -407,15 +406,19 @@ static bool non_sack_preventing_reopen(struct tcp_sock *c)
 /* Linux tcp_try_undo_recovery: everything sent before the episode is acknowledged. */
 static bool try_undo_recovery(struct tcp_sock *c, const struct tcp_repr *seg)
 {
-	if (may_undo(c, seg))
-		undo_cwnd_reduction(c, false, "undo");
+	bool undo = may_undo(c, seg);
+	if (undo)
+		undo_cwnd_reduction(c, false);
 	else if (c->lx.rack.reo_wnd_persist)
 		c->lx.rack.reo_wnd_persist--;
-	if (non_sack_preventing_reopen(c))
-		return true;
-	tcp_lx_set_state(c, TCP_CA_OPEN);
-	c->lx.is_sack_reneg = false;
-	return false;
+	bool hold = non_sack_preventing_reopen(c);
+	if (!hold) {
+		tcp_lx_set_state(c, TCP_CA_OPEN);
+		c->lx.is_sack_reneg = false;
+	}
+	if (undo)
+		tcp_lx_trace(c, "undo"); /* the row after the state it leads to */
+	return hold;
 }
 
 /* Linux tcp_try_undo_dsack: DSACKs showed every retransmission unnecessary. */
@@ -424,7 +427,8 @@ static bool try_undo_dsack(struct tcp_sock *c)
 	struct tcp_lx *lx = &c->lx;
 	if (lx->undo && lx->undo_retrans == 0) {
 		lx->rack.reo_wnd_persist = (uint8_t)MIN(TCP_RACK_RECOVERY_THRESH, lx->rack.reo_wnd_persist + 1u);
-		undo_cwnd_reduction(c, false, "undo");
+		undo_cwnd_reduction(c, false);
+		tcp_lx_trace(c, "undo");
 		return true;
 	}
 	return false;
@@ -435,16 +439,15 @@ static bool try_undo_loss(struct tcp_sock *c, const struct tcp_repr *seg, bool f
 {
 	if (!frto_undo && !may_undo(c, seg))
 		return false;
-	undo_cwnd_reduction(c, true, frto_undo ? "frto_undo" : "undo");
+	undo_cwnd_reduction(c, true);
 	if (frto_undo)
 		tcp_st(c)->spurious_rtos++;
 	c->retries = 0;
-	if (non_sack_preventing_reopen(c))
-		return true;
-	if (frto_undo || (c->flags & TF_SACK_OK)) {
+	if (!non_sack_preventing_reopen(c) && (frto_undo || (c->flags & TF_SACK_OK))) {
 		tcp_lx_set_state(c, TCP_CA_OPEN);
 		c->lx.is_sack_reneg = false;
 	}
+	tcp_lx_trace(c, frto_undo ? "frto_undo" : "undo");
 	return true;
 }
 
@@ -610,8 +613,9 @@ static bool try_undo_partial(struct tcp_sock *c, struct tcp_lx_ack *a, bool *do_
 			return true;
 		if (!any_retrans_done(c))
 			lx->retrans_stamp_set = false;
-		undo_cwnd_reduction(c, true, "undo");
+		undo_cwnd_reduction(c, true);
 		tcp_lx_try_keep_open(c);
+		tcp_lx_trace(c, "undo");
 	} else {
 		*do_lost = force_fast_retransmit(c);
 	}

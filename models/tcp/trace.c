@@ -63,6 +63,7 @@ void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t i
 	if (!c->trace || !c->trace->ep)
 		return;
 	struct sim_tsv *t = c->trace->ep;
+	c->trace->ep_rows++;
 	/* Windows in bytes; under recovery linux they are packets × SMSS. */
 	uint64_t unit = c->cc.packets ? c->mss : 1;
 	sim_tsv_time(t, sim_now(tcp_sim(c)));
