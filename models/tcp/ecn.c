@@ -181,6 +181,8 @@ void tcp_ecn_lx_ack(struct tcp_sock *c, uint32_t newly_delivered, bool ece)
 	/* Linux tcp_count_delivered: delivered_ce counts what ECE ACKs delivered. */
 	if (ece)
 		c->ecn.delivered_ce += newly_delivered;
+	if (!c->cc.ops->in_ack_event)
+		return; /* nothing to tell (every algorithm but DCTCP): no cost per ACK */
 	tcp_lx_cc_inputs(c);
 	in_ack_event(c, c->lx.delivered, ece);
 }

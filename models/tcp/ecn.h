@@ -52,6 +52,13 @@ struct tcp_ecn {
 				 * delivered by ACKs with ECE (Linux tp->delivered_ce) */
 };
 
+/* ECN negotiated: the hooks below are called only then (but tcp_ecn_xmit for SYNs
+ * and tcp_ecn_take_syn), so that connections without ECN pay one test per segment. */
+static inline bool tcp_ecn_on(const struct tcp_ecn *e)
+{
+	return (e->flags & TCP_ECN_OK) != 0;
+}
+
 /* Whether the connection's algorithm needs ECN (DCTCP). */
 bool tcp_ecn_ca_needs(const struct tcp_sock *c);
 

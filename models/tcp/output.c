@@ -33,7 +33,8 @@ static void xmit_ack(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t fla
 	if (flags & TCP_FLAG_ACK)
 		r.ack = ack;
 	uint8_t tos = c->opt.tos;
-	tcp_ecn_xmit(c, &r, seq, len, &tos); /* ECE, CWR and ECT (ecn.c) */
+	if ((flags & TCP_FLAG_SYN) || tcp_ecn_on(&c->ecn))
+		tcp_ecn_xmit(c, &r, seq, len, &tos); /* ECE, CWR and ECT (ecn.c) */
 	if (flags & TCP_FLAG_SYN) {
 		/* RFC 9293 §3.7.1: MSS option on SYNs. RFC 7323 §2.2: the window of a SYN
 		 * is never scaled; the scale option goes on our SYN when enabled, and on
