@@ -103,6 +103,15 @@ static void write_n(struct fx *f, uint32_t n)
 	g_assert_cmpint(tcp_send(f->s, pat, n), ==, (int)n);
 }
 
+/* A writes n full segments and they all go (initial window 10); returns snd_nxt. */
+static uint32_t send_segments_any(struct fx *f, uint32_t n)
+{
+	write_n(f, n * MSS);
+	for (uint32_t i = 0; i < n; i++)
+		g_assert_nonnull(fw_pop(f->a));
+	return ISS + 1 + n * MSS;
+}
+
 /* ---- negotiation (RFC 3168 §6.1.1) ---- */
 
 static void test_syn_request(void)
@@ -143,6 +152,32 @@ static void test_syn_default_accept_only(void)
 		g_assert_cmpuint(ecn_of(fw_pop(f.a)), ==, IPV4_ECN_NOT_ECT);
 		fx_close(&f);
 	}
+}
+
+static void test_not_negotiated_ignores_bits(void)
+{
+	/* Without ECN, an ACK with ECE changes nothing and CE data is not echoed. */
+	struct tcp_config cfg;
+	cfg_linux(&cfg, TCP_ECN_MODE_ACCEPT, "reno");
+	struct fx f;
+	fx_connect(&f, &cfg);
+	fx_synack(&f, 0);
+	f.app.read_all = true;
+	fw_app_watch(&f.app, TCP_EV_READABLE, false);
+	fw_run_until(&f.w, SIM_MS(20));
+	uint32_t high = send_segments_any(&f, 4);
+	inject(&f, ACK | ECE, IRS + 1, ISS + 1 + MSS, 0, IPV4_ECN_NOT_ECT);
+	g_assert_cmpint(f.s->cc.ca_state, ==, TCP_CA_OPEN);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, TCP_CC_INFINITE);
+	fw_drain(f.a);
+	inject(&f, ACK, IRS + 1, high, MSS, IPV4_ECN_CE);
+	fw_run_for(&f.w, SIM_MS(200));
+	const struct fw_seg *a = fw_pop(f.a);
+	g_assert_nonnull(a);
+	g_assert_cmphex(a->r.flags & ECE, ==, 0);
+	g_assert_cmpuint(tcp_st(f.s)->ecn_ce_received, ==, 0);
+	g_assert_false(tcp_st(f.s)->ecn);
+	fx_close(&f);
 }
 
 static void test_synack_not_setup(void)
@@ -282,6 +317,26 @@ static void test_receiver_echo_until_cwr(void)
 	g_assert_nonnull(a); /* at once: no delayed ACK */
 	fw_assert_seg(a, ACK, ISS + 1, seq, a->r.window, 0);
 	g_assert_cmpuint(tcp_st(f.s)->ecn_ce_received, ==, 1);
+	fx_close(&f);
+}
+
+static void test_receiver_echo_out_of_order(void)
+{
+	/* CE on a segment beyond a hole counts too (Linux tcp_data_queue_ofo): the
+	 * immediate duplicate ACK already carries ECE. */
+	struct tcp_config cfg;
+	cfg_linux(&cfg, TCP_ECN_MODE_ON, "reno");
+	struct fx f;
+	fx_open(&f, &cfg);
+	f.app.read_all = true;
+	fw_app_watch(&f.app, TCP_EV_READABLE, false);
+	fw_run_until(&f.w, SIM_MS(100));
+	fw_drain(f.a);
+	inject(&f, ACK, IRS + 1 + MSS, ISS + 1, MSS, IPV4_ECN_CE);
+	const struct fw_seg *a = fw_pop(f.a);
+	g_assert_nonnull(a);
+	g_assert_cmpuint(a->r.ack, ==, IRS + 1); /* duplicate ACK */
+	g_assert_cmphex(a->r.flags & ECE, ==, ECE);
 	fx_close(&f);
 }
 
@@ -592,9 +647,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/ecn/syn_request", test_syn_request);
 	g_test_add_func("/tcp/ecn/syn_default_accept_only", test_syn_default_accept_only);
 	g_test_add_func("/tcp/ecn/synack_not_setup", test_synack_not_setup);
+	g_test_add_func("/tcp/ecn/not_negotiated_ignores_bits", test_not_negotiated_ignores_bits);
 	g_test_add_func("/tcp/ecn/syn_retransmission_fallback", test_syn_retransmission_fallback);
 	g_test_add_func("/tcp/ecn/listener", test_listener);
 	g_test_add_func("/tcp/ecn/receiver_echo_until_cwr", test_receiver_echo_until_cwr);
+	g_test_add_func("/tcp/ecn/receiver_echo_out_of_order", test_receiver_echo_out_of_order);
 	g_test_add_func("/tcp/ecn/linux_cwr_once_per_window", test_linux_cwr_once_per_window);
 	g_test_add_func("/tcp/ecn/retransmission_not_ect", test_retransmission_not_ect);
 	g_test_add_func("/tcp/ecn/rfc_reduction", test_rfc_reduction);
