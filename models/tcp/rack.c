@@ -17,9 +17,9 @@
  * timer for when it will be.
  *
  * TLP (RFC 8985 §7; Linux tcp_schedule_loss_probe, tcp_send_loss_probe,
- * tcp_process_tlp_ack): in Open or CWR with SACK, PTO = 2·SRTT (plus 200 ms for a
- * single segment out, for the peer's delayed ACK; plus 2 jiffies otherwise), at most
- * the time left to the RTO; on expiry one probe: new data if the window allows, else
+ * tcp_process_tlp_ack): in Open or CWR with SACK, PTO = 2·SRTT plus, with a single
+ * segment out, rto_min (200 ms; Linux tcp_rto_min) for the peer's delayed ACK, else 2
+ * jiffies; at most the time left to the RTO; on expiry one probe: new data if the window allows, else
  * the last segment again. If the probe's ACK shows it repaired a loss, cwnd is
  * reduced (CWR); a DSACK of the probe or a plain duplicate ACK means nothing was lost.
  * tcp_early_retrans (the `early_retrans` knob) 3 or 4 turns TLP on.
@@ -31,8 +31,6 @@
 
 /* Linux TCP_TIMEOUT_MIN_US: a floor of 2 ms on RACK's timer. */
 #define RACK_TIMEOUT_MIN SIM_MS(2)
-/* Linux TCP_RTO_MIN: the probe's allowance for a delayed ACK. */
-#define TLP_DELACK_ALLOWANCE SIM_MS(200)
 /* Linux TCP_TIMEOUT_INIT: the probe timeout before any RTT sample. */
 #define TLP_NO_RTT_TIMEOUT SIM_S(1)
 
@@ -201,7 +199,8 @@ bool tcp_tlp_schedule(struct tcp_sock *c, bool advancing_rto)
 	if (c->rtt.has_sample) {
 		timeout = to_jiffies(c, 2 * c->rtt.srtt);
 		uint32_t hz = c->cfg->cc_cfg.hz ? c->cfg->cc_cfg.hz : 1000;
-		timeout += out == 1 ? TLP_DELACK_ALLOWANCE : 2 * (SIM_S(1) / hz);
+		/* Linux tcp_rto_min(sk), the rto_min knob: the allowance for a delayed ACK. */
+		timeout += out == 1 ? to_jiffies(c, c->cfg->rto_min) : 2 * (SIM_S(1) / hz);
 	} else {
 		timeout = TLP_NO_RTT_TIMEOUT;
 	}

@@ -11,7 +11,7 @@
  *                                      congestion avoidance adds one packet per RTT; every
  *                                      recovery ends with cwnd = ssthresh; no RTO (Linux's
  *                                      NewReno-style recovery repairs every loss here).
- *   /validation/shape/reno-rtos        scenarios/bursty-loss.json, reno.sender.tsv: every
+ *   /validation/shape/reno-rtos        scenarios/heavy-loss.json, flow.sender.tsv: every
  *                                      RTO leaves cwnd = 1 packet in Loss (ssthresh halved
  *                                      on the first timeout, held on a repeated one and in
  *                                      recovery unless it had reached high_seq).
@@ -20,8 +20,7 @@
  *                                      trace's tlp, tlp_recovery, frto_undo and undo rows.
  *   /validation/shape/cubic            scenarios/cubic-vs-reno.json, cubic.sender.tsv: in
  *                                      each epoch between losses the window is concave
- *                                      below W_max and above it convex or, where Linux's
- *                                      fixed-α Reno-friendly line leads, linear; it reaches W_max
+ *                                      below W_max and convex above it, and reaches W_max
  *                                      about K = cbrt(W_max·(1 − β)/C) after the epoch
  *                                      starts (RFC 9438 §4.2).
  *   /validation/shape/fall-floyd-K     scenarios/fall-floyd-K.json (Fall & Floyd 1996): the
@@ -344,10 +343,12 @@ static void check_rtos(GArray *ep, int min_count)
 			in_recovery = true;
 		else if (is(r, "recovery_exit") || is(r, "rto"))
 			in_recovery = false;
-		/* A repeated timeout: no new data acknowledged since the last one. */
-		if (is(r, "rto"))
+		/* A repeated timeout: no new data acknowledged since the last one, nor
+		 * the last one undone (tcp_try_undo_loss clears the retransmit count). */
+		if (is(r, "rto") && strncmp(r->state, "SYN-", 4) != 0)
 			after_rto = true;
-		else if (is(r, "slow_start") || is(r, "congestion_avoidance"))
+		else if (is(r, "slow_start") || is(r, "congestion_avoidance") || is(r, "undo") ||
+			 is(r, "frto_undo"))
 			after_rto = false;
 	}
 	g_test_message("%d RTOs (%d holding ssthresh)", n, held);
@@ -362,18 +363,18 @@ static void test_reno_lossy(void)
 	check_fast_retransmits(ep, 50);
 	check_congestion_avoidance(ep, SMSS, 0.040); /* linux profile: 40 ms delayed ACK */
 	/* Linux's NewReno-style recovery with PRR repairs every loss of this run without
-	 * a timeout (RFC 5681 Reno took one); the timeouts are checked on bursty-loss. */
+	 * a timeout (RFC 5681 Reno took one); the timeouts are checked on heavy-loss. */
 	check_rtos(ep, 0);
 	g_array_free(ep, TRUE);
 	run_free(&x);
 }
 
-/* Timeouts under Linux's recovery: bursty-loss.json's Gilbert-Elliott bursts take
- * whole windows, so Reno times out there (reno.sender.tsv). */
+/* Timeouts under Linux's recovery: heavy-loss.json's 20 % loss each way times out
+ * again and again (flow.sender.tsv, CUBIC). */
 static void test_reno_rtos(void)
 {
-	struct run x = run_scenario("bursty-loss");
-	GArray *ep = load_endpoint(x.out, "reno.sender.tsv");
+	struct run x = run_scenario("heavy-loss");
+	GArray *ep = load_endpoint(x.out, "flow.sender.tsv");
 	check_rtos(ep, 10);
 	g_array_free(ep, TRUE);
 	run_free(&x);
@@ -505,12 +506,11 @@ static void test_cubic(void)
 					half_rates(p + nb, na, &r1, &r2);
 					g_test_message("epoch at %.2f s: above W_max: %.2f then %.2f segments/s",
 						       t0, r1 / SMSS, r2 / SMSS);
-					/* Convex, or linear where the Reno-friendly estimate leads:
-					 * Linux tcp_cubic.c keeps its α fixed (≈ 0.53 through
-					 * beta_scale), and on this path's small BDP the estimate's
-					 * line lies above the cubic curve for the first seconds past
-					 * W_max; the growth never slows down there. */
-					g_assert_cmpfloat(r2, >=, r1);
+					/* Convex. Linux tcp_cubic.c keeps the Reno-friendly α fixed
+					 * (≈ 0.53 through beta_scale): on this path's small BDP its
+					 * line can lead the cubic curve for the first second past
+					 * W_max and straighten the start, hence 1.4 rather than 1.5. */
+					g_assert_cmpfloat(r2, >, 1.4 * r1);
 					convex++;
 				}
 			}
