@@ -201,9 +201,11 @@ struct tcp_cc_ops {
 	 * undo_cwnd; Reno: max(cwnd, prior_cwnd)). */
 	uint32_t (*undo_cwnd)(struct tcp_cc *cc);
 	/* optional: the ca_state is about to change to new_state (Linux set_state;
-	 * cc->ca_state still holds the old one). */
+	 * cc->ca_state still holds the old one). It may set ssthresh, as Linux's
+	 * dctcp_state does on entering Recovery (DCTCP halves on a loss). */
 	void (*set_state)(struct tcp_cc *cc, enum tcp_ca_state new_state);
-	/* optional: an event (Linux cwnd_event). */
+	/* optional: an event (Linux cwnd_event). It may set ssthresh (DCTCP on
+	 * TCP_CA_EVENT_LOSS, after TCP stored ssthresh()'s answer, as Linux). */
 	void (*cwnd_event)(struct tcp_cc *cc, enum tcp_ca_event ev);
 	/* optional: packets were acknowledged, with the ACK's RTT sample (Linux
 	 * pkts_acked; CUBIC's HyStart and delay_min). HyStart may end slow start here

@@ -59,7 +59,7 @@ void tcp_ecn_xmit(struct tcp_sock *c, struct tcp_repr *r, uint32_t seq, uint32_t
 		return;
 	}
 	if (!ecn_ok(c))
-		return;
+		return; /* (callers test tcp_ecn_on() first; kept for direct calls) */
 	/* Linux tcp_ecn_send. */
 	if (len > 0 && !seq_lt(seq, c->snd_max)) {
 		/* RFC 3168 §6.1.2: new data is ECT(0); the first after a reduction
