@@ -31,16 +31,37 @@ struct queue_shape {
 	double marked;      /* marks / dequeues */
 };
 
-static gchar **read_lines(const char *dir, const char *name)
+/* The lines of a trace, split in place (NULL-terminated; free with free_lines).
+ * Not g_strsplit: under ASan its strstr() rescans the rest of the text for every
+ * line, which is quadratic on a trace of a million lines. */
+static char **read_lines(const char *dir, const char *name)
 {
 	char *path = g_build_filename(dir, name, NULL);
 	gchar *text = NULL;
-	if (!g_file_get_contents(path, &text, NULL, NULL))
+	gsize len = 0;
+	if (!g_file_get_contents(path, &text, &len, NULL))
 		g_error("cannot read %s", path);
-	gchar **lines = g_strsplit(text, "\n", -1);
-	g_free(text);
 	g_free(path);
-	return lines;
+	GPtrArray *lines = g_ptr_array_new();
+	if (len == 0)
+		g_ptr_array_add(lines, text); /* one empty line, so that text is freed */
+	for (char *p = text; p < text + len;) {
+		char *nl = memchr(p, '\n', (size_t)(text + len - p));
+		g_ptr_array_add(lines, p);
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	g_ptr_array_add(lines, NULL);
+	return (char **)g_ptr_array_free(lines, FALSE);
+}
+
+static void free_lines(char **lines)
+{
+	if (lines[0])
+		g_free(lines[0]); /* the text they point into */
+	g_free(lines);
 }
 
 /* Column index of `name` in a TSV header line. */
@@ -56,69 +77,100 @@ static int column(const char *header, const char *name)
 	return k;
 }
 
-/* One full packet's service time: the most common gap between back-to-back dequeues
- * (the queue still holding packets), in whole nanoseconds. */
-static double service_time(gchar **lines, int ct, int cq, int ce)
+/* A queue trace's rows as far as they matter here. */
+struct qrow {
+	double t;
+	int q;
+	char ev; /* 'd' dequeue, 'm' mark, 'o' other */
+};
+
+/* Splits line (in place) at tabs into at most n fields; returns how many. */
+static int fields(char *line, char **f, int n)
 {
-	GHashTable *count = g_hash_table_new(g_int64_hash, g_int64_equal);
-	gint64 *keys = g_new0(gint64, g_strv_length(lines));
-	double prev = -1, best = 0;
-	guint best_n = 0, nk = 0;
+	int k = 0;
+	while (k < n) {
+		f[k++] = line;
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			break;
+		*tab = '\0';
+		line = tab + 1;
+	}
+	return k;
+}
+
+static GArray *load_queue(const char *dir, const char *name)
+{
+	char **lines = read_lines(dir, name);
+	int ct = column(lines[0], "time_s"), cq = column(lines[0], "queue_packets");
+	int ce = column(lines[0], "event");
+	GArray *rows = g_array_new(FALSE, FALSE, sizeof(struct qrow));
 	for (int i = 1; lines[i] && lines[i][0]; i++) {
-		gchar **c = g_strsplit(lines[i], "\t", -1);
-		if (!strcmp(c[ce], "dequeue")) {
-			double t = g_ascii_strtod(c[ct], NULL);
-			if (prev >= 0 && atoi(c[cq]) > 0) {
-				keys[nk] = llround((t - prev) * 1e9);
-				guint n = GPOINTER_TO_UINT(g_hash_table_lookup(count, &keys[nk])) + 1;
-				g_hash_table_insert(count, &keys[nk], GUINT_TO_POINTER(n));
-				if (n > best_n) {
-					best_n = n;
-					best = (double)keys[nk] / 1e9;
-				}
-				nk++;
+		char *f[16];
+		int n = fields(lines[i], f, 16);
+		g_assert_cmpint(n, >, MAX(ct, MAX(cq, ce)));
+		struct qrow r = { .t = g_ascii_strtod(f[ct], NULL), .q = atoi(f[cq]),
+				  .ev = !strcmp(f[ce], "dequeue") ? 'd' : !strcmp(f[ce], "mark") ? 'm' : 'o' };
+		g_array_append_val(rows, r);
+	}
+	free_lines(lines);
+	return rows;
+}
+
+#define QR(a, i) (&g_array_index((a), struct qrow, (i)))
+
+/* One full packet's service time: the most common gap between back-to-back dequeues
+ * (the queue still holding packets), to the nanosecond. */
+static double service_time(GArray *rows)
+{
+	GHashTable *count = g_hash_table_new(g_direct_hash, g_direct_equal);
+	double prev = -1, best = 0;
+	guint best_n = 0;
+	for (guint i = 0; i < rows->len; i++) {
+		const struct qrow *r = QR(rows, i);
+		if (r->ev != 'd')
+			continue;
+		if (prev >= 0 && r->q > 0) {
+			gpointer key = GSIZE_TO_POINTER((gsize)llround((r->t - prev) * 1e9) + 1);
+			guint n = GPOINTER_TO_UINT(g_hash_table_lookup(count, key)) + 1;
+			g_hash_table_insert(count, key, GUINT_TO_POINTER(n));
+			if (n > best_n) {
+				best_n = n;
+				best = (double)(GPOINTER_TO_SIZE(key) - 1) / 1e9;
 			}
-			prev = t;
 		}
-		g_strfreev(c);
+		prev = r->t;
 	}
 	g_hash_table_destroy(count);
-	g_free(keys);
 	return best;
 }
 
 static struct queue_shape queue_shape(const char *dir, const char *name)
 {
-	gchar **lines = read_lines(dir, name);
-	int ct = column(lines[0], "time_s"), cq = column(lines[0], "queue_packets");
-	int ce = column(lines[0], "event");
+	GArray *rows = load_queue(dir, name);
 	double time_at[64] = { 0 }; /* seconds spent at each queue length */
-	double service = service_time(lines, ct, cq, ce);
+	double service = service_time(rows);
 	double last_t = SKIP_S;
 	int last_q = 0;
 	double busy_until = SKIP_S, idle = 0;
 	unsigned long deq = 0, marks = 0;
-	for (int i = 1; lines[i] && lines[i][0]; i++) {
-		gchar **c = g_strsplit(lines[i], "\t", -1);
-		double t = g_ascii_strtod(c[ct], NULL);
-		int q = atoi(c[cq]);
-		bool is_deq = !strcmp(c[ce], "dequeue");
-		if (t >= SKIP_S) {
-			time_at[MIN(last_q, 63)] += t - last_t;
-			last_t = t;
-			if (is_deq) {
+	for (guint i = 0; i < rows->len; i++) {
+		const struct qrow *r = QR(rows, i);
+		if (r->t >= SKIP_S) {
+			time_at[MIN(last_q, 63)] += r->t - last_t;
+			last_t = r->t;
+			if (r->ev == 'd') {
 				deq++;
-				if (t > busy_until)
-					idle += t - busy_until;
-				busy_until = MAX(busy_until, t) + service;
-			} else if (!strcmp(c[ce], "mark")) {
+				if (r->t > busy_until)
+					idle += r->t - busy_until;
+				busy_until = MAX(busy_until, r->t) + service;
+			} else if (r->ev == 'm') {
 				marks++;
 			}
 		}
-		last_q = q;
-		g_strfreev(c);
+		last_q = r->q;
 	}
-	g_strfreev(lines);
+	g_array_free(rows, TRUE);
 	struct queue_shape s = { .idle_s = idle, .marked = (double)marks / (double)deq };
 	double total = 0, acc = 0;
 	for (int q = 0; q < 64; q++)
@@ -140,22 +192,22 @@ static struct queue_shape queue_shape(const char *dir, const char *name)
  * there, in steady state. */
 static void reductions(const char *dir, const char *name, double *window, double *ratio)
 {
-	gchar **lines = read_lines(dir, name);
+	char **lines = read_lines(dir, name);
 	int ct = column(lines[0], "time_s"), ce = column(lines[0], "event");
 	int cw = column(lines[0], "cwnd_packets"), cs = column(lines[0], "ssthresh_packets");
 	double sw = 0, sr = 0;
 	int n = 0;
 	for (int i = 1; lines[i] && lines[i][0]; i++) {
-		gchar **c = g_strsplit(lines[i], "\t", -1);
+		char *c[32];
+		g_assert_cmpint(fields(lines[i], c, 32), >, MAX(MAX(ct, ce), MAX(cw, cs)));
 		if (!strcmp(c[ce], "cwr") && g_ascii_strtod(c[ct], NULL) >= SKIP_S) {
 			double w = g_ascii_strtod(c[cw], NULL), st = g_ascii_strtod(c[cs], NULL);
 			sw += w;
 			sr += st / w;
 			n++;
 		}
-		g_strfreev(c);
 	}
-	g_strfreev(lines);
+	free_lines(lines);
 	g_assert_cmpint(n, >, 50);
 	*window = sw / n;
 	*ratio = sr / n;
