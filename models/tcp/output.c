@@ -275,6 +275,10 @@ static bool send_new_segment(struct tcp_sock *c, bool *cwnd_stop)
 			} else {
 				if (cwnd_left < (int64_t)len && wnd_room >= (int64_t)len)
 					*cwnd_stop = true;
+				/* Linux tcp_write_xmit: cwnd allowed it, the peer's
+				 * window did not (tcp_snd_wnd_test). */
+				if (cwnd_left >= (int64_t)len && wnd_room < (int64_t)len)
+					c->chrono.rwnd_blocked = true;
 				return false;
 			}
 		}
@@ -294,8 +298,10 @@ static bool send_new_segment(struct tcp_sock *c, bool *cwnd_stop)
 	} else {
 		/* The FIN alone: it needs one sequence number of the peer's window (the
 		 * receiver would drop it otherwise), not cwnd. */
-		if (wnd_room < 1)
+		if (wnd_room < 1) {
+			c->chrono.rwnd_blocked = true;
 			return false;
+		}
 		extra = TCP_FLAG_FIN;
 	}
 	/* A segment that does not fit in cwnd goes out only through limited transmit's
@@ -351,7 +357,7 @@ static bool sack_recovery_step(struct tcp_sock *c, bool *cwnd_stop)
 /* recovery linux (Linux tcp_xmit_recovery, then tcp_write_xmit): what the last ACK
  * asked for first — the segments marked lost, or for F-RTO new data instead — then
  * new data as cwnd allows; window validation; a tail loss probe after new data. */
-static bool output_linux(struct tcp_sock *c)
+static bool output_linux(struct tcp_sock *c, bool *validate)
 {
 	bool sent = false, cwnd_stop = false;
 	uint8_t rexmit = c->lx.rexmit;
@@ -373,7 +379,8 @@ static bool output_linux(struct tcp_sock *c)
 	while (send_new_segment(c, &cwnd_stop))
 		sent_new = true;
 	bool limited = c->cc.cwnd <= tcp_lx_in_flight(c);
-	if (sent || sent_new || limited)
+	*validate = sent || sent_new || limited;
+	if (*validate)
 		tcp_lx_cwnd_validate(c, limited);
 	if (sent || sent_new)
 		tcp_tlp_schedule(c, false);
@@ -385,14 +392,20 @@ static bool output_data(struct tcp_sock *c)
 	bool sent = false;
 	bool cwnd_stop = false;
 	bool sack_driven = tcp_sack_recovery(c) && (c->flags & (TF_IN_RECOVERY | TF_LOSS));
+	c->chrono.rwnd_blocked = false;
+	bool validate, cwnd_limited;
 	if (tcp_lx(c)) {
-		sent = output_linux(c);
+		sent = output_linux(c, &validate);
+		cwnd_limited = tcp_lx_is_cwnd_limited(c);
 	} else {
 		while (sack_driven ? sack_recovery_step(c, &cwnd_stop)
 				   : send_new_segment(c, &cwnd_stop))
 			sent = true;
 		track_cwnd_use(c, cwnd_stop);
+		validate = sent || cwnd_stop;
+		cwnd_limited = (c->flags & TF_CWND_LIMITED) != 0;
 	}
+	tcp_chrono_after_xmit(c, validate, cwnd_limited);
 	struct sim *sim = tcp_sim(c);
 	if (sent) {
 		sim_timer_cancel(sim, &c->t_persist);
