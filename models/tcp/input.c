@@ -66,6 +66,7 @@ static void take_syn_options(struct tcp_sock *c, const struct tcp_repr *seg)
 			c->rw.clamp = 65535;
 	}
 	tcp_opts_take_syn(c, seg); /* SACK-permitted, timestamps */
+	tcp_ecn_take_syn(c, seg);  /* ECN (RFC 3168 §6.1.1) */
 	set_eff_mss(c);
 }
 
@@ -247,10 +248,10 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 
 /* ---- §3.10.7.4 fifth step: the ACK field, sender side ---- */
 
-/* SND.UNA advances to ack: the send buffer and the scoreboard let go of what it
- * acknowledged. Returns whether the send buffer was full before. */
-static bool take_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, struct tcp_sb_acked *sa)
+bool tcp_take_ack(struct tcp_sock *c, uint32_t ack, struct tcp_sb_acked *sa, tcp_sb_visit_fn visit,
+		  void *ctx)
 {
+	uint32_t acked = ack - c->snd_una;
 	/* Drop acknowledged data (the FIN, if acknowledged, is not in the ring). */
 	uint32_t data_acked = acked < c->sndbuf.len ? acked : c->sndbuf.len;
 	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
@@ -260,7 +261,7 @@ static bool take_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, struct tc
 	c->snd_una_rel += acked;
 	c->snd_una = ack;
 	/* RFC 2018 §8: SACKed data leaves the queue only now, cumulatively acked. */
-	tcp_sb_ack(&c->sb, ack, sa);
+	tcp_sb_ack_visit(&c->sb, ack, sa, visit, ctx);
 	if (fin_acked(c)) {
 		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
 		tcp_sb_free(&c->sb);
@@ -331,6 +332,38 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, const stru
 	}
 }
 
+/* The ACK step under `recovery: linux` (Linux tcp_ack): the window update by Linux's
+ * rule (tcp_may_update_window: the peer's segment is newer, or the same with a larger
+ * or zero window — a window that shrinks on a duplicate ACK is not taken, and such an
+ * ACK stays a duplicate), then recovery_linux.c. */
+static bool linux_ack(struct tcp_sock *c, const struct tcp_repr *seg, const struct seg_view *v,
+		      uint32_t win)
+{
+	uint32_t seq = v->seq, ack = seg->ack;
+	bool update = seq_gt(ack, c->snd_una) || seq_gt(seq, c->snd_wl1) ||
+		      (seq == c->snd_wl1 && (win > c->snd_wnd || win == 0));
+	if (update && seq_geq(ack, c->snd_una)) {
+		if (win > 0 && c->snd_wnd == 0)
+			c->persist_backoff = 0;
+		bool changed = win != c->snd_wnd;
+		c->snd_wnd = win;
+		c->snd_wl1 = seq;
+		c->snd_wl2 = ack;
+		if (win > c->max_snd_wnd)
+			c->max_snd_wnd = win;
+		/* Linux tcp_ack_update_window: a new window with data waiting may
+		 * restart an idle window. */
+		if (changed && seq_lt(c->snd_nxt, c->snd_buf_seq + c->sndbuf.len))
+			tcp_lx_idle_check(c);
+	}
+	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
+	bool data = v->len > 0 || (v->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN));
+	tcp_lx_ack(c, seg, data, update);
+	if (was_full && c->sndbuf.len < c->opt.sndbuf)
+		tcp_sock_wake(c, TCP_EV_WRITABLE);
+	return true;
+}
+
 /* The ACK field in a synchronized state, for the segment seg trimmed to v (RFC 9293
  * §3.10.7.4 fifth step, ESTABLISHED's rules that the other states share). Returns
  * false when the segment must be dropped (an ACK of something not yet sent). */
@@ -350,6 +383,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	if (c->flags & TF_TS_OK)
 		tcp_ts_update_recent(c, seg);
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
+	if (tcp_ecn_on(&c->ecn))
+		tcp_ecn_rcv_ack(c, seg); /* CWR ends the echo (RFC 3168 §6.1.3) */
 	c->probes_out = 0; /* the peer is alive (persist timer) */
 	c->probes_stamp = 0;
 	if (c->trace)
@@ -361,6 +396,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	bool dup = acked == 0 && ack == c->snd_una && c->snd_max != c->snd_una &&
 		   v->len == 0 && !(v->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && win == c->snd_wnd &&
 		   !sim_timer_pending(tcp_sim(c), &c->t_persist);
+	if (tcp_lx(c))
+		return linux_ack(c, seg, v, win);
 	/* Send window update: if SND.UNA =< SEG.ACK =< SND.NXT and (SND.WL1 < SEG.SEQ or
 	 * (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)). */
 	if (seq_geq(ack, c->snd_una) &&
@@ -378,10 +415,12 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	 * rules (RFC 5681 §3.2; RFC 6675 §5, for which an ACK of new data can be a
 	 * duplicate too). */
 	struct tcp_sb_acked sa = { 0 };
-	bool was_full = acked ? take_ack(c, ack, acked, &sa) : false;
+	bool was_full = acked ? tcp_take_ack(c, ack, &sa, NULL, NULL) : false;
 	bool new_sack = seg->sack_count && tcp_recovery_sack(c, seg);
 	if (acked)
 		new_ack(c, ack, acked, seg, &sa, was_full);
+	if (tcp_ecn_on(&c->ecn))
+		tcp_ecn_rfc_ack(c, seg, acked); /* ECE: RFC 3168 §6.1.2 */
 	if (dup || new_sack)
 		tcp_recovery_dupack(c, acked != 0, dup, new_sack);
 	return true;
@@ -436,8 +475,11 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32
 		sim_packet_free(pkt); /* acknowledged and discarded: nobody reads it */
 	else
 		tcp_rcvq_append(&c->rcvq, pkt, mem);
-	if (seg && len > 0)
+	if (seg && len > 0) {
 		tcp_ack_data_recv(c, len, seg->hdr_len, seg->flags, mem);
+		if (tcp_ecn_on(&c->ecn))
+			tcp_ecn_rcv_data(c, seg); /* CE (RFC 3168 §6.1.3, RFC 8257 §3.2) */
+	}
 	if (fin)
 		process_fin(c);
 }
@@ -485,8 +527,10 @@ static bool no_memory(struct tcp_sock *c, struct sim_packet *pkt)
  * sends an immediate duplicate ACK (RFC 5681 §4.2: "a TCP receiver SHOULD send an
  * immediate duplicate ACK when an out-of-order segment arrives"). Takes pkt. */
 static void receive_ooo(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin,
-			uint32_t mem)
+			uint32_t mem, const struct tcp_repr *seg)
 {
+	if (pkt->len > 0 && tcp_ecn_on(&c->ecn))
+		tcp_ecn_rcv_data(c, seg); /* Linux tcp_data_queue_ofo: CE counts here too */
 	if (!tcp_rcvwnd_admit(c, mem)) {
 		sim_packet_free(pkt); /* Linux tcp_data_queue_ofo: dropped, no ACK */
 		return;
@@ -514,7 +558,7 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
 	}
 	if (seq != c->rcv_nxt) {
-		receive_ooo(c, pkt, seq, fin, mem);
+		receive_ooo(c, pkt, seq, fin, mem, seg);
 		return;
 	}
 	if (!tcp_rcvwnd_admit(c, mem) && no_memory(c, pkt))
@@ -824,10 +868,11 @@ static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
 	case TCP_FIN_WAIT_2:
 		if (!c->app_ref && pkt->len > 0 && (c->flags & TF_FIN_QUEUED)) {
 			/* New data for a connection the application closed: nobody will
-			 * read it, so reset (Linux tcp_rcv_state_process; RFC 9293
-			 * §3.6.1 / RFC 2525 §2.17). */
+			 * read it, so reset (RFC 1122 §4.2.2.13, RFC 2525 §2.17). Linux
+			 * tcp_rcv_state_process() resets the socket and answers the
+			 * segment itself (tcp_v4_send_reset): <SEQ=SEG.ACK><CTL=RST>. */
 			sim_packet_free(pkt);
-			tcp_send_rst(c);
+			tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 			tcp_conn_fail(c, 0);
 			return DROP;
 		}

@@ -294,6 +294,14 @@ static ssize_t send_check(struct tcp_sock *c)
 	return 0;
 }
 
+/* Before data is queued: recovery linux may restart the window after idle (Linux
+ * tcp_skb_entail's tcp_slow_start_after_idle_check). */
+static void send_idle_check(struct tcp_sock *c)
+{
+	if (tcp_lx(c))
+		tcp_lx_idle_check(c);
+}
+
 /* After n of the want bytes asked for were queued: push them (tcp_output). */
 static ssize_t send_queued(struct tcp_sock *c, uint32_t n, uint32_t want, bool more)
 {
@@ -322,6 +330,7 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	if (rc != 0 || len == 0)
 		return rc;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	send_idle_check(c);
 	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), want, more);
 }
 
@@ -332,6 +341,7 @@ ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, ui
 	if (rc != 0 || len == 0)
 		return rc;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	send_idle_check(c);
 	return send_queued(
 		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), want, false);
 }

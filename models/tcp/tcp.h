@@ -131,6 +131,9 @@ enum tcp_recovery {
 	/* RFC 6675: the SACK scoreboard, pipe and NextSeg(); NewReno when the peer did
 	 * not agree to SACK. */
 	TCP_RECOVERY_RFC6675,
+	/* Linux's (recovery_linux.c): the ca_state machine, PRR, RACK-TLP with SACK and
+	 * NewReno's rule without, F-RTO, undo; windows in packets. */
+	TCP_RECOVERY_LINUX,
 };
 
 /* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
@@ -231,8 +234,18 @@ struct tcp_config {
 	enum tcp_partial_ack_timer partial_ack_timer;
 	enum tcp_loss_flightsize loss_flightsize;
 	enum tcp_recovery recovery;
+	/* recovery linux (Linux sysctls of the same names). */
+	uint32_t rack;                    /* tcp_recovery bits (TCP_RACK_* in conn.h) */
+	uint32_t early_retrans;           /* tcp_early_retrans: TLP when 3 or 4 */
+	uint32_t frto;                    /* tcp_frto: F-RTO (RFC 5682) when not 0 */
+	uint32_t max_reordering;          /* tcp_max_reordering */
+	bool slow_start_after_idle;       /* tcp_slow_start_after_idle (RFC 5681 §4.1,
+					   * RFC 2861) */
+	sim_time_t min_rtt_wlen;          /* tcp_min_rtt_wlen: the minimum RTT's window */
 
 	/* Options negotiated on the SYNs (each used only when both ends offer it). */
+	uint32_t ecn;                     /* tcp_ecn: 0 off, 1 request and accept, 2
+					   * accept only (RFC 3168 §6.1.1; ecn.h) */
 	bool sack;                        /* SACK-permitted (RFC 2018) */
 	bool dsack;                       /* report duplicates as DSACK (RFC 2883) */
 	bool timestamps;                  /* timestamps: RTTM and PAWS (RFC 7323) */
@@ -397,6 +410,10 @@ struct sim *tcp_stack_sim(const struct tcp_stack *stack);
  * the packet. Checksum verified here; bad segments are counted and dropped. */
 void tcp_stack_input(struct tcp_stack *stack, struct sim_packet *pkt, ipv4_addr_t src,
 		     ipv4_addr_t dst);
+/* The same with the IPv4 TOS byte the segment arrived with (its ECN field matters
+ * to TCP: RFC 3168 §6.1.3). tcp_stack_input() is this with TOS 0 (Not-ECT). */
+void tcp_stack_input_tos(struct tcp_stack *stack, struct sim_packet *pkt, ipv4_addr_t src,
+			 ipv4_addr_t dst, uint8_t tos);
 
 /* Entry point for an ICMP error about a segment this host sent: the ICMP type and
  * code, the next-hop MTU field (type 3 code 4, RFC 1191), and the quoted datagram
@@ -466,6 +483,13 @@ struct tcp_stats {
 	uint64_t paws_rejected;       /* segments dropped by PAWS (RFC 7323 §5.3 R1) */
 	uint64_t sack_reneging;       /* timeouts that found SACKed data dropped by the
 				       * receiver (RFC 2018 §8) */
+	/* recovery linux. */
+	uint64_t tlp_probes;          /* tail loss probes sent (RFC 8985 §7) */
+	uint64_t tlp_recoveries;      /* probes that repaired a loss (CWR) */
+	uint64_t frto;                /* timeouts F-RTO watched (RFC 5682) */
+	uint64_t spurious_rtos;       /* timeouts F-RTO found spurious and undid */
+	uint64_t undos;               /* window reductions undone (DSACK, timestamps,
+				       * F-RTO) */
 	uint64_t rtt_samples;
 	sim_time_t rtt_min;           /* 0 until the first sample */
 	sim_time_t rtt_max;
@@ -477,6 +501,15 @@ struct tcp_stats {
 	bool sack;                    /* SACK negotiated (both SYNs offered it) */
 	bool timestamps;              /* timestamps negotiated */
 	bool wscale;                  /* window scaling negotiated */
+	/* ECN (RFC 3168, ecn.c). */
+	bool ecn;                     /* ECN negotiated */
+	uint64_t ecn_ce_received;     /* data segments that arrived CE */
+	uint64_t ecn_ece_received;    /* ACKs that echoed congestion (ECE) */
+	uint64_t ecn_cwr_sent;        /* segments sent with CWR */
+	uint64_t ecn_reductions;      /* window reductions for ECE (at most one per
+				       * window of data) */
+	uint32_t dctcp_alpha;         /* DCTCP: α × 1024 after the last update (a
+				       * sender's: 0 until data was acknowledged) */
 };
 
 /* A copy of the counters now. */
