@@ -93,7 +93,9 @@ bool app_verifier_feed(struct app_verifier *v, const void *buf, size_t len)
 	while (len > 0 && v->ok) {
 		size_t n = len < APP_PATTERN_LEN ? len : APP_PATTERN_LEN;
 		const uint8_t *want = app_pattern_at(v->key + v->offset);
-		if (memcmp(p, want, n) != 0) {
+		/* The same place in the table holds the same bytes: a receive queue that
+		 * checked a payload against the stream hands out the table itself. */
+		if (p != want && memcmp(p, want, n) != 0) {
 			v->bad_offset = v->offset + first_difference(p, want, n);
 			v->ok = false;
 		}

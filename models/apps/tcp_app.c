@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/tcp/sndbuf.h"
 #include "sim/core/sim.h"
 
 G_DEFINE_QUARK(netsim-apps-error-quark, app_error)
@@ -102,10 +103,14 @@ int app_trace_enable(struct tcp_sock *s, const struct app_trace *t, const char *
 
 int app_stream_tx_pump(struct app_stream_tx *tx, struct tcp_sock *s)
 {
+	/* The stream is the pattern table from a position: TCP may hold it by reference
+	 * (no send-buffer copy), and the bytes on the wire are the same. */
+	const struct tcp_cyclic_src src = { app_pattern_table(), APP_PATTERN_LEN };
 	while (tx->sent < tx->limit) {
 		uint64_t left = tx->limit - tx->sent;
 		size_t n = left < tx->write_size ? (size_t)left : tx->write_size;
-		ssize_t r = tcp_send(s, app_pattern_at(tx->key + tx->sent), n);
+		ssize_t r = tcp_send_cyclic(s, &src, (uint32_t)((tx->key + tx->sent) % APP_PATTERN_LEN),
+					    n);
 		if (r == -EAGAIN)
 			return 0;
 		if (r < 0)
@@ -126,6 +131,10 @@ ssize_t app_stream_rx_read(struct app_verifier *v, struct tcp_sock *s, size_t ma
 	 * order, at most max of them, as a read into a buffer would), without a copy. */
 	if (max > 65536)
 		max = 65536;
+	/* The socket may keep what it checked against the stream as references into the
+	 * table; the bytes handed to the verifier are the same. */
+	const struct tcp_cyclic_src src = { app_pattern_table(), APP_PATTERN_LEN };
+	tcp_recv_expect_cyclic(s, &src, (uint32_t)((v->key + v->offset) % APP_PATTERN_LEN));
 	return tcp_recv_inplace(s, max, verify_piece, v);
 }
 

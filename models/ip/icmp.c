@@ -95,7 +95,7 @@ int icmp_send_error(struct sim *sim, struct node *node, const uint8_t *ip, uint3
 	int rc = ipv4_output(sim, node, pkt, &tx);
 	if (rc == 0) {
 		node->icmp_stats.out_msgs++;
-		node->icmp_stats.out_type[type]++;
+		node->icmp_stats.out_type[icmp_stat_type(type)]++;
 	}
 	return rc;
 }
@@ -280,8 +280,8 @@ static void error_input(struct sim *sim, struct node *node, const uint8_t *m, ui
 		}
 		return;
 	}
-	struct node_proto *np = &node->proto[e.orig.proto];
-	if (np->registered && np->ops.icmp_error)
+	struct node_proto *np = node_proto_of(node, e.orig.proto);
+	if (np && np->registered && np->ops.icmp_error)
 		np->ops.icmp_error(sim, node, &e, np->ctx);
 }
 
@@ -298,7 +298,7 @@ static void icmp_input(struct sim *sim, struct node *node, struct sim_packet *pk
 	}
 	uint8_t type = m[ICMP_OFF_TYPE];
 	st->in_msgs++;
-	st->in_type[type]++;
+	st->in_type[icmp_stat_type(type)]++;
 	switch (type) {
 	case ICMP_ECHO_REQUEST:
 		/* Linux's icmp_echo_ignore_broadcasts = 1 (RFC 1122 §3.2.2.6 allows it). */

@@ -73,14 +73,24 @@ enum {
 };
 
 /* Counters per node ("ICMP sent/received by type"). */
+/* Types counted one by one: 0 .. 18 (RFC 792, RFC 950's address mask reply is 18);
+ * the rest together. A node's statistics stay small (a run may have 10 000 nodes). */
+#define ICMP_STAT_TYPES 20u
+
 struct icmp_stats {
 	uint64_t in_msgs;           /* well-formed messages received */
 	uint64_t in_errors;         /* dropped: too short or bad checksum */
 	uint64_t out_msgs;          /* messages sent */
 	uint64_t errors_suppressed; /* errors not sent under RFC 1122 §3.2.2 */
-	uint64_t in_type[256];      /* received, by type */
-	uint64_t out_type[256];     /* sent, by type */
+	uint64_t in_type[ICMP_STAT_TYPES];  /* received, by type (the last entry: every */
+	uint64_t out_type[ICMP_STAT_TYPES]; /* type from ICMP_STAT_TYPES - 1 up); sent */
 };
+
+/* The entry of in_type/out_type that counts `type`. */
+static inline unsigned icmp_stat_type(uint8_t type)
+{
+	return type < ICMP_STAT_TYPES - 1 ? type : ICMP_STAT_TYPES - 1;
+}
 
 /* True for the types that are errors (never answered with an error). */
 bool icmp_type_is_error(uint8_t type);

@@ -168,8 +168,8 @@ static void deliver_local(struct sim *sim, struct node *node, struct iface *ifc,
 		g_assert(rc == 0);
 	}
 	const uint8_t *hdr = pkt->data;
-	struct node_proto *np = &node->proto[h->proto];
-	if (!np->registered) {
+	struct node_proto *np = node_proto_of(node, h->proto);
+	if (np == NULL) {
 		st->in_unknown_protos++;
 		/* RFC 1122 §3.2.2.1: protocol unreachable. */
 		if (!bcast)

@@ -71,10 +71,11 @@ void node_free(struct node *n)
 	/* Transport protocols first (they may hold packets and timers), in protocol
 	 * number order. */
 	for (int p = 0; p < 256; p++) {
-		struct node_proto *np = &n->proto[p];
-		if (np->registered && np->ops.destroy)
+		struct node_proto *np = node_proto_of(n, (uint8_t)p);
+		if (np && np->registered && np->ops.destroy)
 			np->ops.destroy(n->sim, n, np->ctx);
-		np->registered = false;
+		if (np)
+			np->registered = false;
 	}
 	ipv4_detach(n);
 	for (uint32_t i = 0; i < n->n_ifaces; i++)
@@ -137,18 +138,22 @@ int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_o
 {
 	if (!ops || !ops->input)
 		return -EINVAL;
-	if (n->proto[proto].registered)
+	if (n->proto_slot[proto])
 		return -EEXIST;
-	n->proto[proto].ops = *ops;
-	n->proto[proto].ctx = ctx;
-	n->proto[proto].registered = true;
+	if (n->n_protos == NODE_MAX_PROTOS)
+		return -ENOSPC;
+	struct node_proto *np = &n->protos[n->n_protos++];
+	np->ops = *ops;
+	np->ctx = ctx;
+	np->registered = true;
+	n->proto_slot[proto] = n->n_protos;
 	return 0;
 }
 
 void *node_proto_ctx(const struct node *n, uint8_t proto, ipv4_input_fn input)
 {
-	const struct node_proto *np = &n->proto[proto];
-	if (!np->registered || np->ops.input != input)
+	const struct node_proto *np = node_proto_of((struct node *)n, proto);
+	if (!np || !np->registered || np->ops.input != input)
 		return NULL;
 	return np->ctx;
 }

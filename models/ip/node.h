@@ -61,6 +61,9 @@ struct node_proto {
 	bool registered;
 };
 
+/* Protocols one node can register (ICMP, TCP, UDP and a few for tests). */
+#define NODE_MAX_PROTOS 8
+
 struct node {
 	struct sim *sim;
 	char *name;
@@ -75,11 +78,23 @@ struct node {
 	struct route_table routes;
 	uint16_t ip_id; /* next identification (per-host counter) */
 	struct frag_table frags;
-	struct node_proto proto[256];
+	/* Registered protocols: proto_slot[protocol number] is 0 (none) or 1 + the index
+	 * of its entry in protos[], so the 256 possible numbers cost 256 bytes, not 256
+	 * entries (a run may have 10 000 nodes). */
+	uint8_t proto_slot[256];
+	struct node_proto protos[NODE_MAX_PROTOS];
+	uint8_t n_protos;
 	struct icmp_state icmp;
 	struct ipv4_stats ip_stats;
 	struct icmp_stats icmp_stats;
 };
+
+/* The registered handler of a protocol number, or NULL. O(1). */
+static inline struct node_proto *node_proto_of(struct node *n, uint8_t proto)
+{
+	uint8_t slot = n->proto_slot[proto];
+	return slot ? &n->protos[slot - 1] : NULL;
+}
 
 /* Creates a node with its loopback interface lo (127.0.0.1/8) and attaches IPv4
  * (ipv4_attach(): the route 127.0.0.0/8 via lo, ICMP registered). `name` is copied. */
@@ -139,8 +154,8 @@ static inline bool node_is_router(const struct node *n)
 }
 
 /* Registers a transport protocol on the node (Linux inet_add_protocol). Returns 0, or
- * -EEXIST if the protocol number is taken, -EINVAL if ops->input is NULL. ops is
- * copied. */
+ * -EEXIST if the protocol number is taken, -EINVAL if ops->input is NULL, -ENOSPC when
+ * NODE_MAX_PROTOS are registered already. ops is copied. */
 int node_register_proto(struct node *n, uint8_t proto, const struct ipv4_proto_ops *ops, void *ctx);
 
 /* The context registered for `proto`, or NULL when the protocol is not registered or

@@ -40,13 +40,29 @@ void route_table_fini(struct route_table *t)
 	}
 	if (t->pmtu)
 		g_hash_table_destroy(t->pmtu);
+	g_free(t->cache);
 	memset(t, 0, sizeof(*t));
 }
 
-/* Forgets every cached match (the table changed). */
+/* Forgets every cached match (the table changed): the cache is rebuilt at the next
+ * lookup, sized for the routes the table has then (route.h). */
 static void cache_clear(struct route_table *t)
 {
-	memset(t->cache, 0, sizeof(t->cache));
+	t->cache_ready = false;
+}
+
+static void cache_rebuild(struct route_table *t)
+{
+	uint32_t bits = ROUTE_CACHE_MIN_BITS;
+	while (bits < ROUTE_CACHE_MAX_BITS && (UINT32_C(1) << bits) < 2 * t->n_routes)
+		bits++;
+	if (bits != t->cache_bits || t->cache == NULL) {
+		g_free(t->cache);
+		t->cache = g_new(struct route_cache_entry, UINT32_C(1) << bits);
+		t->cache_bits = bits;
+	}
+	memset(t->cache, 0, sizeof(*t->cache) << bits);
+	t->cache_ready = true;
 }
 
 /* Longest match among the prefix lengths present, longest first. */
@@ -97,23 +113,24 @@ int route_lookup_remote(const struct node *node, ipv4_addr_t dst, struct route_r
 {
 	/* The table is logically const: the cache is a hidden part of it. */
 	struct route_table *t = (struct route_table *)(uintptr_t)&node->routes;
+	if (G_UNLIKELY(!t->cache_ready))
+		cache_rebuild(t);
 	struct route_cache_entry *ce =
-	    &t->cache[(uint32_t)(dst * UINT32_C(0x9e3779b1)) >> (32 - ROUTE_CACHE_BITS)];
-	const struct route *r;
-	if (ce->route && ce->dst == dst) {
-		r = ce->route;
-	} else {
-		r = lpm(t, dst);
+	    &t->cache[(uint32_t)(dst * UINT32_C(0x9e3779b1)) >> (32 - t->cache_bits)];
+	if (!ce->route || ce->dst != dst) {
+		const struct route *r = lpm(t, dst);
 		if (!r)
 			return -EHOSTUNREACH;
 		ce->dst = dst;
+		ce->gateway = r->gateway;
+		ce->iface = r->iface;
 		ce->route = r;
 	}
-	out->iface = r->iface;
-	out->next_hop = r->gateway ? r->gateway : dst;
-	out->src = r->iface->addr;
-	out->route = r;
-	out->mtu = pmtu_get(node, dst, r->iface->mtu);
+	out->iface = ce->iface;
+	out->next_hop = ce->gateway ? ce->gateway : dst;
+	out->src = ce->iface->addr;
+	out->route = ce->route;
+	out->mtu = pmtu_get(node, dst, ce->iface->mtu);
 	return 0;
 }
 

@@ -39,12 +39,18 @@ struct route {
 
 /* A direct-mapped cache of recent longest-prefix matches (dst → route), as Linux keeps
  * a route on the socket: a host sends to a few destinations, so most lookups are one
- * probe instead of one per prefix length present. Cleared whenever a route is added
- * or removed. */
-#define ROUTE_CACHE_BITS 5
-#define ROUTE_CACHE_SIZE (1u << ROUTE_CACHE_BITS)
+ * probe instead of one per prefix length present. It holds twice as many entries as
+ * the table has routes (at least ROUTE_CACHE_MIN, at most ROUTE_CACHE_MAX), so that a
+ * router with a route per host keeps hitting, and a hit copies the route's gateway and
+ * interface without reading the route itself (a router's routes are many small
+ * allocations that a large run has evicted from the caches). Rebuilt empty after a
+ * route is added or removed; a route's fields never change while it is in the table. */
+#define ROUTE_CACHE_MIN_BITS 5
+#define ROUTE_CACHE_MAX_BITS 12
 struct route_cache_entry {
 	ipv4_addr_t dst;
+	ipv4_addr_t gateway;       /* route->gateway */
+	struct iface *iface;       /* route->iface */
 	const struct route *route; /* NULL: empty */
 };
 
@@ -52,7 +58,9 @@ struct route_table {
 	struct ipv4_map by_len[33]; /* masked prefix address → struct route * */
 	uint64_t lengths;       /* bit n set ⇔ by_len[n] has entries */
 	uint32_t n_routes;
-	struct route_cache_entry cache[ROUTE_CACHE_SIZE];
+	uint32_t cache_bits;
+	bool cache_ready;                /* false: rebuild before the next lookup */
+	struct route_cache_entry *cache; /* 1 << cache_bits entries */
 	GHashTable *pmtu; /* destination → struct route_pmtu * (RFC 1191 §6.3) */
 };
 

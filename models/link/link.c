@@ -160,6 +160,7 @@ static void corrupt_packet(struct link_direction *d, struct sim_packet *pkt)
 		}
 	}
 	p[bit / 8] ^= (uint8_t)(0x80u >> (bit % 8));
+	sim_packet_bytes_changed(pkt); /* its checksum must be computed from the bytes */
 }
 
 /* Marks a flight entry whose packet crossed an outage (the top bit of its index). */

@@ -8,12 +8,17 @@
  * The histogram is exact below 64 ns; above, each power of two is split into 64
  * equal buckets, so a percentile is reported as the middle of its bucket, within
  * 1/128 (0.8 %) of a recorded value. Sojourns of 2^42 ns (73 minutes) and more share
- * the top bucket. The buckets (18.5 KiB, zeroed by calloc, so the pages of buckets
- * never used are never touched) are allocated once, by sojourn_init(), so a run
- * allocates nothing for them per packet or in steady state. Every operation is
- * integer arithmetic: the same samples give the same percentile on any machine.
+ * the top bucket. Every operation is integer arithmetic: the same samples give the
+ * same percentile on any machine.
  *
- * Complexity: add O(1); percentile O(buckets).
+ * Storage: of the 2 368 buckets a link direction uses a few dozen (about 18 in a
+ * 1 024-flow dumbbell), and a run can have tens of thousands of directions, so the
+ * counts live in a small open-addressing map (bucket → count, 16 bytes a slot) that
+ * starts empty, doubles as buckets appear and becomes the flat array of every bucket
+ * (18.5 KiB) only when it would be larger than a quarter of it. Growth happens when
+ * a bucket is used for the first time, so a run's steady state allocates nothing.
+ *
+ * Complexity: add O(1) expected (O(1) dense); percentile O(buckets used · log).
  */
 #ifndef MODELS_LINK_SOJOURN_H
 #define MODELS_LINK_SOJOURN_H
@@ -27,10 +32,19 @@
 #define SOJOURN_OCTAVES  37u /* values < 2^42 ns */
 #define SOJOURN_BUCKETS  (SOJOURN_OCTAVES * SOJOURN_SUB)
 
+struct sojourn_slot {
+	uint64_t count;
+	uint32_t key; /* bucket + 1; 0: an empty slot */
+};
+
 struct sojourn_hist {
 	uint64_t n;       /* samples, zeros included */
 	uint64_t sum_ns;  /* their sum */
-	uint64_t *count;  /* [SOJOURN_BUCKETS] */
+	/* Sparse: slots[cap] (cap a power of two, `used` of them taken; NULL while no
+	 * bucket is used). Dense: count[SOJOURN_BUCKETS], slots NULL, cap 0. */
+	struct sojourn_slot *slots;
+	uint64_t *count;
+	uint32_t cap, used;
 };
 
 void sojourn_init(struct sojourn_hist *h);
@@ -48,13 +62,20 @@ static inline unsigned sojourn_bucket(uint64_t v)
 	return oct * SOJOURN_SUB + ((unsigned)(v >> (e - SOJOURN_SUB_BITS)) & (SOJOURN_SUB - 1));
 }
 
+/* Adds delta (+1 or -1) to the count of bucket b. */
+void sojourn_bump(struct sojourn_hist *h, unsigned b, int64_t delta);
+
 /* Adds a sample > 0 to the sum and its bucket without counting it in n: a user that
  * counts its samples anyway (link.c's drop-tail path, where most are 0) sets n itself
  * before reading the histogram. */
 static inline void sojourn_add_positive(struct sojourn_hist *h, sim_time_t ns)
 {
 	h->sum_ns += (uint64_t)ns;
-	h->count[sojourn_bucket((uint64_t)ns)]++;
+	unsigned b = sojourn_bucket((uint64_t)ns);
+	if (h->count)
+		h->count[b]++;
+	else
+		sojourn_bump(h, b, 1);
 }
 
 static inline void sojourn_add(struct sojourn_hist *h, sim_time_t ns)
@@ -71,7 +92,7 @@ static inline void sojourn_remove(struct sojourn_hist *h, sim_time_t ns)
 	h->n--;
 	if (ns > 0) {
 		h->sum_ns -= (uint64_t)ns;
-		h->count[sojourn_bucket((uint64_t)ns)]--;
+		sojourn_bump(h, sojourn_bucket((uint64_t)ns), -1);
 	}
 }
 
@@ -83,5 +104,8 @@ sim_time_t sojourn_quantile(const struct sojourn_hist *h, double q);
 void sojourn_copy(struct sojourn_hist *dst, const struct sojourn_hist *src);
 
 void sojourn_fini(struct sojourn_hist *h);
+
+/* The count of bucket b (for tests). */
+uint64_t sojourn_bucket_count(const struct sojourn_hist *h, unsigned b);
 
 #endif

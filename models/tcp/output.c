@@ -62,7 +62,7 @@ static void xmit_ack(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t fla
 	 * checksum at once; the header is summed when written. */
 	uint32_t psum = 0;
 	if (len)
-		psum = tcp_sndbuf_copy_csum(&c->sndbuf, seq - c->snd_buf_seq, len, pkt->data);
+		psum = tcp_sndbuf_fill(&c->sndbuf, seq - c->snd_buf_seq, len, pkt);
 	uint8_t *h = sim_packet_push(pkt, hl);
 	tcp_seg_write(h, &r);
 	tcp_seg_set_csum_partial(pkt->data, hl, pkt->len, psum, c->t.laddr, c->t.raddr);

@@ -12,12 +12,44 @@ void tcp_rcvq_init(struct tcp_rcvq *q)
 	memset(q, 0, sizeof(*q));
 }
 
+void tcp_rcvq_expect(struct tcp_rcvq *q, struct tcp_ooo *ooo, const struct tcp_cyclic_src *src,
+		     uint32_t seq, uint32_t pos)
+{
+	g_assert(pos < src->period);
+	q->gen = (struct tcp_rcv_gen){ .src = *src, .seq = seq, .pos = pos };
+	if (ooo)
+		ooo->gen = &q->gen;
+}
+
+/* pkt, whose first byte has sequence number seq, as a reference into the expected
+ * stream if its payload is that stream's bytes; else pkt itself. */
+static struct sim_packet *compact(const struct tcp_rcv_gen *g, struct sim_packet *pkt,
+				  uint32_t seq)
+{
+	if (g == NULL || g->src.table == NULL || pkt->len == 0 || pkt->len > g->src.period ||
+	    sim_packet_is_ref(pkt))
+		return pkt;
+	/* Queued data lies at or after the next byte to read, well within 2^31 of it. */
+	uint32_t ahead = seq - g->seq;
+	if (ahead >= UINT32_C(1) << 31)
+		return pkt;
+	const uint8_t *want = g->src.table + (g->pos + (uint64_t)ahead) % g->src.period;
+	/* A payload copied from that very place and unchanged since (packet.h, Carried
+	 * payload) is equal without reading it; anything else is compared. */
+	if (sim_packet_origin_of(pkt, pkt->data, pkt->len) != want &&
+	    memcmp(pkt->data, want, pkt->len) != 0)
+		return pkt;
+	return sim_packet_replace_ref(pkt, want);
+}
+
 void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt, uint32_t mem)
 {
 	if (pkt->len == 0) {
 		sim_packet_free(pkt);
 		return;
 	}
+	/* In order: its first byte follows the unread ones. */
+	pkt = compact(&q->gen, pkt, q->gen.seq + q->bytes);
 	pkt->stamp = (sim_time_t)mem << 1;
 	q->mem += mem;
 	pkt->next = NULL;
@@ -70,6 +102,10 @@ uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *
 		}
 	}
 	q->bytes -= done;
+	if (q->gen.src.table) {
+		q->gen.seq += done;
+		q->gen.pos = (uint32_t)((q->gen.pos + (uint64_t)done) % q->gen.src.period);
+	}
 	return done;
 }
 
@@ -184,6 +220,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 			q->tail = prev;
 		return 0;
 	}
+	pkt = compact(q->gen, pkt, s);
 	set_meta(pkt, s, fin, mem);
 	pkt->next = next;
 	if (prev)
@@ -228,5 +265,7 @@ void tcp_ooo_clear(struct tcp_ooo *q)
 		q->head = p->next;
 		sim_packet_free(p);
 	}
+	const struct tcp_rcv_gen *gen = q->gen;
 	tcp_ooo_init(q);
+	q->gen = gen;
 }

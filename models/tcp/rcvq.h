@@ -14,6 +14,17 @@
  * arriving segment is trimmed against its neighbours, and segments it covers
  * entirely are dropped. Insertion checks the tail first (the common case of a
  * stream of segments behind one hole), so it is O(1) then and O(n) at worst.
+ *
+ * Generated streams. A reader that knows what it will read — the applications'
+ * pattern streams, a fixed table from a position (sndbuf.h) — says so with
+ * tcp_rcvq_expect(). Each payload queued from then on is compared with the stream at
+ * its sequence number, and one that matches is kept as a reference packet pointing
+ * into the table (sim_packet_replace_ref): 64 bytes instead of its 1 728-byte buffer,
+ * which goes back to the pool at once. A payload that differs (corrupted on the way,
+ * or delivered to the wrong place) is kept as it arrived. Either way the reader gets
+ * exactly the bytes that arrived, so what it checks and reports is unchanged; the
+ * queues of a receiver that waits for a hole to fill hold little more than sequence
+ * ranges.
  */
 #ifndef MODELS_TCP_RCVQ_H
 #define MODELS_TCP_RCVQ_H
@@ -21,12 +32,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/tcp/sndbuf.h"
 #include "sim/core/packet.h"
+
+/* The stream a reader expects (src.table NULL: none): the byte at sequence number
+ * `seq` (the next one to be read) is src.table[pos], the following ones follow. */
+struct tcp_rcv_gen {
+	struct tcp_cyclic_src src;
+	uint32_t seq;
+	uint32_t pos;
+};
 
 struct tcp_rcvq {
 	struct sim_packet *head, *tail;
 	uint32_t bytes;
 	uint64_t mem;
+	struct tcp_rcv_gen gen; /* moves on as bytes are read */
 };
 
 struct tcp_ooo {
@@ -34,6 +55,7 @@ struct tcp_ooo {
 	uint32_t bytes;
 	uint32_t count;
 	uint64_t mem;
+	const struct tcp_rcv_gen *gen; /* the in-order queue's (tcp_rcvq_expect) */
 };
 
 static inline uint32_t tcp_pkt_seq(const struct sim_packet *p)
@@ -59,6 +81,12 @@ static inline uint32_t tcp_pkt_end(const struct sim_packet *p)
 }
 
 void tcp_rcvq_init(struct tcp_rcvq *q);
+/* The next byte to be read from q, sequence number seq, and those after it are the
+ * generated stream src from table position pos (< src->period); ooo (may be NULL)
+ * compares against the same stream. Payloads queued from now on are compared with
+ * it (see Generated streams above). */
+void tcp_rcvq_expect(struct tcp_rcvq *q, struct tcp_ooo *ooo, const struct tcp_cyclic_src *src,
+		     uint32_t seq, uint32_t pos);
 /* Appends in-order data charged `mem` (takes pkt; a zero-length packet is freed). A
  * packet from the out-of-order queue passes the charge it has (tcp_pkt_mem). */
 void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt, uint32_t mem);
@@ -95,6 +123,7 @@ static inline uint32_t tcp_ooo_end(const struct tcp_ooo *q)
  * start exactly at rcv_nxt (segments wholly before rcv_nxt are dropped on the way).
  * NULL when the head is still beyond rcv_nxt or the queue is empty. */
 struct sim_packet *tcp_ooo_pop(struct tcp_ooo *q, uint32_t rcv_nxt);
+/* Frees every queued segment (the expected stream stays). */
 void tcp_ooo_clear(struct tcp_ooo *q);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/ip/csum.h"
+#include "sim/core/packet.h"
 #include "sim/core/bytes.h"
 
 /* A SACK option (RFC 2018 §3): 2 + 8n bytes, n blocks of two 32-bit edges. Linux
@@ -236,6 +237,19 @@ bool tcp_seg_csum_ok(const uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_
 {
 	uint32_t s = inet_csum_add(tcp_pseudo_sum(src, dst, (uint32_t)len), seg, len);
 	return inet_csum_finish(s) == 0;
+}
+
+bool tcp_seg_csum_ok_pkt(const struct sim_packet *pkt, uint32_t hdr_len, ipv4_addr_t src,
+			 ipv4_addr_t dst)
+{
+	if (hdr_len > pkt->len ||
+	    !sim_packet_carried_exactly(pkt, pkt->data + hdr_len, pkt->len - hdr_len))
+		return tcp_seg_csum_ok(pkt->data, pkt->len, src, dst);
+	/* The payload is the bytes the sender summed, unchanged since (packet.h,
+	 * Carried payload): its sum is carried; the header is summed here. Header
+	 * lengths are multiples of 4, so the payload starts at an even offset. */
+	uint32_t s = inet_csum_add(tcp_pseudo_sum(src, dst, pkt->len), pkt->data, hdr_len);
+	return inet_csum_finish(s + pkt->payload_sum) == 0;
 }
 
 char *tcp_repr_format(const struct tcp_repr *r, char *buf, size_t n)

@@ -42,6 +42,8 @@
 
 #include "models/ip/addr.h"
 
+struct sim_packet;
+
 #define TCP_HDR_MIN 20u
 #define TCP_HDR_MAX 60u
 #define TCP_PROTO 6u
@@ -177,6 +179,12 @@ void tcp_seg_set_csum_partial(uint8_t *seg, size_t hdr_len, size_t len, uint32_t
 
 /* Verifies a received segment's checksum with the pseudo header. */
 bool tcp_seg_csum_ok(const uint8_t *seg, size_t len, ipv4_addr_t src, ipv4_addr_t dst);
+/* tcp_seg_csum_ok() of a received segment (pkt->data at its TCP header, hdr_len bytes
+ * of header as parsed): the payload's sum is taken from what the packet carries when
+ * its bytes are those the sender summed (sim/core/packet.h), else from the bytes. The
+ * answer is the same either way. */
+bool tcp_seg_csum_ok_pkt(const struct sim_packet *pkt, uint32_t hdr_len, ipv4_addr_t src,
+			 ipv4_addr_t dst);
 
 /* Writes a short human description ("S 100:100(0) ack 0 win 65535 <mss 1460>") into
  * buf, for test failures and debugging. Returns buf. */

@@ -273,7 +273,8 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	return tcp_send_more(c, buf, len, false);
 }
 
-ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+/* The checks of a send before anything is queued: 0 to go on, or what to return. */
+static ssize_t send_check(struct tcp_sock *c)
 {
 	if (c->so_error) {
 		int e = c->so_error; /* Linux: the pending error first, then EPIPE */
@@ -290,14 +291,20 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 		return -ENOTCONN;
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return -EPIPE;
-	if (len == 0)
-		return 0;
-	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	/* recovery linux: queuing data after idle may restart the window (Linux
-	 * tcp_skb_entail's tcp_slow_start_after_idle_check). */
+	return 0;
+}
+
+/* Before data is queued: recovery linux may restart the window after idle (Linux
+ * tcp_skb_entail's tcp_slow_start_after_idle_check). */
+static void send_idle_check(struct tcp_sock *c)
+{
 	if (tcp_lx(c))
 		tcp_lx_idle_check(c);
-	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf);
+}
+
+/* After n of the want bytes asked for were queued: push them (tcp_output). */
+static ssize_t send_queued(struct tcp_sock *c, uint32_t n, uint32_t want, bool more)
+{
 	/* Linux sk_stream_wait_memory: a write that did not fit marks the socket as
 	 * waiting for space (SOCK_NOSPACE), what the sndbuf-limited clock looks at. */
 	if (n < want)
@@ -315,6 +322,39 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	tcp_output(c);
 	c->flags &= ~TF_MORE;
 	return n;
+}
+
+ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+{
+	ssize_t rc = send_check(c);
+	if (rc != 0 || len == 0)
+		return rc;
+	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	send_idle_check(c);
+	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), want, more);
+}
+
+ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos,
+			size_t len)
+{
+	ssize_t rc = send_check(c);
+	if (rc != 0 || len == 0)
+		return rc;
+	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	send_idle_check(c);
+	return send_queued(
+		c, tcp_sndbuf_write_cyclic(&c->sndbuf, src, pos, want, c->opt.sndbuf), want, false);
+}
+
+void tcp_recv_expect_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos)
+{
+	/* The next byte to be read: the first after those the application read. */
+	uint32_t seq = c->irs + 1 + (uint32_t)tcp_st(c)->bytes_delivered;
+	const struct tcp_rcv_gen *g = &c->rcvq.gen;
+	if (g->src.table == src->table && g->src.period == src->period && g->seq == seq &&
+	    g->pos == pos)
+		return;
+	tcp_rcvq_expect(&c->rcvq, &c->ooo, src, seq, pos);
 }
 
 /* tcp_recv and tcp_recv_inplace: the bytes are copied to buf, or handed to fn. */

@@ -52,6 +52,7 @@
 struct sim;
 struct tcp_stack;
 struct tcp_sock;
+struct tcp_cyclic_src;
 
 enum tcp_event {
 	TCP_EV_READABLE = 1u << 0,
@@ -93,6 +94,17 @@ ssize_t tcp_send(struct tcp_sock *s, const void *buf, size_t len);
  * segment at the end is held (as TCP_CORK does, for this call only; data held is
  * sent by the persist timer after one RTO if nothing else sends it). */
 ssize_t tcp_send_more(struct tcp_sock *s, const void *buf, size_t len, bool more);
+/* tcp_send of the len bytes of a generated stream from table position pos (sndbuf.h:
+ * pos < src->period; the stream goes round the table): the same bytes on the wire,
+ * which the socket may hold by reference instead of copying. */
+ssize_t tcp_send_cyclic(struct tcp_sock *s, const struct tcp_cyclic_src *src, uint32_t pos,
+			size_t len);
+/* The application will read a generated stream (sndbuf.h): the next byte it reads is
+ * at table position pos (< src->period) and those after it follow. The socket then
+ * keeps payloads that match as references into the table (rcvq.h, Generated
+ * streams) — less memory while they wait; the bytes read are the same. Calling it
+ * again with the same stream changes nothing. */
+void tcp_recv_expect_cyclic(struct tcp_sock *s, const struct tcp_cyclic_src *src, uint32_t pos);
 /* The congestion control of one socket (TCP_CONGESTION), by its name in
  * tcp_cc_names(); only before connect() or listen() (-EISCONN after), -ENOENT for an
  * unknown name. */

@@ -315,7 +315,7 @@ void tcp_stack_input_tos(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr
 	}
 	/* RFC 9293 §3.1 (MUST-2/3): verify the checksum with the pseudo header; drop
 	 * and count failures. */
-	if (!tcp_seg_csum_ok(pkt->data, pkt->len, src, dst)) {
+	if (!tcp_seg_csum_ok_pkt(pkt, seg.hdr_len, src, dst)) {
 		st->stats.bad_checksum++;
 		sim_packet_free(pkt);
 		return;

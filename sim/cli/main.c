@@ -393,13 +393,19 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 		.stopped = how == RUN_END_SIGNAL   ? runloop_signal_name(runloop_signal())
 			   : how == RUN_END_MEMORY ? "memory"
 						   : NULL,
+		.compact = true,
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
+	/* The pool's idle buffers (its high-water mark of packets) make room for the
+	 * summary, which for 10 000 flows is tens of MiB of JSON tree. */
+	sim_packet_pool_trim(&sim.pool);
 	summary = summary_build(w, &ri);
-	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
-	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
+	/* Freeing the world closes the TCP traces: only then are the outputs complete.
+	 * The provenance (the resolved scenario, as large as the scenario) is built
+	 * after, in the world's memory. */
 	world_free(w);
 	w = NULL;
+	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
 	if (commit_results(out, summary, ri.stopped != NULL, res->hex, &e) != 0) {
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;

@@ -336,6 +336,82 @@ static cJSON *syn_flood_json(const struct world *w, const struct world_app *wa)
 	return o;
 }
 
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (cJSON_IsRaw(v))
+		return g_ascii_strtod(v->valuestring, NULL);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* What the human summary needs of an element without reading it all. */
+enum element_kind {
+	EL_FLOW,     /* digest: goodput_bps, intact */
+	EL_LISTENER, /* digest: quiet (nothing dropped, no cookies) */
+	EL_LINK,     /* digest: tx_packets, quiet (nothing dropped, lost, corrupted,
+		      * duplicated or lost to outages) */
+};
+
+static bool link_quiet(const cJSON *l)
+{
+	return num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") + num(l, "duplicated") +
+		       num(l, "down_drops") ==
+	       0;
+}
+
+static bool listener_quiet(const cJSON *l)
+{
+	return num(l, "syn_queue_drops") + num(l, "syn_backlog_drops") +
+		       num(l, "accept_queue_drops") + num(l, "cookies_sent") ==
+	       0;
+}
+
+/* An element of one of the summary's big arrays (depth 2: root → array → element),
+ * compacted if asked: printed as cJSON_Print would print it there (its lines indented
+ * two more tabs) and kept as that text, a Raw item whose otherwise unused valuedouble
+ * and valueint carry the element's digest (enum element_kind), so that the human
+ * summary reads only the few elements it shows. */
+static cJSON *element(cJSON *item, bool compact, enum element_kind kind)
+{
+	if (!compact)
+		return item;
+	double digest_num = 0;
+	int digest_flag = 0;
+	switch (kind) {
+	case EL_FLOW:
+		digest_num = num(item, "goodput_bps");
+		digest_flag = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "intact"));
+		break;
+	case EL_LISTENER:
+		digest_flag = listener_quiet(item);
+		break;
+	case EL_LINK:
+		digest_num = num(item, "tx_packets");
+		digest_flag = link_quiet(item);
+		break;
+	}
+	char *text = cJSON_Print(item);
+	cJSON_Delete(item);
+	GString *out = g_string_sized_new(strlen(text) + 256);
+	for (const char *c = text; *c; c++) {
+		g_string_append_c(out, *c);
+		if (*c == '\n') /* JSON strings escape their newlines: only layout is here */
+			g_string_append(out, "\t\t");
+	}
+	cJSON_free(text);
+	cJSON *raw = cJSON_CreateRaw(out->str);
+	g_string_free(out, TRUE);
+	raw->valuedouble = digest_num;
+	raw->valueint = digest_flag;
+	return raw;
+}
+
 cJSON *summary_build(const struct world *w, const struct run_info *ri)
 {
 	const struct scenario *s = w->scn;
@@ -362,7 +438,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	for (guint i = 0; i < s->apps->len; i++) {
 		const struct world_app *wa = &w->apps[i];
 		if (wa->report)
-			cJSON_AddItemToArray(flows, flow_json(w, wa, ri->sim_time));
+			cJSON_AddItemToArray(flows, element(flow_json(w, wa, ri->sim_time), ri->compact, EL_FLOW));
 		else if (wa->ping)
 			cJSON_AddItemToArray(pings, ping_json(w, wa));
 		else if (wa->udp_src)
@@ -372,13 +448,15 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	}
 	cJSON *listeners = cJSON_AddArrayToObject(root, "listeners");
 	for (guint i = 0; i < w->listeners->len; i++)
-		cJSON_AddItemToArray(listeners, listener_json(w, i));
+		cJSON_AddItemToArray(listeners, element(listener_json(w, i), ri->compact, EL_LISTENER));
 
 	cJSON *links = cJSON_AddArrayToObject(root, "links");
 	uint64_t tx_total = 0;
 	for (guint li = 0; li < s->links->len; li++) {
-		cJSON_AddItemToArray(links, link_json(w, li, LINK_FORWARD, &tx_total));
-		cJSON_AddItemToArray(links, link_json(w, li, LINK_REVERSE, &tx_total));
+		cJSON_AddItemToArray(links,
+				     element(link_json(w, li, LINK_FORWARD, &tx_total), ri->compact, EL_LINK));
+		cJSON_AddItemToArray(links,
+				     element(link_json(w, li, LINK_REVERSE, &tx_total), ri->compact, EL_LINK));
 	}
 	char buf[32];
 	sim_fmt_u64(buf, tx_total);
@@ -386,17 +464,46 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	return root;
 }
 
+/* Links a detached member back into `o` just before `after`, a member of it (cJSON keeps
+ * the first member's prev at the last member). cJSON_InsertItemInArray() is not used:
+ * cJSON 1.7.15 refuses to insert into an object and leaves the item detached. */
+static void put_back(cJSON *o, cJSON *item, cJSON *after)
+{
+	item->next = after;
+	item->prev = after->prev;
+	if (after == o->child)
+		o->child = item;
+	else
+		item->prev->next = item;
+	after->prev = item;
+}
+
 char *summary_text(const cJSON *summary, bool hashable)
 {
-	cJSON *copy = cJSON_Duplicate(summary, true);
 	/* What the run did, not how it was asked for or how long it took: the trace
-	 * hash leaves out the wall clock and the provenance (provenance.h). */
-	if (hashable) {
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "wall_s");
-		cJSON_DeleteItemFromObjectCaseSensitive(copy, "provenance");
+	 * hash leaves out the wall clock and the provenance (provenance.h). They are
+	 * taken out for the print and put back where they were (no copy of the tree:
+	 * with 10 000 flows the provenance alone is the whole resolved scenario). */
+	cJSON *root = (cJSON *)summary;
+	static const char *const unhashed[] = { "wall_s", "provenance" };
+	cJSON *item[G_N_ELEMENTS(unhashed)] = { NULL };
+	cJSON *after[G_N_ELEMENTS(unhashed)] = { NULL };
+	for (size_t i = 0; hashable && i < G_N_ELEMENTS(unhashed); i++) {
+		item[i] = cJSON_GetObjectItemCaseSensitive(root, unhashed[i]);
+		if (item[i]) {
+			after[i] = item[i]->next;
+			cJSON_DetachItemViaPointer(root, item[i]);
+		}
 	}
-	char *text = cJSON_Print(copy);
-	cJSON_Delete(copy);
+	char *text = cJSON_Print(root);
+	for (size_t i = G_N_ELEMENTS(unhashed); i-- > 0;) {
+		if (!item[i])
+			continue;
+		if (after[i])
+			put_back(root, item[i], after[i]);
+		else
+			cJSON_AddItemToObject(root, unhashed[i], item[i]);
+	}
 	char *out = g_strconcat(text, "\n", NULL);
 	cJSON_free(text);
 	return out;
@@ -404,18 +511,12 @@ char *summary_text(const cJSON *summary, bool hashable)
 
 /* ---- human summary ------------------------------------------------------------------- */
 
-static double num(const cJSON *o, const char *key)
+/* An array element as a tree: itself, or (compacted, struct run_info) its text parsed
+ * into *tmp, which the caller deletes. */
+static const cJSON *tree_of(const cJSON *e, cJSON **tmp)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (cJSON_IsRaw(v))
-		return g_ascii_strtod(v->valuestring, NULL);
-	return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : "";
+	*tmp = cJSON_IsRaw(e) ? cJSON_Parse(e->valuestring) : NULL;
+	return *tmp ? *tmp : e;
 }
 
 /* "1.47 Mbit/s" */
@@ -479,11 +580,21 @@ static void print_flows(FILE *fp, const cJSON *flows)
 	fprintf(fp, "flows:\n");
 	int shown = 0, intact = 0;
 	double total = 0;
-	for (const cJSON *f = flows->child; f; f = f->next) {
+	for (const cJSON *e = flows->child; e; e = e->next) {
+		if (cJSON_IsRaw(e) && shown >= 20) {
+			total += e->valuedouble; /* the digest (element()) is all it takes */
+			intact += e->valueint;
+			shown++;
+			continue;
+		}
+		cJSON *tmp;
+		const cJSON *f = tree_of(e, &tmp);
 		total += num(f, "goodput_bps");
 		intact += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact"));
-		if (++shown > 20)
+		if (++shown > 20) {
+			cJSON_Delete(tmp);
 			continue;
+		}
 		fmt_rate(b1, sizeof(b1), num(f, "goodput_bps"));
 		const cJSON *err = cJSON_GetObjectItemCaseSensitive(f, "error");
 		fprintf(fp,
@@ -495,6 +606,7 @@ static void print_flows(FILE *fp, const cJSON *flows)
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "intact")) ? "yes" : "no",
 			cJSON_IsString(err) ? ", error " : "",
 			cJSON_IsString(err) ? err->valuestring : "");
+		cJSON_Delete(tmp);
 	}
 	if (nflows > 20) {
 		fmt_rate(b1, sizeof(b1), total);
@@ -527,12 +639,19 @@ static void print_links(FILE *fp, const cJSON *links)
 		return;
 	double tx = 0, drops = 0, lost = 0, bad = 0, down = 0;
 	int n = 0, shown = 0;
-	for (const cJSON *l = links->child; l; l = l->next, n++) {
+	for (const cJSON *e = links->child; e; e = e->next, n++) {
+		if (cJSON_IsRaw(e) && e->valueint) {
+			tx += e->valuedouble; /* quiet: the other counts are 0 */
+			continue;
+		}
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
 		tx += num(l, "tx_packets");
 		drops += num(l, "queue_drops");
 		lost += num(l, "lost");
 		bad += num(l, "corrupted");
 		down += num(l, "down_drops");
+		cJSON_Delete(tmp);
 	}
 	fprintf(fp, "links: %d directions, %.0f packets sent, %.0f queue drops, %.0f lost", n, tx,
 		drops, lost);
@@ -541,16 +660,20 @@ static void print_links(FILE *fp, const cJSON *links)
 	if (down > 0)
 		fprintf(fp, ", %.0f lost to outages", down);
 	fputc('\n', fp);
-	for (const cJSON *l = links->child; l; l = l->next) {
-		if (num(l, "queue_drops") + num(l, "lost") + num(l, "corrupted") +
-			    num(l, "duplicated") + num(l, "down_drops") ==
-		    0)
-			continue;
-		if (++shown > 20) {
+	for (const cJSON *e = links->child; e; e = e->next) {
+		if (cJSON_IsRaw(e) && e->valueint)
+			continue; /* quiet */
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
+		bool quiet = link_quiet(l);
+		if (!quiet && ++shown > 20) {
 			fprintf(fp, "  ... (more in summary.json)\n");
+			cJSON_Delete(tmp);
 			break;
 		}
-		print_link_direction(fp, l);
+		if (!quiet)
+			print_link_direction(fp, l);
+		cJSON_Delete(tmp);
 	}
 }
 
@@ -606,11 +729,17 @@ static void print_listeners(FILE *fp, const cJSON *floods, const cJSON *listener
 				str(f, "from"), str(f, "to"), num(f, "port"), num(f, "sent"));
 	}
 	int shown = 0;
-	for (const cJSON *l = listeners ? listeners->child : NULL; l; l = l->next) {
+	for (const cJSON *e = listeners ? listeners->child : NULL; e; e = e->next) {
+		if (cJSON_IsRaw(e) && e->valueint)
+			continue; /* quiet */
+		cJSON *tmp;
+		const cJSON *l = tree_of(e, &tmp);
 		double drops = num(l, "syn_queue_drops") + num(l, "syn_backlog_drops") +
 			       num(l, "accept_queue_drops");
-		if (drops + num(l, "cookies_sent") == 0)
+		if (listener_quiet(l)) {
+			cJSON_Delete(tmp);
 			continue;
+		}
 		if (shown++ == 0)
 			fprintf(fp, "listeners:\n");
 		fprintf(fp,
@@ -621,6 +750,7 @@ static void print_listeners(FILE *fp, const cJSON *floods, const cJSON *listener
 			num(l, "syns"), drops, num(l, "syn_queue_drops") + num(l, "syn_backlog_drops"),
 			num(l, "accept_queue_drops"), num(l, "cookies_sent"),
 			num(l, "cookies_accepted"), num(l, "established"));
+		cJSON_Delete(tmp);
 	}
 }
 

@@ -26,6 +26,12 @@ struct run_info {
 	double wall_s;       /* wall-clock seconds (not hashed) */
 	const char *stopped; /* NULL: the run reached its end; else why it stopped
 			      * ("SIGINT", "SIGTERM", "SIGHUP", "memory") */
+	bool compact;        /* the elements of "flows", "listeners" and "links" as their
+			      * printed text (Raw items, the same bytes in summary.json):
+			      * each element's tree is freed as soon as it is printed, so
+			      * 10 000 flows take megabytes of text, not tens of megabytes of
+			      * tree. summary_print_human() reads either form; metric paths
+			      * into the arrays (sweeps) need the trees. */
 };
 
 /* Builds the summary object of a finished world. */

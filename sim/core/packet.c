@@ -1,11 +1,11 @@
 /* sim/core/packet.c — pooled packet buffers.
  *
  * Four size classes cover the cases that occur: header-only packets (ACKs, SYNs,
- * ICMP errors: 256 bytes with the headroom), ordinary packets up to an Ethernet MTU
- * plus headroom (1728 bytes, 27 cache lines: 1500 bytes of datagram after the full
- * 128-byte headroom), jumbo frames, and reassembled datagrams up to 64 KiB. Larger
- * requests (never made by the stack) fall back to a one-off allocation. A run with
- * 10 000 flows holds hundreds of thousands of packets at once, a third of them ACKs:
+ * ICMP errors: 256 bytes with the 72-byte struct and the headroom), ordinary packets
+ * up to an Ethernet MTU plus headroom (1728 bytes, 27 cache lines: 1500 bytes of
+ * datagram after the full 128-byte headroom), jumbo frames, and reassembled datagrams
+ * up to 64 KiB. Larger requests (never made by the stack) fall back to a one-off
+ * allocation. A run with 10 000 flows holds hundreds of thousands of packets at once, a third of them ACKs:
  * the two small classes keep that memory, and the cache lines it sweeps, to what the
  * packets need.
  */
@@ -27,15 +27,55 @@ void sim_packet_pool_init(struct sim_packet_pool *pool)
 
 void sim_packet_pool_fini(struct sim_packet_pool *pool)
 {
+	sim_packet_pool_trim(pool);
+}
+
+void sim_packet_pool_trim(struct sim_packet_pool *pool)
+{
 	for (int c = 0; c < SIM_PACKET_CLASSES; c++) {
 		struct sim_packet *p = pool->free[c];
 		while (p) {
 			struct sim_packet *n = p->next;
+			pool->heap_bytes -= class_bytes[c];
 			g_free(p);
 			p = n;
 		}
 		pool->free[c] = NULL;
 	}
+	for (struct sim_packet *p = pool->free_ref, *n; p; p = n) {
+		n = p->next;
+		pool->heap_bytes -= sizeof(struct sim_packet);
+		g_free(p);
+	}
+	pool->free_ref = NULL;
+}
+
+struct sim_packet *sim_packet_replace_ref(struct sim_packet *from, const uint8_t *data)
+{
+	struct sim_packet_pool *pool = from->pool;
+	struct sim_packet *r = pool->free_ref;
+	if (r) {
+		pool->free_ref = r->next;
+	} else {
+		r = g_malloc0(sizeof(struct sim_packet));
+		r->size_class = SIM_PACKET_REF_CLASS;
+		pool->allocations++;
+		pool->heap_bytes += sizeof(struct sim_packet);
+		if (G_UNLIKELY(pool->heap_bytes >= pool->grow_at) && pool->grow)
+			pool->grow(pool, pool->grow_ctx);
+	}
+	r->next = NULL;
+	r->pool = pool;
+	r->data = (uint8_t *)data; /* read-only: push and put refuse reference packets */
+	r->len = from->len;
+	r->size = 0;
+	r->uid = from->uid;
+	r->stamp = from->stamp;
+	r->mark = from->mark;
+	sim_packet_bytes_changed(r);
+	pool->outstanding++;
+	sim_packet_free(from);
+	return r;
 }
 
 struct sim_packet *sim_packet_alloc(struct sim_packet_pool *pool, uint32_t headroom, uint32_t len)
@@ -74,6 +114,7 @@ struct sim_packet *sim_packet_alloc(struct sim_packet_pool *pool, uint32_t headr
 	pkt->uid = pool->next_uid++;
 	pkt->stamp = 0;
 	pkt->mark = 0;
+	sim_packet_bytes_changed(pkt); /* nothing carried yet */
 	pool->outstanding++;
 	return pkt;
 }
@@ -89,26 +130,50 @@ void sim_packet_free(struct sim_packet *pkt)
 		g_free(pkt);
 		return;
 	}
+	if (pkt->size_class == SIM_PACKET_REF_CLASS) {
+		pkt->next = pool->free_ref;
+		pool->free_ref = pkt;
+		return;
+	}
 	pkt->next = pool->free[pkt->size_class];
 	pool->free[pkt->size_class] = pkt;
 }
 
+/* Bytes [p, p + n) were handed to a writer (push, put): if they overlap the carried
+ * payload (pulled or trimmed off before), it no longer holds. */
+static void exposed(struct sim_packet *pkt, const uint8_t *p, uint32_t n)
+{
+	const uint8_t *at = pkt->buf + pkt->payload_at;
+	if (pkt->payload_len != 0 && p < at + pkt->payload_len && at < p + n)
+		sim_packet_bytes_changed(pkt);
+}
+
 struct sim_packet *sim_packet_clone(const struct sim_packet *pkt)
 {
-	struct sim_packet *c = sim_packet_alloc(pkt->pool, sim_packet_headroom(pkt), pkt->len);
+	uint32_t headroom = sim_packet_is_ref(pkt) ? 0 : sim_packet_headroom(pkt);
+	struct sim_packet *c = sim_packet_alloc(pkt->pool, headroom, pkt->len);
 	memcpy(c->data, pkt->data, pkt->len);
 	c->stamp = pkt->stamp;
 	c->mark = pkt->mark;
+	if (pkt->payload_len && !sim_packet_is_ref(pkt)) {
+		/* The same bytes at the same offsets. */
+		c->payload_at = pkt->payload_at;
+		c->payload_len = pkt->payload_len;
+		c->payload_sum = pkt->payload_sum;
+		c->payload_origin = pkt->payload_origin;
+	}
 	return c;
 }
 
 uint8_t *sim_packet_push(struct sim_packet *pkt, uint32_t n)
 {
+	g_assert(!sim_packet_is_ref(pkt));
 	if (G_UNLIKELY(sim_packet_headroom(pkt) < n))
 		g_error("sim_packet_push: %u bytes requested, %u of headroom", n,
 			sim_packet_headroom(pkt));
 	pkt->data -= n;
 	pkt->len += n;
+	exposed(pkt, pkt->data, n);
 	return pkt->data;
 }
 
@@ -122,11 +187,13 @@ uint8_t *sim_packet_pull(struct sim_packet *pkt, uint32_t n)
 
 uint8_t *sim_packet_put(struct sim_packet *pkt, uint32_t n)
 {
+	g_assert(!sim_packet_is_ref(pkt));
 	if (G_UNLIKELY(sim_packet_tailroom(pkt) < n))
 		g_error("sim_packet_put: %u bytes requested, %u of tailroom", n,
 			sim_packet_tailroom(pkt));
 	uint8_t *p = pkt->data + pkt->len;
 	pkt->len += n;
+	exposed(pkt, p, n);
 	return p;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The netsim benchmark (docs/performance.md): runs the scenarios of tests/bench/ and prints a table.
 
-    meson compile -C build bench              (all four; large once)
+    meson compile -C build bench              (all but huge; large once)
+    meson compile -C build bench-huge         (huge.json alone: 100 000 flows, about an hour)
     python3 tests/bench/bench.py --netsim build/netsim --runner build/tests/bench/bench_run
                                  [--runs 3] [--no-large]
                                  [--large-runs 1] [--only lossy,dumbbell-8] [--json FILE]
@@ -35,13 +36,19 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# name: (file, ns-3 wall s, ns-3 events, ns-3 link transmissions, ns-3 goodput Mbit/s)
+# name: (file, ns-3 wall s, ns-3 events, ns-3 link transmissions, ns-3 goodput Mbit/s,
+#        ns-3 peak RSS MiB)
 NS3 = {
-    "lossy": ("lossy.json", 0.073, 89172, 23788, 1.47),
-    "dumbbell-8": ("dumbbell-8.json", 0.58, 810317, 230244, 9.71),
-    "dumbbell-64": ("dumbbell-64.json", 12.3, 8.16e6, 2.34e6, 94.4),
-    "large": ("large.json", None, None, None, None),
+    "lossy": ("lossy.json", 0.073, 89172, 23788, 1.47, None),
+    "dumbbell-8": ("dumbbell-8.json", 0.58, 810317, 230244, 9.71, 18.1),
+    "dumbbell-64": ("dumbbell-64.json", 12.3, 8.16e6, 2.34e6, 94.4, 24.4),
+    "dumbbell-256": ("dumbbell-256.json", None, None, None, None, 45.9),
+    "dumbbell-1024": ("dumbbell-1024.json", None, None, None, None, 140.0),
+    "large": ("large.json", None, None, None, None, None),
+    "huge": ("huge.json", None, None, None, None, None),
 }
+# Run only when named (--only huge): about an hour and up to 16 GiB.
+ON_REQUEST = {"huge"}
 
 
 def run_once(runner, netsim, scenario, extra):
@@ -56,6 +63,7 @@ def run_once(runner, netsim, scenario, extra):
         if proc.returncode != 0 or report.get("status") != "0":
             raise OSError("exit status %s" % report.get("status", proc.returncode))
         wall = int(report["wall_ns"]) / 1e9
+        cpu = int(report["cpu_ns"]) / 1e9
         rss_kib = int(report["maxrss_kib"])
         with open(os.path.join(outdir, "summary.json"), encoding="utf-8") as f:
             summary = json.load(f)
@@ -67,6 +75,7 @@ def run_once(runner, netsim, scenario, extra):
     delivered = sum(f["bytes_delivered"] for f in summary["flows"])
     return {
         "wall": wall,
+        "cpu": cpu,
         "rss_kib": rss_kib,
         "events": summary["events"],
         "tx": summary["link_transmissions"],
@@ -75,6 +84,8 @@ def run_once(runner, netsim, scenario, extra):
         "flows": len(summary["flows"]),
         "delivering": sum(1 for f in summary["flows"] if f["bytes_delivered"] > 0),
         "intact": all(f["intact"] for f in summary["flows"]),
+        "not_intact": sum(1 for f in summary["flows"] if not f["intact"]),
+        "never_connected": sum(1 for f in summary["flows"] if not f.get("connected", True)),
         "hash": hash_line[0].split()[1] if hash_line else "",
     }
 
@@ -106,7 +117,7 @@ def main():
     ap.add_argument("--json", default="", help="also write the raw results here")
     args = ap.parse_args()
 
-    names = [n for n in NS3 if not (args.no_large and n == "large")]
+    names = [n for n in NS3 if n not in ON_REQUEST and not (args.no_large and n == "large")]
     if args.only:
         names = [n for n in args.only.split(",") if n]
         for n in names:
@@ -115,12 +126,20 @@ def main():
     extra = ["--seed", str(args.seed)] if args.seed is not None else []
 
     rows, raw = [], {}
+    gen_dir = None
     for name in names:
-        file, ns_wall, ns_ev, ns_tx, ns_gp = NS3[name]
-        runs = args.large_runs if name == "large" else args.runs
+        file, ns_wall, ns_ev, ns_tx, ns_gp, ns_rss = NS3[name]
+        path = os.path.join(HERE, file)
+        if name in ON_REQUEST:
+            # Not committed (12 MB): written by gen-scenarios.py for this run.
+            gen_dir = gen_dir or tempfile.mkdtemp(prefix="netsim-bench-scn-")
+            path = os.path.join(gen_dir, file)
+            subprocess.run([sys.executable, os.path.join(HERE, "gen-scenarios.py"), "--huge",
+                            gen_dir], check=True)
+        runs = args.large_runs if name in ("large", "huge") else args.runs
         results = []
         for i in range(runs):
-            r = run_once(args.runner, args.netsim, os.path.join(HERE, file), extra)
+            r = run_once(args.runner, args.netsim, path, extra)
             print("  %-12s run %d/%d: %s, %s events, peak RSS %.1f MiB" %
                   (name, i + 1, runs, fmt_wall(r["wall"]), si(r["events"]), r["rss_kib"] / 1024),
                   file=sys.stderr)
@@ -134,27 +153,38 @@ def main():
         wall = statistics.median(r["wall"] for r in results)
         rss = (med or by_wall[len(by_wall) // 2])["rss_kib"]
         r0 = results[0]
-        raw[name] = {"runs": results, "wall_median": wall}
-        rows.append((name, runs, wall, r0, rss, ns_wall, ns_ev, ns_tx, ns_gp))
+        cpu = statistics.median(r["cpu"] for r in results)
+        raw[name] = {"runs": results, "wall_median": wall, "cpu_median": cpu}
+        walls = sorted(r["wall"] for r in results)
+        rows.append((name, runs, wall, walls[0], walls[-1], r0, rss, ns_wall, ns_ev, ns_tx, ns_gp,
+                     ns_rss, cpu))
 
     print()
-    print("| scenario | runs | wall (median) | events | events/s | link tx | tx/s | peak RSS | "
-          "goodput | ns-3 wall / netsim | events vs ns-3 | tx vs ns-3 | goodput vs ns-3 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, runs, wall, r0, rss, ns_wall, ns_ev, ns_tx, ns_gp in rows:
-        print("| %s | %d | %s | %s | %s | %s | %s | %.1f MiB | %.3g Mbit/s | %s | %s | %s | %s |" % (
-            name, runs, fmt_wall(wall), si(r0["events"]), si(r0["events"] / wall), si(r0["tx"]),
-            si(r0["tx"] / wall), rss / 1024, r0["goodput_mbps"],
+    print("| scenario | runs | wall (median) | wall (min-max) | events | events/s | link tx | "
+          "tx/s | us per tx | CPU us per tx | peak RSS | ns-3 peak RSS | goodput | ns-3 wall / netsim | "
+          "events vs ns-3 | tx vs ns-3 | goodput vs ns-3 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (name, runs, wall, wmin, wmax, r0, rss, ns_wall, ns_ev, ns_tx, ns_gp,
+         ns_rss, cpu) in rows:
+        print("| %s | %d | %s | %s-%s | %s | %s | %s | %s | %.3f | %.3f | %.1f MiB | %s | %.3g Mbit/s "
+              "| %s | %s | %s | %s |" % (
+            name, runs, fmt_wall(wall), fmt_wall(wmin), fmt_wall(wmax), si(r0["events"]),
+            si(r0["events"] / wall), si(r0["tx"]), si(r0["tx"] / wall), wall / r0["tx"] * 1e6,
+            cpu / r0["tx"] * 1e6, rss / 1024, "%.1f MiB" % ns_rss if ns_rss else "-", r0["goodput_mbps"],
             "%.1f×" % (ns_wall / wall) if ns_wall else "-",
             "%.2f" % (r0["events"] / ns_ev) if ns_ev else "-",
             "%.2f" % (r0["tx"] / ns_tx) if ns_tx else "-",
             "%+.1f %%" % (100 * (r0["goodput_mbps"] / ns_gp - 1)) if ns_gp else "-"))
-    bad = [n for n, _, _, r0, *_ in rows if not r0["intact"]]
+    bad = ["%s (%d of %d; %d never connected)" % (row[0], row[5]["not_intact"], row[5]["flows"],
+                                                   row[5]["never_connected"])
+           for row in rows if not row[5]["intact"]]
     if bad:
         print("\nWARNING: flows not intact in: %s" % ", ".join(bad))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(raw, f, indent=1)
+    if gen_dir:
+        shutil.rmtree(gen_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Writes the benchmark scenarios of tests/bench/ (docs/performance.md).
 
-    python3 tests/bench/gen-scenarios.py [OUTDIR]     (default: this folder)
+    python3 tests/bench/gen-scenarios.py [OUTDIR]           (default: this folder)
+    python3 tests/bench/gen-scenarios.py --huge [OUTDIR]    huge.json only
 
-The generated files are committed; this script documents how they were made and
+The generated files are committed, except huge.json (12 MB; bench.py generates it
+into a temporary folder when it runs it); this script documents how they were made and
 rewrites them byte for byte (the large scenario's host pairs come from a fixed-seed
 generator written out here, not from Python's `random`, so the file never depends on
 the Python version).
@@ -91,37 +93,58 @@ def lossy():
     }
 
 
-def dumbbell(n, bottleneck_bw, ns3_note):
+def dumbbell_addr(n, side, i, end):
+    """Address of end `end` (1 = the host's, 2 = the router's) of access link i on
+    `side` (1 = senders, 2 = receivers). Up to 256 flows each link has its own /24
+    (10.side.i.0/24, the numbering of the ns-3 reference runs); beyond, /30s
+    (10.side.x.y/30 with x.y = 4 i), so 1 024 flows fit in one /16 per side."""
+    if n <= 256:
+        return "10.%d.%d.%d" % (side, i, end), 24
+    b = 4 * i + end
+    return "10.%d.%d.%d" % (side, b // 256, b % 256), 30
+
+
+def dumbbell(n, bottleneck_bw, ns3_note, start_step_ms=10, duration="60s", stop="60s"):
     nodes, links, apps = [], [], []
+
+    def addr(side, i, end):
+        return dumbbell_addr(n, side, i, end)[0]
+
+    def cidr(side, i, end):
+        a, plen = dumbbell_addr(n, side, i, end)
+        return "%s/%d" % (a, plen)
+
     for i in range(n):
         nodes.append({"name": "S%d" % i,
-                      "routes": [{"to": "0.0.0.0/0", "via": "10.1.%d.2" % i}]})
+                      "routes": [{"to": "0.0.0.0/0", "via": addr(1, i, 2)}]})
     nodes.append({"name": "R1", "type": "router",
                   "routes": [{"to": "10.2.0.0/16", "via": "10.0.0.2"}]})
     nodes.append({"name": "R2", "type": "router",
                   "routes": [{"to": "10.1.0.0/16", "via": "10.0.0.1"}]})
     for i in range(n):
         nodes.append({"name": "D%d" % i,
-                      "routes": [{"to": "0.0.0.0/0", "via": "10.2.%d.1" % i}]})
+                      "routes": [{"to": "0.0.0.0/0", "via": addr(2, i, 1)}]})
     for i in range(n):
-        links.append(p2p("s%d" % i, "S%d" % i, "10.1.%d.1/24" % i, "R1", "10.1.%d.2/24" % i,
+        links.append(p2p("s%d" % i, "S%d" % i, cidr(1, i, 1), "R1", cidr(1, i, 2),
                          "100Mbps", "2ms", 100))
     links.append(p2p("bottleneck", "R1", "10.0.0.1/24", "R2", "10.0.0.2/24", bottleneck_bw,
                      "20ms", 100))
     for i in range(n):
-        links.append(p2p("d%d" % i, "R2", "10.2.%d.1/24" % i, "D%d" % i, "10.2.%d.2/24" % i,
+        links.append(p2p("d%d" % i, "R2", cidr(2, i, 1), "D%d" % i, cidr(2, i, 2),
                          "100Mbps", "2ms", 100))
     for i in range(n):
-        apps.append(bulk("flow%d" % i, "S%d" % i, "D%d" % i, 10 * i))
+        apps.append(bulk("flow%d" % i, "S%d" % i, "D%d" % i, start_step_ms * i, stop))
+    bw = bottleneck_bw.replace("Mbps", " Mbit/s").replace("Gbps", " Gbit/s")
     return {
         "name": "bench-dumbbell-%d" % n,
         "description": "Benchmark, the ns-3 'dumbbell-%d' reference: S0..S%d -100 Mbit/s, "
                        "2 ms- R1 -%s, 20 ms- R2 -100 Mbit/s, 2 ms- D0..D%d, flow i from Si to Di "
-                       "starting at i x 10 ms, NewReno with ns-3's TCP parameters "
-                       "(docs/performance.md), 60 s, no random loss, nothing traced. %s"
-                       % (n, n - 1, bottleneck_bw.replace("Mbps", " Mbit/s"), n - 1, ns3_note),
+                       "starting at i x %d ms, NewReno with ns-3's TCP parameters "
+                       "(docs/performance.md), %s, no random loss, nothing traced. %s"
+                       % (n, n - 1, bw, n - 1, start_step_ms, duration.replace("s", " s"),
+                          ns3_note),
         "seed": 1,
-        "duration": "60s",
+        "duration": duration,
         "tcp": NS3_TCP,
         "nodes": nodes,
         "links": links,
@@ -151,7 +174,8 @@ class SplitMix64:
                 return v % n
 
 
-def large(racks=20, per_rack=50, flows=10000, seed=1):
+def large(racks=20, per_rack=50, flows=10000, seed=1, start_step_us=10, duration="10s",
+          name="bench-large", what=None):
     nodes, links, apps = [], [], []
 
     def host(r, h):
@@ -189,22 +213,37 @@ def large(racks=20, per_rack=50, flows=10000, seed=1):
         apps.append({"type": "bulk", "name": "f%05d" % i,
                      "from": host(a // per_rack, a % per_rack),
                      "to": host(b // per_rack, b % per_rack),
-                     "start": "%dus" % (10 * i)})
+                     "start": "%dus" % (start_step_us * i)})
+    if what is None:
+        what = ("Benchmark beyond ns-3's reach: 1 000 hosts in 20 racks of 50 "
+                "(1 Gbit/s, 5 us to a rack router), rack routers to one core router "
+                "(10 Gbit/s, 50 us), queues of 1 000 packets, 10 000 concurrent CUBIC bulk "
+                "flows between host pairs drawn from a fixed-seed generator "
+                "(tests/bench/gen-scenarios.py), flow i starting at i x 10 us, send and "
+                "receive buffers of 64 KiB, 10 s simulated, nothing traced.")
     return {
-        "name": "bench-large",
-        "description": "Benchmark beyond ns-3's reach: 1 000 hosts in 20 racks of 50 "
-                       "(1 Gbit/s, 5 us to a rack router), rack routers to one core router "
-                       "(10 Gbit/s, 50 us), queues of 1 000 packets, 10 000 concurrent CUBIC bulk "
-                       "flows between host pairs drawn from a fixed-seed generator "
-                       "(tests/bench/gen-scenarios.py), flow i starting at i x 10 us, send and "
-                       "receive buffers of 64 KiB, 10 s simulated, nothing traced.",
+        "name": name,
+        "description": what,
         "seed": 1,
-        "duration": "10s",
+        "duration": duration,
         "tcp": {"profile": "linux", "cc": "cubic", "sndbuf": "64KiB", "rcvbuf": "64KiB"},
         "nodes": nodes,
         "links": links,
         "apps": apps,
     }
+
+
+def huge():
+    """large's racks of 50 hosts, ten times over: 10 000 hosts in 200 racks, 100 000
+    flows started 1 us apart (all running from 0.1 s), 1 s simulated."""
+    return large(racks=200, per_rack=50, flows=100000, start_step_us=1, duration="1s",
+                 name="bench-huge",
+                 what="Benchmark of scale: 10 000 hosts in 200 racks of 50 (1 Gbit/s, 5 us "
+                      "to a rack router), rack routers to one core router (10 Gbit/s, 50 us), "
+                      "queues of 1 000 packets, 100 000 concurrent CUBIC bulk flows between "
+                      "host pairs drawn from a fixed-seed generator "
+                      "(tests/bench/gen-scenarios.py), flow i starting at i x 1 us, send and "
+                      "receive buffers of 64 KiB, 1 s simulated, nothing traced.")
 
 
 def write(path, scn, compact=False):
@@ -230,7 +269,13 @@ def write(path, scn, compact=False):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    args = sys.argv[1:]
+    if args and args[0] == "--huge":
+        # huge.json (12 MB) is not committed: bench.py writes it where it runs it.
+        out = args[1] if len(args) > 1 else os.path.dirname(os.path.abspath(__file__))
+        write(os.path.join(out, "huge.json"), huge(), compact=True)
+        return
+    out = args[0] if args else os.path.dirname(os.path.abspath(__file__))
     write(os.path.join(out, "lossy.json"), lossy())
     write(os.path.join(out, "dumbbell-8.json"),
           dumbbell(8, "10Mbps", "ns-3.48: 810 317 events, 230 244 link transmissions, "
@@ -238,6 +283,14 @@ def main():
     write(os.path.join(out, "dumbbell-64.json"),
           dumbbell(64, "100Mbps", "Routers with 65 interfaces each. ns-3.48: 8.16 M events, "
                    "2.34 M link transmissions, goodput 94.4 Mbit/s."), compact=True)
+    # Memory per flow is the peak-RSS slope from 256 to 1 024 flows (docs/performance.md).
+    write(os.path.join(out, "dumbbell-256.json"),
+          dumbbell(256, "100Mbps", "Memory per flow: compare with dumbbell-1024. "
+                   "ns-3.48: peak RSS 45.9 MiB.", start_step_ms=1, duration="10s",
+                   stop="10s"), compact=True)
+    write(os.path.join(out, "dumbbell-1024.json"),
+          dumbbell(1024, "1Gbps", "Access links numbered by /30. ns-3.48: peak RSS 140 MiB.",
+                   start_step_ms=1, duration="10s", stop="10s"), compact=True)
     write(os.path.join(out, "large.json"), large(), compact=True)
 
 
