@@ -689,8 +689,9 @@ static void test_atomic_replacement(void)
 	r = netsim_run(dir, NULL, "run", "t.json", "--out", "mine", NULL);
 	g_assert_cmpint(r.status, ==, 1);
 	g_assert_cmpstr(r.err, ==,
-			"netsim run: mine: refusing to replace a non-empty directory that is not a "
-			"netsim output (no summary.json)\n");
+			"netsim run: mine: not a netsim results directory (no .netsim-results "
+			"file); netsim replaces only directories it created: choose another "
+			"--out or empty it\n");
 	char *notes = file_text(dir, "mine/notes.txt");
 	g_assert_cmpstr(notes, ==, "keep me");
 	g_free(notes);
