@@ -117,14 +117,14 @@ static struct scenario *load_scenario(const char *file, char **sets)
 	char *err = NULL;
 	struct scenario_doc *doc = scenario_doc_load(file, &err);
 	if (!doc) {
-		fprintf(stderr, "%s\n", err);
+		sch_print_line(stderr, "%s", err);
 		g_free(err);
 		return NULL;
 	}
 	bool bad = false;
 	for (char **p = sets; p && *p; p++) {
 		if (scenario_doc_set(doc, *p, &err) != 0) {
-			fprintf(stderr, "%s: --set %s: %s\n", file, *p, err);
+			sch_print_line(stderr, "%s: --set %s: %s", file, *p, err);
 			g_free(err);
 			bad = true;
 		}
@@ -210,8 +210,10 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 	if (o->seed) {
 		guint64 v;
 		if (!g_ascii_string_to_unsigned(o->seed, 10, 0, G_MAXUINT64, &v, NULL)) {
-			fprintf(stderr, "netsim run: --seed: expected a non-negative integer, got \"%s\"\n",
-				o->seed);
+			sch_print_line(stderr,
+				       "netsim run: --seed: expected an integer from 0 to "
+				       "18446744073709551615, got \"%s\"",
+				       o->seed);
 			rc = EXIT_INVALID;
 		}
 		*seed = v;
@@ -219,14 +221,16 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 	if (o->until) {
 		int e = sim_parse_duration(o->until, until);
 		if (e || *until <= 0) {
-			fprintf(stderr, "netsim run: --until: %s, got \"%s\"\n",
-				e ? sim_unit_error_string(e, "duration") : "must be greater than 0",
-				o->until);
+			sch_print_line(stderr, "netsim run: --until: %s, got \"%s\"",
+				       e ? sim_unit_error_string(e, "duration")
+					 : "must be greater than 0",
+				       o->until);
 			rc = EXIT_INVALID;
 		}
 	}
 	if (!valid_format(o->format)) {
-		fprintf(stderr, "netsim run: --format: expected png or svg, got \"%s\"\n", o->format);
+		sch_print_line(stderr, "netsim run: --format: expected png or svg, got \"%s\"",
+			       o->format);
 		rc = EXIT_INVALID;
 	}
 	return rc;

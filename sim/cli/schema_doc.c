@@ -20,6 +20,7 @@ static const char *type_name(const struct sch *s)
 	case SCH_ENUM: return "string";
 	case SCH_BOOL: return "boolean";
 	case SCH_INT: return "integer";
+	case SCH_U64: return "integer 0–18446744073709551615 (a string above 2^53 − 1)";
 	case SCH_DURATION: return "duration";
 	case SCH_RATE: return "rate";
 	case SCH_SIZE: return "size";

@@ -392,9 +392,9 @@ static void test_bad_options(void)
 		const char *err;
 	} cases[] = {
 		{{"run", "t.json", "--seed", "abc", NULL},
-		 "netsim run: --seed: expected a non-negative integer, got \"abc\"\n"},
+		 "netsim run: --seed: expected an integer from 0 to 18446744073709551615, got \"abc\"\n"},
 		{{"run", "t.json", "--seed", "-1", NULL},
-		 "netsim run: --seed: expected a non-negative integer, got \"-1\"\n"},
+		 "netsim run: --seed: expected an integer from 0 to 18446744073709551615, got \"-1\"\n"},
 		{{"run", "t.json", "--until", "5parsecs", NULL},
 		 "netsim run: --until: expected a duration like \"20ms\", got \"5parsecs\"\n"},
 		{{"run", "t.json", "--until", "0", NULL},

@@ -16,21 +16,21 @@
 
 /* A - B, a ping: a run of a few milliseconds. */
 static const char small_json[] =
-	"{ \"name\": \"t\", \"duration\": \"1s\",\n"
-	"  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
-	"  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", \"address\": "
-	"\"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
-	"  \"apps\": [ { \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 2 } ] }\n";
+    "{ \"name\": \"t\", \"duration\": \"1s\",\n"
+    "  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
+    "  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", \"address\": "
+    "\"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
+    "  \"apps\": [ { \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 2 } ] }\n";
 
 /* The same with a UDP source that would run for a day of simulated time (hours of
  * wall time): a run that only ends when killed. */
 static const char endless_json[] =
-	"{ \"name\": \"t\", \"duration\": \"86400s\",\n"
-	"  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
-	"  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", \"address\": "
-	"\"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
-	"  \"apps\": [ { \"type\": \"udp\", \"from\": \"A\", \"to\": \"B\", \"rate\": \"9Mbps\" } ] "
-	"}\n";
+    "{ \"name\": \"t\", \"duration\": \"86400s\",\n"
+    "  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
+    "  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", \"address\": "
+    "\"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
+    "  \"apps\": [ { \"type\": \"udp\", \"from\": \"A\", \"to\": \"B\", \"rate\": \"9Mbps\" } ] "
+    "}\n";
 
 static bool exists_in(const char *dir, const char *name)
 {
@@ -67,9 +67,9 @@ static void test_marker(void)
 	struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", "--out", "mine", NULL);
 	g_assert_cmpint(r.status, ==, 1);
 	g_assert_cmpstr(r.err, ==,
-			"netsim run: mine: not a netsim results directory (no " SIM_OUTPUT_MARKER
-			" file); netsim replaces only directories it created: choose another "
-			"--out or empty it\n");
+	                "netsim run: mine: not a netsim results directory (no " SIM_OUTPUT_MARKER
+	                " file); netsim replaces only directories it created: choose another "
+	                "--out or empty it\n");
 	g_assert_true(exists_in(mine, "thesis.tex"));
 	g_assert_true(exists_in(mine, "summary.json"));
 	g_assert_cmpint(hidden_entries(dir), ==, 0);
@@ -102,8 +102,8 @@ static void test_out_current_dir(void)
 	const char *const outs[] = {".", dir, "..", "sub/."};
 	for (size_t i = 0; i < G_N_ELEMENTS(outs); i++) {
 		gint64 t0 = g_get_monotonic_time();
-		struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", "--out", outs[i], "--until",
-						      "20s", NULL);
+		struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", "--out", outs[i],
+		                                    "--until", "20s", NULL);
 		g_assert_cmpint(r.status, ==, 1);
 		g_assert_true(g_str_has_prefix(r.err, "netsim run: "));
 		g_assert_null(strstr(r.err, "busy"));
@@ -111,10 +111,10 @@ static void test_out_current_dir(void)
 		netsim_result_clear(&r);
 	}
 	struct netsim_result r =
-		netsim_run(dir, NULL, "run", "t.json", "--out", ".", "--until", "20s", NULL);
+	    netsim_run(dir, NULL, "run", "t.json", "--out", ".", "--until", "20s", NULL);
 	g_assert_cmpstr(r.err, ==,
-			"netsim run: .: is the current directory or contains it; results go into "
-			"a directory of their own\n");
+	                "netsim run: .: is the current directory or contains it; results go into "
+	                "a directory of their own\n");
 	netsim_result_clear(&r);
 	g_assert_cmpint(hidden_entries(dir), ==, 0);
 	rm_rf(dir);
@@ -133,9 +133,9 @@ static void test_killed_run_leftovers(void)
 	GPid pid;
 	GError *e = NULL;
 	g_spawn_async(dir, argv, NULL,
-		      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-			      G_SPAWN_STDERR_TO_DEV_NULL,
-		      NULL, NULL, &pid, &e);
+	              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+	                  G_SPAWN_STDERR_TO_DEV_NULL,
+	              NULL, NULL, &pid, &e);
 	g_assert_no_error(e);
 	for (int i = 0; i < 500 && hidden_entries(dir) == 0; i++)
 		g_usleep(10 * 1000);
