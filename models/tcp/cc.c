@@ -14,29 +14,23 @@
 
 #include <glib.h>
 
-/* The registry. A new algorithm adds its ops here and its name to tcp_cc_name_list,
- * in the same order (tests/cc checks that the two agree). */
-static const struct tcp_cc_ops *const tcp_cc_registry[] = {
-	&tcp_cc_reno,
-	&tcp_cc_newreno,
-	&tcp_cc_cubic,
-};
+/* The registry: one line per algorithm, X(name) for the ops table tcp_cc_<name>
+ * whose .name is "<name>" (tests/cc checks that they agree). The table of ops and
+ * the list of names (the `cc` knob's values) are both made from it. */
+#define TCP_CC_REGISTRY(X) \
+	X(reno)            \
+	X(newreno)         \
+	X(cubic)
 
-static const char *const tcp_cc_name_list[] = {
-	"reno",
-	"newreno",
-	"cubic",
-	NULL,
-};
+#define TCP_CC_OPS(n) &tcp_cc_##n,
+#define TCP_CC_NAME(n) #n,
+static const struct tcp_cc_ops *const tcp_cc_registry[] = { TCP_CC_REGISTRY(TCP_CC_OPS) };
+static const char *const tcp_cc_name_list[] = { TCP_CC_REGISTRY(TCP_CC_NAME) NULL };
 
 static const struct tcp_cc_config tcp_cc_defaults = {
 	.growth = TCP_CC_GROWTH_BYTES,
 	.recovery_exit = TCP_CC_EXIT_FLIGHT,
-	.abc_l_segments = 2,        /* RFC 3465 §2.2: L = 2·SMSS, as Linux */
-	.cubic_beta_permille = 700, /* RFC 9438 §4.6 */
-	.cubic_c_permille = 400,    /* RFC 9438 §5 */
-	.cubic_fast_convergence = true,
-	.cubic_reno_friendly = true,
+	.abc_l_segments = 2, /* RFC 3465 §2.2: L = 2·SMSS, as Linux */
 	.rto_keeps_recovery_ssthresh = true, /* Linux tcp_enter_loss */
 };
 
@@ -81,7 +75,7 @@ const char *const *tcp_cc_names(void)
 }
 
 void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_config *cfg,
-		 uint32_t mss, uint32_t initial_window)
+		 const void *params, uint32_t mss, uint32_t initial_window)
 {
 	if (tcp_cc_validate(ops) != 0)
 		g_error("tcp_cc_init: invalid ops table '%s'",
@@ -93,6 +87,7 @@ void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct t
 	memset(cc, 0, sizeof *cc);
 	cc->ops = ops;
 	cc->cfg = cfg;
+	cc->params = params;
 	cc->mss = mss;
 	cc->cwnd = MIN(initial_window, TCP_CC_CWND_MAX); /* RFC 5681 §3.1 IW; RFC 6928 */
 	cc->ssthresh = TCP_CC_INFINITE;                 /* RFC 5681 §3.1 "arbitrarily high" */
@@ -173,7 +168,7 @@ void tcp_cc_on_rto(struct tcp_cc *cc)
 {
 	cc->bytes_acked = 0; /* as on loss (Linux tcp_enter_loss) */
 	cc->ops->on_rto(cc);
-	cc->in_recovery = false; /* a timeout ends fast recovery (RFC 6582 §3.2) */
+	cc->in_recovery = false; /* a timeout ends fast recovery (RFC 6582 §3.2 step 4) */
 	if (cc->rto_streak < UINT32_MAX)
 		cc->rto_streak++;
 	tcp_cc_check(cc, "on_rto");

@@ -60,15 +60,13 @@ enum tcp_cc_recovery_exit {
 	TCP_CC_EXIT_SSTHRESH,
 };
 
+/* What every algorithm may read. An algorithm's own parameters (CUBIC's β and C)
+ * are its own struct, defined in its header and passed to tcp_cc_init() beside
+ * this one. */
 struct tcp_cc_config {
 	enum tcp_cc_growth growth;
 	enum tcp_cc_recovery_exit recovery_exit;
 	uint32_t abc_l_segments; /* RFC 3465 L in segments; 2 by default */
-	/* CUBIC (RFC 9438): beta, C, and the two optional behaviours. */
-	uint32_t cubic_beta_permille;   /* 700 */
-	uint32_t cubic_c_permille;      /* 400 */
-	bool cubic_fast_convergence;    /* true */
-	bool cubic_reno_friendly;       /* true (RFC 9438 §4.3) */
 	/* A retransmission timeout during fast recovery keeps ssthresh, as Linux's
 	 * tcp_enter_loss does (the loss that started the recovery already reduced it,
 	 * and FlightSize is swollen by what the inflated window sent). false follows
@@ -94,7 +92,7 @@ struct tcp_cc {
 	uint32_t mss;       /* SMSS, bytes */
 	uint32_t flight;    /* FlightSize: bytes sent and not yet acknowledged, at the
 			     * moment of the event: before the ACK is applied for a loss
-			     * event (RFC 5681 §3.2 eqn. 4) and for an RTO; after the
+			     * event (RFC 5681 §3.2 step 2, eqn. (4)) and for an RTO; after the
 			     * full ACK is applied for on_recovery_exit ("the amount of
 			     * data presently outstanding", RFC 6582 §3.2 step 3) */
 	sim_time_t now;
@@ -102,6 +100,9 @@ struct tcp_cc {
 	sim_time_t min_rtt; /* smallest RTT sample seen; 0 until the first */
 
 	const struct tcp_cc_config *cfg;
+	const void *params;   /* the algorithm's own parameters (the struct its header
+			       * defines, e.g. cc_cubic.h's tcp_cc_cubic_params); NULL
+			       * for its defaults */
 	const struct tcp_cc_ops *ops;
 
 	/* Shared state used by the common helpers below. */
@@ -165,7 +166,8 @@ struct tcp_cc_ops {
  * unknown. */
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 
-/* Names of all registered algorithms, NULL-terminated (for error messages). */
+/* Names of all registered algorithms, NULL-terminated, in registry order (the `cc`
+ * knob's values, error messages). */
 const char *const *tcp_cc_names(void);
 
 /* Checks that an ops table has every required hook. Returns 0 or -EINVAL. */
@@ -173,9 +175,11 @@ int tcp_cc_validate(const struct tcp_cc_ops *ops);
 
 /* Initialises cc for `ops`: cwnd = initial_window, ssthresh = TCP_CC_INFINITE,
  * private state zeroed, then ops->init. Requires mss > 0 and initial_window >= mss;
- * cfg NULL means the defaults. The inputs (flight, now, srtt, min_rtt) start at 0. */
+ * cfg NULL means the defaults; params is the algorithm's own parameter struct (NULL:
+ * its defaults), read, like cfg, for as long as cc runs. The inputs (flight, now,
+ * srtt, min_rtt) start at 0. */
 void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_config *cfg,
-		 uint32_t mss, uint32_t initial_window);
+		 const void *params, uint32_t mss, uint32_t initial_window);
 
 /* The wrappers TCP calls (NULL-checking the optional hooks). */
 void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);

@@ -93,16 +93,28 @@ static double cubic_cbrt(double x)
 	return y * scale;
 }
 
+const struct tcp_cc_cubic_params tcp_cc_cubic_defaults = {
+	.beta_permille = 700, /* RFC 9438 §4.6 */
+	.c_permille = 400,    /* RFC 9438 §5 */
+	.fast_convergence = true,
+	.reno_friendly = true,
+};
+
+static const struct tcp_cc_cubic_params *cubic_params(const struct tcp_cc *cc)
+{
+	return cc->params ? cc->params : &tcp_cc_cubic_defaults;
+}
+
 static double cubic_beta(const struct tcp_cc *cc)
 {
-	return (double)cc->cfg->cubic_beta_permille / 1000.0;
+	return (double)cubic_params(cc)->beta_permille / 1000.0;
 }
 
 /* RFC 9438 §4.2 Figure 1, W_cubic(t) = C·(t − K)³ + W_max, in bytes: C is in
  * segments/s³, hence the factor SMSS. t in seconds since t_epoch. */
 static double cubic_w(const struct tcp_cc *cc, const struct cubic *st, double t)
 {
-	double c = (double)cc->cfg->cubic_c_permille / 1000.0;
+	double c = (double)cubic_params(cc)->c_permille / 1000.0;
 	double d = t - st->k;
 	return c * (double)cc->mss * d * d * d + (double)st->w_max;
 }
@@ -111,11 +123,11 @@ static double cubic_w(const struct tcp_cc *cc, const struct cubic *st, double t)
  * reduction proper (which differs between loss and timeout). */
 static void cubic_reduce(struct tcp_cc *cc, struct cubic *st)
 {
-	uint64_t beta = cc->cfg->cubic_beta_permille;
+	uint64_t beta = cubic_params(cc)->beta_permille;
 
 	/* §4.7 fast convergence: losing below the last W_max means the available
 	 * bandwidth shrank; release more by remembering W_max = cwnd·(1 + β)/2. */
-	if (cc->cfg->cubic_fast_convergence && cc->cwnd < st->w_max)
+	if (cubic_params(cc)->fast_convergence && cc->cwnd < st->w_max)
 		st->w_max = (uint32_t)((uint64_t)cc->cwnd * (1000 + beta) / 2000);
 	else
 		st->w_max = cc->cwnd;
@@ -145,7 +157,7 @@ static void cubic_cong_avoid(struct tcp_cc *cc, struct cubic *st, uint32_t acked
 		if (st->w_max > cc->cwnd) {
 			/* §4.2 Figure 2: K = cbrt((W_max − cwnd_epoch) / C), segments and
 			 * seconds; with cwnd_epoch = β·W_max, cbrt(W_max·(1 − β)/C). */
-			double c = (double)cc->cfg->cubic_c_permille / 1000.0;
+			double c = (double)cubic_params(cc)->c_permille / 1000.0;
 			st->k = cubic_cbrt((double)(st->w_max - cc->cwnd) / mss / c);
 		} else {
 			/* §4.8 (first stage after a timeout) and §4.10 (no congestion
@@ -170,7 +182,7 @@ static void cubic_cong_avoid(struct tcp_cc *cc, struct cubic *st, uint32_t acked
 	else if (target > 1.5 * cwnd)
 		target = 1.5 * cwnd;
 
-	if (cc->cfg->cubic_reno_friendly) {
+	if (cubic_params(cc)->reno_friendly) {
 		/* §4.3: α_cubic = 3(1 − β)/(1 + β) (≈ 0.53 for β = 0.7), and 1 once
 		 * W_est has reached cwnd_prior. */
 		double beta = cubic_beta(cc);
@@ -201,12 +213,11 @@ static void cubic_cong_avoid(struct tcp_cc *cc, struct cubic *st, uint32_t acked
 
 static void cubic_init(struct tcp_cc *cc)
 {
-	const struct tcp_cc_config *cfg = cc->cfg;
+	const struct tcp_cc_cubic_params *p = cubic_params(cc);
 
-	if (cfg->cubic_beta_permille == 0 || cfg->cubic_beta_permille >= 1000 ||
-	    cfg->cubic_c_permille == 0)
+	if (p->beta_permille == 0 || p->beta_permille >= 1000 || p->c_permille == 0)
 		g_error("cubic: beta must lie in (0, 1) and C be positive (got %u‰, %u‰)",
-			cfg->cubic_beta_permille, cfg->cubic_c_permille);
+			p->beta_permille, p->c_permille);
 }
 
 static void cubic_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)

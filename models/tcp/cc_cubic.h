@@ -1,7 +1,7 @@
-/* models/tcp/cc_cubic.h — a read-only view of CUBIC's state (RFC 9438 §4.1.2), for
- * tests, traces and the validation plots (W_max and K mark the plateau of the
- * concave/convex curve). The algorithm itself is the ops table tcp_cc_cubic
- * declared in cc.h.
+/* models/tcp/cc_cubic.h — CUBIC's parameters, and a read-only view of its state
+ * (RFC 9438 §4.1.2) for tests, traces and the validation plots (W_max and K mark
+ * the plateau of the concave/convex curve). The algorithm itself is the ops table
+ * tcp_cc_cubic declared in cc.h.
  */
 #ifndef MODELS_TCP_CC_CUBIC_H
 #define MODELS_TCP_CC_CUBIC_H
@@ -10,6 +10,19 @@
 #include <stdint.h>
 
 #include "models/tcp/cc.h"
+
+/* CUBIC's own parameters, handed to tcp_cc_init() as `params` (TCP keeps one in its
+ * configuration: tcp.h's struct tcp_config.cubic, the cubic_* knobs). */
+struct tcp_cc_cubic_params {
+	uint32_t beta_permille;  /* β_cubic (RFC 9438 §4.6), in (0, 1000) */
+	uint32_t c_permille;     /* C (RFC 9438 §5), segments/s³ · 1000, > 0 */
+	bool fast_convergence;   /* RFC 9438 §4.7 */
+	bool reno_friendly;      /* the Reno-friendly region, RFC 9438 §4.3 */
+};
+
+/* β = 0.7, C = 0.4, fast convergence and the Reno-friendly region on (RFC 9438's
+ * values; Linux's tcp_cubic module: beta = 717/1024, bic_scale 41 ≈ 0.4). */
+extern const struct tcp_cc_cubic_params tcp_cc_cubic_defaults;
 
 struct tcp_cc_cubic_info {
 	uint32_t w_max;      /* W_max, bytes; 0 before the first congestion event and

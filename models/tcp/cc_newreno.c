@@ -3,7 +3,7 @@
  * Reno's growth, loss response and timeout (RFC 6582 §3.2 steps 1–2 defer to RFC
  * 5681), but fast recovery continues through partial ACKs until the ACK that covers
  * "recover" (TCP_CC_RECOVERY_NEWRENO; TCP keeps "recover", retransmits on each
- * partial ACK and resets the retransmission timer per RFC 6582 §4). Each partial
+ * partial ACK and resets the retransmission timer per RFC 6582 §3.2 step 3 and Appendix A). Each partial
  * ACK deflates the window by what it acknowledged (tcp_cc_newreno_deflate); the full
  * ACK sets cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (tcp_cc_newreno_exit,
  * option 1 of step 3; see cc.c for why).

@@ -1,10 +1,16 @@
-/* models/tcp/config.c — the two profiles and the knob table (tcp.h).
+/* models/tcp/config.c — the knob table (tcp.h): one entry per setting of struct
+ * tcp_config, and everything made from it: the two profiles (tcp_config_defaults),
+ * reading and writing a knob by name (the scenario reader, --set, summary.json),
+ * its documentation line (docs/scenario-format.md's reference is generated from
+ * it), and the mapping of Linux sysctls onto knobs (tcp_config_apply_sysctl).
  *
- * Used by whoever builds stacks (tcp_config_defaults) and by the scenario reader and
- * the summary writer (the knob table), so that every value TCP assumes can be set
- * from a scenario and is reported.
+ * A new knob is a field in struct tcp_config plus one entry in `knobs` below, the
+ * way Linux keeps a sysctl in one ctl_table entry (net/ipv4/sysctl_net_ipv4.c):
+ * name, type, storage, range, the linux and rfc profiles' values, the sysctl it
+ * mirrors and one line of documentation.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,87 +34,7 @@ const char *tcp_state_str(enum tcp_state st)
 	return (unsigned)st < G_N_ELEMENTS(names) ? names[st] : "?";
 }
 
-void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile)
-{
-	bool linux_p = profile == TCP_PROFILE_LINUX;
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->profile = profile;
-	g_strlcpy(cfg->cc, linux_p ? "cubic" : "newreno", sizeof(cfg->cc));
-	tcp_cc_config_default(&cfg->cc_cfg);
-	/* An RTO during fast recovery: Linux keeps ssthresh, RFC 5681 §3.1 recomputes. */
-	cfg->cc_cfg.rto_keeps_recovery_ssthresh = linux_p;
-
-	cfg->rto_formula = linux_p ? TCP_RTO_FORMULA_LINUX : TCP_RTO_FORMULA_RFC;
-	cfg->rto_min = linux_p ? SIM_MS(200) : SIM_S(1);
-	cfg->rto_initial = SIM_S(1);       /* RFC 6298 (2.1); Linux TCP_TIMEOUT_INIT */
-	cfg->rto_syn_initial = SIM_S(1);
-	cfg->rto_max = linux_p ? SIM_S(120) : SIM_S(60);
-	cfg->clock_granularity = SIM_MS(1);
-	cfg->data_retries = 15;            /* Linux tcp_retries2 */
-	cfg->syn_retries = linux_p ? 6 : 7; /* rfc: ≥ 3 min (RFC 1122 §4.2.3.5 R2) */
-	cfg->synack_retries = 5;           /* Linux tcp_synack_retries */
-
-	cfg->delayed_ack = true;
-	cfg->delack_timeout = linux_p ? SIM_MS(40) : SIM_MS(200);
-	cfg->delack_segments = 2;
-
-	cfg->initial_window = linux_p ? 10 : 0;
-	cfg->sndbuf = 131072;
-	cfg->rcvbuf = 131072;
-	cfg->window_scaling = true;
-	cfg->mss = 0;
-
-	cfg->nagle = true;
-	cfg->nagle_minshall = linux_p;
-	cfg->limited_transmit = true;
-	cfg->dupack_threshold = 3;
-	cfg->partial_ack_timer = TCP_PARTIAL_ACK_IMPATIENT;
-	cfg->loss_flightsize = TCP_LOSS_FLIGHTSIZE_OUTSTANDING;
-
-	cfg->msl = linux_p ? SIM_S(30) : SIM_S(120);
-	cfg->fin_wait2_timeout = linux_p ? SIM_S(60) : 0;
-	cfg->keepalive = false;
-	cfg->keepalive_idle = SIM_S(7200);
-	cfg->keepalive_interval = SIM_S(75);
-	cfg->keepalive_probes = 9;
-
-	cfg->pmtud = true;
-	cfg->ttl = 64;
-}
-
-int tcp_config_validate(const struct tcp_config *cfg, const char **why)
-{
-	const char *w = NULL;
-	if (!tcp_cc_find(cfg->cc))
-		w = "unknown congestion control algorithm";
-	else if (cfg->rto_min > cfg->rto_max)
-		w = "rto_min exceeds rto_max";
-	else if (cfg->rto_initial > cfg->rto_max || cfg->rto_syn_initial > cfg->rto_max)
-		w = "initial RTO exceeds rto_max";
-	else if (cfg->keepalive_interval == 0 && cfg->keepalive)
-		w = "keepalive_interval must be positive";
-	if (why)
-		*why = w;
-	return w ? -EINVAL : 0;
-}
-
-const char *tcp_profile_name(enum tcp_profile p)
-{
-	return p == TCP_PROFILE_RFC ? "rfc" : "linux";
-}
-
-int tcp_profile_parse(const char *name, enum tcp_profile *p)
-{
-	if (strcmp(name, "linux") == 0)
-		*p = TCP_PROFILE_LINUX;
-	else if (strcmp(name, "rfc") == 0)
-		*p = TCP_PROFILE_RFC;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-/* ---- the knob table ---- */
+/* ---- enum names (in the order of their C enums) ---- */
 
 static const char *const *profile_names(void)
 {
@@ -146,6 +72,14 @@ static const char *const *growth_names(void)
 	return n;
 }
 
+/* Knobs stored as an enum are read and written as 4-byte unsigned values. */
+_Static_assert(sizeof(enum tcp_rto_formula) == 4 && sizeof(enum tcp_partial_ack_timer) == 4 &&
+		       sizeof(enum tcp_loss_flightsize) == 4 && sizeof(enum tcp_cc_growth) == 4 &&
+		       sizeof(enum tcp_cc_recovery_exit) == 4,
+	       "enum knobs are stored as 4 bytes");
+
+/* ---- the two knobs that are not a plain field ---- */
+
 static int64_t get_profile(const struct tcp_config *c)
 {
 	return c->profile;
@@ -170,119 +104,125 @@ static void set_cc(struct tcp_config *c, int64_t v)
 	g_strlcpy(c->cc, tcp_cc_names()[v], sizeof(c->cc));
 }
 
-/* Accessors for plain fields. */
-#define ACC(field, ctype)                                                                 \
-	static int64_t get_##field(const struct tcp_config *c) { return (int64_t)c->field; } \
-	static void set_##field(struct tcp_config *c, int64_t v) { c->field = (ctype)v; }
-#define ACC_CC(field, ctype)                                                                     \
-	static int64_t get_cc_##field(const struct tcp_config *c) { return (int64_t)c->cc_cfg.field; } \
-	static void set_cc_##field(struct tcp_config *c, int64_t v) { c->cc_cfg.field = (ctype)v; }
-
-ACC(rto_formula, enum tcp_rto_formula)
-ACC(rto_min, sim_time_t)
-ACC(rto_initial, sim_time_t)
-ACC(rto_syn_initial, sim_time_t)
-ACC(rto_max, sim_time_t)
-ACC(clock_granularity, sim_time_t)
-ACC(data_retries, uint32_t)
-ACC(syn_retries, uint32_t)
-ACC(synack_retries, uint32_t)
-ACC(delayed_ack, bool)
-ACC(delack_timeout, sim_time_t)
-ACC(delack_segments, uint32_t)
-ACC(initial_window, uint32_t)
-ACC(sndbuf, uint32_t)
-ACC(rcvbuf, uint32_t)
-ACC(window_scaling, bool)
-ACC(mss, uint32_t)
-ACC(nagle, bool)
-ACC(nagle_minshall, bool)
-ACC(limited_transmit, bool)
-ACC(dupack_threshold, uint32_t)
-ACC(partial_ack_timer, enum tcp_partial_ack_timer)
-ACC(loss_flightsize, enum tcp_loss_flightsize)
-ACC(msl, sim_time_t)
-ACC(fin_wait2_timeout, sim_time_t)
-ACC(keepalive, bool)
-ACC(keepalive_idle, sim_time_t)
-ACC(keepalive_interval, sim_time_t)
-ACC(keepalive_probes, uint32_t)
-ACC(pmtud, bool)
-ACC(ttl, uint32_t)
-ACC_CC(growth, enum tcp_cc_growth)
-ACC_CC(recovery_exit, enum tcp_cc_recovery_exit)
-ACC_CC(abc_l_segments, uint32_t)
-ACC_CC(cubic_beta_permille, uint32_t)
-ACC_CC(cubic_c_permille, uint32_t)
-ACC_CC(cubic_fast_convergence, bool)
-ACC_CC(cubic_reno_friendly, bool)
-ACC_CC(rto_keeps_recovery_ssthresh, bool)
+/* ---- the table ---- */
 
 #define HOUR SIM_S(3600)
 #define DAY (24 * HOUR)
 
-#define K_BOOL(nm, f, d) { nm, TCP_KNOB_BOOL, 0, 1, d, NULL, get_##f, set_##f }
-#define K_INT(nm, f, lo, hi, d) { nm, TCP_KNOB_INT, lo, hi, d, NULL, get_##f, set_##f }
-#define K_BYTES(nm, f, lo, hi, d) { nm, TCP_KNOB_BYTES, lo, hi, d, NULL, get_##f, set_##f }
-#define K_DUR(nm, f, lo, hi, d) { nm, TCP_KNOB_DURATION, lo, hi, d, NULL, get_##f, set_##f }
-#define K_ENUM(nm, f, names, d) { nm, TCP_KNOB_ENUM, 0, 0, d, names, get_##f, set_##f }
+#define KNOB(nm, ty) .name = nm, .type = TCP_KNOB_##ty
+#define FIELD(f) .offset = offsetof(struct tcp_config, f), .size = sizeof(((struct tcp_config *)0)->f)
+#define RANGE(lo, hi) .min = (lo), .max = (hi)
+#define DEFAULTS(lin, rfc) .linux_default = (lin), .rfc_default = (rfc)
+#define SYSCTL(nm, map) .sysctl = (nm), .sysctl_map = TCP_SYSCTL_##map
+#define BOOL_RANGE RANGE(0, 1)
 
 static const struct tcp_knob knobs[] = {
-	K_ENUM("profile", profile, profile_names,
-	       "defaults: linux or rfc (apply first: reloads every other knob)"),
-	K_ENUM("cc", cc, tcp_cc_names, "congestion control algorithm"),
-	K_ENUM("cc_growth", cc_growth, growth_names,
-	       "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK)"),
-	K_INT("abc_l", cc_abc_l_segments, 1, 64, "RFC 3465 L, segments"),
-	K_INT("cubic_beta", cc_cubic_beta_permille, 1, 999, "CUBIC beta, permille"),
-	K_INT("cubic_c", cc_cubic_c_permille, 1, 10000, "CUBIC C, permille"),
-	K_BOOL("cubic_fast_convergence", cc_cubic_fast_convergence, "CUBIC fast convergence"),
-	K_BOOL("cubic_reno_friendly", cc_cubic_reno_friendly, "CUBIC Reno-friendly region"),
-	K_BOOL("rto_keeps_recovery_ssthresh", cc_rto_keeps_recovery_ssthresh,
-	       "an RTO during fast recovery keeps ssthresh (Linux) instead of recomputing it "
-	       "from FlightSize (RFC 5681 3.1)"),
-	K_ENUM("rto_formula", rto_formula, rto_formula_names,
-	       "linux: SRTT + max(rto_min, 4 RTTVAR); rfc: max(rto_min, SRTT + max(G, 4 RTTVAR))"),
-	K_DUR("rto_min", rto_min, SIM_MS(1), HOUR, "RTO floor (linux: of the variance term)"),
-	K_DUR("rto_initial", rto_initial, SIM_MS(1), HOUR, "RTO before the first RTT sample"),
-	K_DUR("rto_syn_initial", rto_syn_initial, SIM_MS(1), HOUR, "initial RTO of SYN and SYN-ACK"),
-	K_DUR("rto_max", rto_max, SIM_MS(1), DAY, "RTO and persist interval cap"),
-	K_DUR("clock_granularity", clock_granularity, 0, SIM_S(1), "G of RFC 6298"),
-	K_INT("data_retries", data_retries, 1, 255, "RTO expirations in a row before ETIMEDOUT"),
-	K_INT("syn_retries", syn_retries, 0, 255, "SYN retransmissions before ETIMEDOUT"),
-	K_INT("synack_retries", synack_retries, 0, 255, "SYN-ACK retransmissions"),
-	K_BOOL("delayed_ack", delayed_ack, "delay ACKs (RFC 1122 4.2.3.2)"),
-	K_DUR("delack_timeout", delack_timeout, SIM_US(1), SIM_MS(500), "delayed-ACK timeout"),
-	K_INT("delack_segments", delack_segments, 1, 64,
-	      "ACK at least every this many full-sized segments"),
-	K_INT("initial_window", initial_window, 0, 1000,
-	      "initial cwnd, segments (0 = RFC 5681 3.1 rule)"),
-	K_BYTES("sndbuf", sndbuf, 1, 1 << 30, "send buffer, bytes"),
-	K_BYTES("rcvbuf", rcvbuf, 1, 1 << 30, "receive buffer, bytes"),
-	K_BOOL("window_scaling", window_scaling, "RFC 7323 window scale option"),
-	K_BYTES("mss", mss, 0, 65495, "MSS override, bytes (0 = MTU - 40)"),
-	K_BOOL("nagle", nagle, "Nagle's algorithm (off = TCP_NODELAY)"),
-	K_BOOL("nagle_minshall", nagle_minshall,
-	       "Nagle holds only while a small segment is unacknowledged (Linux)"),
-	K_BOOL("limited_transmit", limited_transmit, "RFC 3042 limited transmit"),
-	K_INT("dupack_threshold", dupack_threshold, 1, 1000, "duplicate ACKs for fast retransmit"),
-	K_ENUM("partial_ack_timer", partial_ack_timer, partial_names,
-	       "RFC 6582 4: timer reset on partial ACKs"),
-	K_ENUM("loss_flightsize", loss_flightsize, loss_flightsize_names,
-	       "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
-	       "(each duplicate ACK discounts a segment, as ns-3)"),
-	K_ENUM("recovery_exit", cc_recovery_exit, recovery_exit_names,
-	       "cwnd at the end of fast recovery: flight (RFC 6582 option 1) or ssthresh "
-	       "(option 2, as ns-3)"),
-	K_DUR("msl", msl, 0, DAY, "maximum segment lifetime (TIME-WAIT = 2 msl)"),
-	K_DUR("fin_wait2_timeout", fin_wait2_timeout, 0, DAY,
-	      "orphaned FIN-WAIT-2 timeout (0 = none)"),
-	K_BOOL("keepalive", keepalive, "SO_KEEPALIVE on new sockets"),
-	K_DUR("keepalive_idle", keepalive_idle, SIM_S(1), 30 * DAY, "idle time before probing"),
-	K_DUR("keepalive_interval", keepalive_interval, SIM_S(1), DAY, "between probes"),
-	K_INT("keepalive_probes", keepalive_probes, 1, 255, "unanswered probes before ETIMEDOUT"),
-	K_BOOL("pmtud", pmtud, "DF on segments, path MTU discovery (RFC 1191)"),
-	K_INT("ttl", ttl, 1, 255, "IPv4 TTL of segments"),
+	{ KNOB("profile", ENUM), .names = profile_names, .get = get_profile, .set = set_profile,
+	  DEFAULTS("linux", "rfc"),
+	  .doc = "defaults: linux or rfc (apply first: reloads every other knob)" },
+	{ KNOB("cc", ENUM), .names = tcp_cc_names, .get = get_cc, .set = set_cc,
+	  DEFAULTS("cubic", "newreno"), SYSCTL("net.ipv4.tcp_congestion_control", LINUX_CC),
+	  .doc = "congestion control algorithm" },
+	{ KNOB("cc_growth", ENUM), FIELD(cc_cfg.growth), .names = growth_names,
+	  DEFAULTS("bytes", "bytes"),
+	  .doc = "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK)" },
+	{ KNOB("abc_l", INT), FIELD(cc_cfg.abc_l_segments), RANGE(1, 64), .unit = "segments",
+	  DEFAULTS("2", "2"), .doc = "RFC 3465 L" },
+	{ KNOB("cubic_beta", INT), FIELD(cubic.beta_permille), RANGE(1, 999), .unit = "permille",
+	  DEFAULTS("700", "700"), .doc = "CUBIC beta (RFC 9438 4.6)" },
+	{ KNOB("cubic_c", INT), FIELD(cubic.c_permille), RANGE(1, 10000), .unit = "permille",
+	  DEFAULTS("400", "400"), .doc = "CUBIC C (RFC 9438 5)" },
+	{ KNOB("cubic_fast_convergence", BOOL), FIELD(cubic.fast_convergence), BOOL_RANGE,
+	  DEFAULTS("true", "true"), .doc = "CUBIC fast convergence (RFC 9438 4.7)" },
+	{ KNOB("cubic_reno_friendly", BOOL), FIELD(cubic.reno_friendly), BOOL_RANGE,
+	  DEFAULTS("true", "true"), .doc = "CUBIC Reno-friendly region (RFC 9438 4.3)" },
+	{ KNOB("rto_keeps_recovery_ssthresh", BOOL), FIELD(cc_cfg.rto_keeps_recovery_ssthresh),
+	  BOOL_RANGE, DEFAULTS("true", "false"),
+	  .doc = "an RTO during fast recovery keeps ssthresh (Linux tcp_enter_loss) instead of "
+		 "recomputing it from FlightSize (RFC 5681 3.1)" },
+	{ KNOB("rto_formula", ENUM), FIELD(rto_formula), .names = rto_formula_names,
+	  DEFAULTS("linux", "rfc"),
+	  .doc = "linux: SRTT + max(rto_min, 4 RTTVAR); rfc: max(rto_min, SRTT + max(G, 4 RTTVAR)) "
+		 "(RFC 6298 2.3, 2.4)" },
+	{ KNOB("rto_min", DURATION), FIELD(rto_min), RANGE(SIM_MS(1), HOUR),
+	  DEFAULTS("200ms", "1s"), SYSCTL("net.ipv4.tcp_rto_min_us", US),
+	  .doc = "RTO floor (linux: of the variance term)" },
+	{ KNOB("rto_initial", DURATION), FIELD(rto_initial), RANGE(SIM_MS(1), HOUR),
+	  DEFAULTS("1s", "1s"), .doc = "RTO before the first RTT sample (RFC 6298 2.1)" },
+	{ KNOB("rto_syn_initial", DURATION), FIELD(rto_syn_initial), RANGE(SIM_MS(1), HOUR),
+	  DEFAULTS("1s", "1s"), .doc = "initial RTO of SYN and SYN-ACK" },
+	{ KNOB("rto_max", DURATION), FIELD(rto_max), RANGE(SIM_MS(1), DAY),
+	  DEFAULTS("120s", "60s"), SYSCTL("net.ipv4.tcp_rto_max_ms", MS),
+	  .doc = "RTO and persist interval cap (RFC 6298 2.5)" },
+	{ KNOB("clock_granularity", DURATION), FIELD(clock_granularity), RANGE(0, SIM_S(1)),
+	  DEFAULTS("1ms", "1ms"), .doc = "G of RFC 6298" },
+	{ KNOB("data_retries", INT), FIELD(data_retries), RANGE(1, 255), DEFAULTS("15", "15"),
+	  SYSCTL("net.ipv4.tcp_retries2", VALUE),
+	  .doc = "RTO expirations in a row before ETIMEDOUT" },
+	{ KNOB("syn_retries", INT), FIELD(syn_retries), RANGE(0, 255), DEFAULTS("6", "7"),
+	  SYSCTL("net.ipv4.tcp_syn_retries", VALUE),
+	  .doc = "SYN retransmissions before ETIMEDOUT (rfc: 3 minutes, RFC 1122 4.2.3.5)" },
+	{ KNOB("synack_retries", INT), FIELD(synack_retries), RANGE(0, 255), DEFAULTS("5", "5"),
+	  SYSCTL("net.ipv4.tcp_synack_retries", VALUE), .doc = "SYN-ACK retransmissions" },
+	{ KNOB("delayed_ack", BOOL), FIELD(delayed_ack), BOOL_RANGE, DEFAULTS("true", "true"),
+	  .doc = "delay ACKs (RFC 1122 4.2.3.2)" },
+	{ KNOB("delack_timeout", DURATION), FIELD(delack_timeout), RANGE(SIM_US(1), SIM_MS(500)),
+	  DEFAULTS("40ms", "200ms"), .doc = "delayed-ACK timeout (linux: the minimum ATO)" },
+	{ KNOB("delack_segments", INT), FIELD(delack_segments), RANGE(1, 64),
+	  DEFAULTS("2", "2"), .doc = "ACK at least every this many full-sized segments" },
+	{ KNOB("initial_window", INT), FIELD(initial_window), RANGE(0, 1000), .unit = "segments",
+	  DEFAULTS("10", "0"), .doc = "initial cwnd, 0 for RFC 5681 3.1's 2 to 4 by SMSS" },
+	{ KNOB("sndbuf", BYTES), FIELD(sndbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
+	  SYSCTL("net.ipv4.tcp_wmem", VALUE), .sysctl_field = 2, .doc = "send buffer" },
+	{ KNOB("rcvbuf", BYTES), FIELD(rcvbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
+	  SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 2,
+	  .doc = "receive buffer, the window offered (no autotuning)" },
+	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
+	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
+	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
+	  .doc = "MSS override (0 = MTU - 40)" },
+	{ KNOB("nagle", BOOL), FIELD(nagle), BOOL_RANGE, DEFAULTS("true", "true"),
+	  .doc = "Nagle's algorithm (off = TCP_NODELAY)" },
+	{ KNOB("nagle_minshall", BOOL), FIELD(nagle_minshall), BOOL_RANGE, DEFAULTS("true", "false"),
+	  .doc = "Nagle holds only while a small segment is unacknowledged (Linux)" },
+	{ KNOB("limited_transmit", BOOL), FIELD(limited_transmit), BOOL_RANGE,
+	  DEFAULTS("true", "true"), .doc = "RFC 3042 limited transmit" },
+	{ KNOB("dupack_threshold", INT), FIELD(dupack_threshold), RANGE(1, 1000),
+	  DEFAULTS("3", "3"), SYSCTL("net.ipv4.tcp_reordering", VALUE),
+	  .doc = "duplicate ACKs for fast retransmit" },
+	{ KNOB("partial_ack_timer", ENUM), FIELD(partial_ack_timer), .names = partial_names,
+	  DEFAULTS("impatient", "impatient"),
+	  .doc = "timer reset on the first partial ACK only, or on each (RFC 6582 3.2 step 3, "
+		 "appendix A)" },
+	{ KNOB("loss_flightsize", ENUM), FIELD(loss_flightsize), .names = loss_flightsize_names,
+	  DEFAULTS("outstanding", "outstanding"),
+	  .doc = "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
+		 "(each duplicate ACK discounts a segment, as ns-3)" },
+	{ KNOB("recovery_exit", ENUM), FIELD(cc_cfg.recovery_exit), .names = recovery_exit_names,
+	  DEFAULTS("flight", "flight"),
+	  .doc = "cwnd at the end of fast recovery: flight (RFC 6582 3.2 step 3 option 1) or "
+		 "ssthresh (option 2, as ns-3)" },
+	{ KNOB("msl", DURATION), FIELD(msl), RANGE(0, DAY), DEFAULTS("30s", "120s"),
+	  .doc = "maximum segment lifetime (TIME-WAIT = 2 msl)" },
+	{ KNOB("fin_wait2_timeout", DURATION), FIELD(fin_wait2_timeout), RANGE(0, DAY),
+	  DEFAULTS("60s", "0"), SYSCTL("net.ipv4.tcp_fin_timeout", SEC),
+	  .doc = "orphaned FIN-WAIT-2 timeout (0 = none)" },
+	{ KNOB("keepalive", BOOL), FIELD(keepalive), BOOL_RANGE, DEFAULTS("false", "false"),
+	  .doc = "SO_KEEPALIVE on new sockets" },
+	{ KNOB("keepalive_idle", DURATION), FIELD(keepalive_idle), RANGE(SIM_S(1), 30 * DAY),
+	  DEFAULTS("7200s", "7200s"), SYSCTL("net.ipv4.tcp_keepalive_time", SEC),
+	  .doc = "idle time before probing (RFC 1122 4.2.3.6)" },
+	{ KNOB("keepalive_interval", DURATION), FIELD(keepalive_interval), RANGE(SIM_S(1), DAY),
+	  DEFAULTS("75s", "75s"), SYSCTL("net.ipv4.tcp_keepalive_intvl", SEC),
+	  .doc = "between probes" },
+	{ KNOB("keepalive_probes", INT), FIELD(keepalive_probes), RANGE(1, 255), DEFAULTS("9", "9"),
+	  SYSCTL("net.ipv4.tcp_keepalive_probes", VALUE),
+	  .doc = "unanswered probes before ETIMEDOUT" },
+	{ KNOB("pmtud", BOOL), FIELD(pmtud), BOOL_RANGE, DEFAULTS("true", "true"),
+	  SYSCTL("net.ipv4.ip_no_pmtu_disc", NOT),
+	  .doc = "DF on segments, path MTU discovery (RFC 1191)" },
+	{ KNOB("ttl", INT), FIELD(ttl), RANGE(1, 255), .unit = "hops", DEFAULTS("64", "64"),
+	  SYSCTL("net.ipv4.ip_default_ttl", VALUE), .doc = "IPv4 TTL of segments" },
 };
 
 const struct tcp_knob *tcp_knobs(size_t *count)
@@ -299,39 +239,90 @@ const struct tcp_knob *tcp_knob_find(const char *name)
 	return NULL;
 }
 
+/* ---- values ---- */
+
 int64_t tcp_knob_get(const struct tcp_config *cfg, const struct tcp_knob *k)
 {
-	return k->get(cfg);
+	if (k->get)
+		return k->get(cfg);
+	const char *p = (const char *)cfg + k->offset;
+	switch (k->size) {
+	case sizeof(bool): {
+		bool b;
+		memcpy(&b, p, sizeof b);
+		return b;
+	}
+	case sizeof(uint32_t): {
+		uint32_t u;
+		memcpy(&u, p, sizeof u);
+		return u;
+	}
+	default: {
+		int64_t v;
+		memcpy(&v, p, sizeof v);
+		return v;
+	}
+	}
+}
+
+/* Stores an already range-checked value in the knob's field. */
+static void knob_store(struct tcp_config *cfg, const struct tcp_knob *k, int64_t v)
+{
+	if (k->set) {
+		k->set(cfg, v);
+		return;
+	}
+	char *p = (char *)cfg + k->offset;
+	switch (k->size) {
+	case sizeof(bool): {
+		bool b = v != 0;
+		memcpy(p, &b, sizeof b);
+		break;
+	}
+	case sizeof(uint32_t): {
+		uint32_t u = (uint32_t)v;
+		memcpy(p, &u, sizeof u);
+		break;
+	}
+	default:
+		memcpy(p, &v, sizeof v);
+		break;
+	}
+}
+
+static int64_t enum_count(const struct tcp_knob *k)
+{
+	const char *const *n = k->names();
+	int64_t count = 0;
+	while (n[count])
+		count++;
+	return count;
 }
 
 int tcp_knob_set(struct tcp_config *cfg, const struct tcp_knob *k, int64_t v)
 {
 	if (k->type == TCP_KNOB_ENUM) {
-		const char *const *n = k->names();
-		int64_t count = 0;
-		while (n[count])
-			count++;
-		if (v < 0 || v >= count)
+		if (v < 0 || v >= enum_count(k))
 			return -EINVAL;
 	} else if (v < k->min || v > k->max) {
 		return -ERANGE;
 	}
-	k->set(cfg, v);
+	knob_store(cfg, k, v);
 	return 0;
 }
 
-int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char *text)
+/* Parses text in the knob's unit into its int64 form. */
+static int knob_value(const struct tcp_knob *k, const char *text, int64_t *v)
 {
-	int64_t v = 0;
 	switch (k->type) {
 	case TCP_KNOB_BOOL:
 		if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0)
-			v = 1;
+			*v = 1;
 		else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
-			v = 0;
+			*v = 0;
 		else
 			return -EINVAL;
-		break;
+		return 0;
 	case TCP_KNOB_INT: {
 		char *end = NULL;
 		errno = 0;
@@ -340,8 +331,8 @@ int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char 
 		gint64 x = g_ascii_strtoll(text, &end, 10);
 		if (*end || errno == ERANGE)
 			return -EINVAL;
-		v = x;
-		break;
+		*v = x;
+		return 0;
 	}
 	case TCP_KNOB_BYTES: {
 		uint64_t b;
@@ -349,33 +340,34 @@ int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char 
 			return -EINVAL;
 		if (b > INT64_MAX)
 			return -ERANGE;
-		v = (int64_t)b;
-		break;
+		*v = (int64_t)b;
+		return 0;
 	}
-	case TCP_KNOB_DURATION: {
-		sim_time_t t;
-		if (sim_parse_duration(text, &t) < 0)
-			return -EINVAL;
-		v = t;
-		break;
-	}
+	case TCP_KNOB_DURATION:
+		return sim_parse_duration(text, v) < 0 ? -EINVAL : 0;
 	case TCP_KNOB_ENUM: {
 		const char *const *n = k->names();
-		int64_t i = 0;
-		while (n[i] && strcmp(n[i], text) != 0)
-			i++;
-		if (!n[i])
-			return -EINVAL;
-		v = i;
-		break;
+		for (int64_t i = 0; n[i]; i++)
+			if (strcmp(n[i], text) == 0) {
+				*v = i;
+				return 0;
+			}
+		return -EINVAL;
 	}
 	}
-	return tcp_knob_set(cfg, k, v);
+	return -EINVAL;
+}
+
+int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char *text)
+{
+	int64_t v = 0;
+	int r = knob_value(k, text, &v);
+	return r < 0 ? r : tcp_knob_set(cfg, k, v);
 }
 
 int tcp_knob_format(const struct tcp_config *cfg, const struct tcp_knob *k, char *buf, size_t n)
 {
-	int64_t v = k->get(cfg);
+	int64_t v = tcp_knob_get(cfg, k);
 	switch (k->type) {
 	case TCP_KNOB_BOOL:
 		return snprintf(buf, n, "%s", v ? "true" : "false");
@@ -384,13 +376,207 @@ int tcp_knob_format(const struct tcp_config *cfg, const struct tcp_knob *k, char
 		return snprintf(buf, n, "%" G_GINT64_FORMAT, v);
 	case TCP_KNOB_DURATION:
 		return sim_format_duration(v, buf, n);
-	case TCP_KNOB_ENUM: {
-		const char *const *names = k->names();
-		int64_t count = 0;
-		while (names[count])
-			count++;
-		return snprintf(buf, n, "%s", v >= 0 && v < count ? names[v] : "?");
-	}
+	case TCP_KNOB_ENUM:
+		return snprintf(buf, n, "%s", v >= 0 && v < enum_count(k) ? k->names()[v] : "?");
 	}
 	return -1;
+}
+
+/* ---- profiles ---- */
+
+void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->profile = profile;
+	for (size_t i = 0; i < G_N_ELEMENTS(knobs); i++) {
+		const struct tcp_knob *k = &knobs[i];
+		if (k->set == set_profile)
+			continue;
+		const char *text = profile == TCP_PROFILE_RFC ? k->rfc_default : k->linux_default;
+		if (tcp_knob_parse(cfg, k, text) != 0)
+			g_error("tcp: knob %s: bad %s default \"%s\"", k->name,
+				tcp_profile_name(profile), text);
+	}
+}
+
+int tcp_config_validate(const struct tcp_config *cfg, const char **why)
+{
+	const char *w = NULL;
+	if (!tcp_cc_find(cfg->cc))
+		w = "unknown congestion control algorithm";
+	else if (cfg->rto_min > cfg->rto_max)
+		w = "rto_min exceeds rto_max";
+	else if (cfg->rto_initial > cfg->rto_max || cfg->rto_syn_initial > cfg->rto_max)
+		w = "initial RTO exceeds rto_max";
+	else if (cfg->keepalive_interval == 0 && cfg->keepalive)
+		w = "keepalive_interval must be positive";
+	if (why)
+		*why = w;
+	return w ? -EINVAL : 0;
+}
+
+const void *tcp_config_cc_params(const struct tcp_config *cfg, const struct tcp_cc_ops *ops)
+{
+	/* One line per algorithm that has parameters of its own. */
+	if (ops == &tcp_cc_cubic)
+		return &cfg->cubic;
+	return NULL;
+}
+
+const char *tcp_profile_name(enum tcp_profile p)
+{
+	return p == TCP_PROFILE_RFC ? "rfc" : "linux";
+}
+
+int tcp_profile_parse(const char *name, enum tcp_profile *p)
+{
+	int64_t v;
+	if (knob_value(tcp_knob_find("profile"), name, &v) != 0)
+		return -EINVAL;
+	*p = (enum tcp_profile)v;
+	return 0;
+}
+
+/* ---- documentation ---- */
+
+static const char *sysctl_note(const struct tcp_knob *k)
+{
+	switch (k->sysctl_map) {
+	case TCP_SYSCTL_SEC:
+		return " (seconds)";
+	case TCP_SYSCTL_MS:
+		return " (milliseconds)";
+	case TCP_SYSCTL_US:
+		return " (microseconds)";
+	case TCP_SYSCTL_NOT:
+		return " (inverted)";
+	case TCP_SYSCTL_INDEX:
+		return " (0, 1, ... in the order above)";
+	case TCP_SYSCTL_LINUX_CC:
+		return " (Linux's reno is newreno here)";
+	default:
+		return "";
+	}
+}
+
+char *tcp_knob_doc(const struct tcp_knob *k)
+{
+	GString *s = g_string_new(k->doc);
+	if (k->unit)
+		g_string_append_printf(s, ", in %s", k->unit);
+	if (k->sysctl) {
+		g_string_append_printf(s, "; sysctl %s", k->sysctl);
+		if (k->sysctl_field)
+			g_string_append_printf(s, " (field %u)", k->sysctl_field);
+		g_string_append(s, sysctl_note(k));
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* ---- Linux sysctls ---- */
+
+/* Whether a sysctl name matches, written with dots (net.ipv4.tcp_sack) or as its
+ * /proc/sys path (net/ipv4/tcp_sack, /proc/sys/net/ipv4/tcp_sack). */
+static bool sysctl_name_eq(const char *table, const char *name)
+{
+	if (g_str_has_prefix(name, "/proc/sys/"))
+		name += strlen("/proc/sys/");
+	for (; *table && *name; table++, name++)
+		if (*table != *name && !(*table == '.' && *name == '/'))
+			return false;
+	return *table == *name;
+}
+
+const struct tcp_knob *tcp_knob_find_sysctl(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(knobs); i++)
+		if (knobs[i].sysctl && sysctl_name_eq(knobs[i].sysctl, name))
+			return &knobs[i];
+	return NULL;
+}
+
+/* Field `field` (1-based) of a whitespace-separated value, into buf. */
+static int sysctl_field(const char *text, unsigned field, char *buf, size_t n)
+{
+	char **parts = g_strsplit_set(text, " \t", -1);
+	unsigned seen = 0;
+	int r = -EINVAL;
+	for (char **p = parts; *p; p++) {
+		if (!**p)
+			continue;
+		if (++seen == field) {
+			r = g_strlcpy(buf, *p, n) < n ? 0 : -EINVAL;
+			break;
+		}
+	}
+	g_strfreev(parts);
+	return r;
+}
+
+/* A non-negative decimal integer, the form every numeric sysctl takes. */
+static int sysctl_int(const char *text, int64_t *v)
+{
+	char *end = NULL;
+	if (!g_ascii_isdigit(*text))
+		return -EINVAL;
+	errno = 0;
+	guint64 x = g_ascii_strtoull(text, &end, 10);
+	if (*end || errno == ERANGE || x > INT64_MAX)
+		return -EINVAL;
+	*v = (int64_t)x;
+	return 0;
+}
+
+static int sysctl_scaled(struct tcp_config *cfg, const struct tcp_knob *k, const char *text,
+			 int64_t unit)
+{
+	int64_t v;
+	if (sysctl_int(text, &v) < 0)
+		return -EINVAL;
+	if (v > INT64_MAX / unit)
+		return -ERANGE;
+	return tcp_knob_set(cfg, k, v * unit);
+}
+
+int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+{
+	const struct tcp_knob *k = tcp_knob_find_sysctl(name);
+	if (!k)
+		return -ENOENT;
+	char buf[64];
+	char *value = g_strstrip(g_strdup(text));
+	int r = 0;
+	if (k->sysctl_field)
+		r = sysctl_field(value, k->sysctl_field, buf, sizeof buf);
+	else if (g_strlcpy(buf, value, sizeof buf) >= sizeof buf)
+		r = -EINVAL;
+	g_free(value);
+	if (r < 0)
+		return r;
+	int64_t v;
+	switch (k->sysctl_map) {
+	case TCP_SYSCTL_NONE:
+		return -ENOENT;
+	case TCP_SYSCTL_VALUE:
+		return tcp_knob_parse(cfg, k, buf);
+	case TCP_SYSCTL_NOT:
+		if (sysctl_int(buf, &v) < 0)
+			return -EINVAL;
+		return tcp_knob_set(cfg, k, v == 0);
+	case TCP_SYSCTL_INDEX:
+		if (sysctl_int(buf, &v) < 0)
+			return -EINVAL;
+		return tcp_knob_set(cfg, k, v);
+	case TCP_SYSCTL_SEC:
+		return sysctl_scaled(cfg, k, buf, SIM_S(1));
+	case TCP_SYSCTL_MS:
+		return sysctl_scaled(cfg, k, buf, SIM_MS(1));
+	case TCP_SYSCTL_US:
+		return sysctl_scaled(cfg, k, buf, SIM_US(1));
+	case TCP_SYSCTL_LINUX_CC:
+		/* Linux's "reno" module only does the window arithmetic; its recovery
+		 * (tcp_input.c) goes on through partial ACKs, which is NewReno here. */
+		return tcp_knob_parse(cfg, k, strcmp(buf, "reno") == 0 ? "newreno" : buf);
+	}
+	return -EINVAL;
 }

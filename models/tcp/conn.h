@@ -8,8 +8,11 @@
  *
  * Division of the work between the files of this folder:
  *   stack.c   stack object, demultiplexing tables, ISN (RFC 6528), ports, ICMP errors
- *   input.c   tcp_input(): one function in RFC 9293 §3.10.7 order; ACK processing,
- *             loss detection and recovery (RFC 5681, 6582, 3042)
+ *   conn.c    the connection's life: allocation, tcp_set_state(), establishment,
+ *             TIME-WAIT, failure, close, freeing; starting congestion control and
+ *             calling its hooks (tcp_conn_cc_hook)
+ *   input.c   tcp_input(): RFC 9293 §3.10.7's steps in order, one helper each; ACK
+ *             processing, loss detection and recovery (RFC 5681, 6582, 3042)
  *   output.c  what to send: segmentation, Nagle, SWS avoidance, window to advertise,
  *             ACKs, RSTs, retransmissions
  *   timer.c   retransmission, persist, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT
@@ -75,13 +78,27 @@ enum {
 	TF_WS_OK = 1u << 6,        /* window scaling in effect (both sides sent it) */
 	TF_TIMING = 1u << 7,       /* an RTT measurement is running (rtt_seq, rtt_time) */
 	TF_IN_RECOVERY = 1u << 8,  /* fast recovery (RFC 5681 §3.2 / RFC 6582) */
-	TF_PARTIAL_SEEN = 1u << 9, /* a partial ACK arrived in this recovery (RFC 6582 §4) */
+	TF_PARTIAL_SEEN = 1u << 9, /* a partial ACK arrived in this recovery (RFC 6582 §3.2 step 3) */
 	TF_ACTIVE = 1u << 11,      /* connect() or accept(): poll() reports HUP when closed */
 	TF_CWND_LIMITED = 1u << 12, /* output stopped by cwnd since the last check */
 	TF_ISN_FIXED = 1u << 14,   /* tcp_sock_set_isn() */
 	TF_CONNECTING = 1u << 15,  /* connect() called, completion not reported yet */
 	TF_CFG_OWNED = 1u << 16,   /* cfg points to cfg_own */
 	TF_ESTABLISHED_ONCE = 1u << 17,
+};
+
+/* Socket options (socket.h's TCP_OPT_*): filled from the configuration
+ * (tcp_sockopts_from_config), changed by tcp_setsockopt(), and copied whole into a
+ * connection accepted from a listener. */
+struct tcp_sockopts {
+	bool nodelay;                   /* TCP_NODELAY: Nagle off */
+	bool keepalive;                 /* SO_KEEPALIVE */
+	bool linger0;                   /* SO_LINGER {on, 0}: close() resets */
+	sim_time_t keepidle;            /* TCP_KEEPIDLE */
+	sim_time_t keepintvl;           /* TCP_KEEPINTVL */
+	uint32_t keepcnt;               /* TCP_KEEPCNT */
+	uint32_t sndbuf;                /* SO_SNDBUF: send buffer limit, bytes */
+	uint32_t rcvbuf;                /* SO_RCVBUF: receive buffer (window), bytes */
 };
 
 struct tcp_sock {
@@ -162,13 +179,7 @@ struct tcp_sock {
 	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */
 	uint32_t max_flight;            /* largest FlightSize in that window */
 
-	/* Socket options. */
-	bool nodelay;
-	bool keepalive;
-	bool linger0;
-	sim_time_t keepidle, keepintvl;
-	uint32_t keepcnt;
-	uint32_t sndbuf_max, rcvbuf_max;
+	struct tcp_sockopts opt;
 	uint32_t isn_fixed;
 
 	/* Readiness. */
@@ -189,14 +200,62 @@ struct tcp_sock {
 #define TCP_MSS_MIN 28u
 #define TCP_MSS_DEFAULT 536u
 
-/* ---- stack.c ---- */
+/* ---- conn.c ---- */
 struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
+/* The socket options a configuration implies (linger0 off). */
+void tcp_sockopts_from_config(struct tcp_sockopts *o, const struct tcp_config *cfg);
 /* Points the connection at cfg (the stack's, or a private copy) and resets the
  * socket options and the RTO estimator from it. */
 void tcp_conn_set_config(struct tcp_sock *c, const struct tcp_config *cfg);
 /* Frees when nothing holds the object any more (CLOSED, no handle, no parent, not
  * inside a callback). Returns true if freed. */
 bool tcp_conn_maybe_free(struct tcp_sock *c);
+/* Releases everything without sending anything (stack teardown, final free). */
+void tcp_conn_destroy(struct tcp_sock *c);
+/* Enters a state, tracing old → new. */
+void tcp_set_state(struct tcp_sock *c, enum tcp_state st);
+/* Feeds one RTT measurement to the estimator (rtt.h) and the statistics. */
+void tcp_conn_rtt_sample(struct tcp_sock *c, sim_time_t rtt);
+/* The handshake completed: SYN-SENT or SYN-RECEIVED → ESTABLISHED (first RTT
+ * sample, RTO, congestion control started with the initial window, keepalive). */
+void tcp_conn_established(struct tcp_sock *c);
+/* → TIME-WAIT: the 2·MSL timer runs, the application sees HUP. */
+void tcp_conn_time_wait(struct tcp_sock *c);
+/* A new child of listener l enters its SYN queue (SYN-RECEIVED). */
+void tcp_conn_synq_add(struct tcp_sock *l, struct tcp_sock *c);
+/* The child established: from its listener's SYN queue to the accept queue, and
+ * the listener becomes readable. */
+void tcp_conn_acceptq_add(struct tcp_sock *c);
+/* Tears the connection down with an error for the application (0 = none): CLOSED,
+ * timers cancelled, out of the tables, freed if nothing holds it. c may be gone
+ * when this returns. */
+void tcp_conn_fail(struct tcp_sock *c, int err);
+/* The connection reached CLOSED normally (LAST-ACK acked, TIME-WAIT over); c may
+ * be gone when this returns. */
+void tcp_conn_closed(struct tcp_sock *c);
+
+/* The congestion-control hooks (cc.h) TCP calls. */
+enum tcp_conn_cc_hook {
+	TCP_CONN_CC_ACK,           /* new data acknowledged outside recovery: on_ack */
+	TCP_CONN_CC_LOSS,          /* the third duplicate ACK: on_loss */
+	TCP_CONN_CC_DUPACK,        /* a further duplicate ACK in recovery: on_dupack */
+	TCP_CONN_CC_PARTIAL_ACK,   /* a partial ACK in recovery: on_partial_ack */
+	TCP_CONN_CC_RECOVERY_EXIT, /* the ACK that ends recovery: on_recovery_exit */
+	TCP_CONN_CC_RTO,           /* a retransmission timeout: on_rto */
+};
+/* Calls one hook the way every caller must: fills the inputs of struct tcp_cc (SMSS;
+ * FlightSize = snd.nxt − snd.una, less what limited transmit sent for LOSS, per
+ * loss_flightsize; time; SRTT; min RTT), calls the hook's tcp_cc_*() wrapper and
+ * writes the endpoint-trace row of docs/outputs.md: fast_retransmit, recovery,
+ * recovery_exit or rto always, slow_start / congestion_avoidance for ACK only when
+ * cwnd or ssthresh changed. `ack` is the ACK for ACK and PARTIAL_ACK (acked bytes),
+ * NULL otherwise. Returns true when a row was written. */
+bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const struct tcp_cc_ack *ack);
+/* (Re)initialises congestion control with the configured algorithm, the current
+ * MSS and the initial window (at allocation, connect and establishment). */
+void tcp_conn_cc_start(struct tcp_sock *c);
+
+/* ---- stack.c ---- */
 void tcp_conn_hash_add(struct tcp_sock *c);
 void tcp_conn_hash_del(struct tcp_sock *c);
 struct tcp_sock *tcp_conn_lookup(struct tcp_stack *st, const struct tcp_tuple *t);
@@ -210,21 +269,16 @@ uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
 int tcp_conn_route(struct tcp_sock *c);
 
 /* ---- input.c ---- */
-/* Processes one checksum-verified segment for connection c (any state but CLOSED
- * without a TCB). Takes pkt (pkt->data = TCP header). */
-void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg);
+/* Processes one checksum-verified segment for connection c, found in the 4-tuple
+ * table (so neither CLOSED nor LISTEN). Takes pkt (pkt->data = TCP header); seg is
+ * its parsed header, read-only. */
+void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr *seg);
 /* A segment for which no connection or listener exists (RFC 9293 §3.10.7.1). */
 void tcp_input_closed(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_addr_t src,
 		      ipv4_addr_t dst);
 /* A SYN (or other segment) for a listener (§3.10.7.2). */
 void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_t src,
 		      ipv4_addr_t dst);
-/* Enters a state, tracing old → new; maintains timers tied to states. */
-void tcp_set_state(struct tcp_sock *c, enum tcp_state st);
-/* Tears the connection down with an error for the application (0 = none). */
-void tcp_conn_fail(struct tcp_sock *c, int err);
-/* The connection reached CLOSED normally (LAST-ACK acked, TIME-WAIT over). */
-void tcp_conn_closed(struct tcp_sock *c);
 void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu);
 
 /* ---- output.c ---- */
@@ -271,16 +325,6 @@ sim_time_t tcp_current_rto(const struct tcp_sock *c);
 void tcp_sock_wake(struct tcp_sock *c, uint32_t edges);
 /* Sets the pending error and the statistics' final error. */
 void tcp_sock_set_error(struct tcp_sock *c, int err);
-
-/* ---- congestion-control glue (input.c) ----
- * Named under TCP's own prefix: tcp_cc_* belongs to the congestion-control module
- * (cc.h). */
-/* Fills the inputs of struct tcp_cc (SMSS, FlightSize = snd.nxt − snd.una, time,
- * SRTT, min RTT) before a hook is called. */
-void tcp_conn_cc_prepare(struct tcp_sock *c);
-/* (Re)initialises congestion control with the configured algorithm, the current
- * MSS and the initial window (at allocation, connect and establishment). */
-void tcp_conn_cc_start(struct tcp_sock *c);
 
 /* RFC 7323 §2.3: the smallest shift that lets the window cover the receive buffer. */
 static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)

@@ -2,16 +2,19 @@
  *
  * stack.c demultiplexes a verified segment to one of three entry points here:
  * tcp_input_closed (no TCB, §3.10.7.1), tcp_input_listen (§3.10.7.2) and tcp_input
- * (SYN-SENT §3.10.7.3 and every other state §3.10.7.4). tcp_input walks the RFC's
- * order — sequence number check, RST, SYN, ACK, URG, segment text, FIN — with a
- * switch on the state at each step and one commented arm per transition. Every state
- * change goes through tcp_set_state(), which records old → new in the trace.
+ * (SYN-SENT §3.10.7.3 and every other state §3.10.7.4). tcp_input reads as the RFC's
+ * list — sequence number check, RST, security, SYN, ACK, URG, segment text, FIN —
+ * with one helper per step, each a switch on the state where the state matters and
+ * one commented arm per transition. The parsed header stays as it arrived (const);
+ * trimming to the window works on a local view (struct seg_view), so a later step
+ * that must see the received sequence number (RFC 5961's RST check) still can. State
+ * changes and congestion-control calls go through conn.c (tcp_set_state,
+ * tcp_conn_cc_hook), which write the trace rows.
  *
  * The ACK step also runs the sender's loss detection and recovery, as Linux's
  * tcp_input.c does (models/tcp/cc.h explains the division of labour): duplicate ACK
  * counting (RFC 5681 §2), fast retransmit and fast recovery (RFC 5681 §3.2) with
- * NewReno's partial ACKs and "recover" (RFC 6582), and calls into the congestion-
- * control module, whose cwnd/ssthresh changes are traced right after each hook.
+ * NewReno's partial ACKs and "recover" (RFC 6582 §3.2).
  */
 #include <errno.h>
 #include <string.h>
@@ -20,113 +23,6 @@
 #include "models/tcp/seq.h"
 #include "models/tcp/trace.h"
 #include "sim/core/sim.h"
-
-void tcp_set_state(struct tcp_sock *c, enum tcp_state st)
-{
-	if (c->state == st)
-		return;
-	c->state = st;
-	tcp_st(c)->state = st;
-	if (c->trace)
-		tcp_trace_endpoint(c, "state");
-}
-
-/* ---- congestion-control glue ---- */
-
-void tcp_conn_cc_prepare(struct tcp_sock *c)
-{
-	struct tcp_cc *cc = &c->cc;
-	cc->mss = c->mss;
-	/* FlightSize (RFC 5681 §2): the data actually outstanding, snd.nxt − snd.una,
-	 * the same amount the sender holds against cwnd. After an RTO, go-back-N sets
-	 * snd.nxt back to snd.una and what lay beyond is sent again as cwnd allows, so
-	 * the abandoned window up to snd.max is not in flight (a fast retransmit then
-	 * must not take half of it as ssthresh). */
-	cc->flight = tcp_flight(c);
-	cc->now = sim_now(tcp_sim(c));
-	cc->srtt = c->rtt.has_sample ? c->rtt.srtt : 0;
-	cc->min_rtt = tcp_st(c)->rtt_min;
-}
-
-static uint32_t initial_window(const struct tcp_sock *c)
-{
-	uint32_t mss = c->mss;
-	/* RFC 5681 §3.1: if the SYN or SYN-ACK was lost, the initial window is one
-	 * segment (Linux: tcp_init_transfer with retransmitted SYNs). */
-	if (c->flags & TF_SYN_RETX)
-		return mss;
-	if (c->cfg->initial_window > 0)
-		return c->cfg->initial_window * mss; /* RFC 6928 (10 by default) */
-	/* RFC 5681 §3.1 eqn. 3. */
-	if (mss > 2190)
-		return 2 * mss;
-	if (mss > 1095)
-		return 3 * mss;
-	return 4 * mss;
-}
-
-void tcp_conn_cc_start(struct tcp_sock *c)
-{
-	const struct tcp_cc_ops *ops = tcp_cc_find(c->cfg->cc);
-	if (!ops)
-		g_error("tcp: unknown congestion control \"%s\" (configuration not validated)",
-			c->cfg->cc);
-	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, c->mss, initial_window(c));
-}
-
-/* Traces a congestion-control hook's effect: a row when cwnd or ssthresh changed
- * (or always, for the events that matter whatever their arithmetic). */
-static void cc_traced(struct tcp_sock *c, uint32_t old_cwnd, uint32_t old_ssthresh,
-		      const char *event, bool always)
-{
-	if (c->trace && (always || c->cc.cwnd != old_cwnd || c->cc.ssthresh != old_ssthresh))
-		tcp_trace_endpoint(c, event);
-}
-
-/* ---- teardown ---- */
-
-static void synq_remove(struct tcp_sock *c)
-{
-	struct tcp_sock *l = c->parent;
-	for (struct tcp_sock **pp = &l->synq_head; *pp; pp = &(*pp)->q_next)
-		if (*pp == c) {
-			*pp = c->q_next;
-			l->synq_len--;
-			c->q_next = NULL;
-			c->parent = NULL;
-			return;
-		}
-}
-
-static void release(struct tcp_sock *c)
-{
-	tcp_timers_cancel_all(c);
-	tcp_conn_hash_del(c);
-	tcp_port_unbind(c);
-	tcp_ooo_clear(&c->ooo);
-	/* A child still in the SYN queue goes; one in the accept queue stays there for
-	 * the application to accept and see its error (as in Linux). */
-	if (c->parent && !(c->flags & TF_ESTABLISHED_ONCE))
-		synq_remove(c);
-}
-
-void tcp_conn_fail(struct tcp_sock *c, int err)
-{
-	tcp_set_state(c, TCP_CLOSED);
-	release(c);
-	if (err)
-		tcp_sock_set_error(c, err);
-	tcp_sock_wake(c, TCP_EV_HUP | TCP_EV_READABLE | (err ? TCP_EV_ERROR : 0));
-	tcp_conn_maybe_free(c);
-}
-
-void tcp_conn_closed(struct tcp_sock *c)
-{
-	tcp_set_state(c, TCP_CLOSED);
-	release(c);
-	tcp_sock_wake(c, TCP_EV_HUP);
-	tcp_conn_maybe_free(c);
-}
 
 /* ---- helpers ---- */
 
@@ -162,61 +58,20 @@ static void take_syn_options(struct tcp_sock *c, const struct tcp_repr *seg)
 	set_eff_mss(c);
 }
 
-static void rtt_sample(struct tcp_sock *c, sim_time_t rtt)
-{
-	tcp_rtt_sample(&c->rtt, rtt, c->cfg);
-	struct tcp_stats *s = tcp_st(c);
-	rtt = c->rtt.last;
-	if (s->rtt_samples == 0 || rtt < s->rtt_min)
-		s->rtt_min = rtt;
-	if (rtt > s->rtt_max)
-		s->rtt_max = rtt;
-	s->rtt_sum += rtt;
-	s->rtt_samples++;
-}
-
-/* The handshake completed: SYN-SENT or SYN-RECEIVED → ESTABLISHED. */
-static void established(struct tcp_sock *c)
-{
-	struct sim *sim = tcp_sim(c);
-	/* RFC 6298 §3 / RFC 6298 (2.2): the SYN exchange gives the first RTT sample
-	 * unless the SYN (or SYN-ACK) was retransmitted (Karn). */
-	if ((c->flags & TF_TIMING) && seq_gt(c->snd_una, c->rtt_seq))
-		rtt_sample(c, sim_now(sim) - c->rtt_time);
-	c->flags &= ~TF_TIMING;
-	if (!c->rtt.has_sample) {
-		/* RFC 6298 (5.7): after a SYN timeout, data transmission starts with an
-		 * RTO of 3 s (Linux TCP_TIMEOUT_FALLBACK); otherwise the initial RTO. */
-		sim_time_t rto = c->cfg->rto_initial;
-		if ((c->flags & TF_SYN_RETX) && rto < SIM_S(3))
-			rto = SIM_S(3);
-		tcp_rtt_init(&c->rtt, rto);
-	}
-	c->rtt.backoff = 0;
-	c->retries = 0;
-	sim_timer_cancel(sim, &c->t_rtx);
-	c->snd_buf_seq = c->iss + 1;
-	c->snd_una_rel = 1;
-	c->flags |= TF_ESTABLISHED_ONCE;
-	tcp_conn_cc_start(c);
-	c->cwnd_lim_seq = c->snd_nxt;
-	/* One trace row for the transition, with the sample and the initial window. */
-	tcp_set_state(c, TCP_ESTABLISHED);
-	tcp_timer_keepalive_reset(c);
-}
-
-static void enter_time_wait(struct tcp_sock *c)
-{
-	tcp_set_state(c, TCP_TIME_WAIT);
-	sim_timer_cancel(tcp_sim(c), &c->t_delack);
-	tcp_timer_time_wait(c); /* RFC 9293 §3.10.7.4: start the 2·MSL timer */
-	tcp_sock_wake(c, TCP_EV_HUP);
-}
-
 static bool fin_acked(const struct tcp_sock *c)
 {
 	return (c->flags & TF_FIN_QUEUED) && seq_gt(c->snd_una, c->fin_seq);
 }
+
+/* The segment as the steps after the first see it: RFC 9293's "idealized segment
+ * that begins at RCV.NXT and does not exceed the window". The received header
+ * (struct tcp_repr) stays as it arrived; these are its trimmed copies. */
+struct seg_view {
+	uint32_t seq;     /* sequence number of the first byte (or SYN/FIN) kept */
+	uint32_t len;     /* payload bytes kept */
+	uint8_t flags;    /* the received flags, less a SYN or FIN trimmed away */
+	bool zero_window; /* accepted on a zero window for its ACK only: text dropped */
+};
 
 /* ---- §3.10.7.1: no TCB ---- */
 
@@ -242,7 +97,8 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 		tcp_send_rst_reply(st, seg, src, dst);
 		return;
 	}
-	/* Fourth: anything but a SYN is dropped. */
+	/* Third: a SYN (its security check is not modelled); fourth: anything else is
+	 * dropped. */
 	if (!(seg->flags & TCP_FLAG_SYN))
 		return;
 	/* Listen backlog: a SYN arriving while the queues are full is dropped, as Linux
@@ -252,14 +108,7 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 		return;
 	}
 	struct tcp_sock *c = tcp_conn_alloc(st, l->cfg);
-	c->nodelay = l->nodelay;
-	c->keepalive = l->keepalive;
-	c->keepidle = l->keepidle;
-	c->keepintvl = l->keepintvl;
-	c->keepcnt = l->keepcnt;
-	c->linger0 = l->linger0;
-	c->sndbuf_max = l->sndbuf_max;
-	c->rcvbuf_max = l->rcvbuf_max;
+	c->opt = l->opt; /* the listener's socket options, as Linux's accept() inherits */
 	c->t.laddr = dst;
 	c->t.raddr = src;
 	c->t.lport = seg->dst_port;
@@ -277,7 +126,7 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	c->rcv_wup = c->rcv_nxt;
-	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->rcvbuf_max) : 0;
+	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
 	take_syn_options(c, seg);
 	c->iss = (l->flags & TF_ISN_FIXED) ? l->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
@@ -289,10 +138,7 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	c->snd_wl2 = 0;
 	c->last_rcv = sim_now(st->sim);
 	tcp_rtt_init(&c->rtt, c->cfg->rto_syn_initial);
-	c->parent = l;
-	c->q_next = l->synq_head;
-	l->synq_head = c;
-	l->synq_len++;
+	tcp_conn_synq_add(l, c);
 	tcp_conn_hash_add(c);
 	st->stats.conns_opened++;
 	tcp_conn_cc_start(c);
@@ -308,19 +154,20 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 	bool ack = (seg->flags & TCP_FLAG_ACK) != 0;
 	/* First: the ACK must acknowledge our SYN: ISS < SEG.ACK =< SND.NXT. */
 	if (ack && (seq_leq(seg->ack, c->iss) || seq_gt(seg->ack, c->snd_max))) {
-		if (!(seg->flags & TCP_FLAG_RST)) {
-			struct tcp_repr r = *seg;
-			tcp_send_rst_reply(c->stack, &r, c->t.raddr, c->t.laddr);
-		}
+		/* <SEQ=SEG.ACK><CTL=RST>, unless the segment is a RST itself. */
+		if (!(seg->flags & TCP_FLAG_RST))
+			tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 		return;
 	}
-	/* Second: RST. Acceptable only with an acceptable ACK (RFC 5961 §3.2). */
+	/* Second: RST. Acceptable only with an acceptable ACK (RFC 9293 §3.5.3; RFC
+	 * 5961 §3 leaves SYN-SENT as it is). */
 	if (seg->flags & TCP_FLAG_RST) {
 		if (ack)
 			tcp_conn_fail(c, -ECONNREFUSED); /* SYN-SENT → CLOSED: refused */
 		return;
 	}
-	/* Fourth: SYN. */
+	/* Third: security and compartment — not modelled (no IP security option).
+	 * Fourth: SYN. */
 	if (!(seg->flags & TCP_FLAG_SYN))
 		return; /* fifth: neither SYN nor RST: drop */
 	c->irs = seg->seq;
@@ -337,7 +184,7 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = seg->ack;
 		c->flags &= ~TF_CONNECTING;
-		established(c);
+		tcp_conn_established(c);
 		c->flags |= TF_ACK_NOW; /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 		tcp_sock_wake(c, TCP_EV_WRITABLE);
 		tcp_output(c);
@@ -354,7 +201,7 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 	tcp_send_syn(c, false);
 }
 
-/* ---- §3.10.7.4: the ACK step's sender side ---- */
+/* ---- §3.10.7.4 fifth step: the ACK field, sender side ---- */
 
 static bool cwnd_limited(const struct tcp_sock *c)
 {
@@ -368,26 +215,13 @@ static bool cwnd_limited(const struct tcp_sock *c)
 static void enter_recovery(struct tcp_sock *c)
 {
 	/* RFC 5681 §3.2 steps 2–3 / RFC 6582 §3.2 step 2: record recover, set
-	 * ssthresh and cwnd (the algorithm's on_loss), retransmit the lost segment. */
+	 * ssthresh and cwnd (the algorithm's on_loss, whose trace row comes before
+	 * the retransmission), retransmit the lost segment. */
 	c->recover = c->snd_max;
 	c->flags |= TF_IN_RECOVERY;
 	c->flags &= ~TF_PARTIAL_SEEN;
 	tcp_st(c)->fast_retransmits++;
-	tcp_conn_cc_prepare(c);
-	/* RFC 5681 §3.2 step 2: "additional data sent in limited transmit MUST NOT be
-	 * included in this calculation" (of FlightSize for ssthresh). The pipe estimate
-	 * (loss_flightsize, tcp.h) discounts one segment per duplicate ACK instead. */
-	if (c->cfg->loss_flightsize == TCP_LOSS_FLIGHTSIZE_PIPE) {
-		uint64_t left = (uint64_t)c->dupacks * c->mss;
-		c->cc.flight -= (uint32_t)MIN(left, (uint64_t)c->cc.flight);
-	} else {
-		c->cc.flight -= MIN(c->lt_bytes, c->cc.flight);
-	}
-	tcp_cc_on_loss(&c->cc);
-	/* The row before the retransmission, with the FlightSize the algorithm was
-	 * given as inflight_bytes, so ssthresh = max(inflight/2, 2·SMSS) reads off it. */
-	if (c->trace)
-		tcp_trace_endpoint_flight(c, "fast_retransmit", c->cc.flight);
+	tcp_conn_cc_hook(c, TCP_CONN_CC_LOSS, NULL);
 	tcp_retransmit_first(c);
 }
 
@@ -397,11 +231,8 @@ static void dup_ack(struct tcp_sock *c)
 	if (++c->dupacks == 1)
 		c->lt_bytes = 0; /* a new run of duplicate ACKs */
 	if (c->flags & TF_IN_RECOVERY) {
-		/* RFC 5681 §3.2 step 4 / RFC 6582 step 3: window inflation. */
-		uint32_t ow = c->cc.cwnd, os = c->cc.ssthresh;
-		tcp_conn_cc_prepare(c);
-		tcp_cc_on_dupack(&c->cc);
-		cc_traced(c, ow, os, "recovery", true); /* a row for every one */
+		/* RFC 5681 §3.2 step 4: window inflation (RFC 6582 keeps it). */
+		tcp_conn_cc_hook(c, TCP_CONN_CC_DUPACK, NULL);
 		return;
 	}
 	if (c->dupacks != c->cfg->dupack_threshold)
@@ -414,77 +245,69 @@ static void dup_ack(struct tcp_sock *c)
 	enter_recovery(c);
 }
 
+/* New data acknowledged during fast recovery (RFC 6582 §3.2 step 3; for Reno, RFC
+ * 5681 §3.2 step 6). Returns whether the retransmission timer is to be restarted. */
+static bool recovery_ack(struct tcp_sock *c, uint32_t ack, const struct tcp_cc_ack *a)
+{
+	if (c->cc.ops->recovery == TCP_CC_RECOVERY_RENO || seq_geq(ack, c->recover)) {
+		/* Full acknowledgment: recovery ends; the algorithm deflates the window. */
+		c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN);
+		c->dupacks = 0;
+		tcp_conn_cc_hook(c, TCP_CONN_CC_RECOVERY_EXIT, NULL);
+		return true;
+	}
+	/* Partial acknowledgment: retransmit the first unacknowledged segment, deflate
+	 * by the amount acknowledged, stay in recovery. The timer is reset on the
+	 * first partial ACK only (step 3, "Impatient") or on each (Appendix A,
+	 * "Slow-but-Steady"). */
+	tcp_retransmit_first(c);
+	tcp_conn_cc_hook(c, TCP_CONN_CC_PARTIAL_ACK, a);
+	bool restart = !(c->flags & TF_PARTIAL_SEEN) ||
+		       c->cfg->partial_ack_timer != TCP_PARTIAL_ACK_IMPATIENT;
+	c->flags |= TF_PARTIAL_SEEN;
+	return restart;
+}
+
+/* SND.UNA advances to ack: the send buffer, the RTT sample, congestion control, the
+ * retransmission timer and the application's WRITABLE. */
 static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 {
 	struct sim *sim = tcp_sim(c);
-	struct tcp_stats *s = tcp_st(c);
 	/* Drop acknowledged data (the FIN, if acknowledged, is not in the ring). */
 	uint32_t data_acked = acked < c->sndbuf.len ? acked : c->sndbuf.len;
-	bool was_full = c->sndbuf.len >= c->sndbuf_max;
+	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
 	tcp_sndbuf_drop(&c->sndbuf, data_acked);
 	c->snd_buf_seq += data_acked;
-	s->bytes_acked += data_acked;
+	tcp_st(c)->bytes_acked += data_acked;
 	c->snd_una_rel += acked;
 	c->snd_una = ack;
 	if (fin_acked(c))
 		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
+	/* After go-back-N (an RTO), an ACK may cover more than was sent again. (It
+	 * never covers more than snd_max: process_ack drops such ACKs.) */
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
-	if (seq_lt(c->snd_max, c->snd_una))
-		c->snd_max = c->snd_una;
 	c->retries = 0;
 
 	/* RFC 6298 §3 with Karn's algorithm: one timed segment, no sample from
 	 * retransmissions (output.c stops the timing when it retransmits). */
-	sim_time_t rtt = 0;
+	struct tcp_cc_ack a = { .acked = acked };
 	if ((c->flags & TF_TIMING) && seq_gt(ack, c->rtt_seq)) {
-		rtt = sim_now(sim) - c->rtt_time;
 		c->flags &= ~TF_TIMING;
-		rtt_sample(c, rtt);
-		rtt = c->rtt.last;
+		tcp_conn_rtt_sample(c, sim_now(sim) - c->rtt_time);
+		a.rtt = c->rtt.last;
 	}
 
-	uint32_t ow = c->cc.cwnd, os = c->cc.ssthresh;
-	bool traced = false;
-	bool restart_timer = true;
+	bool traced, restart_timer = true;
 	if (c->flags & TF_IN_RECOVERY) {
-		bool full = c->cc.ops->recovery == TCP_CC_RECOVERY_RENO || seq_geq(ack, c->recover);
-		if (full) {
-			/* RFC 6582 §3.2 step 4 full ACK / RFC 5681 §3.2 step 6: recovery
-			 * ends; the algorithm deflates the window. */
-			c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN);
-			c->dupacks = 0;
-			tcp_conn_cc_prepare(c);
-			tcp_cc_on_recovery_exit(&c->cc);
-			cc_traced(c, ow, os, "recovery_exit", true);
-			traced = true;
-		} else {
-			/* RFC 6582 §3.2 step 4 partial ACK: retransmit the first
-			 * unacknowledged segment, deflate by the amount acknowledged,
-			 * stay in recovery. §4: the timer is reset on the first partial
-			 * ACK only (Impatient) or on each (Slow-but-Steady). */
-			tcp_retransmit_first(c);
-			tcp_conn_cc_prepare(c);
-			tcp_cc_on_partial_ack(&c->cc, acked);
-			cc_traced(c, ow, os, "recovery", true);
-			traced = true;
-			if ((c->flags & TF_PARTIAL_SEEN) &&
-			    c->cfg->partial_ack_timer == TCP_PARTIAL_ACK_IMPATIENT)
-				restart_timer = false;
-			c->flags |= TF_PARTIAL_SEEN;
-		}
+		restart_timer = recovery_ack(c, ack, &a);
+		traced = true;
 	} else {
 		c->dupacks = 0;
-		struct tcp_cc_ack a = { .acked = acked, .rtt = rtt, .cwnd_limited = cwnd_limited(c) };
-		bool ss = tcp_cc_in_slow_start(&c->cc);
-		tcp_conn_cc_prepare(c);
-		tcp_cc_on_ack(&c->cc, &a);
-		if (c->trace && (c->cc.cwnd != ow || c->cc.ssthresh != os)) {
-			tcp_trace_endpoint(c, ss ? "slow_start" : "congestion_avoidance");
-			traced = true;
-		}
+		a.cwnd_limited = cwnd_limited(c);
+		traced = tcp_conn_cc_hook(c, TCP_CONN_CC_ACK, &a);
 	}
-	if (rtt && !traced && c->trace)
+	if (a.rtt && !traced && c->trace)
 		tcp_trace_endpoint(c, "rtt_sample");
 
 	/* RFC 6298 (5.2)/(5.3): stop the timer when everything is acknowledged,
@@ -497,18 +320,20 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	/* Space opened in a buffer that was full (however it got full: writes that
 	 * filled it exactly, a short write, SO_SNDBUF lowered below what is queued):
 	 * WRITABLE arises (socket.h; Linux tcp_check_space → sk_write_space). */
-	if (was_full && c->sndbuf.len < c->sndbuf_max)
+	if (was_full && c->sndbuf.len < c->opt.sndbuf)
 		tcp_sock_wake(c, TCP_EV_WRITABLE);
 }
 
-/* The ACK step for synchronized states. Returns false when the segment must be
- * dropped (an ACK of something not yet sent). */
-static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg)
+/* The ACK field in a synchronized state, for the segment seg trimmed to v (RFC 9293
+ * §3.10.7.4 fifth step, ESTABLISHED's rules that the other states share). Returns
+ * false when the segment must be dropped (an ACK of something not yet sent). */
+static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const struct seg_view *v)
 {
+	uint32_t seq = v->seq;
 	uint32_t ack = seg->ack;
-	/* RFC 9293 §3.10.7.4: "If the ACK acks something not yet sent (SEG.ACK >
-	 * SND.NXT), then send an ACK, drop the segment, and return." (snd_max: our
-	 * highest sequence number sent, which SND.NXT is in the RFC's model.) */
+	/* "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an
+	 * ACK, drop the segment, and return." (snd_max: our highest sequence number
+	 * sent, which SND.NXT is in the RFC's model.) */
 	if (seq_gt(ack, c->snd_max)) {
 		c->flags |= TF_ACK_NOW;
 		return false;
@@ -522,16 +347,16 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg)
 	 * (c) no SYN/FIN, (d) SEG.ACK = SND.UNA, (e) the same window. Answers to
 	 * zero-window probes are not duplicates (BSD: no retransmission timer). */
 	bool dup = acked == 0 && ack == c->snd_una && c->snd_max != c->snd_una &&
-		   seg->payload_len == 0 && !(seg->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) &&
-		   win == c->snd_wnd && !sim_timer_pending(tcp_sim(c), &c->t_persist);
+		   v->len == 0 && !(v->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && win == c->snd_wnd &&
+		   !sim_timer_pending(tcp_sim(c), &c->t_persist);
 	/* Send window update: if SND.UNA =< SEG.ACK =< SND.NXT and (SND.WL1 < SEG.SEQ or
 	 * (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)). */
 	if (seq_geq(ack, c->snd_una) &&
-	    (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack)))) {
+	    (seq_lt(c->snd_wl1, seq) || (c->snd_wl1 == seq && seq_leq(c->snd_wl2, ack)))) {
 		if (win > 0 && c->snd_wnd == 0)
 			c->persist_backoff = 0;
 		c->snd_wnd = win;
-		c->snd_wl1 = seg->seq;
+		c->snd_wl1 = seq;
 		c->snd_wl2 = ack;
 		if (win > c->max_snd_wnd)
 			c->max_snd_wnd = win;
@@ -543,16 +368,16 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg)
 	return true;
 }
 
-/* ---- segment text and FIN ---- */
+/* ---- §3.10.7.4 seventh and eighth steps: segment text and FIN ---- */
 
-/* The peer's FIN is next in sequence (RFC 9293 §3.10.7.4, eighth step). */
+/* The peer's FIN is next in sequence (RFC 9293 §3.10.7.4, eighth step). Only the
+ * states that take segment text get here (process_text). */
 static void process_fin(struct tcp_sock *c)
 {
 	c->rcv_nxt++;
 	c->flags |= TF_FIN_RCVD;
 	uint32_t wake = TCP_EV_READABLE;
 	switch (c->state) {
-	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
 		/* ESTABLISHED → CLOSE-WAIT. The FIN's ACK is delayed like data (Linux
 		 * enters "pingpong" mode here), so an application that answers at once
@@ -564,23 +389,19 @@ static void process_fin(struct tcp_sock *c)
 			c->flags |= TF_ACK_NOW;
 		break;
 	case TCP_FIN_WAIT_1:
+		/* FIN-WAIT-1 → CLOSING: simultaneous close. (Had this segment or an
+		 * earlier one acknowledged our FIN, the ACK step would have moved us to
+		 * FIN-WAIT-2 already, and the RFC's "FIN-WAIT-1 → TIME-WAIT" is the
+		 * FIN-WAIT-2 arm below.) */
 		c->flags |= TF_ACK_NOW;
-		if (fin_acked(c)) {
-			enter_time_wait(c); /* FIN-WAIT-1 → TIME-WAIT: our FIN acked too */
-		} else {
-			tcp_set_state(c, TCP_CLOSING); /* FIN-WAIT-1 → CLOSING: simultaneous close */
-		}
+		tcp_set_state(c, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT_2:
 		c->flags |= TF_ACK_NOW;
-		enter_time_wait(c); /* FIN-WAIT-2 → TIME-WAIT */
-		break;
-	case TCP_TIME_WAIT:
-		c->flags |= TF_ACK_NOW;
-		tcp_timer_time_wait(c); /* remain; restart 2·MSL */
+		tcp_conn_time_wait(c); /* FIN-WAIT-2 → TIME-WAIT */
 		break;
 	default:
-		break; /* CLOSE-WAIT, CLOSING, LAST-ACK: remain */
+		g_error("tcp: FIN processed in %s", tcp_state_str(c->state));
 	}
 	if (c->flags & TF_FIN_QUEUED)
 		wake |= TCP_EV_HUP; /* both directions are finished */
@@ -609,7 +430,8 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 	if (len > c->rcv_mss)
 		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
 	if (seq != c->rcv_nxt) {
-		/* Beyond RCV.NXT: keep it for later (RFC 9293 §3.10.7.4 seventh step,
+		/* Beyond RCV.NXT: keep it for later (RFC 9293 §3.10.7.4 first step,
+		 * "Segments with higher beginning sequence numbers SHOULD be held";
 		 * RFC 1122 §4.2.2.20) and send an immediate duplicate ACK (RFC 5681
 		 * §4.2: "a TCP receiver SHOULD send an immediate duplicate ACK when an
 		 * out-of-order segment arrives"). */
@@ -642,6 +464,29 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 
 /* ---- §3.10.7.4: every state but CLOSED, LISTEN and SYN-SENT ---- */
 
+/* What a step decided about the segment. */
+enum verdict {
+	NEXT,  /* go on to the next step */
+	DROP,  /* done: free the segment, send nothing more (c may be gone) */
+	REPLY, /* done: free the segment, then send what is owed (tcp_output) */
+};
+
+/* Before the RFC's steps: in SYN-RECEIVED, the peer's SYN again (without ACK) means
+ * our SYN-ACK was lost. It is answered with the SYN-ACK at once, as Linux's
+ * tcp_check_req does; §3.10.7.4 would find it unacceptable (SEG.SEQ < RCV.NXT) and
+ * answer with a bare ACK, which the peer, still in SYN-SENT, would reject. */
+static enum verdict syn_received_dup_syn(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	if (c->state != TCP_SYN_RECEIVED ||
+	    (seg->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN || seg->seq != c->irs)
+		return NEXT;
+	if (c->flags & TF_PASSIVE)
+		tcp_send_syn(c, true);
+	/* Simultaneous open: our SYN-ACK is already on its way (or retransmitted by the
+	 * timer); the peer's SYN alone adds nothing. */
+	return DROP;
+}
+
 static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wnd)
 {
 	/* The four cases of RFC 9293 §3.10.7.4's acceptability table. */
@@ -653,293 +498,282 @@ static bool acceptable(uint32_t seq, uint32_t len, uint32_t rcv_nxt, uint32_t wn
 	       seq_in_window(rcv_nxt, seq + len - 1, rcv_nxt + wnd);
 }
 
-void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, struct tcp_repr *seg)
+/* RCV.WND: the window we advertised, from RCV.NXT. */
+static uint32_t rcv_wnd(const struct tcp_sock *c)
 {
-	struct sim *sim = tcp_sim(c);
-	tcp_st(c)->segs_received++;
-	sim_packet_pull(pkt, seg->hdr_len); /* pkt->data = payload from here on */
+	int32_t w = seq_diff(c->rcv_adv, c->rcv_nxt);
+	return w > 0 ? (uint32_t)w : 0;
+}
 
-	switch (c->state) {
-	case TCP_CLOSED:
-	case TCP_LISTEN:
-		/* Not reachable through the 4-tuple table; treat as no TCB. */
-		sim_packet_free(pkt);
-		return;
-	case TCP_SYN_SENT:
-		c->last_rcv = sim_now(sim);
-		input_syn_sent(c, seg);
-		sim_packet_free(pkt);
-		return;
-	default:
-		break;
-	}
-
-	if (c->state == TCP_SYN_RECEIVED && (seg->flags & TCP_FLAG_SYN) && seg->seq == c->irs) {
-		if (!(seg->flags & TCP_FLAG_ACK)) {
-			/* The peer retransmitted its SYN: our SYN-ACK was lost. Send it
-			 * again now (Linux tcp_check_req) rather than a bare ACK. */
-			if (c->flags & TF_PASSIVE)
-				tcp_send_syn(c, true);
-			sim_packet_free(pkt);
-			return;
-		}
-		/* Simultaneous open: the peer's SYN-ACK repeats the SYN we already
-		 * took; its ACK completes the handshake (RFC 9293 Figure 8, line 6;
-		 * Linux tcp_validate_incoming). The SYN is trimmed below. */
-	}
-
-	/* First: sequence number check. RCV.WND is what we advertised. */
-	int32_t wnd_i = seq_diff(c->rcv_adv, c->rcv_nxt);
-	uint32_t rcv_wnd = wnd_i > 0 ? (uint32_t)wnd_i : 0;
+/* First step: the sequence number check. Sets v->zero_window for a segment accepted
+ * only for its ACK; answers an unacceptable one. */
+static enum verdict check_sequence(struct tcp_sock *c, const struct tcp_repr *seg,
+				   struct seg_view *v)
+{
+	uint32_t wnd = rcv_wnd(c);
 	uint32_t seg_len = tcp_repr_seg_len(seg);
-	bool ok = acceptable(seg->seq, seg_len, c->rcv_nxt, rcv_wnd) ||
-		  (c->state == TCP_SYN_RECEIVED && (seg->flags & TCP_FLAG_SYN) &&
-		   seg->seq == c->irs && seg_len == 1);
-	bool zero_window_only = false;
-	if (!ok && rcv_wnd == 0 && seg->seq == c->rcv_nxt) {
-		/* "If the RCV.WND is zero, no segments will be acceptable, but special
-		 * allowance should be made to accept valid ACKs, URGs, and RSTs": a
-		 * zero-window probe's ACK is processed, its data dropped. */
-		ok = true;
-		zero_window_only = true;
+	if (acceptable(seg->seq, seg_len, c->rcv_nxt, wnd))
+		return NEXT;
+	/* Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats the SYN we
+	 * already took (SEG.SEQ = IRS < RCV.NXT); its ACK completes the handshake
+	 * (RFC 9293 Figure 7, line 6; Linux tcp_validate_incoming). The SYN is
+	 * trimmed off like old data. */
+	if (c->state == TCP_SYN_RECEIVED && (seg->flags & TCP_FLAG_SYN) && seg->seq == c->irs &&
+	    seg_len == 1)
+		return NEXT;
+	/* "If the RCV.WND is zero, no segments will be acceptable, but special
+	 * allowance should be made to accept valid ACKs, URGs, and RSTs": a zero-window
+	 * probe's ACK is processed, its data dropped. */
+	if (wnd == 0 && seg->seq == c->rcv_nxt) {
+		v->zero_window = true;
+		return NEXT;
 	}
-	if (!ok) {
-		if (!(seg->flags & TCP_FLAG_RST)) {
-			/* A retransmitted FIN in TIME-WAIT is re-acknowledged and restarts
-			 * the 2·MSL timer (RFC 9293 §3.10.7.4 eighth step; Linux
-			 * tcp_timewait_state_process). */
-			if (c->state == TCP_TIME_WAIT && (seg->flags & TCP_FLAG_FIN) &&
-			    seg->seq + seg_len == c->rcv_nxt)
-				tcp_timer_time_wait(c);
-			/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. */
-			c->flags |= TF_ACK_NOW;
-			if (seg->payload_len > 0)
-				tcp_st(c)->dupacks_sent++;
-			tcp_output(c);
-		}
-		sim_packet_free(pkt);
-		return;
-	}
-	c->last_rcv = sim_now(sim);
-	c->keepalive_sent = 0;
+	if (seg->flags & TCP_FLAG_RST)
+		return DROP; /* "If the RST bit is set, drop the segment and return." */
+	/* A retransmitted FIN in TIME-WAIT is re-acknowledged and restarts the 2·MSL
+	 * timer (eighth step; Linux tcp_timewait_state_process). */
+	if (c->state == TCP_TIME_WAIT && (seg->flags & TCP_FLAG_FIN) &&
+	    seg->seq + seg_len == c->rcv_nxt)
+		tcp_timer_time_wait(c);
+	/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. */
+	c->flags |= TF_ACK_NOW;
+	if (seg->payload_len > 0)
+		tcp_st(c)->dupacks_sent++;
+	return REPLY;
+}
 
-	/* Trim to the window: data before RCV.NXT (an old SYN counts as one), data
-	 * beyond RCV.NXT + RCV.WND (with a FIN beyond it). */
-	if (seq_lt(seg->seq, c->rcv_nxt)) {
-		uint32_t d = c->rcv_nxt - seg->seq;
-		if (seg->flags & TCP_FLAG_SYN) {
-			seg->flags &= (uint8_t)~TCP_FLAG_SYN;
-			seg->seq++;
-			d--;
-		}
-		if (d >= pkt->len + ((seg->flags & TCP_FLAG_FIN) ? 1u : 0u) && d > 0) {
-			/* Everything was seen before: acknowledge (RFC 5681 §4.2: a
-			 * duplicate segment gets an immediate ACK). */
-			if (pkt->len > 0 || (seg->flags & TCP_FLAG_FIN)) {
-				c->flags |= TF_ACK_NOW;
-				tcp_st(c)->dupacks_sent++;
-			}
-			seg->flags &= (uint8_t)~TCP_FLAG_FIN;
-			d = pkt->len;
-		}
-		if (d > pkt->len)
-			d = pkt->len;
-		sim_packet_pull(pkt, d);
-		seg->seq += d;
-		seg->payload_len = pkt->len;
-	}
-	if (zero_window_only) {
-		sim_packet_trim(pkt, 0);
-		seg->payload_len = 0;
-		seg->flags &= (uint8_t)~(TCP_FLAG_FIN | TCP_FLAG_SYN);
-		c->flags |= TF_ACK_NOW;
-	} else if (seq_gt(seg->seq + pkt->len, c->rcv_nxt + rcv_wnd)) {
-		int32_t keep = seq_diff(c->rcv_nxt + rcv_wnd, seg->seq);
-		sim_packet_trim(pkt, keep > 0 ? (uint32_t)keep : 0);
-		seg->payload_len = pkt->len;
-		seg->flags &= (uint8_t)~TCP_FLAG_FIN;
-		c->flags |= TF_ACK_NOW;
-	}
-
-	/* Second: RST. RFC 9293 §3.10.7.4 with RFC 5961 §3.2: only a RST exactly at
-	 * RCV.NXT resets; one elsewhere in the window draws a challenge ACK. */
-	if (seg->flags & TCP_FLAG_RST) {
-		sim_packet_free(pkt);
-		if (seg->seq != c->rcv_nxt) {
-			c->flags |= TF_ACK_NOW;
-			tcp_output(c);
-			return;
-		}
-		switch (c->state) {
-		case TCP_SYN_RECEIVED:
-			if (c->flags & TF_PASSIVE)
-				tcp_conn_fail(c, 0); /* SYN-RECEIVED → (LISTEN): the child goes */
-			else
-				tcp_conn_fail(c, -ECONNREFUSED); /* active open refused */
-			return;
-		case TCP_ESTABLISHED:
-		case TCP_FIN_WAIT_1:
-		case TCP_FIN_WAIT_2:
-		case TCP_CLOSE_WAIT:
-			tcp_conn_fail(c, -ECONNRESET); /* → CLOSED: connection reset */
-			return;
-		default:
-			tcp_conn_closed(c); /* CLOSING, LAST-ACK, TIME-WAIT → CLOSED */
-			return;
-		}
-	}
-
-	/* Fourth: SYN in a synchronized state (RFC 9293 §3.10.7.4, RFC 5961 §4.2): a
-	 * challenge ACK, except that a passive SYN-RECEIVED goes back to LISTEN. */
-	if (seg->flags & TCP_FLAG_SYN) {
-		sim_packet_free(pkt);
-		if (c->state == TCP_SYN_RECEIVED && (c->flags & TF_PASSIVE)) {
-			tcp_conn_fail(c, 0);
-			return;
-		}
-		c->flags |= TF_ACK_NOW;
-		tcp_output(c);
-		return;
-	}
-
-	/* Fifth: ACK. Without it the segment is dropped. */
-	if (!(seg->flags & TCP_FLAG_ACK)) {
-		sim_packet_free(pkt);
-		return;
+/* Second step: the RST bit (RFC 9293 §3.10.7.4 with RFC 5961 §3.2). Only a RST
+ * exactly at RCV.NXT resets; one elsewhere in the window draws a challenge ACK. The
+ * test is on the sequence number the RST arrived with: a RST whose data starts
+ * before RCV.NXT is not an exact match (Linux tcp_validate_incoming compares the
+ * segment's own sequence number, TCP_SKB_CB(skb)->seq). */
+static enum verdict check_rst(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	if (!(seg->flags & TCP_FLAG_RST))
+		return NEXT;
+	if (seg->seq != c->rcv_nxt) {
+		c->flags |= TF_ACK_NOW; /* RFC 5961 §3.2: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+		return REPLY;
 	}
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
-		if (!(seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max))) {
-			/* Unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>. */
-			tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
-			sim_packet_free(pkt);
-			return;
-		}
-		if (c->parent && c->parent->acceptq_len >= c->parent->backlog) {
-			/* Accept queue full: drop the ACK and stay in SYN-RECEIVED (Linux);
-			 * the SYN-ACK is retransmitted and the client's ACK comes again. */
-			c->stack->stats.syn_dropped++;
-			sim_packet_free(pkt);
-			return;
-		}
-		/* SYN-RECEIVED → ESTABLISHED. The window of this first non-SYN segment
-		 * is scaled (RFC 7323 §2.2). */
-		c->snd_una = seg->ack;
-		c->snd_wnd = (uint32_t)seg->window << c->snd_wscale;
-		c->max_snd_wnd = c->snd_wnd;
-		c->snd_wl1 = seg->seq;
-		c->snd_wl2 = seg->ack;
-		established(c);
-		if (c->parent) {
-			struct tcp_sock *l = c->parent;
-			synq_remove(c);
-			c->parent = l;
-			if (l->acceptq_tail)
-				l->acceptq_tail->q_next = c;
-			else
-				l->acceptq_head = c;
-			l->acceptq_tail = c;
-			c->q_next = NULL;
-			l->acceptq_len++;
-			tcp_sock_wake(l, TCP_EV_READABLE);
-		} else {
-			c->flags &= ~TF_CONNECTING;
-			tcp_sock_wake(c, TCP_EV_WRITABLE); /* simultaneous open completed */
-		}
-		if (!process_ack(c, seg)) {
-			sim_packet_free(pkt);
-			tcp_output(c);
-			return;
-		}
+		if (c->flags & TF_PASSIVE)
+			tcp_conn_fail(c, 0); /* SYN-RECEIVED → (LISTEN): the child goes */
+		else
+			tcp_conn_fail(c, -ECONNREFUSED); /* active open refused */
 		break;
 	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-	case TCP_FIN_WAIT_2:
-		if (!process_ack(c, seg)) {
-			sim_packet_free(pkt);
-			tcp_output(c);
-			return;
-		}
-		break;
 	case TCP_FIN_WAIT_1:
-		if (!process_ack(c, seg)) {
-			sim_packet_free(pkt);
-			tcp_output(c);
-			return;
-		}
-		if (fin_acked(c)) {
-			tcp_set_state(c, TCP_FIN_WAIT_2); /* FIN-WAIT-1 → FIN-WAIT-2 */
-			tcp_timer_fin_wait2(c);
-		}
-		break;
-	case TCP_CLOSING:
-		if (!process_ack(c, seg)) {
-			sim_packet_free(pkt);
-			tcp_output(c);
-			return;
-		}
-		if (fin_acked(c))
-			enter_time_wait(c); /* CLOSING → TIME-WAIT */
-		break;
-	case TCP_LAST_ACK:
-		if (!process_ack(c, seg)) {
-			sim_packet_free(pkt);
-			tcp_output(c);
-			return;
-		}
-		if (fin_acked(c)) {
-			sim_packet_free(pkt);
-			tcp_conn_closed(c); /* LAST-ACK → CLOSED */
-			return;
-		}
-		break;
-	case TCP_TIME_WAIT:
-		/* Only a retransmitted FIN can arrive; the FIN step handles it. */
+	case TCP_FIN_WAIT_2:
+	case TCP_CLOSE_WAIT:
+		tcp_conn_fail(c, -ECONNRESET); /* → CLOSED: connection reset */
 		break;
 	default:
+		tcp_conn_closed(c); /* CLOSING, LAST-ACK, TIME-WAIT → CLOSED */
 		break;
 	}
+	return DROP;
+}
 
-	/* Sixth: URG. Urgent data is delivered inline like any other (RFC 6093 §6:
-	 * applications should not rely on it); the pointer is not acted upon. */
-
-	/* Seventh and eighth: segment text and FIN. */
-	bool fin = (seg->flags & TCP_FLAG_FIN) != 0;
-	if (pkt->len > 0 || fin) {
-		switch (c->state) {
-		case TCP_ESTABLISHED:
-		case TCP_FIN_WAIT_1:
-		case TCP_FIN_WAIT_2:
-			if (!c->app_ref && pkt->len > 0 && (c->flags & TF_FIN_QUEUED)) {
-				/* New data for a connection the application closed: nobody
-				 * will read it, so reset (Linux tcp_rcv_state_process;
-				 * RFC 9293 §3.6.1 / RFC 2525 §2.17). */
-				sim_packet_free(pkt);
-				tcp_send_rst(c);
-				tcp_conn_fail(c, 0);
-				return;
-			}
-			receive_text(c, pkt, seg->seq, fin);
-			pkt = NULL;
-			break;
-		default:
-			/* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent
-			 * its FIN, so anything acceptable here is beyond it and ignored
-			 * (a retransmitted FIN was handled by the sequence check). */
-			break;
+/* The rest of the first step: RFC 9293's "idealized segment that begins at RCV.NXT
+ * and does not exceed the window" — data before RCV.NXT (an old SYN counts as one)
+ * and beyond RCV.NXT + RCV.WND (with a FIN beyond it) are cut off pkt, and v
+ * describes what is left. */
+static void trim_to_window(struct tcp_sock *c, struct sim_packet *pkt, struct seg_view *v)
+{
+	if (seq_lt(v->seq, c->rcv_nxt)) {
+		uint32_t d = c->rcv_nxt - v->seq;
+		if (v->flags & TCP_FLAG_SYN) {
+			v->flags &= (uint8_t)~TCP_FLAG_SYN;
+			v->seq++;
+			d--;
 		}
+		/* An acceptable segment ends at or beyond RCV.NXT (check_sequence), so
+		 * something new is always left: data, or the FIN. */
+		if (d > pkt->len || (d == pkt->len && d > 0 && !(v->flags & TCP_FLAG_FIN)))
+			g_error("tcp: acceptable segment entirely before RCV.NXT (%u of %u bytes old)",
+				d, pkt->len);
+		sim_packet_pull(pkt, d);
+		v->seq += d;
+	}
+	uint32_t wnd = rcv_wnd(c);
+	if (v->zero_window) {
+		sim_packet_trim(pkt, 0);
+		v->flags &= (uint8_t)~(TCP_FLAG_FIN | TCP_FLAG_SYN);
+		c->flags |= TF_ACK_NOW;
+	} else if (seq_gt(v->seq + pkt->len, c->rcv_nxt + wnd)) {
+		int32_t keep = seq_diff(c->rcv_nxt + wnd, v->seq);
+		sim_packet_trim(pkt, keep > 0 ? (uint32_t)keep : 0);
+		v->flags &= (uint8_t)~TCP_FLAG_FIN;
+		c->flags |= TF_ACK_NOW;
+	}
+	v->len = pkt->len;
+}
+
+/* Fourth step: a SYN in a synchronized state (RFC 9293 §3.10.7.4, RFC 5961 §4.2):
+ * a challenge ACK, except that a passive SYN-RECEIVED goes back to LISTEN. */
+static enum verdict check_syn(struct tcp_sock *c, const struct seg_view *v)
+{
+	if (!(v->flags & TCP_FLAG_SYN))
+		return NEXT;
+	if (c->state == TCP_SYN_RECEIVED && (c->flags & TF_PASSIVE)) {
+		tcp_conn_fail(c, 0); /* SYN-RECEIVED → (LISTEN): the child goes */
+		return DROP;
+	}
+	c->flags |= TF_ACK_NOW; /* RFC 5961 §4.2: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+	return REPLY;
+}
+
+/* Fifth step in SYN-RECEIVED: an acceptable ACK completes the handshake. */
+static enum verdict syn_received_ack(struct tcp_sock *c, const struct tcp_repr *seg,
+				     const struct seg_view *v)
+{
+	if (!(seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max))) {
+		/* Unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>. */
+		tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
+		return DROP;
+	}
+	if (c->parent && c->parent->acceptq_len >= c->parent->backlog) {
+		/* Accept queue full: drop the ACK and stay in SYN-RECEIVED (Linux);
+		 * the SYN-ACK is retransmitted and the client's ACK comes again. */
+		c->stack->stats.syn_dropped++;
+		return DROP;
+	}
+	/* SYN-RECEIVED → ESTABLISHED. The window of this first non-SYN segment is
+	 * scaled (RFC 7323 §2.2). */
+	c->snd_una = seg->ack;
+	c->snd_wnd = (uint32_t)seg->window << c->snd_wscale;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = v->seq;
+	c->snd_wl2 = seg->ack;
+	tcp_conn_established(c);
+	if (c->parent) {
+		tcp_conn_acceptq_add(c);
+	} else {
+		c->flags &= ~TF_CONNECTING;
+		tcp_sock_wake(c, TCP_EV_WRITABLE); /* simultaneous open completed */
+	}
+	return NEXT;
+}
+
+/* Fifth step: the ACK field, then what an acknowledged FIN means in each state. */
+static enum verdict check_ack(struct tcp_sock *c, const struct tcp_repr *seg,
+			      const struct seg_view *v)
+{
+	/* "If the ACK bit is off, drop the segment and return." */
+	if (!(seg->flags & TCP_FLAG_ACK))
+		return DROP;
+	if (c->state == TCP_SYN_RECEIVED) {
+		enum verdict r = syn_received_ack(c, seg, v);
+		if (r != NEXT)
+			return r;
+	}
+	/* TIME-WAIT: "The only thing that can arrive in this state is a retransmission
+	 * of the remote FIN" — handled by the FIN step; the ACK field is not looked at. */
+	if (c->state == TCP_TIME_WAIT)
+		return NEXT;
+	if (!process_ack(c, seg, v))
+		return REPLY;
+	if (!fin_acked(c))
+		return NEXT;
+	switch (c->state) {
+	case TCP_FIN_WAIT_1:
+		tcp_set_state(c, TCP_FIN_WAIT_2); /* FIN-WAIT-1 → FIN-WAIT-2: our FIN acked */
+		tcp_timer_fin_wait2(c);
+		return NEXT;
+	case TCP_CLOSING:
+		tcp_conn_time_wait(c); /* CLOSING → TIME-WAIT */
+		return NEXT;
+	case TCP_LAST_ACK:
+		tcp_conn_closed(c); /* LAST-ACK → CLOSED */
+		return DROP;
+	default:
+		return NEXT; /* ESTABLISHED, CLOSE-WAIT, FIN-WAIT-2: nothing more */
+	}
+}
+
+/* Seventh and eighth steps: segment text and FIN. Takes pkt. */
+static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
+				 const struct seg_view *v)
+{
+	bool fin = (v->flags & TCP_FLAG_FIN) != 0;
+	if (pkt->len == 0 && !fin) {
+		sim_packet_free(pkt);
+		return REPLY;
+	}
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+		if (!c->app_ref && pkt->len > 0 && (c->flags & TF_FIN_QUEUED)) {
+			/* New data for a connection the application closed: nobody will
+			 * read it, so reset (Linux tcp_rcv_state_process; RFC 9293
+			 * §3.6.1 / RFC 2525 §2.17). */
+			sim_packet_free(pkt);
+			tcp_send_rst(c);
+			tcp_conn_fail(c, 0);
+			return DROP;
+		}
+		receive_text(c, pkt, v->seq, fin);
+		return REPLY;
+	default:
+		/* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN,
+		 * so anything acceptable here is beyond it and ignored (a retransmitted
+		 * FIN was handled by the sequence check). */
+		sim_packet_free(pkt);
+		return REPLY;
+	}
+}
+
+void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr *seg)
+{
+	/* Only connections in the 4-tuple table get here: never CLOSED (release takes
+	 * them out) nor LISTEN (in the listener table). */
+	if (c->state == TCP_CLOSED || c->state == TCP_LISTEN)
+		g_error("tcp: segment for a %s connection", tcp_state_str(c->state));
+	tcp_st(c)->segs_received++;
+	sim_packet_pull(pkt, seg->hdr_len); /* pkt->data = payload from here on */
+	if (c->state == TCP_SYN_SENT) {
+		c->last_rcv = sim_now(tcp_sim(c));
+		input_syn_sent(c, seg); /* §3.10.7.3 */
+		sim_packet_free(pkt);
+		return;
+	}
+
+	/* §3.10.7.4, in order. */
+	struct seg_view v = { .seq = seg->seq, .len = pkt->len, .flags = seg->flags };
+	enum verdict r = syn_received_dup_syn(c, seg);
+	if (r == NEXT)
+		r = check_sequence(c, seg, &v); /* first: sequence number */
+	if (r == NEXT) {
+		c->last_rcv = sim_now(tcp_sim(c));
+		c->keepalive_sent = 0;
+		r = check_rst(c, seg); /* second: RST, on the segment as received */
+	}
+	/* Third: security and compartment — not modelled (no IP security option, so
+	 * no mismatch can arise). */
+	if (r == NEXT) {
+		trim_to_window(c, pkt, &v); /* the rest of the first step */
+		r = check_syn(c, &v);       /* fourth: SYN */
+	}
+	if (r == NEXT)
+		r = check_ack(c, seg, &v); /* fifth: ACK */
+	/* Sixth: URG. Urgent data is delivered inline like any other (RFC 6093 §5:
+	 * applications should not rely on it; §6: inline delivery); the pointer is not acted upon. */
+	if (r == NEXT) {
+		r = process_text(c, pkt, &v); /* seventh and eighth: text, FIN */
+		pkt = NULL;
 	}
 	sim_packet_free(pkt);
-	if (c->state == TCP_CLOSED)
-		return;
-	tcp_output(c);
+	if (r == REPLY)
+		tcp_output(c);
 }
 
 /* ---- PMTUD (RFC 1191) ---- */
 
 void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu)
 {
-	/* RFC 1191 §6.1–6.3: lower the path MTU and the effective MSS (MTU − 40), and
+	/* RFC 1191 §3 and §6.4 (TCP layer actions): lower the path MTU and the effective MSS (MTU − 40), and
 	 * retransmit what was sent in larger segments; not a congestion signal. */
 	if (mtu < 68)
 		mtu = 68;

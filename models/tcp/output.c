@@ -2,7 +2,7 @@
  *
  * Called after every input segment (input.c), every application write/read/close
  * (socket.c) and every timer (timer.c). Decides segmentation (the effective MSS),
- * obeys the send window min(cwnd, peer's window) (RFC 5681 §3, RFC 9293 §3.8.6),
+ * obeys the send window min(cwnd, peer's window) (RFC 5681 §3.1, RFC 9293 §3.8.6),
  * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
  * computes the window to advertise with receiver SWS avoidance (§3.8.6.2.2), and
  * builds each segment into one pool packet by one copy out of the send ring.
@@ -16,13 +16,13 @@
 
 uint32_t tcp_rcv_space(const struct tcp_sock *c)
 {
-	return c->rcvbuf_max > c->rcvq.bytes ? c->rcvbuf_max - c->rcvq.bytes : 0;
+	return c->opt.rcvbuf > c->rcvq.bytes ? c->opt.rcvbuf - c->rcvq.bytes : 0;
 }
 
 static uint32_t rcv_sws_threshold(const struct tcp_sock *c)
 {
 	/* RFC 9293 §3.8.6.2.2: min(Fr · RCV.BUFF, Eff.snd.MSS), Fr = 1/2. */
-	uint32_t half = c->rcvbuf_max / 2;
+	uint32_t half = c->opt.rcvbuf / 2;
 	return half < c->adv_mss ? half : c->adv_mss;
 }
 
@@ -77,7 +77,7 @@ bool tcp_window_update_due(const struct tcp_sock *c)
 	 * least doubles from at most half the buffer (else the next ACK carries it). */
 	if (space < cur || space - cur < rcv_sws_threshold(c))
 		return false;
-	return 2 * (uint64_t)cur <= c->rcvbuf_max && space >= 2 * (uint64_t)cur;
+	return 2 * (uint64_t)cur <= c->opt.rcvbuf && space >= 2 * (uint64_t)cur;
 }
 
 /* Builds one segment and hands it to the lower edge. Payload bytes come from the
@@ -106,7 +106,7 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 			r.has_wscale = true;
 			r.wscale = c->rcv_wscale;
 		}
-		uint32_t w = c->rcvbuf_max < 65535 ? c->rcvbuf_max : 65535;
+		uint32_t w = c->opt.rcvbuf < 65535 ? c->opt.rcvbuf : 65535;
 		r.window = (uint16_t)w;
 		if (flags & TCP_FLAG_ACK)
 			c->rcv_adv = c->rcv_nxt + w;
@@ -179,11 +179,12 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 
 /* Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is
  * unacknowledged. Linux's variant (Minshall) holds only while a previous small
- * segment is unacknowledged, which the issue's "at most one small segment
- * unacknowledged" describes; the rfc profile uses the classic rule. */
+ * segment is unacknowledged (at most one small segment unacknowledged; Linux
+ * tcp_output.c tcp_nagle_check() / tcp_minshall_check()); the rfc profile uses the
+ * classic rule. */
 static bool nagle_holds(const struct tcp_sock *c)
 {
-	if (c->nodelay || (c->flags & TF_FIN_QUEUED))
+	if (c->opt.nodelay || (c->flags & TF_FIN_QUEUED))
 		return false; /* TCP_NODELAY; and closing pushes everything (Linux) */
 	if (c->cfg->nagle_minshall)
 		return seq_gt(c->snd_sml, c->snd_una);
@@ -345,7 +346,7 @@ void tcp_send_syn(struct tcp_sock *c, bool retx)
 
 void tcp_send_rst(struct tcp_sock *c)
 {
-	/* RFC 9293 §3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>; with ACK and the window as
+	/* RFC 9293 §3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>; with ACK and the window as
 	 * Linux's tcp_send_active_reset writes it (tests/vectors, exchange 4). */
 	xmit(c, c->snd_nxt, 0, TCP_FLAG_RST | TCP_FLAG_ACK);
 }

@@ -1,5 +1,5 @@
 /* models/tcp/rcvq.h — received data: the in-order queue the application reads from,
- * and the out-of-order queue (RFC 9293 §3.10.7.4 seventh step: segments beyond
+ * and the out-of-order queue (RFC 9293 §3.10.7.4 first step: segments beyond
  * RCV.NXT are kept, not dropped, and delivered when the gap fills).
  *
  * Both hold the received packets themselves, pulled to their payload: no copy and

@@ -91,7 +91,7 @@ uint32_t tcp_poll(const struct tcp_sock *c)
 	if (c->rcvq.bytes > 0 || (c->flags & (TF_FIN_RCVD | TF_SHUT_RD)) || c->so_error || closed)
 		m |= TCP_EV_READABLE;
 	if ((c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
-	    !(c->flags & TF_FIN_QUEUED) && c->sndbuf.len < c->sndbuf_max)
+	    !(c->flags & TF_FIN_QUEUED) && c->sndbuf.len < c->opt.sndbuf)
 		m |= TCP_EV_WRITABLE;
 	/* Hang-up: finished in both directions, or closed/reset (EPOLLHUP). */
 	if (closed || ((c->flags & TF_FIN_RCVD) && (c->flags & TF_FIN_QUEUED)))
@@ -244,7 +244,7 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 		c->t.rport = 0;
 		return -EADDRINUSE; /* this 4-tuple is taken (perhaps in TIME-WAIT) */
 	}
-	c->rcv_wscale = c->cfg->window_scaling ? tcp_choose_wscale(c->rcvbuf_max) : 0;
+	c->rcv_wscale = c->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
 	c->iss = (c->flags & TF_ISN_FIXED) ? c->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
@@ -281,7 +281,7 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	if (len == 0)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->sndbuf_max);
+	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf);
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
@@ -339,7 +339,7 @@ size_t tcp_readable_bytes(const struct tcp_sock *c)
 
 size_t tcp_writable_bytes(const struct tcp_sock *c)
 {
-	return c->sndbuf.len < c->sndbuf_max ? c->sndbuf_max - c->sndbuf.len : 0;
+	return c->sndbuf.len < c->opt.sndbuf ? c->opt.sndbuf - c->sndbuf.len : 0;
 }
 
 /* Queues our FIN after the buffered data (RFC 9293 §3.10.4 CLOSE). */
@@ -445,7 +445,7 @@ int tcp_close(struct tcp_sock *c)
 	default:
 		/* RFC 9293 §3.6.1 / RFC 2525 §2.17: closing with unread data resets the
 		 * connection rather than pretending an orderly close; so does SO_LINGER 0. */
-		if (c->rcvq.bytes > 0 || c->linger0) {
+		if (c->rcvq.bytes > 0 || c->opt.linger0) {
 			abort_conn(c);
 			return 0;
 		}
@@ -492,40 +492,40 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 {
 	switch (opt) {
 	case TCP_OPT_NODELAY:
-		c->nodelay = v != 0;
-		if (c->nodelay)
+		c->opt.nodelay = v != 0;
+		if (c->opt.nodelay)
 			tcp_output(c); /* Linux pushes pending data when Nagle is turned off */
 		return 0;
 	case TCP_OPT_KEEPALIVE:
-		c->keepalive = v != 0;
+		c->opt.keepalive = v != 0;
 		if (c->state != TCP_CLOSED && c->state != TCP_LISTEN && c->state != TCP_SYN_SENT)
 			tcp_timer_keepalive_reset(c);
 		return 0;
 	case TCP_OPT_KEEPIDLE:
 		if (v <= 0)
 			return -EINVAL;
-		c->keepidle = v;
-		if (c->keepalive && synchronized(c->state))
+		c->opt.keepidle = v;
+		if (c->opt.keepalive && synchronized(c->state))
 			tcp_timer_keepalive_reset(c);
 		return 0;
 	case TCP_OPT_KEEPINTVL:
 		if (v <= 0)
 			return -EINVAL;
-		c->keepintvl = v;
+		c->opt.keepintvl = v;
 		return 0;
 	case TCP_OPT_KEEPCNT:
 		if (v <= 0 || v > 255)
 			return -EINVAL;
-		c->keepcnt = (uint32_t)v;
+		c->opt.keepcnt = (uint32_t)v;
 		return 0;
 	case TCP_OPT_LINGER_ZERO:
-		c->linger0 = v != 0;
+		c->opt.linger0 = v != 0;
 		return 0;
 	case TCP_OPT_SNDBUF: {
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;
 		uint32_t before = tcp_poll(c);
-		c->sndbuf_max = (uint32_t)v;
+		c->opt.sndbuf = (uint32_t)v;
 		/* A larger buffer may open space at once (Linux: sk_write_space). */
 		wake_rising(c, before);
 		return 0;
@@ -533,7 +533,7 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 	case TCP_OPT_RCVBUF:
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;
-		c->rcvbuf_max = (uint32_t)v;
+		c->opt.rcvbuf = (uint32_t)v;
 		return 0;
 	}
 	return -EINVAL;
@@ -543,28 +543,28 @@ int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
 {
 	switch (opt) {
 	case TCP_OPT_NODELAY:
-		*v = c->nodelay;
+		*v = c->opt.nodelay;
 		return 0;
 	case TCP_OPT_KEEPALIVE:
-		*v = c->keepalive;
+		*v = c->opt.keepalive;
 		return 0;
 	case TCP_OPT_KEEPIDLE:
-		*v = c->keepidle;
+		*v = c->opt.keepidle;
 		return 0;
 	case TCP_OPT_KEEPINTVL:
-		*v = c->keepintvl;
+		*v = c->opt.keepintvl;
 		return 0;
 	case TCP_OPT_KEEPCNT:
-		*v = c->keepcnt;
+		*v = c->opt.keepcnt;
 		return 0;
 	case TCP_OPT_LINGER_ZERO:
-		*v = c->linger0;
+		*v = c->opt.linger0;
 		return 0;
 	case TCP_OPT_SNDBUF:
-		*v = c->sndbuf_max;
+		*v = c->opt.sndbuf;
 		return 0;
 	case TCP_OPT_RCVBUF:
-		*v = c->rcvbuf_max;
+		*v = c->opt.rcvbuf;
 		return 0;
 	}
 	return -EINVAL;

@@ -56,14 +56,12 @@ struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct 
 	return st;
 }
 
-static void conn_destroy(struct tcp_sock *c);
-
 void tcp_stack_free(struct tcp_stack *st)
 {
 	if (!st)
 		return;
 	while (st->all_head)
-		conn_destroy(st->all_head);
+		tcp_conn_destroy(st->all_head);
 	tcp_connmap_fini(&st->conns);
 	g_hash_table_destroy(st->listeners);
 	g_hash_table_destroy(st->ports);
@@ -91,117 +89,6 @@ const struct tcp_stack_stats *tcp_stack_stats(const struct tcp_stack *st)
 const GError *tcp_stack_trace_error(const struct tcp_stack *st)
 {
 	return st->trace_error;
-}
-
-/* ---- connection objects ---- */
-
-void tcp_conn_set_config(struct tcp_sock *c, const struct tcp_config *cfg)
-{
-	if (cfg == &c->stack->cfg) {
-		c->cfg = cfg;
-	} else {
-		if (!c->cfg_own)
-			c->cfg_own = g_new(struct tcp_config, 1);
-		*c->cfg_own = *cfg;
-		c->cfg = c->cfg_own;
-		c->flags |= TF_CFG_OWNED;
-	}
-	/* The socket options start from the configuration. */
-	c->nodelay = !cfg->nagle;
-	c->keepalive = cfg->keepalive;
-	c->keepidle = cfg->keepalive_idle;
-	c->keepintvl = cfg->keepalive_interval;
-	c->keepcnt = cfg->keepalive_probes;
-	c->sndbuf_max = cfg->sndbuf;
-	c->rcvbuf_max = cfg->rcvbuf;
-	tcp_rtt_init(&c->rtt, cfg->rto_initial);
-}
-
-struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg)
-{
-	struct tcp_sock *c = g_new0(struct tcp_sock, 1);
-	c->stack = st;
-	c->state = TCP_CLOSED;
-	tcp_conn_set_config(c, cfg);
-	/* Placeholders until the route is known (connect, SYN): an Ethernet MTU. The
-	 * peer's MSS stays RFC 9293's 536 until its SYN says otherwise. */
-	c->peer_mss = TCP_MSS_DEFAULT;
-	c->adv_mss = (uint16_t)(cfg->mss && cfg->mss < 1460 ? cfg->mss : 1460);
-	c->mss = c->adv_mss;
-	c->mtu = 1500;
-	c->rcv_mss = TCP_MSS_DEFAULT;
-	tcp_sndbuf_init(&c->sndbuf);
-	tcp_rcvq_init(&c->rcvq);
-	tcp_ooo_init(&c->ooo);
-	c->stats = g_new0(struct tcp_stats_block, 1);
-	c->stats->refs = 1;
-	c->stats->st.state = TCP_CLOSED;
-	/* Congestion control holds sensible values from the start (a trace opened
-	 * before connect() shows them); it is re-initialised with the real MSS when
-	 * the connection is established. */
-	tcp_conn_cc_start(c);
-	/* Append to the creation-order list. */
-	c->all_prev = st->all_tail;
-	if (st->all_tail)
-		st->all_tail->all_next = c;
-	else
-		st->all_head = c;
-	st->all_tail = c;
-	st->stats.conns_live++;
-	return c;
-}
-
-/* Releases everything without sending anything (stack teardown or final free). */
-static void conn_destroy(struct tcp_sock *c)
-{
-	struct tcp_stack *st = c->stack;
-	tcp_timers_cancel_all(c);
-	sim_timer_cancel(st->sim, &c->t_notify);
-	if (c->in_conns)
-		tcp_conn_hash_del(c);
-	if (c->in_listeners)
-		tcp_listener_del(c);
-	if (c->bound)
-		tcp_port_unbind(c);
-	/* Children still queued on a listener lose their parent. */
-	for (struct tcp_sock *ch = c->acceptq_head; ch; ch = ch->q_next)
-		ch->parent = NULL;
-	c->acceptq_head = c->acceptq_tail = NULL;
-	tcp_sndbuf_free(&c->sndbuf);
-	tcp_rcvq_clear(&c->rcvq);
-	tcp_ooo_clear(&c->ooo);
-	tcp_trace_close(c);
-	tcp_stats_unref(&c->stats->st);
-	if (c->all_prev)
-		c->all_prev->all_next = c->all_next;
-	else
-		st->all_head = c->all_next;
-	if (c->all_next)
-		c->all_next->all_prev = c->all_prev;
-	else
-		st->all_tail = c->all_prev;
-	st->stats.conns_live--;
-	g_free(c->cfg_own);
-	g_free(c);
-}
-
-bool tcp_conn_maybe_free(struct tcp_sock *c)
-{
-	if (c->state != TCP_CLOSED || c->app_ref || c->parent || c->in_callback)
-		return false;
-	conn_destroy(c);
-	return true;
-}
-
-void tcp_stats_unref(const struct tcp_stats *stats)
-{
-	if (!stats)
-		return;
-	/* The block starts with the stats (struct tcp_stats_block). */
-	struct tcp_stats_block *b = (struct tcp_stats_block *)(uintptr_t)stats;
-	g_assert(b->refs > 0);
-	if (--b->refs == 0)
-		g_free(b);
 }
 
 /* ---- tables ---- */
@@ -439,7 +326,7 @@ void tcp_stack_icmp_error(struct tcp_stack *st, uint8_t type, uint8_t code,
 	if (!seq_in_window(c->snd_una, seq, c->snd_max))
 		return;
 	if (type == 3 && code == 4) {
-		/* RFC 1191 §6.1 fragmentation needed. A zero MTU field (pre-RFC 1191
+		/* RFC 1191 §3: fragmentation needed ("Datagram Too Big"). A zero MTU field (pre-RFC 1191
 		 * router): RFC 1191 §5 plateau search below the quoted total length. */
 		uint32_t mtu = next_hop_mtu;
 		if (mtu == 0) {

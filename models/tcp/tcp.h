@@ -39,6 +39,7 @@
 
 #include "models/ip/addr.h"
 #include "models/tcp/cc.h"
+#include "models/tcp/cc_cubic.h"
 #include "models/tcp/socket.h"
 #include "sim/core/packet.h"
 #include "sim/core/time.h"
@@ -68,56 +69,10 @@ const char *tcp_state_str(enum tcp_state st);
  *
  * Every value TCP assumes is a field here, filled by tcp_config_defaults() for a
  * profile, settable one by one (by code or through the knob table below) and
- * reportable. Durations are nanoseconds, sizes bytes.
- *
- * knob (snake_case)      unit        linux (default)         rfc
- * --------------------   ---------   ---------------------   -----------------------------
- * profile                enum        linux                   rfc
- * cc                     enum        cubic                   newreno
- * cc_growth              enum        bytes (RFC 3465, L=2)   bytes
- * abc_l                  segments    2                       2
- * cubic_beta             permille    700                     700
- * cubic_c                permille    400                     400
- * cubic_fast_convergence bool        true                    true
- * cubic_reno_friendly    bool        true                    true
- * rto_keeps_recovery_ssthresh bool   true (tcp_enter_loss)   false (RFC 5681 §3.1: an RTO
- *                                                            in recovery recomputes it)
- * rto_formula            enum        linux: SRTT +           rfc: max(rto_min, SRTT +
- *                                    max(rto_min, 4·RTTVAR)  max(G, 4·RTTVAR)) (RFC 6298 §2)
- * rto_min                duration    200ms                   1s
- * rto_initial            duration    1s                      1s      (RFC 6298 §2.1)
- * rto_syn_initial        duration    1s                      1s      (ns-3 uses 3s)
- * rto_max                duration    120s                    60s     (RFC 6298 §2.5)
- * clock_granularity      duration    1ms                     1ms     (G of RFC 6298)
- * data_retries           count       15                      15      (then ETIMEDOUT)
- * syn_retries            count       6 (≈127 s)              7 (≥ 3 min, RFC 1122 §4.2.3.5)
- * synack_retries         count       5                       5
- * delayed_ack            bool        true                    true
- * delack_timeout         duration    40ms (Linux min ATO)    200ms   (RFC 1122 ≤ 500 ms)
- * delack_segments        segments    2                       2       (ACK every 2nd full seg)
- * initial_window         segments    10 (RFC 6928)           0 = RFC 5681 §3.1 (2–4 by MSS)
- * sndbuf                 bytes       131072                  131072
- * rcvbuf                 bytes       131072                  131072
- * window_scaling         bool        true                    true    (RFC 7323 §2)
- * mss                    bytes       0 = MTU − 40            0
- * nagle                  bool        true                    true    (TCP_NODELAY = off)
- * nagle_minshall         bool        true (≤ 1 small seg     false (RFC 896: no small seg
- *                                    unacknowledged)         while any data unacked)
- * limited_transmit       bool        true                    true    (RFC 3042)
- * dupack_threshold       count       3                       3
- * partial_ack_timer      enum        impatient               impatient (RFC 6582 §4)
- * loss_flightsize        enum        outstanding             outstanding (RFC 5681 §3.2;
- *                                                            pipe = ns-3's estimate)
- * recovery_exit          enum        flight                  flight (RFC 6582 §3.2 step 3
- *                                                            option 1; ssthresh = option 2)
- * msl                    duration    30s (TIME-WAIT 60 s)    120s (TIME-WAIT 240 s)
- * fin_wait2_timeout      duration    60s                     0 = none
- * keepalive              bool        false                   false   (SO_KEEPALIVE)
- * keepalive_idle         duration    7200s                   7200s   (RFC 1122 §4.2.3.6)
- * keepalive_interval     duration    75s                     75s
- * keepalive_probes       count       9                       9
- * pmtud                  bool        true (DF set)           true    (RFC 1191)
- * ttl                    count       64                      64
+ * reportable. Durations are nanoseconds, sizes bytes. Each field is one entry of the
+ * knob table in config.c — name, type, unit, range, the linux and rfc profiles'
+ * values, the Linux sysctl it mirrors, documentation — which docs/scenario-format.md
+ * lists (generated from it).
  */
 
 enum tcp_profile {
@@ -147,7 +102,8 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
-/* RFC 6582 §4: when a partial ACK resets the retransmission timer. */
+/* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
+ * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
@@ -160,7 +116,8 @@ struct tcp_config {
 
 	/* Congestion control (models/tcp/cc.h). */
 	char cc[TCP_CC_NAME_MAX];         /* algorithm name: "reno", "newreno", "cubic" */
-	struct tcp_cc_config cc_cfg;      /* growth rule, ABC L, CUBIC parameters */
+	struct tcp_cc_config cc_cfg;      /* growth rule, ABC L, recovery exit (any algorithm) */
+	struct tcp_cc_cubic_params cubic; /* CUBIC's own (cc_cubic.h) */
 
 	/* Retransmission timeout (RFC 6298). */
 	enum tcp_rto_formula rto_formula;
@@ -206,12 +163,16 @@ struct tcp_config {
 	uint32_t ttl;
 };
 
-/* Fills every field with the profile's defaults (the table above). */
+/* Fills every field with the profile's values from the knob table. */
 void tcp_config_defaults(struct tcp_config *cfg, enum tcp_profile profile);
 
 /* Checks cross-field constraints the knob ranges cannot (rto_min <= rto_max, a known
  * cc). Returns 0, or -EINVAL with a static message in *why. */
 int tcp_config_validate(const struct tcp_config *cfg, const char **why);
+
+/* The parameter block of algorithm ops within cfg, for tcp_cc_init() (NULL when
+ * the algorithm has none). */
+const void *tcp_config_cc_params(const struct tcp_config *cfg, const struct tcp_cc_ops *ops);
 
 const char *tcp_profile_name(enum tcp_profile p);
 /* Returns 0 and sets *p, or -EINVAL for an unknown name. */
@@ -220,8 +181,10 @@ int tcp_profile_parse(const char *name, enum tcp_profile *p);
 /* ---- The knob table --------------------------------------------------------------
  *
  * A description of every field of struct tcp_config, so the scenario reader can set
- * any of them from a `tcp` object generically and the summary can write "the values
- * in force". Apply `profile` first: setting it reloads every other knob's default.
+ * any of them from a `tcp` object generically, the summary can write "the values in
+ * force", the reference documentation is generated, and the sysctl lines of a
+ * packetdrill script can be applied. Apply `profile` first: setting it reloads every
+ * other knob's default.
  *
  * Values are int64: bools 0/1, counts and bytes as numbers, durations in ns, enums
  * as the index into the knob's names() list. Text forms (tcp_knob_parse/format) use
@@ -229,23 +192,45 @@ int tcp_profile_parse(const char *name, enum tcp_profile *p);
  */
 enum tcp_knob_type {
 	TCP_KNOB_BOOL,
-	TCP_KNOB_INT,       /* a count or a number in the unit the doc names */
+	TCP_KNOB_INT,       /* a count, or a number in the knob's unit */
 	TCP_KNOB_BYTES,
 	TCP_KNOB_DURATION,
 	TCP_KNOB_ENUM,
 };
 
+/* How the text of the Linux sysctl a knob mirrors maps onto the knob (after the
+ * field is picked out of a multi-value sysctl such as tcp_rmem). */
+enum tcp_sysctl_map {
+	TCP_SYSCTL_NONE,     /* no sysctl mirrors the knob */
+	TCP_SYSCTL_VALUE,    /* the knob's own text form: 0/1 for a bool, a number */
+	TCP_SYSCTL_NOT,      /* an integer, 0 = the bool knob true (ip_no_pmtu_disc) */
+	TCP_SYSCTL_INDEX,    /* an integer 0, 1, 2, ...: the enum knob's names in order
+			      * (for 0/1/2 sysctls such as tcp_ecn, tcp_frto) */
+	TCP_SYSCTL_SEC,      /* an integer number of seconds, for a duration knob */
+	TCP_SYSCTL_MS,       /* milliseconds */
+	TCP_SYSCTL_US,       /* microseconds */
+	TCP_SYSCTL_LINUX_CC, /* a Linux congestion-control name (reno = newreno here) */
+};
+
 struct tcp_knob {
 	const char *name;                      /* snake_case scenario key */
 	enum tcp_knob_type type;
-	int64_t min, max;                      /* accepted range (not for bool/enum) */
-	const char *doc;                       /* unit and meaning, one line */
+	const char *unit;                      /* what an INT counts ("segments"), or NULL */
+	int64_t min, max;                      /* accepted range (not for enums) */
+	const char *linux_default;             /* the profiles' values, in the text form */
+	const char *rfc_default;
+	const char *sysctl;                    /* "net.ipv4.tcp_syn_retries", or NULL */
+	enum tcp_sysctl_map sysctl_map;
+	unsigned sysctl_field;                 /* 1-based field of a multi-value sysctl
+						* ("min default max"), 0 = the whole */
+	const char *doc;                       /* meaning, one line (see tcp_knob_doc) */
 	const char *const *(*names)(void);     /* ENUM: accepted names, NULL-terminated */
-	int64_t (*get)(const struct tcp_config *cfg);
-	void (*set)(struct tcp_config *cfg, int64_t v);  /* value already range-checked */
+	size_t offset, size;                   /* the field in struct tcp_config ... */
+	int64_t (*get)(const struct tcp_config *cfg);    /* ... or accessors (profile, */
+	void (*set)(struct tcp_config *cfg, int64_t v);  /* cc); v already checked */
 };
 
-/* The table, in a stable order (the order the summary lists them). */
+/* The table, in a stable order (the order the summary and the docs list them). */
 const struct tcp_knob *tcp_knobs(size_t *count);
 /* NULL when no knob has that name. */
 const struct tcp_knob *tcp_knob_find(const char *name);
@@ -258,6 +243,18 @@ int tcp_knob_set(struct tcp_config *cfg, const struct tcp_knob *k, int64_t v);
 int tcp_knob_parse(struct tcp_config *cfg, const struct tcp_knob *k, const char *text);
 /* Formats the current value as text (the same forms tcp_knob_parse reads). */
 int tcp_knob_format(const struct tcp_config *cfg, const struct tcp_knob *k, char *buf, size_t n);
+/* The knob's documentation line: its doc, unit and the sysctl it mirrors with the
+ * mapping ("SYN retransmissions ...; sysctl net.ipv4.tcp_syn_retries"). g_free it. */
+char *tcp_knob_doc(const struct tcp_knob *k);
+
+/* The knob a Linux sysctl mirrors: "net.ipv4.tcp_rmem", also written as its
+ * /proc/sys path ("net/ipv4/tcp_rmem", "/proc/sys/net/ipv4/tcp_rmem"). NULL when
+ * no knob does. */
+const struct tcp_knob *tcp_knob_find_sysctl(const char *name);
+/* Applies a sysctl's value text (what `sysctl -w NAME=TEXT` writes, e.g. "4096 87380
+ * 6291456" or "1") to cfg through its knob's mapping. Returns 0, -ENOENT (no knob
+ * mirrors the sysctl), -EINVAL (not a value of that form) or -ERANGE. */
+int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text);
 
 /* ---- The lower edge --------------------------------------------------------------- */
 

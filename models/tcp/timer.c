@@ -89,19 +89,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	/* RFC 5681 §3.1 eqn. 4 and the loss window, on every expiry (cc.h): the
 	 * wrappers count consecutive timeouts in rto_streak, and the algorithm holds
 	 * ssthresh on a repeated timeout of the same segment (RFC 5681 §3.1, Linux
-	 * tcp_enter_loss). FlightSize is read before go-back-N resets snd_nxt. */
-	tcp_conn_cc_prepare(c);
-	tcp_cc_on_rto(&c->cc);
+	 * tcp_enter_loss). FlightSize is read before go-back-N resets snd_nxt; the
+	 * trace row shows it with the new ssthresh, cwnd and the backed-off RTO. */
+	tcp_conn_cc_hook(c, TCP_CONN_CC_RTO, NULL);
 	c->retries++;
-	/* RFC 6582 §3.2: after a timeout, recover = the highest sequence number sent,
+	/* RFC 6582 §3.2 step 4: after a timeout, recover = the highest sequence number sent,
 	 * and fast recovery (if any) ends. */
 	c->recover = c->snd_max;
 	c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN | TF_TIMING);
 	c->dupacks = 0;
-	/* The row shows what the algorithm was given and did: FlightSize before
-	 * go-back-N, the new ssthresh, cwnd = loss window, the backed-off RTO. */
-	if (c->trace)
-		tcp_trace_endpoint(c, "rto");
 	/* RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment and
 	 * restart the timer. Go-back-N from snd_una afterwards, as cwnd allows. */
 	c->snd_nxt = c->snd_una;
@@ -193,27 +189,27 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 {
 	struct tcp_sock *c = ctx;
 	(void)arg;
-	if (!c->keepalive || !keepalive_state(c->state))
+	if (!c->opt.keepalive || !keepalive_state(c->state))
 		return;
 	sim_time_t now = sim_now(sim);
 	/* RFC 1122 §4.2.3.6: probe only an idle connection: nothing in flight and
 	 * nothing waiting to be sent (the retransmission timer covers those). */
 	if (c->snd_max != c->snd_una ||
 	    (c->sndbuf.len > 0 && seq_lt(c->snd_max, c->snd_buf_seq + c->sndbuf.len))) {
-		sim_timer_arm_in(sim, &c->t_keepalive, c->keepidle, keepalive_fire, c, NULL);
+		sim_timer_arm_in(sim, &c->t_keepalive, c->opt.keepidle, keepalive_fire, c, NULL);
 		return;
 	}
 	sim_time_t idle = now - c->last_rcv;
-	if (idle >= c->keepidle) {
-		if (c->keepalive_sent >= c->keepcnt) {
+	if (idle >= c->opt.keepidle) {
+		if (c->keepalive_sent >= c->opt.keepcnt) {
 			fail_timeout(c); /* the peer is dead: ETIMEDOUT (Linux) */
 			return;
 		}
 		tcp_send_keepalive(c);
 		c->keepalive_sent++;
-		sim_timer_arm_in(sim, &c->t_keepalive, c->keepintvl, keepalive_fire, c, NULL);
+		sim_timer_arm_in(sim, &c->t_keepalive, c->opt.keepintvl, keepalive_fire, c, NULL);
 	} else {
-		sim_timer_arm_at(sim, &c->t_keepalive, c->last_rcv + c->keepidle, keepalive_fire, c,
+		sim_timer_arm_at(sim, &c->t_keepalive, c->last_rcv + c->opt.keepidle, keepalive_fire, c,
 				 NULL);
 	}
 }
@@ -221,13 +217,13 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 void tcp_timer_keepalive_reset(struct tcp_sock *c)
 {
 	struct sim *sim = tcp_sim(c);
-	if (!c->keepalive || !keepalive_state(c->state)) {
+	if (!c->opt.keepalive || !keepalive_state(c->state)) {
 		sim_timer_cancel(sim, &c->t_keepalive);
 		return;
 	}
 	/* The handler recomputes the idle time from last_rcv, so arriving segments
 	 * need not touch the timer. */
-	sim_time_t when = c->last_rcv + c->keepidle;
+	sim_time_t when = c->last_rcv + c->opt.keepidle;
 	if (when < sim_now(sim))
 		when = sim_now(sim);
 	sim_timer_arm_at(sim, &c->t_keepalive, when, keepalive_fire, c, NULL);

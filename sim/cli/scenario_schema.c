@@ -431,7 +431,7 @@ static void init_tcp_schema(void)
 		tcp_knob_format(&rfc, k, b, sizeof(b));
 		keys[i].name = k->name;
 		keys[i].type = t;
-		keys[i].doc = k->doc;
+		keys[i].doc = tcp_knob_doc(k); /* unit and sysctl added */
 		if (strcmp(k->name, "profile") == 0)
 			keys[i].def = g_strdup("\"linux\"");
 		else if (strcmp(a, b) == 0)

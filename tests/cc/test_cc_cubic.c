@@ -17,6 +17,16 @@
 #define C_CUBIC 0.4
 #define BETA    0.7
 
+/* Sets up *cc running CUBIC with its parameters in *cp (the defaults, which a test
+ * may then change: CUBIC reads them at every event). */
+static void cubic_setup(struct tcp_cc *cc, struct tcp_cc_config *cfg,
+			struct tcp_cc_cubic_params *cp, enum tcp_cc_growth growth)
+{
+	*cp = tcp_cc_cubic_defaults;
+	tcp_cc_config_default(cfg);
+	cfg->growth = growth;
+	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10 * SMSS);
+}
 
 static double ref_k(double w_max_seg, double cwnd_epoch_seg, double c)
 {
@@ -76,9 +86,10 @@ static void test_loss_beta(void)
 	};
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+		cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
 		cc.cwnd = cases[i].cwnd;
 		cc.flight = cases[i].flight;
 		tcp_cc_on_loss(&cc);
@@ -93,8 +104,8 @@ static void test_loss_beta(void)
 	}
 
 	/* Another β: 0.5 gives Reno's halving of cwnd. */
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
-	cfg.cubic_beta_permille = 500;
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
+	cp.beta_permille = 500;
 	cc.cwnd = cc.flight = 30 * SMSS;
 	tcp_cc_on_loss(&cc);
 	g_assert_cmpuint(cc.ssthresh, ==, 15 * SMSS);
@@ -105,8 +116,9 @@ static void test_recovery(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
 	g_assert_cmpint(cc.ops->recovery, ==, TCP_CC_RECOVERY_NEWRENO);
 	cc.cwnd = cc.flight = 100 * SMSS;
 	tcp_cc_on_loss(&cc);
@@ -136,12 +148,13 @@ static void test_k(void)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		struct tcp_cc cc;
 		struct tcp_cc_config cfg;
+		struct tcp_cc_cubic_params cp;
 		double beta = cases[i].beta / 1000.0, c = cases[i].c / 1000.0;
 		double w = cases[i].w_max_seg, k_expect;
 
-		cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
-		cfg.cubic_beta_permille = cases[i].beta;
-		cfg.cubic_c_permille = cases[i].c;
+		cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
+		cp.beta_permille = cases[i].beta;
+		cp.c_permille = cases[i].c;
 		cc.srtt = SIM_MS(100);
 		loss_and_exit(&cc, cases[i].w_max_seg * SMSS);
 		g_assert_cmpuint(cc.cwnd, ==, (uint32_t)(w * SMSS * beta + 1e-6));
@@ -173,10 +186,11 @@ static void test_epoch_start(void)
 	static const uint32_t acks[] = { 2 * SMSS, 700, SMSS, 3 * SMSS };
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	struct tcp_cc_cubic_info in;
 	double w_est;
 
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
 	cc.srtt = SIM_MS(100);
 	loss_and_exit(&cc, 100 * SMSS);
 	cc.now = SIM_S(4);
@@ -206,10 +220,11 @@ static void test_curve(gconstpointer data)
 	const double w_max = 1000, rtt = 0.1;
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	sim_time_t now = SIM_S(2);
 	double k, at[5] = { 0 }, at_t[5] = { 0 };
 
-	cct_setup(&cc, &cfg, "cubic", growth, 10);
+	cubic_setup(&cc, &cfg, &cp, growth);
 	cc.srtt = SIM_MS(100);
 	cc.now = SIM_S(1);
 	loss_and_exit(&cc, 1000 * SMSS);
@@ -249,10 +264,11 @@ static void test_increment_per_ack(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	double k;
 
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_PER_ACK, 10);
-	cfg.cubic_reno_friendly = false;
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_PER_ACK);
+	cp.reno_friendly = false;
 	cc.srtt = SIM_MS(100);
 	loss_and_exit(&cc, 100 * SMSS);
 	k = ref_k(100, 70, C_CUBIC);
@@ -277,10 +293,11 @@ static void test_target_cap(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 
 	for (int g = 0; g < 2; g++) {
-		cct_setup(&cc, &cfg, "cubic", g ? TCP_CC_GROWTH_BYTES : TCP_CC_GROWTH_PER_ACK, 10);
-		cfg.cubic_reno_friendly = false;
+		cubic_setup(&cc, &cfg, &cp, g ? TCP_CC_GROWTH_BYTES : TCP_CC_GROWTH_PER_ACK);
+		cp.reno_friendly = false;
 		cc.srtt = SIM_MS(100);
 		loss_and_exit(&cc, 100 * SMSS);
 		cc.now = SIM_S(1);
@@ -311,11 +328,12 @@ static void test_fast_convergence(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	struct tcp_cc_cubic_info in;
 
 	for (int fc = 0; fc < 2; fc++) {
-		cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
-		cfg.cubic_fast_convergence = fc;
+		cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
+		cp.fast_convergence = fc;
 		cc.srtt = SIM_MS(100);
 		loss_and_exit(&cc, 100 * SMSS);
 		g_assert_cmpuint(info(&cc).w_max, ==, 100 * SMSS);
@@ -354,11 +372,12 @@ static void test_reno_friendly(void)
 	const double alpha = 3 * (1 - BETA) / (1 + BETA);
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	sim_time_t now = SIM_S(1);
 	double w_est = 14, k = ref_k(20, 14, C_CUBIC);
 	uint32_t prev;
 
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
 	cc.srtt = SIM_MS(1);
 	loss_and_exit(&cc, 20 * SMSS);
 	g_assert_cmpuint(cc.cwnd, ==, 14 * SMSS);
@@ -393,8 +412,8 @@ static void test_reno_friendly(void)
 	/* Without the Reno-friendly region the window stays on the cubic: after
 	 * 100 ms W_cubic(t + RTT) is 14.25 segments, and cwnd, which grows in whole
 	 * segments with byte counting, is at most one segment above it. */
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
-	cfg.cubic_reno_friendly = false;
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
+	cp.reno_friendly = false;
 	cc.srtt = SIM_MS(1);
 	loss_and_exit(&cc, 20 * SMSS);
 	now = SIM_S(1);
@@ -412,11 +431,12 @@ static void test_rto(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	struct tcp_cc_cubic_info in;
 	sim_time_t now;
 
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
-	cfg.cubic_reno_friendly = false;
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
+	cp.reno_friendly = false;
 	cc.srtt = SIM_MS(100);
 	cc.cwnd = cc.flight = 100 * SMSS;
 	tcp_cc_on_rto(&cc);
@@ -448,7 +468,7 @@ static void test_rto(void)
 
 	/* A timeout during fast recovery: the loss already set ssthresh; the
 	 * inflated window is not reduced again. */
-	cct_setup(&cc, &cfg, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cubic_setup(&cc, &cfg, &cp, TCP_CC_GROWTH_BYTES);
 	cc.cwnd = cc.flight = 100 * SMSS;
 	tcp_cc_on_loss(&cc);
 	for (int i = 0; i < 50; i++)
@@ -472,10 +492,11 @@ static void test_app_limited(void)
 {
 	struct tcp_cc a, b;
 	struct tcp_cc_config cfg_a, cfg_b;
+	struct tcp_cc_cubic_params cp_a, cp_b;
 	const sim_time_t gap = SIM_S(2);
 
-	cct_setup(&a, &cfg_a, "cubic", TCP_CC_GROWTH_BYTES, 10);
-	cct_setup(&b, &cfg_b, "cubic", TCP_CC_GROWTH_BYTES, 10);
+	cubic_setup(&a, &cfg_a, &cp_a, TCP_CC_GROWTH_BYTES);
+	cubic_setup(&b, &cfg_b, &cp_b, TCP_CC_GROWTH_BYTES);
 	a.srtt = b.srtt = SIM_MS(50);
 	loss_and_exit(&a, 200 * SMSS);
 	loss_and_exit(&b, 200 * SMSS);
@@ -526,6 +547,7 @@ static uint64_t scripted_run(enum tcp_cc_growth growth, uint32_t *samples, size_
 {
 	struct tcp_cc cc;
 	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
 	uint64_t h = 0xcbf29ce484222325ull;
 	size_t step = 0, s = 0;
 	sim_time_t now = SIM_MS(30);
@@ -539,7 +561,7 @@ static uint64_t scripted_run(enum tcp_cc_growth growth, uint32_t *samples, size_
 		step++;                                                                 \
 	} while (0)
 
-	cct_setup(&cc, &cfg, "cubic", growth, 10);
+	cubic_setup(&cc, &cfg, &cp, growth);
 	for (int phase = 0; phase < 3; phase++) {
 		for (int i = 0; i < (phase == 0 ? 300 : 4000); i++) {
 			x = x * 1103515245u + 12345u;

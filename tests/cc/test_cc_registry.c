@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "models/tcp/cc_cubic.h"
 #include "tests/cc/cc_test.h"
 
 /* The algorithms netsim ships, in registry order. */
@@ -145,10 +146,11 @@ static void test_config_default(void)
 	tcp_cc_config_default(&cfg);
 	g_assert_cmpint(cfg.growth, ==, TCP_CC_GROWTH_BYTES);
 	g_assert_cmpuint(cfg.abc_l_segments, ==, 2);
-	g_assert_cmpuint(cfg.cubic_beta_permille, ==, 700);
-	g_assert_cmpuint(cfg.cubic_c_permille, ==, 400);
-	g_assert_true(cfg.cubic_fast_convergence);
-	g_assert_true(cfg.cubic_reno_friendly);
+	/* CUBIC's own parameters live with CUBIC (RFC 9438 §4.6, §5). */
+	g_assert_cmpuint(tcp_cc_cubic_defaults.beta_permille, ==, 700);
+	g_assert_cmpuint(tcp_cc_cubic_defaults.c_permille, ==, 400);
+	g_assert_true(tcp_cc_cubic_defaults.fast_convergence);
+	g_assert_true(tcp_cc_cubic_defaults.reno_friendly);
 }
 
 static void test_init(void)
@@ -158,7 +160,7 @@ static void test_init(void)
 
 	tcp_cc_config_default(&cfg);
 	memset(&cc, 0x5a, sizeof cc);
-	tcp_cc_init(&cc, &full_ops, &cfg, SMSS, 4 * SMSS);
+	tcp_cc_init(&cc, &full_ops, &cfg, NULL, SMSS, 4 * SMSS);
 	g_assert_true(cc.ops == &full_ops);
 	g_assert_true(cc.cfg == &cfg);
 	g_assert_cmpuint(cc.mss, ==, SMSS);
@@ -177,7 +179,7 @@ static void test_init(void)
 		g_assert_cmpuint(cc.priv[i], ==, 0);
 
 	/* No configuration: the defaults. */
-	tcp_cc_init(&cc, tcp_cc_find("reno"), NULL, 536, 3 * 536);
+	tcp_cc_init(&cc, tcp_cc_find("reno"), NULL, NULL, 536, 3 * 536);
 	g_assert_nonnull(cc.cfg);
 	g_assert_cmpint(cc.cfg->growth, ==, TCP_CC_GROWTH_BYTES);
 	g_assert_cmpuint(cc.cfg->abc_l_segments, ==, 2);
@@ -188,7 +190,7 @@ static void test_init_bad_window(void)
 {
 	if (g_test_subprocess()) {
 		struct tcp_cc cc;
-		tcp_cc_init(&cc, &tcp_cc_reno, NULL, SMSS, SMSS - 1);
+		tcp_cc_init(&cc, &tcp_cc_reno, NULL, NULL, SMSS, SMSS - 1);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -202,7 +204,7 @@ static void test_init_bad_ops(void)
 		struct tcp_cc cc;
 		struct tcp_cc_ops ops = full_ops;
 		ops.on_rto = NULL;
-		tcp_cc_init(&cc, &ops, NULL, SMSS, SMSS);
+		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, SMSS);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -218,7 +220,7 @@ static void test_wrappers(void)
 	struct tcp_cc_ops ops = full_ops;
 	struct tcp_cc_ack ack = { .acked = SMSS, .cwnd_limited = true };
 
-	tcp_cc_init(&cc, &full_ops, NULL, SMSS, 4 * SMSS);
+	tcp_cc_init(&cc, &full_ops, NULL, NULL, SMSS, 4 * SMSS);
 	tcp_cc_on_ack(&cc, &ack);
 	tcp_cc_on_dupack(&cc);
 	tcp_cc_on_partial_ack(&cc, 1234);
@@ -260,7 +262,7 @@ static void test_wrappers(void)
 	ops.init = NULL;
 	ops.on_dupack = NULL;
 	ops.on_partial_ack = NULL;
-	tcp_cc_init(&cc, &ops, NULL, SMSS, 4 * SMSS);
+	tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS);
 	tcp_cc_on_dupack(&cc);
 	tcp_cc_on_partial_ack(&cc, SMSS);
 	g_assert_cmpuint(cc.cwnd, ==, 4 * SMSS);
@@ -276,7 +278,7 @@ static void test_invariant(void)
 		struct tcp_cc_ops ops = full_ops;
 		ops.init = NULL;
 		ops.on_loss = t_zero_cwnd;
-		tcp_cc_init(&cc, &ops, NULL, SMSS, 4 * SMSS);
+		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS);
 		tcp_cc_on_loss(&cc);
 		return;
 	}

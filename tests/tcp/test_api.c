@@ -19,12 +19,24 @@ static const char *knob_text(const struct tcp_config *cfg, const char *name)
 
 static void test_profiles(void)
 {
-	/* The defaults table of issue 4, read back through the knob table. */
+	/* Every knob's value in each profile, written out here independently of the
+	 * knob table (so a changed default fails), read back through the table. */
 	static const struct {
 		const char *knob, *linux_v, *rfc_v;
 	} table[] = {
 		{ "profile", "linux", "rfc" },
 		{ "cc", "cubic", "newreno" },
+		{ "abc_l", "2", "2" },
+		{ "cubic_beta", "700", "700" },
+		{ "cubic_c", "400", "400" },
+		{ "cubic_fast_convergence", "true", "true" },
+		{ "cubic_reno_friendly", "true", "true" },
+		{ "rto_keeps_recovery_ssthresh", "true", "false" },
+		{ "rto_syn_initial", "1s", "1s" },
+		{ "clock_granularity", "1ms", "1ms" },
+		{ "synack_retries", "5", "5" },
+		{ "delayed_ack", "true", "true" },
+		{ "nagle_minshall", "true", "false" },
 		{ "rto_formula", "linux", "rfc" },
 		{ "rto_min", "200ms", "1s" },
 		{ "rto_initial", "1s", "1s" },
@@ -54,6 +66,9 @@ static void test_profiles(void)
 		{ "pmtud", "true", "true" },
 		{ "ttl", "64", "64" },
 	};
+	size_t n;
+	tcp_knobs(&n);
+	g_assert_cmpuint(G_N_ELEMENTS(table), ==, n);
 	struct tcp_config lx, rf;
 	tcp_config_defaults(&lx, TCP_PROFILE_LINUX);
 	tcp_config_defaults(&rf, TCP_PROFILE_RFC);
@@ -73,12 +88,86 @@ static void test_profiles(void)
 	g_assert_cmpstr(tcp_profile_name(TCP_PROFILE_LINUX), ==, "linux");
 }
 
+/* The Linux sysctls the knobs mirror, as a packetdrill script sets them. */
+static void test_knob_sysctls(void)
+{
+	size_t n;
+	const struct tcp_knob *k = tcp_knobs(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!k[i].sysctl) {
+			g_assert_cmpint(k[i].sysctl_map, ==, TCP_SYSCTL_NONE);
+			continue;
+		}
+		g_assert_true(g_str_has_prefix(k[i].sysctl, "net.ipv4."));
+		g_assert_cmpint(k[i].sysctl_map, !=, TCP_SYSCTL_NONE);
+		g_assert_true(tcp_knob_find_sysctl(k[i].sysctl) == &k[i]); /* one knob each */
+		char *doc = tcp_knob_doc(&k[i]);
+		g_assert_nonnull(strstr(doc, k[i].sysctl));
+		g_free(doc);
+	}
+	g_assert_true(tcp_knob_find_sysctl("net/ipv4/tcp_syn_retries") ==
+		      tcp_knob_find("syn_retries"));
+	g_assert_true(tcp_knob_find_sysctl("/proc/sys/net/ipv4/tcp_rmem") ==
+		      tcp_knob_find("rcvbuf"));
+	g_assert_null(tcp_knob_find_sysctl("net.ipv4.tcp_syn_retrie"));
+	g_assert_null(tcp_knob_find_sysctl("net.ipv4.tcp_syn_retries2"));
+
+	static const struct {
+		const char *sysctl, *text, *knob, *expect;
+	} ok[] = {
+		{ "net.ipv4.tcp_syn_retries", "3", "syn_retries", "3" },
+		{ "net.ipv4.tcp_rmem", "4096 87380 6291456", "rcvbuf", "87380" },
+		{ "net.ipv4.tcp_wmem", " 4096\t16384   4194304\n", "sndbuf", "16384" },
+		{ "net.ipv4.tcp_fin_timeout", "30", "fin_wait2_timeout", "30s" },
+		{ "net.ipv4.tcp_keepalive_time", "600", "keepalive_idle", "600s" },
+		{ "net.ipv4.tcp_rto_min_us", "5000", "rto_min", "5ms" },
+		{ "net.ipv4.tcp_rto_max_ms", "60000", "rto_max", "60s" },
+		{ "net.ipv4.tcp_window_scaling", "0", "window_scaling", "false" },
+		{ "net.ipv4.ip_no_pmtu_disc", "1", "pmtud", "false" },
+		{ "net.ipv4.ip_no_pmtu_disc", "0", "pmtud", "true" },
+		{ "net.ipv4.tcp_congestion_control", "reno", "cc", "newreno" },
+		{ "net.ipv4.tcp_congestion_control", "cubic", "cc", "cubic" },
+		{ "net.ipv4.tcp_reordering", "5", "dupack_threshold", "5" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
+		struct tcp_config cfg;
+		tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+		g_assert_cmpint(tcp_config_apply_sysctl(&cfg, ok[i].sysctl, ok[i].text), ==, 0);
+		g_assert_cmpstr(knob_text(&cfg, ok[i].knob), ==, ok[i].expect);
+	}
+	static const struct {
+		const char *sysctl, *text;
+		int err;
+	} bad[] = {
+		{ "net.ipv4.tcp_sack", "1", -ENOENT },        /* no knob (yet) */
+		{ "net.core.rmem_max", "1", -ENOENT },
+		{ "net.ipv4.tcp_syn_retries", "x", -EINVAL },
+		{ "net.ipv4.tcp_syn_retries", "300", -ERANGE },
+		{ "net.ipv4.tcp_rmem", "4096", -EINVAL },       /* no second field */
+		{ "net.ipv4.tcp_fin_timeout", "-1", -EINVAL },
+		{ "net.ipv4.tcp_fin_timeout", "99999999999999999999", -EINVAL },
+		{ "net.ipv4.tcp_keepalive_time", "0", -ERANGE },
+		{ "net.ipv4.tcp_window_scaling", "2", -EINVAL },
+		{ "net.ipv4.tcp_congestion_control", "bbr", -EINVAL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		struct tcp_config cfg, before;
+		tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+		before = cfg;
+		g_assert_cmpint(tcp_config_apply_sysctl(&cfg, bad[i].sysctl, bad[i].text), ==,
+				bad[i].err);
+		g_assert_cmpmem(&cfg, sizeof cfg, &before, sizeof before); /* unchanged */
+	}
+}
+
 static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
 	g_assert_cmpuint(n, ==, 41);
 	struct tcp_config cfg, copy;
+	/* The cc knob's values are the registry's names. */
+	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	for (size_t i = 0; i < n; i++) {
 		/* Unique snake_case names. */
@@ -88,6 +177,25 @@ static void test_knob_table(void)
 			g_assert_cmpstr(k[i].name, !=, k[j].name);
 		g_assert_true(tcp_knob_find(k[i].name) == &k[i]);
 		g_assert_nonnull(k[i].doc);
+		/* Each entry is complete: a field or accessors, names for an enum, a
+		 * range for the others, both profiles' values in canonical text. */
+		g_assert_true(k[i].get ? k[i].set != NULL : (k[i].size == 1 || k[i].size == 4 ||
+							     k[i].size == 8));
+		if (k[i].size == 4)
+			g_assert_cmpint(k[i].min, >=, 0); /* stored unsigned */
+		if (k[i].type == TCP_KNOB_ENUM)
+			g_assert_nonnull(k[i].names);
+		else
+			g_assert_cmpint(k[i].min, <=, k[i].max);
+		const char *defs[] = { k[i].linux_default, k[i].rfc_default };
+		for (size_t d = 0; d < 2; d++) {
+			char text[64];
+			g_assert_nonnull(defs[d]);
+			copy = cfg;
+			g_assert_cmpint(tcp_knob_parse(&copy, &k[i], defs[d]), ==, 0);
+			tcp_knob_format(&copy, &k[i], text, sizeof(text));
+			g_assert_cmpstr(text, ==, defs[d]);
+		}
 		if (strcmp(k[i].name, "profile") == 0)
 			continue;
 		/* format → parse round trip leaves the configuration unchanged. */
@@ -409,6 +517,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/tcp/api/profiles", test_profiles);
 	g_test_add_func("/tcp/api/knob-table", test_knob_table);
+	g_test_add_func("/tcp/api/knob-sysctls", test_knob_sysctls);
 	g_test_add_func("/tcp/api/socket-errors", test_socket_errors);
 	g_test_add_func("/tcp/api/sockopts", test_sockopts);
 	g_test_add_func("/tcp/api/per-socket-config", test_per_socket_config_inherited);

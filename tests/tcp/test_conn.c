@@ -210,7 +210,7 @@ static void test_syn_sent_bad_ack(void)
 
 static void test_simultaneous_open(void)
 {
-	/* RFC 9293 Figure 8: both ends SYN-SENT → SYN-RECEIVED → ESTABLISHED. */
+	/* RFC 9293 Figure 7: both ends SYN-SENT → SYN-RECEIVED → ESTABLISHED. */
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_syn_sent(&f);
@@ -613,6 +613,127 @@ static void test_simultaneous_close(void)
 	fx_fini(&f);
 }
 
+static void test_syn_received_active_rst(void)
+{
+	/* Simultaneous open (an active SYN-RECEIVED) + RST at RCV.NXT: the open is
+	 * refused (RFC 9293 §3.10.7.4 second step: "If this connection was initiated
+	 * with an active OPEN ..., then the connection was refused"). */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_syn_sent(&f);
+	inject(&f, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_SYN | TCP_FLAG_ACK, ISS, IRS + 1, 65535, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "SYN-RECEIVED");
+	/* A RST elsewhere in the window: challenge ACK, the open goes on. */
+	inject(&f, TCP_FLAG_RST, IRS + 10, 0, 0, NULL, 0);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 65535, 0); /* not yet scaled */
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "SYN-RECEIVED");
+	inject(&f, TCP_FLAG_RST, IRS + 1, 0, 0, NULL, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
+	fw_run_for(&f.w, 0);
+	g_assert_cmpint(f.app.error, ==, -ECONNREFUSED);
+	/* No timer is left: nothing is sent later. */
+	fw_run_for(&f.w, SIM_S(10));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	tcp_close(f.s);
+	fx_fini(&f);
+}
+
+static void test_syn_received_syn_in_window(void)
+{
+	/* A passive SYN-RECEIVED child receiving a SYN in the window (not the one it
+	 * answered) goes back to LISTEN: the child is dropped silently (RFC 9293
+	 * §3.10.7.4 fourth step), the listener keeps working. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_syn_received(&f);
+	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->conns_live, ==, 2);
+	inject(&f, TCP_FLAG_SYN, IRS + 10, 0, 65535, NULL, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->conns_live, ==, 1);
+	int err;
+	g_assert_null(tcp_accept(f.l, &err));
+	g_assert_cmpint(err, ==, -EAGAIN);
+	fw_run_for(&f.w, SIM_S(5)); /* no SYN-ACK retransmission either */
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	tcp_close(f.l);
+	fx_fini(&f);
+}
+
+static void test_syn_received_accept_queue_full(void)
+{
+	/* Backlog 2: two children established and not accepted fill the accept
+	 * queue; a third child's handshake ACK is then dropped (Linux, without
+	 * syncookies) and it stays in SYN-RECEIVED, retransmitting its SYN-ACK; once
+	 * the application accepts, the repeated ACK completes it. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_listen(&f, 2);
+	/* Child 0 is established; children 1 and 2 then wait in the SYN queue (each
+	 * SYN finds both queues below the backlog); child 1's ACK fills the accept
+	 * queue. */
+	for (uint16_t i = 0; i < 3; i++) {
+		uint16_t port = (uint16_t)(RPORT + i);
+		fw_inject_simple(f.a, port, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+		fw_assert_seg(fw_pop(f.a), TCP_FLAG_SYN | TCP_FLAG_ACK, ISS, IRS + 1, 65535, 0);
+		if (i == 0)
+			fw_inject_simple(f.a, port, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535,
+					 NULL, 0);
+	}
+	fw_inject_simple(f.a, RPORT + 1, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
+	uint64_t dropped = tcp_stack_stats(f.a->stack)->syn_dropped;
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->syn_dropped, ==, dropped + 1);
+	/* The third child retransmits its SYN-ACK at 1 s (it is still SYN-RECEIVED). */
+	fw_run_until(&f.w, SIM_S(1));
+	const struct fw_seg *sa = fw_pop(f.a);
+	fw_assert_seg(sa, TCP_FLAG_SYN | TCP_FLAG_ACK, ISS, IRS + 1, 65535, 0);
+	g_assert_cmpuint(sa->r.dst_port, ==, RPORT + 2);
+	int err;
+	struct tcp_sock *c1 = tcp_accept(f.l, &err);
+	g_assert_nonnull(c1);
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
+	struct tcp_sock *c2 = tcp_accept(f.l, &err);
+	struct tcp_sock *c3 = tcp_accept(f.l, &err);
+	g_assert_nonnull(c2);
+	g_assert_nonnull(c3);
+	g_assert_cmpuint(tcp_remote_port(c3), ==, RPORT + 2);
+	g_assert_cmpstr(tcp_state_name(c3), ==, "ESTABLISHED");
+	tcp_abort(c1);
+	tcp_abort(c2);
+	tcp_abort(c3);
+	tcp_close(f.l);
+	fx_fini(&f);
+}
+
+static void test_close_wait_data_after_fin(void)
+{
+	/* CLOSE-WAIT: data in the window arrives after the peer's FIN. The seventh
+	 * step says "This should not occur ... Ignore the segment text": nothing is
+	 * delivered and the end of stream stays where the FIN put it. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_established(&f);
+	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 512, "abc", 3);
+	inject(&f, TCP_FLAG_FIN | TCP_FLAG_ACK, IRS + 4, ISS + 1, 512, NULL, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSE-WAIT");
+	fw_drain(f.a);
+	inject(&f, TCP_FLAG_ACK | TCP_FLAG_PSH, IRS + 5, ISS + 1, 512, "late", 4);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSE-WAIT");
+	char buf[16];
+	g_assert_cmpint(tcp_recv(f.s, buf, sizeof(buf)), ==, 3);
+	g_assert_cmpmem(buf, 3, "abc", 3);
+	g_assert_cmpint(tcp_recv(f.s, buf, sizeof(buf)), ==, 0);
+	/* The FIN's delayed ACK still acknowledges IRS + 5, not the ignored bytes. */
+	fw_run_for(&f.w, SIM_MS(40));
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 5, (131072u - 3) >> 2, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	tcp_abort(f.s);
+	fx_fini(&f);
+}
+
 static void test_passive_close(void)
 {
 	/* ESTABLISHED + FIN → CLOSE-WAIT; the ACK is delayed (40 ms) unless the app
@@ -754,6 +875,38 @@ static void test_established_rst(void)
 	g_assert_cmpint(f.app.error, ==, -ECONNRESET);
 	g_assert_true(f.app.events_seen & TCP_EV_HUP);
 	g_assert_cmpint(tcp_send(f.s, "x", 1), ==, -EPIPE);
+	tcp_close(f.s);
+	fx_fini(&f);
+}
+
+static void test_established_rst_with_old_data(void)
+{
+	/* RFC 5961 §3.2 compares the RST's own sequence number with RCV.NXT: a RST
+	 * whose data starts 50 bytes before RCV.NXT and reaches into the window is
+	 * acceptable (RFC 9293 §3.10.7.4), but not an exact match, so it draws a
+	 * challenge ACK and the connection stays (Linux tcp_validate_incoming).
+	 * Trimming the old bytes off must not make it look like one at RCV.NXT. */
+	struct fx f;
+	fx_init(&f, NULL);
+	fx_established(&f);
+	uint8_t data[100];
+	memset(data, 'r', sizeof(data));
+	inject(&f, TCP_FLAG_RST, IRS + 1 - 50, 0, 0, data, sizeof(data));
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED");
+	/* The RST's data is not taken either. */
+	g_assert_cmpuint(tcp_readable_bytes(f.s), ==, 0);
+	fw_run_for(&f.w, 0);
+	g_assert_cmpint(f.app.error, ==, 0);
+	/* The same with RST|ACK, as a peer's abort would send it. */
+	inject(&f, TCP_FLAG_RST | TCP_FLAG_ACK, IRS + 1 - 50, ISS + 1, 0, data, sizeof(data));
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED");
+	/* A RST exactly at RCV.NXT, with data, still resets. */
+	inject(&f, TCP_FLAG_RST, IRS + 1, 0, 0, data, sizeof(data));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
 	tcp_close(f.s);
 	fx_fini(&f);
 }
@@ -1038,6 +1191,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/conn/syn-received/dup-syn-and-timeout",
 			test_syn_received_dup_syn_and_timeout);
 	g_test_add_func("/tcp/conn/syn-received/bad-ack", test_syn_received_bad_ack);
+	g_test_add_func("/tcp/conn/syn-received/rst-active-open", test_syn_received_active_rst);
+	g_test_add_func("/tcp/conn/syn-received/syn-in-window", test_syn_received_syn_in_window);
+	g_test_add_func("/tcp/conn/syn-received/accept-queue-full", test_syn_received_accept_queue_full);
+	g_test_add_func("/tcp/conn/close-wait/data-after-fin", test_close_wait_data_after_fin);
 	g_test_add_func("/tcp/conn/established/close-time-wait", test_active_close_time_wait);
 	g_test_add_func("/tcp/conn/established/close-time-wait-rfc", test_time_wait_rfc_profile);
 	g_test_add_func("/tcp/conn/fin-wait-1/fin-ack", test_fin_wait_1_fin_ack);
@@ -1049,6 +1206,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/conn/established/close-unread-rst", test_close_unread_rst);
 	g_test_add_func("/tcp/conn/established/linger0-abort", test_linger_zero_and_abort);
 	g_test_add_func("/tcp/conn/established/rst", test_established_rst);
+	g_test_add_func("/tcp/conn/established/rst-with-old-data", test_established_rst_with_old_data);
 	g_test_add_func("/tcp/conn/established/syn-and-bad-segments", test_established_syn_challenge);
 	g_test_add_func("/tcp/conn/fin-wait-2/orphan-timeout", test_fin_wait_2_orphan_timeout);
 	g_test_add_func("/tcp/conn/fin-wait-2/orphan-data-rst", test_orphan_data_rst);

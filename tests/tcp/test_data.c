@@ -322,6 +322,26 @@ static void test_rto_cap_and_retries(void)
 
 /* ---- persist ---- */
 
+static void test_data_beyond_window_trimmed(void)
+{
+	/* RFC 9293 §3.10.7.4 first step: a segment reaching beyond RCV.NXT + RCV.WND
+	 * is cut at the right edge, with its FIN, and acknowledged at once. A's
+	 * receive buffer (the window it advertised) is 1000 bytes; the peer sends
+	 * 1400 bytes and a FIN. */
+	struct fx f;
+	fx_open(&f, NULL, SIM_MS(10), -1, 1000);
+	fw_drain(f.a);
+	inject(&f, TCP_FLAG_ACK | TCP_FLAG_PSH | TCP_FLAG_FIN, IRS + 1, ISS + 1, 65535,
+	       peer_data(0), 1400);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1001, 0, 0);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED"); /* the FIN was cut off */
+	uint8_t buf[2000];
+	g_assert_cmpint(tcp_recv(f.s, buf, sizeof(buf)), ==, 1000);
+	g_assert_cmpmem(buf, 1000, peer_data(0), 1000);
+	fx_close(&f);
+}
+
 static void test_zero_window_probes(void)
 {
 	/* The peer closes its window: A probes with one byte at snd.una (RFC 9293
@@ -1001,6 +1021,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/data/rto/rfc", test_rto_rfc);
 	g_test_add_func("/tcp/data/rto/cap-and-retries", test_rto_cap_and_retries);
 	g_test_add_func("/tcp/data/persist/probes", test_zero_window_probes);
+	g_test_add_func("/tcp/data/established/beyond-window-trimmed", test_data_beyond_window_trimmed);
 	g_test_add_func("/tcp/data/persist/peer-dies", test_zero_window_peer_dies);
 	g_test_add_func("/tcp/data/persist/lost-update-end-to-end",
 			test_zero_window_lost_update_end_to_end);

@@ -1,4 +1,4 @@
-/* tests/unit/test_connmap.c — TCP's 4-tuple table against a reference (GHashTable)
+/* tests/tcp/test_connmap.c — TCP's 4-tuple table against a reference (GHashTable)
  * under a long random sequence of inserts, removals and lookups. */
 #include <glib.h>
 
@@ -57,6 +57,6 @@ static void test_random_against_reference(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/connmap/random-against-reference", test_random_against_reference);
+	g_test_add_func("/tcp/connmap/random-against-reference", test_random_against_reference);
 	return g_test_run();
 }

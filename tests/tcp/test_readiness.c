@@ -1,4 +1,4 @@
-/* tests/validation/test_readiness.c — socket.h's readiness contract, observed at the
+/* tests/tcp/test_readiness.c — socket.h's readiness contract, observed at the
  * socket level (TCP follow-up 1).
  *
  * socket.h promises, for level-triggered sockets: "after every change to the socket,
@@ -392,7 +392,7 @@ int main(int argc, char **argv)
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
 		for (int m = 0; m < 2; m++) {
-			char *p = g_strdup_printf("/validation/readiness/%s/%s", cases[i].name, mode[m]);
+			char *p = g_strdup_printf("/tcp/readiness/%s/%s", cases[i].name, mode[m]);
 			g_test_add_data_func(p, GINT_TO_POINTER(m), cases[i].fn);
 			g_free(p);
 		}

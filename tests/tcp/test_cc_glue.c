@@ -1,4 +1,4 @@
-/* tests/validation/test_cc_glue.c — the TCP sender against cc.h's contract and the
+/* tests/tcp/test_cc_glue.c — the TCP sender against cc.h's contract and the
  * endpoint trace rows it promises (TCP follow-ups 2, 3 and 4).
  *
  * Host A runs netsim's TCP on the fake wire (tests/tcp/wire.h); the test plays the
@@ -456,16 +456,16 @@ static void test_cubic_app_limited(void)
 	g_array_free(fx_finish(&f), TRUE);
 }
 
-/* cc.h: the tcp_cc_config must outlive the connection. A connection accepted from a
- * listener with its own configuration keeps working after the listener is closed and
- * freed (ASan would see a dangling pointer): its algorithm reads the connection's
- * own copy. */
+/* cc.h: the tcp_cc_config and the algorithm's parameters must outlive the
+ * connection. A connection accepted from a listener with its own configuration keeps
+ * working after the listener is closed and freed (ASan would see a dangling
+ * pointer): its algorithm reads the connection's own copy. */
 static void test_cc_config_outlives_listener(void)
 {
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	g_strlcpy(cfg.cc, "cubic", sizeof cfg.cc);
-	cfg.cc_cfg.cubic_c_permille = 500;
+	cfg.cubic.c_permille = 500;
 	struct fw w;
 	fw_init(&w, 1, NULL);
 	fw_link(&w, SIM_MS(5));
@@ -482,7 +482,8 @@ static void test_cc_config_outlives_listener(void)
 	g_assert_cmpint(tcp_close(l), ==, 0); /* the listener and its configuration go */
 	g_assert_true(c->cc.cfg == &c->cfg->cc_cfg);
 	g_assert_true(c->cfg != &w.b.stack->cfg);
-	g_assert_cmpuint(c->cc.cfg->cubic_c_permille, ==, 500);
+	g_assert_true(c->cc.params == &c->cfg->cubic);
+	g_assert_cmpuint(c->cfg->cubic.c_permille, ==, 500);
 	/* Data from the accepted side exercises its algorithm. */
 	g_assert_cmpint(tcp_send(c, pat, 50000), ==, 50000);
 	fw_run_for(&w, SIM_S(1));
@@ -497,25 +498,25 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(pat); i++)
 		pat[i] = fw_pattern(9, i);
 	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/validation/cc-glue/syn-timeouts-counted", test_syn_timeouts_counted);
-	g_test_add_func("/validation/cc-glue/data-timeouts-counted", test_data_timeouts_counted);
-	g_test_add_func("/validation/cc-glue/rto-then-fast-retransmit-go-back-n",
+	g_test_add_func("/tcp/cc-glue/syn-timeouts-counted", test_syn_timeouts_counted);
+	g_test_add_func("/tcp/cc-glue/data-timeouts-counted", test_data_timeouts_counted);
+	g_test_add_func("/tcp/cc-glue/rto-then-fast-retransmit-go-back-n",
 			test_rto_then_fast_retransmit_in_go_back_n);
-	g_test_add_data_func("/validation/cc-glue/recovery-rows/reno", "reno", test_recovery_rows);
-	g_test_add_data_func("/validation/cc-glue/recovery-rows/newreno", "newreno",
+	g_test_add_data_func("/tcp/cc-glue/recovery-rows/reno", "reno", test_recovery_rows);
+	g_test_add_data_func("/tcp/cc-glue/recovery-rows/newreno", "newreno",
 			     test_recovery_rows);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/reno", "reno",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/reno", "reno",
 			     test_limited_transmit_not_in_flightsize);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/newreno",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/newreno",
 			     "newreno", test_limited_transmit_not_in_flightsize);
 	/* CUBIC takes ssthresh from cwnd (RFC 9438 §4.6), not FlightSize: β·14600. */
 	g_assert_cmpuint(14600u * 7 / 10, ==, 10220);
-	g_test_add_data_func("/validation/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
+	g_test_add_data_func("/tcp/cc-glue/limited-transmit-not-in-flightsize/cubic", "cubic",
 			     test_limited_transmit_not_in_flightsize);
-	g_test_add_func("/validation/cc-glue/limited-transmit-fractional-cwnd",
+	g_test_add_func("/tcp/cc-glue/limited-transmit-fractional-cwnd",
 			test_limited_transmit_fractional_cwnd);
-	g_test_add_func("/validation/cc-glue/cubic-app-limited-epoch", test_cubic_app_limited);
-	g_test_add_func("/validation/cc-glue/cc-config-outlives-listener",
+	g_test_add_func("/tcp/cc-glue/cubic-app-limited-epoch", test_cubic_app_limited);
+	g_test_add_func("/tcp/cc-glue/cc-config-outlives-listener",
 			test_cc_config_outlives_listener);
 	return g_test_run();
 }
