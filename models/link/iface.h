@@ -8,7 +8,8 @@
  * crossed the wire. The interface knows its owner only as an opaque `struct node *`:
  * nothing here looks inside a node or IP.
  *
- * Every node has interface 0, "lo" (127.0.0.1/8, MTU 65536 as Linux). A datagram
+ * Every node has interface 0, "lo" (127.0.0.1/8, device MTU 65536 as Linux; IPv4
+ * uses at most 65535 of it, see ipv4_mtu()). A datagram
  * sent on lo is delivered back to the same node's IPv4 input by a scheduler event at
  * the current time (never by a nested call, so a protocol is never re-entered from
  * its own output). Other interfaces are attached to one link each.

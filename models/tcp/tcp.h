@@ -263,8 +263,12 @@ struct tcp_lower {
 	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
 	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
 	 * every case. Must not call back into TCP synchronously (deliver later as an
-	 * event). Returns 0 or a negative errno (the segment is then lost, as on a
-	 * wire; TCP's timers recover). */
+	 * event). Returns 0 or a negative errno; the segment is then lost, as on a
+	 * wire. -EMSGSIZE (the path MTU shrank) is recovered by the retransmission,
+	 * built for the new MTU. Any other error is taken as final (the retransmission
+	 * would meet it too: a datagram longer than IPv4 allows, a source address the
+	 * host does not have): the connection fails with it when its retransmission
+	 * timer fires, instead of retrying silently. */
 	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
 		      uint8_t ttl, bool df);
 	/* Route query: the source address to use towards dst and the egress MTU.

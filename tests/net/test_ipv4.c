@@ -710,6 +710,20 @@ static void test_loopback(void)
 	g_assert_cmpuint(e->src, ==, IPV4_ADDR(10, 0, 0, 1));
 	g_assert_cmpuint(e->len, ==, 60000); /* lo's MTU 65536: no fragmentation */
 	g_assert_cmpuint(n->ip_stats.frag_creates, ==, 0);
+	/* lo's device MTU is 65536 as on Linux; the IP MTU is capped at 65535, the
+	 * largest datagram there is, so TCP's MSS on lo is 65495 and a full segment
+	 * fits. */
+	g_assert_cmpuint(node_loopback(n)->mtu, ==, 65536);
+	struct route_result rt;
+	g_assert_cmpint(route_lookup(n, IPV4_LOOPBACK, &rt), ==, 0);
+	g_assert_cmpuint(rt.mtu, ==, 65535);
+	g_assert_cmpint(route_lookup(n, IPV4_ADDR(10, 0, 0, 1), &rt), ==, 0);
+	g_assert_cmpuint(rt.mtu, ==, 65535);
+	g_assert_cmpint(fx_send(&sim, n, IPV4_ADDR(10, 0, 0, 1), 65535 - 20, 3), ==, 0);
+	g_assert_cmpint(fx_send(&sim, n, IPV4_ADDR(10, 0, 0, 1), 65535 - 19, 4), ==, -EINVAL);
+	sim_run(&sim, SIM_S(2));
+	g_assert_cmpuint(r->rx->len, ==, 3);
+	g_assert_cmpuint(g_array_index(r->rx, struct fx_rx, 2).len, ==, 65515);
 	node_free(n);
 	fx_assert_no_leak(&sim);
 	sim_fini(&sim);
