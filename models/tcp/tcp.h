@@ -324,8 +324,15 @@ struct tcp_stack_stats {
 };
 const struct tcp_stack_stats *tcp_stack_stats(const struct tcp_stack *stack);
 
-/* The first error writing a trace (NULL if none); owned by the stack. */
+/* The first error writing a trace (NULL if none); owned by the stack. Traces are
+ * flushed when closed, so only tcp_stack_close_traces() sees them all. */
 const GError *tcp_stack_trace_error(const struct tcp_stack *stack);
+
+/* Closes the traces of every connection of the stack (the connections go on,
+ * untraced) and returns 0, or -1 with *error set to a copy of the first error any
+ * trace of the stack met, naming the file: call it when the run ends, before the
+ * outputs are taken as complete. */
+int tcp_stack_close_traces(struct tcp_stack *stack, GError **error);
 
 /* ---- Per-socket extras (beside socket.h) ------------------------------------------ */
 

@@ -242,11 +242,9 @@ static int commit_results(struct sim_output *out, const cJSON *summary, char hex
 {
 	char *text = summary_text(summary, false);
 	char *hashable = summary_text(summary, true);
-	char *spath = sim_output_path(out, "summary.json");
-	bool wrote = g_file_set_contents(spath, text, -1, e);
-	g_free(spath);
 	int rc = 0;
-	if (!wrote || sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
+	if (sim_output_write(out, "summary.json", text, strlen(text), e) != 0 ||
+	    sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
 	    sim_output_commit(out, e) != 0)
 		rc = -1;
 	g_free(text);
@@ -267,6 +265,7 @@ static int run_scenario(const char *file, const struct scenario *s, struct sim_o
 	int rc = EXIT_FAIL;
 	struct world *w = world_new(&sim, s, out->work_dir, &e);
 	if (!w) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: %s: %s\n", file, e->message);
 		goto out;
 	}
@@ -275,6 +274,7 @@ static int run_scenario(const char *file, const struct scenario *s, struct sim_o
 		goto out;
 	}
 	if (world_finish(w, &e) != 0) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}
@@ -285,10 +285,10 @@ static int run_scenario(const char *file, const struct scenario *s, struct sim_o
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	summary = summary_build(w, &ri);
-	/* Freeing the world closes the TCP traces: only then are the outputs complete. */
 	world_free(w);
 	w = NULL;
 	if (commit_results(out, summary, hex, &e) != 0) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}

@@ -258,6 +258,43 @@ char *sim_output_path(const struct sim_output *out, const char *name)
 	return g_build_filename(out->work_dir, name, NULL);
 }
 
+void sim_output_name_final(const struct sim_output *out, GError *e)
+{
+	if (e == NULL || out->work_dir == NULL)
+		return;
+	GString *m = g_string_new(e->message);
+	g_string_replace(m, out->work_dir, out->final_dir, 0);
+	g_free(e->message);
+	e->message = g_string_free(m, FALSE);
+}
+
+int sim_output_write(const struct sim_output *out, const char *name, const void *data,
+		     size_t len, GError **error)
+{
+	char *path = sim_output_path(out, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int e = fd < 0 ? errno : 0;
+	for (size_t done = 0; e == 0 && done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			e = n < 0 ? errno : EIO;
+		else
+			done += (size_t)n;
+	}
+	if (fd >= 0 && close(fd) != 0 && e == 0)
+		e = errno;
+	g_free(path);
+	if (e == 0)
+		return 0;
+	char *final = g_build_filename(out->final_dir, name, NULL);
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", final,
+		    g_strerror(e));
+	g_free(final);
+	return -1;
+}
+
 /* Swaps the staging directory into place. */
 static int swap_into_place(struct sim_output *out, GError **error)
 {

@@ -68,6 +68,17 @@ int sim_output_open(struct sim_output *out, const char *dir, GError **error);
 /* Path of `name` inside the staging directory (g_free it). */
 char *sim_output_path(const struct sim_output *out, const char *name);
 
+/* Writes `len` bytes of `data` into the staging directory's file `name`. Returns 0,
+ * or -1 with *error naming the file where it will end up ("out/summary.json: File
+ * too large") when writing or closing it failed. */
+int sim_output_write(const struct sim_output *out, const char *name, const void *data,
+		     size_t len, GError **error);
+
+/* Rewrites a message that names a file in the staging directory to name it where
+ * the results go (".out.tmp-1-2-AbC123/flow1.sender.tsv" → "out/flow1.sender.tsv"),
+ * which is the name the user knows. NULL allowed. */
+void sim_output_name_final(const struct sim_output *out, GError *e);
+
 /* Ends the run's output according to `outcome`. COMPLETE and STOPPED need a
  * summary.json in the staging directory (STOPPED: one with a "stopped" key); the
  * directory then replaces the previous results. FAILED removes the staging
