@@ -38,7 +38,7 @@ if [ $# -gt 0 ]; then
 else
 	names=()
 	for exe in "$build"/tests/fuzz/fuzz_*; do
-		[ -x "$exe" ] && names+=("$(basename "$exe" | sed 's/^fuzz_//')")
+		[ -f "$exe" ] && [ -x "$exe" ] && names+=("$(basename "$exe" | sed 's/^fuzz_//')")
 	done
 fi
 if [ ${#names[@]} -eq 0 ]; then
