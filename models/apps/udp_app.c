@@ -185,6 +185,8 @@ static void sink_recv(struct sim *sim, struct udp_sock *sock, struct sim_packet 
 	sim_time_t now = sim_now(sim);
 	st->packets++;
 	st->bytes += pkt->len;
+	if ((m->tos & 0x03u) == 0x03u) /* RFC 3168 §5: CE, set by a queue on the path */
+		st->ce++;
 	if (st->packets == 1)
 		st->first_rx = now;
 	st->last_rx = now;

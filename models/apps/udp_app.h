@@ -82,6 +82,7 @@ struct udp_sink_stats {
 	uint64_t duplicates;                        /* sequence numbers seen before */
 	uint64_t reordered;                         /* arrived after a higher sequence number */
 	uint64_t lost;                              /* highest seq + 1 − distinct received */
+	uint64_t ce;                                /* arrived with ECN CE (RFC 3168 §5) */
 	int64_t max_seq;                            /* -1 before the first */
 	sim_time_t delay_min, delay_max, delay_sum; /* one-way delay over distinct packets */
 	sim_time_t first_rx, last_rx;

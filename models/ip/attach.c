@@ -1,6 +1,7 @@
 /* models/ip/attach.c — see attach.h. */
 #include "models/ip/attach.h"
 
+#include "models/ip/ecn.h"
 #include "models/ip/frag.h"
 #include "models/ip/icmp.h"
 #include "models/ip/ipv4.h"
@@ -23,6 +24,8 @@ void ipv4_attach(struct node *node)
 void ipv4_iface_attach(struct node *node, struct iface *ifc)
 {
 	ifc->input = ipv4_input;
+	/* The link's queue disciplines read ECN codepoints and flows through these. */
+	ifc->port.pkt_ops = &ipv4_link_pkt_ops;
 	/* -EEXIST (another interface on the same subnet) keeps the first route. */
 	if (ifc->addr != 0)
 		route_add_connected(node, ifc);

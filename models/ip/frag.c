@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "models/ip/ecn.h"
 #include "models/ip/icmp.h"
 #include "models/link/iface.h"
 #include "models/ip/ipv4.h"
@@ -32,6 +33,7 @@ struct frag_queue {
 	bool have_last;
 	uint32_t max_end; /* highest data end seen */
 	uint32_t blocks;  /* 8-byte blocks present */
+	uint8_t ecn_seen; /* bit 1 << codepoint for each ECN codepoint seen (ecn.h) */
 	struct sim_timer timer;
 	struct frag_queue *next_free;
 	uint64_t bitmap[(FRAG_BLOCKS + 63) / 64];
@@ -237,6 +239,22 @@ static void reasm_fail(struct sim *sim, struct node *node, struct frag_queue *q)
 	queue_release(sim, &node->frags, q);
 }
 
+/* RFC 3168 §5.3: reassembly must not lose a congestion indication. From the
+ * codepoints the fragments carried: -1 to discard the datagram, else the bits to OR
+ * into the first fragment's TOS byte. A CE fragment makes the datagram CE, unless a
+ * fragment was Not-ECT, in which case the RFC forbids setting CE and the datagram is
+ * dropped instead. Not-ECT mixed with ECT(0)/ECT(1) alone the RFC leaves open; Linux
+ * discards those too (net/ipv4/inet_fragment.c ip_frag_ecn_table), and so does this.
+ * ECT(0) mixed with ECT(1) keeps the first fragment's codepoint. */
+static int reasm_ecn(uint8_t seen)
+{
+	bool not_ect = seen & (1u << IPV4_ECN_NOT_ECT);
+	bool ect_or_ce = seen & ((1u << IPV4_ECN_ECT0) | (1u << IPV4_ECN_ECT1) | (1u << IPV4_ECN_CE));
+	if (not_ect && ect_or_ce)
+		return -1;
+	return (seen & (1u << IPV4_ECN_CE)) ? IPV4_ECN_CE : 0;
+}
+
 struct sim_packet *frag_input(struct sim *sim, struct node *node, struct sim_packet *pkt,
                               const struct ipv4_hdr *h)
 {
@@ -306,11 +324,13 @@ struct sim_packet *frag_input(struct sim *sim, struct node *node, struct sim_pac
 	}
 	if (end > off)
 		copy_new_blocks(q, data, off, end);
+	q->ecn_seen |= (uint8_t)(1u << (h->tos & IPV4_ECN_MASK));
 	sim_packet_free(pkt);
 
 	if (!q->have_last || q->hdr_len == 0 || q->blocks != (q->total + 7) / 8)
 		return NULL;
-	if (q->hdr_len + q->total > IPV4_MAX_DATAGRAM) {
+	int ecn = reasm_ecn(q->ecn_seen);
+	if (q->hdr_len + q->total > IPV4_MAX_DATAGRAM || ecn < 0) {
 		reasm_fail(sim, node, q);
 		return NULL;
 	}
@@ -325,6 +345,7 @@ struct sim_packet *frag_input(struct sim *sim, struct node *node, struct sim_pac
 	sim_put_be16(hp + IPV4_OFF_TOTAL_LEN, (uint16_t)(q->hdr_len + q->total));
 	uint16_t ff = sim_get_be16(hp + IPV4_OFF_FLAGS_FRAG) & IPV4_FLAG_DF;
 	sim_put_be16(hp + IPV4_OFF_FLAGS_FRAG, ff);
+	hp[IPV4_OFF_TOS] |= (uint8_t)ecn;
 	ipv4_hdr_set_csum(hp, q->hdr_len);
 	st->reasm_oks++;
 	queue_release(sim, t, q);

@@ -23,6 +23,10 @@
  * if its first fragment had arrived, sends ICMP time exceeded, code 1 (RFC 792,
  * RFC 1122 §3.3.2). Inconsistent fragments (a second different end, data beyond the
  * end, a non-last fragment whose length is not a multiple of 8) discard the datagram.
+ * ECN (RFC 3168 §5.3): fragments carry the datagram's TOS byte, ECN bits included
+ * (forwarding never changes them); a reassembled datagram is CE when any fragment
+ * was CE, and one whose fragments mix Not-ECT with ECN-capable codepoints is
+ * discarded (counted in reasm_fails).
  *
  * Queues come from a free list and buffers from the packet pool, so the steady state
  * allocates nothing.

@@ -1,17 +1,22 @@
 /* models/link/link.c — see link.h.
  *
  * Path of a packet through one direction:
- *   link_send()      now: drop-tail check, compute serialisation start/end and the
- *                    arrival time, record the packet in the flight ring (and, if it
- *                    must wait, in the queue timeline); schedule its arrival.
- *   [start_timer]    only when a capture or a queue trace watches the direction:
- *                    the dequeue instant (capture of the sending side, trace row).
+ *   link_send()      drop-tail: limit check, compute serialisation start/end and
+ *                    the arrival time, record the packet in the flight ring (and, if
+ *                    it must wait, in the queue timeline); schedule its arrival.
+ *                    Other disciplines: qdisc enqueue; if the transmitter is free,
+ *                    dir_qdisc_xmit().
+ *   [start_timer]    drop-tail, only when a capture or a queue trace watches the
+ *                    direction: the dequeue instant (capture, trace row).
+ *   [xmit_timer]     other disciplines: the transmitter is free; dir_qdisc_xmit()
+ *                    dequeues the next packet and launches it as link_send() does.
  *   arrival          loss model, duplication, corruption; the receive hook of
  *                    the port at the other end.
  */
 #include "models/link/link.h"
 
 #include <glib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +53,9 @@ const char *link_dir_config_check(const struct link_dir_config *cfg)
 		return "duplicate must lie in [0, 1]";
 	if (!(cfg->corrupt >= 0.0 && cfg->corrupt <= 1.0))
 		return "corrupt must lie in [0, 1]";
+	const char *why = queue_config_check(&cfg->queue);
+	if (why)
+		return why;
 	for (uint32_t i = 0; i < cfg->n_outages; i++) {
 		if (cfg->outages[i].start < 0)
 			return "an outage must not start before time 0";
@@ -67,14 +75,40 @@ static bool dir_watched(const struct link_direction *d)
 	return d->queue_trace != NULL || (d->from && d->from->tap != NULL);
 }
 
-static void trace_row(struct link_direction *d, sim_time_t t, const char *event)
+static const char *const reason_name[] = {
+	[QDISC_OVERLIMIT] = "overlimit", [QDISC_AQM_DROP] = "aqm_drop", [QDISC_AQM_MARK] = "aqm_mark",
+};
+
+/* One queue trace row; `reason` NULL writes "-", a negative sojourn "nan". */
+static void trace_row(struct link_direction *d, sim_time_t t, const char *event,
+                      const char *reason, sim_time_t sojourn)
 {
-	sim_tsv_time(d->queue_trace, t);
-	sim_tsv_u64(d->queue_trace, queue_packets(&d->queue));
-	sim_tsv_u64(d->queue_trace, queue_bytes(&d->queue));
-	sim_tsv_u64(d->queue_trace, d->stats.queue_drops);
-	sim_tsv_str(d->queue_trace, event);
-	sim_tsv_end_row(d->queue_trace);
+	struct sim_tsv *tr = d->queue_trace;
+	const struct qdisc *q = d->qdisc;
+	double avg = NAN, prob = NAN;
+	if (q && q->ops->probe)
+		q->ops->probe(q, &avg, &prob);
+	sim_tsv_time(tr, t);
+	sim_tsv_u64(tr, q ? q->qlen : queue_packets(&d->queue));
+	sim_tsv_u64(tr, q ? q->backlog : queue_bytes(&d->queue));
+	sim_tsv_u64(tr, q ? q->stats.drops_overlimit + q->stats.drops_aqm : d->stats.queue_drops);
+	sim_tsv_str(tr, event);
+	sim_tsv_u64(tr, q ? q->stats.marks : 0);
+	if (sojourn >= 0)
+		sim_tsv_ms(tr, sojourn);
+	else
+		sim_tsv_str(tr, "nan");
+	sim_tsv_str(tr, reason ? reason : "-");
+	/* nan written directly: a drop-tail trace needs no floating-point formatting. */
+	if (isnan(avg))
+		sim_tsv_str(tr, "nan");
+	else
+		sim_tsv_double(tr, avg);
+	if (isnan(prob))
+		sim_tsv_str(tr, "nan");
+	else
+		sim_tsv_double(tr, prob);
+	sim_tsv_end_row(tr);
 }
 
 /* Retires the queue entries whose serialisation has started by `now`. When watched,
@@ -89,7 +123,7 @@ static void dir_advance(struct sim *sim, struct link_direction *d, sim_time_t no
 		if (d->from->tap)
 			d->from->tap(sim, d->from->ctx, pkt, start);
 		if (d->queue_trace)
-			trace_row(d, start, "dequeue");
+			trace_row(d, start, "dequeue", NULL, start - pkt->stamp);
 	}
 	/* The head entry is what the next packet sent here reads first. */
 	if (e)
@@ -233,7 +267,8 @@ static void flight_grow(struct link_direction *d)
 	d->fl_head = 0;
 }
 
-static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
+/* Inlined into both senders (drop-tail's link_send is the hot one). */
+static inline __attribute__((always_inline)) void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
                         uint64_t index, struct sim_packet *pkt)
 {
 	if (d->fl_count == d->fl_cap)
@@ -252,29 +287,14 @@ static void flight_push(struct sim *sim, struct link_direction *d, sim_time_t ar
 		                 dir_arrival_timer, d, NULL);
 }
 
-void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt)
+/* Serialisation from `start`: sets when the transmitter is free again and returns
+ * the packet's arrival time (jitter, no overtaking without reordering). */
+static inline __attribute__((always_inline)) sim_time_t
+dir_serialise(struct link_direction *d, sim_time_t start, uint32_t bytes)
 {
-	struct link_direction *d = &l->d[dir];
-	sim_time_t now = sim_now(sim);
-	uint32_t bytes = pkt->len;
-
-	g_assert(bytes > 0);
-	dir_advance(sim, d, now);
-	sim_time_t start = d->tx_free_at > now ? d->tx_free_at : now;
-	/* Drop-tail; a packet the idle transmitter takes at once never waits. */
-	if (start > now && queue_full(&d->queue, bytes)) {
-		d->stats.queue_drops++;
-		if (d->queue_trace)
-			trace_row(d, now, "drop");
-		sim_packet_free(pkt);
-		return;
-	}
 	sim_time_t end =
 	    start + sim_tx_time((uint64_t)bytes + d->cfg.framing_bytes, d->cfg.bandwidth_bps);
 	d->tx_free_at = end;
-	uint64_t index = ++d->stats.enqueued;
-	d->stats.enqueued_bytes += bytes;
-
 	sim_time_t arrival = end + d->cfg.delay;
 	if (d->cfg.jitter > 0)
 		arrival += (sim_time_t)sim_rng_below(&d->jitter_rng, (uint64_t)d->cfg.jitter + 1);
@@ -284,17 +304,110 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 			arrival = d->last_arrival;
 		d->last_arrival = arrival;
 	}
+	return arrival;
+}
+
+static void dir_xmit_event(struct sim *sim, void *ctx, void *arg);
+
+/* A queue discipline's direction, transmitter free at `now`: sends the packet the
+ * discipline picks, if any, and arranges to be called again when it is on the wire. */
+static void dir_qdisc_xmit(struct sim *sim, struct link_direction *d, sim_time_t now)
+{
+	struct sim_packet *pkt = qdisc_dequeue(d->qdisc, now);
+	if (pkt == NULL)
+		return;
+	sim_time_t sojourn = now - pkt->stamp;
+	sojourn_add(&d->sojourn, sojourn);
+	if (d->queue_trace)
+		trace_row(d, now, "dequeue", NULL, sojourn);
+	if (d->from->tap)
+		d->from->tap(sim, d->from->ctx, pkt, now);
+	uint64_t index = ++d->stats.tx_packets;
+	d->stats.tx_bytes += pkt->len;
+	sim_time_t arrival = dir_serialise(d, now, pkt->len);
+	if (d->n_outages && dir_down_during(d, now, arrival))
+		index |= FLIGHT_DOWN;
+	flight_push(sim, d, arrival, index, pkt);
+	if (d->qdisc->qlen > 0)
+		sim_timer_arm_at(sim, &d->xmit_timer, d->tx_free_at, dir_xmit_event, d, NULL);
+}
+
+static void dir_xmit_event(struct sim *sim, void *ctx, void *arg)
+{
+	struct link_direction *d = ctx;
+	(void)arg;
+	if (d->tx_free_at <= sim_now(sim))
+		dir_qdisc_xmit(sim, d, sim_now(sim));
+}
+
+/* link_send() through a queue discipline. Every packet passes through it (as in
+ * Linux), even one the idle transmitter takes at once. */
+static __attribute__((noinline)) void dir_qdisc_send(struct sim *sim, struct link_direction *d, struct sim_packet *pkt,
+                           sim_time_t now)
+{
+	struct qdisc *q = d->qdisc;
+	/* A packet due to start now goes before this one (its event may not have run). */
+	if (d->tx_free_at <= now && q->qlen > 0)
+		dir_qdisc_xmit(sim, d, now);
+	qdisc_enqueue(q, pkt, now);
+	if (d->tx_free_at <= now)
+		dir_qdisc_xmit(sim, d, now);
+	else if (q->qlen > 0 && !sim_timer_pending(sim, &d->xmit_timer))
+		sim_timer_arm_at(sim, &d->xmit_timer, d->tx_free_at, dir_xmit_event, d, NULL);
+	if (q->qlen > d->stats.max_queue_packets)
+		d->stats.max_queue_packets = q->qlen;
+	if (q->backlog > d->stats.max_queue_bytes)
+		d->stats.max_queue_bytes = q->backlog;
+}
+
+/* The queue discipline's watcher: the queue trace. */
+static void dir_qdisc_watch(void *ctx, enum qdisc_event ev, enum qdisc_reason why, sim_time_t now)
+{
+	struct link_direction *d = ctx;
+	if (ev == QDISC_EV_ENQUEUE)
+		trace_row(d, now, "enqueue", NULL, -1);
+	else
+		trace_row(d, now, ev == QDISC_EV_DROP ? "drop" : "mark", reason_name[why], -1);
+}
+
+void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt)
+{
+	struct link_direction *d = &l->d[dir];
+	sim_time_t now = sim_now(sim);
+	uint32_t bytes = pkt->len;
+
+	g_assert(bytes > 0);
+	if (__builtin_expect(d->qdisc != NULL, 0)) {
+		dir_qdisc_send(sim, d, pkt, now);
+		return;
+	}
+	dir_advance(sim, d, now);
+	sim_time_t start = d->tx_free_at > now ? d->tx_free_at : now;
+	/* Drop-tail; a packet the idle transmitter takes at once never waits. */
+	if (start > now && queue_full(&d->queue, bytes)) {
+		d->stats.queue_drops++;
+		if (d->queue_trace)
+			trace_row(d, now, "drop", reason_name[QDISC_OVERLIMIT], -1);
+		sim_packet_free(pkt);
+		return;
+	}
+	uint64_t index = ++d->stats.enqueued;
+	d->stats.enqueued_bytes += bytes;
+	sim_time_t arrival = dir_serialise(d, start, bytes);
 	if (d->n_outages && dir_down_during(d, start, arrival))
 		index |= FLIGHT_DOWN;
 
 	if (start > now) {
+		/* Its sojourn; the count of samples is stats.enqueued (link_get_sojourn). */
+		pkt->stamp = now;
+		sojourn_add_positive(&d->sojourn, start - now);
 		queue_push(&d->queue, start, bytes, pkt);
 		if (queue_packets(&d->queue) > d->stats.max_queue_packets)
 			d->stats.max_queue_packets = queue_packets(&d->queue);
 		if (queue_bytes(&d->queue) > d->stats.max_queue_bytes)
 			d->stats.max_queue_bytes = queue_bytes(&d->queue);
 		if (d->queue_trace)
-			trace_row(d, now, "enqueue");
+			trace_row(d, now, "enqueue", NULL, -1);
 		if (queue_packets(&d->queue) == 1 && dir_watched(d))
 			sim_timer_arm_at(sim, &d->start_timer, start, dir_start_event, d, NULL);
 	} else if (d->from->tap) {
@@ -331,6 +444,13 @@ static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct 
 	d->from = from;
 	d->to = to;
 	queue_init(&d->queue, &cfg->queue);
+	sojourn_init(&d->sojourn);
+	if (cfg->queue.type != QUEUE_DROPTAIL || cfg->queue.via_qdisc) {
+		char *qn = g_strdup_printf("link:%s:%s:qdisc", l->name, dn);
+		d->qdisc = qdisc_new(sim, &cfg->queue, qn, cfg->mtu, cfg->bandwidth_bps,
+		                     from->pkt_ops);
+		g_free(qn);
+	}
 
 	char *name = g_strdup_printf("link:%s:%s:loss", l->name, dn);
 	loss_init(&d->loss, sim, &cfg->loss, name);
@@ -380,6 +500,7 @@ void link_free(struct link *l)
 		struct link_direction *d = &l->d[i];
 		sim_timer_cancel(sim, &d->arrival_timer);
 		sim_timer_cancel(sim, &d->start_timer);
+		sim_timer_cancel(sim, &d->xmit_timer);
 		for (uint32_t k = 0; k < d->fl_count; k++) {
 			struct link_flight *e = &d->flight[(d->fl_head + k) % d->fl_cap];
 			if (e->ev)
@@ -389,6 +510,8 @@ void link_free(struct link *l)
 		g_free(d->flight);
 		g_free(d->outages);
 		queue_fini(&d->queue);
+		qdisc_free(d->qdisc);
+		sojourn_fini(&d->sojourn);
 		loss_fini(&d->loss);
 		sim_tsv_close(d->queue_trace, NULL);
 		if (d->from && d->from->link == l)
@@ -402,6 +525,12 @@ void link_free(struct link *l)
 static void watch_changed(struct sim *sim, struct link *l, enum link_dir dir)
 {
 	struct link_direction *d = &l->d[dir];
+	if (d->qdisc) {
+		/* Dequeues are events already; only the trace needs telling. */
+		d->qdisc->watch = d->queue_trace ? dir_qdisc_watch : NULL;
+		d->qdisc->watch_ctx = d;
+		return;
+	}
 	/* Entries retired lazily while nobody watched may name packets that have already
 	 * arrived: drop them unseen before the watcher can look at them. */
 	const struct queue_entry *e;
@@ -427,7 +556,10 @@ int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, 
 	struct link_direction *d = &l->d[dir];
 	g_assert(d->queue_trace == NULL);
 	d->queue_trace =
-	    sim_tsv_create(path, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent", error);
+	    sim_tsv_create(path,
+	                   "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\tmarks\tsojourn_ms"
+	                   "\treason\taqm_avg\taqm_prob",
+	                   error);
 	if (!d->queue_trace)
 		return -1;
 	watch_changed(l->sim, l, dir);
@@ -446,11 +578,47 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error)
 void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out)
 {
 	const struct link_direction *d = &l->d[dir];
+	*out = d->stats;
+	if (d->qdisc) {
+		const struct qdisc_stats *qs = &d->qdisc->stats;
+		out->enqueued = qs->enqueued;
+		out->enqueued_bytes = qs->enqueued_bytes;
+		out->overlimit_drops = qs->drops_overlimit;
+		out->aqm_drops = qs->drops_aqm;
+		out->queue_drops = qs->drops_overlimit + qs->drops_aqm;
+		out->ecn_marks = qs->marks;
+		return;
+	}
 	uint64_t waiting_bytes;
 	uint32_t waiting = queue_waiting_at(&d->queue, sim_now(l->sim), &waiting_bytes);
-	*out = d->stats;
+	out->overlimit_drops = d->stats.queue_drops;
 	out->tx_packets = d->stats.enqueued - waiting;
 	out->tx_bytes = d->stats.enqueued_bytes - waiting_bytes;
+}
+
+void link_get_sojourn(const struct link *l, enum link_dir dir, sim_time_t *mean_ns,
+                      sim_time_t *p99_ns)
+{
+	const struct link_direction *d = &l->d[dir];
+	struct sojourn_hist h;
+	sojourn_copy(&h, &d->sojourn);
+	if (!d->qdisc) {
+		/* The timeline counts every accepted packet on arrival, those that wait in
+		 * the histogram: take out those that have not started yet (starts are
+		 * non-decreasing, so from the tail). */
+		h.n = d->stats.enqueued;
+		const struct queue *q = &d->queue;
+		sim_time_t now = sim_now(l->sim);
+		for (uint32_t n = 0; n < q->count; n++) {
+			const struct queue_entry *e = &q->ring[(q->head + q->count - 1 - n) % q->cap];
+			if (e->start <= now)
+				break;
+			sojourn_remove(&h, e->start - e->pkt->stamp);
+		}
+	}
+	*mean_ns = h.n ? (sim_time_t)((h.sum_ns + h.n / 2) / h.n) : 0;
+	*p99_ns = sojourn_quantile(&h, 0.99);
+	sojourn_fini(&h);
 }
 
 struct link_port *link_dir_from(const struct link *l, enum link_dir dir)
@@ -465,5 +633,7 @@ struct link_port *link_dir_to(const struct link *l, enum link_dir dir)
 
 uint32_t link_queue_packets(const struct link *l, enum link_dir dir)
 {
+	if (l->d[dir].qdisc)
+		return l->d[dir].qdisc->qlen;
 	return queue_waiting_at(&l->d[dir].queue, sim_now(l->sim), NULL);
 }

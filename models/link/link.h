@@ -8,7 +8,8 @@
  *
  * A link joins two ports. Each direction (LINK_FORWARD: first endpoint → second;
  * LINK_REVERSE: second → first) has its own configuration and state: a FIFO
- * transmitter of `bandwidth_bps` with a drop-tail queue in front of it, a propagation
+ * transmitter of `bandwidth_bps` with a queue in front of it (drop-tail, or a queue
+ * discipline: RED, CoDel, FQ-CoDel, PIE, step — qdisc.h), a propagation
  * delay, optional jitter, and — as the packet leaves the link toward the receiver — a
  * loss model, corruption and duplication.
  *
@@ -19,13 +20,15 @@
  *
  * Events: ONE scheduler event per packet per direction (its arrival) when neither a
  * capture on the sending interface nor a queue trace watches the direction; the
- * dequeue instant is computed, not simulated (see queue.h). With reordering jitter
+ * dequeue instant is computed, not simulated (see queue.h). A queue discipline other
+ * than drop-tail decides at the dequeue instant, so its direction has one more event
+ * per packet sent (the transmitter becoming free). With reordering jitter
  * each packet has its own arrival event; otherwise the direction keeps a single
  * re-armed timer for the earliest arrival. The direction owns every packet from
  * link_send() until it hands it to the receiver or drops it.
  *
  * Random components draw from their own streams: "link:<name>:<direction>:loss",
- * ":jitter", ":duplicate", ":corrupt" (<direction> = forward|reverse).
+ * ":jitter", ":duplicate", ":corrupt", ":qdisc" (<direction> = forward|reverse).
  */
 #ifndef MODELS_LINK_LINK_H
 #define MODELS_LINK_LINK_H
@@ -35,7 +38,9 @@
 #include <stdint.h>
 
 #include "models/link/loss.h"
+#include "models/link/qdisc.h"
 #include "models/link/queue.h"
+#include "models/link/sojourn.h"
 #include "sim/core/packet.h"
 #include "sim/core/sched.h"
 #include "sim/core/time.h"
@@ -70,7 +75,7 @@ struct link_dir_config {
 	uint32_t framing_bytes;    /* bytes added to every packet's serialisation time
 	                            * (ns-3's PointToPointNetDevice adds a 2-byte PPP
 	                            * header); not part of the IP datagram; default 0 */
-	struct queue_config queue; /* "queue": drop-tail limits */
+	struct queue_config queue; /* "queue": the discipline and its limits */
 	struct loss_config loss;   /* "loss" */
 	sim_time_t jitter;         /* "jitter": extra delay uniform in [0, jitter] ns;
 	                            * default 0 */
@@ -100,7 +105,10 @@ const char *link_dir_config_check(const struct link_dir_config *cfg);
 struct link_stats {
 	uint64_t enqueued;          /* packets accepted by the queue (or sent at once) */
 	uint64_t enqueued_bytes;    /* their IP bytes */
-	uint64_t queue_drops;       /* packets refused by the drop-tail queue */
+	uint64_t queue_drops;       /* packets the queue dropped (both reasons below) */
+	uint64_t overlimit_drops;   /* ... because a limit was reached */
+	uint64_t aqm_drops;         /* ... by the discipline's control law */
+	uint64_t ecn_marks;         /* packets the discipline marked CE */
 	uint64_t tx_packets;        /* packets that have started serialisation */
 	uint64_t tx_bytes;          /* their IP bytes */
 	uint64_t lost;              /* dropped by the loss model */
@@ -123,6 +131,10 @@ struct link_port {
 	 * link_port_set_tap(), which lets the link schedule the dequeue events it needs. */
 	void (*tap)(struct sim *sim, void *ctx, const struct sim_packet *pkt, sim_time_t t);
 	void *ctx;               /* passed to both hooks */
+	/* Optional: how the queue disciplines of the direction this end sends on read
+	 * and mark its datagrams (the network layer sets it before the link is made;
+	 * NULL: every packet is Not-ECT and all are one flow). */
+	const struct link_pkt_ops *pkt_ops;
 	struct link *link;       /* NULL until connected */
 	enum link_dir tx_dir;    /* the direction this end sends on */
 };
@@ -142,7 +154,10 @@ struct link_direction {
 	struct link_port *from, *to;
 	sim_time_t tx_free_at;   /* when the transmitter finishes its last packet */
 	sim_time_t last_arrival; /* latest arrival scheduled (no-reorder jitter) */
-	struct queue queue;
+	struct queue queue;         /* drop-tail: the timeline of waiting packets */
+	struct qdisc *qdisc;        /* any other discipline (NULL for drop-tail) */
+	struct sim_timer xmit_timer; /* qdisc: the transmitter becomes free */
+	struct sojourn_hist sojourn; /* every sent packet's time in the queue */
 	struct link_flight *flight; /* ring of packets on their way, in send order */
 	uint32_t fl_head, fl_count, fl_cap;
 	uint64_t fl_head_seq;           /* sequence number of the ring's head entry */
@@ -183,7 +198,9 @@ void link_free(struct link *l);
 void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_packet *pkt);
 
 /* Starts the queue trace of one direction into `path` (docs/outputs.md: columns
- * time_s, queue_packets, queue_bytes, drops, event ∈ {enqueue, dequeue, drop}).
+ * time_s, queue_packets, queue_bytes, drops, event ∈ {enqueue, dequeue, drop, mark},
+ * marks, sojourn_ms, reason ∈ {overlimit, aqm_drop, aqm_mark, -}, aqm_avg,
+ * aqm_prob).
  * Call before traffic starts. Returns 0, or -1 with *error set. */
 int link_queue_trace_start(struct link *l, enum link_dir dir, const char *path, GError **error);
 
@@ -192,6 +209,11 @@ int link_queue_trace_stop(struct link *l, enum link_dir dir, GError **error);
 
 /* Copies one direction's counters, current as of sim_now(). */
 void link_get_stats(const struct link *l, enum link_dir dir, struct link_stats *out);
+
+/* The mean (rounded to the ns) and the 99th percentile (sojourn.h) of the time the
+ * packets sent so far spent waiting in a direction's queue, ns. */
+void link_get_sojourn(const struct link *l, enum link_dir dir, sim_time_t *mean_ns,
+                      sim_time_t *p99_ns);
 
 /* Sets (or, with NULL, clears) the tap of a port: a capture on the sending interface
  * started or stopped. A connected port's direction then needs (or no longer needs)

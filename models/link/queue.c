@@ -4,13 +4,6 @@
 #include <glib.h>
 #include <string.h>
 
-void queue_config_default(struct queue_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->limit_packets = 100;
-	cfg->limit_bytes = 0;
-}
-
 void queue_init(struct queue *q, const struct queue_config *cfg)
 {
 	memset(q, 0, sizeof(*q));

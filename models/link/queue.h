@@ -27,18 +27,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/link/qdisc.h"
 #include "sim/core/packet.h"
 #include "sim/core/time.h"
 
-/* Scenario key `queue`. A limit of 0 means "no limit of this kind"; both 0 is an
- * unbounded queue. */
-struct queue_config {
-	uint32_t limit_packets; /* waiting packets; default 100 (ns-3 DropTailQueue "100p") */
-	uint64_t limit_bytes;   /* waiting IP bytes; default 0 (no byte limit) */
-};
-
-/* Fills the defaults above. */
-void queue_config_default(struct queue_config *cfg);
+/* struct queue_config (the scenario key `queue`) lives in qdisc.h: drop-tail reads
+ * its limit_packets and limit_bytes; a limit of 0 means "no limit of this kind". */
 
 /* One accepted packet that has not started serialisation yet. `pkt` is borrowed (the
  * link owns the packet) and valid until `start`. */

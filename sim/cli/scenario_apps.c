@@ -461,6 +461,20 @@ static void conv_tcp_side(struct scn_conv *c, const cJSON *o, struct scn_app *a,
 	conv_tcp_app(c, o, a);
 }
 
+/* "ecn": the codepoint (its index in the schema's list is its value, RFC 3168 §5)
+ * replaces the two low bits of the TOS byte. */
+static uint8_t apply_ecn(const cJSON *o, uint8_t tos)
+{
+	static const char *const names[] = {"not-ect", "ect1", "ect0", "ce"};
+	const char *e;
+	if (!sch_get_string(o, "ecn", &e))
+		return tos;
+	for (unsigned i = 0; i < 4; i++)
+		if (strcmp(e, names[i]) == 0)
+			return (uint8_t)((tos & ~0x03u) | i);
+	return tos;
+}
+
 static void conv_ping(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 {
 	int64_t iv;
@@ -478,6 +492,7 @@ static void conv_ping(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 		p->ttl = (uint8_t)iv;
 	if (sch_get_int(o, "tos", &iv))
 		p->tos = (uint8_t)iv;
+	p->tos = apply_ecn(o, p->tos);
 	a->ping_trace = true;
 	sch_get_bool(o, "trace", &a->ping_trace);
 	if (sch_get(o, "stop"))
@@ -508,6 +523,7 @@ static void conv_udp(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 	sch_get_bool(o, "df", &u->df);
 	if (sch_get_int(o, "tos", &iv))
 		u->tos = (uint8_t)iv;
+	u->tos = apply_ecn(o, u->tos);
 	u->start = a->start;
 	u->stop = a->stop;
 	if (u->mode == UDP_SOURCE_CBR &&

@@ -63,7 +63,118 @@ static void apply_outages(struct scn_link *L, const cJSON *down, struct link_dir
 	cfg->n_outages = list->len;
 }
 
-/* "queue": a packet count, a size with a unit (bytes), or an object with both. */
+/* A threshold key of RED or step: packets (a number) or bytes (a size). Returns
+ * whether it was given; *bytes says which. */
+static bool get_threshold(const cJSON *q, const char *key, uint64_t *out, bool *bytes)
+{
+	const cJSON *v = sch_get(q, key);
+	int64_t i;
+	if (cJSON_IsNumber(v) && sch_int_value(v, &i) && i >= 0) {
+		*out = (uint64_t)i;
+		*bytes = false;
+		return true;
+	}
+	if (cJSON_IsString(v) && has_unit(v->valuestring) && sch_size_value(v, out)) {
+		*bytes = true;
+		return true;
+	}
+	return false;
+}
+
+static void apply_red(struct scn_conv *c, const cJSON *q, struct queue_red_config *r)
+{
+	int64_t i;
+	uint64_t u;
+	bool min_bytes = false, max_bytes = false;
+	bool has_min = get_threshold(q, "min", &r->min, &min_bytes);
+	bool has_max = get_threshold(q, "max", &r->max, &max_bytes);
+	if (has_min != has_max && (min_bytes || max_bytes))
+		scn_err_key(c, q, has_min ? "min" : "max",
+			"give both min and max when the thresholds are sizes");
+	else if (has_min && has_max && min_bytes != max_bytes)
+		scn_err_key(c, q, "max", "min and max must both be packets or both be sizes");
+	r->bytes = min_bytes || max_bytes;
+	sch_get_prob(q, "probability", &r->probability);
+	if (sch_get_prob(q, "wq", &r->wq) && r->wq <= 0.0)
+		scn_err_key(c, q, "wq", "wq must be greater than 0");
+	if (sch_get_int(q, "burst", &i))
+		r->burst = (uint32_t)i;
+	if (sch_get_size(q, "avpkt", &u))
+		r->avpkt = (uint32_t)u;
+	sch_get_bool(q, "gentle", &r->gentle);
+	sch_get_bool(q, "harddrop", &r->harddrop);
+	sch_get_bool(q, "adaptive", &r->adaptive);
+	sch_get_bool(q, "bytemode", &r->bytemode);
+}
+
+/* The parameters of a queue object's discipline. */
+static void apply_queue_params(struct scn_conv *c, const cJSON *q, struct queue_config *qc)
+{
+	int64_t i;
+	uint64_t u;
+	sch_get_bool(q, "ecn", &qc->ecn);
+	switch (qc->type) {
+	case QUEUE_RED:
+		apply_red(c, q, &qc->red);
+		break;
+	case QUEUE_CODEL:
+	case QUEUE_FQ_CODEL:
+		sch_get_duration(q, "target", &qc->codel.target);
+		sch_get_duration(q, "interval", &qc->codel.interval);
+		if (sch_get_int(q, "flows", &i))
+			qc->fq.flows = (uint32_t)i;
+		if (sch_get_size(q, "quantum", &u))
+			qc->fq.quantum = (uint32_t)u;
+		if (sch_get_int(q, "drop_batch", &i))
+			qc->fq.drop_batch = (uint32_t)i;
+		break;
+	case QUEUE_PIE:
+		sch_get_duration(q, "target", &qc->pie.target);
+		sch_get_duration(q, "tupdate", &qc->pie.tupdate);
+		sch_get_duration(q, "max_burst", &qc->pie.max_burst);
+		if (sch_get_int(q, "alpha", &i))
+			qc->pie.alpha = (double)i / 16.0;
+		if (sch_get_int(q, "beta", &i))
+			qc->pie.beta = (double)i / 16.0;
+		sch_get_bool(q, "bytemode", &qc->pie.bytemode);
+		break;
+	case QUEUE_STEP:
+		get_threshold(q, "k", &qc->step.k, &qc->step.bytes);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A queue object: it replaces what the direction inherited. Without "packets" and
+ * "bytes" the type's default limit applies; with either, exactly the limits given. */
+static void apply_queue_object(struct scn_conv *c, const cJSON *o, const cJSON *q,
+			       struct link_dir_config *cfg)
+{
+	struct queue_config qc;
+	int64_t i;
+	uint64_t u;
+	const char *type;
+	queue_config_default(&qc);
+	if (sch_get_string(q, "type", &type) && queue_type_parse(type) >= 0)
+		queue_config_set_type(&qc, (enum queue_type)queue_type_parse(type));
+	if (sch_get(q, "packets") || sch_get(q, "bytes")) {
+		qc.limit_packets = 0;
+		qc.limit_bytes = 0;
+	}
+	if (sch_get_int(q, "packets", &i) && i >= 0 && i <= UINT32_MAX)
+		qc.limit_packets = (uint32_t)i;
+	if (sch_get_size(q, "bytes", &u) && u <= UINT32_MAX)
+		qc.limit_bytes = u;
+	apply_queue_params(c, q, &qc);
+	const char *why = sch_diags_count(c->d) ? NULL : queue_config_check(&qc);
+	if (why)
+		scn_err_key(c, o, "queue", "%s", why);
+	cfg->queue = qc;
+}
+
+/* "queue": a packet count, a size with a unit (bytes), or an object. A count or a
+ * size changes the limit of the discipline inherited. */
 static void apply_queue(struct scn_conv *c, const cJSON *o, const cJSON *q,
 			struct link_dir_config *cfg)
 {
@@ -85,12 +196,7 @@ static void apply_queue(struct scn_conv *c, const cJSON *o, const cJSON *q,
 			cfg->queue.limit_bytes = u;
 		}
 	} else if (cJSON_IsObject(q)) {
-		cfg->queue.limit_packets = 0;
-		cfg->queue.limit_bytes = 0;
-		if (sch_get_int(q, "packets", &i) && i >= 0 && i <= UINT32_MAX)
-			cfg->queue.limit_packets = (uint32_t)i;
-		if (sch_get_size(q, "bytes", &u) && u <= UINT32_MAX)
-			cfg->queue.limit_bytes = u;
+		apply_queue_object(c, o, q, cfg);
 	}
 }
 

@@ -32,9 +32,13 @@ static const struct sch t_ttl = {.kind = SCH_INT, .min = 1, .max = 255,
 				 .flags = SCH_F_MIN | SCH_F_MAX};
 static const struct sch t_tos = {.kind = SCH_INT, .min = 0, .max = 255,
 				 .flags = SCH_F_MIN | SCH_F_MAX};
+static const char *const ecn_names[] = {"not-ect", "ect1", "ect0", "ce", NULL};
+static const struct sch t_ecn = {.kind = SCH_ENUM, .values = ecn_names};
 static const struct sch t_count = {.kind = SCH_INT, .min = 1, .max = UINT32_MAX,
 				   .flags = SCH_F_MIN | SCH_F_MAX};
 static const struct sch t_framing = {.kind = SCH_SIZE, .max = 65535, .flags = SCH_F_MAX};
+
+static const struct sch_key no_keys[] = {{0}};
 
 /* ---- queue ---- */
 static const struct sch t_queue_packets = {.kind = SCH_INT, .min = 0, .max = UINT32_MAX,
@@ -42,19 +46,109 @@ static const struct sch t_queue_packets = {.kind = SCH_INT, .min = 0, .max = UIN
 					   .type_name = "integer (packets)"};
 static const struct sch t_queue_bytes = {.kind = SCH_SIZE, .max = UINT32_MAX,
 					 .flags = SCH_F_MAX, .type_name = "size (bytes)"};
+/* A threshold: packets (a number) or bytes (a size with a unit). */
+static const struct sch *const threshold_alts[] = {&t_queue_packets, &t_queue_bytes, NULL};
+static const struct sch t_threshold = {
+	.kind = SCH_ANY_OF,
+	.alts = threshold_alts,
+	.what = "a packet count like 15 or a size like \"30KB\"",
+};
+static const struct sch t_aqm_duration = {.kind = SCH_DURATION, .flags = SCH_F_POSITIVE};
+static const struct sch t_wq = {.kind = SCH_PROB, .what = "a weight in (0, 1] like 0.002"};
+static const struct sch t_burst = {.kind = SCH_INT, .min = 1, .max = 1000000,
+				   .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_avpkt = {.kind = SCH_SIZE, .min = 1, .max = 65535,
+				   .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_flows = {.kind = SCH_INT, .min = 1, .max = 65536,
+				   .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_quantum = {.kind = SCH_SIZE, .min = 256, .max = 1048576,
+				     .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_drop_batch = {.kind = SCH_INT, .min = 1, .max = 1024,
+					.flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_sixteenths = {.kind = SCH_INT, .min = 0, .max = 32,
+					.flags = SCH_F_MIN | SCH_F_MAX,
+					.type_name = "integer (1/16 s⁻¹)"};
 static const struct sch_key queue_keys[] = {
-	{"packets", &t_queue_packets, 0, "0 (no limit)", "most packets waiting"},
+	{"packets", &t_queue_packets, 0, "the type's (droptail 100)",
+	 "most packets waiting; 0 = no packet limit"},
 	{"bytes", &t_queue_bytes, 0, "0 (no limit)", "most IP bytes waiting"},
 	{0},
 };
-static const struct sch t_queue_obj = {.kind = SCH_OBJECT, .keys = queue_keys};
+#define ECN_KEY(def)                                                                       \
+	{"ecn", &t_bool, 0, def,                                                           \
+	 "mark ECN-capable packets CE instead of dropping them (RFC 3168)"}
+static const struct sch_key queue_red_keys[] = {
+	{"min", &t_threshold, 0, "5", "min threshold (tc-red min): packets, or bytes as a size"},
+	{"max", &t_threshold, 0, "15", "max threshold (tc-red max), same kind as min"},
+	{"probability", &t_prob, 0, "0.02", "max_p, the drop probability at max"},
+	{"wq", &t_wq, 0, "0.002", "averaging weight (the paper's w_q)"},
+	{"burst", &t_burst, 0, "none",
+	 "derive wq from the burst of packets to let through (tc-red burst)"},
+	{"avpkt", &t_avpkt, 0, "1000", "average packet bytes (idle-time decay, burst)"},
+	{"gentle", &t_bool, 0, "true", "drop probability rises from max_p to 1 between max and 2·max"},
+	{"harddrop", &t_bool, 0, "false", "with ecn, drop rather than mark above max"},
+	{"adaptive", &t_bool, 0, "false", "Adaptive RED: adjust max_p every 500 ms"},
+	{"bytemode", &t_bool, 0, "false", "scale the probability by packet size / MTU"},
+	ECN_KEY("false"),
+	{0},
+};
+static const struct sch_key queue_codel_keys[] = {
+	{"target", &t_aqm_duration, 0, "\"5ms\"", "acceptable standing queue delay"},
+	{"interval", &t_aqm_duration, 0, "\"100ms\"", "sliding window for the minimum delay"},
+	ECN_KEY("false"),
+	{0},
+};
+static const struct sch_key queue_fq_codel_keys[] = {
+	{"target", &t_aqm_duration, 0, "\"5ms\"", "CoDel target of each flow queue"},
+	{"interval", &t_aqm_duration, 0, "\"100ms\"", "CoDel interval of each flow queue"},
+	{"flows", &t_flows, 0, "1024", "flow queues (hash buckets)"},
+	{"quantum", &t_quantum, 0, "the link's MTU", "bytes per flow per DRR round"},
+	{"drop_batch", &t_drop_batch, 0, "64", "most packets dropped from the fattest flow at once"},
+	ECN_KEY("true"),
+	{0},
+};
+static const struct sch_key queue_pie_keys[] = {
+	{"target", &t_aqm_duration, 0, "\"15ms\"", "latency target (QDELAY_REF)"},
+	{"tupdate", &t_aqm_duration, 0, "\"15ms\"", "drop probability update interval"},
+	{"max_burst", &t_duration, 0, "\"150ms\"", "burst allowance (MAX_BURST)"},
+	{"alpha", &t_sixteenths, 0, "2", "alpha in 1/16 s⁻¹ as tc-pie (2 = 0.125)"},
+	{"beta", &t_sixteenths, 0, "20", "beta in 1/16 s⁻¹ as tc-pie (20 = 1.25)"},
+	{"bytemode", &t_bool, 0, "false", "scale the probability by packet size / MTU"},
+	ECN_KEY("false"),
+	{0},
+};
+static const struct sch_key queue_step_keys[] = {
+	{"k", &t_threshold, 0, "20",
+	 "mark CE when more than k packets (or bytes, as a size) wait on arrival"},
+	{0},
+};
+static const struct sch_variant queue_variants[] = {
+	{"droptail", no_keys, "A FIFO that refuses arrivals at the limit (the default)."},
+	{"red", queue_red_keys,
+	 "Random Early Detection (Floyd & Jacobson 1993), gentle, byte mode and adaptive "
+	 "variants; tc-red(8) names. Default limit 100 packets."},
+	{"codel", queue_codel_keys,
+	 "CoDel (RFC 8289); tc-codel(8) names. Default limit 1000 packets."},
+	{"fq_codel", queue_fq_codel_keys,
+	 "FQ-CoDel (RFC 8290): flow queues served by deficit round robin, CoDel on each; "
+	 "tc-fq_codel(8) names. Default limit 10240 packets."},
+	{"pie", queue_pie_keys,
+	 "PIE (RFC 8033), latency from timestamps; tc-pie(8) names. Default limit 1000 "
+	 "packets."},
+	{"step", queue_step_keys,
+	 "DCTCP-style step marking at the instantaneous queue; Not-ECT packets are only "
+	 "dropped at the limit (100 packets by default)."},
+	{0},
+};
+static const struct sch t_queue_obj = {.kind = SCH_OBJECT, .keys = queue_keys, .tag = "type",
+				       .tag_default = "droptail", .variants = queue_variants};
 static const struct sch *const queue_alts[] = {&t_queue_packets, &t_queue_bytes, &t_queue_obj,
 					       NULL};
 static const struct sch t_queue = {
 	.kind = SCH_ANY_OF,
 	.alts = queue_alts,
 	.what = "a packet count like 100, a size like \"64KiB\", or an object with "
-		"\"packets\" and/or \"bytes\"",
+		"\"type\", \"packets\" and/or \"bytes\" and the type's parameters",
 };
 
 /* ---- loss ---- */
@@ -80,7 +174,6 @@ static const struct sch_key loss_drop_keys[] = {
 	 "carries counts, from 1)"},
 	{0},
 };
-static const struct sch_key no_keys[] = {{0}};
 static const struct sch_variant loss_variants[] = {
 	{"none", no_keys, "Nothing is lost."},
 	{"bernoulli", loss_bernoulli_keys, "Each packet is lost independently (same as a string)."},
@@ -113,8 +206,8 @@ static const struct sch t_outages = {.kind = SCH_ARRAY, .item = &t_outage};
 	{"delay", &t_duration, 0, "\"0\"", "propagation delay"},                           \
 	{"mtu", &t_mtu, 0, "1500", "largest IP datagram, bytes"},                          \
 	{"queue", &t_queue, 0, "100",                                                      \
-	 "drop-tail queue limit: packets (a number) or bytes (a size); the packet being "  \
-	 "serialised does not count"},                                                     \
+	 "queue limit — packets (a number) or bytes (a size) — or an object selecting the " \
+	 "discipline; the packet being serialised does not count"},                        \
 	{"loss", &t_loss, 0, "none",                                                       \
 	 "loss as packets leave the link: \"1%\" (Bernoulli) or a model object"},          \
 	{"jitter", &t_duration, 0, "\"0\"", "extra delay drawn uniformly in [0, jitter]"}, \
@@ -305,6 +398,8 @@ static const struct sch_key app_ping_keys[] = {
 	{"df", &t_bool, 0, "false", "set don't-fragment (ping -M do)"},
 	{"ttl", &t_ttl, 0, "the node's", "IP TTL of the requests (ping -t)"},
 	{"tos", &t_tos, 0, "0", "IP TOS byte (ping -Q)"},
+	{"ecn", &t_ecn, 0, "\"not-ect\"",
+	 "ECN codepoint of the requests (RFC 3168 §5); replaces tos's two low bits"},
 	{"trace", &t_bool, 0, "true", "write NAME.ping.tsv, a row per reply"},
 	CHECK_ROUTE_KEY,
 	{0},
@@ -327,6 +422,9 @@ static const struct sch_key app_udp_keys[] = {
 	{"exponential", &t_bool, 0, "false", "on-off: draw period lengths from exponentials"},
 	{"df", &t_bool, 0, "false", "set don't-fragment"},
 	{"tos", &t_tos, 0, "0", "IP TOS byte"},
+	{"ecn", &t_ecn, 0, "\"not-ect\"",
+	 "ECN codepoint of the datagrams (RFC 3168 §5), so queues can mark them CE; "
+	 "replaces tos's two low bits"},
 	CHECK_ROUTE_KEY,
 	{0},
 };

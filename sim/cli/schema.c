@@ -506,10 +506,13 @@ const struct sch_variant *sch_variant_of(const struct sch *s, const cJSON *obj)
 	if (!s->tag || !obj)
 		return NULL;
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, s->tag);
-	if (!cJSON_IsString(t))
+	const char *tag = cJSON_IsString(t) ? t->valuestring : NULL;
+	if (tag == NULL && (t == NULL || cJSON_IsNull(t)))
+		tag = s->tag_default;
+	if (tag == NULL)
 		return NULL;
 	for (const struct sch_variant *v = s->variants; v->tag; v++)
-		if (strcmp(v->tag, t->valuestring) == 0)
+		if (strcmp(v->tag, tag) == 0)
 			return v;
 	return NULL;
 }
@@ -607,7 +610,9 @@ static void check_object(const struct sch *s, const cJSON *v, GString *path,
 		g_ptr_array_add(tags, NULL);
 		char *all = join_values((const char *const *)tags->pdata);
 		g_ptr_array_free(tags, TRUE);
-		if (t == NULL || cJSON_IsNull(t)) {
+		if ((t == NULL || cJSON_IsNull(t)) && s->tag_default) {
+			var = sch_variant_of(s, v);
+		} else if (t == NULL || cJSON_IsNull(t)) {
 			sch_diag(d, v, path->str, "missing required key \"%s\" (one of %s)", s->tag,
 				 all);
 		} else {

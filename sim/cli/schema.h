@@ -88,6 +88,8 @@ struct sch {
 	/* SCH_OBJECT */
 	const struct sch_key *keys;         /* common keys, NULL-name terminated */
 	const char *tag;                    /* tag key name, or NULL */
+	const char *tag_default;            /* variant taken when the tag is absent;
+	                                     * NULL: the tag is required */
 	const struct sch_variant *variants; /* NULL-tag terminated */
 	/* SCH_ARRAY */
 	const struct sch *item;

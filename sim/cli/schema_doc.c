@@ -150,7 +150,11 @@ static void md_object(const struct sch *s, const char *path, GString *out, GPtrA
 				g_string_append(out, ", ");
 			g_string_append_printf(out, "`\"%s\"`", v->tag);
 		}
-		g_string_append(out, " | required | selects the kind; its own keys follow |\n");
+		if (s->tag_default)
+			g_string_append_printf(out, " | `\"%s\"` | selects the kind; its own keys follow |\n",
+					       s->tag_default);
+		else
+			g_string_append(out, " | required | selects the kind; its own keys follow |\n");
 	}
 	md_keys(out, s->keys);
 	g_string_append_c(out, '\n');

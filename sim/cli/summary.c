@@ -200,6 +200,23 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	return o;
 }
 
+/* The queue of one direction: its discipline, drops and marks by reason, and the
+ * sojourn times of the packets it sent (mean exact to the ns, p99 from sojourn.h). */
+static cJSON *queue_json(const struct link *l, enum link_dir d, const struct queue_config *qc,
+			 const struct link_stats *st)
+{
+	cJSON *q = cJSON_CreateObject();
+	cJSON_AddStringToObject(q, "type", queue_type_name(qc->type));
+	add_u64(q, "drops_overlimit", st->overlimit_drops);
+	add_u64(q, "drops_aqm", st->aqm_drops);
+	add_u64(q, "marks_aqm", st->ecn_marks);
+	sim_time_t mean, p99;
+	link_get_sojourn(l, d, &mean, &p99);
+	add_ms(q, "sojourn_mean_ms", mean);
+	add_ms(q, "sojourn_p99_ms", p99);
+	return q;
+}
+
 static cJSON *link_json(const struct world *w, guint li, enum link_dir d, uint64_t *tx_total)
 {
 	const struct scn_link *L = &g_array_index(w->scn->links, struct scn_link, li);
@@ -227,6 +244,7 @@ static cJSON *link_json(const struct world *w, guint li, enum link_dir d, uint64
 	add_u64(o, "enqueued", st.enqueued);
 	add_u64(o, "max_queue_packets", st.max_queue_packets);
 	add_u64(o, "max_queue_bytes", st.max_queue_bytes);
+	cJSON_AddItemToObject(o, "queue", queue_json(w->links[li], d, &L->dir[d].queue, &st));
 	return o;
 }
 
@@ -280,6 +298,7 @@ static cJSON *udp_json(const struct world *w, const struct world_app *wa, sim_ti
 	add_u64(o, "lost", rs.lost);
 	add_u64(o, "duplicates", rs.duplicates);
 	add_u64(o, "reordered", rs.reordered);
+	add_u64(o, "ce_packets", rs.ce);
 	uint64_t distinct = rs.packets - rs.duplicates;
 	add_ms_stats(o, "delay_ms", distinct, rs.delay_min, rs.delay_max, rs.delay_sum);
 	sim_time_t end = a->stop < run_end ? a->stop : run_end;

@@ -23,6 +23,7 @@ static void rec_input(struct sim *sim, struct node *node, struct sim_packet *pkt
 	    .tag = pkt->len >= 4 ? sim_get_be32(pkt->data) : 0xffffffffu,
 	    .len = pkt->len,
 	    .ttl = rx->ttl,
+	    .tos = rx->tos,
 	    .src = rx->src,
 	    .dst = rx->dst,
 	    .iface = rx->iface,

@@ -23,6 +23,7 @@ struct fx_rx {
 	uint32_t tag;
 	uint32_t len; /* transport bytes */
 	uint8_t ttl;
+	uint8_t tos; /* as received (ECN bits included) */
 	ipv4_addr_t src, dst;
 	struct iface *iface;
 };

@@ -214,10 +214,11 @@ static void test_queue_trace(void)
 	g_assert_cmpint(link_queue_trace_stop(p.l, LINK_FORWARD, &err), ==, 0);
 	char *s = read_file(path);
 	g_assert_cmpstr(s, ==,
-	                "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\n"
-	                "0.000000000\t1\t1020\t0\tenqueue\n"
-	                "0.000000000\t1\t1020\t1\tdrop\n"
-	                "0.000816000\t0\t0\t1\tdequeue\n");
+	                "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\tmarks\tsojourn_ms"
+	                "\treason\taqm_avg\taqm_prob\n"
+	                "0.000000000\t1\t1020\t0\tenqueue\t0\tnan\t-\tnan\tnan\n"
+	                "0.000000000\t1\t1020\t1\tdrop\t0\tnan\toverlimit\tnan\tnan\n"
+	                "0.000816000\t0\t0\t1\tdequeue\t0\t0.816\t-\tnan\tnan\n");
 	g_free(s);
 	g_free(path);
 	fx_tmpdir_free(dir);
@@ -655,6 +656,58 @@ static void test_config_check(void)
 	g_assert_false(loss_kind_parse("bogus", &k));
 }
 
+/* Drop-tail through the queue-discipline interface (an event at every dequeue)
+ * delivers exactly what the timeline fast path delivers, at the same instants, with
+ * the same drops, counters and sojourn statistics. */
+static void run_droptail(bool via_qdisc, GArray *out, struct link_stats *st, sim_time_t *mean,
+                         sim_time_t *p99)
+{
+	struct link_dir_config c = fx_link_cfg(10000000, SIM_MS(2), 1500);
+	c.queue.limit_packets = 6;
+	c.queue.via_qdisc = via_qdisc;
+	struct pair p;
+	pair_init(&p, 1, &c, NULL);
+	for (uint32_t i = 0; i < 20; i++)
+		fx_send(&p.sim, p.a, B_ADDR, 500 + 50 * i, i);
+	sim_run(&p.sim, SIM_MS(3));
+	for (uint32_t i = 0; i < 8; i++)
+		fx_send(&p.sim, p.a, B_ADDR, 1000, 100 + i);
+	sim_run(&p.sim, SIM_MS(50));
+	g_array_append_vals(out, p.rb->rx->data, p.rb->rx->len);
+	link_get_stats(p.l, LINK_FORWARD, st);
+	link_get_sojourn(p.l, LINK_FORWARD, mean, p99);
+	pair_fini(&p);
+}
+
+static void test_droptail_paths_agree(void)
+{
+	GArray *fast = g_array_new(FALSE, FALSE, sizeof(struct fx_rx));
+	GArray *slow = g_array_new(FALSE, FALSE, sizeof(struct fx_rx));
+	struct link_stats a, b;
+	sim_time_t ma, pa, mb, pb;
+	run_droptail(false, fast, &a, &ma, &pa);
+	run_droptail(true, slow, &b, &mb, &pb);
+	g_assert_cmpuint(fast->len, ==, slow->len);
+	g_assert_cmpuint(fast->len, <, 28); /* some were dropped */
+	for (guint i = 0; i < fast->len; i++) {
+		g_assert_cmpint(g_array_index(fast, struct fx_rx, i).t, ==,
+		                g_array_index(slow, struct fx_rx, i).t);
+		g_assert_cmpuint(g_array_index(fast, struct fx_rx, i).tag, ==,
+		                 g_array_index(slow, struct fx_rx, i).tag);
+	}
+	g_assert_cmpuint(a.queue_drops, ==, b.queue_drops);
+	g_assert_cmpuint(a.overlimit_drops, ==, b.overlimit_drops);
+	g_assert_cmpuint(a.tx_packets, ==, b.tx_packets);
+	g_assert_cmpuint(a.tx_bytes, ==, b.tx_bytes);
+	g_assert_cmpuint(a.enqueued, ==, b.enqueued);
+	g_assert_cmpuint(a.max_queue_packets, ==, b.max_queue_packets);
+	g_assert_cmpint(ma, ==, mb);
+	g_assert_cmpint(pa, ==, pb);
+	g_assert_cmpint(ma, >, 0);
+	g_array_free(fast, TRUE);
+	g_array_free(slow, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -675,5 +728,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/link/one-event-per-hop", test_one_event_per_hop);
 	g_test_add_func("/link/free-in-flight", test_free_in_flight);
 	g_test_add_func("/link/config-check", test_config_check);
+	g_test_add_func("/link/droptail-paths-agree", test_droptail_paths_agree);
 	return g_test_run();
 }

@@ -697,6 +697,69 @@ static void test_captures_clean(void)
 	g_free(tshark);
 }
 
+/* What bufferbloat.json's description promises: drop-tail's standing queue near a
+ * second, CoDel's and FQ-CoDel's sojourn near the 5 ms target (p99 far below
+ * drop-tail's), AQM drops instead of tail drops, the ping beside FQ-CoDel's bulk flows
+ * close to the bare 42 ms, and every path's bottleneck busy. */
+static void test_bufferbloat(void)
+{
+	struct run x = run_scenario("bufferbloat");
+	assert_flows_ok(x.summary, 12);
+	const cJSON *dt = cJSON_GetObjectItemCaseSensitive(link_dir(x.summary, "bneck_dt", "forward"), "queue");
+	const cJSON *cd = cJSON_GetObjectItemCaseSensitive(link_dir(x.summary, "bneck_codel", "forward"), "queue");
+	const cJSON *fq = cJSON_GetObjectItemCaseSensitive(link_dir(x.summary, "bneck_fq", "forward"), "queue");
+	g_assert_cmpstr(str(dt, "type"), ==, "droptail");
+	g_assert_cmpstr(str(cd, "type"), ==, "codel");
+	g_assert_cmpstr(str(fq, "type"), ==, "fq_codel");
+	g_assert_cmpfloat(num(dt, "sojourn_mean_ms"), >, 500);
+	g_assert_cmpfloat(num(dt, "drops_aqm"), ==, 0);
+	g_assert_cmpfloat(num(dt, "drops_overlimit"), >, 0);
+	for (const cJSON *q = cd; q; q = q == cd ? fq : NULL) {
+		g_assert_cmpfloat(num(q, "sojourn_mean_ms"), <, 20);
+		g_assert_cmpfloat(num(q, "sojourn_p99_ms"), <, num(dt, "sojourn_p99_ms") / 5);
+		g_assert_cmpfloat(num(q, "drops_aqm"), >, 0);
+		g_assert_cmpfloat(num(q, "drops_overlimit"), ==, 0);
+	}
+	const cJSON *pdt = cJSON_GetObjectItemCaseSensitive(item_named(x.summary, "pings", "ping_dt"), "rtt_ms");
+	const cJSON *pfq = cJSON_GetObjectItemCaseSensitive(item_named(x.summary, "pings", "ping_fq"), "rtt_ms");
+	g_assert_cmpfloat(num(pdt, "mean"), >, 300);
+	g_assert_cmpfloat(num(pfq, "mean"), <, 50);
+	static const char *const paths[] = {"dt", "codel", "fq"};
+	for (int k = 0; k < 3; k++) {
+		double sum = 0;
+		for (int i = 0; i < 4; i++) {
+			char *n = g_strdup_printf("%s%d", paths[k], i);
+			sum += num(item_named(x.summary, "flows", n), "goodput_bps");
+			g_free(n);
+		}
+		g_assert_cmpfloat(sum, >, 6e6);
+	}
+	run_free(&x);
+}
+
+/* red.json: early drops, not tail drops; the average stays below max most of the
+ * time (sojourn small); the flows keep most of the 45 Mbit/s. */
+static void test_red(void)
+{
+	struct run x = run_scenario("red");
+	assert_flows_ok(x.summary, 4);
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(link_dir(x.summary, "gateway", "forward"), "queue");
+	g_assert_cmpstr(str(q, "type"), ==, "red");
+	g_assert_cmpfloat(num(q, "drops_aqm"), >, 100);
+	g_assert_cmpfloat(num(q, "drops_overlimit"), ==, 0);
+	g_assert_cmpfloat(num(q, "sojourn_mean_ms"), <, 5);
+	double sum = 0;
+	const cJSON *f;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(x.summary, "flows"))
+		sum += num(f, "goodput_bps");
+	g_assert_cmpfloat(sum, >, 30e6);
+	char *h = first_line(&x, "link.gateway.forward.queue.tsv");
+	g_assert_cmpstr(h, ==, "time_s\tqueue_packets\tqueue_bytes\tdrops\tevent\tmarks\tsojourn_ms"
+			       "\treason\taqm_avg\taqm_prob");
+	g_free(h);
+	run_free(&x);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -716,6 +779,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/heavy-loss", test_heavy_loss);
 	g_test_add_func("/scenario/pmtud", test_pmtud);
 	g_test_add_func("/scenario/cubic-vs-reno", test_cubic_vs_reno);
+	g_test_add_func("/scenario/bufferbloat", test_bufferbloat);
+	g_test_add_func("/scenario/red", test_red);
 	for (int k = 1; k <= 4; k++) {
 		char *p = g_strdup_printf("/scenario/fall-floyd-%d", k);
 		g_test_add_data_func(p, GINT_TO_POINTER(k), test_fall_floyd);
