@@ -256,7 +256,7 @@ static bool u64_value(const cJSON *v, uint64_t *out)
 
 static bool valid_name(const char *s)
 {
-	if (!*s || *s == '.')
+	if (!*s || *s == '.' || strlen(s) > SCH_NAME_MAX)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
@@ -297,7 +297,8 @@ static const char *default_what(const struct sch *s)
 	case SCH_OBJECT: return "an object";
 	case SCH_ARRAY: return "an array";
 	case SCH_STRING: return "a string";
-	case SCH_NAME: return "a name (letters, digits, '_', '-', '.')";
+	case SCH_NAME:
+		return "a name of at most 64 letters, digits, '_', '-', '.', not starting with '.'";
 	case SCH_ENUM: return "one of the listed names";
 	case SCH_BOOL: return "true or false";
 	case SCH_INT: return "an integer";

@@ -35,7 +35,8 @@ enum sch_kind {
 	SCH_ARRAY,    /* items of one schema */
 	SCH_ANY_OF,   /* alternatives told apart by JSON type (first match wins) */
 	SCH_STRING,   /* any string */
-	SCH_NAME,     /* a name usable in file names: [A-Za-z0-9_.-]+, not starting with '.' */
+	SCH_NAME,     /* a name usable in file names: [A-Za-z0-9_.-]+, not starting with '.',
+	               * at most SCH_NAME_MAX characters */
 	SCH_ENUM,     /* one of `values` */
 	SCH_BOOL,
 	SCH_INT,      /* an integral JSON number within [min, max] */
@@ -49,6 +50,11 @@ enum sch_kind {
 	SCH_CIDR,     /* "10.0.0.1/24": an interface address and its prefix length */
 	SCH_PREFIX,   /* "10.0.0.0/24" (host bits zero) */
 };
+
+/* Longest name (SCH_NAME). Names become parts of file names ("NAME.sender.seq.tsv",
+ * "link.NAME.forward.queue.tsv", results/NAME/ and its staging directory), which must
+ * stay within NAME_MAX (255 bytes) on every file system. */
+#define SCH_NAME_MAX 64
 
 /* Flags of a schema node. */
 enum {

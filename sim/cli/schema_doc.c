@@ -16,7 +16,7 @@ static const char *type_name(const struct sch *s)
 	case SCH_ARRAY: return "array";
 	case SCH_ANY_OF: return "see below";
 	case SCH_STRING: return "string";
-	case SCH_NAME: return "name";
+	case SCH_NAME: return "name (≤ 64 chars)";
 	case SCH_ENUM: return "string";
 	case SCH_BOOL: return "boolean";
 	case SCH_INT: return "integer";

@@ -210,6 +210,10 @@ static int file_error(GError **error, const char *path)
 static char *make_staging(const char *parent, const char *dir, GError **error)
 {
 	char *base = g_path_get_basename(dir);
+	/* The name must fit NAME_MAX (255) with the suffix (at most 50 bytes): a long
+	 * results directory name is shortened here, which the cleaner does not mind. */
+	if (strlen(base) > 150)
+		base[150] = '\0';
 	char *tmpl_name = g_strdup_printf(".%s.tmp-%ld-%" G_GUINT64_FORMAT "-XXXXXX", base,
 					  (long)getpid(), sim_output_process_start(getpid()));
 	char *tmpl = g_build_filename(parent, tmpl_name, NULL);

@@ -33,9 +33,67 @@ static void test_ping_count_max(void)
 	g_free(dir);
 }
 
+/* A - B with a ping named `app` (and the scenario named `name`). */
+static char *named(const char *name, const char *app)
+{
+	return g_strdup_printf(
+		"{ \"name\": \"%s\", \"duration\": \"1s\",\n"
+		"  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
+		"  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", "
+		"\"address\": \"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": "
+		"\"10.0.0.2/24\" } ] } ],\n"
+		"  \"apps\": [ { \"type\": \"ping\", \"name\": \"%s\", \"from\": \"A\", "
+		"\"to\": \"B\", \"count\": 2 } ] }\n",
+		name, app);
+}
+
+/* Names become file names (NAME.ping.tsv, results/NAME/, its staging directory): a
+ * name validation accepts must be usable as one. A 250-character application name
+ * used to pass validation and fail the run with "File name too long" (exit 1). */
+static void test_name_length(void)
+{
+	char *dir = tmpdir_new();
+	char *n64 = g_strnfill(64, 'n'), *n65 = g_strnfill(65, 'n');
+	char *j = named(n64, n64);
+	g_free(write_file(dir, "t.json", j));
+	g_free(j);
+	struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", NULL);
+	g_assert_cmpstr(r.err, ==, "");
+	g_assert_cmpint(r.status, ==, 0);
+	netsim_result_clear(&r);
+	j = named("t", n65);
+	g_free(write_file(dir, "t.json", j));
+	g_free(j);
+	r = netsim_run(dir, NULL, "validate", "t.json", NULL);
+	/* (Long values are shown cut to 57 characters.) */
+	char *want = g_strdup_printf("t.json: apps[0].name: expected a name of at most 64 letters, "
+				     "digits, '_', '-', '.', not starting with '.', got \"%.57s...\"\n",
+				     n65);
+	g_assert_cmpstr(r.err, ==, want);
+	g_assert_cmpint(r.status, ==, 2);
+	netsim_result_clear(&r);
+	/* A results directory with a long name of its own (the user's --out): the
+	 * staging directory's name is shortened to fit. */
+	j = named("t", "p");
+	g_free(write_file(dir, "t.json", j));
+	g_free(j);
+	char *longout = g_strnfill(250, 'o');
+	r = netsim_run(dir, NULL, "run", "t.json", "--out", longout, NULL);
+	g_assert_cmpstr(r.err, ==, "");
+	g_assert_cmpint(r.status, ==, 0);
+	netsim_result_clear(&r);
+	g_free(longout);
+	g_free(want);
+	g_free(n64);
+	g_free(n65);
+	rm_rf(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/limits/ping-count-max", test_ping_count_max);
+	g_test_add_func("/limits/name-length", test_name_length);
 	return g_test_run();
 }
