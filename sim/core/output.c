@@ -82,6 +82,30 @@ static bool staging_owner(const char *name, long *pid, guint64 *start)
 	return q[6] == '\0' || strcmp(q + 6, ".old") == 0;
 }
 
+char *sim_output_owner_text(void)
+{
+	gchar *boot = NULL;
+	if (!g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
+		boot = g_strdup("unknown");
+	g_strstrip(boot);
+	char *text = g_strdup_printf("host %s\nboot %s\n", g_get_host_name(), boot);
+	g_free(boot);
+	return text;
+}
+
+/* The line of `text` starting with `key` and a space, without the key (g_free), or
+ * NULL. */
+static char *owner_field(const char *text, const char *key)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	char *v = NULL;
+	for (char **l = lines; *l && !v; l++)
+		if (g_str_has_prefix(*l, key) && (*l)[strlen(key)] == ' ')
+			v = g_strdup(*l + strlen(key) + 1);
+	g_strfreev(lines);
+	return v;
+}
+
 /* True when the process that created a staging directory still runs: the PID exists
  * and (where /proc says) started at the recorded time, so a reused PID is not taken
  * for the owner. */
@@ -109,6 +133,33 @@ static bool is_netsim_dir(const char *dir, bool empty_ok)
 	return empty;
 }
 
+/* True when the staging directory at path (owned by pid, started at `start`) was
+ * left by a run that is gone: its owner file names this machine (a run on another
+ * host, or in another container, sharing the folder, cannot be judged from here) and
+ * either the machine has rebooted since or the process no longer exists. */
+static bool staging_is_stale(const char *path, long pid, guint64 start)
+{
+	char *f = g_build_filename(path, SIM_OUTPUT_OWNER, NULL);
+	gchar *text = NULL;
+	bool have = g_file_get_contents(f, &text, NULL, NULL);
+	g_free(f);
+	if (!have)
+		return false;
+	char *mine = sim_output_owner_text();
+	char *host = owner_field(text, "host"), *boot = owner_field(text, "boot");
+	char *my_host = owner_field(mine, "host"), *my_boot = owner_field(mine, "boot");
+	bool stale = false;
+	if (host && g_strcmp0(host, my_host) == 0)
+		stale = g_strcmp0(boot, my_boot) != 0 || !owner_alive(pid, start);
+	g_free(host);
+	g_free(boot);
+	g_free(my_host);
+	g_free(my_boot);
+	g_free(mine);
+	g_free(text);
+	return stale;
+}
+
 /* Removes the staging directories in `parent` left by runs that no longer exist. */
 static void remove_stale_staging(const char *parent)
 {
@@ -124,7 +175,7 @@ static void remove_stale_staging(const char *parent)
 		char *path = g_build_filename(parent, name, NULL);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
-		    is_netsim_dir(path, true) && !owner_alive(pid, start))
+		    is_netsim_dir(path, false) && staging_is_stale(path, pid, start))
 			sim_remove_tree(path);
 		g_free(path);
 	}
@@ -226,7 +277,12 @@ static char *make_staging(const char *parent, const char *dir, GError **error)
 	}
 	chmod(tmpl, 0755);
 	char *marker = g_build_filename(tmpl, SIM_OUTPUT_MARKER, NULL);
-	bool ok = g_file_set_contents(marker, "", 0, error);
+	char *owner = g_build_filename(tmpl, SIM_OUTPUT_OWNER, NULL);
+	char *who = sim_output_owner_text();
+	bool ok = g_file_set_contents(marker, "", 0, error) &&
+		  g_file_set_contents(owner, who, -1, error);
+	g_free(who);
+	g_free(owner);
 	g_free(marker);
 	if (!ok) {
 		sim_remove_tree(tmpl);
@@ -353,6 +409,10 @@ int sim_output_finish(struct sim_output *out, enum sim_run_outcome outcome, GErr
 	int rc = 0;
 	if (outcome != SIM_RUN_FAILED) {
 		rc = check_summary(out, outcome, error);
+		/* The owner file belongs to the staging directory, not to the results. */
+		char *owner = sim_output_path(out, SIM_OUTPUT_OWNER);
+		g_unlink(owner);
+		g_free(owner);
 		if (rc == 0)
 			rc = swap_into_place(out, error);
 	}
@@ -420,7 +480,8 @@ static void collect(const char *root, const char *rel, GPtrArray *files)
 					collect(root, child_rel, files);
 				g_free(child_rel);
 			} else if (strcmp(child_rel, "summary.json") == 0 ||
-				   strcmp(child_rel, SIM_OUTPUT_MARKER) == 0) {
+				   strcmp(child_rel, SIM_OUTPUT_MARKER) == 0 ||
+				   strcmp(child_rel, SIM_OUTPUT_OWNER) == 0) {
 				g_free(child_rel);
 			} else {
 				g_ptr_array_add(files, child_rel);

@@ -23,15 +23,18 @@
  *   - A run killed outright (SIGKILL) leaves its staging directory behind. The next
  *     sim_output_open() in the same parent removes such leftovers, and only those:
  *     a real directory (not a symbolic link) of the current user, named as above,
- *     holding the marker (or empty), whose owning process no longer exists (no such
- *     PID, or a PID now used by a process with another start time).
+ *     holding the marker and an owner file (SIM_OUTPUT_OWNER) that names this
+ *     machine (host name; a run in another container sharing the folder is never
+ *     judged from here), whose owner is gone: the machine has rebooted since (boot
+ *     id), or the PID no longer exists or now belongs to a process with another
+ *     start time.
  *
  * The trace hash is SHA-256 over the run's outputs in a fixed order: every *.tsv
  * file, then every *.pcap file, then any other file, each group sorted by relative
  * path (bytewise), and finally summary.json in its hashable form (without wall-clock
  * fields, supplied by the caller). Each file contributes its relative path, a NUL,
  * its size in decimal, a NUL and its bytes. The plots/ folder is derived and skipped,
- * and so is the marker.
+ * and so are the marker and the owner file.
  */
 #ifndef SIM_CORE_OUTPUT_H
 #define SIM_CORE_OUTPUT_H
@@ -42,6 +45,9 @@
 
 /* The file that marks a directory as netsim's results (empty of meaning otherwise). */
 #define SIM_OUTPUT_MARKER ".netsim-results"
+/* The file in a staging directory that names the machine of the run owning it
+ * (sim_output_owner_text()); removed before the directory becomes the results. */
+#define SIM_OUTPUT_OWNER ".netsim-owner"
 
 /* How a run ended, which decides whether its results replace the previous ones. */
 enum sim_run_outcome {
@@ -104,6 +110,10 @@ int sim_output_hash(const char *dir, const char *summary, size_t summary_len, ch
 /* Start time of process `pid` in clock ticks since boot (/proc/PID/stat), or 0 when
  * unknown. With the PID it names the owner of a staging directory. */
 guint64 sim_output_process_start(pid_t pid);
+
+/* The contents of this process's owner file: "host NAME\nboot ID\n" (the host name
+ * and /proc/sys/kernel/random/boot_id). g_free it. */
+char *sim_output_owner_text(void);
 
 /* Removes a directory tree (used for staging and old runs). Returns 0 or -1. */
 int sim_remove_tree(const char *path);

@@ -349,15 +349,26 @@ static void test_refused_destinations(void)
 	g_free(root);
 }
 
-/* Makes parent/name a directory holding the results marker. */
-static char *make_staging(const char *parent, const char *name, bool marker)
+/* Makes parent/name a staging directory as netsim makes them (the marker and the
+ * owner file `owner`, NULL: this machine's), or without them (marker false). */
+static char *make_staging_owned(const char *parent, const char *name, bool marker,
+				const char *owner)
 {
 	char *p = g_build_filename(parent, name, NULL);
 	g_assert_cmpint(g_mkdir(p, 0755), ==, 0);
-	if (marker)
+	if (marker) {
+		char *mine = sim_output_owner_text();
 		write_file(p, SIM_OUTPUT_MARKER, "");
+		write_file(p, SIM_OUTPUT_OWNER, owner ? owner : mine);
+		g_free(mine);
+	}
 	write_file(p, "flow1.sender.tsv", "time_s\n");
 	return p;
+}
+
+static char *make_staging(const char *parent, const char *name, bool marker)
+{
+	return make_staging_owned(parent, name, marker, NULL);
 }
 
 /* Staging directories of runs that died (SIGKILL) are removed by the next run in the
@@ -390,6 +401,17 @@ static void test_stale_staging(void)
 	char *n_link = g_strdup_printf(".w.tmp-%d-1-LiNk00", (int)dead);
 	char *p_link = g_build_filename(root, n_link, NULL);
 	g_assert_cmpint(symlink(p_live, p_link), ==, 0);
+	/* Owner files: a dead PID on another host (another container sharing the folder)
+	 * is not ours to judge; a live PID from before a reboot is gone. */
+	char *n_other_host = g_strdup_printf(".v.tmp-%d-1-OtHeR1", (int)dead);
+	char *p_other_host = make_staging_owned(root, n_other_host, true,
+						"host elsewhere\nboot 1234\n");
+	char *mine = sim_output_owner_text();
+	char *host_line = g_strndup(mine, (gsize)(strchr(mine, '\n') - mine));
+	char *rebooted = g_strdup_printf("%s\nboot another-boot\n", host_line);
+	char *n_rebooted = g_strdup_printf(".u.tmp-%d-%" G_GUINT64_FORMAT "-ReBoOt", (int)getpid(),
+					   me_start);
+	char *p_rebooted = make_staging_owned(root, n_rebooted, true, rebooted);
 
 	char *dir = g_build_filename(root, "x", NULL);
 	run_into(dir, "{}", SIM_RUN_COMPLETE, 0);
@@ -399,9 +421,16 @@ static void test_stale_staging(void)
 	g_assert_true(exists_in(p_live, "flow1.sender.tsv"));
 	g_assert_true(exists_in(p_foreign, "flow1.sender.tsv"));
 	g_assert_true(g_file_test(p_link, G_FILE_TEST_IS_SYMLINK));
+	g_assert_true(exists_in(p_other_host, "flow1.sender.tsv"));
+	g_assert_false(g_file_test(p_rebooted, G_FILE_TEST_EXISTS));
+	/* The results hold the marker but not the owner file. */
+	g_assert_true(exists_in(dir, SIM_OUTPUT_MARKER));
+	g_assert_false(exists_in(dir, SIM_OUTPUT_OWNER));
 
-	char *names[] = {n_dead, n_dead_old, n_reused, n_live, n_foreign, n_link,
-			 p_dead, p_dead_old, p_reused, p_live, p_foreign, p_link, dir};
+	char *names[] = {n_dead,  n_dead_old,   n_reused,     n_live,     n_foreign,
+			 n_link,  p_dead,       p_dead_old,   p_reused,   p_live,
+			 p_foreign, p_link,     dir,          n_other_host, p_other_host,
+			 mine,    host_line,    rebooted,     n_rebooted, p_rebooted};
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		g_free(names[i]);
 	sim_remove_tree(root);
