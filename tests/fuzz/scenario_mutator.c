@@ -63,12 +63,14 @@ static cJSON *int_near_limits(const struct sch *s, struct mrng *r)
 					1e15,       9007199254740991.0, 9007199254740992.0, 1.5};
 	int64_t lo = (s->flags & SCH_F_MIN) ? s->min : 0;
 	int64_t hi = (s->flags & SCH_F_MAX) ? s->max : INT64_C(9007199254740991);
-	switch (below(r, 6)) {
+	switch (below(r, 8)) {
 	case 0: return cJSON_CreateNumber((double)lo);
 	case 1: return cJSON_CreateNumber((double)hi);
 	case 2: return cJSON_CreateNumber((double)lo - 1);
 	case 3: return cJSON_CreateNumber((double)hi + 1);
-	case 4: {
+	case 4:
+	case 5:
+	case 6: {
 		uint64_t span = (uint64_t)(hi - lo) + 1;
 		uint64_t off = span ? ((uint64_t)rnd(r) << 32 | rnd(r)) % span : 0;
 		return cJSON_CreateNumber((double)(lo + (int64_t)off));
@@ -162,24 +164,41 @@ static cJSON *addr_value(const struct sch *s, const struct pool *p, struct mrng 
 	static const unsigned lens[] = {0, 1, 8, 16, 24, 30, 31, 32, 33};
 	const char *pooled = from_pool(p->addrs, r);
 	char quad[32];
-	g_strlcpy(quad, pooled && below(r, 2) ? pooled : PICK(r, quads), sizeof(quad));
+	g_strlcpy(quad, pooled && below(r, 3) ? pooled : PICK(r, quads), sizeof(quad));
 	char *slash = strchr(quad, '/');
 	if (slash)
 		*slash = '\0';
 	if (s->kind == SCH_ADDR)
 		return cJSON_CreateString(quad);
 	char buf[48];
-	g_snprintf(buf, sizeof(buf), "%s/%u", quad, PICK(r, lens));
+	/* The prefix length it had, usually. */
+	unsigned len = pooled && slash == NULL ? 24 : PICK(r, lens);
+	if (pooled && strchr(pooled, '/') && below(r, 2))
+		len = (unsigned)atoi(strchr(pooled, '/') + 1);
+	g_snprintf(buf, sizeof(buf), "%s/%u", quad, len);
 	return cJSON_CreateString(buf);
 }
 
-static cJSON *name_value(const struct pool *p, struct mrng *r)
+static bool plain_name(const char *n)
+{
+	for (const char *c = n; *c; c++)
+		if (!g_ascii_isalnum(*c) && *c != '_' && *c != '-' && *c != '.')
+			return false;
+	return n[0] && n[0] != '.';
+}
+
+static cJSON *name_value(const struct sch *s, const struct pool *p, struct mrng *r)
 {
 	static const char *const odd[] = {"A",     "B",   "R",  "lo",        "eth0", "A:eth0",
 					  "A:lo",  ".x",  "",   "a.b-c_d",   "A:",   ":eth0",
 					  "A:eth9", "x y", "\n", "\xc3\xa9t\xc3\xa9"};
+	/* Mostly a string of the document (a name that resolves), for a name one that
+	 * is a valid name. */
 	const char *pooled = from_pool(p->names, r);
-	if (pooled && below(r, 3))
+	for (int tries = 0; pooled && s->kind == SCH_NAME && !plain_name(pooled) && tries < 4;
+	     tries++)
+		pooled = from_pool(p->names, r);
+	if (pooled && below(r, 4))
 		return cJSON_CreateString(pooled);
 	if (below(r, 16) == 0) {
 		char *longname = g_strnfill(300, 'n');
@@ -211,7 +230,7 @@ static cJSON *leaf_value(const struct sch *s, const struct pool *p, struct mrng 
 			n++;
 		return cJSON_CreateString(below(r, 10) ? s->values[below(r, n)] : "nope");
 	}
-	default: return name_value(p, r);
+	default: return name_value(s, p, r);
 	}
 }
 
@@ -343,7 +362,8 @@ static void mutate_object(const struct site *st, const struct pool *p, struct mr
 {
 	cJSON *o = st->node;
 	const struct sch *s = st->s;
-	switch (below(r, 4)) {
+	uint32_t op = below(r, 10);
+	switch (op < 6 ? 0 : op < 8 ? 1 : op < 9 ? 2 : 3) {
 	case 0: { /* add a key the schema allows (common or of this variant) */
 		const struct sch_variant *v = s->tag ? sch_variant_of(s, o) : NULL;
 		const struct sch_key *keys = (v && below(r, 2)) ? v->keys : s->keys;
@@ -390,13 +410,18 @@ static void mutate_array(const struct site *st, const struct pool *p, struct mrn
 {
 	cJSON *a = st->node;
 	int n = cJSON_GetArraySize(a);
+	const struct sch *s = st->s;
+	/* Mostly within the array's bounds (a link has two ends), sometimes not. */
+	bool strict = below(r, 8) != 0;
+	bool can_grow = !strict || s->max_items == 0 || (unsigned)n < s->max_items;
+	bool can_shrink = !strict || (unsigned)n > s->min_items;
 	switch (below(r, 4)) {
 	case 0: /* duplicate an element: more nodes, links, apps, routes */
-		if (n > 0)
+		if (n > 0 && can_grow)
 			cJSON_AddItemToArray(a, cJSON_Duplicate(cJSON_GetArrayItem(a, (int)below(r, (uint32_t)n)), true));
 		return;
 	case 1:
-		if (n > 0)
+		if (n > 0 && can_shrink)
 			cJSON_DeleteItemFromArray(a, (int)below(r, (uint32_t)n));
 		return;
 	case 2: /* move an element to the end (cJSON 1.7.15's InsertItemInArray loses
@@ -405,7 +430,8 @@ static void mutate_array(const struct site *st, const struct pool *p, struct mrn
 			cJSON_AddItemToArray(a, cJSON_DetachItemFromArray(a, (int)below(r, (uint32_t)n - 1)));
 		return;
 	default:
-		cJSON_AddItemToArray(a, gen_value(st->s->item, p, r, 1));
+		if (can_grow)
+			cJSON_AddItemToArray(a, gen_value(s->item, p, r, 1));
 		return;
 	}
 }
@@ -422,7 +448,26 @@ static cJSON *another_type(struct mrng *r)
 	}
 }
 
-/* One edit at a random place of the document. */
+/* A random site of the given schema kind class (0: leaf, 1: object, 2: array, 3:
+ * any), or NULL when there is none. */
+static const struct site *pick(GArray *sites, int cls, struct mrng *r)
+{
+	GPtrArray *c = g_ptr_array_new();
+	for (guint i = 0; i < sites->len; i++) {
+		const struct site *st = &g_array_index(sites, struct site, i);
+		int k = st->s == NULL ? 3 : st->s->kind == SCH_OBJECT ? 1 : st->s->kind == SCH_ARRAY ? 2 : 0;
+		if ((cls == 3 || k == cls) && (st->parent || cls == 1))
+			g_ptr_array_add(c, (gpointer)st);
+	}
+	const struct site *st = c->len ? g_ptr_array_index(c, below(r, c->len)) : NULL;
+	g_ptr_array_free(c, TRUE);
+	return st;
+}
+
+/* One edit at a random place of the document. Most edits change one value (which
+ * keeps the document a valid scenario unless the value is out of range), fewer add
+ * or remove structure, a few break types: so that a good share of the mutants still
+ * validate and reach the conversion code behind the schema checks. */
 static void mutate_once(cJSON *root, struct mrng *r)
 {
 	GArray *sites = g_array_new(FALSE, FALSE, sizeof(struct site));
@@ -430,18 +475,19 @@ static void mutate_once(cJSON *root, struct mrng *r)
 	struct pool p = {g_ptr_array_new_with_free_func(g_free),
 			 g_ptr_array_new_with_free_func(g_free)};
 	collect(root, NULL, scenario_schema(), sites, &p);
-	const struct site *st = &g_array_index(sites, struct site, below(r, sites->len));
-	if (st->parent && (st->s == NULL || below(r, 20) == 0)) {
-		replace(st->parent, st->node,
-			st->decl && below(r, 2) ? gen_value(st->decl, &p, r, 1) : another_type(r));
-	} else if (st->s->kind == SCH_OBJECT) {
-		mutate_object(st, &p, r);
-	} else if (st->s->kind == SCH_ARRAY) {
-		mutate_array(st, &p, r);
-	} else if (st->parent) {
+	uint32_t what = below(r, 20);
+	const struct site *st;
+	if (what < 12 && (st = pick(sites, 0, r)) != NULL) {
 		/* A leaf; through the declared schema, an SCH_ANY_OF may switch form. */
 		replace(st->parent, st->node,
-			below(r, 4) == 0 ? gen_value(st->decl, &p, r, 1) : leaf_value(st->s, &p, r));
+			below(r, 6) == 0 ? gen_value(st->decl, &p, r, 1) : leaf_value(st->s, &p, r));
+	} else if (what < 16 && (st = pick(sites, 1, r)) != NULL) {
+		mutate_object(st, &p, r);
+	} else if (what < 19 && (st = pick(sites, 2, r)) != NULL) {
+		mutate_array(st, &p, r);
+	} else if ((st = pick(sites, 3, r)) != NULL) {
+		replace(st->parent, st->node,
+			st->decl && below(r, 2) ? gen_value(st->decl, &p, r, 1) : another_type(r));
 	}
 	g_ptr_array_free(p.names, TRUE);
 	g_ptr_array_free(p.addrs, TRUE);
