@@ -220,10 +220,11 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 	}
 	if (o->until) {
 		int e = sim_parse_duration(o->until, until);
-		if (e || *until <= 0) {
+		if (e || *until <= 0 || *until > SCH_DURATION_MAX) {
 			sch_print_line(stderr, "netsim run: --until: %s, got \"%s\"",
 				       e ? sim_unit_error_string(e, "duration")
-					 : "must be greater than 0",
+				       : *until <= 0 ? "must be greater than 0"
+						     : "must be at most 100000000s",
 				       o->until);
 			rc = EXIT_INVALID;
 		}

@@ -428,6 +428,12 @@ static char *leaf_check(const struct sch *s, const cJSON *v)
 		int rc = sim_parse_duration(v->valuestring, &t);
 		if (rc)
 			return unit_msg(rc, "duration", v);
+		if (t > SCH_DURATION_MAX) {
+			struct sch capped = *s;
+			capped.max = SCH_DURATION_MAX;
+			capped.flags |= SCH_F_MAX;
+			return check_bounds(&capped, t, false, v);
+		}
 		return check_bounds(s, t, false, v);
 	}
 	case SCH_RATE: {

@@ -56,6 +56,13 @@ enum sch_kind {
  * stay within NAME_MAX (255 bytes) on every file system. */
 #define SCH_NAME_MAX 64
 
+/* Longest duration (SCH_DURATION, --until): 100 000 000 s, about 3 years. Simulated
+ * time is a signed 64-bit count of nanoseconds (292 years) and the models add
+ * durations together (now + serialisation + delay + jitter; an outage's at + for; a
+ * start + an interval), so each must leave room for a few more: with this bound no
+ * such sum overflows. */
+#define SCH_DURATION_MAX SIM_S(100000000)
+
 /* Flags of a schema node. */
 enum {
 	SCH_F_MIN = 1u << 0,      /* min applies */

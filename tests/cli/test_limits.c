@@ -90,10 +90,59 @@ static void test_name_length(void)
 	g_free(dir);
 }
 
+/* Durations: simulated time is a 64-bit count of nanoseconds and the models add
+ * durations (now + serialisation + delay + jitter, at + for), so each is at most
+ * 100000000 s. A link delay of 9223372036854775807ns used to pass validation and
+ * abort the run: "sim_schedule_at: time 0 ns is before now" (exit 133), the sum
+ * having overflowed. Found by the scenario_run fuzzer. */
+static void test_duration_max(void)
+{
+	char *dir = tmpdir_new();
+	static const char tmpl[] =
+		"{ \"name\": \"t\", \"duration\": \"DUR\",\n"
+		"  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
+		"  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", "
+		"\"address\": \"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": "
+		"\"10.0.0.2/24\" } ], \"delay\": \"DELAY\", \"jitter\": \"DUR\",\n"
+		"    \"down\": [ { \"at\": \"DUR\", \"for\": \"DUR\" } ] } ],\n"
+		"  \"apps\": [ { \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", "
+		"\"count\": 3, \"interval\": \"DUR\", \"start\": \"START\" },\n"
+		"    { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", \"bytes\": 1000 } ] }\n";
+	GString *g = g_string_new(tmpl);
+	g_string_replace(g, "DUR", "100000000s", 0);
+	g_string_replace(g, "DELAY", "100000000s", 0);
+	g_string_replace(g, "START", "99999999s", 0);
+	g_free(write_file(dir, "max.json", g->str));
+	struct netsim_result r = netsim_run(dir, NULL, "run", "max.json", NULL);
+	g_assert_cmpstr(r.err, ==, "");
+	g_assert_cmpint(r.status, ==, 0);
+	netsim_result_clear(&r);
+	g_string_assign(g, tmpl);
+	g_string_replace(g, "DUR", "5s", 0);
+	g_string_replace(g, "DELAY", "9223372036854775807ns", 0);
+	g_string_replace(g, "START", "1s", 0);
+	g_free(write_file(dir, "over.json", g->str));
+	r = netsim_run(dir, NULL, "run", "over.json", NULL);
+	g_assert_cmpstr(r.err, ==,
+			"over.json: links[0].delay: must be at most \"100000000s\", got "
+			"\"9223372036854775807ns\"\n");
+	g_assert_cmpint(r.status, ==, 2);
+	netsim_result_clear(&r);
+	r = netsim_run(dir, NULL, "run", "max.json", "--until", "100000001s", NULL);
+	g_assert_cmpstr(r.err, ==,
+			"netsim run: --until: must be at most 100000000s, got \"100000001s\"\n");
+	g_assert_cmpint(r.status, ==, 2);
+	netsim_result_clear(&r);
+	g_string_free(g, TRUE);
+	rm_rf(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/limits/ping-count-max", test_ping_count_max);
 	g_test_add_func("/limits/name-length", test_name_length);
+	g_test_add_func("/limits/duration-max", test_duration_max);
 	return g_test_run();
 }
