@@ -698,12 +698,14 @@ static void test_loopback(void)
 	g_assert_false(node_is_local_address(n, IPV4_ADDR(10, 0, 0, 2)));
 	g_assert_cmpint(fx_send(&sim, n, IPV4_LOOPBACK, 10, 1), ==, 0);
 	g_assert_cmpint(fx_send(&sim, n, IPV4_ADDR(10, 0, 0, 1), 60000, 2), ==, 0);
-	/* Delivered by an event at the same time, never from inside ipv4_output(). */
+	/* Delivered by an event, never from inside ipv4_output(), once lo has moved it
+	 * at 40 Gbit/s: 30 bytes take 6 ns, the 60020 after them 12004 ns more. */
 	g_assert_cmpuint(r->rx->len, ==, 0);
 	sim_run(&sim, SIM_S(1));
 	g_assert_cmpuint(r->rx->len, ==, 2);
 	struct fx_rx *e = &g_array_index(r->rx, struct fx_rx, 0);
-	g_assert_cmpint(e->t, ==, 0);
+	g_assert_cmpint(e->t, ==, 6);
+	g_assert_cmpint(g_array_index(r->rx, struct fx_rx, 1).t, ==, 6 + 12004);
 	g_assert_cmpuint(e->src, ==, IPV4_LOOPBACK);
 	g_assert_true(e->iface == node_loopback(n));
 	e = &g_array_index(r->rx, struct fx_rx, 1);
