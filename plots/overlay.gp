@@ -1,8 +1,9 @@
 # plots/overlay.gp — congestion windows of every traced flow on one graph. The driver
-# sets `files` and `titles` (space-separated lists of endpoint traces).
+# sets `files` and `titles` (space-separated lists of endpoint traces), and yscale and
+# yunit for the byte axis.
 reset
 load dir . "common.gp"
-set ylabel "cwnd (bytes)"
-set format y "%.0s%c"
+set ylabel "cwnd (" . yunit . ")"
+set format y "%g"
 set yrange [0:*]
-plot for [i=1:words(files)] word(files, i) using "time_s":"cwnd_bytes" with steps lw 1.3 title word(titles, i)
+plot for [i=1:words(files)] word(files, i) using "time_s":(column("cwnd_bytes") / yscale) with steps lw 1.3 title word(titles, i)

@@ -26,6 +26,8 @@ struct bulk {
 	struct sim_timer pause_timer;
 	sim_time_t next_read;         /* rate limit: earliest time of the next read */
 	struct sim_timer rate_timer;
+	bool closing_unread;          /* close_unread passed: close on the next data */
+	struct sim_timer close_timer;
 };
 
 void bulk_config_default(struct bulk_config *cfg)
@@ -57,9 +59,14 @@ static void snd_pump(struct bulk *b)
 	if (b->pair.client == NULL || !b->pair.client_connected || b->snd_shut)
 		return;
 	int rc = app_stream_tx_pump(&b->tx, b->pair.client);
-	if (rc == 1)
+	if (rc == 1 && b->cfg.sender_close) {
+		/* close() right after the last write: the stack sends the FIN after the
+		 * data and keeps the connection, orphaned, to its end. */
+		b->snd_shut = true;
+		app_pair_release_client(&b->pair);
+	} else if (rc == 1) {
 		snd_shutdown(b); /* a finite stream is all written */
-	else if (rc < 0)
+	} else if (rc < 0)
 		app_pair_fail_client(&b->pair, rc);
 }
 
@@ -112,7 +119,42 @@ static void rcv_end_of_stream(struct bulk *b)
 				       " bytes, the sender wrote %" G_GUINT64_FORMAT,
 				       b->ver.offset, b->tx.sent);
 	sim_timer_cancel(b->pair.sim, &b->rate_timer);
+	if (b->cfg.receiver_keeps_open) {
+		/* Never closes: the connection stays half-open (CLOSE-WAIT here); only an
+		 * error or a reset reaches the application any more. */
+		app_pair_server_interest(&b->pair, quiet);
+		return;
+	}
 	app_pair_close_server(&b->pair);
+}
+
+/* close_unread: the receiver closes with data it has not read; TCP answers with a
+ * RST instead of a FIN (RFC 9293 §3.6.1, RFC 2525 §2.17). */
+static void rcv_close_unread(struct bulk *b)
+{
+	struct app_pair *p = &b->pair;
+	char t[40];
+	sim_format_duration(sim_now(p->sim), t, sizeof(t));
+	app_flow_report_detail(&p->report,
+			       "the receiver closed its socket at %s with %zu bytes unread "
+			       "(close_unread): a reset, not a FIN",
+			       t, tcp_readable_bytes(p->server));
+	sim_timer_cancel(p->sim, &b->rate_timer);
+	app_pair_close_server(p);
+}
+
+static void close_timer_fired(struct sim *sim, void *ctx, void *arg)
+{
+	struct bulk *b = ctx;
+	(void)sim;
+	(void)arg;
+	b->closing_unread = true;
+	if (b->pair.server == NULL || b->rcv_eof)
+		return; /* not accepted yet: it closes when data comes; or already over */
+	if (tcp_readable_bytes(b->pair.server) > 0)
+		rcv_close_unread(b);
+	else
+		app_pair_server_interest(&b->pair, TCP_EV_READABLE | quiet);
 }
 
 static void rate_timer_fired(struct sim *sim, void *ctx, void *arg);
@@ -123,7 +165,14 @@ static void rate_timer_fired(struct sim *sim, void *ctx, void *arg);
 static void rcv_pump(struct bulk *b, bool force)
 {
 	struct app_pair *p = &b->pair;
-	while (p->server != NULL && !b->rcv_eof) {
+	unsigned reads = 0;
+	while (p->server != NULL && !b->rcv_eof && !b->closing_unread) {
+		if (b->cfg.read_once && reads++ == 1 && !force) {
+			/* One read per wakeup: level-triggered, the socket calls again while
+			 * data waits; edge-triggered, not until more arrives. */
+			app_pair_server_interest(p, TCP_EV_READABLE | quiet);
+			return;
+		}
 		sim_time_t now = sim_now(p->sim);
 		if (b->paused && !force) {
 			app_pair_server_interest(p, quiet);
@@ -172,6 +221,11 @@ static void rate_timer_fired(struct sim *sim, void *ctx, void *arg)
 static void rcv_event(struct app_pair *p, uint32_t events)
 {
 	struct bulk *b = p->owner;
+	p->report.wakeups++;
+	if (b->closing_unread && (events & TCP_EV_READABLE) && !b->rcv_eof) {
+		rcv_close_unread(b);
+		return;
+	}
 	/* HUP (without an error): read what is left, pauses or not. */
 	if (events & (TCP_EV_READABLE | TCP_EV_HUP))
 		rcv_pump(b, (events & TCP_EV_HUP) != 0);
@@ -221,6 +275,18 @@ static const struct app_pair_ops bulk_ops = {
 	.stop = snd_stop,
 };
 
+/* The same with an edge-triggered receiver (receiver_edge). */
+static const struct app_pair_ops bulk_ops_edge = {
+	.client_connected = snd_connected,
+	.client_writable = snd_writable,
+	.client_readable = snd_readable,
+	.server_event = rcv_event,
+	.server_edge = true,
+	.server_interest = TCP_EV_HUP | TCP_EV_ERROR,
+	.server_ready = rcv_ready,
+	.stop = snd_stop,
+};
+
 struct bulk *bulk_new(struct sim *sim, const struct bulk_config *cfg, GError **error)
 {
 	const char *name = cfg->name ? cfg->name : "bulk";
@@ -262,7 +328,8 @@ struct bulk *bulk_new(struct sim *sim, const struct bulk_config *cfg, GError **e
 		.client_sends = true,
 		.server_sends = false,
 	};
-	if (app_pair_init(&b->pair, sim, &pc, &bulk_ops, b, error) < 0) {
+	if (app_pair_init(&b->pair, sim, &pc, cfg->receiver_edge ? &bulk_ops_edge : &bulk_ops, b,
+			  error) < 0) {
 		g_free(b);
 		return NULL;
 	}
@@ -281,6 +348,8 @@ struct bulk *bulk_new(struct sim *sim, const struct bulk_config *cfg, GError **e
 	b->tx.write_size = b->cfg.write_size;
 	if (cfg->n_pauses > 0)
 		pause_update(sim, b, NULL);
+	if (cfg->close_unread > 0)
+		sim_timer_arm_at(sim, &b->close_timer, cfg->close_unread, close_timer_fired, b, NULL);
 	return b;
 }
 
@@ -307,6 +376,7 @@ void bulk_free(struct bulk *b)
 		return;
 	sim_timer_cancel(b->pair.sim, &b->pause_timer);
 	sim_timer_cancel(b->pair.sim, &b->rate_timer);
+	sim_timer_cancel(b->pair.sim, &b->close_timer);
 	app_pair_fini(&b->pair);
 	g_free(b->pauses);
 	g_free(b);

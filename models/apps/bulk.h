@@ -16,10 +16,24 @@
  *
  * Readiness: the sender is edge-triggered (it writes until EAGAIN, and an edge comes
  * when buffer space opens); the receiver is level-triggered (it reads until EAGAIN
- * and clears its interest while paused or throttled, resuming from a timer).
+ * and clears its interest while paused or throttled, resuming from a timer). The
+ * receiver can be made edge-triggered (`receiver_edge`) and to read only once per
+ * wakeup (`read_once`): level-triggered, the socket then calls it again while data
+ * is waiting; edge-triggered, what one read leaves waits for the next arrival — the
+ * classic epoll EPOLLET bug, which starves the flow.
+ *
+ * Endings other than the orderly one: `close_unread` makes the receiver stop
+ * reading at a time and close its socket when data next arrives, unread — TCP then
+ * resets the connection (RFC 9293 §3.6.1, RFC 2525 §2.17) and the sender sees
+ * ECONNRESET; `sender_close` makes the sender close() its socket after its last
+ * write instead of half-closing and waiting for the receiver's FIN (the connection
+ * lives on in the stack, orphaned); `receiver_keeps_open` makes the receiver never
+ * close after the end of the stream, so such an orphan waits in FIN-WAIT-2 until
+ * the stack gives up (knob fin_wait2_timeout).
  *
  * Report (flow.h): app "bulk", cc of the sender, bytes_sent (written by the sender
- * application), bytes_delivered (read and verified by the receiver), the sender
+ * application), bytes_delivered (read and verified by the receiver), wakeups (the
+ * receiver's readiness callbacks), the sender
  * connection's retransmits / fast_retransmits / rto_count / RTT, intact, complete
  * (finite stream: every byte delivered, then end of stream), error (the first error
  * either side saw: ECONNREFUSED, ETIMEDOUT, ECONNRESET), finish (when the receiver
@@ -69,6 +83,11 @@ struct bulk_config {
 	uint32_t read_size;             /* bytes per read; 0 → 65536 (≤ 65536) */
 	const struct app_interval *pauses; /* intervals without reading (copied) */
 	size_t n_pauses;
+	bool receiver_edge;             /* the receiver's socket is edge-triggered */
+	bool read_once;                 /* one read per wakeup, not until EAGAIN */
+	sim_time_t close_unread;        /* > 0: stop reading then, close on the next data */
+	bool sender_close;              /* close() after the last write (orphan) */
+	bool receiver_keeps_open;       /* never close after the end of the stream */
 	struct app_side sender_side;    /* TCP configuration and socket options */
 	struct app_side receiver_side;  /* (configuration: private listener only) */
 	struct app_trace trace;         /* "<prefix>.sender.tsv", ".sender.seq.tsv",

@@ -112,6 +112,8 @@ void app_tcp_stats_merge(struct app_tcp_stats *a, const struct app_tcp_stats *b)
 	a->retransmits += b->retransmits;
 	a->fast_retransmits += b->fast_retransmits;
 	a->rto_count += b->rto_count;
+	if (a->mss == 0)
+		a->mss = b->mss;
 	if (b->rtt_samples > 0) {
 		if (a->rtt_samples == 0 || b->rtt_min < a->rtt_min)
 			a->rtt_min = b->rtt_min;
@@ -181,6 +183,8 @@ void app_latency_add(struct app_latency *l, sim_time_t sample)
 sim_time_t app_flow_active_time(const struct app_flow_report *r, sim_time_t run_end)
 {
 	sim_time_t end = r->stop < run_end ? r->stop : run_end;
+	if (r->finish >= 0 && r->finish < end)
+		end = r->finish;
 	return end > r->start ? end - r->start : 0;
 }
 

@@ -88,6 +88,7 @@ struct app_tcp_stats {
 	uint64_t rto_count;        /* retransmission-timer expirations */
 	uint64_t rtt_samples;      /* RTT samples taken (0: the rtt fields mean nothing) */
 	sim_time_t rtt_min, rtt_max, rtt_sum; /* over the samples, ns */
+	uint32_t mss;              /* effective send MSS of the (first) connection, bytes */
 };
 
 /* Adds b's counters to a and merges the RTT statistics (both directions of a
@@ -121,6 +122,7 @@ struct app_flow_report {
 				   * (bytes_to_client without heads and chunk framing) */
 	uint64_t chunks;          /* HTTP: chunks received in chunked bodies (each
 				   * response's last-chunk not counted) */
+	uint64_t wakeups;         /* bulk: readiness callbacks of the receiver */
 
 	/* TCP statistics: of the data sender for bulk, of both endpoints merged for
 	 * bidirectional apps. */
@@ -131,6 +133,9 @@ struct app_flow_report {
 			* count was exact; false after a connection error */
 	bool complete; /* the application finished everything it set out to do (every
 			* byte / request / response delivered and verified) */
+	bool connected; /* the connection was established (the client saw it open);
+			 * summary.json reports a flow that never connected as not
+			 * intact: nothing arrived to vouch for */
 	int error;     /* 0, or the negative errno the application saw */
 	char *detail;  /* NULL, or a human explanation of what went wrong (a malformed
 			* HTTP response, the offset of a content mismatch); owned */
@@ -156,8 +161,9 @@ void app_flow_report_detail(struct app_flow_report *r, const char *fmt, ...)
 /* Records one latency sample. */
 void app_latency_add(struct app_latency *l, sim_time_t sample);
 
-/* The flow's active time: its start to its stop or the end of the run, whichever is
- * earlier (0 if it had not started by then). */
+/* The flow's active time: from its start to when it finished (finish), its stop or
+ * the end of the run, whichever is earliest (0 if it had not started by then). A
+ * finite transfer's goodput is thus its own rate, not averaged over a longer run. */
 sim_time_t app_flow_active_time(const struct app_flow_report *r, sim_time_t run_end);
 
 /* goodput_bps = bytes_delivered × 8 / active time in seconds; 0 when the active time

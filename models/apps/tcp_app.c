@@ -61,6 +61,7 @@ void app_tcp_stats_from(struct app_tcp_stats *out, const struct tcp_stats *s)
 	out->rtt_min = s->rtt_min;
 	out->rtt_max = s->rtt_max;
 	out->rtt_sum = s->rtt_sum;
+	out->mss = s->mss;
 }
 
 const char *app_format_endpoint(char *buf, ipv4_addr_t addr, uint16_t port)
@@ -117,6 +118,7 @@ ssize_t app_stream_rx_read(struct app_verifier *v, struct tcp_sock *s, size_t ma
 struct expectation {
 	gint64 key; /* first member: the hash table's key points here */
 	app_accept_fn fn;
+	app_accept_fn syn_fn; /* optional: the connection's SYN arrived (SYN-RECEIVED) */
 	void *ctx;
 };
 
@@ -133,6 +135,32 @@ static gint64 expect_key(ipv4_addr_t addr, uint16_t port)
 	return (gint64)(((uint64_t)addr << 16) | port);
 }
 
+/* The expectation of a connection from (addr, port), or of one from that port when
+ * the client could not tell its address; NULL if none. */
+static struct expectation *expectation_of(struct app_listener *l, ipv4_addr_t addr, uint16_t port,
+					  gint64 *key)
+{
+	*key = expect_key(addr, port);
+	struct expectation *e = g_hash_table_lookup(l->expected, key);
+	if (e == NULL) {
+		*key = expect_key(IPV4_ANY, port);
+		e = g_hash_table_lookup(l->expected, key);
+	}
+	return e;
+}
+
+/* TCP announces a new connection in the SYN queue: the flow expecting it may trace
+ * it from its first state (LISTEN) on. */
+static void listener_child(struct sim *sim, struct tcp_sock *s, struct tcp_sock *child, void *ctx)
+{
+	(void)s;
+	gint64 key;
+	struct expectation *e =
+		expectation_of(ctx, tcp_remote_addr(child), tcp_remote_port(child), &key);
+	if (e && e->syn_fn)
+		e->syn_fn(sim, child, e->ctx);
+}
+
 static void listener_event(struct sim *sim, struct tcp_sock *s, uint32_t events, void *ctx)
 {
 	struct app_listener *l = ctx;
@@ -144,14 +172,9 @@ static void listener_event(struct sim *sim, struct tcp_sock *s, uint32_t events,
 		struct tcp_sock *c = tcp_accept(s, &err);
 		if (c == NULL)
 			break;
-		ipv4_addr_t ra = tcp_remote_addr(c);
-		uint16_t rp = tcp_remote_port(c);
-		gint64 key = expect_key(ra, rp);
-		struct expectation *e = g_hash_table_lookup(l->expected, &key);
-		if (e == NULL) {
-			key = expect_key(IPV4_ANY, rp);
-			e = g_hash_table_lookup(l->expected, &key);
-		}
+		gint64 key;
+		struct expectation *e =
+			expectation_of(l, tcp_remote_addr(c), tcp_remote_port(c), &key);
 		if (e == NULL) {
 			l->unexpected++;
 			tcp_abort(c);
@@ -192,6 +215,7 @@ struct app_listener *app_listener_new(struct sim *sim, const struct app_listener
 	l->sock = s;
 	l->expected = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	tcp_set_callback(s, TCP_EV_READABLE | TCP_EV_ERROR, false, listener_event, l);
+	tcp_listen_set_child_fn(s, listener_child, l);
 	return l;
 }
 
@@ -210,12 +234,21 @@ int app_listener_expect(struct app_listener *l, ipv4_addr_t raddr, uint16_t rpor
 	gint64 key = expect_key(raddr, rport);
 	if (g_hash_table_contains(l->expected, &key))
 		return -EADDRINUSE;
-	struct expectation *e = g_new(struct expectation, 1);
+	struct expectation *e = g_new0(struct expectation, 1);
 	e->key = key;
 	e->fn = fn;
 	e->ctx = ctx;
 	g_hash_table_insert(l->expected, &e->key, e);
 	return 0;
+}
+
+void app_listener_expect_syn(struct app_listener *l, ipv4_addr_t raddr, uint16_t rport,
+			     app_accept_fn syn_fn)
+{
+	gint64 key = expect_key(raddr, rport);
+	struct expectation *e = g_hash_table_lookup(l->expected, &key);
+	if (e)
+		e->syn_fn = syn_fn;
 }
 
 void app_listener_unexpect(struct app_listener *l, ipv4_addr_t raddr, uint16_t rport)
@@ -303,6 +336,15 @@ void app_pair_close_client(struct app_pair *p)
 	pair_unexpect(p);
 }
 
+void app_pair_release_client(struct app_pair *p)
+{
+	if (p->client == NULL)
+		return;
+	tcp_close(p->client);
+	p->client = NULL;
+	sim_timer_cancel(p->sim, &p->stop_timer);
+}
+
 void app_pair_close_server(struct app_pair *p)
 {
 	if (p->server == NULL)
@@ -386,6 +428,7 @@ void app_pair_update_stats(struct app_pair *p, bool both)
 		app_tcp_stats_from(&s, p->server_stats);
 		app_tcp_stats_merge(&p->report.tcp, &s);
 	}
+	p->report.connected = p->client_connected;
 }
 
 /* The server side is here: register it and hand it to the application. */
@@ -413,6 +456,20 @@ static void pair_server_ready(struct app_pair *p, struct tcp_sock *s, bool accep
 		p->ops->server_pump(p);
 	else if (p->ops->server_ready)
 		p->ops->server_ready(p);
+}
+
+/* The server side's SYN arrived: its trace starts now, from LISTEN, so it shows the
+ * whole handshake (the accepted socket's trace is then already open). */
+static void pair_server_syn(struct sim *sim, struct tcp_sock *s, void *ctx)
+{
+	struct app_pair *p = ctx;
+	(void)sim;
+	GError *err = NULL;
+	if (app_trace_enable(s, &p->trace, p->server_trace_side, p->server_sends, &err) < 0) {
+		app_flow_report_detail(&p->report, "%s trace: %s", p->server_trace_side,
+				       err->message);
+		g_error_free(err);
+	}
 }
 
 static void pair_accepted(struct sim *sim, struct tcp_sock *s, void *ctx)
@@ -464,6 +521,9 @@ static void pair_start_fired(struct sim *sim, void *ctx, void *arg)
 			p->expecting = true;
 			p->exp_addr = tcp_local_addr(p->client);
 			p->exp_port = tcp_local_port(p->client);
+			if (p->trace.prefix)
+				app_listener_expect_syn(p->listener, p->exp_addr, p->exp_port,
+							pair_server_syn);
 		}
 	}
 	sim_time_t stop = p->report.stop;

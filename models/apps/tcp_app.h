@@ -165,6 +165,11 @@ void app_listener_free(struct app_listener *l);
 int app_listener_expect(struct app_listener *l, ipv4_addr_t raddr, uint16_t rport,
 			app_accept_fn fn, void *ctx);
 
+/* Also calls syn_fn(ctx) with the new connection when its SYN arrives (before it is
+ * accepted, in SYN-RECEIVED), for a trace that shows the server's handshake. */
+void app_listener_expect_syn(struct app_listener *l, ipv4_addr_t raddr, uint16_t rport,
+			     app_accept_fn syn_fn);
+
 /* Withdraws an expectation (a flow that failed or is being freed). */
 void app_listener_unexpect(struct app_listener *l, ipv4_addr_t raddr, uint16_t rport);
 
@@ -307,6 +312,11 @@ void app_pair_error(struct app_pair *p, int err, const char *side);
 /* Closes a held handle (tcp_close: FIN after queued data, or RST if unread data). */
 void app_pair_close_client(struct app_pair *p);
 void app_pair_close_server(struct app_pair *p);
+
+/* Closes the client handle like app_pair_close_client, but the server side is still
+ * expected: the connection goes on in the stack (an orphan) and the listener still
+ * hands its other end to the flow. */
+void app_pair_release_client(struct app_pair *p);
 
 /* Records err as seen by that side (named as in its traces: "sender", "client",
  * "receiver", "server") and closes its handle. */

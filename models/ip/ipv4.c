@@ -109,7 +109,7 @@ int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,
 		sim_packet_free(pkt);
 		return -EHOSTUNREACH;
 	}
-	if (tx->src != 0 && !node_is_local_address(node, tx->src)) {
+	if (tx->src != 0 && !tx->spoof && !node_is_local_address(node, tx->src)) {
 		sim_packet_free(pkt);
 		return -EADDRNOTAVAIL;
 	}

@@ -127,6 +127,8 @@ struct ipv4_tx {
 	bool set_id; /* use `id` instead of the node's counter (Linux sends SYN-
 	              * ACKs and RSTs with id 0, say) */
 	uint16_t id;
+	bool spoof;  /* send from tx->src even if it is not the node's (a raw socket
+	              * forging its source, as a SYN flood does) */
 };
 
 /* Sends the transport message at pkt->data (pkt->len bytes, with at least
@@ -143,7 +145,7 @@ struct ipv4_tx {
  *   -EMSGSIZE      DF set and the datagram exceeds the path MTU known at the source
  *                  (route_lookup()'s mtu: the egress MTU, lowered by RFC 1191
  *                  fragmentation-needed messages received),
- *   -EADDRNOTAVAIL tx->src is not an address of this node,
+ *   -EADDRNOTAVAIL tx->src is not an address of this node (and not spoof),
  *   -EINVAL        the datagram would exceed 65535 bytes.
  * The packet is freed on error. */
 int ipv4_output(struct sim *sim, struct node *node, struct sim_packet *pkt,

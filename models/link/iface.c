@@ -70,9 +70,9 @@ static void capture_packet(struct sim *sim, struct iface *ifc, const struct sim_
 	const struct iface *peer = iface_peer(ifc);
 	const uint8_t *own = ifc->mac, *other = peer ? peer->mac : zero;
 	if (outgoing)
-		capture_write(ifc->capture, t, other, own, pkt->data, pkt->len);
+		capture_write(ifc->capture, t, other, own, pkt->data, pkt->len, true);
 	else
-		capture_write(ifc->capture, t, own, other, pkt->data, pkt->len);
+		capture_write(ifc->capture, t, own, other, pkt->data, pkt->len, false);
 }
 
 /* Delivers the looped-back datagrams that are due, in order, and waits for the next.
@@ -153,6 +153,31 @@ int iface_capture_start(struct iface *ifc, const char *path, GError **error)
 {
 	g_assert(ifc->capture == NULL);
 	ifc->capture = capture_open(path, error);
+	if (!ifc->capture)
+		return -1;
+	link_port_set_tap(&ifc->port, port_tap);
+	return 0;
+}
+
+int iface_capture_start_ng(struct iface *ifc, const char *node_name, const char *path,
+                           GError **error)
+{
+	g_assert(ifc->capture == NULL);
+	char addr[IPV4_ADDR_STRLEN];
+	struct capture_iface_desc d = {0};
+	char *name = g_strdup_printf("%s:%s", node_name, ifc->name);
+	char *desc = ifc->addr ? g_strdup_printf("node %s, interface %s, %s/%u", node_name,
+	                                         ifc->name, ipv4_format(ifc->addr, addr),
+	                                         ifc->prefix_len)
+	                       : g_strdup_printf("node %s, interface %s", node_name, ifc->name);
+	d.name = name;
+	d.description = desc;
+	d.addr = ifc->addr;
+	d.netmask = ifc->prefix_len ? ~(uint32_t)0 << (32 - ifc->prefix_len) : 0;
+	memcpy(d.mac, ifc->mac, 6);
+	ifc->capture = capture_open_ng(path, &d, error);
+	g_free(name);
+	g_free(desc);
 	if (!ifc->capture)
 		return -1;
 	link_port_set_tap(&ifc->port, port_tap);

@@ -91,6 +91,11 @@ void iface_receive(struct sim *sim, struct iface *ifc, struct sim_packet *pkt);
  * their dequeue instant). Returns 0, or -1 with *error set. */
 int iface_capture_start(struct iface *ifc, const char *path, GError **error);
 
+/* The same into a pcapng file, whose interface description names node `node_name`
+ * and this interface ("R:eth1"), with its address, netmask and MAC (capture.h). */
+int iface_capture_start_ng(struct iface *ifc, const char *node_name, const char *path,
+                           GError **error);
+
 /* Stops capturing and closes the file; 0, or -1 with *error set on a write error. */
 int iface_capture_stop(struct iface *ifc, GError **error);
 

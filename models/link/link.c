@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,6 +256,25 @@ static void dir_arrival_one(struct sim *sim, void *ctx, void *arg)
 	dir_deliver(sim, d, pkt, index);
 }
 
+/* Queues and flight rings past this many packets check the memory budget (sim.h),
+ * then again at every doubling: an unlimited queue in a loop grows without end. */
+#define LINK_MEM_CHECK_FIRST (1u << 16)
+
+/* A queue (or the packets on the wire) reached d->mem_check_at packets. */
+static void dir_memory_check(struct sim *sim, struct link_direction *d, const char *what,
+			     uint32_t packets)
+{
+	while (d->mem_check_at <= packets && d->mem_check_at < UINT32_MAX / 2)
+		d->mem_check_at *= 2;
+	if (!sim_memory_over_budget(sim))
+		return;
+	char text[200];
+	snprintf(text, sizeof(text), "%s of link %s %s grew to %u packets (%llu in the pool)",
+		 what, d->link->name, link_dir_name(d->dir), packets,
+		 (unsigned long long)sim_packet_pool_outstanding(&sim->pool));
+	sim_memory_stop(sim, text);
+}
+
 static void flight_grow(struct link_direction *d)
 {
 	uint32_t ncap = d->fl_cap ? d->fl_cap * 2 : 16; /* powers of two: index by mask */
@@ -271,8 +291,11 @@ static void flight_grow(struct link_direction *d)
 static inline __attribute__((always_inline)) void flight_push(struct sim *sim, struct link_direction *d, sim_time_t arrival,
                         uint64_t index, struct sim_packet *pkt)
 {
-	if (d->fl_count == d->fl_cap)
+	if (d->fl_count == d->fl_cap) {
 		flight_grow(d);
+		if (G_UNLIKELY(d->fl_cap >= d->mem_check_at))
+			dir_memory_check(sim, d, "the packets on the wire", d->fl_count);
+	}
 	uint64_t seq = d->fl_head_seq + d->fl_count;
 	struct link_flight *e = &d->flight[(d->fl_head + d->fl_count) & (d->fl_cap - 1)];
 	e->arrival = arrival;
@@ -354,8 +377,11 @@ static __attribute__((noinline)) void dir_qdisc_send(struct sim *sim, struct lin
 		dir_qdisc_xmit(sim, d, now);
 	else if (q->qlen > 0 && !sim_timer_pending(sim, &d->xmit_timer))
 		sim_timer_arm_at(sim, &d->xmit_timer, d->tx_free_at, dir_xmit_event, d, NULL);
-	if (q->qlen > d->stats.max_queue_packets)
+	if (q->qlen > d->stats.max_queue_packets) {
 		d->stats.max_queue_packets = q->qlen;
+		if (G_UNLIKELY(d->stats.max_queue_packets >= d->mem_check_at))
+			dir_memory_check(sim, d, "the queue", d->stats.max_queue_packets);
+	}
 	if (q->backlog > d->stats.max_queue_bytes)
 		d->stats.max_queue_bytes = q->backlog;
 }
@@ -402,8 +428,11 @@ void link_send(struct sim *sim, struct link *l, enum link_dir dir, struct sim_pa
 		pkt->stamp = now;
 		sojourn_add_positive(&d->sojourn, start - now);
 		queue_push(&d->queue, start, bytes, pkt);
-		if (queue_packets(&d->queue) > d->stats.max_queue_packets)
+		if (queue_packets(&d->queue) > d->stats.max_queue_packets) {
 			d->stats.max_queue_packets = queue_packets(&d->queue);
+			if (G_UNLIKELY(d->stats.max_queue_packets >= d->mem_check_at))
+				dir_memory_check(sim, d, "the queue", d->stats.max_queue_packets);
+		}
 		if (queue_bytes(&d->queue) > d->stats.max_queue_bytes)
 			d->stats.max_queue_bytes = queue_bytes(&d->queue);
 		if (d->queue_trace)
@@ -432,6 +461,7 @@ static void dir_init(struct sim *sim, struct link *l, enum link_dir dir, struct 
 	memset(d, 0, sizeof(*d));
 	d->link = l;
 	d->dir = dir;
+	d->mem_check_at = LINK_MEM_CHECK_FIRST;
 	d->cfg = *cfg;
 	d->cfg.loss.drop_list = NULL; /* borrowed; the loss model keeps its own copy */
 	d->cfg.outages = NULL;        /* borrowed; copied and sorted below */

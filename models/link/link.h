@@ -169,6 +169,8 @@ struct link_direction {
 	struct sim_rng jitter_rng, dup_rng, corrupt_rng;
 	struct link_stats stats;
 	struct sim_tsv *queue_trace;
+	uint32_t mem_check_at; /* queue or flight-ring length at which the run's memory
+				* budget is checked next (doubles each time) */
 };
 
 struct link {

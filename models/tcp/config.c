@@ -207,6 +207,14 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("fin_wait2_timeout", DURATION), FIELD(fin_wait2_timeout), RANGE(0, DAY),
 	  DEFAULTS("60s", "0"), SYSCTL("net.ipv4.tcp_fin_timeout", SEC),
 	  .doc = "orphaned FIN-WAIT-2 timeout (0 = none)" },
+	{ KNOB("syncookies", INT), FIELD(syncookies), RANGE(0, 2), DEFAULTS("1", "0"),
+	  SYSCTL("net.ipv4.tcp_syncookies", VALUE),
+	  .doc = "SYN cookies: 0 never, 1 when a listener's SYN queue is full, 2 always "
+		 "(rfc: none, RFC 9293 has no cookies; RFC 4987 3.6)" },
+	{ KNOB("max_syn_backlog", INT), FIELD(max_syn_backlog), RANGE(1, 1 << 20),
+	  DEFAULTS("1024", "1024"), SYSCTL("net.ipv4.tcp_max_syn_backlog", VALUE),
+	  .doc = "without syncookies, a SYN finding more than 3/4 of this many half-open "
+		 "connections is dropped (Linux: max(128, hash buckets / 128), by memory)" },
 	{ KNOB("keepalive", BOOL), FIELD(keepalive), BOOL_RANGE, DEFAULTS("false", "false"),
 	  .doc = "SO_KEEPALIVE on new sockets" },
 	{ KNOB("keepalive_idle", DURATION), FIELD(keepalive_idle), RANGE(SIM_S(1), 30 * DAY),

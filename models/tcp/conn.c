@@ -101,6 +101,7 @@ void tcp_conn_destroy(struct tcp_sock *c)
 	tcp_rcvq_clear(&c->rcvq);
 	tcp_ooo_clear(&c->ooo);
 	tcp_trace_close(c);
+	tcp_listen_free(c);
 	tcp_stats_unref(&c->stats->st);
 	if (c->all_prev)
 		c->all_prev->all_next = c->all_next;

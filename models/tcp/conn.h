@@ -122,6 +122,7 @@ struct tcp_sock {
 	struct tcp_sock *synq_head;
 	struct tcp_sock *acceptq_head, *acceptq_tail;
 	uint32_t acceptq_len, synq_len, backlog;
+	struct tcp_listen_state *listen; /* listeners only (listen.c), NULL otherwise */
 
 	/* Send sequence variables (RFC 9293 §3.3.1). snd_max is the highest sequence
 	 * number sent plus one (BSD): after an RTO snd_nxt goes back to snd_una (go-back-N)
@@ -268,10 +269,63 @@ int tcp_port_ephemeral(struct tcp_sock *c);
 void tcp_listener_add(struct tcp_sock *c);
 void tcp_listener_del(struct tcp_sock *c);
 uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t);
+/* The first 32 bits of HMAC-SHA-256 of msg under the stack's secret (the RFC 6528
+ * key): F of tcp_isn(), and the hashes of SYN cookies (listen.c). */
+uint32_t tcp_secret_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len);
 /* Route lookup for the connection's peer: fills laddr (if ANY) and mtu, adv_mss. */
 int tcp_conn_route(struct tcp_sock *c);
 
+/* ---- listen.c ---- */
+/* What a listener keeps beside its queues. */
+struct tcp_listen_state {
+	struct tcp_listen_stats stats;
+	tcp_child_fn child_fn;
+	void *child_ctx;
+	sim_time_t last_cookie;         /* when a cookie was last sent (-1: never) */
+};
+/* How a listener takes a SYN (Linux tcp_conn_request()). */
+enum tcp_syn_verdict {
+	TCP_SYN_QUEUE,  /* a new connection in the SYN queue (SYN-RECEIVED) */
+	TCP_SYN_COOKIE, /* a SYN-ACK with a cookie, nothing kept */
+	TCP_SYN_DROP,   /* dropped (counted): the client retries */
+};
+void tcp_listen_start(struct tcp_sock *l);
+void tcp_listen_free(struct tcp_sock *l);
+enum tcp_syn_verdict tcp_listen_admit(struct tcp_sock *l);
+/* A new child of l (set up by input.c) is announced, then enters the SYN queue. */
+void tcp_listen_child_born(struct tcp_sock *l, struct tcp_sock *c);
+/* c entered l's accept queue (input.c, on the handshake's ACK). */
+void tcp_listen_established(struct tcp_sock *l);
+/* True (and counted) when l's accept queue is full. */
+bool tcp_listen_acceptq_full(struct tcp_sock *l);
+/* Answers a SYN with a cookie SYN-ACK (syncookies.c's behaviour in Linux). */
+void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4_addr_t src,
+			    ipv4_addr_t dst);
+/* An ACK that found no connection on listener l: if it carries a valid cookie and
+ * the accept queue has room, returns the connection it makes (SYN-RECEIVED, its SYN-ACK
+ * as if sent; the ACK itself completes it through tcp_input). Otherwise NULL, with
+ * *drop set when the segment is to be dropped silently (accept queue full) rather
+ * than answered like any ACK in LISTEN (a RST). */
+struct tcp_sock *tcp_listen_cookie_ack(struct tcp_sock *l, const struct tcp_repr *seg,
+				       ipv4_addr_t src, ipv4_addr_t dst, bool *drop);
+/* The cookie itself (exposed for tests): the ISN of a SYN-ACK that encodes the MSS
+ * index (0–3 of TCP_COOKIE_MSS) and the minute counter, keyed by the stack's secret
+ * and the connection's 4-tuple; and the check of an ACK's cookie, which returns the
+ * MSS index, or -1 when the cookie is forged or older than two minutes. */
+#define TCP_COOKIE_MSS_COUNT 4
+extern const uint16_t tcp_cookie_mss[TCP_COOKIE_MSS_COUNT];
+uint32_t tcp_cookie_make(const struct tcp_stack *st, const struct tcp_tuple *t, uint32_t peer_isn,
+			 unsigned mss_index, uint32_t minute);
+int tcp_cookie_check(const struct tcp_stack *st, const struct tcp_tuple *t, uint32_t peer_isn,
+		     uint32_t cookie, uint32_t minute);
+
 /* ---- input.c ---- */
+/* A new child of listener l for the SYN `syn` from src to dst, with our ISS: set up
+ * as §3.10.7.2 says (RCV.NXT = SEG.SEQ + 1, the SYN's options, the window), announced
+ * (tcp_listen_child_born), in the SYN queue and the 4-tuple table, in SYN-RECEIVED.
+ * Sends nothing. */
+struct tcp_sock *tcp_input_listen_child(struct tcp_sock *l, const struct tcp_repr *syn,
+					ipv4_addr_t src, ipv4_addr_t dst, uint32_t iss);
 /* Processes one checksum-verified segment for connection c, found in the 4-tuple
  * table (so neither CLOSED nor LISTEN). Takes pkt (pkt->data = TCP header); seg is
  * its parsed header, read-only. */

@@ -85,28 +85,10 @@ void tcp_input_closed(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_add
 
 /* ---- §3.10.7.2: LISTEN ---- */
 
-void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_t src,
-		      ipv4_addr_t dst)
+struct tcp_sock *tcp_input_listen_child(struct tcp_sock *l, const struct tcp_repr *seg,
+					ipv4_addr_t src, ipv4_addr_t dst, uint32_t iss)
 {
 	struct tcp_stack *st = l->stack;
-	/* First: a RST is ignored. */
-	if (seg->flags & TCP_FLAG_RST)
-		return;
-	/* Second: an ACK in LISTEN is bad: <SEQ=SEG.ACK><CTL=RST>. */
-	if (seg->flags & TCP_FLAG_ACK) {
-		tcp_send_rst_reply(st, seg, src, dst);
-		return;
-	}
-	/* Third: a SYN (its security check is not modelled); fourth: anything else is
-	 * dropped. */
-	if (!(seg->flags & TCP_FLAG_SYN))
-		return;
-	/* Listen backlog: a SYN arriving while the queues are full is dropped, as Linux
-	 * does (without syncookies), so the client retries. */
-	if (l->acceptq_len >= l->backlog || l->synq_len >= l->backlog) {
-		st->stats.syn_dropped++;
-		return;
-	}
 	struct tcp_sock *c = tcp_conn_alloc(st, l->cfg);
 	c->opt = l->opt; /* the listener's socket options, as Linux's accept() inherits */
 	c->t.laddr = dst;
@@ -120,15 +102,16 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 		c->adv_mss = TCP_MSS_DEFAULT;
 	}
 	/* LISTEN → SYN-RECEIVED (the new connection): RCV.NXT = SEG.SEQ + 1, IRS =
-	 * SEG.SEQ, ISS selected, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> sent. Data in the
-	 * SYN is not kept (no TCP Fast Open): the peer retransmits it. */
+	 * SEG.SEQ, ISS selected, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> sent (by the
+	 * caller). Data in the SYN is not kept (no TCP Fast Open): the peer retransmits
+	 * it. */
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	c->rcv_wup = c->rcv_nxt;
 	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
 	take_syn_options(c, seg);
-	c->iss = (l->flags & TF_ISN_FIXED) ? l->isn_fixed : tcp_isn(st, &c->t);
+	c->iss = iss;
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
 	c->snd_buf_seq = c->iss + 1;
@@ -138,11 +121,47 @@ void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_
 	c->snd_wl2 = 0;
 	c->last_rcv = sim_now(st->sim);
 	tcp_rtt_init(&c->rtt, c->cfg->rto_syn_initial);
-	tcp_conn_synq_add(l, c);
+	tcp_listen_child_born(l, c);
 	tcp_conn_hash_add(c);
 	st->stats.conns_opened++;
 	tcp_conn_cc_start(c);
 	tcp_set_state(c, TCP_SYN_RECEIVED);
+	return c;
+}
+
+void tcp_input_listen(struct tcp_sock *l, const struct tcp_repr *seg, ipv4_addr_t src,
+		      ipv4_addr_t dst)
+{
+	struct tcp_stack *st = l->stack;
+	/* First: a RST is ignored. */
+	if (seg->flags & TCP_FLAG_RST)
+		return;
+	/* Second: an ACK in LISTEN is bad: <SEQ=SEG.ACK><CTL=RST>. (One carrying a valid
+	 * SYN cookie made a connection before reaching here: listen.c.) */
+	if (seg->flags & TCP_FLAG_ACK) {
+		tcp_send_rst_reply(st, seg, src, dst);
+		return;
+	}
+	/* Third: a SYN (its security check is not modelled); fourth: anything else is
+	 * dropped. */
+	if (!(seg->flags & TCP_FLAG_SYN))
+		return;
+	/* The listener's queues decide (listen.c, Linux tcp_conn_request()): a new
+	 * connection, a cookie, or a drop the client recovers from by retrying. */
+	switch (tcp_listen_admit(l)) {
+	case TCP_SYN_DROP:
+		st->stats.syn_dropped++;
+		return;
+	case TCP_SYN_COOKIE:
+		tcp_listen_send_cookie(l, seg, src, dst);
+		return;
+	case TCP_SYN_QUEUE:
+		break;
+	}
+	struct tcp_tuple t = {.laddr = dst, .raddr = src, .lport = seg->dst_port,
+			      .rport = seg->src_port};
+	uint32_t iss = (l->flags & TF_ISN_FIXED) ? l->isn_fixed : tcp_isn(st, &t);
+	struct tcp_sock *c = tcp_input_listen_child(l, seg, src, dst, iss);
 	tcp_send_syn(c, false);
 	tcp_timer_rtx_arm(c);
 }
@@ -633,9 +652,10 @@ static enum verdict syn_received_ack(struct tcp_sock *c, const struct tcp_repr *
 		tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 		return DROP;
 	}
-	if (c->parent && c->parent->acceptq_len >= c->parent->backlog) {
-		/* Accept queue full: drop the ACK and stay in SYN-RECEIVED (Linux);
-		 * the SYN-ACK is retransmitted and the client's ACK comes again. */
+	if (c->parent && tcp_listen_acceptq_full(c->parent)) {
+		/* Accept queue full: drop the ACK and stay in SYN-RECEIVED (Linux
+		 * tcp_v4_syn_recv_sock(): ListenOverflows); the SYN-ACK is retransmitted
+		 * and the client's ACK comes again. */
 		c->stack->stats.syn_dropped++;
 		return DROP;
 	}
@@ -649,6 +669,7 @@ static enum verdict syn_received_ack(struct tcp_sock *c, const struct tcp_repr *
 	tcp_conn_established(c);
 	if (c->parent) {
 		tcp_conn_acceptq_add(c);
+		tcp_listen_established(c->parent);
 	} else {
 		c->flags &= ~TF_CONNECTING;
 		tcp_sock_wake(c, TCP_EV_WRITABLE); /* simultaneous open completed */

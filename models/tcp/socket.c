@@ -173,7 +173,10 @@ int tcp_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 
 int tcp_listen(struct tcp_sock *c, int backlog)
 {
-	uint32_t b = backlog > 0 ? (uint32_t)backlog : 1u; /* Linux: 0 still admits one */
+	/* Linux __sys_listen(): the backlog is capped at somaxconn (4096; a negative one
+	 * too, as unsigned). Both queues admit one more than it (listen.c), so 0 still
+	 * admits one connection. */
+	uint32_t b = backlog < 0 || backlog > 4096 ? 4096u : (uint32_t)backlog;
 	if (c->state == TCP_LISTEN) {
 		c->backlog = b;
 		return 0;
@@ -186,6 +189,7 @@ int tcp_listen(struct tcp_sock *c, int backlog)
 			return r;
 	}
 	c->backlog = b;
+	tcp_listen_start(c);
 	tcp_set_state(c, TCP_LISTEN); /* CLOSED → LISTEN (passive OPEN) */
 	tcp_listener_add(c);
 	return 0;

@@ -239,15 +239,20 @@ uint32_t tcp_isn(struct tcp_stack *st, const struct tcp_tuple *t)
 	sim_put_be16(msg + 4, t->lport);
 	sim_put_be32(msg + 6, t->raddr);
 	sim_put_be16(msg + 10, t->rport);
+	uint32_t f = tcp_secret_hash(st, msg, sizeof(msg));
+	uint32_t m = (uint32_t)(sim_now(st->sim) / SIM_US(4));
+	return m + f;
+}
+
+uint32_t tcp_secret_hash(const struct tcp_stack *st, const uint8_t *msg, size_t len)
+{
 	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, st->isn_key, sizeof(st->isn_key));
-	g_hmac_update(h, msg, sizeof(msg));
+	g_hmac_update(h, msg, (gssize)len);
 	uint8_t digest[32];
 	gsize dlen = sizeof(digest);
 	g_hmac_get_digest(h, digest, &dlen);
 	g_hmac_unref(h);
-	uint32_t f = sim_get_be32(digest);
-	uint32_t m = (uint32_t)(sim_now(st->sim) / SIM_US(4));
-	return m + f;
+	return sim_get_be32(digest);
 }
 
 /* ---- routing ---- */
@@ -307,7 +312,16 @@ void tcp_stack_input(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr_t s
 	 * segments addressed to it; one bound to 0.0.0.0 hears every address. */
 	struct tcp_sock *l = listener_lookup(st, dst, seg.dst_port);
 	if (l) {
-		tcp_input_listen(l, &seg, src, dst);
+		/* An ACK carrying a SYN cookie makes its connection, which then takes the
+		 * ACK (and any data with it) as the handshake's third segment. */
+		bool drop = false;
+		struct tcp_sock *child = tcp_listen_cookie_ack(l, &seg, src, dst, &drop);
+		if (child) {
+			tcp_input(child, pkt, &seg);
+			return;
+		}
+		if (!drop)
+			tcp_input_listen(l, &seg, src, dst);
 	} else {
 		st->stats.no_socket++;
 		tcp_input_closed(st, &seg, src, dst);

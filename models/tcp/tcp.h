@@ -153,6 +153,11 @@ struct tcp_config {
 	/* Connection lifecycle. */
 	sim_time_t msl;                   /* TIME-WAIT lasts 2 × msl */
 	sim_time_t fin_wait2_timeout;     /* orphaned FIN-WAIT-2; 0 = wait forever */
+	uint32_t syncookies;              /* 0 never, 1 when the SYN queue is full, 2 always
+					   * (Linux tcp_syncookies; listen.c) */
+	uint32_t max_syn_backlog;         /* without syncookies, SYNs beyond 3/4 of this
+					   * many half-open connections are dropped (Linux
+					   * tcp_max_syn_backlog) */
 	bool keepalive;
 	sim_time_t keepalive_idle;
 	sim_time_t keepalive_interval;
@@ -318,7 +323,8 @@ struct tcp_stack_stats {
 	uint64_t malformed;       /* dropped: not a TCP header; or options malformed */
 	uint64_t no_socket;       /* segments for no connection or listener */
 	uint64_t rst_sent;        /* RSTs sent (any reason) */
-	uint64_t syn_dropped;     /* SYNs dropped for a full backlog */
+	uint64_t syn_dropped;     /* SYNs (and handshake ACKs) dropped by a listener's
+				   * queues: every listener's drops together */
 	uint64_t conns_opened;    /* connections created (active and passive) */
 	uint64_t conns_live;      /* connection objects currently allocated */
 };
@@ -387,6 +393,43 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_stats *out);
  * tcp_stats_unref(): take it when the flow starts, read it for the summary. */
 const struct tcp_stats *tcp_sock_stats_ref(struct tcp_sock *s);
 void tcp_stats_unref(const struct tcp_stats *stats);
+
+/* ---- Listeners (listen.c) ---------------------------------------------------------
+ *
+ * A listener keeps, as Linux does (tcp_input.c tcp_conn_request()), two queues:
+ * the SYN queue of half-open connections (SYN-RECEIVED) and the accept queue of
+ * established ones the application has not accepted yet, both bounded by the listen
+ * backlog. A SYN finding the SYN queue full gets a SYN cookie (knob syncookies = 1,
+ * or always with 2) or is dropped (0); a SYN or handshake ACK finding the accept
+ * queue full is dropped; without cookies, a SYN finding more than 3/4 of
+ * max_syn_backlog half-open connections is dropped too. */
+struct tcp_listen_stats {
+	uint64_t syns;                /* SYNs that reached the listener */
+	uint64_t syn_queue_drops;     /* dropped: SYN queue full, syncookies 0 */
+	uint64_t syn_backlog_drops;   /* dropped: over 3/4 of max_syn_backlog, syncookies 0 */
+	uint64_t accept_queue_drops;  /* SYNs and handshake ACKs dropped: accept queue full
+				       * (Linux ListenOverflows) */
+	uint64_t cookies_sent;        /* SYN-ACKs carrying a cookie (no state kept) */
+	uint64_t cookies_accepted;    /* connections made from a valid cookie's ACK */
+	uint64_t cookies_rejected;    /* ACKs whose cookie did not check (answered by RST) */
+	uint64_t established;         /* connections that entered the accept queue */
+	uint32_t max_syn_queue;       /* most half-open connections at once */
+	uint32_t max_accept_queue;    /* most established, unaccepted connections at once */
+};
+
+/* The counters of a listening socket (zeros for any other). */
+void tcp_listen_get_stats(const struct tcp_sock *listener, struct tcp_listen_stats *out);
+
+/* The backlog in force (listen()'s, capped at 4096 as Linux's somaxconn). */
+uint32_t tcp_listen_backlog(const struct tcp_sock *listener);
+
+/* Called when a SYN makes a new connection on a listener — before it leaves LISTEN
+ * for SYN-RECEIVED, so a trace enabled here (tcp_sock_trace) shows the server's
+ * whole handshake: LISTEN, SYN-RECEIVED, ESTABLISHED. The child is not the
+ * application's yet (it is accepted later, or dies in the SYN queue). */
+typedef void (*tcp_child_fn)(struct sim *sim, struct tcp_sock *listener, struct tcp_sock *child,
+			     void *ctx);
+void tcp_listen_set_child_fn(struct tcp_sock *listener, tcp_child_fn fn, void *ctx);
 
 /* ---- Traces (docs/outputs.md) -----------------------------------------------------
  *

@@ -16,7 +16,8 @@ static const char seq_columns[] = "time_s\tkind\tseq\tend\twin_bytes";
 int tcp_sock_trace(struct tcp_sock *c, const char *prefix, const char *side, unsigned what,
 		   GError **error)
 {
-	if (!c->app_ref || !prefix || !side)
+	/* The application's socket, or a child its listener announced (tcp_child_fn). */
+	if ((!c->app_ref && !c->parent) || !prefix || !side)
 		return -EINVAL;
 	if (!c->trace)
 		c->trace = g_new0(struct tcp_trace, 1);

@@ -2,16 +2,20 @@
  *
  *   netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]
  *                            [--set PATH=VALUE]... [--plot] [--format png|svg]
+ *                            [--progress SECONDS] [--quiet] [--max-memory SIZE]
  *   netsim validate SCENARIO.json [--set PATH=VALUE]...
  *   netsim plot RESULTS_DIR [--format png|svg]
  *   netsim schema
  *
  * Exit codes: 0 success (also when the scenario's flows fail: that is a result),
- * 2 invalid input (JSON, scenario values, command-line options), 1 anything else.
+ * 1 anything else (also a run stopped by its memory budget), 2 invalid input (JSON,
+ * scenario values, command-line options), 128 + the signal's number for a run
+ * stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129). The man page (docs/netsim.1)
+ * says the same, and a test keeps it in step with --help.
  */
 #include <errno.h>
 #include <locale.h>
-#include <signal.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,7 @@
 #include <glib.h>
 
 #include "sim/cli/plot.h"
+#include "sim/cli/runloop.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/summary.h"
 #include "sim/cli/world.h"
@@ -40,6 +45,7 @@ static const char usage_text[] =
 	"Usage:\n"
 	"  netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]\n"
 	"                           [--set PATH=VALUE]... [--plot] [--format png|svg]\n"
+	"                           [--progress SECONDS] [--quiet] [--max-memory SIZE]\n"
 	"  netsim validate SCENARIO.json [--set PATH=VALUE]...\n"
 	"  netsim plot RESULTS_DIR [--format png|svg]\n"
 	"  netsim schema\n"
@@ -53,15 +59,9 @@ static const char usage_text[] =
 	"  schema     print the scenario key reference (Markdown)\n"
 	"\n"
 	"Run 'netsim COMMAND --help' for a command's options.\n"
-	"Exit status: 0 ok, 1 run or plot failure, 2 invalid scenario or options.\n"
-	"Docs: docs/scenario-format.md, docs/outputs.md, docs/tour.md\n";
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
+	"Exit status: 0 ok, 1 run or plot failure (or the memory budget exceeded),\n"
+	"2 invalid scenario or options, 130/143/129 run stopped by SIGINT/SIGTERM/SIGHUP.\n"
+	"Docs: man netsim; docs/scenario-format.md, docs/outputs.md, docs/tour.md\n";
 
 /* ---- options ---------------------------------------------------------------------- */
 
@@ -72,6 +72,9 @@ struct opts {
 	char **set;
 	gboolean plot;
 	char *format;
+	char *progress;
+	gboolean quiet;
+	char *max_memory;
 };
 
 static void opts_free(struct opts *o)
@@ -81,6 +84,8 @@ static void opts_free(struct opts *o)
 	g_free(o->until);
 	g_strfreev(o->set);
 	g_free(o->format);
+	g_free(o->progress);
+	g_free(o->max_memory);
 }
 
 /* Parses a command's options; positional arguments stay in argv. Returns 0, or
@@ -107,6 +112,16 @@ static int parse_options(const char *cmd, const char *params, const char *summar
 static bool valid_format(const char *f)
 {
 	return f == NULL || strcmp(f, "png") == 0 || strcmp(f, "svg") == 0;
+}
+
+/* Plotting a run that traced nothing succeeds with no graph: say why. */
+static void warn_no_graphs(const char *cmd, unsigned graphs)
+{
+	if (graphs == 0)
+		fprintf(stderr, "netsim %s: warning: nothing to plot: the run traced nothing (set "
+				"\"trace\": true on an application or a link, or give a ping "
+				"application)\n",
+			cmd);
 }
 
 /* ---- loading ---------------------------------------------------------------------- */
@@ -144,62 +159,73 @@ static struct scenario *load_scenario(const char *file, char **sets)
 
 /* ---- run -------------------------------------------------------------------------- */
 
-/* "netsim: 12.345 s of 60 s simulated (20%), 3.21 M events/s" */
-static void progress(sim_time_t now, sim_time_t end, uint64_t events, double wall)
-{
-	char a[32], b[32], c[32];
-	double rate = wall > 0 ? (double)events / wall : 0.0;
-	const char *unit = rate >= 1e6 ? " M" : rate >= 1e3 ? " k" : "";
-	double v = rate >= 1e6 ? rate / 1e6 : rate >= 1e3 ? rate / 1e3 : rate;
-	fprintf(stderr, "\r\033[Knetsim: %s s of %s s simulated (%d%%), %s%s events/s",
-		g_ascii_formatd(a, sizeof(a), "%.3f", sim_time_to_s(now)),
-		g_ascii_formatd(b, sizeof(b), "%g", sim_time_to_s(end)),
-		(int)(100.0 * (double)now / (double)end),
-		g_ascii_formatd(c, sizeof(c), "%.3g", v), unit);
-	fflush(stderr);
-}
-
-/* Runs the simulation to `end` in slices, so an interrupt is noticed and progress can
- * be shown. Slicing does not change the run: sim_run() executes the same events in
- * the same order whatever the slice boundaries. Returns false when interrupted. */
-static bool run_sim(struct sim *sim, sim_time_t end, gint64 wall_start)
-{
-	bool tty = isatty(STDERR_FILENO);
-	bool shown = false;
-	sim_time_t slice = SIM_MS(1);
-	gint64 last_print = 0;
-
-	while (sim_now(sim) < end && !interrupted) {
-		sim_time_t target = end - sim_now(sim) > slice ? sim_now(sim) + slice : end;
-		gint64 w0 = g_get_monotonic_time();
-		sim_run(sim, target);
-		gint64 w1 = g_get_monotonic_time();
-		/* Aim for slices of 20–80 ms of wall time. */
-		if (w1 - w0 < 20000 && slice < SIM_S(3600))
-			slice *= 2;
-		else if (w1 - w0 > 80000 && slice > SIM_US(1))
-			slice /= 2;
-		if (sim_pending_events(sim) == 0) {
-			sim_run(sim, end); /* nothing left: move the clock to the end */
-			break;
-		}
-		if (tty && w1 - wall_start > G_USEC_PER_SEC && w1 - last_print > 250000) {
-			progress(sim_now(sim), end, sim_executed_events(sim),
-				 (double)(w1 - wall_start) / 1e6);
-			last_print = w1;
-			shown = true;
-		}
-	}
-	if (shown) {
-		fprintf(stderr, "\r\033[K");
-		fflush(stderr);
-	}
-	return !interrupted;
-}
-
 static char *default_out_dir(const struct scenario *s)
 {
 	return g_build_filename("results", s->name, NULL);
+}
+
+/* The run loop's settings from the options (progress lines, memory budget). */
+struct run_ctl {
+	struct run_progress progress;
+	uint64_t max_memory; /* bytes; 0 = no budget */
+};
+
+/* --progress=SECONDS: a number of seconds or a duration ("30s", "1min"). */
+static bool parse_progress(const char *text, double *seconds)
+{
+	char *end = NULL;
+	double v = g_ascii_strtod(text, &end);
+	if (end != text && *end == '\0' && isfinite(v) && v > 0) {
+		*seconds = v;
+		return true;
+	}
+	sim_time_t t;
+	if (sim_parse_duration(text, &t) == 0 && t > 0) {
+		*seconds = sim_time_to_s(t);
+		return true;
+	}
+	return false;
+}
+
+/* --max-memory: a size ("4GiB"), a share of physical memory ("50%") or "none". */
+static bool parse_max_memory(const char *text, uint64_t *bytes)
+{
+	double share;
+	if (strcmp(text, "none") == 0) {
+		*bytes = 0;
+		return true;
+	}
+	if (strchr(text, '%') != NULL) {
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		if (sim_parse_probability(text, &share) != 0 || share <= 0 || pages <= 0 ||
+		    page <= 0)
+			return false;
+		*bytes = (uint64_t)(share * (double)pages * (double)page);
+		return true;
+	}
+	return sim_parse_size(text, bytes) == 0 && *bytes > 0;
+}
+
+/* --progress, --quiet and --max-memory into ctl. Returns 0 or EXIT_INVALID. */
+static int check_run_ctl(const struct opts *o, struct run_ctl *ctl)
+{
+	int rc = 0;
+	ctl->progress.quiet = o->quiet;
+	ctl->progress.tty = isatty(STDERR_FILENO);
+	if (o->progress && !parse_progress(o->progress, &ctl->progress.interval_s)) {
+		fprintf(stderr, "netsim run: --progress: expected a number of seconds greater than 0, "
+				"got \"%s\"\n",
+			o->progress);
+		rc = EXIT_INVALID;
+	}
+	ctl->max_memory = runloop_default_memory_budget();
+	if (o->max_memory && !parse_max_memory(o->max_memory, &ctl->max_memory)) {
+		fprintf(stderr, "netsim run: --max-memory: expected a size like \"4GiB\", a share "
+				"of physical memory like \"50%%\", or \"none\", got \"%s\"\n",
+			o->max_memory);
+		rc = EXIT_INVALID;
+	}
+	return rc;
 }
 
 /* --seed and --until (and --format) of `netsim run`: every bad one reported. Returns
@@ -233,47 +259,83 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 		sch_print_line(stderr, "netsim run: --format: expected png or svg, got \"%s\"",
 			       o->format);
 		rc = EXIT_INVALID;
+	} else if (o->format && !o->plot) {
+		fprintf(stderr, "netsim run: warning: --format %s has no effect without --plot\n",
+			o->format);
 	}
 	return rc;
 }
 
 /* Writes summary.json into the staging directory, hashes the outputs into hex and
- * swaps the directory into place. Returns 0, or -1 with *e set. */
-static int commit_results(struct sim_output *out, const cJSON *summary, char hex[65], GError **e)
+ * swaps the directory into place. A run stopped on purpose (`stopped`: its summary
+ * says "stopped") replaces the previous results like a complete one; a failed run
+ * never gets here. Returns 0, or -1 with *e set. */
+static int commit_results(struct sim_output *out, const cJSON *summary, bool stopped,
+			  char hex[65], GError **e)
 {
 	char *text = summary_text(summary, false);
 	char *hashable = summary_text(summary, true);
 	int rc = 0;
 	if (sim_output_write(out, "summary.json", text, strlen(text), e) != 0 ||
 	    sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
-	    sim_output_commit(out, e) != 0)
+	    sim_output_finish(out, stopped ? SIM_RUN_STOPPED : SIM_RUN_COMPLETE, e) != 0)
 		rc = -1;
 	g_free(text);
 	g_free(hashable);
 	return rc;
 }
 
+/* How a run ended, for the caller: the exit status and whether results were written. */
+struct run_outcome {
+	int status;        /* EXIT_OK, EXIT_FAIL, or 128 + the signal that stopped it */
+	bool written;      /* results committed (complete or stopped) */
+	char hex[65];      /* their trace hash */
+};
+
+/* Tells the user how a stopped run ended (stderr). */
+static void report_stop(const struct sim *sim, const struct scenario *s, enum run_end how,
+			const char *outdir)
+{
+	char reached[40], total[40];
+	sim_format_duration(sim_now(sim), reached, sizeof(reached));
+	sim_format_duration(s->duration, total, sizeof(total));
+	if (how == RUN_END_SIGNAL) {
+		fprintf(stderr, "netsim run: stopped by %s at %s of %s simulated; the results so far "
+				"are in %s (summary.json \"stopped\": \"%s\")\n",
+			runloop_signal_name(runloop_signal()), reached, total, outdir,
+			runloop_signal_name(runloop_signal()));
+	} else if (how == RUN_END_MEMORY) {
+		char used[32], budget[32];
+		runloop_format_bytes(used, sizeof(used), sim->mem.resident);
+		runloop_format_bytes(budget, sizeof(budget), sim->mem.budget);
+		fprintf(stderr, "netsim run: out of memory budget at %s of %s simulated: %s; netsim "
+				"uses %s, the budget is %s (--max-memory). The results so far are "
+				"in %s (summary.json \"stopped\": \"memory\")\n",
+			reached, total, sim->mem.what, used, budget, outdir);
+	}
+}
+
 /* Builds the world of scenario s, runs it and writes its results into `out`
- * (committed to `outdir`), then prints the summary. Returns 0 with the trace hash in
- * hex, or EXIT_FAIL after a message. */
-static int run_scenario(const char *file, const struct scenario *s, struct sim_output *out,
-			const char *outdir, gint64 wall_start, char hex[65])
+ * (committed to `outdir`), then prints the summary. A run stopped by a signal or
+ * the memory budget writes what it ran, marked "stopped". Fills *res. */
+static void run_scenario(const char *file, const struct scenario *s, struct sim_output *out,
+			 const char *outdir, const struct run_ctl *ctl, gint64 wall_start,
+			 struct run_outcome *res)
 {
 	struct sim sim;
 	sim_init(&sim, s->seed);
+	sim_set_memory_budget(&sim, ctl->max_memory);
 	GError *e = NULL;
 	cJSON *summary = NULL;
-	int rc = EXIT_FAIL;
+	res->status = EXIT_FAIL;
 	struct world *w = world_new(&sim, s, out->work_dir, &e);
 	if (!w) {
 		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: %s: %s\n", file, e->message);
 		goto out;
 	}
-	if (!run_sim(&sim, s->duration, wall_start)) {
-		fprintf(stderr, "netsim run: interrupted; %s was left as it was\n", outdir);
-		goto out;
-	}
+	enum run_end how = runloop_run(&sim, w, s->duration, &ctl->progress, wall_start);
+	/* Traces and captures are closed cleanly whichever way the run ended. */
 	if (world_finish(w, &e) != 0) {
 		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
@@ -283,26 +345,53 @@ static int run_scenario(const char *file, const struct scenario *s, struct sim_o
 		.seed = s->seed,
 		.sim_time = sim_now(&sim),
 		.events = sim_executed_events(&sim),
+		.stopped = how == RUN_END_SIGNAL   ? runloop_signal_name(runloop_signal())
+			   : how == RUN_END_MEMORY ? "memory"
+						   : NULL,
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	summary = summary_build(w, &ri);
 	world_free(w);
 	w = NULL;
-	if (commit_results(out, summary, hex, &e) != 0) {
+	if (commit_results(out, summary, ri.stopped != NULL, res->hex, &e) != 0) {
 		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}
+	res->written = true;
 	summary_print_human(stdout, summary);
 	printf("results: %s\n", outdir);
 	fflush(stdout);
-	rc = 0;
+	report_stop(&sim, s, how, outdir);
+	res->status = how == RUN_END_MEMORY ? EXIT_FAIL
+		      : runloop_signal()    ? 128 + runloop_signal()
+					    : EXIT_OK;
 out:
 	if (e)
 		g_error_free(e);
 	cJSON_Delete(summary);
 	world_free(w);
 	sim_fini(&sim);
+}
+
+/* --plot: draws the graphs of a run that reached its end. Returns the exit status. */
+static int plot_after_run(const char *outdir, const char *format, int rc)
+{
+	if (rc != EXIT_OK) {
+		fprintf(stderr, "netsim run: the run stopped, so no graphs were drawn; draw them "
+				"with: netsim plot %s\n",
+			outdir);
+		return rc;
+	}
+	GError *e = NULL;
+	unsigned graphs = 0;
+	if (plot_results(outdir, format ? format : "png", &graphs, &e) != 0) {
+		fprintf(stderr, "netsim run: plot: %s\n", e->message);
+		g_error_free(e);
+		return EXIT_FAIL;
+	}
+	warn_no_graphs("run", graphs);
+	printf("plots: %s/plots/\n", outdir);
 	return rc;
 }
 
@@ -321,6 +410,15 @@ static int cmd_run(int argc, char **argv)
 		{"plot", 0, 0, G_OPTION_ARG_NONE, &o.plot, "Draw the graphs after the run", NULL},
 		{"format", 0, 0, G_OPTION_ARG_STRING, &o.format,
 		 "Graph format with --plot: png (default) or svg", "png|svg"},
+		{"progress", 0, 0, G_OPTION_ARG_STRING, &o.progress,
+		 "Print a progress line on stderr every SECONDS (default: a live line on a "
+		 "terminal, a line every 10 s otherwise)",
+		 "SECONDS"},
+		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress lines", NULL},
+		{"max-memory", 0, 0, G_OPTION_ARG_STRING, &o.max_memory,
+		 "Stop the run when netsim's memory exceeds SIZE (\"4GiB\", \"50%\" of physical "
+		 "memory, \"none\"; default 75% of physical memory)",
+		 "SIZE"},
 		{NULL, 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
 	};
 	int rc = parse_options("run", "SCENARIO.json", "run a scenario", entries, &argc, &argv);
@@ -338,7 +436,9 @@ static int cmd_run(int argc, char **argv)
 	/* Option values: checked before the scenario, all reported. */
 	uint64_t seed = 0;
 	sim_time_t until = 0;
+	struct run_ctl ctl = {0};
 	rc = check_run_options(&o, &seed, &until);
+	rc |= check_run_ctl(&o, &ctl);
 	if (rc)
 		goto out_opts;
 
@@ -365,26 +465,14 @@ static int cmd_run(int argc, char **argv)
 		goto out_opts;
 	}
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	char hex[65] = "";
-	rc = run_scenario(file, s, &out, outdir, wall_start, hex);
-	if (rc == 0) {
-		if (o.plot) {
-			GError *pe = NULL;
-			if (plot_results(outdir, o.format ? o.format : "png", &pe) != 0) {
-				fprintf(stderr, "netsim run: plot: %s\n", pe->message);
-				g_error_free(pe);
-				rc = EXIT_FAIL;
-			} else {
-				printf("plots: %s/plots/\n", outdir);
-			}
-		}
-		printf("trace-hash: %s\n", hex);
+	runloop_install_signals();
+	struct run_outcome res = {0};
+	run_scenario(file, s, &out, outdir, &ctl, wall_start, &res);
+	rc = res.status;
+	if (res.written) {
+		if (o.plot)
+			rc = plot_after_run(outdir, o.format, rc);
+		printf("trace-hash: %s\n", res.hex);
 		fflush(stdout);
 	}
 	sim_output_discard(&out);
@@ -451,11 +539,13 @@ static int cmd_plot(int argc, char **argv)
 	}
 	if (rc == 0) {
 		GError *e = NULL;
-		if (plot_results(argv[1], o.format ? o.format : "png", &e) != 0) {
+		unsigned graphs = 0;
+		if (plot_results(argv[1], o.format ? o.format : "png", &graphs, &e) != 0) {
 			fprintf(stderr, "netsim plot: %s\n", e->message);
 			g_error_free(e);
 			rc = EXIT_FAIL;
 		} else {
+			warn_no_graphs("plot", graphs);
 			printf("plots: %s/plots/\n", argv[1]);
 		}
 	}

@@ -3,8 +3,14 @@
  * One gnuplot process draws everything: this file writes a driver script
  * (plots/plot-all.gp, kept so a user can tweak and re-run it with
  * `cd RESULTS_DIR && gnuplot plots/plot-all.gp`) that sets a few variables per graph
- * and loads the matching script from plots/ in the source tree. gnuplot runs in the
- * results directory, so every data file is named relative to it.
+ * and loads the matching script. The scripts are copied into plots/gp/, and gnuplot
+ * runs in the results directory with every path relative to it, so a results
+ * directory is self-contained: copied elsewhere, it redraws with gnuplot alone.
+ *
+ * Where the scripts come from: NETSIM_PLOTS_DIR when set, else found beside the
+ * running program (/proc/self/exe): PREFIX/share/netsim/plots for an installed netsim
+ * (PREFIX/bin/netsim), BUILD/plots (copied there by meson) for one run from its build
+ * directory.
  *
  * gnuplot draws a line through undefined points as a gap, so series that must be
  * drawn as lines from rows of one kind (ACKs out of a sequence trace mixing sends and
@@ -24,8 +30,13 @@
 
 #include "sim/core/output.h"
 
-#ifndef NETSIM_PLOTS_DIR
-#define NETSIM_PLOTS_DIR "plots"
+/* Where meson installs the program and the scripts, relative to the prefix
+ * ("bin", "share"); absolute when configured so (then not relocatable). */
+#ifndef NETSIM_BINDIR
+#define NETSIM_BINDIR "bin"
+#endif
+#ifndef NETSIM_DATADIR
+#define NETSIM_DATADIR "share"
 #endif
 
 /* ---- reading TSV traces ------------------------------------------------------------ */
@@ -103,11 +114,27 @@ static const char *tsv_field(const struct tsv *t, guint row, int col)
 	return f[col];
 }
 
+/* The largest finite value of the named columns (NULL-terminated), 0 if none. */
+static double tsv_max(const struct tsv *t, const char *const *cols)
+{
+	double max = 0;
+	for (const char *const *c = cols; *c; c++) {
+		int ci = tsv_col(t, *c);
+		for (guint r = 0; ci >= 0 && r < t->rows->len; r++) {
+			double v = g_ascii_strtod(tsv_field(t, r, ci), NULL);
+			if (isfinite(v) && v > max)
+				max = v;
+		}
+	}
+	return max;
+}
+
 /* ---- derived data ------------------------------------------------------------------- */
 
-/* Splits a sequence trace into send / retransmit / ack files. */
+/* Splits a sequence trace into send / retransmit / ack files; *ymax is the highest
+ * sequence number drawn (segment ends, ACK + window). */
 static int split_seq(const char *dir, const char *tmpdir, const char *name, const char *stem,
-		     GError **error)
+		     double *ymax, GError **error)
 {
 	char *path = g_build_filename(dir, name, NULL);
 	struct tsv *t = tsv_read(path, error);
@@ -120,8 +147,13 @@ static int split_seq(const char *dir, const char *tmpdir, const char *name, cons
 	GString *out[3];
 	for (int k = 0; k < 3; k++)
 		out[k] = g_string_new("time_s\tseq\tend\twin_bytes\n");
+	*ymax = 0;
 	for (guint r = 0; r < t->rows->len; r++) {
 		const char *kind = tsv_field(t, r, ck);
+		double top = g_ascii_strtod(tsv_field(t, r, ce), NULL) +
+			     g_ascii_strtod(tsv_field(t, r, cw), NULL);
+		if (isfinite(top) && top > *ymax)
+			*ymax = top;
 		for (int k = 0; k < 3; k++) {
 			if (strcmp(kind, kinds[k]) == 0)
 				g_string_append_printf(out[k], "%s\t%s\t%s\t%s\n", tsv_field(t, r, ct),
@@ -265,10 +297,10 @@ static void gp_str(GString *g, const char *s)
 
 struct driver {
 	GString *g;
-	const char *scripts;
 	const char *fmt;
 	const char *scenario;
-	const char *plotsrel; /* staging plots dir, relative to the results dir */
+	const char *plotsrel;   /* staging plots dir, relative to the results dir */
+	const cJSON *summary;   /* the run's summary.json (flows' MSS) */
 	unsigned graphs;
 };
 
@@ -278,20 +310,33 @@ static void graph(struct driver *d, const char *datafile, const char *out, const
 {
 	char *title = g_strdup_printf("%s: %s", d->scenario, what);
 	char *outfile = g_strdup_printf("%s/%s.%s", d->plotsrel, out, d->fmt);
-	char *scr = g_build_filename(d->scripts, script, NULL);
 	g_string_append(d->g, "datafile = ");
 	gp_str(d->g, datafile);
 	g_string_append(d->g, "; outfile = ");
 	gp_str(d->g, outfile);
 	g_string_append(d->g, "; plottitle = ");
 	gp_str(d->g, title);
-	g_string_append(d->g, "\nload ");
-	gp_str(d->g, scr);
+	g_string_append(d->g, "\nload dir . ");
+	gp_str(d->g, script);
 	g_string_append(d->g, "\n");
 	d->graphs++;
 	g_free(title);
 	g_free(outfile);
-	g_free(scr);
+}
+
+/* The unit of a byte axis whose data reach `max`: the driver sets yscale and yunit
+ * before a graph, and the script divides by yscale and prints ticks with "%g", so
+ * 1.5 MB reads "1.5" on an axis labelled MB. ymax (in yunit, 5 % above the data) lets
+ * a script fix the range, so that a second axis can be aligned with it. */
+static void byte_axis(struct driver *d, double max)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	double scale = max >= 1e9 ? 1e9 : max >= 1e6 ? 1e6 : max >= 1e4 ? 1e3 : 1;
+	g_string_append_printf(d->g, "ymax = %s; ",
+			       g_ascii_formatd(buf, sizeof(buf), "%.6g",
+					       max > 0 ? max / scale * 1.05 : 1.0));
+	const char *unit = scale == 1e9 ? "GB" : scale == 1e6 ? "MB" : scale == 1e3 ? "kB" : "bytes";
+	g_string_append_printf(d->g, "yscale = %.0f; yunit = '%s'\n", scale, unit);
 }
 
 /* A graph of several series: the driver sets `files` and `titles` as space-separated
@@ -345,22 +390,55 @@ static gint cmp_str(gconstpointer a, gconstpointer b)
 struct overlays {
 	GPtrArray *cwnd, *cwnd_titles;
 	GPtrArray *goodput, *goodput_titles;
+	double cwnd_max; /* bytes, over every endpoint */
 };
 
-/* An endpoint trace: cwnd and RTT graphs, and the cwnd overlay. */
-static void plot_endpoint(struct driver *d, struct overlays *ov, const char *f, const char *flow,
-			  const char *side)
+/* The MSS summary.json gives flow `name` (flows[].mss_bytes), 0 if unknown. */
+static int flow_mss(const cJSON *summary, const char *name)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(summary, "flows"))
+	{
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(f, "name");
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(f, "mss_bytes");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0 && cJSON_IsNumber(m))
+			return m->valueint;
+	}
+	return 0;
+}
+
+/* An endpoint trace: cwnd and RTT graphs, and the cwnd overlay. The cwnd graph's
+ * right axis counts segments of the flow's MSS. */
+static void plot_endpoint(struct driver *d, struct overlays *ov, const char *dir, const char *f,
+			  const char *flow, const char *side)
 {
 	/* A receiver's window never changes: its graphs would be empty. */
 	if (strcmp(side, "receiver") == 0)
 		return;
+	char *path = g_build_filename(dir, f, NULL);
+	struct tsv *t = tsv_read(path, NULL);
+	g_free(path);
+	static const char *const cols[] = {"cwnd_bytes", "ssthresh_bytes", "inflight_bytes", NULL};
+	static const char *const cwnd_col[] = {"cwnd_bytes", NULL};
+	static const char *const time_col[] = {"time_s", NULL};
+	double max = t ? tsv_max(t, cols) : 0;
+	double cmax = t ? tsv_max(t, cwnd_col) : 0;
+	char xend[G_ASCII_DTOSTR_BUF_SIZE];
+	g_ascii_formatd(xend, sizeof(xend), "%.9f", t ? tsv_max(t, time_col) : 0);
+	tsv_free(t);
+	if (cmax > ov->cwnd_max)
+		ov->cwnd_max = cmax;
+	byte_axis(d, max);
+	g_string_append_printf(d->g, "mss = %d\n", flow_mss(d->summary, flow));
 	char *out = g_strdup_printf("%s.%s.cwnd", flow, side);
 	char *what = g_strdup_printf("%s %s congestion window", flow, side);
 	graph(d, f, out, what, "cwnd.gp");
+	g_string_append(d->g, "undefine mss\n");
 	g_free(out);
 	g_free(what);
 	out = g_strdup_printf("%s.%s.rtt", flow, side);
 	what = g_strdup_printf("%s %s RTT and RTO", flow, side);
+	g_string_append_printf(d->g, "xend = %s\n", xend);
 	graph(d, f, out, what, "rtt.gp");
 	g_free(out);
 	g_free(what);
@@ -399,8 +477,10 @@ static int plot_seq(struct driver *d, struct overlays *ov, const char *dir, cons
 	char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
 	char *base = g_strndup(f, strlen(f) - strlen(".seq.tsv"));
 	int rc = -1;
-	if (split_seq(dir, tmpdir, f, stem, error) != 0)
+	double ymax;
+	if (split_seq(dir, tmpdir, f, stem, &ymax, error) != 0)
 		goto out;
+	byte_axis(d, ymax);
 	char *data = g_strdup_printf("%s/%s", d->plotsrel, stem);
 	char *what = g_strdup_printf("%s sequence numbers", base);
 	graph(d, data, stem, what, "seq.gp");
@@ -462,6 +542,7 @@ static int plot_traces(struct driver *d, const char *dir, const char *tmpdir, GP
 	struct overlays ov = {
 		g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
 		g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+		0,
 	};
 	int err = 0;
 	for (guint i = 0; i < files->len && !err; i++) {
@@ -472,7 +553,7 @@ static int plot_traces(struct driver *d, const char *dir, const char *tmpdir, GP
 		if (!tsv_has_rows(dir, f))
 			continue;
 		if (is_endpoint_trace(f, &flow, &side))
-			plot_endpoint(d, &ov, f, flow, side);
+			plot_endpoint(d, &ov, dir, f, flow, side);
 		else if (g_str_has_suffix(f, ".seq.tsv"))
 			err = plot_seq(d, &ov, dir, tmpdir, f, span, error) != 0;
 		else if (g_str_has_prefix(f, "link.") && g_str_has_suffix(f, ".queue.tsv"))
@@ -483,9 +564,11 @@ static int plot_traces(struct driver *d, const char *dir, const char *tmpdir, GP
 		g_free(side);
 	}
 	/* Overlays: every endpoint's cwnd, every flow's goodput. */
-	if (!err && ov.cwnd->len >= 2)
+	if (!err && ov.cwnd->len >= 2) {
+		byte_axis(d, ov.cwnd_max);
 		overlay_graph(d, ov.cwnd, ov.cwnd_titles, "cwnd-overlay",
 			      "congestion windows of all flows", "overlay.gp");
+	}
 	if (!err && ov.goodput->len >= 2)
 		overlay_graph(d, ov.goodput, ov.goodput_titles, "goodput-overlay",
 			      "goodput of all flows", "goodput-overlay.gp");
@@ -496,34 +579,111 @@ static int plot_traces(struct driver *d, const char *dir, const char *tmpdir, GP
 	return err ? -1 : 0;
 }
 
-/* The gnuplot program and the directory of its scripts: NULL with *error when either
- * is missing. Returns the program (g_free); *scripts is not to be freed. */
-static char *find_gnuplot(const char *dir, const char **scripts, GError **error)
+/* True when dir holds netsim's gnuplot scripts. */
+static bool has_scripts(const char *dir)
+{
+	char *probe = g_build_filename(dir, "cwnd.gp", NULL);
+	bool ok = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+	g_free(probe);
+	return ok;
+}
+
+/* PREFIX/DATADIR/netsim/plots for a program installed as PREFIX/BINDIR/netsim: up
+ * from the program's directory by BINDIR's components, then down DATADIR. NULL when
+ * the directories were configured as absolute paths (nothing to relocate). */
+static char *installed_scripts(const char *exedir)
+{
+	if (g_path_is_absolute(NETSIM_BINDIR) || g_path_is_absolute(NETSIM_DATADIR))
+		return g_build_filename(NETSIM_DATADIR, "netsim", "plots", NULL);
+	char *prefix = g_strdup(exedir);
+	char **parts = g_strsplit(NETSIM_BINDIR, "/", -1);
+	for (char **p = parts; *p; p++) {
+		if (**p == '\0' || strcmp(*p, ".") == 0)
+			continue;
+		char *up = g_path_get_dirname(prefix);
+		g_free(prefix);
+		prefix = up;
+	}
+	g_strfreev(parts);
+	char *dir = g_build_filename(prefix, NETSIM_DATADIR, "netsim", "plots", NULL);
+	g_free(prefix);
+	return dir;
+}
+
+/* The directory of the gnuplot scripts (g_free), or NULL with *error naming where
+ * it looked. */
+static char *scripts_dir(GError **error)
+{
+	const char *env = g_getenv("NETSIM_PLOTS_DIR");
+	if (env && *env) {
+		if (has_scripts(env))
+			return g_strdup(env);
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "gnuplot scripts not found in %s (NETSIM_PLOTS_DIR)", env);
+		return NULL;
+	}
+	char *exe = g_file_read_link("/proc/self/exe", NULL);
+	char *exedir = exe ? g_path_get_dirname(exe) : g_strdup(".");
+	char *candidates[2] = {installed_scripts(exedir), g_build_filename(exedir, "plots", NULL)};
+	char *found = NULL;
+	for (int i = 0; i < 2 && !found; i++)
+		if (has_scripts(candidates[i]))
+			found = g_strdup(candidates[i]);
+	if (!found)
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "gnuplot scripts not found in %s or %s (is netsim installed? set "
+			    "NETSIM_PLOTS_DIR to a directory holding netsim's plots/*.gp)",
+			    candidates[0], candidates[1]);
+	g_free(candidates[0]);
+	g_free(candidates[1]);
+	g_free(exedir);
+	g_free(exe);
+	return found;
+}
+
+/* The gnuplot program (g_free), or NULL with *error. */
+static char *find_gnuplot(const char *dir, GError **error)
 {
 	const char *prog = g_getenv("NETSIM_GNUPLOT");
 	char *gnuplot = g_find_program_in_path(prog && *prog ? prog : "gnuplot");
-	if (!gnuplot) {
+	if (!gnuplot)
 		g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
 			    "gnuplot is not installed (on Debian: apt-get install gnuplot-nox); "
 			    "the results in %s are complete, only the graphs are missing",
 			    dir);
-		return NULL;
-	}
-	*scripts = g_getenv("NETSIM_PLOTS_DIR");
-	if (!*scripts || !**scripts)
-		*scripts = NETSIM_PLOTS_DIR;
-	char *probe = g_build_filename(*scripts, "cwnd.gp", NULL);
-	bool have_scripts = g_file_test(probe, G_FILE_TEST_IS_REGULAR);
-	g_free(probe);
-	if (!have_scripts) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-			    "gnuplot scripts not found in %s (set NETSIM_PLOTS_DIR to netsim's "
-			    "plots/ directory)",
-			    *scripts);
-		g_free(gnuplot);
-		return NULL;
-	}
 	return gnuplot;
+}
+
+/* Copies every *.gp of `from` into `to` (created), so the results directory keeps
+ * the scripts its driver loads. Returns 0, or -1 with *error. */
+static int copy_scripts(const char *from, const char *to, GError **error)
+{
+	if (g_mkdir(to, 0755) != 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", to,
+			    g_strerror(errno));
+		return -1;
+	}
+	GDir *d = g_dir_open(from, 0, error);
+	if (!d)
+		return -1;
+	int rc = 0;
+	const char *nm;
+	while (rc == 0 && (nm = g_dir_read_name(d)) != NULL) {
+		if (!g_str_has_suffix(nm, ".gp"))
+			continue;
+		char *src = g_build_filename(from, nm, NULL);
+		char *dst = g_build_filename(to, nm, NULL);
+		gchar *text = NULL;
+		gsize len = 0;
+		if (!g_file_get_contents(src, &text, &len, error) ||
+		    !g_file_set_contents(dst, text, (gssize)len, error))
+			rc = -1;
+		g_free(text);
+		g_free(src);
+		g_free(dst);
+	}
+	g_dir_close(d);
+	return rc;
 }
 
 /* Every trace of the results directory, sorted so the graphs come out in a stable
@@ -543,18 +703,19 @@ static GPtrArray *list_traces(const char *dir, GError **error)
 	return files;
 }
 
-/* The driver's preamble: the scripts directory and the terminal. */
+/* The driver's preamble: the scripts directory (the copies in plots/gp/) and the
+ * terminal. */
 static void driver_begin(struct driver *d, const char *format)
 {
 	g_string_append(d->g, "# Draws every graph of this results directory; run it from there:\n"
-			      "#   gnuplot plots/plot-all.gp\n");
-	char *sd = g_canonicalize_filename(d->scripts, NULL);
-	char *with_slash = g_strconcat(sd, "/", NULL);
+			      "#   gnuplot plots/plot-all.gp\n"
+			      "# Every path is relative to the results directory, and the scripts\n"
+			      "# are the copies in plots/gp/: the directory redraws wherever it is.\n");
+	char *sd = g_strdup_printf("%s/gp/", d->plotsrel);
 	g_string_append(d->g, "dir = ");
-	gp_str(d->g, with_slash);
-	g_string_append(d->g, "\n");
-	g_free(with_slash);
+	gp_str(d->g, sd);
 	g_free(sd);
+	g_string_append(d->g, "\n");
 	if (strcmp(format, "svg") == 0)
 		g_string_append(d->g, "set terminal svg size 1100,650 dynamic font 'sans,12'\n");
 	else
@@ -625,14 +786,14 @@ out:
 	return rc;
 }
 
-int plot_results(const char *dir, const char *format, GError **error)
+int plot_results(const char *dir, const char *format, unsigned *graphs, GError **error)
 {
 	int rc = -1;
 	char *summary_path = g_build_filename(dir, "summary.json", NULL);
 	gchar *summary_text = NULL;
 	cJSON *summary = NULL;
 	GPtrArray *files = NULL;
-	char *tmpdir = NULL, *gnuplot = NULL;
+	char *tmpdir = NULL, *gnuplot = NULL, *scripts = NULL;
 	struct driver d = {0};
 
 	if (!g_file_get_contents(summary_path, &summary_text, NULL, NULL) ||
@@ -641,9 +802,8 @@ int plot_results(const char *dir, const char *format, GError **error)
 			    "%s: not a netsim results directory (no readable summary.json)", dir);
 		goto out;
 	}
-	const char *scripts;
-	gnuplot = find_gnuplot(dir, &scripts, error);
-	if (!gnuplot)
+	gnuplot = find_gnuplot(dir, error);
+	if (!gnuplot || !(scripts = scripts_dir(error)))
 		goto out;
 	const cJSON *sn = cJSON_GetObjectItemCaseSensitive(summary, "scenario");
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(summary, "sim_time_s");
@@ -661,17 +821,22 @@ int plot_results(const char *dir, const char *format, GError **error)
 		goto out;
 	}
 	char *rel = g_path_get_basename(tmpdir);
+	char *gp = g_build_filename(tmpdir, "gp", NULL);
 	d.g = g_string_new(NULL);
-	d.scripts = scripts;
 	d.fmt = format;
 	d.scenario = cJSON_IsString(sn) ? sn->valuestring : "netsim";
 	d.plotsrel = rel;
+	d.summary = summary;
 	driver_begin(&d, format);
-	if (draw_into(&d, dir, tmpdir, files, span, gnuplot, error) == 0) {
+	if (copy_scripts(scripts, gp, error) == 0 &&
+	    draw_into(&d, dir, tmpdir, files, span, gnuplot, error) == 0) {
 		g_free(tmpdir); /* now plots/ */
 		tmpdir = NULL;
+		if (graphs)
+			*graphs = d.graphs;
 		rc = 0;
 	}
+	g_free(gp);
 	g_free(rel);
 out:
 	if (tmpdir) {
@@ -683,6 +848,7 @@ out:
 	if (files)
 		g_ptr_array_free(files, TRUE);
 	g_free(gnuplot);
+	g_free(scripts);
 	cJSON_Delete(summary);
 	g_free(summary_text);
 	g_free(summary_path);

@@ -12,18 +12,24 @@
  * Derived data (binned goodput) goes beside them as *.tsv. Plots are derived: they are
  * never part of the trace hash, and the plots/ folder is replaced as a whole.
  *
+ * The scripts used are copied into RESULTS_DIR/plots/gp/ and the kept driver
+ * (plots/plot-all.gp) names everything relative to RESULTS_DIR, so the directory
+ * redraws with `gnuplot plots/plot-all.gp` wherever it is copied.
+ *
  * gnuplot is looked up in PATH (NETSIM_GNUPLOT overrides the program, which the tests
- * use to simulate its absence); the scripts come from the source tree's plots/
- * (NETSIM_PLOTS_DIR overrides).
+ * use to simulate its absence). The scripts are found beside the program: installed,
+ * in PREFIX/share/netsim/plots; in a build directory, in BUILD/plots. The
+ * environment variable NETSIM_PLOTS_DIR overrides (documented in netsim(1)).
  */
 #ifndef SIM_CLI_PLOT_H
 #define SIM_CLI_PLOT_H
 
 #include <glib.h>
 
-/* Draws every graph the results in `dir` allow, in `format` ("png" or "svg").
- * Returns 0, or -1 with *error set (gnuplot missing, not a results directory, a
+/* Draws every graph the results in `dir` allow, in `format` ("png" or "svg"), and
+ * stores how many in *graphs (may be NULL; 0 when nothing was traced). Returns 0, or
+ * -1 with *error set (gnuplot or the scripts missing, not a results directory, a
  * script failing). */
-int plot_results(const char *dir, const char *format, GError **error);
+int plot_results(const char *dir, const char *format, unsigned *graphs, GError **error);
 
 #endif

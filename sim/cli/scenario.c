@@ -88,6 +88,7 @@ const char *scn_app_type_name(enum scn_app_type t)
 		[SCN_APP_SIMOPEN] = "simultaneous_open",
 		[SCN_APP_PING] = "ping",
 		[SCN_APP_UDP] = "udp",
+		[SCN_APP_SYN_FLOOD] = "syn_flood",
 	};
 	return names[t];
 }
@@ -227,6 +228,9 @@ struct scenario *scenario_build(struct scenario_doc *doc, struct sch_diags *d)
 	l = sch_path_key(path, "capture");
 	scn_conv_capture(&c, sch_get(root, "capture"));
 	sch_path_pop(path, l);
+	const char *format = NULL;
+	s->capture_pcapng = sch_get_string(root, "capture_format", &format) &&
+			    strcmp(format, "pcapng") == 0;
 
 	g_hash_table_destroy(c.node_by_name);
 	g_hash_table_destroy(c.addr_owner);

@@ -31,6 +31,7 @@
 #include "models/apps/ping.h"
 #include "models/apps/reqresp.h"
 #include "models/apps/simopen.h"
+#include "models/apps/syn_flood.h"
 #include "models/apps/udp_app.h"
 #include "models/link/link.h"
 #include "models/ip/node.h"
@@ -103,6 +104,7 @@ enum scn_app_type {
 	SCN_APP_SIMOPEN,
 	SCN_APP_PING,
 	SCN_APP_UDP,
+	SCN_APP_SYN_FLOOD,
 };
 
 /* The scenario's name of an app type ("request_response"). */
@@ -131,6 +133,7 @@ struct scn_app {
 					     * "server_tcp" overrides) */
 	bool server;                        /* run the server side on `to` (false: the
 					     * client connects to a port nobody serves) */
+	int backlog;                        /* the server's listen backlog */
 	bool trace;                         /* write TCP traces */
 	unsigned trace_what;                /* TCP_TRACE_* bits; 0 = the apps' default */
 	struct bulk_config bulk;
@@ -147,6 +150,7 @@ struct scn_app {
 	bool ping_trace;
 	struct udp_source_config udp_src;
 	struct udp_sink_config udp_sink;
+	struct syn_flood_config syn_flood;
 };
 
 struct scenario {
@@ -160,6 +164,7 @@ struct scenario {
 	GArray *ifaces;         /* struct scn_iface */
 	GArray *links;          /* struct scn_link */
 	GArray *apps;           /* struct scn_app */
+	bool capture_pcapng;    /* "capture_format": "pcapng" (NODE-IFACE.pcapng) */
 };
 
 /* Validates the document and builds the scenario. Returns NULL when anything is

@@ -73,6 +73,15 @@ static void conv_bulk(const cJSON *o, struct scn_app *a, sim_time_t stop)
 	}
 	b->pauses = (const struct app_interval *)(void *)a->pauses->data;
 	b->n_pauses = a->pauses->len;
+	const char *readiness;
+	b->receiver_edge = sch_get_string(o, "readiness", &readiness) && strcmp(readiness, "edge") == 0;
+	bool drain = true, receiver_close = true;
+	sch_get_bool(o, "drain", &drain);
+	b->read_once = !drain;
+	sch_get_duration(o, "close_unread", &b->close_unread);
+	sch_get_bool(o, "sender_close", &b->sender_close);
+	sch_get_bool(o, "receiver_close", &receiver_close);
+	b->receiver_keeps_open = !receiver_close;
 	b->start = a->start;
 	b->stop = stop;
 	b->client_only = !a->server;
@@ -197,7 +206,7 @@ static void conv_tcp_app(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 
 static enum scn_app_type app_type_of(const char *t)
 {
-	for (int i = 0; i <= SCN_APP_UDP; i++)
+	for (int i = 0; i <= SCN_APP_SYN_FLOOD; i++)
 		if (strcmp(scn_app_type_name((enum scn_app_type)i), t) == 0)
 			return (enum scn_app_type)i;
 	return SCN_APP_BULK;
@@ -253,6 +262,12 @@ static void check_binding(struct scn_conv *c, GHashTable *bindings, const cJSON 
 					"shares the listener on %s port %u with apps[%u] (%s), so its "
 					"server_tcp must be the same",
 					scn_node_at(c->s, (guint)b.node)->name, b.port, x->app, xa->name);
+			else if (xa->backlog != cur->backlog)
+				scn_err_key(c, o, sch_get(o, "backlog") ? "backlog" : key,
+					"shares the listener on %s port %u with apps[%u] (%s), so its "
+					"backlog must be the same (%d)",
+					scn_node_at(c->s, (guint)b.node)->name, b.port, x->app, xa->name,
+					xa->backlog);
 			return;
 		}
 		if (x->addr == b.addr || x->addr == 0 || b.addr == 0) {
@@ -267,7 +282,7 @@ static void check_binding(struct scn_conv *c, GHashTable *bindings, const cJSON 
 
 /* Counters for default names: applications of each type, and TCP ones ("flowN"). */
 struct app_counts {
-	unsigned of_type[SCN_APP_UDP + 1];
+	unsigned of_type[SCN_APP_SYN_FLOOD + 1];
 	unsigned tcp;
 };
 
@@ -417,7 +432,7 @@ static void app_routes(struct scn_conv *c, const cJSON *o, const struct scn_app 
 	} else if (e.to >= 0 && owner != e.to) {
 		scn_err_key(c, o, key, "%s leads to %s, not %s", da,
 			scn_node_at(c->s, (guint)owner)->name, scn_node_at(c->s, (guint)e.to)->name);
-	} else if (a->type != SCN_APP_UDP) {
+	} else if (a->type != SCN_APP_UDP && a->type != SCN_APP_SYN_FLOOD) {
 		if (a->src)
 			src = a->src;
 		char *why2 = NULL;
@@ -458,6 +473,9 @@ static void conv_tcp_side(struct scn_conv *c, const cJSON *o, struct scn_app *a,
 	}
 	conv_trace(o, a);
 	sch_get_bool(o, "server", &a->server);
+	int64_t backlog = 128;
+	sch_get_int(o, "backlog", &backlog);
+	a->backlog = (int)backlog;
 	conv_tcp_app(c, o, a);
 }
 
@@ -539,6 +557,28 @@ static void conv_udp(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 		scn_err_key(c, o, NULL, "%s", why);
 }
 
+/* A SYN flood: the target, the rate and the forged sources (a prefix's addresses). */
+static void conv_syn_flood(const cJSON *o, struct scn_app *a)
+{
+	struct syn_flood_config *f = &a->syn_flood;
+	int64_t iv;
+	memset(f, 0, sizeof(*f));
+	f->dst = a->dst;
+	f->port = a->port;
+	f->rate = 1000;
+	if (sch_get_int(o, "rate", &iv))
+		f->rate = (uint64_t)iv;
+	struct ipv4_prefix p;
+	if (sch_get_prefix(o, "sources", &p)) {
+		f->sources = p.addr;
+		f->n_sources = p.len == 0 ? UINT32_MAX : (uint32_t)(UINT64_C(1) << (32 - p.len));
+	}
+	if (sch_get_int(o, "ttl", &iv))
+		f->ttl = (uint8_t)iv;
+	f->start = a->start;
+	f->stop = a->stop;
+}
+
 /* Server bindings: the server (TCP listener, UDP sink) on `to`, and for a
  * simultaneous open both ends' fixed ports. `json_index` is the application's place
  * in "apps". */
@@ -582,6 +622,8 @@ static void conv_app(struct scn_conv *c, const cJSON *o, struct scn_app *a, cons
 		conv_ping(c, o, a);
 	else if (a->type == SCN_APP_UDP)
 		conv_udp(c, o, a);
+	else if (a->type == SCN_APP_SYN_FLOOD)
+		conv_syn_flood(o, a);
 	/* Simultaneous open binds both ends to fixed addresses: `from`'s is the source
 	 * its route toward `to` picks, unless given. */
 	if (a->type == SCN_APP_SIMOPEN && !a->src && e.from >= 0 && a->dst && c->topology_ok) {

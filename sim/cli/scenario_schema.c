@@ -293,6 +293,9 @@ static const struct sch t_tcp_trace = {
 	 "fail validation when no route joins the endpoints (false for scenarios that "    \
 	 "show unreachability)"}
 
+static const struct sch t_backlog = {.kind = SCH_INT, .min = 0, .max = 4096,
+				     .flags = SCH_F_MIN | SCH_F_MAX};
+
 #define TCP_APP_KEYS                                                                      \
 	{"address", &t_addr, 0, "first address of `to`",                                  \
 	 "address the client connects to (127.0.0.1 when from = to)"},                     \
@@ -303,6 +306,9 @@ static const struct sch t_tcp_trace = {
 	{"source_port", &t_port0, 0, "0 (ephemeral)", "client port"},                      \
 	{"server", &t_bool, 0, "true",                                                     \
 	 "run the server on `to`; false: nobody listens (the client sees ECONNREFUSED)"},  \
+	{"backlog", &t_backlog, 0, "128",                                                  \
+	 "the server's listen backlog: its SYN queue and accept queue each hold one more " \
+	 "(Linux); capped at 4096 (somaxconn)"},                                           \
 	{"tcp", &t_tcp, 0, "scenario `tcp`", "TCP knobs for this application's connections"}, \
 	{"server_tcp", &t_tcp, 0, "this app's `tcp`",                                      \
 	 "TCP knobs for its server side only (e.g. a smaller rcvbuf)"},                    \
@@ -326,6 +332,8 @@ static const struct sch_key pause_keys[] = {
 };
 static const struct sch t_pause = {.kind = SCH_OBJECT, .keys = pause_keys};
 static const struct sch t_pauses = {.kind = SCH_ARRAY, .item = &t_pause};
+static const char *const readiness_modes[] = {"level", "edge", NULL};
+static const struct sch t_readiness = {.kind = SCH_ENUM, .values = readiness_modes};
 static const struct sch_key app_bulk_keys[] = {
 	TCP_APP_KEYS,
 	{"bytes", &t_size_any, 0, "0 (unlimited)",
@@ -336,6 +344,21 @@ static const struct sch_key app_bulk_keys[] = {
 	{"read_size", &t_read_size, 0, "65536", "bytes per read of the receiver"},
 	{"pauses", &t_pauses, 0, "[]",
 	 "intervals the receiver does not read: [{\"at\": \"2s\", \"for\": \"3s\"}]"},
+	{"readiness", &t_readiness, 0, "\"level\"",
+	 "the receiver's socket: level-triggered (called while data waits) or edge-triggered "
+	 "(called when data arrives), as epoll"},
+	{"drain", &t_bool, 0, "true",
+	 "the receiver reads until nothing is left at each wakeup; false: one read of "
+	 "read_size (edge-triggered, what it leaves waits for the next arrival)"},
+	{"close_unread", &t_duration_pos, 0, "never",
+	 "the receiver stops reading then and closes its socket when data next arrives, "
+	 "unread: TCP sends a RST, the sender sees ECONNRESET (RFC 9293 3.6.1)"},
+	{"sender_close", &t_bool, 0, "false",
+	 "after its last write the sender closes its socket (close) instead of half-closing "
+	 "and waiting for the receiver's FIN: the connection lives on, orphaned"},
+	{"receiver_close", &t_bool, 0, "true",
+	 "the receiver closes at the end of the stream; false: it never does (never sends its "
+	 "FIN), so an orphaned sender waits in FIN-WAIT-2 (knob fin_wait2_timeout)"},
 	{0},
 };
 static const struct sch_key app_echo_keys[] = {
@@ -404,6 +427,19 @@ static const struct sch_key app_ping_keys[] = {
 	CHECK_ROUTE_KEY,
 	{0},
 };
+static const struct sch_key app_syn_flood_keys[] = {
+	{"address", &t_addr, 0, "first address of `to`", "the target's address"},
+	{"port", &t_port, 0, "5001", "the target port"},
+	{"rate", &(const struct sch){.kind = SCH_INT, .min = 1, .max = 10000000,
+				     .flags = SCH_F_MIN | SCH_F_MAX},
+	 0, "1000", "SYNs per second, evenly spaced"},
+	{"sources", &t_prefix, SCH_K_REQUIRED, NULL,
+	 "the forged source addresses, a prefix (\"198.51.100.0/24\"): each SYN comes from "
+	 "one of them at random, with a random port and ISN"},
+	{"ttl", &t_ttl, 0, "the node's", "IP TTL of the SYNs"},
+	CHECK_ROUTE_KEY,
+	{0},
+};
 static const char *const udp_modes[] = {"cbr", "on-off", NULL};
 static const struct sch_key app_udp_keys[] = {
 	{"address", &t_addr, 0, "first address of `to`", "destination address"},
@@ -443,10 +479,14 @@ static const struct sch_variant app_variants[] = {
 	 "unless `source_port` is given."},
 	{"ping", app_ping_keys, "ICMP echo requests, like iputils ping."},
 	{"udp", app_udp_keys, "A UDP source on `from` and a sink on `to` (cross traffic)."},
+	{"syn_flood", app_syn_flood_keys,
+	 "Bare TCP SYNs from `from` to a server on `to`, from forged source addresses that "
+	 "never answer: half-open connections fill the server's SYN queue (SYN cookies: knob "
+	 "syncookies)."},
 	{0},
 };
 static const struct sch_key app_keys[] = {
-	{"name", &t_name, 0, "\"flowN\", \"pingN\", \"udpN\"",
+	{"name", &t_name, 0, "\"flowN\", \"pingN\", \"udpN\", \"syn_floodN\"",
 	 "names the application's traces and its summary entry"},
 	{"from", &t_name, SCH_K_REQUIRED, NULL,
 	 "node that starts it: the client, the sender, the pinger"},
@@ -464,6 +504,8 @@ static const struct sch t_capture_entry = {
 	.type_name = "\"NODE\" or \"NODE:IFACE\"",
 };
 static const struct sch t_capture = {.kind = SCH_ARRAY, .item = &t_capture_entry};
+static const char *const capture_formats[] = {"pcap", "pcapng", NULL};
+static const struct sch t_capture_format = {.kind = SCH_ENUM, .values = capture_formats};
 
 /* ---- top level ---- */
 static const struct sch_key top_keys[] = {
@@ -479,6 +521,9 @@ static const struct sch_key top_keys[] = {
 	{"apps", &t_apps, 0, "[]", "applications"},
 	{"capture", &t_capture, 0, "[]",
 	 "interfaces to capture to NODE-IFACE.pcap: \"R:eth1\", or \"R\" for all of R's"},
+	{"capture_format", &t_capture_format, 0, "\"pcap\"",
+	 "pcap, or pcapng: NODE-IFACE.pcapng, whose interface description names the node, "
+	 "the interface and its address (Wireshark shows where a packet was captured)"},
 	{0},
 };
 static const struct sch t_top = {.kind = SCH_OBJECT, .keys = top_keys};

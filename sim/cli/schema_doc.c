@@ -128,10 +128,18 @@ static void md_children(const struct sch_key *keys, const char *path, GPtrArray 
 static void md_object(const struct sch *s, const char *path, GString *out, GPtrArray *seen,
 		      GPtrArray *queue_s, GPtrArray *queue_p)
 {
+	/* Variants of one tagged object sharing a key (every TCP application's `tcp`)
+	 * reach the same object at the same path: it is described once. */
+	for (guint i = 0; i < seen->len; i += 2)
+		if (g_ptr_array_index(seen, i) == s &&
+		    strcmp(g_ptr_array_index(seen, i + 1), path) == 0)
+			return;
 	for (guint i = 0; i < seen->len; i += 2) {
 		if (g_ptr_array_index(seen, i) == s) {
 			g_string_append_printf(out, "#### `%s`\n\nSame keys as `%s`.\n\n", path,
 					       (const char *)g_ptr_array_index(seen, i + 1));
+			g_ptr_array_add(seen, (gpointer)s);
+			g_ptr_array_add(seen, g_strdup(path));
 			return;
 		}
 	}

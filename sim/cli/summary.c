@@ -6,6 +6,8 @@
 
 #include "models/apps/flow.h"
 #include "models/apps/ping.h"
+#include "models/apps/syn_flood.h"
+#include "models/apps/tcp_app.h"
 #include "models/apps/udp_app.h"
 #include "models/link/iface.h"
 #include "models/link/link.h"
@@ -169,7 +171,7 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	add_u64(o, "rto_count", r->tcp.rto_count);
 	add_ms_stats(o, "rtt_ms", r->tcp.rtt_samples, r->tcp.rtt_min, r->tcp.rtt_max,
 		     r->tcp.rtt_sum);
-	cJSON_AddBoolToObject(o, "intact", r->intact);
+	cJSON_AddBoolToObject(o, "intact", r->intact && r->connected);
 	const char *en = app_errno_name(r->error);
 	if (en)
 		cJSON_AddStringToObject(o, "error", en);
@@ -177,6 +179,8 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 		cJSON_AddNullToObject(o, "error");
 	/* Beyond the contract's fields: */
 	cJSON_AddBoolToObject(o, "complete", r->complete);
+	cJSON_AddBoolToObject(o, "connected", r->connected);
+	add_u64(o, "mss_bytes", r->tcp.mss);
 	add_u64(o, "bytes_sent", r->bytes_sent);
 	add_u64(o, "bytes_to_server", r->bytes_to_server);
 	add_u64(o, "bytes_to_client", r->bytes_to_client);
@@ -192,6 +196,8 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 		add_ms_stats(o, "latency_ms", r->latency.count, r->latency.min, r->latency.max,
 			     r->latency.sum);
 	}
+	if (a->type == SCN_APP_BULK)
+		add_u64(o, "receiver_wakeups", r->wakeups);
 	if (r->detail)
 		cJSON_AddStringToObject(o, "detail", r->detail);
 	else
@@ -308,6 +314,45 @@ static cJSON *udp_json(const struct world *w, const struct world_app *wa, sim_ti
 	return o;
 }
 
+/* One TCP listener: where, its backlog and cookies setting, what its queues did. */
+static cJSON *listener_json(const struct world *w, guint i)
+{
+	struct tcp_sock *s = app_listener_socket(g_ptr_array_index(w->listeners, i));
+	struct tcp_listen_stats st;
+	tcp_listen_get_stats(s, &st);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "node", node_name(w->scn, g_array_index(w->listener_nodes, guint, i)));
+	add_addr(o, "address", tcp_local_addr(s));
+	add_u64(o, "port", tcp_local_port(s));
+	add_u64(o, "backlog", tcp_listen_backlog(s));
+	add_u64(o, "syncookies", tcp_sock_config(s)->syncookies);
+	add_u64(o, "syns", st.syns);
+	add_u64(o, "syn_queue_drops", st.syn_queue_drops);
+	add_u64(o, "syn_backlog_drops", st.syn_backlog_drops);
+	add_u64(o, "accept_queue_drops", st.accept_queue_drops);
+	add_u64(o, "cookies_sent", st.cookies_sent);
+	add_u64(o, "cookies_accepted", st.cookies_accepted);
+	add_u64(o, "cookies_rejected", st.cookies_rejected);
+	add_u64(o, "established", st.established);
+	add_u64(o, "max_syn_queue", st.max_syn_queue);
+	add_u64(o, "max_accept_queue", st.max_accept_queue);
+	return o;
+}
+
+static cJSON *syn_flood_json(const struct world *w, const struct world_app *wa)
+{
+	struct syn_flood_stats st;
+	syn_flood_get_stats(wa->syn_flood, &st);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", wa->cfg->name);
+	cJSON_AddStringToObject(o, "from", node_name(w->scn, wa->cfg->from));
+	add_addr(o, "to", wa->cfg->syn_flood.dst);
+	add_u64(o, "port", wa->cfg->syn_flood.port);
+	add_u64(o, "sent", st.sent);
+	add_u64(o, "send_errors", st.send_errors);
+	return o;
+}
+
 cJSON *summary_build(const struct world *w, const struct run_info *ri)
 {
 	const struct scenario *s = w->scn;
@@ -324,6 +369,10 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 		add_u64(root, "seed", ri->seed);
 	}
 	add_seconds(root, "sim_time_s", ri->sim_time);
+	if (ri->stopped)
+		cJSON_AddStringToObject(root, "stopped", ri->stopped);
+	else
+		cJSON_AddNullToObject(root, "stopped");
 	add_u64(root, "events", ri->events);
 	cJSON *tx_item = cJSON_CreateRaw("0");
 	cJSON_AddItemToObject(root, "link_transmissions", tx_item);
@@ -333,6 +382,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	cJSON *flows = cJSON_AddArrayToObject(root, "flows");
 	cJSON *pings = cJSON_AddArrayToObject(root, "pings");
 	cJSON *udp = cJSON_AddArrayToObject(root, "udp");
+	cJSON *floods = cJSON_AddArrayToObject(root, "syn_floods");
 	for (guint i = 0; i < s->apps->len; i++) {
 		const struct world_app *wa = &w->apps[i];
 		if (wa->report)
@@ -341,7 +391,12 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 			cJSON_AddItemToArray(pings, ping_json(w, wa));
 		else if (wa->udp_src)
 			cJSON_AddItemToArray(udp, udp_json(w, wa, ri->sim_time));
+		else if (wa->syn_flood)
+			cJSON_AddItemToArray(floods, syn_flood_json(w, wa));
 	}
+	cJSON *listeners = cJSON_AddArrayToObject(root, "listeners");
+	for (guint i = 0; i < w->listeners->len; i++)
+		cJSON_AddItemToArray(listeners, listener_json(w, i));
 
 	cJSON *links = cJSON_AddArrayToObject(root, "links");
 	uint64_t tx_total = 0;
@@ -550,6 +605,35 @@ static void print_udp(FILE *fp, const cJSON *udp)
 	}
 }
 
+/* SYN floods, and the listeners whose queues dropped something or sent cookies (a
+ * thousand quiet servers are in summary.json only). */
+static void print_listeners(FILE *fp, const cJSON *floods, const cJSON *listeners)
+{
+	if (cJSON_GetArraySize(floods) > 0) {
+		fprintf(fp, "syn floods:\n");
+		for (const cJSON *f = floods->child; f; f = f->next)
+			fprintf(fp, "  %-12s %s -> %s:%.0f  %.0f SYNs sent\n", str(f, "name"),
+				str(f, "from"), str(f, "to"), num(f, "port"), num(f, "sent"));
+	}
+	int shown = 0;
+	for (const cJSON *l = listeners ? listeners->child : NULL; l; l = l->next) {
+		double drops = num(l, "syn_queue_drops") + num(l, "syn_backlog_drops") +
+			       num(l, "accept_queue_drops");
+		if (drops + num(l, "cookies_sent") == 0)
+			continue;
+		if (shown++ == 0)
+			fprintf(fp, "listeners:\n");
+		fprintf(fp,
+			"  %s %s:%.0f  backlog %.0f, %.0f SYNs, %.0f dropped (%.0f SYN queue full, "
+			"%.0f accept queue full), %.0f cookies sent, %.0f accepted by cookie, "
+			"%.0f established\n",
+			str(l, "node"), str(l, "address"), num(l, "port"), num(l, "backlog"),
+			num(l, "syns"), drops, num(l, "syn_queue_drops") + num(l, "syn_backlog_drops"),
+			num(l, "accept_queue_drops"), num(l, "cookies_sent"),
+			num(l, "cookies_accepted"), num(l, "established"));
+	}
+}
+
 void summary_print_human(FILE *fp, const cJSON *sum)
 {
 	print_run_line(fp, sum);
@@ -557,4 +641,6 @@ void summary_print_human(FILE *fp, const cJSON *sum)
 	print_links(fp, cJSON_GetObjectItemCaseSensitive(sum, "links"));
 	print_pings(fp, cJSON_GetObjectItemCaseSensitive(sum, "pings"));
 	print_udp(fp, cJSON_GetObjectItemCaseSensitive(sum, "udp"));
+	print_listeners(fp, cJSON_GetObjectItemCaseSensitive(sum, "syn_floods"),
+			cJSON_GetObjectItemCaseSensitive(sum, "listeners"));
 }

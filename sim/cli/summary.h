@@ -23,6 +23,8 @@ struct run_info {
 	sim_time_t sim_time; /* simulated time covered (the run's end) */
 	uint64_t events;     /* events executed */
 	double wall_s;       /* wall-clock seconds (not hashed) */
+	const char *stopped; /* NULL: the run reached its end; else why it stopped
+			      * ("SIGINT", "SIGTERM", "SIGHUP", "memory") */
 };
 
 /* Builds the summary object of a finished world. */

@@ -11,6 +11,7 @@
 #include "models/apps/ping.h"
 #include "models/apps/reqresp.h"
 #include "models/apps/simopen.h"
+#include "models/apps/syn_flood.h"
 #include "models/apps/udp_app.h"
 #include "models/link/iface.h"
 #include "models/ip/ipv4.h"
@@ -99,9 +100,13 @@ static int start_captures_and_traces(struct world *w, GError **error)
 		const struct scn_iface *f = scn_iface(s, fi);
 		if (!f->capture)
 			continue;
-		char *name = g_strdup_printf("%s-%s.pcap", scn_node(s, f->node)->name, f->name);
+		const char *node = scn_node(s, f->node)->name;
+		char *name = g_strdup_printf("%s-%s.%s", node, f->name,
+					     s->capture_pcapng ? "pcapng" : "pcap");
 		char *path = out_path(w, name);
-		int rc = iface_capture_start(world_iface(w, fi), path, error);
+		int rc = s->capture_pcapng
+				 ? iface_capture_start_ng(world_iface(w, fi), node, path, error)
+				 : iface_capture_start(world_iface(w, fi), path, error);
 		g_free(path);
 		g_free(name);
 		if (rc != 0)
@@ -110,9 +115,12 @@ static int start_captures_and_traces(struct world *w, GError **error)
 	for (guint i = 0; i < s->nodes->len; i++) {
 		if (!scn_node(s, i)->capture_lo)
 			continue;
-		char *name = g_strdup_printf("%s-lo.pcap", scn_node(s, i)->name);
+		const char *node = scn_node(s, i)->name;
+		char *name = g_strdup_printf("%s-lo.%s", node, s->capture_pcapng ? "pcapng" : "pcap");
 		char *path = out_path(w, name);
-		int rc = iface_capture_start(node_loopback(w->nodes[i]), path, error);
+		int rc = s->capture_pcapng
+				 ? iface_capture_start_ng(node_loopback(w->nodes[i]), node, path, error)
+				 : iface_capture_start(node_loopback(w->nodes[i]), path, error);
 		g_free(path);
 		g_free(name);
 		if (rc != 0)
@@ -165,7 +173,7 @@ static struct app_listener *listener_for(struct world *w, const struct scn_app *
 	struct app_listener_config lc = {
 		.local = {stack_of(w, (guint)a->to), a->listen, a->port},
 		.side = {&a->tcp_server, {0}},
-		.backlog = 128,
+		.backlog = a->backlog,
 	};
 	struct app_listener *l = app_listener_new(w->sim, &lc, error);
 	if (!l) {
@@ -173,6 +181,8 @@ static struct app_listener *listener_for(struct world *w, const struct scn_app *
 		return NULL;
 	}
 	g_ptr_array_add(w->listeners, l);
+	guint node = (guint)a->to;
+	g_array_append_val(w->listener_nodes, node);
 	g_hash_table_insert(w->listener_by_key, key, l);
 	return l;
 }
@@ -316,6 +326,9 @@ static int build_apps(struct world *w, GError **error)
 			}
 			break;
 		}
+		case SCN_APP_SYN_FLOOD:
+			wa->syn_flood = syn_flood_new(w->sim, w->nodes[a->from], a->name, &a->syn_flood);
+			break;
 		case SCN_APP_UDP: {
 			int err = 0;
 			wa->udp_sink = udp_sink_new(w->sim, w->nodes[a->to], a->name, &a->udp_sink, &err);
@@ -350,6 +363,7 @@ struct world *world_new(struct sim *sim, const struct scenario *scn, const char 
 	w->tcp = g_new0(struct tcp_stack *, scn->nodes->len);
 	w->apps = g_new0(struct world_app, scn->apps->len ? scn->apps->len : 1);
 	w->listeners = g_ptr_array_new();
+	w->listener_nodes = g_array_new(FALSE, FALSE, sizeof(guint));
 	w->listener_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (build_network(w, error) != 0 || start_captures_and_traces(w, error) != 0 ||
@@ -434,6 +448,7 @@ void world_free(struct world *w)
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];
 		ping_free(wa->ping);
+		syn_flood_free(wa->syn_flood);
 		udp_source_free(wa->udp_src);
 		udp_sink_free(wa->udp_sink);
 		tcp_app_free(wa);
@@ -445,6 +460,7 @@ void world_free(struct world *w)
 	for (guint i = 0; i < s->nodes->len; i++)
 		node_free(w->nodes[i]);
 	g_ptr_array_free(w->listeners, TRUE);
+	g_array_free(w->listener_nodes, TRUE);
 	g_hash_table_destroy(w->listener_by_key);
 	g_free(w->nodes);
 	g_free(w->links);

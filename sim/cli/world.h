@@ -25,6 +25,7 @@ struct link;
 struct ping_app;
 struct udp_source;
 struct udp_sink;
+struct syn_flood;
 struct tcp_stack;
 struct app_flow_report;
 
@@ -35,6 +36,7 @@ struct world_app {
 	struct ping_app *ping;
 	struct udp_source *udp_src;
 	struct udp_sink *udp_sink;
+	struct syn_flood *syn_flood;
 	void *tcp_app;                          /* struct bulk / echo / ... */
 	const struct app_flow_report *report;   /* TCP apps, after world_finish() (owned
 						 * by the application) */
@@ -48,6 +50,7 @@ struct world {
 	struct tcp_stack **tcp;       /* by node index; NULL on nodes without TCP apps */
 	struct world_app *apps;       /* by scenario app index */
 	GPtrArray *listeners;         /* TCP listeners (struct app_listener *) */
+	GArray *listener_nodes;       /* guint: the node of each listener */
 	GHashTable *listener_by_key;  /* (server node, address, port) → listener */
 	char *outdir;
 	bool finished;

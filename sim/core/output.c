@@ -385,6 +385,19 @@ static int swap_into_place(struct sim_output *out, GError **error)
 	return rc;
 }
 
+/* True if the summary's text has a "stopped" key whose value is a string (why the
+ * run stopped); a complete run's summary says "stopped": null. */
+static bool says_stopped(const char *text)
+{
+	const char *p = strstr(text, "\"stopped\"");
+	if (p == NULL)
+		return false;
+	p += strlen("\"stopped\"");
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ':')
+		p++;
+	return *p == '"';
+}
+
 /* What the staging directory must hold for `outcome`: a summary.json, one that says
  * "stopped" for a stopped run. */
 static int check_summary(const struct sim_output *out, enum sim_run_outcome outcome,
@@ -395,9 +408,9 @@ static int check_summary(const struct sim_output *out, enum sim_run_outcome outc
 	int rc = 0;
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		rc = refuse(error, G_FILE_ERROR_NOENT, path, "missing: the run left no summary");
-	else if (outcome == SIM_RUN_STOPPED && strstr(text, "\"stopped\"") == NULL)
+	else if (outcome == SIM_RUN_STOPPED && !says_stopped(text))
 		rc = refuse(error, G_FILE_ERROR_INVAL, path,
-			    "a stopped run's summary must say \"stopped\"");
+			    "a stopped run's summary must say why in \"stopped\"");
 	g_free(text);
 	g_free(path);
 	return rc;

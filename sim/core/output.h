@@ -86,7 +86,8 @@ int sim_output_write(const struct sim_output *out, const char *name, const void 
 void sim_output_name_final(const struct sim_output *out, GError *e);
 
 /* Ends the run's output according to `outcome`. COMPLETE and STOPPED need a
- * summary.json in the staging directory (STOPPED: one with a "stopped" key); the
+ * summary.json in the staging directory (STOPPED: one whose "stopped" key holds a
+ * string, the reason, not null); the
  * directory then replaces the previous results. FAILED removes the staging
  * directory. Returns 0, or -1 with *error set (the staging directory is then
  * removed and the previous results are left as they were). */

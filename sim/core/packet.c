@@ -22,6 +22,7 @@ void sim_packet_pool_init(struct sim_packet_pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->next_uid = 1;
+	pool->grow_at = UINT64_MAX;
 }
 
 void sim_packet_pool_fini(struct sim_packet_pool *pool)
@@ -62,6 +63,9 @@ struct sim_packet *sim_packet_alloc(struct sim_packet_pool *pool, uint32_t headr
 		pkt->size = (uint32_t)(total - sizeof(struct sim_packet));
 		pkt->size_class = cls;
 		pool->allocations++;
+		pool->heap_bytes += total;
+		if (G_UNLIKELY(pool->heap_bytes >= pool->grow_at) && pool->grow)
+			pool->grow(pool, pool->grow_ctx);
 	}
 	pkt->next = NULL;
 	pkt->pool = pool;

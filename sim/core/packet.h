@@ -47,6 +47,12 @@ struct sim_packet_pool {
 	uint64_t next_uid;
 	uint64_t outstanding; /* allocated and not yet freed */
 	uint64_t allocations; /* fresh heap allocations (pool misses), for benchmarks */
+	uint64_t heap_bytes;  /* bytes taken from the heap so far (the pool's size) */
+	/* Growth hook (optional): called when heap_bytes reaches grow_at, which the
+	 * hook moves on. The simulator checks its memory budget here (sim.h). */
+	uint64_t grow_at;
+	void (*grow)(struct sim_packet_pool *pool, void *ctx);
+	void *grow_ctx;
 };
 
 /* Headroom that fits every header the stack prepends (IPv4 with options, TCP with

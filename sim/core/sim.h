@@ -8,6 +8,7 @@
 #ifndef SIM_CORE_SIM_H
 #define SIM_CORE_SIM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/core/packet.h"
@@ -15,10 +16,19 @@
 #include "sim/core/sched.h"
 #include "sim/core/time.h"
 
+/* The memory budget of a run (see sim_set_memory_budget). */
+struct sim_memory {
+	uint64_t budget;   /* resident bytes allowed; 0 = no budget */
+	bool exceeded;     /* a check found the process over budget: the run stopped */
+	uint64_t resident; /* when exceeded: the resident size that check saw */
+	char what[256];    /* when exceeded: what grew ("the queue of link l forward ...") */
+};
+
 struct sim {
 	struct sim_sched sched;
 	struct sim_packet_pool pool;
 	uint64_t seed;
+	struct sim_memory mem;
 };
 
 /* Initialises a simulator at time 0 with the given root seed. */
@@ -48,6 +58,30 @@ static inline bool sim_timer_pending(const struct sim *sim, const struct sim_tim
 {
 	return sim_event_pending(sim, t->id);
 }
+
+/* ---- Memory budget ---------------------------------------------------------------
+ *
+ * A run that grows without bound (a routing loop duplicating packets into unlimited
+ * queues, a million flows) would end in an allocation abort or the kernel's OOM
+ * killer, leaving nothing. With a budget, the places where a run's memory grows —
+ * the packet pool (every 64 MiB it takes from the heap), a link queue or flight ring
+ * past a high-water mark, the CLI between slices of the run — compare the process's
+ * resident size with it; the first check over budget records what grew and stops the
+ * run after the current event (sim_stop), so what ran so far can still be written.
+ * A check reads /proc/self/statm: it never influences a run that stays in budget. */
+
+/* Sets the budget in bytes of resident memory (0: none, the default). */
+void sim_set_memory_budget(struct sim *sim, uint64_t bytes);
+
+/* The process's resident size in bytes (0 when unknown). */
+uint64_t sim_memory_resident(void);
+
+/* True when a budget is set and the resident size now exceeds it. */
+bool sim_memory_over_budget(struct sim *sim);
+
+/* Records that the budget was exceeded because of `what` (the first record wins)
+ * and stops the run after the current event. */
+void sim_memory_stop(struct sim *sim, const char *what);
 
 /* Seeds `rng` as the stream named `name` of this run: sim_rng_init(rng, sim->seed, name). */
 static inline void sim_rng_stream(const struct sim *sim, struct sim_rng *rng, const char *name)

@@ -156,6 +156,10 @@ int sim_parse_duration(const char *text, sim_time_t *out)
 	return 0;
 }
 
+/* Rates in bit/s. netsim's own spelling ("10Mbps"), the one it prints in summaries
+ * ("10Mbit/s"), tc's bit units ("10mbit", any case of the prefix as tc allows) and
+ * byte rates ("1.25MB/s", "1MiB/s", converted exactly to bit/s). Every unit here is
+ * named in the syntax error message (rate_units_text below; a test checks it). */
 static const struct unit rate_units[] = {
 	{ "bps", 1 },
 	{ "kbps", 1000 },
@@ -163,11 +167,59 @@ static const struct unit rate_units[] = {
 	{ "Mbps", 1000000 },
 	{ "Gbps", 1000000000 },
 	{ "Tbps", UINT64_C(1000000000000) },
+	{ "bit/s", 1 },
+	{ "kbit/s", 1000 },
+	{ "Kbit/s", 1000 },
+	{ "Mbit/s", 1000000 },
+	{ "Gbit/s", 1000000000 },
+	{ "Tbit/s", UINT64_C(1000000000000) },
+	{ "bit", 1 },
+	{ "kbit", 1000 },
+	{ "Kbit", 1000 },
+	{ "mbit", 1000000 },
+	{ "Mbit", 1000000 },
+	{ "gbit", 1000000000 },
+	{ "Gbit", 1000000000 },
+	{ "tbit", UINT64_C(1000000000000) },
+	{ "Tbit", UINT64_C(1000000000000) },
+	{ "B/s", 8 },
+	{ "kB/s", 8000 },
+	{ "KB/s", 8000 },
+	{ "MB/s", 8000000 },
+	{ "GB/s", 8000000000 },
+	{ "KiB/s", 8 * 1024 },
+	{ "MiB/s", 8 * 1024 * 1024 },
+	{ "GiB/s", UINT64_C(8) * 1024 * 1024 * 1024 },
 };
+
+/* tc writes "mbps" for megabytes per second, where netsim's "Mbps" is megabits: the
+ * lower-case spellings tc gives a byte meaning (beyond bps/kbps, which netsim has
+ * always read as bits) are refused rather than guessed. */
+static const char *const rate_ambiguous[] = { "mbps", "gbps", "tbps" };
+
+static const char rate_units_text[] =
+	"expected a rate like \"10Mbps\" (bits per second: bps, kbps, Mbps, Gbps, Tbps, "
+	"bit/s, kbit/s, Mbit/s, Gbit/s, Tbit/s, or tc's bit, kbit, mbit, gbit, tbit; "
+	"bytes per second: B/s, kB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s)";
+
+const char *sim_rate_unit_name(size_t i)
+{
+	return i < G_N_ELEMENTS(rate_units) ? rate_units[i].name : NULL;
+}
 
 int sim_parse_rate(const char *text, uint64_t *bps)
 {
-	return parse_with_units(text, rate_units, G_N_ELEMENTS(rate_units), false, bps);
+	int err = parse_with_units(text, rate_units, G_N_ELEMENTS(rate_units), false, bps);
+	if (err != -SIM_EUNIT_SYNTAX || text == NULL)
+		return err;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < G_N_ELEMENTS(rate_ambiguous); i++) {
+		size_t u = strlen(rate_ambiguous[i]);
+		if (n > u && strcmp(text + n - u, rate_ambiguous[i]) == 0 &&
+		    g_ascii_isdigit(text[n - u - 1]))
+			return -SIM_EUNIT_AMBIGUOUS;
+	}
+	return err;
 }
 
 static const struct unit size_units[] = {
@@ -233,6 +285,9 @@ const char *sim_unit_error_string(int err, const char *kind)
 		if (kind && strcmp(kind, "probability") == 0)
 			return "must lie between 0% and 100%";
 		return "is too large";
+	case SIM_EUNIT_AMBIGUOUS:
+		return "is ambiguous: tc's \"mbps\" means megabytes per second, netsim's "
+		       "\"Mbps\" megabits; write \"Mbit/s\" (bits) or \"MB/s\" (bytes)";
 	case SIM_EUNIT_PRECISION:
 		if (kind && strcmp(kind, "duration") == 0)
 			return "is finer than one nanosecond";
@@ -243,7 +298,7 @@ const char *sim_unit_error_string(int err, const char *kind)
 	if (kind && strcmp(kind, "duration") == 0)
 		return "expected a duration like \"20ms\"";
 	if (kind && strcmp(kind, "rate") == 0)
-		return "expected a rate like \"10Mbps\"";
+		return rate_units_text;
 	if (kind && strcmp(kind, "size") == 0)
 		return "expected a size like \"64KiB\" or a byte count";
 	if (kind && strcmp(kind, "probability") == 0)

@@ -5,7 +5,7 @@
  * float accumulates rounding that differs with evaluation order.
  *
  * This file also parses and prints the unit strings used across the project:
- * durations ("20ms", "1.5s", "250us", "0"), rates ("10Mbps", "1Gbps", "64kbps"),
+ * durations ("20ms", "1.5s", "250us", "0"), rates ("10Mbps", "10Mbit/s", "1MB/s"),
  * byte sizes ("64KiB", "1500", "1MB") and probabilities ("1%", "0.5%", "0.01").
  * Parsers never use the C locale (a comma-decimal locale must not change what "1.5s"
  * means) and never go through floating point for times, rates or sizes: "1.5s" is
@@ -32,6 +32,7 @@ enum sim_unit_error {
 	SIM_EUNIT_RANGE,        /* does not fit the representation (overflow) */
 	SIM_EUNIT_NEGATIVE,     /* a negative value where only >= 0 makes sense */
 	SIM_EUNIT_PRECISION,    /* more fractional digits than the unit can represent */
+	SIM_EUNIT_AMBIGUOUS,    /* a unit spelled as another tool means something else */
 };
 
 /* Parses a duration: a non-negative decimal number and a unit among ns, us, ms, s,
@@ -40,9 +41,15 @@ enum sim_unit_error {
  * Returns 0 and stores the value in *out, or a negative enum sim_unit_error. */
 int sim_parse_duration(const char *text, sim_time_t *out);
 
-/* Parses a rate in bit/s: a non-negative decimal number and one of bps, kbps, Mbps,
- * Gbps, Tbps (SI: k = 1000). The result must be a whole number of bit/s. */
+/* Parses a rate in bit/s: a non-negative decimal number and a unit, SI prefixes
+ * (k = 1000) unless binary (KiB/s): bit rates bps, kbps, Mbps, Gbps, Tbps, bit/s,
+ * kbit/s ... Tbit/s, tc's bit, kbit, mbit, gbit, tbit; byte rates B/s, kB/s, MB/s,
+ * GB/s, KiB/s, MiB/s, GiB/s. The result must be a whole number of bit/s. "10mbps"
+ * (tc: megabytes per second) is refused as -SIM_EUNIT_AMBIGUOUS. */
 int sim_parse_rate(const char *text, uint64_t *bps);
+
+/* The i-th unit sim_parse_rate accepts ("Mbps", "MiB/s"), NULL past the last. */
+const char *sim_rate_unit_name(size_t i);
 
 /* Parses a byte size: a plain integer, or a number with B, KB, MB, GB (SI) or KiB,
  * MiB, GiB (binary). The result must be a whole number of bytes. */

@@ -66,9 +66,15 @@ static void test_clean(void)
 	/* 1 MB of payload is ≥ 685 full segments of 1500 bytes at 10 Mbit/s. */
 	g_assert_cmpint(r->finish - r->start, >, SIM_US(685 * 1200));
 	g_assert_cmpint(r->finish - r->start, <, SIM_S(3));
-	/* Goodput over the active time: no stop → start to the end of the run. */
+	/* Goodput over the active time: start to finish, not to the end of the run (a
+	 * finished transfer's rate does not fall as the run goes on). */
+	g_assert_cmpint(app_flow_active_time(r, SIM_S(30)), ==, r->finish - r->start);
 	g_assert_cmpfloat_with_epsilon(app_flow_goodput_bps(r, SIM_S(30)),
-				       1e6 * 8 / (30.0 - 0.1), 1e-6);
+				       1e6 * 8 / sim_time_to_s(r->finish - r->start), 1e-6);
+	g_assert_cmpfloat_with_epsilon(app_flow_goodput_bps(r, SIM_S(30)),
+				       app_flow_goodput_bps(r, SIM_S(3000)), 1e-9);
+	/* Before it finishes, the time so far counts. */
+	g_assert_cmpint(app_flow_active_time(r, SIM_MS(600)), ==, SIM_MS(500));
 	/* The statistics outlive the connections: after TIME-WAIT (60 s) every
 	 * connection is gone and the report still says the same. */
 	struct app_tcp_stats before = r->tcp;

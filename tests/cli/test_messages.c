@@ -73,7 +73,7 @@ static void test_control_characters_escaped(void)
 	char *j = g_strconcat(base, ", \"col\\nour\\u0001\": 1 }", NULL);
 	expect_err(j, NULL,
 	           "s.json: col\\nour\\u0001: unknown key; valid keys here: name, description, "
-	           "seed, duration, tcp, nodes, links, apps, capture\n");
+	           "seed, duration, tcp, nodes, links, apps, capture, capture_format\n");
 	g_free(j);
 	j = g_strconcat(base, ", \"duration\": \"1\\ns\\\"\" }", NULL);
 	char *dir;

@@ -299,6 +299,120 @@ static void test_deterministic(void)
 	mixed_free(&m2);
 }
 
+/* The value of option `code` in a pcapng block's options (starting at opts, up to
+ * end), or NULL; *len gets its length. */
+static const uint8_t *ng_opt(const uint8_t *opts, const uint8_t *end, uint16_t code,
+                             uint16_t *len)
+{
+	while (opts + 4 <= end) {
+		uint16_t c = sim_get_le16(opts), l = sim_get_le16(opts + 2);
+		if (c == 0)
+			break;
+		if (c == code) {
+			*len = l;
+			return opts + 4;
+		}
+		opts += 4 + ((l + 3u) & ~3u);
+	}
+	return NULL;
+}
+
+/* pcapng: a section header naming netsim, one interface description (name, what and
+ * where, IPv4 address and netmask, MAC, nanosecond resolution), then one enhanced
+ * packet block per frame with its time in nanoseconds and its direction; every block
+ * ends with its own length. */
+static void test_pcapng(void)
+{
+	struct link_dir_config c = fx_link_cfg(10000000, SIM_MS(5), 1500);
+	struct sim sim;
+	sim_init(&sim, 1);
+	struct node *a = fx_node(&sim, "A", NODE_HOST), *b = fx_node(&sim, "B", NODE_HOST);
+	struct iface *a0 = node_add_iface(a, "eth0", A_ADDR, 24);
+	struct iface *b0 = node_add_iface(b, "eth0", B_ADDR, 24);
+	struct link *l = link_new(&sim, "l", a0, b0, &c, &c);
+	fx_record(b);
+	char *dir = fx_tmpdir();
+	char *path = g_build_filename(dir, "A-eth0.pcapng", NULL);
+	GError *err = NULL;
+	g_assert_cmpint(iface_capture_start_ng(a0, "A", path, &err), ==, 0);
+	sim_run(&sim, SIM_S(1) + 7);
+	g_assert_cmpint(fx_send(&sim, a, B_ADDR, 100, 1), ==, 0); /* out at 1 s + 7 ns */
+	g_assert_cmpint(fx_send(&sim, b, A_ADDR, 50, 1), ==, 0);  /* in 5 ms + 136 us later */
+	sim_run(&sim, SIM_S(2));
+	g_assert_cmpint(iface_capture_stop(a0, &err), ==, 0);
+	gchar *bytes;
+	gsize size;
+	g_assert_true(g_file_get_contents(path, &bytes, &size, NULL));
+	const uint8_t *p = (const uint8_t *)bytes, *end = p + size;
+	uint16_t n = 0;
+	/* Section Header Block. */
+	g_assert_cmphex(sim_get_le32(p), ==, 0x0a0d0d0a);
+	uint32_t len = sim_get_le32(p + 4);
+	g_assert_cmphex(sim_get_le32(p + 8), ==, 0x1a2b3c4d);
+	g_assert_cmpuint(sim_get_le32(p + len - 4), ==, len);
+	const uint8_t *v = ng_opt(p + 24, p + len - 4, 4, &n);
+	g_assert_cmpmem(v, n, "netsim", 6);
+	p += len;
+	/* Interface Description Block. */
+	g_assert_cmphex(sim_get_le32(p), ==, 1);
+	len = sim_get_le32(p + 4);
+	g_assert_cmpuint(sim_get_le32(p + len - 4), ==, len);
+	g_assert_cmpuint(sim_get_le16(p + 8), ==, 1); /* Ethernet */
+	const uint8_t *o = p + 16, *oe = p + len - 4;
+	v = ng_opt(o, oe, 2, &n);
+	g_assert_cmpmem(v, n, "A:eth0", 6);
+	v = ng_opt(o, oe, 3, &n);
+	g_assert_cmpmem(v, n, "node A, interface eth0, 10.0.0.1/24", 35);
+	v = ng_opt(o, oe, 4, &n);
+	static const uint8_t addr[8] = {10, 0, 0, 1, 255, 255, 255, 0};
+	g_assert_cmpmem(v, n, addr, 8);
+	v = ng_opt(o, oe, 6, &n);
+	g_assert_cmpmem(v, n, a0->mac, 6);
+	v = ng_opt(o, oe, 9, &n);
+	g_assert_cmpuint(n, ==, 1);
+	g_assert_cmpuint(v[0], ==, 9);
+	p += len;
+	/* Enhanced Packet Blocks: sent, then received. */
+	static const struct {
+		int64_t ts;
+		uint32_t frame, flags;
+	} want[2] = {{SIM_S(1) + 7, 14 + 120, 2}, {SIM_S(1) + 7 + SIM_MS(5) + 56000, 14 + 70, 1}};
+	for (int i = 0; i < 2; i++) {
+		g_assert_true(p < end);
+		g_assert_cmphex(sim_get_le32(p), ==, 6);
+		len = sim_get_le32(p + 4);
+		g_assert_cmpuint(sim_get_le32(p + len - 4), ==, len);
+		g_assert_cmpuint(sim_get_le32(p + 8), ==, 0); /* interface 0 */
+		int64_t ts = (int64_t)(((uint64_t)sim_get_le32(p + 12) << 32) | sim_get_le32(p + 16));
+		g_assert_cmpint(ts, >=, want[i].ts);
+		g_assert_cmpint(ts, <, want[i].ts + SIM_MS(1));
+		g_assert_cmpuint(sim_get_le32(p + 20), ==, want[i].frame);
+		g_assert_cmpuint(sim_get_le32(p + 24), ==, want[i].frame);
+		uint32_t padded = (want[i].frame + 3) & ~3u;
+		v = ng_opt(p + 28 + padded, p + len - 4, 2, &n);
+		g_assert_cmpuint(n, ==, 4);
+		g_assert_cmpuint(sim_get_le32(v), ==, want[i].flags);
+		g_assert_cmpuint(sim_get_be16(p + 28 + 12), ==, 0x0800);
+		p += len;
+	}
+	/* Then whatever else crossed (A's ICMP port unreachable): whole blocks to the end. */
+	while (p < end) {
+		g_assert_cmphex(sim_get_le32(p), ==, 6);
+		len = sim_get_le32(p + 4);
+		g_assert_cmpuint(sim_get_le32(p + len - 4), ==, len);
+		p += len;
+	}
+	g_assert_true(p == end);
+	g_free(bytes);
+	g_free(path);
+	link_free(l);
+	node_free(a);
+	node_free(b);
+	fx_assert_no_leak(&sim);
+	sim_fini(&sim);
+	fx_tmpdir_free(dir);
+}
+
 static int run_check(char **files, int n, char **out)
 {
 	char *script = g_build_filename(SOURCE_ROOT, "tests", "net", "pcap-check.sh", NULL);
@@ -362,5 +476,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/capture/loopback", test_loopback);
 	g_test_add_func("/capture/deterministic", test_deterministic);
 	g_test_add_func("/capture/tshark", test_tshark);
+	g_test_add_func("/capture/pcapng", test_pcapng);
 	return g_test_run();
 }

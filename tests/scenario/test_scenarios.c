@@ -648,6 +648,192 @@ static void test_fall_floyd(gconstpointer data)
 	g_free(name);
 }
 
+/* ---- seed behaviours a scenario shows ---------------------------------------------- */
+
+/* The time a TCP endpoint trace first enters `state` (a row with event "state"), -1
+ * if never. */
+static double state_time(const struct run *x, const char *trace, const char *state)
+{
+	char *p = g_build_filename(x->out, trace, NULL);
+	gchar *text = NULL;
+	g_assert_true(g_file_get_contents(p, &text, NULL, NULL));
+	g_free(p);
+	double t = -1;
+	char **rows = g_strsplit(text, "\n", -1);
+	for (char **r = rows + 1; *r && **r && t < 0; r++) {
+		char **c = g_strsplit(*r, "\t", -1);
+		if (g_strv_length(c) >= 10 && strcmp(c[8], state) == 0 && strcmp(c[9], "state") == 0)
+			t = g_ascii_strtod(c[0], NULL);
+		g_strfreev(c);
+	}
+	g_strfreev(rows);
+	g_free(text);
+	return t;
+}
+
+/* Segments of a capture with the given TCP flag from `src`, and the first one's time. */
+static int count_flag(const struct run *x, const char *pcap, uint32_t src, unsigned fl,
+		      int64_t *first)
+{
+	struct pcap_file f = load_pcap(x, pcap);
+	int n = 0;
+	*first = -1;
+	for (size_t i = 0; i < f.n; i++) {
+		struct ip ip = ip_at(&f, i);
+		if (ip.proto == 6 && ip.src == src && (tcp_flags(&ip) & fl)) {
+			if (n++ == 0)
+				*first = ip.ts;
+		}
+	}
+	pcap_unload(&f);
+	return n;
+}
+
+#define TCP_RST 0x04
+
+/* close-unread-rst: the receiver closes with data unread at 1 s; B resets, A sees
+ * ECONNRESET. */
+static void test_close_unread_rst(void)
+{
+	struct run x = run_scenario("close-unread-rst");
+	const cJSON *f = item_named(x.summary, "flows", "flow");
+	g_assert_cmpstr(str(f, "error"), ==, "ECONNRESET");
+	g_assert_false(flag(f, "intact"));
+	g_assert_nonnull(strstr(str(f, "detail"), "bytes unread (close_unread)"));
+	int64_t first_rst;
+	g_assert_cmpint(count_flag(&x, "A-eth0.pcap", IP4(10, 0, 0, 2), TCP_RST, &first_rst), >=, 1);
+	g_assert_cmpint(first_rst, >, 1000000000);
+	g_assert_cmpint(first_rst, <, 1100000000);
+	/* B never sent a FIN: the close became a reset. */
+	g_assert_cmpint(count_flag(&x, "A-eth0.pcap", IP4(10, 0, 0, 2), TCP_FIN, &first_rst), ==, 0);
+	double closed = state_time(&x, "flow.sender.tsv", "CLOSED");
+	g_assert_cmpfloat(closed, >, 1.0);
+	g_assert_cmpfloat(closed, <, 1.1);
+	g_assert_cmpfloat(state_time(&x, "flow.sender.tsv", "FIN-WAIT-1"), <, 0);
+	run_free(&x);
+}
+
+/* fin-wait-2: A's orphan waits in FIN-WAIT-2 for fin_wait2_timeout (60 s), B sits in
+ * CLOSE-WAIT; then A gives up. */
+static void test_fin_wait_2(void)
+{
+	struct run x = run_scenario("fin-wait-2");
+	const cJSON *f = item_named(x.summary, "flows", "flow");
+	g_assert_cmpfloat(num(f, "bytes_delivered"), ==, 100000);
+	double fw2 = state_time(&x, "flow.sender.tsv", "FIN-WAIT-2");
+	double closed = state_time(&x, "flow.sender.tsv", "CLOSED");
+	g_assert_cmpfloat(fw2, >, 0);
+	g_assert_cmpfloat(fw2, <, 1);
+	g_assert_cmpfloat(closed - fw2, ==, 60.0);
+	g_assert_cmpfloat(state_time(&x, "flow.sender.tsv", "TIME-WAIT"), <, 0);
+	double cw = state_time(&x, "flow.receiver.tsv", "CLOSE-WAIT");
+	g_assert_cmpfloat(cw, >, 0);
+	g_assert_cmpfloat(state_time(&x, "flow.receiver.tsv", "LAST-ACK"), <, 0);
+	/* Only A ever sent a FIN. */
+	int64_t t;
+	g_assert_cmpint(count_flag(&x, "A-eth0.pcap", IP4(10, 0, 0, 1), TCP_FIN, &t), ==, 1);
+	g_assert_cmpint(count_flag(&x, "A-eth0.pcap", IP4(10, 0, 0, 2), TCP_FIN, &t), ==, 0);
+	run_free(&x);
+}
+
+/* epoll-edge: one read per wakeup keeps up when level-triggered and starves when
+ * edge-triggered; draining at each edge keeps up. */
+static void test_epoll_edge(void)
+{
+	struct run x = run_scenario("epoll-edge");
+	const cJSON *level = item_named(x.summary, "flows", "level");
+	const cJSON *edge = item_named(x.summary, "flows", "edge");
+	const cJSON *drain = item_named(x.summary, "flows", "edge-drain");
+	g_assert_true(flag(level, "complete"));
+	g_assert_true(flag(drain, "complete"));
+	g_assert_false(flag(edge, "complete"));
+	g_assert_true(flag(edge, "intact")); /* slow, not broken */
+	g_assert_cmpfloat(num(edge, "bytes_delivered"), <, 1000000);
+	g_assert_cmpfloat(num(edge, "goodput_bps") * 10, <, num(level, "goodput_bps"));
+	/* One read per wakeup: 2 MB in 1000-byte reads is at least 2000 wakeups; the
+	 * edge-triggered one gets one per kB it reads. */
+	g_assert_cmpfloat(num(level, "receiver_wakeups"), >=, 2000);
+	g_assert_cmpfloat(num(edge, "receiver_wakeups"), ==, num(edge, "bytes_delivered") / 1000);
+	g_assert_cmpfloat(num(drain, "receiver_wakeups"), <, num(level, "receiver_wakeups"));
+	run_free(&x);
+}
+
+static const cJSON *listener_on(const cJSON *summary, double port)
+{
+	const cJSON *l;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(summary, "listeners"))
+	{
+		if (num(l, "port") == port)
+			return l;
+	}
+	g_error("summary.json has no listener on port %.0f", port);
+	return NULL;
+}
+
+/* syn-flood: without cookies the SYN queue fills and the client never connects; with
+ * cookies it connects, and its server trace starts in LISTEN. */
+static void test_syn_flood(void)
+{
+	struct run x = run_scenario("syn-flood");
+	const cJSON *no = item_named(x.summary, "flows", "nocookie");
+	const cJSON *yes = item_named(x.summary, "flows", "cookie");
+	g_assert_false(flag(no, "connected"));
+	g_assert_false(flag(no, "intact"));
+	g_assert_true(flag(yes, "connected"));
+	g_assert_true(flag(yes, "complete"));
+	const cJSON *l1 = listener_on(x.summary, 5001), *l2 = listener_on(x.summary, 5002);
+	g_assert_cmpfloat(num(l1, "syncookies"), ==, 0);
+	g_assert_cmpfloat(num(l1, "max_syn_queue"), ==, 129);
+	g_assert_cmpfloat(num(l1, "syn_queue_drops"), >, 1000);
+	g_assert_cmpfloat(num(l1, "established"), ==, 0);
+	g_assert_cmpfloat(num(l2, "cookies_sent"), >, 1000);
+	g_assert_cmpfloat(num(l2, "cookies_accepted"), ==, 1);
+	g_assert_cmpfloat(num(l2, "max_syn_queue"), ==, 129);
+	const cJSON *fl = item_named(x.summary, "syn_floods", "flood1");
+	g_assert_cmpfloat(num(fl, "sent"), >, 3000);
+	/* The cookie connection: LISTEN, SYN-RECEIVED and ESTABLISHED at one instant. */
+	char *first = first_line(&x, "cookie.receiver.tsv");
+	g_free(first);
+	char *p = g_build_filename(x.out, "cookie.receiver.tsv", NULL);
+	gchar *text = NULL;
+	g_assert_true(g_file_get_contents(p, &text, NULL, NULL));
+	char **rows = g_strsplit(text, "\n", 3);
+	char **open_row = g_strsplit(rows[1], "\t", -1);
+	g_assert_cmpstr(open_row[8], ==, "LISTEN");
+	g_assert_cmpstr(open_row[9], ==, "open");
+	double listen = g_ascii_strtod(open_row[0], NULL);
+	g_strfreev(open_row);
+	g_strfreev(rows);
+	g_free(text);
+	g_free(p);
+	g_assert_cmpfloat(listen, >, 2.0);
+	g_assert_cmpfloat(state_time(&x, "cookie.receiver.tsv", "SYN-RECEIVED"), ==, listen);
+	g_assert_cmpfloat(state_time(&x, "cookie.receiver.tsv", "ESTABLISHED"), ==, listen);
+	g_assert_cmpfloat(state_time(&x, "nocookie.sender.tsv", "ESTABLISHED"), <, 0);
+	/* The SYN-ACKs B sent to A: none from port 5001 (A's SYNs were all dropped);
+	 * one from 5002, a cookie, with no window scale option though A's SYN offered
+	 * it (a 24-byte header: the MSS option only). */
+	struct pcap_file b = load_pcap(&x, "B-eth0.pcap");
+	int cookie_synacks = 0, plain_synacks = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		struct ip ip = ip_at(&b, i);
+		if (ip.proto != 6 || (tcp_flags(&ip) & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK) ||
+		    ip.dst != IP4(10, 0, 1, 2))
+			continue;
+		unsigned hl = (unsigned)(ip.l4[12] >> 4) * 4u, sport = be16(ip.l4);
+		if (sport == 5002) {
+			g_assert_cmpuint(hl, ==, 24);
+			cookie_synacks++;
+		} else {
+			plain_synacks++;
+		}
+	}
+	g_assert_cmpint(cookie_synacks, ==, 1);
+	g_assert_cmpint(plain_synacks, ==, 0);
+	pcap_unload(&b);
+	run_free(&x);
+}
+
 /* Every capture of every shipped scenario is clean in Wireshark (tshark): no
  * malformed packet, no bad checksum (the same filter as
  * tests/net/pcap-check.sh, one tshark per file). None of them injects corruption. */
@@ -661,6 +847,7 @@ static void test_captures_clean(void)
 	static const char *const with_captures[] = {
 		"ping", "fragmentation", "ttl-loop", "default-route", "simultaneous-open",
 		"http-chunked", "half-close", "keepalive", "zero-window", "pmtud",
+		"close-unread-rst", "fin-wait-2", "syn-flood",
 	};
 	static const char bad[] = "_ws.malformed || ip.checksum.status#1 == \"Bad\" || "
 				  "icmp.checksum.status == \"Bad\" || ((tcp.checksum.status == "
@@ -781,6 +968,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/cubic-vs-reno", test_cubic_vs_reno);
 	g_test_add_func("/scenario/bufferbloat", test_bufferbloat);
 	g_test_add_func("/scenario/red", test_red);
+	g_test_add_func("/scenario/close-unread-rst", test_close_unread_rst);
+	g_test_add_func("/scenario/fin-wait-2", test_fin_wait_2);
+	g_test_add_func("/scenario/epoll-edge", test_epoll_edge);
+	g_test_add_func("/scenario/syn-flood", test_syn_flood);
 	for (int k = 1; k <= 4; k++) {
 		char *p = g_strdup_printf("/scenario/fall-floyd-%d", k);
 		g_test_add_data_func(p, GINT_TO_POINTER(k), test_fall_floyd);

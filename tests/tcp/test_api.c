@@ -48,6 +48,8 @@ static void test_profiles(void)
 		{ "initial_window", "10", "0" },
 		{ "msl", "30s", "120s" },
 		{ "fin_wait2_timeout", "60s", "0" },
+		{ "syncookies", "1", "0" },
+		{ "max_syn_backlog", "1024", "1024" },
 		{ "keepalive", "false", "false" },
 		{ "keepalive_idle", "7200s", "7200s" },
 		{ "keepalive_interval", "75s", "75s" },
@@ -164,7 +166,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 41);
+	g_assert_cmpuint(n, ==, 43);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);

@@ -491,21 +491,30 @@ static void test_backlog_full_drops_syn(void)
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_listen(&f, 1);
-	/* One connection completes and is not accepted: the queue is full. */
-	inject(&f, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
-	fw_drain(f.a);
-	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
-	/* A second client's SYN is dropped silently (it will retry). */
-	fw_inject_simple(f.a, RPORT + 1, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+	/* Two connections complete and are not accepted: the accept queue holds more
+	 * than the backlog and is full (Linux sk_acceptq_is_full(): >). */
+	for (uint16_t i = 0; i < 2; i++) {
+		fw_inject_simple(f.a, RPORT + i, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+		fw_drain(f.a);
+		fw_inject_simple(f.a, RPORT + i, LPORT, TCP_FLAG_ACK, IRS + 1, ISS + 1, 65535, NULL, 0);
+	}
+	/* A third client's SYN is dropped silently (it will retry), cookies or not. */
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->syn_dropped, ==, 1);
+	struct tcp_listen_stats ls;
+	tcp_listen_get_stats(f.l, &ls);
+	g_assert_cmpuint(ls.accept_queue_drops, ==, 1);
+	g_assert_cmpuint(ls.max_accept_queue, ==, 2);
+	g_assert_cmpuint(ls.syns, ==, 3);
 	/* After accept() there is room again. */
 	int err;
 	struct tcp_sock *c = tcp_accept(f.l, &err);
 	g_assert_nonnull(c);
-	fw_inject_simple(f.a, RPORT + 1, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
+	fw_inject_simple(f.a, RPORT + 2, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_SYN | TCP_FLAG_ACK, ISS, IRS + 1, 65535, 0);
 	tcp_abort(c);
+	tcp_abort(tcp_accept(f.l, &err));
 	tcp_close(f.l);
 	g_assert_cmpuint(tcp_stack_stats(f.a->stack)->conns_live, ==, 0);
 	fx_fini(&f);
@@ -663,16 +672,17 @@ static void test_syn_received_syn_in_window(void)
 
 static void test_syn_received_accept_queue_full(void)
 {
-	/* Backlog 2: two children established and not accepted fill the accept
-	 * queue; a third child's handshake ACK is then dropped (Linux, without
-	 * syncookies) and it stays in SYN-RECEIVED, retransmitting its SYN-ACK; once
-	 * the application accepts, the repeated ACK completes it. */
+	/* Backlog 1: two children established and not accepted fill the accept
+	 * queue (it holds more than the backlog); a third child's handshake ACK is then
+	 * dropped (Linux tcp_v4_syn_recv_sock()) and it stays in SYN-RECEIVED,
+	 * retransmitting its SYN-ACK; once the application accepts, the repeated ACK
+	 * completes it. */
 	struct fx f;
 	fx_init(&f, NULL);
-	fx_listen(&f, 2);
+	fx_listen(&f, 1);
 	/* Child 0 is established; children 1 and 2 then wait in the SYN queue (each
-	 * SYN finds both queues below the backlog); child 1's ACK fills the accept
-	 * queue. */
+	 * SYN finds neither queue holding more than the backlog); child 1's ACK fills
+	 * the accept queue. */
 	for (uint16_t i = 0; i < 3; i++) {
 		uint16_t port = (uint16_t)(RPORT + i);
 		fw_inject_simple(f.a, port, LPORT, TCP_FLAG_SYN, IRS, 0, 65535, NULL, 0);

@@ -281,6 +281,7 @@ static void test_outcomes(void)
 	g_assert_cmpstr(s, ==, "{\"run\": 1}");
 	g_free(s);
 	run_into(dir, "{\"run\": 3}", SIM_RUN_STOPPED, -1);
+	run_into(dir, "{\"run\": 3, \"stopped\": null}", SIM_RUN_STOPPED, -1);
 	s = read_file(dir, "summary.json");
 	g_assert_cmpstr(s, ==, "{\"run\": 1}");
 	g_free(s);

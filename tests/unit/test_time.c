@@ -1,6 +1,7 @@
 /* tests/unit/test_time.c — durations, rates, sizes and probabilities, good and bad. */
 #include <glib.h>
 #include <locale.h>
+#include <string.h>
 
 #include "sim/core/time.h"
 
@@ -76,10 +77,55 @@ static void test_rate(void)
 	g_assert_cmpint(sim_parse_rate("800kbps", &v), ==, 0);
 	g_assert_cmpuint(v, ==, 800000);
 	g_assert_cmpint(sim_parse_rate("10", &v), ==, -SIM_EUNIT_SYNTAX);
-	g_assert_cmpint(sim_parse_rate("10MB/s", &v), ==, -SIM_EUNIT_SYNTAX);
+	g_assert_cmpint(sim_parse_rate("10 Mbps", &v), ==, -SIM_EUNIT_SYNTAX);
+	g_assert_cmpint(sim_parse_rate("10MBps", &v), ==, -SIM_EUNIT_SYNTAX);
 	g_assert_cmpint(sim_parse_rate("-1Mbps", &v), ==, -SIM_EUNIT_NEGATIVE);
 	g_assert_cmpint(sim_parse_rate("0.5bps", &v), ==, -SIM_EUNIT_PRECISION);
 	g_assert_cmpint(sim_parse_rate("99999999999Tbps", &v), ==, -SIM_EUNIT_RANGE);
+}
+
+/* The spellings netsim prints (Mbit/s), tc's (mbit) and byte rates. */
+static void test_rate_spellings(void)
+{
+	static const struct {
+		const char *text;
+		uint64_t bps;
+	} ok[] = {
+		{"10Mbit/s", 10000000}, {"2.5Gbit/s", 2500000000}, {"64kbit/s", 64000},
+		{"10mbit", 10000000},   {"10Mbit", 10000000},      {"512kbit", 512000},
+		{"1gbit", 1000000000},  {"100bit", 100},           {"1.25MB/s", 10000000},
+		{"1MiB/s", 8388608},    {"100KiB/s", 819200},      {"1GB/s", 8000000000},
+		{"3B/s", 24},           {"0.5kB/s", 4000},
+	};
+	uint64_t v;
+	for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+		g_assert_cmpint(sim_parse_rate(ok[i].text, &v), ==, 0);
+		g_assert_cmpuint(v, ==, ok[i].bps);
+	}
+	/* tc's "mbps" is megabytes per second: refused, not guessed. */
+	g_assert_cmpint(sim_parse_rate("10mbps", &v), ==, -SIM_EUNIT_AMBIGUOUS);
+	g_assert_cmpint(sim_parse_rate("1gbps", &v), ==, -SIM_EUNIT_AMBIGUOUS);
+	g_assert_cmpstr(sim_unit_error_string(-SIM_EUNIT_AMBIGUOUS, "rate"), ==,
+			"is ambiguous: tc's \"mbps\" means megabytes per second, netsim's "
+			"\"Mbps\" megabits; write \"Mbit/s\" (bits) or \"MB/s\" (bytes)");
+	/* The syntax error lists every unit the parser accepts, and each parses. */
+	const char *msg = sim_unit_error_string(-SIM_EUNIT_SYNTAX, "rate");
+	g_assert_true(g_str_has_prefix(msg, "expected a rate like \"10Mbps\" ("));
+	for (size_t i = 0; sim_rate_unit_name(i); i++) {
+		const char *u = sim_rate_unit_name(i);
+		/* Named as is, or with the other case of its SI prefix (Kbps = kbps). */
+		gboolean named = FALSE;
+		char **words = g_strsplit_set(msg, " ,;()", -1);
+		for (char **w = words; *w; w++)
+			if (g_ascii_strcasecmp(*w, u) == 0 && strcmp(*w + 1, u + 1) == 0)
+				named = TRUE;
+		g_strfreev(words);
+		if (!named)
+			g_error("rate unit %s is not named in \"%s\"", u, msg);
+		char *text = g_strdup_printf("2%s", u);
+		g_assert_cmpint(sim_parse_rate(text, &v), ==, 0);
+		g_free(text);
+	}
 }
 
 static void test_size_probability(void)
@@ -197,6 +243,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/time/duration/good", test_duration_good);
 	g_test_add_func("/time/duration/bad", test_duration_bad);
 	g_test_add_func("/time/rate", test_rate);
+	g_test_add_func("/time/rate-spellings", test_rate_spellings);
 	g_test_add_func("/time/size-probability", test_size_probability);
 	g_test_add_func("/time/locale", test_locale_independent);
 	g_test_add_func("/time/format", test_format);
