@@ -40,19 +40,6 @@ static bool exists_in(const char *dir, const char *name)
 	return e;
 }
 
-/* Names in dir starting with '.' (staging directories). */
-static int hidden_entries(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	int n = 0;
-	const char *nm;
-	while (d && (nm = g_dir_read_name(d)) != NULL)
-		n += nm[0] == '.';
-	if (d)
-		g_dir_close(d);
-	return n;
-}
-
 /* A folder that holds a summary.json but was not made by netsim (no marker) is
  * refused, with every file in it kept. Results netsim wrote carry the marker and are
  * replaced by the next run. */

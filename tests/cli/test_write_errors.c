@@ -36,27 +36,6 @@ static struct netsim_result run_limited(const char *dir, const char *file, gsize
 	return r;
 }
 
-static char *read_text(const char *dir, const char *name)
-{
-	char *p = g_build_filename(dir, name, NULL);
-	gchar *t = NULL;
-	g_file_get_contents(p, &t, NULL, NULL);
-	g_free(p);
-	return t;
-}
-
-static int hidden_entries(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	int n = 0;
-	const char *nm;
-	while (d && (nm = g_dir_read_name(d)) != NULL)
-		n += nm[0] == '.';
-	if (d)
-		g_dir_close(d);
-	return n;
-}
-
 /* Runs `json` once without a limit (the previous results), then with `limit` bytes:
  * the second run must fail with "netsim run: writing results: out/FILE: File too
  * large" on one line, print no trace hash, and leave the first run's results. */
