@@ -91,8 +91,8 @@ static char *small(const char *apps, const char *extra)
 		extra, apps);
 }
 
-/* Every other kind of output: the ping trace, a queue trace, a capture, and
- * summary.json itself (no other output, a limit below its size). */
+/* Every other kind of output: the ping trace, a queue trace, a capture (pcap and
+ * pcapng), and summary.json itself (no other output, a limit below its size). */
 static void test_other_outputs(void)
 {
 	char *j = small("{ \"type\": \"ping\", \"name\": \"p\", \"from\": \"A\", \"to\": \"B\", "
@@ -112,6 +112,8 @@ static void test_other_outputs(void)
 	g_string_replace(g, "\"duration\": \"20s\",", "\"duration\": \"20s\", \"capture\": [\"B:eth0\"],",
 			 1);
 	expect_write_error(g->str, 16 * 1024, "B-eth0.pcap");
+	g_string_replace(g, "\"capture\":", "\"capture_format\": \"pcapng\", \"capture\":", 1);
+	expect_write_error(g->str, 16 * 1024, "B-eth0.pcapng");
 	g_string_free(g, TRUE);
 	g_free(cap);
 	j = small("{ \"type\": \"ping\", \"from\": \"A\", \"to\": \"B\", \"count\": 2, \"trace\": "
