@@ -89,6 +89,10 @@ int app_stream_tx_pump(struct app_stream_tx *tx, struct tcp_sock *s)
 	while (tx->sent < tx->limit) {
 		uint64_t left = tx->limit - tx->sent;
 		size_t n = left < tx->write_size ? (size_t)left : tx->write_size;
+		/* app_pattern_at() points at APP_PATTERN_LEN valid bytes, no more: a larger
+		 * write is made as several. */
+		if (n > APP_PATTERN_LEN)
+			n = APP_PATTERN_LEN;
 		ssize_t r = tcp_send(s, app_pattern_at(tx->key + tx->sent), n);
 		if (r == -EAGAIN)
 			return 0;
