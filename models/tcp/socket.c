@@ -8,6 +8,7 @@
  * condition arose (tcp_sock_wake's `edges`).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "models/tcp/conn.h"
@@ -268,6 +269,25 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 	return 0;
 }
 
+/* A send buffer about to grow past this many bytes checks the memory budget (sim.h)
+ * first, and again before every doubling, as growing queues do: a few connections with
+ * the largest SO_SNDBUF and a writer that fills it can take all memory. */
+#define TCP_SNDBUF_MEM_CHECK (UINT32_C(16) << 20)
+
+static void sndbuf_memory_check(struct tcp_sock *c)
+{
+	struct sim *sim = tcp_sim(c);
+	if (!sim_memory_over_budget(sim))
+		return;
+	char text[200];
+	snprintf(text, sizeof(text),
+		 "the send buffer of a connection on %s (port %u) reached %u MiB (SO_SNDBUF %u "
+		 "MiB)",
+		 c->stack->host, (unsigned)c->t.lport, (unsigned)(c->sndbuf.cap >> 20),
+		 (unsigned)(c->opt.sndbuf >> 20));
+	sim_memory_stop(sim, text);
+}
+
 ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 {
 	if (c->so_error) {
@@ -285,7 +305,14 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	if (len == 0)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf);
+	uint32_t cap = c->sndbuf.cap, limit = c->opt.sndbuf;
+	/* Before the buffer grows (doubling) past TCP_SNDBUF_MEM_CHECK: within budget?
+	 * Over it, the run is ending and the buffer grows no more. */
+	if ((uint64_t)c->sndbuf.len + want > cap && cap >= TCP_SNDBUF_MEM_CHECK / 2 && cap < limit)
+		sndbuf_memory_check(c);
+	if (tcp_sim(c)->mem.exceeded && cap < limit)
+		limit = cap;
+	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, limit);
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;

@@ -138,11 +138,44 @@ static void test_duration_max(void)
 	g_free(dir);
 }
 
+/* The largest send buffers the format allows (1 GiB) on a few unlimited flows fill
+ * gigabytes in one event each (a bulk sender writes what the buffer takes). The send
+ * buffer is one of the places the memory budget is checked as it grows, so the run
+ * stops there, naming it, like a run whose queues grow. Found by the scenario_run
+ * fuzzer (bufferbloat.json with tcp.sndbuf 1GiB: out of memory). */
+static void test_sndbuf_max(void)
+{
+	char *dir = tmpdir_new();
+	g_free(write_file(
+		dir, "t.json",
+		"{ \"name\": \"t\", \"duration\": \"10s\", \"tcp\": { \"sndbuf\": \"1GiB\" },\n"
+		"  \"nodes\": [ { \"name\": \"A\" }, { \"name\": \"B\" } ],\n"
+		"  \"links\": [ { \"name\": \"ab\", \"ends\": [ { \"node\": \"A\", \"address\": "
+		"\"10.0.0.1/24\" }, { \"node\": \"B\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
+		"  \"apps\": [ { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\" },\n"
+		"    { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", \"start\": \"1s\" },\n"
+		"    { \"type\": \"bulk\", \"from\": \"A\", \"to\": \"B\", \"start\": \"2s\" } ] }\n"));
+	struct netsim_result r =
+		netsim_run(dir, NULL, "run", "t.json", "--max-memory", "400MiB", "--quiet", NULL);
+	g_assert_cmpint(r.status, ==, 1);
+	g_assert_true(g_str_has_prefix(r.err, "netsim run: out of memory budget at "));
+	g_assert_nonnull(strstr(r.err, "the send buffer of a connection on A (port "));
+	g_assert_nonnull(strstr(r.err, "(SO_SNDBUF 1024 MiB); netsim uses "));
+	cJSON *s = read_json(dir, "results/t/summary.json");
+	g_assert_nonnull(s);
+	g_assert_cmpstr(cJSON_GetObjectItemCaseSensitive(s, "stopped")->valuestring, ==, "memory");
+	cJSON_Delete(s);
+	netsim_result_clear(&r);
+	rm_rf(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/limits/ping-count-max", test_ping_count_max);
 	g_test_add_func("/limits/name-length", test_name_length);
 	g_test_add_func("/limits/duration-max", test_duration_max);
+	g_test_add_func("/limits/sndbuf-max", test_sndbuf_max);
 	return g_test_run();
 }

@@ -5,8 +5,9 @@
  * 4294967295` passed validation and then aborted the run allocating 32 GiB. This
  * harness takes the inputs of fuzz_scenario (same structure-aware mutator, same
  * seeds) and, when a scenario is valid, runs it for at most 2 s of simulated time or
- * 20 000 events, whichever comes first, with its outputs (traces, captures) written
- * into a scratch folder that is emptied after each input.
+ * 20 000 events, whichever comes first, or until it has taken 128 MiB more memory
+ * (the memory budget stops it, as --max-memory stops `netsim run`), with its outputs
+ * (traces, captures) written into a scratch folder that is emptied after each input.
  *
  * Invariants: no crash, abort, leak or sanitizer report for any valid scenario; the
  * run ends (libFuzzer's -timeout and -rss_limit_mb catch what does not); no packet is
@@ -27,6 +28,9 @@
 
 #define MAX_SIM_TIME SIM_S(2)
 #define MAX_EVENTS 20000u
+/* Memory a run may add, as `netsim run --max-memory` would stop it (a valid scenario
+ * may ask for gigabytes: 1 GiB send buffers on every flow). */
+#define MEMORY_BUDGET (UINT64_C(128) << 20)
 
 static char *scratch;
 
@@ -68,7 +72,7 @@ static void run_bounded(struct sim *sim, sim_time_t duration)
 {
 	sim_time_t end = duration < MAX_SIM_TIME ? duration : MAX_SIM_TIME;
 	while (sim_now(sim) < end && sim_executed_events(sim) < MAX_EVENTS &&
-	       sim_pending_events(sim) > 0) {
+	       sim_pending_events(sim) > 0 && !sim->mem.exceeded) {
 		sim_time_t step = end - sim_now(sim) > SIM_MS(10) ? SIM_MS(10) : end - sim_now(sim);
 		sim_run(sim, sim_now(sim) + step);
 	}
@@ -81,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct sim sim;
 	sim_init(&sim, s->seed);
+	sim_set_memory_budget(&sim, sim_memory_resident() + MEMORY_BUDGET);
 	GError *e = NULL;
 	struct world *w = world_new(&sim, s, scratch, &e);
 	if (w) {
