@@ -170,6 +170,51 @@ static void test_sndbuf_max(void)
 	g_free(dir);
 }
 
+/* What the HTTP server puts on the wire as given (a chunk extension, a trailer line)
+ * is checked by validation exactly as the server checks it. ":eth0" passed
+ * validation (no ';', no line break) and then failed the run: "chunk_extension is not
+ * a valid chunk-ext" (exit 1 after "valid"). Found by the scenario_run fuzzer. */
+static void test_http_extras(void)
+{
+	char *dir = tmpdir_new();
+	static const char tmpl[] =
+		"{ \"name\": \"t\", \"duration\": \"2s\",\n"
+		"  \"nodes\": [ { \"name\": \"C\" }, { \"name\": \"S\" } ],\n"
+		"  \"links\": [ { \"name\": \"cs\", \"ends\": [ { \"node\": \"C\", \"address\": "
+		"\"10.0.0.1/24\" }, { \"node\": \"S\", \"address\": \"10.0.0.2/24\" } ] } ],\n"
+		"  \"apps\": [ { \"type\": \"http\", \"name\": \"web\", \"from\": \"C\", \"to\": "
+		"\"S\", \"body\": [\"10kB\"], \"chunk_extension\": \"EXT\", \"trailer\": "
+		"\"TRAILER\" } ] }\n";
+	static const struct {
+		const char *ext, *trailer, *err;
+	} cases[] = {
+		{"sig=demo", "X-Checksum: demo", NULL},
+		{"n=\\\"q v\\\"", "A: 1", NULL},
+		{":eth0", "X: 1", "t.json: apps[0].chunk_extension: not a chunk extension the HTTP "
+				   "server can send: write name or name=value (a token or a "
+				   "quoted string), e.g. \"sig=abc\"\n"},
+		{"a b", "X: 1", "t.json: apps[0].chunk_extension: not a chunk extension the HTTP "
+				 "server can send: write name or name=value (a token or a "
+				 "quoted string), e.g. \"sig=abc\"\n"},
+		{"sig", "X Y: 1", "t.json: apps[0].trailer: not a field line the HTTP server can "
+				  "send: write one \"Name: value\" (a token, a colon, visible "
+				  "text)\n"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GString *g = g_string_new(tmpl);
+		g_string_replace(g, "EXT", cases[i].ext, 1);
+		g_string_replace(g, "TRAILER", cases[i].trailer, 1);
+		g_free(write_file(dir, "t.json", g->str));
+		g_string_free(g, TRUE);
+		struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", NULL);
+		g_assert_cmpstr(r.err, ==, cases[i].err ? cases[i].err : "");
+		g_assert_cmpint(r.status, ==, cases[i].err ? 2 : 0);
+		netsim_result_clear(&r);
+	}
+	rm_rf(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -177,5 +222,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/limits/name-length", test_name_length);
 	g_test_add_func("/limits/duration-max", test_duration_max);
 	g_test_add_func("/limits/sndbuf-max", test_sndbuf_max);
+	g_test_add_func("/limits/http-extras", test_http_extras);
 	return g_test_run();
 }
