@@ -15,10 +15,12 @@ struct tcp_node {
 };
 
 static int node_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		       uint8_t ttl, bool df)
+		       uint8_t ttl, uint8_t tos, bool df)
 {
 	struct tcp_node *tn = ctx;
-	struct ipv4_tx tx = { .src = src, .dst = dst, .proto = IPV4_PROTO_TCP, .ttl = ttl, .df = df };
+	struct ipv4_tx tx = {
+		.src = src, .dst = dst, .proto = IPV4_PROTO_TCP, .ttl = ttl, .tos = tos, .df = df
+	};
 	/* -EMSGSIZE (the cached path MTU shrank under a connection that has not heard
 	 * the ICMP itself) loses the segment; the retransmission after the timeout is
 	 * built with the MSS the route query then gives. */

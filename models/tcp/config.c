@@ -48,6 +48,18 @@ static const char *const *rto_formula_names(void)
 	return n;
 }
 
+static const char *const *window_probe_names(void)
+{
+	static const char *const n[] = { "ack", "data", NULL };
+	return n;
+}
+
+static const char *const *delack_count_names(void)
+{
+	static const char *const n[] = { "bytes", "segments", NULL };
+	return n;
+}
+
 static const char *const *partial_names(void)
 {
 	static const char *const n[] = { "impatient", "slow_but_steady", NULL };
@@ -72,10 +84,23 @@ static const char *const *growth_names(void)
 	return n;
 }
 
+static const char *const *rfc_linux_names(void)
+{
+	static const char *const n[] = { "rfc", "linux", NULL };
+	return n;
+}
+
+static const char *const *accounting_names(void)
+{
+	static const char *const n[] = { "payload", "skb", NULL };
+	return n;
+}
+
 /* Knobs stored as an enum are read and written as 4-byte unsigned values. */
 _Static_assert(sizeof(enum tcp_rto_formula) == 4 && sizeof(enum tcp_partial_ack_timer) == 4 &&
 		       sizeof(enum tcp_loss_flightsize) == 4 && sizeof(enum tcp_cc_growth) == 4 &&
-		       sizeof(enum tcp_cc_recovery_exit) == 4,
+		       sizeof(enum tcp_cc_recovery_exit) == 4 && sizeof(enum tcp_delack_count) == 4 &&
+		       sizeof(enum tcp_rcv_window) == 4 && sizeof(enum tcp_rcvbuf_accounting) == 4,
 	       "enum knobs are stored as 4 bytes");
 
 /* ---- the two knobs that are not a plain field ---- */
@@ -162,23 +187,77 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("syn_retries", INT), FIELD(syn_retries), RANGE(0, 255), DEFAULTS("6", "7"),
 	  SYSCTL("net.ipv4.tcp_syn_retries", VALUE),
 	  .doc = "SYN retransmissions before ETIMEDOUT (rfc: 3 minutes, RFC 1122 4.2.3.5)" },
+	{ KNOB("syn_linear_timeouts", INT), FIELD(syn_linear_timeouts), RANGE(0, 255),
+	  DEFAULTS("4", "0"), SYSCTL("net.ipv4.tcp_syn_linear_timeouts", VALUE),
+	  .doc = "SYN timeouts before the RTO backs off, on top of syn_retries (Linux "
+		 "tcp_retransmit_timer, tcp_write_timeout)" },
 	{ KNOB("synack_retries", INT), FIELD(synack_retries), RANGE(0, 255), DEFAULTS("5", "5"),
 	  SYSCTL("net.ipv4.tcp_synack_retries", VALUE), .doc = "SYN-ACK retransmissions" },
 	{ KNOB("delayed_ack", BOOL), FIELD(delayed_ack), BOOL_RANGE, DEFAULTS("true", "true"),
 	  .doc = "delay ACKs (RFC 1122 4.2.3.2)" },
 	{ KNOB("delack_timeout", DURATION), FIELD(delack_timeout), RANGE(SIM_US(1), SIM_MS(500)),
-	  DEFAULTS("40ms", "200ms"), .doc = "delayed-ACK timeout (linux: the minimum ATO)" },
+	  DEFAULTS("40ms", "200ms"),
+	  .doc = "delayed-ACK timeout (with delack_adaptive: the smallest, Linux TCP_ATO_MIN)" },
+	{ KNOB("delack_max", DURATION), FIELD(delack_max), RANGE(SIM_US(1), SIM_MS(500)),
+	  DEFAULTS("200ms", "200ms"),
+	  .doc = "largest adaptive delayed-ACK timeout (Linux TCP_DELACK_MAX)" },
+	{ KNOB("delack_adaptive", BOOL), FIELD(delack_adaptive), BOOL_RANGE,
+	  DEFAULTS("true", "false"),
+	  .doc = "the delayed-ACK timeout adapts to the gaps between segments, doubles when "
+		 "the timer fires, bounded by the RTT (Linux ato)" },
 	{ KNOB("delack_segments", INT), FIELD(delack_segments), RANGE(1, 64),
 	  DEFAULTS("2", "2"), .doc = "ACK at least every this many full-sized segments" },
+	{ KNOB("delack_count", ENUM), FIELD(delack_count), .names = delack_count_names,
+	  DEFAULTS("bytes", "segments"),
+	  .doc = "bytes: ACK once more than delack_segments - 1 full segments' worth is "
+		 "unacknowledged (Linux __tcp_ack_snd_check); segments: once delack_segments "
+		 "full segments arrived (RFC 1122 4.2.3.2)" },
+	{ KNOB("delack_window_check", BOOL), FIELD(delack_window_check), BOOL_RANGE,
+	  DEFAULTS("true", "false"),
+	  .doc = "that ACK waits while the window offered would shrink, so an application "
+		 "that does not read gets delayed ACKs (Linux __tcp_ack_snd_check)" },
+	{ KNOB("quickack_max", INT), FIELD(quickack_max), RANGE(0, 255), .unit = "ACKs",
+	  DEFAULTS("16", "0"),
+	  .doc = "quick-ACK mode: every segment ACKed at once at the start, after an idle gap "
+		 "and after a retransmitted segment, at most this many (Linux TCP_MAX_QUICKACKS; "
+		 "0 = off)" },
+	{ KNOB("ack_pingpong", INT), FIELD(ack_pingpong), RANGE(0, 255), .unit = "replies",
+	  DEFAULTS("1", "0"), SYSCTL("net.ipv4.tcp_pingpong_thresh", VALUE),
+	  .doc = "interactive mode after this many replies sent within the delayed-ACK "
+		 "timeout of the data they answer, and after the peer's FIN: no quick ACKs, "
+		 "the reply carries the ACK (Linux pingpong; 0 = never)" },
+	{ KNOB("ack_on_read", BOOL), FIELD(ack_on_read), BOOL_RANGE, DEFAULTS("true", "false"),
+	  .doc = "an owed ACK goes out when the application reads (Linux tcp_cleanup_rbuf)" },
 	{ KNOB("initial_window", INT), FIELD(initial_window), RANGE(0, 1000), .unit = "segments",
 	  DEFAULTS("10", "0"), .doc = "initial cwnd, 0 for RFC 5681 3.1's 2 to 4 by SMSS" },
 	{ KNOB("sndbuf", BYTES), FIELD(sndbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
 	  SYSCTL("net.ipv4.tcp_wmem", VALUE), .sysctl_field = 2, .doc = "send buffer" },
 	{ KNOB("rcvbuf", BYTES), FIELD(rcvbuf), RANGE(1, 1 << 30), DEFAULTS("131072", "131072"),
 	  SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 2,
-	  .doc = "receive buffer, the window offered (no autotuning)" },
+	  .doc = "receive buffer at the start (see rcvbuf_accounting)" },
+	{ KNOB("rcvbuf_max", BYTES), FIELD(rcvbuf_max), RANGE(0, 1 << 30),
+	  DEFAULTS("33554432", "0"), SYSCTL("net.ipv4.tcp_rmem", VALUE), .sysctl_field = 3,
+	  .doc = "largest receive buffer, which the window scale offered covers (Linux "
+		 "tcp_select_initial_window; 0 = rcvbuf; linux: Linux 6.18's 32 MiB)" },
+	{ KNOB("moderate_rcvbuf", BOOL), FIELD(moderate_rcvbuf), BOOL_RANGE,
+	  DEFAULTS("true", "false"), SYSCTL("net.ipv4.tcp_moderate_rcvbuf", VALUE),
+	  .doc = "receive-buffer autotuning: the buffer grows to twice what the application "
+		 "read per receiver RTT, up to rcvbuf_max (Linux tcp_rcv_space_adjust)" },
+	{ KNOB("rcv_window", ENUM), FIELD(rcv_window), .names = rfc_linux_names,
+	  DEFAULTS("linux", "rfc"),
+	  .doc = "window offered: rfc (free space, SWS avoidance, RFC 9293 3.8.6.2.2) or linux "
+		 "(grows by 2 MSS a segment, one segment reserved, aligned to the scale; Linux "
+		 "tcp_select_window)" },
+	{ KNOB("rcvbuf_accounting", ENUM), FIELD(rcvbuf_accounting), .names = accounting_names,
+	  DEFAULTS("skb", "payload"),
+	  .doc = "what the receive buffer counts: payload bytes, or skb memory as Linux (a "
+		 "full-sized segment costs about 2.3 KB, so the window is about half the buffer)" },
 	{ KNOB("window_scaling", BOOL), FIELD(window_scaling), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.tcp_window_scaling", VALUE), .doc = "RFC 7323 window scale option" },
+	{ KNOB("window_probe", ENUM), FIELD(window_probe), .names = window_probe_names,
+	  DEFAULTS("ack", "data"),
+	  .doc = "zero-window probe: ack (SEG.SEQ = SND.UNA - 1, no data: Linux "
+		 "tcp_xmit_probe_skb) or data (one new octet, RFC 9293 3.8.6.1)" },
 	{ KNOB("mss", BYTES), FIELD(mss), RANGE(0, 65495), DEFAULTS("0", "0"),
 	  .doc = "MSS override (0 = MTU - 40)" },
 	{ KNOB("nagle", BOOL), FIELD(nagle), BOOL_RANGE, DEFAULTS("true", "true"),
@@ -226,6 +305,9 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("keepalive_probes", INT), FIELD(keepalive_probes), RANGE(1, 255), DEFAULTS("9", "9"),
 	  SYSCTL("net.ipv4.tcp_keepalive_probes", VALUE),
 	  .doc = "unanswered probes before ETIMEDOUT" },
+	{ KNOB("keepalive_rst", BOOL), FIELD(keepalive_rst), BOOL_RANGE, DEFAULTS("true", "true"),
+	  .doc = "a RST to the peer when keepalive gives up (Linux tcp_keepalive_timer, BSD "
+		 "tcp_drop)" },
 	{ KNOB("pmtud", BOOL), FIELD(pmtud), BOOL_RANGE, DEFAULTS("true", "true"),
 	  SYSCTL("net.ipv4.ip_no_pmtu_disc", NOT),
 	  .doc = "DF on segments, path MTU discovery (RFC 1191)" },
@@ -418,6 +500,8 @@ int tcp_config_validate(const struct tcp_config *cfg, const char **why)
 		w = "initial RTO exceeds rto_max";
 	else if (cfg->keepalive_interval == 0 && cfg->keepalive)
 		w = "keepalive_interval must be positive";
+	else if (cfg->delack_adaptive && cfg->delack_timeout > cfg->delack_max)
+		w = "delack_timeout exceeds delack_max";
 	if (why)
 		*why = w;
 	return w ? -EINVAL : 0;
@@ -546,11 +630,9 @@ static int sysctl_scaled(struct tcp_config *cfg, const struct tcp_knob *k, const
 	return tcp_knob_set(cfg, k, v * unit);
 }
 
-int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+/* One knob from its sysctl's text. */
+static int apply_sysctl_knob(struct tcp_config *cfg, const struct tcp_knob *k, const char *text)
 {
-	const struct tcp_knob *k = tcp_knob_find_sysctl(name);
-	if (!k)
-		return -ENOENT;
 	char buf[64];
 	char *value = g_strstrip(g_strdup(text));
 	int r = 0;
@@ -587,4 +669,19 @@ int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char
 		return tcp_knob_parse(cfg, k, strcmp(buf, "reno") == 0 ? "newreno" : buf);
 	}
 	return -EINVAL;
+}
+
+int tcp_config_apply_sysctl(struct tcp_config *cfg, const char *name, const char *text)
+{
+	/* Several knobs may mirror one multi-value sysctl (tcp_rmem: rcvbuf, rcvbuf_max). */
+	int r = -ENOENT;
+	for (size_t i = 0; i < G_N_ELEMENTS(knobs); i++) {
+		if (!knobs[i].sysctl || !sysctl_name_eq(knobs[i].sysctl, name))
+			continue;
+		int k = apply_sysctl_knob(cfg, &knobs[i], text);
+		if (k < 0)
+			return k;
+		r = 0;
+	}
+	return r;
 }

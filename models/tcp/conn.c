@@ -182,6 +182,7 @@ void tcp_conn_established(struct tcp_sock *c)
 	c->snd_buf_seq = c->iss + 1;
 	c->snd_una_rel = 1;
 	c->flags |= TF_ESTABLISHED_ONCE;
+	tcp_rcvwnd_established(c); /* Linux tcp_init_buffer_space */
 	tcp_conn_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
 	/* One trace row for the transition, with the sample and the initial window. */

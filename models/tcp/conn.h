@@ -13,8 +13,10 @@
  *             calling its hooks (tcp_conn_cc_hook)
  *   input.c   tcp_input(): RFC 9293 §3.10.7's steps in order, one helper each; ACK
  *             processing, loss detection and recovery (RFC 5681, 6582, 3042)
- *   output.c  what to send: segmentation, Nagle, SWS avoidance, window to advertise,
- *             ACKs, RSTs, retransmissions
+ *   output.c  what to send: segmentation, Nagle, sender SWS avoidance, ACKs, RSTs,
+ *             retransmissions
+ *   ack.c     the receiver's ACK policy: at once or delayed, and for how long
+ *   rcvwnd.c  the receive window to advertise, the receive buffer, autotuning
  *   timer.c   retransmission, persist, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT
  *   rtt.c     RFC 6298 estimator
  *   socket.c  the application API and readiness events
@@ -59,6 +61,7 @@ struct tcp_stack {
 	struct tcp_sock *all_head, *all_tail;
 	struct tcp_stack_stats stats;
 	GError *trace_error;
+	bool local_drop;               /* tcp_stack_set_local_drop */
 };
 
 /* Refcounted statistics block (tcp_sock_stats_ref). `st` must stay first. */
@@ -85,6 +88,46 @@ enum {
 	TF_CONNECTING = 1u << 15,  /* connect() called, completion not reported yet */
 	TF_CFG_OWNED = 1u << 16,   /* cfg points to cfg_own */
 	TF_ESTABLISHED_ONCE = 1u << 17,
+	TF_MORE = 1u << 18,        /* inside a MSG_MORE send: hold a partial segment */
+	TF_MORE_TAIL = 1u << 19,   /* the last bytes written came with MSG_MORE: no PSH */
+	TF_PUSH_ONCE = 1u << 20,   /* this output pushes partial segments (TCP_NODELAY
+				    * set: Linux TCP_NAGLE_PUSH) */
+	TF_ACK_SCHED = 1u << 21,   /* an ACK is owed for data or a FIN received (Linux
+				    * inet_csk_schedule_ack); cleared by any ACK sent */
+	TF_ACK_NOMEM = 1u << 22,   /* a segment was dropped for want of buffer memory:
+				    * the next ACK offers a zero window (Linux
+				    * ICSK_ACK_NOMEM) */
+	TF_FW2_FIRST = 1u << 23,   /* t_wait runs the first part of a long orphaned
+				    * FIN-WAIT-2 timeout (timer.c) */
+};
+
+/* The receiver's ACK state (ack.c), Linux's icsk_ack. */
+struct tcp_ack_state {
+	sim_time_t ato;          /* delayed-ACK timeout now; 0 until data first arrives */
+	sim_time_t lrcvtime;     /* arrival of the last data segment in order */
+	sim_time_t timeout;      /* when the delayed-ACK timer is due, while it runs */
+	uint32_t last_seg_size;  /* a segment below rcv_mss just seen (tcp_measure_rcv_mss) */
+	uint8_t quick;           /* quick ACKs left (quick-ACK mode while > 0) */
+	uint8_t pingpong;        /* replies sent within ato of data: interactive at 1 */
+	uint8_t pushed;          /* ACK_PUSHED, ACK_PUSHED2 (ack.c): segments below rcv_mss
+				  * since the last ACK */
+};
+
+/* The receive window and buffer (rcvwnd.c): Linux's names and meanings. */
+struct tcp_rcvwin {
+	uint32_t ssthresh;       /* linux: the window grows up to this (rcv_ssthresh) */
+	uint32_t clamp;          /* linux: the largest window offered (window_clamp) */
+	uint32_t ratio;          /* payload bytes per 256 bytes of memory (scaling_ratio) */
+	/* Autotuning (tcp_rcv_space_adjust): bytes read per receiver RTT. */
+	uint32_t space;          /* rcvq_space.space: the most read in one RTT so far */
+	uint32_t space_seq;      /* rcvq_space.seq: the next byte to read at the last check */
+	sim_time_t space_time;   /* rcvq_space.time: the last check */
+	/* The receiver's RTT estimate (rcv_rtt_est): 8 × the smallest time a window's worth
+	 * of data took to arrive (or from timestamps); 0 until measured. */
+	sim_time_t rtt8;
+	uint32_t rtt_seq;        /* the measurement ends when rcv_nxt reaches this */
+	sim_time_t rtt_time;     /* it began then */
+	bool rtt_started;
 };
 
 /* Socket options (socket.h's TCP_OPT_*): filled from the configuration
@@ -99,6 +142,12 @@ struct tcp_sockopts {
 	uint32_t keepcnt;               /* TCP_KEEPCNT */
 	uint32_t sndbuf;                /* SO_SNDBUF: send buffer limit, bytes */
 	uint32_t rcvbuf;                /* SO_RCVBUF: receive buffer (window), bytes */
+	bool rcvbuf_set;                /* SO_RCVBUF was set: the window scale covers it */
+	bool cork;                      /* TCP_CORK */
+	bool reuseaddr;                 /* SO_REUSEADDR */
+	uint8_t tos;                    /* IP_TOS */
+	uint32_t maxseg;                /* TCP_MAXSEG (Linux user_mss), 0 = none */
+	sim_time_t user_timeout;        /* TCP_USER_TIMEOUT, 0 = off */
 };
 
 struct tcp_sock {
@@ -150,7 +199,12 @@ struct tcp_sock {
 	uint32_t rcv_nxt;
 	uint32_t rcv_adv;
 	uint32_t rcv_wup;
-	uint32_t rcv_mss;               /* largest segment seen (delayed-ACK "full-sized") */
+	uint32_t rcv_wnd;               /* the window last offered, bytes (RCV.WND as sent:
+					 * rcv_adv = rcv_wup + rcv_wnd) */
+	uint32_t rcv_mss;               /* the peer's segment size as the receiver estimates
+					 * it (delayed-ACK "full-sized") */
+	struct tcp_ack_state ack;
+	struct tcp_rcvwin rw;
 
 	struct tcp_sndbuf sndbuf;       /* unacknowledged + unsent data from snd_buf_seq */
 	struct tcp_rcvq rcvq;           /* in-order data the application has not read */
@@ -168,6 +222,11 @@ struct tcp_sock {
 	uint32_t rtt_seq;               /* timed segment's first sequence number */
 	sim_time_t rtt_time;            /* when it was sent */
 	uint32_t retries;               /* consecutive timeouts of t_rtx */
+	sim_time_t rtx_armed_at;        /* when t_rtx was last armed */
+	sim_time_t rtx_stamp;           /* since when the head segment goes unacknowledged
+					 * (Linux retrans_stamp; set at the first timeout) */
+	sim_time_t probes_stamp;        /* first unanswered persist probe (Linux
+					 * icsk_probes_tstamp), 0 = none */
 	uint32_t persist_backoff;
 	uint32_t probes_out;            /* window probes not answered by any ACK */
 	uint32_t keepalive_sent;        /* probes unanswered */
@@ -203,6 +262,16 @@ struct tcp_sock {
 /* Smallest MSS accepted from PMTUD: 68-byte minimum MTU (RFC 791) − 40. */
 #define TCP_MSS_MIN 28u
 #define TCP_MSS_DEFAULT 536u
+
+/* ---- options.c ---- */
+/* The options beyond socket.c's first set (TCP_CORK, TCP_MAXSEG, TCP_USER_TIMEOUT,
+ * IP_TOS, SO_REUSEADDR). */
+int tcp_sockopt_set_more(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v);
+int tcp_sockopt_get_more(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v);
+/* TCP_USER_TIMEOUT: whether the data timeout expired (Linux retransmits_timed_out
+ * with the user timeout), and the next timer clamped to what is left of it. */
+bool tcp_user_timed_out(const struct tcp_sock *c, sim_time_t since);
+sim_time_t tcp_user_timeout_clamp(const struct tcp_sock *c, sim_time_t since, sim_time_t when);
 
 /* ---- conn.c ---- */
 struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *cfg);
@@ -352,24 +421,98 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 			ipv4_addr_t dst);
 /* Retransmits one segment (at most one MSS) starting at snd_una. */
 void tcp_retransmit_first(struct tcp_sock *c);
-void tcp_send_window_probe(struct tcp_sock *c);
+/* Returns false when the local queue refused the segment (tcp_stack_set_local_drop). */
+bool tcp_send_window_probe(struct tcp_sock *c);
+/* Linux TCP_RESOURCE_PROBE_INTERVAL: the retry interval while the local queue
+ * refuses segments. */
+#define TCP_RESOURCE_PROBE_INTERVAL SIM_MS(500)
 void tcp_send_keepalive(struct tcp_sock *c);
-/* Receive window (bytes) we would advertise now, before SWS rules. */
+/* Receive window (bytes) we would advertise now, before SWS rules (rcvwnd.c). */
 uint32_t tcp_rcv_space(const struct tcp_sock *c);
-/* Whether a window update is worth sending after the application read (RFC 9293
- * §3.8.6.2.2, Linux tcp_cleanup_rbuf). */
-bool tcp_window_update_due(const struct tcp_sock *c);
 /* The congestion window plus what limited transmit allows now. */
 static inline uint32_t tcp_flight(const struct tcp_sock *c)
 {
 	return c->snd_nxt - c->snd_una;
 }
 
+/* ---- ack.c: the receiver's ACK policy ---- */
+/* In-order data of len payload bytes arrived (Linux tcp_event_data_recv): the
+ * estimate of the peer's MSS, the receiver RTT, the adaptive ato, quick ACKs, window
+ * growth. hdr_len and flags are the segment's TCP header length and flags; mem is
+ * its memory charge (tcp_rcvwnd_truesize). */
+void tcp_ack_data_recv(struct tcp_sock *c, uint32_t len, uint32_t hdr_len, uint8_t flags,
+		       uint32_t mem);
+/* After a segment's text was taken: ACK now (TF_ACK_NOW) or delay (Linux
+ * __tcp_ack_snd_check; RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+void tcp_ack_check(struct tcp_sock *c);
+/* Quick ACKs again, interactive mode off (Linux tcp_enter_quickack_mode): a segment
+ * retransmitted or beyond the window arrived. */
+void tcp_ack_enter_quickack(struct tcp_sock *c);
+/* The peer's FIN arrived in ESTABLISHED: interactive mode (Linux tcp_fin). */
+void tcp_ack_fin(struct tcp_sock *c);
+/* A segment with ACK is being sent: counts down quick ACKs (Linux tcp_event_ack_sent). */
+void tcp_ack_sent(struct tcp_sock *c);
+/* A segment with data is being sent (Linux tcp_event_data_sent): interactive mode. */
+void tcp_ack_data_sent(struct tcp_sock *c);
+/* The application read `copied` bytes: receive-buffer autotuning ran per segment
+ * (tcp_rcvwnd_read); send an owed ACK or a window update if due (Linux
+ * tcp_cleanup_rbuf). */
+void tcp_ack_after_read(struct tcp_sock *c, uint32_t copied);
+/* The delayed-ACK timer expired (timer.c): adapt ato, send the ACK. */
+void tcp_ack_delack_expired(struct tcp_sock *c);
+/* In quick-ACK mode (and not interactive). */
+bool tcp_ack_in_quickack(const struct tcp_sock *c);
+/* In interactive (pingpong) mode. */
+bool tcp_ack_interactive(const struct tcp_sock *c);
+/* TCP_QUICKACK (Linux __tcp_sock_set_quickack). */
+void tcp_ack_set_quickack(struct tcp_sock *c, bool on);
+
+/* ---- rcvwnd.c: the receive window and buffer ---- */
+/* Memory a segment of `payload` bytes in an IPv4 packet of ip_len bytes is charged. */
+uint32_t tcp_rcvwnd_truesize(const struct tcp_sock *c, uint32_t payload, uint32_t ip_len);
+/* The receive window of our SYN or SYN-ACK: rcv_wnd, the window scale (wscale_ok:
+ * the scale option is offered), the clamp and rcv_ssthresh (Linux
+ * tcp_select_initial_window). */
+void tcp_rcvwnd_syn(struct tcp_sock *c, bool wscale_ok);
+/* The window field of a SYN or SYN-ACK. */
+uint16_t tcp_rcvwnd_syn_field(struct tcp_sock *c);
+/* The window field of a listener's SYN-ACK made as a SYN cookie, announcing mss (the
+ * window tcp_rcvwnd_syn gives the connection the cookie's ACK creates). */
+uint32_t tcp_rcvwnd_cookie_window(const struct tcp_config *cfg, const struct tcp_sockopts *o,
+				  uint32_t mss);
+/* The handshake completed (Linux tcp_init_buffer_space, tcp_initialize_rcv_mss). */
+void tcp_rcvwnd_established(struct tcp_sock *c);
+/* The window field for a non-SYN segment; sets rcv_wnd and moves rcv_adv. */
+uint16_t tcp_rcvwnd_select(struct tcp_sock *c);
+/* The window tcp_rcvwnd_select would offer now, before the never-shrink rule
+ * (Linux __tcp_select_window), bytes. */
+uint32_t tcp_rcvwnd_peek(struct tcp_sock *c);
+/* May a segment charged mem be queued (Linux tcp_try_rmem_schedule with
+ * tcp_prune_queue's tcp_clamp_window)? A refused one is dropped. */
+bool tcp_rcvwnd_admit(struct tcp_sock *c, uint32_t mem);
+/* A segment larger than rcv_mss arrived: the payload/memory ratio (Linux
+ * tcp_measure_rcv_mss's scaling_ratio) and the clamp that follows it. */
+void tcp_rcvwnd_ratio(struct tcp_sock *c, uint32_t len, uint32_t mem);
+/* In-order data arrived: the window may grow (Linux tcp_grow_window). */
+void tcp_rcvwnd_grow(struct tcp_sock *c, uint32_t len, uint32_t mem);
+/* A segment went to the out-of-order queue (Linux tcp_data_queue_ofo). */
+void tcp_rcvwnd_ooo(struct tcp_sock *c, uint32_t len, uint32_t mem);
+/* In-order data arrived: the per-window receiver RTT measurement (tcp_rcv_rtt_measure). */
+void tcp_rcvwnd_rtt_measure(struct tcp_sock *c);
+/* A receiver RTT sample from a timestamp echo (tcp_rcv_rtt_measure_ts). */
+void tcp_rcvwnd_rtt_sample(struct tcp_sock *c, sim_time_t sample);
+/* The application took a segment's bytes: autotuning (Linux tcp_rcv_space_adjust). */
+void tcp_rcvwnd_read(struct tcp_sock *c);
+/* Whether a window update is worth sending after the application read (RFC 9293
+ * §3.8.6.2.2, Linux tcp_cleanup_rbuf). */
+bool tcp_window_update_due(struct tcp_sock *c);
+
 /* ---- timer.c ---- */
 void tcp_timer_rtx_arm(struct tcp_sock *c);     /* at now + current RTO */
 void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c);
 void tcp_timer_persist_arm(struct tcp_sock *c);
-void tcp_timer_delack_arm(struct tcp_sock *c);
+void tcp_timer_delack_arm(struct tcp_sock *c);   /* at now + delack_timeout, if idle */
+void tcp_timer_delack_arm_at(struct tcp_sock *c, sim_time_t when);
 void tcp_timer_keepalive_reset(struct tcp_sock *c);
 void tcp_timer_time_wait(struct tcp_sock *c);   /* (re)start 2·MSL */
 void tcp_timer_fin_wait2(struct tcp_sock *c);
@@ -390,6 +533,19 @@ static inline uint8_t tcp_choose_wscale(uint32_t rcvbuf)
 	while (s < TCP_WSCALE_MAX && (rcvbuf >> s) > 65535)
 		s++;
 	return s;
+}
+
+/* The shift a connection offers in its SYN or SYN-ACK (0 without window scaling):
+ * Linux tcp_select_initial_window scales for the largest the buffer may become
+ * (tcp_rmem max, rcvbuf_max here), or for the buffer SO_RCVBUF fixed. */
+static inline uint8_t tcp_conn_wscale(const struct tcp_sock *c)
+{
+	if (!c->cfg->window_scaling)
+		return 0;
+	uint32_t space = c->opt.rcvbuf;
+	if (!c->opt.rcvbuf_set && c->cfg->rcvbuf_max > space)
+		space = c->cfg->rcvbuf_max;
+	return tcp_choose_wscale(space);
 }
 
 static inline struct tcp_stats *tcp_st(struct tcp_sock *c)

@@ -36,6 +36,8 @@ static void set_eff_mss(struct tcp_sock *c)
 		m = path;
 	if (c->cfg->mss && m > c->cfg->mss)
 		m = c->cfg->mss;
+	if (c->opt.maxseg && m > c->opt.maxseg)
+		m = c->opt.maxseg; /* TCP_MAXSEG: Linux clamps mss_clamp to user_mss */
 	if (m < TCP_MSS_MIN)
 		m = TCP_MSS_MIN;
 	c->mss = m;
@@ -54,6 +56,10 @@ static void take_syn_options(struct tcp_sock *c, const struct tcp_repr *seg)
 		c->flags &= ~TF_WS_OK;
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
+		/* Linux tcp_rcv_synsent_state_process: without scaling, no window above
+		 * 65535. */
+		if (c->rw.clamp > 65535)
+			c->rw.clamp = 65535;
 	}
 	set_eff_mss(c);
 }
@@ -109,8 +115,8 @@ struct tcp_sock *tcp_input_listen_child(struct tcp_sock *l, const struct tcp_rep
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	c->rcv_wup = c->rcv_nxt;
-	c->rcv_wscale = l->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
 	take_syn_options(c, seg);
+	tcp_rcvwnd_syn(c, (c->flags & TF_WS_OK) != 0);
 	c->iss = iss;
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
@@ -359,6 +365,7 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	}
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
 	c->probes_out = 0; /* the peer is alive (persist timer) */
+	c->probes_stamp = 0;
 	if (c->trace)
 		tcp_trace_seq(c, "ack", ack, ack, win);
 	uint32_t acked = seq_gt(ack, c->snd_una) ? ack - c->snd_una : 0;
@@ -398,25 +405,22 @@ static void process_fin(struct tcp_sock *c)
 	uint32_t wake = TCP_EV_READABLE;
 	switch (c->state) {
 	case TCP_ESTABLISHED:
-		/* ESTABLISHED → CLOSE-WAIT. The FIN's ACK is delayed like data (Linux
-		 * enters "pingpong" mode here), so an application that answers at once
-		 * carries it on its data or its own FIN (tests/vectors exchange 1). */
+		/* ESTABLISHED → CLOSE-WAIT. The FIN's ACK is delayed like data (ack.c;
+		 * Linux enters interactive mode here), so an application that answers at
+		 * once carries it on its data or its own FIN (tests/vectors exchange 1). */
 		tcp_set_state(c, TCP_CLOSE_WAIT);
-		if (c->cfg->delayed_ack)
-			tcp_timer_delack_arm(c);
-		else
-			c->flags |= TF_ACK_NOW;
+		tcp_ack_fin(c);
 		break;
 	case TCP_FIN_WAIT_1:
 		/* FIN-WAIT-1 → CLOSING: simultaneous close. (Had this segment or an
 		 * earlier one acknowledged our FIN, the ACK step would have moved us to
 		 * FIN-WAIT-2 already, and the RFC's "FIN-WAIT-1 → TIME-WAIT" is the
 		 * FIN-WAIT-2 arm below.) */
-		c->flags |= TF_ACK_NOW;
+		c->flags |= TF_ACK_NOW | TF_ACK_SCHED;
 		tcp_set_state(c, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT_2:
-		c->flags |= TF_ACK_NOW;
+		c->flags |= TF_ACK_NOW | TF_ACK_SCHED;
 		tcp_conn_time_wait(c); /* FIN-WAIT-2 → TIME-WAIT */
 		break;
 	default:
@@ -427,8 +431,10 @@ static void process_fin(struct tcp_sock *c)
 	tcp_sock_wake(c, wake);
 }
 
-/* Appends in-order data (and handles a FIN after it). Takes pkt. */
-static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin)
+/* Appends in-order data charged mem (and handles a FIN after it). Takes pkt. seg is
+ * the segment that arrived, NULL for one taken from the out-of-order queue. */
+static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32_t mem,
+		    const struct tcp_repr *seg)
 {
 	uint32_t len = pkt->len;
 	c->rcv_nxt += len;
@@ -436,49 +442,76 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin)
 	if (c->flags & TF_SHUT_RD)
 		sim_packet_free(pkt); /* shutdown(SHUT_RD): acknowledged and discarded */
 	else
-		tcp_rcvq_append(&c->rcvq, pkt);
+		tcp_rcvq_append(&c->rcvq, pkt, mem);
+	if (seg && len > 0)
+		tcp_ack_data_recv(c, len, seg->hdr_len, seg->flags, mem);
 	if (fin)
 		process_fin(c);
 }
 
-/* The seventh and eighth steps: segment text and FIN, for a segment already trimmed
- * to the window (pkt->data = payload). Takes pkt. */
-static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin)
+/* Memory cannot take the segment (rcvwnd.c): as Linux tcp_data_queue, in-order data is
+ * still taken into an empty queue, else dropped; either way the next ACK, at once,
+ * offers a zero window. Returns true when pkt was dropped (and freed). */
+static bool no_memory(struct tcp_sock *c, struct sim_packet *pkt)
 {
-	uint32_t len = pkt->len;
-	if (len > c->rcv_mss)
-		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
-	if (seq != c->rcv_nxt) {
-		/* Beyond RCV.NXT: keep it for later (RFC 9293 §3.10.7.4 first step,
-		 * "Segments with higher beginning sequence numbers SHOULD be held";
-		 * RFC 1122 §4.2.2.20) and send an immediate duplicate ACK (RFC 5681
-		 * §4.2: "a TCP receiver SHOULD send an immediate duplicate ACK when an
-		 * out-of-order segment arrives"). */
-		tcp_ooo_insert(&c->ooo, pkt, seq, fin);
-		tcp_st(c)->ooo_segments++;
-		tcp_st(c)->dupacks_sent++;
-		c->flags |= TF_ACK_NOW;
+	c->flags |= TF_ACK_NOMEM | TF_ACK_NOW | TF_ACK_SCHED;
+	if (c->rcvq.bytes == 0 || pkt->len == 0)
+		return false;
+	sim_packet_free(pkt);
+	return true;
+}
+
+/* Keeps a segment beyond RCV.NXT for later (RFC 9293 §3.10.7.4 first step, "Segments
+ * with higher beginning sequence numbers SHOULD be held"; RFC 1122 §4.2.2.20) and
+ * sends an immediate duplicate ACK (RFC 5681 §4.2: "a TCP receiver SHOULD send an
+ * immediate duplicate ACK when an out-of-order segment arrives"). Takes pkt. */
+static void receive_ooo(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin,
+			uint32_t mem)
+{
+	if (!tcp_rcvwnd_admit(c, mem)) {
+		sim_packet_free(pkt); /* Linux tcp_data_queue_ofo: dropped, no ACK */
 		return;
 	}
+	uint32_t len = pkt->len;
+	tcp_ooo_insert(&c->ooo, pkt, seq, fin, mem);
+	tcp_rcvwnd_ooo(c, len, mem);
+	tcp_st(c)->ooo_segments++;
+	tcp_st(c)->dupacks_sent++;
+	c->flags |= TF_ACK_NOW | TF_ACK_SCHED;
+}
+
+/* The seventh and eighth steps: segment text and FIN, for a segment already trimmed
+ * to the window (pkt->data = payload); seg is its header as received. Takes pkt. */
+static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin,
+			 const struct tcp_repr *seg)
+{
+	uint32_t len = pkt->len;
+	uint32_t mem = tcp_rcvwnd_truesize(c, len, 20 + seg->hdr_len + seg->payload_len);
+	if (c->cfg->delack_count == TCP_DELACK_COUNT_SEGMENTS && len > c->rcv_mss) {
+		/* The largest segment seen is "full-sized" (RFC 1122 §4.2.3.2). */
+		tcp_rcvwnd_ratio(c, len, mem);
+		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
+	}
+	if (seq != c->rcv_nxt) {
+		receive_ooo(c, pkt, seq, fin, mem);
+		return;
+	}
+	if (!tcp_rcvwnd_admit(c, mem) && no_memory(c, pkt))
+		return;
 	bool had_gap = c->ooo.count > 0;
-	deliver(c, pkt, fin);
+	deliver(c, pkt, fin, mem, seg);
 	struct sim_packet *p;
 	while (!(c->flags & TF_FIN_RCVD) && (p = tcp_ooo_pop(&c->ooo, c->rcv_nxt)))
-		deliver(c, p, tcp_pkt_fin(p));
+		deliver(c, p, tcp_pkt_fin(p), tcp_pkt_mem(p), NULL);
 	if (len > 0)
 		tcp_sock_wake(c, TCP_EV_READABLE);
 	if (c->flags & TF_FIN_RCVD)
 		tcp_ooo_clear(&c->ooo); /* nothing can follow the FIN */
-	/* ACK policy (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
-	if (had_gap)
-		c->flags |= TF_ACK_NOW; /* a segment that fills (part of) a gap: ACK at once */
-	else if (!c->cfg->delayed_ack)
+	/* A segment that fills the gap: ACK at once (RFC 5681 §4.2); one that fills part
+	 * of it leaves out-of-order data, which tcp_ack_check ACKs at once too. */
+	if (had_gap && c->ooo.count == 0)
 		c->flags |= TF_ACK_NOW;
-	else if ((uint64_t)(c->rcv_nxt - c->rcv_wup) >=
-		 (uint64_t)c->cfg->delack_segments * c->rcv_mss)
-		c->flags |= TF_ACK_NOW; /* at least every second full-sized segment */
-	else if (len > 0)
-		tcp_timer_delack_arm(c);
+	tcp_ack_check(c); /* ack.c: RFC 1122 §4.2.3.2, RFC 5681 §4.2, Linux's rules */
 }
 
 /* ---- §3.10.7.4: every state but CLOSED, LISTEN and SYN-SENT ---- */
@@ -554,10 +587,15 @@ static enum verdict check_sequence(struct tcp_sock *c, const struct tcp_repr *se
 	if (c->state == TCP_TIME_WAIT && (seg->flags & TCP_FLAG_FIN) &&
 	    seg->seq + seg_len == c->rcv_nxt)
 		tcp_timer_time_wait(c);
-	/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. */
+	/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. Data
+	 * before RCV.NXT means our ACK was lost: quick ACKs again (Linux
+	 * tcp_send_dupack). */
 	c->flags |= TF_ACK_NOW;
-	if (seg->payload_len > 0)
+	if (seg->payload_len > 0) {
 		tcp_st(c)->dupacks_sent++;
+		if (seq_lt(seg->seq, c->rcv_nxt))
+			tcp_ack_enter_quickack(c);
+	}
 	return REPLY;
 }
 
@@ -617,6 +655,10 @@ static void trim_to_window(struct tcp_sock *c, struct sim_packet *pkt, struct se
 	}
 	uint32_t wnd = rcv_wnd(c);
 	if (v->zero_window) {
+		/* A zero-window probe: ACKed at once, and quick ACKs again for when the
+		 * window opens (Linux tcp_data_queue, out_of_window). */
+		if (pkt->len > 0)
+			tcp_ack_enter_quickack(c);
 		sim_packet_trim(pkt, 0);
 		v->flags &= (uint8_t)~(TCP_FLAG_FIN | TCP_FLAG_SYN);
 		c->flags |= TF_ACK_NOW;
@@ -715,7 +757,7 @@ static enum verdict check_ack(struct tcp_sock *c, const struct tcp_repr *seg,
 
 /* Seventh and eighth steps: segment text and FIN. Takes pkt. */
 static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
-				 const struct seg_view *v)
+				 const struct tcp_repr *seg, const struct seg_view *v)
 {
 	bool fin = (v->flags & TCP_FLAG_FIN) != 0;
 	if (pkt->len == 0 && !fin) {
@@ -735,7 +777,7 @@ static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
 			tcp_conn_fail(c, 0);
 			return DROP;
 		}
-		receive_text(c, pkt, v->seq, fin);
+		receive_text(c, pkt, v->seq, fin, seg);
 		return REPLY;
 	default:
 		/* CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent its FIN,
@@ -782,7 +824,7 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr
 	/* Sixth: URG. Urgent data is delivered inline like any other (RFC 6093 §5:
 	 * applications should not rely on it; §6: inline delivery); the pointer is not acted upon. */
 	if (r == NEXT) {
-		r = process_text(c, pkt, &v); /* seventh and eighth: text, FIN */
+		r = process_text(c, pkt, seg, &v); /* seventh and eighth: text, FIN */
 		pkt = NULL;
 	}
 	sim_packet_free(pkt);

@@ -202,10 +202,11 @@ static unsigned mss_index_for(const struct tcp_repr *syn)
 	return i;
 }
 
-/* The window a cookie SYN-ACK offers: the receive buffer, unscaled (as any SYN's). */
-static uint16_t cookie_window(const struct tcp_sock *l)
+/* The window a cookie SYN-ACK offers, unscaled (as any SYN's): the connection's first
+ * window (rcvwnd.c), for the MSS announced. */
+static uint16_t cookie_window(const struct tcp_sock *l, uint32_t adv_mss)
 {
-	return (uint16_t)(l->opt.rcvbuf < 65535 ? l->opt.rcvbuf : 65535);
+	return (uint16_t)tcp_rcvwnd_cookie_window(l->cfg, &l->opt, adv_mss);
 }
 
 void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4_addr_t src,
@@ -227,9 +228,9 @@ void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4
 	r.seq = tcp_cookie_make(st, &t, syn->seq, mss_index_for(syn), minute_now(l));
 	r.ack = syn->seq + 1;
 	r.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
-	r.window = cookie_window(l);
-	r.has_mss = true; /* and nothing else: no timestamps to hold the rest */
 	r.mss = (uint16_t)(adv < 65535 ? adv : 65535);
+	r.window = cookie_window(l, r.mss);
+	r.has_mss = true; /* and nothing else: no timestamps to hold the rest */
 	struct sim_packet *pkt = sim_packet_new(st->sim, SIM_PACKET_HEADROOM, 0);
 	uint8_t *h = sim_packet_push(pkt, tcp_seg_hdr_len(&r));
 	tcp_seg_write(h, &r);
@@ -237,7 +238,8 @@ void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4
 	st->stats.segs_sent++;
 	l->listen->stats.cookies_sent++;
 	l->listen->last_cookie = sim_now(st->sim);
-	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)l->cfg->ttl, l->cfg->pmtud);
+	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)l->cfg->ttl, l->opt.tos,
+			 l->cfg->pmtud);
 }
 
 struct tcp_sock *tcp_listen_cookie_ack(struct tcp_sock *l, const struct tcp_repr *seg,
@@ -277,7 +279,7 @@ struct tcp_sock *tcp_listen_cookie_ack(struct tcp_sock *l, const struct tcp_repr
 	 * and data within that window, are acceptable. The timer runs as after any
 	 * SYN-ACK, though the ACK at hand completes the handshake. */
 	c->snd_nxt = c->snd_max = cookie + 1;
-	c->rcv_adv = c->rcv_nxt + cookie_window(l);
+	c->rcv_adv = c->rcv_nxt + cookie_window(l, c->adv_mss);
 	tcp_timer_rtx_arm(c);
 	ls->stats.cookies_accepted++;
 	return c;

@@ -4,8 +4,8 @@
  * (socket.c) and every timer (timer.c). Decides segmentation (the effective MSS),
  * obeys the send window min(cwnd, peer's window) (RFC 5681 §3.1, RFC 9293 §3.8.6),
  * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
- * computes the window to advertise with receiver SWS avoidance (§3.8.6.2.2), and
- * builds each segment into one pool packet by one copy out of the send ring.
+ * and builds each segment into one pool packet by one copy out of the send ring,
+ * with the window rcvwnd.c chooses; it tells ack.c of every ACK and data sent.
  */
 #include <string.h>
 
@@ -13,72 +13,6 @@
 #include "models/tcp/seq.h"
 #include "models/tcp/trace.h"
 #include "sim/core/sim.h"
-
-uint32_t tcp_rcv_space(const struct tcp_sock *c)
-{
-	return c->opt.rcvbuf > c->rcvq.bytes ? c->opt.rcvbuf - c->rcvq.bytes : 0;
-}
-
-static uint32_t rcv_sws_threshold(const struct tcp_sock *c)
-{
-	/* RFC 9293 §3.8.6.2.2: min(Fr · RCV.BUFF, Eff.snd.MSS), Fr = 1/2. */
-	uint32_t half = c->opt.rcvbuf / 2;
-	return half < c->adv_mss ? half : c->adv_mss;
-}
-
-/* Largest window representable with our shift (RFC 7323 §2.3: at most 2^30). */
-static uint32_t max_rcv_window(const struct tcp_sock *c)
-{
-	uint64_t w = (uint64_t)65535 << c->rcv_wscale;
-	return w > (1u << 30) ? (1u << 30) : (uint32_t)w;
-}
-
-/* The window field for a non-SYN segment; moves rcv_adv. */
-static uint16_t select_window(struct tcp_sock *c)
-{
-	uint32_t s = c->rcv_wscale;
-	uint32_t space = tcp_rcv_space(c);
-	uint32_t maxw = max_rcv_window(c);
-	if (space > maxw)
-		space = maxw;
-	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
-	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
-	uint32_t wnd;
-	/* RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): move the right edge only when
-	 * it can move by min(RCV.BUFF/2, MSS); and never move it left (shrink). */
-	if (space > cur && space - cur >= rcv_sws_threshold(c))
-		wnd = space;
-	else
-		wnd = cur;
-	uint32_t field = wnd >> s;
-	if ((field << s) < cur)
-		field = (cur + (1u << s) - 1) >> s; /* round up: scaling must not shrink it */
-	if (field > 65535)
-		field = 65535;
-	uint32_t edge = c->rcv_nxt + (field << s);
-	if (seq_gt(edge, c->rcv_adv) || cur_i < 0)
-		c->rcv_adv = edge;
-	return (uint16_t)field;
-}
-
-bool tcp_window_update_due(const struct tcp_sock *c)
-{
-	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
-	    c->state != TCP_FIN_WAIT_2)
-		return false; /* the peer has sent its FIN, or we are not synchronised */
-	int32_t cur_i = seq_diff(c->rcv_adv, c->rcv_nxt);
-	uint32_t cur = cur_i > 0 ? (uint32_t)cur_i : 0;
-	uint32_t space = tcp_rcv_space(c);
-	uint32_t maxw = max_rcv_window(c);
-	if (space > maxw)
-		space = maxw;
-	/* RFC 9293 §3.8.6.2.2: only a move of the right edge by the SWS threshold is
-	 * worth announcing; and, as Linux's tcp_cleanup_rbuf, only when the window at
-	 * least doubles from at most half the buffer (else the next ACK carries it). */
-	if (space < cur || space - cur < rcv_sws_threshold(c))
-		return false;
-	return 2 * (uint64_t)cur <= c->opt.rcvbuf && space >= 2 * (uint64_t)cur;
-}
 
 /* Builds one segment and hands it to the lower edge. Payload bytes come from the
  * send ring at `seq`. */
@@ -106,12 +40,11 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 			r.has_wscale = true;
 			r.wscale = c->rcv_wscale;
 		}
-		uint32_t w = c->opt.rcvbuf < 65535 ? c->opt.rcvbuf : 65535;
-		r.window = (uint16_t)w;
+		r.window = tcp_rcvwnd_syn_field(c);
 		if (flags & TCP_FLAG_ACK)
-			c->rcv_adv = c->rcv_nxt + w;
+			c->rcv_adv = c->rcv_nxt + c->rcv_wnd;
 	} else {
-		r.window = select_window(c);
+		r.window = tcp_rcvwnd_select(c);
 	}
 	uint32_t hl = tcp_seg_hdr_len(&r);
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
@@ -127,15 +60,18 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 		/* Every segment with ACK acknowledges everything received so far: no ACK
 		 * is owed any more (RFC 1122 §4.2.3.2, piggybacking). */
 		c->rcv_wup = c->rcv_nxt;
+		tcp_ack_sent(c);
 		c->flags &= ~TF_ACK_NOW;
 		sim_timer_cancel(sim, &c->t_delack);
 	}
+	if (len > 0)
+		tcp_ack_data_sent(c);
 	tcp_st(c)->segs_sent++;
 	st->stats.segs_sent++;
 	if (flags & TCP_FLAG_RST)
 		st->stats.rst_sent++;
 	int rc = st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr,
-				  (uint8_t)c->cfg->ttl, c->cfg->pmtud);
+				  (uint8_t)c->cfg->ttl, c->opt.tos, c->cfg->pmtud);
 	/* A refused segment is lost as on a wire. -EMSGSIZE heals: the path MTU shrank
 	 * and the retransmission is built for the new one. Any other refusal would meet
 	 * the retransmission too; rtx_fire() fails the connection with it. */
@@ -145,9 +81,11 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 /* Sends sequence space [seq, seq + len (+FIN)) with ACK and the given extra flags;
  * bookkeeping for statistics, traces, snd_max, RTT timing and the timer. A window
  * probe (probe = true) neither starts RTT timing nor the retransmission timer. */
-static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
+static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
 {
 	struct tcp_stats *s = tcp_st(c);
+	if (c->stack->local_drop)
+		return false; /* refused by the local queue: not sent (Linux NET_XMIT_DROP) */
 	uint32_t end = seq + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 	bool retx = seq_lt(seq, c->snd_max);
 	uint32_t old = 0;
@@ -169,7 +107,7 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	if (len > 0 && len < c->mss)
 		c->snd_sml = seq + len; /* Nagle (Minshall): the last small segment */
 	if (probe)
-		return;
+		return true;
 	/* RFC 6298 §3 / Karn: time one segment carrying new data at a time. */
 	if (!retx && !(c->flags & TF_TIMING) && end != seq) {
 		c->flags |= TF_TIMING;
@@ -179,6 +117,7 @@ static void send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	/* RFC 6298 (5.1): start the timer when data is sent and it is not running. */
 	if (!sim_timer_pending(tcp_sim(c), &c->t_rtx))
 		tcp_timer_rtx_arm(c);
+	return true;
 }
 
 /* Nagle (RFC 896, RFC 9293 §3.7.4): hold a small segment while data is
@@ -193,6 +132,16 @@ static bool nagle_holds(const struct tcp_sock *c)
 	if (c->cfg->nagle_minshall)
 		return seq_gt(c->snd_sml, c->snd_una);
 	return c->snd_max != c->snd_una;
+}
+
+/* TCP_CORK, or a MSG_MORE send in progress: a partial segment waits for more data
+ * (Linux TCP_NAGLE_CORK), unless TCP_NODELAY was just set (TCP_NAGLE_PUSH) or the
+ * connection is closing. */
+static bool cork_holds(const struct tcp_sock *c)
+{
+	if (c->flags & (TF_PUSH_ONCE | TF_FIN_QUEUED))
+		return false;
+	return c->opt.cork || (c->flags & TF_MORE);
 }
 
 static bool data_state(enum tcp_state s)
@@ -276,10 +225,13 @@ static bool output_data(struct tcp_sock *c)
 			/* Nagle applies to new data; a retransmission (go-back-N after
 			 * an RTO or a PMTU change) is never held. */
 			if (len < c->mss && len == avail && seq_geq(c->snd_nxt, c->snd_max) &&
-			    nagle_holds(c))
+			    (cork_holds(c) || nagle_holds(c)))
 				break;
 			if (len == avail) {
-				extra |= TCP_FLAG_PSH; /* the end of what the application wrote */
+				/* The end of what the application wrote, unless it said
+				 * more follows (MSG_MORE: Linux tcp_push marks no PSH). */
+				if (!(c->flags & TF_MORE_TAIL))
+					extra |= TCP_FLAG_PSH;
 				if (fin && wnd_room >= (int64_t)len + 1)
 					extra |= TCP_FLAG_FIN;
 			}
@@ -294,9 +246,10 @@ static bool output_data(struct tcp_sock *c)
 		 * transmit's allowance: remember it, since FlightSize for the coming fast
 		 * retransmit excludes it (RFC 5681 §3.2 step 2). Whole segments: cwnd,
 		 * not a multiple of SMSS, never sends a partial one. */
+		if (!send_segment(c, c->snd_nxt, len, extra, false))
+			break;
 		if ((uint64_t)flight + len > c->cc.cwnd)
 			c->lt_bytes += len;
-		send_segment(c, c->snd_nxt, len, extra, false);
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 		sent = true;
 	}
@@ -380,7 +333,7 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 	tcp_seg_set_csum(pkt->data, pkt->len, dst, src);
 	st->stats.segs_sent++;
 	st->stats.rst_sent++;
-	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)st->cfg.ttl, st->cfg.pmtud);
+	st->lower.output(st->lower.ctx, pkt, dst, src, (uint8_t)st->cfg.ttl, 0, st->cfg.pmtud);
 }
 
 void tcp_retransmit_first(struct tcp_sock *c)
@@ -405,13 +358,14 @@ void tcp_retransmit_first(struct tcp_sock *c)
 		return;
 	if (len > 0 && c->snd_una + len == data_end)
 		extra |= TCP_FLAG_PSH;
-	send_segment(c, c->snd_una, len, extra, false);
+	if (!send_segment(c, c->snd_una, len, extra, false))
+		return;
 	uint32_t end = c->snd_una + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 	if (seq_lt(c->snd_nxt, end))
 		c->snd_nxt = end;
 }
 
-void tcp_send_window_probe(struct tcp_sock *c)
+bool tcp_send_window_probe(struct tcp_sock *c)
 {
 	uint32_t flight = tcp_flight(c);
 	int64_t wnd_room = (int64_t)c->snd_wnd - flight;
@@ -427,25 +381,30 @@ void tcp_send_window_probe(struct tcp_sock *c)
 			extra |= TCP_FLAG_FIN;
 		if (len == 0)
 			extra = TCP_FLAG_FIN;
-		send_segment(c, c->snd_nxt, len, extra, false);
+		if (!send_segment(c, c->snd_nxt, len, extra, false))
+			return false;
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
-		return;
+		return true;
+	}
+	if (avail == 0 && !fin_unsent(c))
+		return true;
+	if (c->stack->local_drop)
+		return false;
+	tcp_st(c)->zero_window_probes++;
+	if (c->cfg->window_probe == TCP_WINDOW_PROBE_ACK) {
+		/* Linux tcp_write_wakeup: nothing fits the window, so a segment the peer
+		 * finds old (SEG.SEQ = SND.UNA - 1, no data) draws its ACK with the
+		 * current window. */
+		xmit(c, c->snd_una - 1, 0, TCP_FLAG_ACK);
+		return true;
 	}
 	/* Zero window (RFC 9293 §3.8.6.1): one byte beyond the window, i.e. the next
 	 * byte at snd_una, which the receiver drops while its window is closed and
 	 * answers with an ACK carrying its current window. Wireshark labels it "TCP
 	 * ZeroWindowProbe". snd_nxt stays; snd_max covers the byte so that an ACK for it
-	 * is acceptable (BSD's persist mode). */
-	uint8_t extra = 0;
-	uint32_t len = 1;
-	if (avail == 0) {
-		if (!fin_unsent(c))
-			return;
-		len = 0;
-		extra = TCP_FLAG_FIN;
-	}
-	tcp_st(c)->zero_window_probes++;
-	send_segment(c, c->snd_una, len, extra, true);
+	 * is acceptable (BSD's persist mode). Only a FIN left: the FIN. */
+	uint32_t len = avail > 0 ? 1 : 0;
+	return send_segment(c, c->snd_una, len, len ? 0 : TCP_FLAG_FIN, true);
 }
 
 void tcp_send_keepalive(struct tcp_sock *c)

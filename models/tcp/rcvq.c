@@ -12,12 +12,14 @@ void tcp_rcvq_init(struct tcp_rcvq *q)
 	memset(q, 0, sizeof(*q));
 }
 
-void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt)
+void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt, uint32_t mem)
 {
 	if (pkt->len == 0) {
 		sim_packet_free(pkt);
 		return;
 	}
+	pkt->stamp = (sim_time_t)mem << 1;
+	q->mem += mem;
 	pkt->next = NULL;
 	if (q->tail)
 		q->tail->next = pkt;
@@ -60,6 +62,7 @@ uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *
 			q->head = p->next;
 			if (!q->head)
 				q->tail = NULL;
+			q->mem -= tcp_pkt_mem(p);
 			sim_packet_free(p);
 		} else {
 			sim_packet_pull(p, k);
@@ -81,10 +84,10 @@ void tcp_ooo_init(struct tcp_ooo *q)
 	memset(q, 0, sizeof(*q));
 }
 
-static void set_meta(struct sim_packet *p, uint32_t seq, bool fin)
+static void set_meta(struct sim_packet *p, uint32_t seq, bool fin, uint32_t mem)
 {
 	p->mark = seq;
-	p->stamp = fin ? 1 : 0;
+	p->stamp = ((sim_time_t)mem << 1) | (fin ? 1 : 0);
 }
 
 /* Drops `n` bytes from the front of a queued or new packet. */
@@ -94,9 +97,10 @@ static void trim_front(struct sim_packet *p, uint32_t n)
 	p->mark += n;
 }
 
-uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin)
+uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin,
+			uint32_t mem)
 {
-	set_meta(pkt, seq, fin);
+	set_meta(pkt, seq, fin, mem);
 	pkt->next = NULL;
 	uint32_t s = seq;
 	uint32_t e = seq + pkt->len;
@@ -137,6 +141,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 			fin = true;
 		struct sim_packet *n2 = next->next;
 		q->bytes -= next->len;
+		q->mem -= tcp_pkt_mem(next);
 		q->count--;
 		sim_packet_free(next);
 		next = n2;
@@ -156,7 +161,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 			q->tail = prev;
 		return 0;
 	}
-	set_meta(pkt, s, fin);
+	set_meta(pkt, s, fin, mem);
 	pkt->next = next;
 	if (prev)
 		prev->next = pkt;
@@ -165,6 +170,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 	if (!next)
 		q->tail = pkt;
 	q->bytes += pkt->len;
+	q->mem += mem;
 	q->count++;
 	return pkt->len;
 }
@@ -177,6 +183,7 @@ struct sim_packet *tcp_ooo_pop(struct tcp_ooo *q, uint32_t rcv_nxt)
 		if (!q->head)
 			q->tail = NULL;
 		q->bytes -= p->len;
+		q->mem -= tcp_pkt_mem(p);
 		q->count--;
 		p->next = NULL;
 		uint32_t end = tcp_pkt_end(p);

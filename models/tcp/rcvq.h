@@ -4,8 +4,11 @@
  *
  * Both hold the received packets themselves, pulled to their payload: no copy and
  * no allocation per segment (the pool packet that carried the segment is the
- * storage). A packet's `mark` holds its first sequence number and bit 0 of `stamp`
- * says that a FIN follows its last byte.
+ * storage). A packet's `mark` holds its first sequence number; bit 0 of `stamp` says
+ * that a FIN follows its last byte, and the bits above it hold the memory the segment
+ * is charged (its truesize, models/tcp/rcvwnd.c), which stays with it until it is
+ * freed, however much of it is trimmed or read (as Linux charges an skb). `mem` is
+ * the sum over a queue.
  *
  * The out-of-order queue is sorted by sequence number and free of overlaps: an
  * arriving segment is trimmed against its neighbours, and segments it covers
@@ -23,12 +26,14 @@
 struct tcp_rcvq {
 	struct sim_packet *head, *tail;
 	uint32_t bytes;
+	uint64_t mem;
 };
 
 struct tcp_ooo {
 	struct sim_packet *head, *tail;
 	uint32_t bytes;
 	uint32_t count;
+	uint64_t mem;
 };
 
 static inline uint32_t tcp_pkt_seq(const struct sim_packet *p)
@@ -41,6 +46,12 @@ static inline bool tcp_pkt_fin(const struct sim_packet *p)
 	return (p->stamp & 1) != 0;
 }
 
+/* The memory a queued packet is charged. */
+static inline uint32_t tcp_pkt_mem(const struct sim_packet *p)
+{
+	return (uint32_t)(p->stamp >> 1);
+}
+
 /* Sequence number one past the packet's data (the FIN not counted). */
 static inline uint32_t tcp_pkt_end(const struct sim_packet *p)
 {
@@ -48,8 +59,9 @@ static inline uint32_t tcp_pkt_end(const struct sim_packet *p)
 }
 
 void tcp_rcvq_init(struct tcp_rcvq *q);
-/* Appends in-order data (takes pkt; a zero-length packet is freed). */
-void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt);
+/* Appends in-order data charged `mem` (takes pkt; a zero-length packet is freed). A
+ * packet from the out-of-order queue passes the charge it has (tcp_pkt_mem). */
+void tcp_rcvq_append(struct tcp_rcvq *q, struct sim_packet *pkt, uint32_t mem);
 /* Copies up to n bytes out and drops them. Returns the number copied. buf may be
  * NULL (discard). */
 uint32_t tcp_rcvq_read(struct tcp_rcvq *q, void *buf, uint32_t n);
@@ -62,9 +74,16 @@ typedef void (*tcp_rcvq_fn)(void *ctx, const uint8_t *data, uint32_t n);
 uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *ctx);
 
 void tcp_ooo_init(struct tcp_ooo *q);
-/* Inserts a segment whose data starts at `seq` (with a FIN after it if fin), trimming
- * it against what is queued. Takes pkt. Returns the number of new bytes queued. */
-uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin);
+/* Inserts a segment whose data starts at `seq` (with a FIN after it if fin), charged
+ * `mem`, trimming it against what is queued. Takes pkt. Returns the number of new
+ * bytes queued. */
+uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin,
+			uint32_t mem);
+/* Sequence number one past the last byte queued (valid when count > 0). */
+static inline uint32_t tcp_ooo_end(const struct tcp_ooo *q)
+{
+	return tcp_pkt_end(q->tail);
+}
 /* Removes and returns the first segment if it starts at or before rcv_nxt, trimmed to
  * start exactly at rcv_nxt (segments wholly before rcv_nxt are dropped on the way).
  * NULL when the head is still beyond rcv_nxt or the queue is empty. */

@@ -249,7 +249,7 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 		c->t.rport = 0;
 		return -EADDRINUSE; /* this 4-tuple is taken (perhaps in TIME-WAIT) */
 	}
-	c->rcv_wscale = c->cfg->window_scaling ? tcp_choose_wscale(c->opt.rcvbuf) : 0;
+	tcp_rcvwnd_syn(c, true);
 	c->iss = (c->flags & TF_ISN_FIXED) ? c->isn_fixed : tcp_isn(st, &c->t);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->recover = c->snd_sml = c->iss;
@@ -290,6 +290,11 @@ static void sndbuf_memory_check(struct tcp_sock *c)
 
 ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 {
+	return tcp_send_more(c, buf, len, false);
+}
+
+ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more)
+{
 	if (c->so_error) {
 		int e = c->so_error; /* Linux: the pending error first, then EPIPE */
 		c->so_error = 0;
@@ -297,8 +302,11 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	}
 	if (c->flags & TF_FIN_QUEUED)
 		return -EPIPE;
-	if (c->state == TCP_LISTEN || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED ||
-	    (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
+	/* Linux (tcp_sendmsg, sk_stream_wait_connect): a send while the handshake is in
+	 * progress waits for it; a non-blocking caller is told to try again. */
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)
+		return -EAGAIN;
+	if (c->state == TCP_LISTEN || (c->state == TCP_CLOSED && !(c->flags & TF_ESTABLISHED_ONCE)))
 		return -ENOTCONN;
 	if (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
 		return -EPIPE;
@@ -316,7 +324,14 @@ ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
+	/* Linux tcp_push(): the last byte of a send without MSG_MORE gets PSH; with
+	 * MSG_MORE this send does not push a partial segment (TCP_NAGLE_CORK). */
+	if (more)
+		c->flags |= TF_MORE | TF_MORE_TAIL;
+	else
+		c->flags &= ~TF_MORE_TAIL;
 	tcp_output(c);
+	c->flags &= ~TF_MORE;
 	return n;
 }
 
@@ -327,15 +342,18 @@ static ssize_t recv_common(struct tcp_sock *c, void *buf, size_t len, tcp_recv_f
 		return -ENOTCONN;
 	if (c->rcvq.bytes > 0 && len > 0) {
 		uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-		uint32_t n = fn ? tcp_rcvq_consume(&c->rcvq, want, fn, ctx)
-				: tcp_rcvq_read(&c->rcvq, buf, want);
-		tcp_st(c)->bytes_delivered += n;
-		/* The window opened: tell the peer if it is worth it (RFC 9293
-		 * §3.8.6.2.2; a window update after a zero window in particular). */
-		if (tcp_window_update_due(c)) {
-			c->flags |= TF_ACK_NOW;
-			tcp_output(c);
+		uint32_t n = 0;
+		/* A segment at a time: receive-buffer autotuning looks at each (Linux
+		 * tcp_recvmsg calls tcp_rcv_space_adjust per skb). */
+		while (n < want && c->rcvq.head) {
+			uint32_t k = want - n < c->rcvq.head->len ? want - n : c->rcvq.head->len;
+			n += fn ? tcp_rcvq_consume(&c->rcvq, k, fn, ctx)
+				: tcp_rcvq_read(&c->rcvq, (uint8_t *)buf + n, k);
+			tcp_rcvwnd_read(c);
 		}
+		tcp_st(c)->bytes_delivered += n;
+		/* The owed ACK, or a window update if the window opened enough (ack.c). */
+		tcp_ack_after_read(c, n);
 		return n;
 	}
 	if (len == 0 && c->rcvq.bytes > 0)
@@ -524,8 +542,13 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 	switch (opt) {
 	case TCP_OPT_NODELAY:
 		c->opt.nodelay = v != 0;
-		if (c->opt.nodelay)
-			tcp_output(c); /* Linux pushes pending data when Nagle is turned off */
+		if (c->opt.nodelay) {
+			/* Linux pushes pending data when Nagle is turned off, a corked
+			 * partial segment too (TCP_NAGLE_PUSH). */
+			c->flags |= TF_PUSH_ONCE;
+			tcp_output(c);
+			c->flags &= ~TF_PUSH_ONCE;
+		}
 		return 0;
 	case TCP_OPT_KEEPALIVE:
 		c->opt.keepalive = v != 0;
@@ -565,9 +588,12 @@ int tcp_setsockopt(struct tcp_sock *c, enum tcp_sockopt opt, int64_t v)
 		if (v <= 0 || v > (1 << 30))
 			return -EINVAL;
 		c->opt.rcvbuf = (uint32_t)v;
+		c->opt.rcvbuf_set = true;
 		return 0;
+	default:
+		break;
 	}
-	return -EINVAL;
+	return tcp_sockopt_set_more(c, opt, v);
 }
 
 int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
@@ -597,8 +623,10 @@ int tcp_getsockopt(const struct tcp_sock *c, enum tcp_sockopt opt, int64_t *v)
 	case TCP_OPT_RCVBUF:
 		*v = c->opt.rcvbuf;
 		return 0;
+	default:
+		break;
 	}
-	return -EINVAL;
+	return tcp_sockopt_get_more(c, opt, v);
 }
 
 /* ---- accessors ---- */

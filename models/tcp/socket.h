@@ -69,8 +69,9 @@ struct tcp_sock *tcp_socket(struct tcp_stack *stack);
  * loopback; a specific address = only connections to it) and port (0 = ephemeral). */
 int tcp_bind(struct tcp_sock *s, ipv4_addr_t addr, uint16_t port);
 
-/* Starts listening; backlog limits connections completed but not yet accepted (a SYN
- * arriving while the queue is full is dropped, as Linux does). */
+/* Starts listening; backlog limits connections completed but not yet accepted (as
+ * Linux: up to backlog + 1 wait; a SYN arriving while the queue is full is dropped,
+ * as Linux does without SYN cookies). */
 int tcp_listen(struct tcp_sock *s, int backlog);
 
 /* Takes one established connection from a listener. Returns NULL with *err = -EAGAIN
@@ -84,9 +85,19 @@ struct tcp_sock *tcp_accept(struct tcp_sock *listener, int *err);
 int tcp_connect(struct tcp_sock *s, ipv4_addr_t addr, uint16_t port);
 
 /* Copies up to len bytes into the send buffer. Returns the number accepted (> 0),
- * -EAGAIN when the buffer is full, -EPIPE after shutdown(SHUT_WR)/close or when
- * the connection is gone, -ENOTCONN before it is established. */
+ * -EAGAIN when the buffer is full or the handshake is still in progress (Linux: the
+ * send waits for it), -EPIPE after shutdown(SHUT_WR)/close or when the connection is
+ * gone, -ENOTCONN on a socket that never connected. */
 ssize_t tcp_send(struct tcp_sock *s, const void *buf, size_t len);
+/* tcp_send with Linux's MSG_MORE (more = true): more data follows, so a partial
+ * segment at the end is held (as TCP_CORK does, for this call only; data held is
+ * sent by the persist timer after one RTO if nothing else sends it). */
+ssize_t tcp_send_more(struct tcp_sock *s, const void *buf, size_t len, bool more);
+/* The congestion control of one socket (TCP_CONGESTION), by its name in
+ * tcp_cc_names(); only before connect() or listen() (-EISCONN after), -ENOENT for an
+ * unknown name. */
+int tcp_set_congestion(struct tcp_sock *s, const char *name);
+const char *tcp_congestion(const struct tcp_sock *s);
 
 /* Copies up to len bytes of in-order received data. Returns > 0, 0 at end of stream
  * (the peer's FIN and all data before it consumed), -EAGAIN when nothing is
@@ -139,8 +150,19 @@ enum tcp_sockopt {
 	TCP_OPT_KEEPCNT,       /* TCP_KEEPCNT */
 	TCP_OPT_LINGER_ZERO,   /* SO_LINGER with l_linger = 0: close() aborts */
 	TCP_OPT_SNDBUF,        /* SO_SNDBUF (bytes) */
-	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes) */
+	TCP_OPT_RCVBUF,        /* SO_RCVBUF (bytes): the buffer as it counts (knob
+				* rcvbuf_accounting); setting it stops autotuning */
+	TCP_OPT_CORK,          /* TCP_CORK: hold partial segments while set */
+	TCP_OPT_MAXSEG,        /* TCP_MAXSEG: clamp of the MSS sent and announced */
+	TCP_OPT_USER_TIMEOUT,  /* TCP_USER_TIMEOUT (ns; 0 = off) */
+	TCP_OPT_TOS,           /* IP_TOS: the TOS byte of segments sent */
+	TCP_OPT_REUSEADDR,     /* SO_REUSEADDR */
+	TCP_OPT_QUICKACK,      /* TCP_QUICKACK: 1 leaves interactive mode (an owed ACK
+				* may go at once), 0 enters it; reads 1 unless
+				* interactive (not sticky, as Linux) */
 };
+/* Sets an option; options.c documents each one's behaviour. -EINVAL for a value out
+ * of range. */
 int tcp_setsockopt(struct tcp_sock *s, enum tcp_sockopt opt, int64_t value);
 int tcp_getsockopt(const struct tcp_sock *s, enum tcp_sockopt opt, int64_t *value);
 

@@ -157,12 +157,30 @@ static bool addr_overlap(ipv4_addr_t a, ipv4_addr_t b)
 	return a == b || a == IPV4_ANY || b == IPV4_ANY;
 }
 
-static bool port_conflict(struct tcp_stack *st, ipv4_addr_t addr, uint16_t port)
+/* Whether binding addr:port (for c; NULL when choosing an ephemeral port) conflicts
+ * with a bound socket, or, for bind(), with a connection accepted on that port (Linux
+ * children share their listener's bind bucket until they close, TIME-WAIT
+ * included). With SO_REUSEADDR on both, a socket that is not listening does not
+ * count (Linux inet_bind_conflict). */
+static bool port_conflict(struct tcp_stack *st, const struct tcp_sock *c, ipv4_addr_t addr,
+			  uint16_t port)
 {
 	for (struct tcp_sock *o = g_hash_table_lookup(st->ports, GUINT_TO_POINTER(port)); o;
-	     o = o->port_next)
+	     o = o->port_next) {
+		if (c && c->opt.reuseaddr && o->opt.reuseaddr && o->state != TCP_LISTEN)
+			continue;
 		if (addr_overlap(o->t.laddr, addr))
 			return true;
+	}
+	if (!c)
+		return false;
+	for (struct tcp_sock *o = st->all_head; o; o = o->all_next) {
+		if (!(o->flags & TF_PASSIVE) || o->state == TCP_CLOSED || o->t.lport != port ||
+		    (c->opt.reuseaddr && o->opt.reuseaddr))
+			continue;
+		if (addr_overlap(o->t.laddr, addr))
+			return true;
+	}
 	return false;
 }
 
@@ -180,7 +198,7 @@ int tcp_port_bind(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 	struct tcp_stack *st = c->stack;
 	if (addr != IPV4_ANY && st->lower.is_local && !st->lower.is_local(st->lower.ctx, addr))
 		return -EADDRNOTAVAIL;
-	if (port_conflict(st, addr, port))
+	if (port_conflict(st, c, addr, port))
 		return -EADDRINUSE;
 	c->t.laddr = addr;
 	c->t.lport = port;
@@ -218,13 +236,18 @@ int tcp_port_ephemeral(struct tcp_sock *c)
 	for (uint32_t i = 0; i < span; i++) {
 		uint16_t port = st->next_ephemeral;
 		st->next_ephemeral = port == EPHEMERAL_HI ? EPHEMERAL_LO : (uint16_t)(port + 1);
-		if (!port_conflict(st, c->t.laddr, port)) {
+		if (!port_conflict(st, NULL, c->t.laddr, port)) {
 			c->t.lport = port;
 			port_insert(c);
 			return 0;
 		}
 	}
 	return -EADDRNOTAVAIL;
+}
+
+void tcp_stack_set_local_drop(struct tcp_stack *st, bool on)
+{
+	st->local_drop = on;
 }
 
 /* ---- ISN (RFC 6528) ---- */
@@ -275,6 +298,8 @@ int tcp_conn_route(struct tcp_sock *c)
 	/* RFC 9293 §3.7.1 / RFC 6691: the MSS we announce is the MTU less the fixed IPv4
 	 * and TCP headers (1500 → 1460), unless the configuration overrides it. */
 	uint32_t adv = c->cfg->mss ? c->cfg->mss : mtu - 40;
+	if (c->opt.maxseg && adv > c->opt.maxseg)
+		adv = c->opt.maxseg; /* TCP_MAXSEG (Linux tcp_mss_clamp) */
 	if (adv > 65535)
 		adv = 65535;
 	c->adv_mss = (uint16_t)adv;

@@ -102,11 +102,58 @@ enum tcp_loss_flightsize {
 	TCP_LOSS_FLIGHTSIZE_PIPE,
 };
 
+/* What the persist timer sends into a zero window. */
+enum tcp_window_probe {
+	/* An ACK with SEG.SEQ = SND.UNA - 1 and no data, which the peer must answer
+	 * with its window (Linux tcp_write_wakeup -> tcp_xmit_probe_skb). */
+	TCP_WINDOW_PROBE_ACK,
+	/* One octet of new data beyond the window (RFC 9293 §3.8.6.1, BSD). */
+	TCP_WINDOW_PROBE_DATA,
+};
+
 /* When a partial ACK resets the retransmission timer (RFC 6582 §3.2 step 3: on
  * the first only; Appendix A discusses both). */
 enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
+};
+
+/* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
+enum tcp_delack_count {
+	/* As bytes: once more than delack_segments − 1 full-sized segments' worth is
+	 * unacknowledged (Linux __tcp_ack_snd_check: more than one rcv_mss), so a
+	 * segment larger than rcv_mss, or a full one and a small one, are acknowledged
+	 * at once; rcv_mss as Linux tcp_measure_rcv_mss estimates it (a smaller size
+	 * seen twice in a row becomes it). */
+	TCP_DELACK_COUNT_BYTES,
+	/* As segments: once delack_segments full-sized segments' worth has arrived
+	 * (RFC 1122 / RFC 5681 §4.2: "at least every second full-sized segment"), a
+	 * full-sized segment being the largest seen. */
+	TCP_DELACK_COUNT_SEGMENTS,
+};
+
+/* How the window to advertise is chosen (models/tcp/rcvwnd.c). */
+enum tcp_rcv_window {
+	/* RFC 9293 §3.8.6.2.2: the free buffer space, moved only by min(RCV.BUFF/2, MSS)
+	 * (receiver SWS avoidance), never shrunk; the SYN offers min(rcvbuf, 65535). */
+	TCP_RCV_WINDOW_RFC,
+	/* Linux tcp_select_initial_window / __tcp_select_window: the SYN offers the
+	 * buffer's window rounded down to the MSS; afterwards the window grows from
+	 * there by 2 MSS per segment received (rcv_ssthresh, tcp_grow_window) up to the
+	 * free space less one reserved segment, aligned to the window scale, and a
+	 * window that would shrink is kept (rounded up to the scale). */
+	TCP_RCV_WINDOW_LINUX,
+};
+
+/* What rcvbuf and rcvbuf_max count (models/tcp/rcvwnd.c). */
+enum tcp_rcvbuf_accounting {
+	TCP_RCVBUF_PAYLOAD, /* payload bytes: the buffer is the window */
+	/* Memory, as Linux's sk_rcvbuf: every queued segment costs its socket buffer's
+	 * truesize (for a NIC that receives each frame into one kmalloc'd buffer, as the
+	 * tun device packetdrill uses: about 2.3 KB for a full-sized segment), and the
+	 * window is the space times the payload/truesize ratio of the last full-sized
+	 * segment (tp->scaling_ratio; 1/2 before any arrived). */
+	TCP_RCVBUF_SKB,
 };
 
 #define TCP_CC_NAME_MAX 16
@@ -128,18 +175,35 @@ struct tcp_config {
 	sim_time_t clock_granularity;     /* G */
 	uint32_t data_retries;            /* RTO expirations in a row before ETIMEDOUT */
 	uint32_t syn_retries;             /* SYN retransmissions before ETIMEDOUT */
+	uint32_t syn_linear_timeouts;     /* first SYN retransmissions without backoff
+					   * (Linux 6.5+); they add to syn_retries */
 	uint32_t synack_retries;          /* SYN-ACK retransmissions before giving up */
 
-	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2). */
+	/* Acknowledgements (RFC 1122 §4.2.3.2, RFC 5681 §4.2; models/tcp/ack.c). */
 	bool delayed_ack;
-	sim_time_t delack_timeout;
+	sim_time_t delack_timeout;        /* rfc: the delay; linux: the smallest ato */
+	sim_time_t delack_max;            /* linux: the largest ato (TCP_DELACK_MAX) */
 	uint32_t delack_segments;         /* ACK at least every this many full-sized segments */
+	enum tcp_delack_count delack_count; /* how the segments are counted */
+	bool delack_window_check;         /* Linux: ... and only if the window would not shrink */
+	bool delack_adaptive;             /* Linux's ato adapts (else always delack_timeout) */
+	uint32_t quickack_max;            /* Linux quick-ACK mode, at most this many; 0 = off */
+	uint32_t ack_pingpong;            /* Linux interactive (pingpong) mode threshold;
+					   * 0 = off */
+	bool ack_on_read;                 /* Linux tcp_cleanup_rbuf: the owed ACK when read */
 
 	/* Windows and buffers. */
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */
 	uint32_t sndbuf;
-	uint32_t rcvbuf;
+	uint32_t rcvbuf;                  /* the receive buffer at the start (tcp_rmem[1]) */
+	uint32_t rcvbuf_max;              /* the largest the buffer may grow to (Linux's
+					   * tcp_rmem max): the window scale covers it and
+					   * autotuning stops there; 0 = rcvbuf */
+	bool moderate_rcvbuf;             /* receive-buffer autotuning (Linux) */
+	enum tcp_rcv_window rcv_window;   /* how the window to advertise is chosen */
+	enum tcp_rcvbuf_accounting rcvbuf_accounting; /* what rcvbuf counts */
 	bool window_scaling;
+	enum tcp_window_probe window_probe; /* zero-window probe format */
 	uint32_t mss;                     /* 0 = egress MTU − 40 */
 
 	/* Sending. */
@@ -162,6 +226,7 @@ struct tcp_config {
 	sim_time_t keepalive_idle;
 	sim_time_t keepalive_interval;
 	uint32_t keepalive_probes;
+	bool keepalive_rst;               /* a RST when keepalive gives up (Linux) */
 
 	/* IP. */
 	bool pmtud;                       /* DF on every segment; ICMP frag-needed lowers MSS */
@@ -268,14 +333,14 @@ struct tcp_lower {
 	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
 	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
 	 * every case. Must not call back into TCP synchronously (deliver later as an
-	 * event). Returns 0 or a negative errno; the segment is then lost, as on a
-	 * wire. -EMSGSIZE (the path MTU shrank) is recovered by the retransmission,
-	 * built for the new MTU. Any other error is taken as final (the retransmission
-	 * would meet it too: a datagram longer than IPv4 allows, a source address the
-	 * host does not have): the connection fails with it when its retransmission
-	 * timer fires, instead of retrying silently. */
+	 * event). tos is the IPv4 TOS byte (IP_TOS). Returns 0 or a negative errno;
+	 * the segment is then lost, as on a wire. -EMSGSIZE (the path MTU shrank) is
+	 * recovered by the retransmission, built for the new MTU. Any other error is
+	 * taken as final (the retransmission would meet it too: a datagram longer than
+	 * IPv4 allows, a source address the host does not have): the connection fails
+	 * with it when its retransmission timer fires, instead of retrying silently. */
 	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		      uint8_t ttl, bool df);
+		      uint8_t ttl, uint8_t tos, bool df);
 	/* Route query: the source address to use towards dst and the egress MTU.
 	 * Returns 0, or a negative errno (-ENETUNREACH) when there is no route. */
 	int (*route)(void *ctx, ipv4_addr_t dst, ipv4_addr_t *src, uint32_t *mtu);
@@ -297,6 +362,12 @@ struct tcp_stack *tcp_stack_new(struct sim *sim, const char *host, const struct 
  * sending anything) and the stack. Sockets the application still holds become
  * invalid. */
 void tcp_stack_free(struct tcp_stack *stack);
+/* While on, the host's local queue refuses every data segment, as a full queue
+ * discipline does (Linux: `tc qdisc add dev D root pfifo limit 0`, the drop reported
+ * back to TCP): the data stays unsent and TCP retries every 500 ms on its probe and
+ * retransmission timers, without backing off (Linux TCP_RESOURCE_PROBE_INTERVAL).
+ * Pure ACKs are not modelled as refused. */
+void tcp_stack_set_local_drop(struct tcp_stack *stack, bool on);
 
 /* The stack's default configuration (changes apply to sockets created later). */
 struct tcp_config *tcp_stack_config(struct tcp_stack *stack);

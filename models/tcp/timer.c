@@ -32,6 +32,64 @@ static void fail_timeout(struct tcp_sock *c)
 	tcp_conn_fail(c, c->soft_error ? c->soft_error : -ETIMEDOUT);
 }
 
+/* Linux tcp_write_timeout() also ends an active open by time: once a SYN was
+ * retransmitted, when the first SYN is older than syn_retries exponentially
+ * backed-off timeouts from the initial RTO would take (tcp_model_timeout(): doublings
+ * up to rto_max, then rto_max each). With linear timeouts this comes first:
+ * syn_retries 1 gives SYNs at 0, 1, 2 s and ETIMEDOUT at 3 s. */
+static bool syn_time_out(const struct tcp_sock *c)
+{
+	const struct tcp_config *cfg = c->cfg;
+	if (c->retries == 0)
+		return false;
+	sim_time_t timeout = 0, rto = cfg->rto_initial;
+	for (uint32_t i = 0; i <= cfg->syn_retries; i++) {
+		timeout += rto;
+		rto = rto * 2 < cfg->rto_max ? rto * 2 : cfg->rto_max;
+	}
+	return sim_now(tcp_sim(c)) - c->rtt_time >= timeout;
+}
+
+/* The retransmission timer of a connection in SYN-SENT or SYN-RECEIVED. */
+static void syn_rtx_fire(struct tcp_sock *c)
+{
+	const struct tcp_config *cfg = c->cfg;
+	/* SYN / SYN-ACK retransmission with exponential backoff (RFC 6298 (5.5),
+	 * RFC 1122 §4.2.3.5), then give up. */
+	bool passive = (c->flags & TF_PASSIVE) != 0;
+	/* Linux (tcp_write_timeout, tcp_retransmit_timer): an active open's first
+	 * syn_linear_timeouts expiries keep the RTO (no backoff) and add to the
+	 * retransmissions allowed. */
+	uint32_t linear = passive ? 0 : cfg->syn_linear_timeouts;
+	uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries + linear;
+	/* Every expiry counts, the last one that gives up too (Linux counts
+	 * TCPTimeouts before tcp_write_timeout decides): syn_retries
+	 * retransmissions, syn_retries + 1 expirations. */
+	tcp_st(c)->rto_expirations++;
+	/* TCP_USER_TIMEOUT replaces the time bound (Linux tcp_write_timeout). */
+	bool by_time = linear > 0 && syn_time_out(c);
+	if (c->opt.user_timeout)
+		by_time = c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp);
+	if (c->retries >= limit || (!passive && by_time)) {
+		if (passive) {
+			/* The half-open child simply disappears (Linux: the request
+			 * socket expires); the listener is unaffected. */
+			tcp_conn_fail(c, 0);
+		} else {
+			fail_timeout(c);
+		}
+		return;
+	}
+	if (c->retries++ == 0)
+		c->rtx_stamp = c->rtt_time; /* the first SYN's (Linux retrans_stamp) */
+	if (c->retries > linear)
+		tcp_rtt_backoff(&c->rtt, cfg);
+	tcp_send_syn(c, true);
+	tcp_timer_rtx_arm(c);
+	if (c->trace)
+		tcp_trace_endpoint(c, "rto");
+}
+
 static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 {
 	struct tcp_sock *c = ctx;
@@ -49,33 +107,9 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	switch (c->state) {
 	case TCP_SYN_SENT:
-	case TCP_SYN_RECEIVED: {
-		/* SYN / SYN-ACK retransmission with exponential backoff (RFC 6298 (5.5),
-		 * RFC 1122 §4.2.3.5), then give up. */
-		bool passive = (c->flags & TF_PASSIVE) != 0;
-		uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries;
-		/* Every expiry counts, the last one that gives up too (Linux counts
-		 * TCPTimeouts before tcp_write_timeout decides): syn_retries
-		 * retransmissions, syn_retries + 1 expirations. */
-		tcp_st(c)->rto_expirations++;
-		if (c->retries >= limit) {
-			if (passive) {
-				/* The half-open child simply disappears (Linux: the request
-				 * socket expires); the listener is unaffected. */
-				tcp_conn_fail(c, 0);
-			} else {
-				fail_timeout(c);
-			}
-			return;
-		}
-		c->retries++;
-		tcp_rtt_backoff(&c->rtt, cfg);
-		tcp_send_syn(c, true);
-		tcp_timer_rtx_arm(c);
-		if (c->trace)
-			tcp_trace_endpoint(c, "rto");
+	case TCP_SYN_RECEIVED:
+		syn_rtx_fire(c);
 		return;
-	}
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
 	case TCP_FIN_WAIT_1:
@@ -89,8 +123,23 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		return; /* everything was acknowledged meanwhile */
 	/* Counted like a SYN timeout: every expiry, the one that gives up too. */
 	tcp_st(c)->rto_expirations++;
-	if (c->retries >= cfg->data_retries) {
-		fail_timeout(c); /* RFC 1122 §4.2.3.5 R2 */
+	/* RFC 1122 §4.2.3.5 R2; TCP_USER_TIMEOUT replaces the count by a time since the
+	 * head segment went out (Linux tcp_write_timeout, retransmits_timed_out). */
+	bool give_up = c->retries >= cfg->data_retries;
+	if (c->opt.user_timeout)
+		give_up = c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp);
+	if (give_up) {
+		fail_timeout(c);
+		return;
+	}
+	if (c->retries == 0)
+		c->rtx_stamp = c->rtx_armed_at; /* Linux retrans_stamp */
+	if (c->stack->local_drop) {
+		/* The local queue refuses the retransmission: try again soon, without
+		 * backing off (Linux tcp_retransmit_timer, TCP_RESOURCE_PROBE_INTERVAL). */
+		c->retries++;
+		sim_time_t t = tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL);
+		sim_timer_arm_in(sim, &c->t_rtx, t, rtx_fire, c, NULL);
 		return;
 	}
 	/* RFC 6298 (5.5): back off the timer. */
@@ -116,7 +165,12 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 
 void tcp_timer_rtx_arm(struct tcp_sock *c)
 {
-	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, tcp_current_rto(c), rtx_fire, c, NULL);
+	sim_time_t rto = tcp_current_rto(c);
+	if (c->retries > 0) /* TCP_USER_TIMEOUT: not beyond it */
+		rto = tcp_user_timeout_clamp(c, c->rtx_stamp, rto);
+	else
+		c->rtx_armed_at = sim_now(tcp_sim(c));
+	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, rto, rtx_fire, c, NULL);
 }
 
 void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c)
@@ -136,6 +190,14 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 		return;
 	if (sim_timer_pending(sim, &c->t_rtx))
 		return; /* data in flight: the retransmission timer is in charge */
+	/* TCP_USER_TIMEOUT counts from the first probe of a run no ACK answered
+	 * (Linux tcp_probe_timer, icsk_probes_tstamp). */
+	if (c->probes_stamp == 0) {
+		c->probes_stamp = sim_now(sim);
+	} else if (tcp_user_timed_out(c, c->probes_stamp)) {
+		fail_timeout(c);
+		return;
+	}
 	/* A peer that answers no probe at all is gone: give up after as many probes
 	 * as data retransmissions (Linux tcp_probe_timer with tcp_retries2). */
 	if (c->probes_out >= c->cfg->data_retries) {
@@ -143,7 +205,14 @@ static void persist_fire(struct sim *sim, void *ctx, void *arg)
 		return;
 	}
 	c->probes_out++;
-	tcp_send_window_probe(c);
+	if (!tcp_send_window_probe(c)) {
+		/* The local queue refused it: retry soon, no backoff (Linux
+		 * tcp_send_probe0 with TCP_RESOURCE_PROBE_INTERVAL). */
+		sim_time_t t = TCP_RESOURCE_PROBE_INTERVAL;
+		t = tcp_user_timeout_clamp(c, c->probes_stamp, t);
+		sim_timer_arm_in(sim, &c->t_persist, t, persist_fire, c, NULL);
+		return;
+	}
 	/* RFC 1122 §4.2.2.17: exponential backoff between probes; probing goes on as
 	 * long as the peer answers (any ACK resets probes_out), so a lost window
 	 * update costs at most one probe interval, never a deadlock. */
@@ -162,6 +231,8 @@ void tcp_timer_persist_arm(struct tcp_sock *c)
 		t *= 2;
 	if (t > cfg->rto_max)
 		t = cfg->rto_max;
+	if (c->probes_stamp) /* Linux tcp_clamp_probe0_to_user_timeout */
+		t = tcp_user_timeout_clamp(c, c->probes_stamp, t);
 	sim_timer_arm_in(tcp_sim(c), &c->t_persist, t, persist_fire, c, NULL);
 }
 
@@ -174,7 +245,7 @@ static void delack_fire(struct sim *sim, void *ctx, void *arg)
 	(void)arg;
 	if (c->state == TCP_CLOSED || c->state == TCP_LISTEN || c->state == TCP_SYN_SENT)
 		return;
-	tcp_send_ack(c);
+	tcp_ack_delack_expired(c); /* ack.c: adapts the timeout, sends the ACK */
 }
 
 void tcp_timer_delack_arm(struct tcp_sock *c)
@@ -184,6 +255,11 @@ void tcp_timer_delack_arm(struct tcp_sock *c)
 	if (!sim_timer_pending(tcp_sim(c), &c->t_delack))
 		sim_timer_arm_in(tcp_sim(c), &c->t_delack, c->cfg->delack_timeout, delack_fire, c,
 				 NULL);
+}
+
+void tcp_timer_delack_arm_at(struct tcp_sock *c, sim_time_t when)
+{
+	sim_timer_arm_at(tcp_sim(c), &c->t_delack, when, delack_fire, c, NULL);
 }
 
 /* ---- keepalive ---- */
@@ -210,8 +286,19 @@ static void keepalive_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	sim_time_t idle = now - c->last_rcv;
 	if (idle >= c->opt.keepidle) {
-		if (c->keepalive_sent >= c->opt.keepcnt) {
-			fail_timeout(c); /* the peer is dead: ETIMEDOUT (Linux) */
+		/* With TCP_USER_TIMEOUT, the idle time decides once a probe went
+		 * unanswered, not the count (Linux tcp_keepalive_timer). */
+		bool dead = c->keepalive_sent >= c->opt.keepcnt;
+		if (c->opt.user_timeout)
+			dead = c->keepalive_sent > 0 && idle >= c->opt.user_timeout;
+		if (dead) {
+			/* The peer is dead: ETIMEDOUT; Linux tcp_keepalive_timer resets the
+			 * connection (tcp_send_active_reset) before tcp_write_err, in case
+			 * the peer is alive after all and only the probes were lost (BSD's
+			 * tcp_drop too); knob keepalive_rst. */
+			if (c->cfg->keepalive_rst)
+				tcp_send_rst(c);
+			fail_timeout(c);
 			return;
 		}
 		tcp_send_keepalive(c);
@@ -240,18 +327,41 @@ void tcp_timer_keepalive_reset(struct tcp_sock *c)
 
 /* ---- TIME-WAIT and FIN-WAIT-2 ---- */
 
+/* Linux tcp_fin_time: the orphaned FIN-WAIT-2 lasts tcp_fin_timeout, at least 3.5
+ * RTO. */
+static sim_time_t fin_time(const struct tcp_sock *c)
+{
+	sim_time_t rto = tcp_current_rto(c);
+	sim_time_t t = c->cfg->fin_wait2_timeout;
+	sim_time_t floor = 4 * rto - rto / 2;
+	return t > floor ? t : floor;
+}
+
 static void wait_fire(struct sim *sim, void *ctx, void *arg)
 {
 	struct tcp_sock *c = ctx;
-	(void)sim;
 	(void)arg;
+	bool first_phase = (c->flags & TF_FW2_FIRST) != 0;
+	c->flags &= ~TF_FW2_FIRST;
 	if (c->state == TCP_TIME_WAIT) {
 		/* RFC 9293 §3.10.8: TIME-WAIT timeout → delete the TCB (CLOSED). */
 		tcp_conn_closed(c);
 	} else if (c->state == TCP_FIN_WAIT_2 && !c->app_ref) {
-		/* Linux tcp_fin_timeout for orphaned connections (not in RFC 9293): the
-		 * peer never sent its FIN; reset and forget the connection. */
-		tcp_send_rst(c);
+		sim_time_t rest = fin_time(c) - 2 * c->cfg->msl;
+		if (first_phase && rest > 0) {
+			/* Linux tcp_keepalive_timer: the first part of a timeout longer
+			 * than TIME-WAIT is over; the connection becomes a time-wait
+			 * socket in FIN-WAIT-2 for what fin_time says is left now (at
+			 * least 3.5 RTO, tcp_time_wait). */
+			sim_time_t rto = tcp_current_rto(c);
+			sim_time_t floor = 4 * rto - rto / 2;
+			sim_timer_arm_in(sim, &c->t_wait, rest > floor ? rest : floor, wait_fire, c,
+					 NULL);
+			return;
+		}
+		/* The peer never sent its FIN: Linux forgets the connection without a
+		 * word (the time-wait socket expires; a later segment from the peer
+		 * draws a RST as for any unknown connection). Not in RFC 9293. */
 		tcp_conn_closed(c);
 	}
 }
@@ -269,9 +379,19 @@ void tcp_timer_fin_wait2(struct tcp_sock *c)
 {
 	if (c->state != TCP_FIN_WAIT_2 || c->app_ref || c->cfg->fin_wait2_timeout == 0)
 		return;
-	if (!sim_timer_pending(tcp_sim(c), &c->t_wait))
-		sim_timer_arm_in(tcp_sim(c), &c->t_wait, c->cfg->fin_wait2_timeout, wait_fire, c,
-				 NULL);
+	if (sim_timer_pending(tcp_sim(c), &c->t_wait))
+		return;
+	/* Linux tcp_close / tcp_rcv_state_process (FIN-WAIT-1 → FIN-WAIT-2 of an
+	 * orphan): a timeout up to TIME-WAIT's length (2·MSL, TCP_TIMEWAIT_LEN) runs
+	 * whole; a longer one first runs its excess on the keepalive timer, then
+	 * starts again (wait_fire). */
+	sim_time_t tmo = fin_time(c);
+	sim_time_t twlen = 2 * c->cfg->msl;
+	if (tmo > twlen) {
+		c->flags |= TF_FW2_FIRST;
+		tmo -= twlen;
+	}
+	sim_timer_arm_in(tcp_sim(c), &c->t_wait, tmo, wait_fire, c, NULL);
 }
 
 void tcp_timers_cancel_all(struct tcp_sock *c)

@@ -3,8 +3,10 @@
  *   netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]
  *                            [--set PATH=VALUE]... [--plot] [--format png|svg]
  *                            [--progress SECONDS] [--quiet] [--max-memory SIZE]
+ *   netsim run --from RESULTS_DIR [same options]
  *   netsim validate SCENARIO.json [--set PATH=VALUE]...
  *   netsim plot RESULTS_DIR [--format png|svg]
+ *   netsim sweep SWEEP.json [options]      (sim/cli/sweep_cli.c, docs/sweeps.md)
  *   netsim schema
  *
  * Exit codes: 0 success (also when the scenario's flows fail: that is a result),
@@ -24,12 +26,15 @@
 #include <glib.h>
 
 #include "sim/cli/plot.h"
+#include "sim/cli/provenance.h"
 #include "sim/cli/runloop.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/summary.h"
+#include "sim/cli/sweep.h"
 #include "sim/cli/world.h"
 #include "sim/core/output.h"
 #include "sim/core/sim.h"
+#include "sim/drill/drill.h"
 
 #ifndef NETSIM_VERSION
 #define NETSIM_VERSION "unknown"
@@ -46,27 +51,39 @@ static const char usage_text[] =
 	"  netsim run SCENARIO.json [--out DIR] [--seed N] [--until DURATION]\n"
 	"                           [--set PATH=VALUE]... [--plot] [--format png|svg]\n"
 	"                           [--progress SECONDS] [--quiet] [--max-memory SIZE]\n"
+	"  netsim run --from RESULTS_DIR [options as above]\n"
 	"  netsim validate SCENARIO.json [--set PATH=VALUE]...\n"
 	"  netsim plot RESULTS_DIR [--format png|svg]\n"
+	"  netsim sweep SWEEP.json [--out DIR] [-j N] [--shard I/N]\n"
+	"  netsim sweep SCENARIO.json --vary PATH=V1,V2,... [--seeds 1-20]\n"
+	"  netsim sweep --collect DIR\n"
 	"  netsim schema\n"
+	"  netsim drill SCRIPT.pkt... [--profile linux|rfc] [--set tcp.KNOB=V]... [--verbose]\n"
+	"                             [--pcap DIR] [--tolerance DURATION]\n"
 	"  netsim --help | --version\n"
 	"\n"
 	"Commands:\n"
 	"  run        validate the scenario, run it, write results (default\n"
-	"             results/<scenario name>/) and print a summary and its trace hash\n"
+	"             results/<scenario name>/) and print a summary and its trace hash;\n"
+	"             --from reruns what a results directory's summary.json recorded\n"
 	"  validate   only check the scenario; every error is printed as FILE: PATH: message\n"
 	"  plot       draw the graphs of a results directory into RESULTS_DIR/plots/\n"
+	"  sweep      run a scenario over a grid of values x seeds: runs.tsv, aggregate.tsv\n"
+	"             (mean, sd, 95% confidence interval); mpirun and --shard for clusters\n"
 	"  schema     print the scenario key reference (Markdown)\n"
+	"  drill      run packetdrill scripts against netsim's TCP (docs/drill.md)\n"
 	"\n"
 	"Run 'netsim COMMAND --help' for a command's options.\n"
 	"Exit status: 0 ok, 1 run or plot failure (or the memory budget exceeded),\n"
 	"2 invalid scenario or options, 130/143/129 run stopped by SIGINT/SIGTERM/SIGHUP.\n"
-	"Docs: man netsim; docs/scenario-format.md, docs/outputs.md, docs/tour.md\n";
+	"Docs: man netsim; docs/scenario-format.md, docs/outputs.md, docs/tour.md,\n"
+	"docs/sweeps.md\n";
 
 /* ---- options ---------------------------------------------------------------------- */
 
 struct opts {
 	char *out;
+	char *from;
 	char *seed;
 	char *until;
 	char **set;
@@ -80,6 +97,7 @@ struct opts {
 static void opts_free(struct opts *o)
 {
 	g_free(o->out);
+	g_free(o->from);
 	g_free(o->seed);
 	g_free(o->until);
 	g_strfreev(o->set);
@@ -126,16 +144,12 @@ static void warn_no_graphs(const char *cmd, unsigned graphs)
 
 /* ---- loading ---------------------------------------------------------------------- */
 
-/* Loads, applies --set, validates. Prints every error; NULL means invalid input. */
-static struct scenario *load_scenario(const char *file, char **sets)
+/* Applies --set to doc (which it frees) and validates. Prints every error; NULL means
+ * invalid input. */
+static struct scenario *build_scenario(struct scenario_doc *doc, char **sets)
 {
+	const char *file = doc->file;
 	char *err = NULL;
-	struct scenario_doc *doc = scenario_doc_load(file, &err);
-	if (!doc) {
-		sch_print_line(stderr, "%s", err);
-		g_free(err);
-		return NULL;
-	}
 	bool bad = false;
 	for (char **p = sets; p && *p; p++) {
 		if (scenario_doc_set(doc, *p, &err) != 0) {
@@ -155,6 +169,41 @@ static struct scenario *load_scenario(const char *file, char **sets)
 	sch_diags_fini(&d);
 	scenario_doc_free(doc);
 	return s;
+}
+
+/* Loads `file`, applies --set, validates. Prints every error; NULL means invalid
+ * input. */
+static struct scenario *load_scenario(const char *file, char **sets)
+{
+	char *err = NULL;
+	struct scenario_doc *doc = scenario_doc_load(file, &err);
+	if (!doc) {
+		sch_print_line(stderr, "%s", err);
+		g_free(err);
+		return NULL;
+	}
+	return build_scenario(doc, sets);
+}
+
+/* The scenario of `netsim run`: the file, or with --from the resolved scenario a
+ * results directory recorded; *prov receives the request. NULL after the errors. */
+static struct scenario *load_run_scenario(const struct opts *o, const char *file,
+					  struct provenance *prov)
+{
+	if (!o->from) {
+		provenance_init(prov, file, o->set, o->seed, o->until);
+		return load_scenario(file, o->set);
+	}
+	char *err = NULL;
+	struct scenario_doc *doc = provenance_load(o->from, prov, &err);
+	if (!doc) {
+		fprintf(stderr, "netsim run: --from: %s\n", err);
+		g_free(err);
+		provenance_init(prov, NULL, NULL, NULL, NULL);
+		return NULL;
+	}
+	provenance_override(prov, o->set, o->seed, o->until);
+	return build_scenario(doc, o->set);
 }
 
 /* ---- run -------------------------------------------------------------------------- */
@@ -319,8 +368,8 @@ static void report_stop(const struct sim *sim, const struct scenario *s, enum ru
  * (committed to `outdir`), then prints the summary. A run stopped by a signal or
  * the memory budget writes what it ran, marked "stopped". Fills *res. */
 static void run_scenario(const char *file, const struct scenario *s, struct sim_output *out,
-			 const char *outdir, const struct run_ctl *ctl, gint64 wall_start,
-			 struct run_outcome *res)
+			 const char *outdir, const struct run_ctl *ctl,
+			 const struct provenance *prov, gint64 wall_start, struct run_outcome *res)
 {
 	struct sim sim;
 	sim_init(&sim, s->seed);
@@ -351,6 +400,7 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 	};
 	ri.wall_s = (double)(g_get_monotonic_time() - wall_start) / 1e6;
 	summary = summary_build(w, &ri);
+	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
 	world_free(w);
 	w = NULL;
 	if (commit_results(out, summary, ri.stopped != NULL, res->hex, &e) != 0) {
@@ -395,12 +445,33 @@ static int plot_after_run(const char *outdir, const char *format, int rc)
 	return rc;
 }
 
+/* The positional arguments of `netsim run`: a scenario file, or none with --from.
+ * Returns 0 or EXIT_INVALID. */
+static int check_run_args(const struct opts *o, int argc)
+{
+	if (o->from && argc != 1) {
+		fprintf(stderr, "netsim run: give a scenario file or --from RESULTS_DIR, not both\n");
+		return EXIT_INVALID;
+	}
+	if (!o->from && argc != 2) {
+		fprintf(stderr, "netsim run: expected one scenario file, got %d arguments\n"
+				"Try 'netsim run --help'.\n",
+			argc - 1);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o = {0};
+	struct provenance prov = {0};
 	GOptionEntry entries[] = {
 		{"out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out,
 		 "Output directory (default results/<scenario name>)", "DIR"},
+		{"from", 0, 0, G_OPTION_ARG_FILENAME, &o.from,
+		 "Rerun the scenario a results directory recorded (instead of SCENARIO.json)",
+		 "RESULTS_DIR"},
 		{"seed", 0, 0, G_OPTION_ARG_STRING, &o.seed, "Override the scenario's seed", "N"},
 		{"until", 0, 0, G_OPTION_ARG_STRING, &o.until,
 		 "Override the scenario's duration", "DURATION"},
@@ -424,14 +495,10 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_options("run", "SCENARIO.json", "run a scenario", entries, &argc, &argv);
 	if (rc)
 		goto out_opts;
-	if (argc != 2) {
-		fprintf(stderr, "netsim run: expected one scenario file, got %d arguments\n"
-				"Try 'netsim run --help'.\n",
-			argc - 1);
-		rc = EXIT_INVALID;
+	rc = check_run_args(&o, argc);
+	if (rc)
 		goto out_opts;
-	}
-	const char *file = argv[1];
+	const char *file = o.from ? NULL : argv[1];
 
 	/* Option values: checked before the scenario, all reported. */
 	uint64_t seed = 0;
@@ -443,15 +510,17 @@ static int cmd_run(int argc, char **argv)
 		goto out_opts;
 
 	gint64 wall_start = g_get_monotonic_time();
-	struct scenario *s = load_scenario(file, o.set);
+	struct scenario *s = load_run_scenario(&o, file, &prov);
 	if (!s) {
 		rc = EXIT_INVALID;
 		goto out_opts;
 	}
+	if (!file)
+		file = s->file;
+	prov.duration = s->duration;
 	if (o.seed)
 		s->seed = seed;
-	if (o.until)
-		s->duration = until;
+	provenance_until(&prov, &s->duration); /* --until, or the one --from recorded */
 
 	char *outdir = o.out ? g_strdup(o.out) : default_out_dir(s);
 	struct sim_output out;
@@ -467,7 +536,7 @@ static int cmd_run(int argc, char **argv)
 
 	runloop_install_signals();
 	struct run_outcome res = {0};
-	run_scenario(file, s, &out, outdir, &ctl, wall_start, &res);
+	run_scenario(file, s, &out, outdir, &ctl, &prov, wall_start, &res);
 	rc = res.status;
 	if (res.written) {
 		if (o.plot)
@@ -480,6 +549,7 @@ static int cmd_run(int argc, char **argv)
 	g_free(outdir);
 	scenario_free(s);
 out_opts:
+	provenance_fini(&prov);
 	opts_free(&o);
 	return rc;
 }
@@ -602,6 +672,10 @@ int main(int argc, char **argv)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "schema") == 0)
 		return cmd_schema(argc - 1, argv + 1);
+	if (strcmp(cmd, "drill") == 0)
+		return drill_main(argc - 1, argv + 1); /* sim/drill/cli.c */
+	if (strcmp(cmd, "sweep") == 0)
+		return sweep_main(argc - 1, argv + 1);
 	fprintf(stderr, "netsim: unknown command \"%s\"\n\n%s", cmd, usage_text);
 	return EXIT_INVALID;
 }

@@ -28,6 +28,7 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "sim/cli/sweep.h"
 #include "sim/core/output.h"
 
 /* Where meson installs the program and the scripts, relative to the prefix
@@ -788,6 +789,8 @@ out:
 
 int plot_results(const char *dir, const char *format, unsigned *graphs, GError **error)
 {
+	if (sweep_is_dir(dir))
+		return sweep_plot(dir, format, graphs, error);
 	int rc = -1;
 	char *summary_path = g_build_filename(dir, "summary.json", NULL);
 	gchar *summary_text = NULL;
@@ -853,4 +856,31 @@ out:
 	g_free(summary_text);
 	g_free(summary_path);
 	return rc;
+}
+
+/* ---- for the other graph writers (sweep_plot.c) ---------------------------------------- */
+
+char *plot_gnuplot(const char *dir, GError **error)
+{
+	return find_gnuplot(dir, error);
+}
+
+char *plot_scripts_dir(GError **error)
+{
+	return scripts_dir(error);
+}
+
+int plot_copy_scripts(const char *from, const char *to, GError **error)
+{
+	return copy_scripts(from, to, error);
+}
+
+int plot_run_driver(const char *dir, char *gnuplot, char *driver_path, GError **error)
+{
+	return run_gnuplot(dir, gnuplot, driver_path, error);
+}
+
+void plot_gp_string(GString *g, const char *s)
+{
+	gp_str(g, s);
 }

@@ -9,6 +9,8 @@
  *   cwnd-overlay.<fmt>          every sender's cwnd on one graph (two or more flows)
  *   link.<link>.<dir>.queue.<fmt>  queue occupancy and drops
  *   <ping>.ping.<fmt>           ping RTTs
+ * A sweep directory (sweep.json) gets its metrics against the varied parameters
+ * instead (sweep_plot.c).
  * Derived data (binned goodput) goes beside them as *.tsv. Plots are derived: they are
  * never part of the trace hash, and the plots/ folder is replaced as a whole.
  *
@@ -31,5 +33,15 @@
  * -1 with *error set (gnuplot or the scripts missing, not a results directory, a
  * script failing). */
 int plot_results(const char *dir, const char *format, unsigned *graphs, GError **error);
+
+/* For other graph writers (sweep_plot.c, which plot_results() hands sweep
+ * directories to): the gnuplot program and the scripts' directory (g_free; NULL
+ * with *error when missing); copying the scripts into a plots folder's gp/; running
+ * a driver script in dir; appending s to g as a single-quoted gnuplot string. */
+char *plot_gnuplot(const char *dir, GError **error);
+char *plot_scripts_dir(GError **error);
+int plot_copy_scripts(const char *from, const char *to, GError **error);
+int plot_run_driver(const char *dir, char *gnuplot, char *driver_path, GError **error);
+void plot_gp_string(GString *g, const char *s);
 
 #endif

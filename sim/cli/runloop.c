@@ -9,6 +9,7 @@
 
 #include "models/link/link.h"
 #include "models/link/queue.h"
+#include "sim/cli/summary.h"
 
 /* A signal handler can only leave a note for the program (C11 7.14.1.1): these are
  * the CLI's only mutable file-scope variables, written by the handler (stop_signal)
@@ -204,18 +205,16 @@ static void update_rates(struct progress *pg, gint64 now, sim_time_t sim_now_, u
 /* "netsim: 12.345 s of 60 s simulated (20%), 3.21 M events/s, 10 s elapsed, ETA 48 s" */
 static void print_progress(struct progress *pg, gint64 now, sim_time_t t, sim_time_t end)
 {
-	char a[32], b[32], c[32], el[32], eta[32];
-	double ev = pg->ev_rate;
-	const char *unit = ev >= 1e6 ? " M" : ev >= 1e3 ? " k" : "";
-	double v = ev >= 1e6 ? ev / 1e6 : ev >= 1e3 ? ev / 1e3 : ev;
+	char a[32], b[32], el[32], eta[32];
+	char rate[32];
+	summary_fmt_rate(rate, sizeof(rate), pg->ev_rate);
 	double left = sim_time_to_s(end - t);
 	fmt_wall(el, sizeof(el), (double)(now - pg->wall_start) / 1e6);
 	fmt_wall(eta, sizeof(eta), pg->sim_rate > 0 ? left / pg->sim_rate : INFINITY);
-	fprintf(stderr, "%snetsim: %s s of %s s simulated (%d%%), %s%s events/s, %s elapsed, ETA %s%s",
+	fprintf(stderr, "%snetsim: %s s of %s s simulated (%d%%), %s events/s, %s elapsed, ETA %s%s",
 		pg->live ? "\r\033[K" : "", g_ascii_formatd(a, sizeof(a), "%.6g", sim_time_to_s(t)),
 		g_ascii_formatd(b, sizeof(b), "%g", sim_time_to_s(end)),
-		(int)(100.0 * (double)t / (double)end), g_ascii_formatd(c, sizeof(c), "%.3g", v),
-		unit, el, eta, pg->live ? "" : "\n");
+		(int)(100.0 * (double)t / (double)end), rate, el, eta, pg->live ? "" : "\n");
 	fflush(stderr);
 	pg->shown = true;
 }

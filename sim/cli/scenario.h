@@ -123,6 +123,7 @@ struct scn_app {
 	uint16_t port;          /* server port */
 	uint16_t src_port;      /* client port (0 = ephemeral) */
 	sim_time_t start, stop; /* stop SIM_TIME_MAX = until the run ends */
+	bool check_route;       /* the routes between the endpoints were checked */
 	/* TCP applications. The model configs below hold everything the scenario
 	 * says; world.c fills in what only exists at run time (stacks, listeners,
 	 * the per-side TCP configuration pointers, the trace prefix) and, for echo,

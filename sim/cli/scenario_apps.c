@@ -619,6 +619,7 @@ static void conv_app(struct scn_conv *c, const cJSON *o, struct scn_app *a, cons
 	struct app_ends e = app_read_ends(c, o, a);
 	bool check_route = true;
 	sch_get_bool(o, "check_route", &check_route);
+	a->check_route = check_route;
 	app_dst(c, o, a, e);
 	app_bind_addrs(c, o, a, e);
 	bool endpoints_ok = c->topology_ok && e.from >= 0 && a->dst != 0 && (e.to >= 0 || e.to == -3);

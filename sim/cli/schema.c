@@ -284,9 +284,21 @@ static bool json_type_accepted(const struct sch *s, const cJSON *v)
 	case SCH_SIZE:
 	case SCH_PROB:
 		return cJSON_IsString(v) || cJSON_IsNumber(v);
+	case SCH_ANY:
+		return true;
 	default:
 		return cJSON_IsString(v);
 	}
+}
+
+const struct sch *sch_pick(const struct sch *s, const cJSON *v)
+{
+	if (s->kind != SCH_ANY_OF)
+		return s;
+	for (const struct sch *const *a = s->alts; *a; a++)
+		if (json_type_accepted(*a, v))
+			return sch_pick(*a, v);
+	return NULL;
 }
 
 static const char *default_what(const struct sch *s)
@@ -313,6 +325,7 @@ static const char *default_what(const struct sch *s)
 	case SCH_CIDR: return "an address with prefix length like \"10.0.0.1/24\"";
 	case SCH_PREFIX: return "a prefix like \"10.0.0.0/24\" or \"0.0.0.0/0\"";
 	case SCH_ANY_OF: return "a value of another type";
+	case SCH_ANY: return "a value";
 	}
 	return "a value";
 }

@@ -49,6 +49,7 @@ enum sch_kind {
 	SCH_ADDR,     /* "10.0.0.1" */
 	SCH_CIDR,     /* "10.0.0.1/24": an interface address and its prefix length */
 	SCH_PREFIX,   /* "10.0.0.0/24" (host bits zero) */
+	SCH_ANY,      /* any JSON value (its meaning is checked by the reader) */
 };
 
 /* Longest name (SCH_NAME). Names become parts of file names ("NAME.sender.seq.tsv",
@@ -195,6 +196,10 @@ const struct sch_key *sch_find_key(const struct sch *s, const cJSON *obj, const 
  * g_free. */
 char *sch_unknown_key_msg(const struct sch *s, const cJSON *obj, const char *key);
 
+/* The alternative of s (an SCH_ANY_OF) a value like v is checked against, or s itself
+ * when it is not an SCH_ANY_OF; NULL when no alternative takes v's JSON type. */
+const struct sch *sch_pick(const struct sch *s, const cJSON *v);
+
 /* For the docs generator: the variant an object's tag selects, or NULL. */
 const struct sch_variant *sch_variant_of(const struct sch *s, const cJSON *obj);
 
@@ -229,6 +234,12 @@ bool sch_prob_value(const cJSON *v, double *out);
  * *err set to a message ("links[5]: no such element (links has 2)"). */
 int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable *origins,
 	    char **err);
+
+/* The schema of the value at PATH ("links[1].forward.loss") in document root
+ * described by s, for a --set of that path: variants are chosen by the document's
+ * tags where it has the objects on the path. NULL when the schema has no such path
+ * (sch_set() says why). */
+const struct sch *sch_path_schema(const struct sch *s, const cJSON *root, const char *path);
 
 /* ---- JSON text ----------------------------------------------------------------------- */
 

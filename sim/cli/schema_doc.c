@@ -28,6 +28,7 @@ static const char *type_name(const struct sch *s)
 	case SCH_ADDR: return "address";
 	case SCH_CIDR: return "address/len";
 	case SCH_PREFIX: return "prefix";
+	case SCH_ANY: return "any";
 	}
 	return "?";
 }

@@ -269,3 +269,32 @@ int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable
 	segs_free(segs);
 	return rc;
 }
+
+/* ---- the schema of a path ------------------------------------------------------------- */
+
+const struct sch *sch_path_schema(const struct sch *s, const cJSON *root, const char *path)
+{
+	char *err = NULL;
+	GArray *segs = split_path(path, &err);
+	g_free(err);
+	if (!segs)
+		return NULL;
+	const cJSON *cur = root;
+	const struct sch *cur_s = s;
+	for (guint i = 0; i < segs->len && cur_s; i++) {
+		const struct seg *sg = &g_array_index(segs, struct seg, i);
+		if (sg->key) {
+			const struct sch *os = container_schema(cur_s, cJSON_Object);
+			const cJSON *obj = cJSON_IsObject(cur) ? cur : NULL;
+			const struct sch_key *k = os ? sch_find_key(os, obj, sg->key) : NULL;
+			cur_s = k ? k->type : NULL;
+			cur = obj ? cJSON_GetObjectItemCaseSensitive(obj, sg->key) : NULL;
+		} else {
+			const struct sch *as = container_schema(cur_s, cJSON_Array);
+			cur_s = as ? as->item : NULL;
+			cur = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)sg->index) : NULL;
+		}
+	}
+	segs_free(segs);
+	return cur_s;
+}

@@ -13,6 +13,7 @@
 #include "models/link/link.h"
 #include "models/ip/node.h"
 #include "models/tcp/tcp.h"
+#include "sim/cli/scenario_json.h"
 #include "sim/core/trace.h"
 
 /* ---- numbers ---------------------------------------------------------------------- */
@@ -47,13 +48,6 @@ static void add_u64(cJSON *o, const char *key, uint64_t v)
 {
 	char buf[32];
 	sim_fmt_u64(buf, v);
-	add_raw(o, key, buf);
-}
-
-static void add_i64(cJSON *o, const char *key, int64_t v)
-{
-	char buf[32];
-	sim_fmt_i64(buf, v);
 	add_raw(o, key, buf);
 }
 
@@ -115,39 +109,6 @@ static void add_addr(cJSON *o, const char *key, ipv4_addr_t a)
 
 /* ---- pieces ----------------------------------------------------------------------- */
 
-/* Adds knob k of cfg to o in the form a scenario's `tcp` object accepts. */
-static void add_knob(cJSON *o, const struct tcp_config *cfg, const struct tcp_knob *k)
-{
-	char buf[64];
-	switch (k->type) {
-	case TCP_KNOB_BOOL:
-		cJSON_AddBoolToObject(o, k->name, tcp_knob_get(cfg, k) != 0);
-		break;
-	case TCP_KNOB_INT:
-	case TCP_KNOB_BYTES:
-		add_i64(o, k->name, tcp_knob_get(cfg, k));
-		break;
-	case TCP_KNOB_DURATION:
-	case TCP_KNOB_ENUM:
-		tcp_knob_format(cfg, k, buf, sizeof(buf));
-		cJSON_AddStringToObject(o, k->name, buf);
-		break;
-	}
-}
-
-/* Every knob of cfg; with `base`, only those that differ from it (per-flow
- * overrides). */
-static cJSON *tcp_config_json(const struct tcp_config *cfg, const struct tcp_config *base)
-{
-	cJSON *o = cJSON_CreateObject();
-	size_t n;
-	const struct tcp_knob *knobs = tcp_knobs(&n);
-	for (size_t i = 0; i < n; i++)
-		if (!base || tcp_knob_get(cfg, &knobs[i]) != tcp_knob_get(base, &knobs[i]))
-			add_knob(o, cfg, &knobs[i]);
-	return o;
-}
-
 static const char *node_name(const struct scenario *s, guint i)
 {
 	return g_array_index(s->nodes, struct scn_node, i).name;
@@ -202,7 +163,7 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 		cJSON_AddStringToObject(o, "detail", r->detail);
 	else
 		cJSON_AddNullToObject(o, "detail");
-	cJSON_AddItemToObject(o, "tcp", tcp_config_json(&a->tcp, &w->scn->tcp));
+	cJSON_AddItemToObject(o, "tcp", scenario_tcp_json(&a->tcp, &w->scn->tcp));
 	return o;
 }
 
@@ -377,7 +338,7 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 	cJSON *tx_item = cJSON_CreateRaw("0");
 	cJSON_AddItemToObject(root, "link_transmissions", tx_item);
 	add_double(root, "wall_s", ri->wall_s);
-	cJSON_AddItemToObject(root, "tcp", tcp_config_json(&s->tcp, NULL));
+	cJSON_AddItemToObject(root, "tcp", scenario_tcp_json(&s->tcp, NULL));
 
 	cJSON *flows = cJSON_AddArrayToObject(root, "flows");
 	cJSON *pings = cJSON_AddArrayToObject(root, "pings");
@@ -413,8 +374,12 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 char *summary_text(const cJSON *summary, bool hashable)
 {
 	cJSON *copy = cJSON_Duplicate(summary, true);
-	if (hashable)
+	/* What the run did, not how it was asked for or how long it took: the trace
+	 * hash leaves out the wall clock and the provenance (provenance.h). */
+	if (hashable) {
 		cJSON_DeleteItemFromObjectCaseSensitive(copy, "wall_s");
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "provenance");
+	}
 	char *text = cJSON_Print(copy);
 	cJSON_Delete(copy);
 	char *out = g_strconcat(text, "\n", NULL);
@@ -459,6 +424,19 @@ static const char *ms_text(char *buf, size_t n, const cJSON *stats, const char *
 	return buf;
 }
 
+void summary_fmt_rate(char *buf, size_t n, double rate)
+{
+	static const char *const units[] = {"", " k", " M", " G", " T"};
+	size_t i = 0;
+	while (i + 1 < G_N_ELEMENTS(units) && rate >= 999.5) {
+		rate /= 1e3;
+		i++;
+	}
+	char num[32];
+	g_ascii_formatd(num, sizeof(num), "%.3g", rate);
+	snprintf(buf, n, "%s%s", num, units[i]);
+}
+
 /* The first line: scenario, simulated time, events (and their rate). */
 static void print_run_line(FILE *fp, const cJSON *sum)
 {
@@ -468,12 +446,9 @@ static void print_run_line(FILE *fp, const cJSON *sum)
 		str(sum, "scenario"),
 		cJSON_GetObjectItemCaseSensitive(sum, "sim_time_s")->valuestring, events);
 	if (wall > 0) {
-		double r = events / wall;
-		const char *unit = r >= 1e6 ? " M" : r >= 1e3 ? " k" : "";
-		double v = r >= 1e6 ? r / 1e6 : r >= 1e3 ? r / 1e3 : r;
-		fprintf(fp, " in %s s wall (%s%s events/s)",
-			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall),
-			g_ascii_formatd(b2, sizeof(b2), "%.3g", v), unit);
+		summary_fmt_rate(b2, sizeof(b2), events / wall);
+		fprintf(fp, " in %s s wall (%s events/s)",
+			g_ascii_formatd(b1, sizeof(b1), "%.3f", wall), b2);
 	}
 	fputc('\n', fp);
 }

@@ -5,7 +5,8 @@
  * doubles in the shortest form that reads back to the same double) and inserted as
  * raw JSON, so neither the locale nor cJSON's double printer can change a byte.
  * `wall_s` is the only wall-clock field; summary_text(..., hashable = true) leaves it
- * out for the trace hash.
+ * and the `provenance` object (provenance.h), which main.c adds, out for the trace
+ * hash.
  */
 #ifndef SIM_CLI_SUMMARY_H
 #define SIM_CLI_SUMMARY_H
@@ -30,7 +31,8 @@ struct run_info {
 /* Builds the summary object of a finished world. */
 cJSON *summary_build(const struct world *w, const struct run_info *ri);
 
-/* The summary as text (ending with a newline); without "wall_s" when hashable.
+/* The summary as text (ending with a newline); without "wall_s" and "provenance"
+ * when hashable.
  * g_free the result. */
 char *summary_text(const cJSON *summary, bool hashable);
 
@@ -40,5 +42,10 @@ void summary_print_human(FILE *fp, const cJSON *summary);
 /* Formats a double in the shortest form that reads back exactly ("0.1", "1466666.25",
  * "1e+300"); "null" for NaN and infinities. buf holds at least 32 bytes. */
 void summary_fmt_double(char *buf, double v);
+
+/* An event rate to three significant figures with an SI prefix ("812", "4.97 k",
+ * "1 M"): the prefix is chosen after rounding, so 999 960 reads "1 M", never
+ * "1e+03 k". Locale-independent. */
+void summary_fmt_rate(char *buf, size_t n, double rate);
 
 #endif

@@ -145,6 +145,7 @@ static void test_timed_out(void)
 	struct tcp_config tc;
 	tcp_config_defaults(&tc, TCP_PROFILE_LINUX);
 	tc.syn_retries = 2;
+	tc.syn_linear_timeouts = 0; /* SYNs at 0, 1 and 3 s, ETIMEDOUT at 7 s */
 	struct echo_config c;
 	echo_config_default(&c);
 	c.conn.name = "timeout";

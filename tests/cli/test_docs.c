@@ -202,7 +202,7 @@ static void test_bash_completion(void)
  * (4.97 M events/s)" → "... events"). */
 static char *without_wall(const char *out)
 {
-	GRegex *re = g_regex_new(" in [0-9.]+ s wall \\([0-9.]+( [kM])? events/s\\)", 0, 0, NULL);
+	GRegex *re = g_regex_new(" in [0-9.]+ s wall \\([0-9.]+( [kMGT])? events/s\\)", 0, 0, NULL);
 	char *r = g_regex_replace(re, out, -1, 0, "", 0, NULL);
 	g_regex_unref(re);
 	return r;

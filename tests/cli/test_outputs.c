@@ -124,7 +124,7 @@ static void test_plot_axes(void)
 	t = svg_texts(p);
 	g_assert_true(has_text(t, "kB"));
 	g_assert_true(has_text(t, "segments of 1460 bytes"));
-	g_assert_true(has_text(t, "45")); /* 67 kB of window is 46 segments */
+	g_assert_true(has_text(t, "25")); /* 39 kB of window is 27 segments */
 	g_ptr_array_free(t, TRUE);
 	g_free(p);
 	g_free(file);

@@ -230,7 +230,7 @@ static void test_progress(void)
 	g_assert_cmpint(b.status, ==, 0);
 	g_assert_cmpstr(b.err, ==, "");
 	GRegex *line = g_regex_new("^netsim: [0-9.]+ s of 1200 s simulated \\([0-9]+%\\), "
-				   "[0-9.]+( [kM])? events/s, [0-9]+ s elapsed, "
+				   "[0-9.]+( [kMG])? events/s, [0-9]+ s elapsed, "
 				   "ETA ([0-9]+ s|[0-9]+ min [0-9]+ s|unknown)$",
 				   0, 0, NULL);
 	char **lines = g_strsplit(a.err, "\n", -1);

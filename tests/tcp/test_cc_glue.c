@@ -156,6 +156,7 @@ static void test_syn_timeouts_counted(void)
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	cfg.syn_retries = 2;
+	cfg.syn_linear_timeouts = 0; /* plain exponential backoff */
 	struct fw w;
 	fw_init(&w, 1, &cfg);
 	struct tcp_sock *s = tcp_socket(w.a.stack);

@@ -111,6 +111,9 @@ static void on_listen(struct sim *sim, struct tcp_sock *l, uint32_t ev, void *ct
 static void run_flow(struct net *n, uint64_t nbytes, sim_time_t limit, struct flow_result *res)
 {
 	struct tcp_sock *l = tcp_socket(n->tb);
+	/* A server that runs again while the previous run's connection lingers sets
+	 * SO_REUSEADDR, else bind() fails with EADDRINUSE (as on Linux). */
+	g_assert_cmpint(tcp_setsockopt(l, TCP_OPT_REUSEADDR, 1), ==, 0);
 	g_assert_cmpint(tcp_bind(l, IPV4_ANY, 80), ==, 0);
 	g_assert_cmpint(tcp_listen(l, 8), ==, 0);
 	struct fw_app rx;

@@ -42,7 +42,7 @@ static void schedule_delivery(struct fw *w, struct fw_host *to, const struct sim
 }
 
 static int fw_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
-		     uint8_t ttl, bool df)
+		     uint8_t ttl, uint8_t tos, bool df)
 {
 	struct fw_host *h = ctx;
 	struct fw *w = h->w;
@@ -51,6 +51,7 @@ static int fw_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_ad
 	s->src = src;
 	s->dst = dst;
 	s->ttl = ttl;
+	s->tos = tos;
 	s->df = df;
 	s->len = pkt->len;
 	s->bytes = g_memdup2(pkt->data, pkt->len);

@@ -32,6 +32,7 @@ struct fw_seg {
 	sim_time_t time;
 	ipv4_addr_t src, dst;
 	uint8_t ttl;
+	uint8_t tos;
 	bool df;
 	struct tcp_repr r;   /* parsed; r.payload points into bytes */
 	uint8_t *bytes;      /* the whole TCP segment */

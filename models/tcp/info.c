@@ -1,0 +1,329 @@
+/* models/tcp/info.c — tcp_info (info.h): the connection read in Linux's terms.
+ *
+ * Each field follows Linux's tcp_get_info() (net/ipv4/tcp.c), converted from netsim's
+ * units: netsim keeps windows in bytes, Linux in segments (cwnd and ssthresh divided by
+ * the MSS, as Linux's are counted in MSS-sized packets); times are nanoseconds here,
+ * microseconds there. Fields without a counterpart in netsim's model say why.
+ */
+#include "models/tcp/info.h"
+
+#include <string.h>
+
+#include "models/tcp/conn.h"
+#include "models/tcp/seq.h"
+#include "sim/core/sim.h"
+
+typedef uint64_t (*info_fn)(const struct tcp_sock *c);
+
+struct info_field {
+	const char *name;
+	info_fn get; /* NULL: not modelled */
+	const char *why;
+};
+
+/* Linux's TCP state numbers (include/net/tcp_states.h). */
+static uint64_t f_state(const struct tcp_sock *c)
+{
+	static const uint8_t linux_state[] = {
+	    [TCP_CLOSED] = 7,       [TCP_LISTEN] = 10,     [TCP_SYN_SENT] = 2,
+	    [TCP_SYN_RECEIVED] = 3, [TCP_ESTABLISHED] = 1, [TCP_FIN_WAIT_1] = 4,
+	    [TCP_FIN_WAIT_2] = 5,   [TCP_CLOSE_WAIT] = 8,  [TCP_CLOSING] = 11,
+	    [TCP_LAST_ACK] = 9,     [TCP_TIME_WAIT] = 6,
+	};
+	return linux_state[c->state];
+}
+
+/* Linux's icsk_ca_state (tcp_input.c tcp_fastretrans_alert): Open, Disorder (duplicate
+ * ACKs below the threshold), Recovery (fast recovery), Loss (after an RTO: netsim
+ * leaves it at the next ACK of new data, where Linux waits for everything sent before
+ * the RTO; CWR, the ECN reduction, does not occur in netsim). */
+static uint64_t f_ca_state(const struct tcp_sock *c)
+{
+	if (c->flags & TF_IN_RECOVERY)
+		return 3;
+	if (c->retries > 0 && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
+		return 4;
+	if (c->dupacks > 0)
+		return 1;
+	return 0;
+}
+
+static uint64_t f_retransmits(const struct tcp_sock *c)
+{
+	return c->retries;
+}
+
+/* icsk_probes_out counts zero-window and keepalive probes alike. */
+static uint64_t f_probes(const struct tcp_sock *c)
+{
+	return c->probes_out ? c->probes_out : c->keepalive_sent;
+}
+
+/* icsk_backoff: doublings of the retransmission or the probe timer. */
+static uint64_t f_backoff(const struct tcp_sock *c)
+{
+	return MAX(c->rtt.backoff, c->persist_backoff);
+}
+
+static uint64_t f_options(const struct tcp_sock *c)
+{
+	return (c->flags & TF_WS_OK) ? 4 : 0; /* TCPI_OPT_WSCALE; no SACK, timestamps, ECN */
+}
+
+static uint64_t f_snd_wscale(const struct tcp_sock *c)
+{
+	return c->snd_wscale;
+}
+
+static uint64_t f_rcv_wscale(const struct tcp_sock *c)
+{
+	return c->rcv_wscale;
+}
+
+static uint64_t f_rto(const struct tcp_sock *c)
+{
+	return (uint64_t)tcp_current_rto(c) / 1000;
+}
+
+/* The delayed-ACK timeout now: Linux's adaptive ato (ack.c; 0 before any data), or
+ * the fixed one. */
+static uint64_t f_ato(const struct tcp_sock *c)
+{
+	if (c->cfg->delack_adaptive)
+		return (uint64_t)c->ack.ato / 1000;
+	return c->cfg->delayed_ack ? (uint64_t)c->cfg->delack_timeout / 1000 : 0;
+}
+
+/* The receive window's growth limit, its receiver RTT estimate and the most read in
+ * one RTT (rcvwnd.c; Linux rcv_ssthresh, rcv_rtt_est.rtt_us >> 3, rcvq_space.space). */
+static uint64_t f_rcv_ssthresh(const struct tcp_sock *c)
+{
+	return c->rw.ssthresh;
+}
+
+static uint64_t f_rcv_rtt(const struct tcp_sock *c)
+{
+	return (uint64_t)(c->rw.rtt8 >> 3) / 1000;
+}
+
+static uint64_t f_rcv_space(const struct tcp_sock *c)
+{
+	return c->rw.space;
+}
+
+static uint64_t f_snd_mss(const struct tcp_sock *c)
+{
+	return c->mss;
+}
+
+static uint64_t f_rcv_mss(const struct tcp_sock *c)
+{
+	return c->rcv_mss;
+}
+
+static uint32_t outstanding(const struct tcp_sock *c)
+{
+	/* A zero-window probe's byte is not a packet out (Linux probes with an empty
+	 * segment). */
+	if (c->snd_wnd == 0 && sim_timer_pending(tcp_sim(c), &c->t_persist))
+		return 0;
+	int32_t d = seq_diff(c->snd_max, c->snd_una);
+	return d > 0 ? (uint32_t)d : 0;
+}
+
+/* packets_out: netsim sends MSS-sized segments but for the last of a burst, so the
+ * count is the bytes outstanding in MSS units, rounded up. */
+static uint64_t f_unacked(const struct tcp_sock *c)
+{
+	return (outstanding(c) + c->mss - 1) / c->mss;
+}
+
+static uint64_t f_last_ack_sent(const struct tcp_sock *c)
+{
+	(void)c;
+	return 0; /* Linux: "Not remembered, sorry." */
+}
+
+static uint64_t f_last_ack_recv(const struct tcp_sock *c)
+{
+	return (uint64_t)(sim_now(tcp_sim(c)) - c->last_rcv) / 1000000;
+}
+
+static uint64_t f_pmtu(const struct tcp_sock *c)
+{
+	return c->mtu;
+}
+
+static uint64_t f_rtt(const struct tcp_sock *c)
+{
+	return (uint64_t)c->rtt.srtt / 1000;
+}
+
+static uint64_t f_rttvar(const struct tcp_sock *c)
+{
+	return (uint64_t)c->rtt.rttvar / 1000;
+}
+
+/* TCP_INFINITE_SSTHRESH is 0x7fffffff. */
+static uint64_t f_snd_ssthresh(const struct tcp_sock *c)
+{
+	return c->cc.ssthresh == TCP_CC_INFINITE ? 0x7fffffff : c->cc.ssthresh / c->mss;
+}
+
+static uint64_t f_snd_cwnd(const struct tcp_sock *c)
+{
+	return c->cc.cwnd / c->mss;
+}
+
+static uint64_t f_advmss(const struct tcp_sock *c)
+{
+	return c->adv_mss;
+}
+
+/* tp->reordering: the duplicate-ACK threshold (netsim does not adapt it). */
+static uint64_t f_reordering(const struct tcp_sock *c)
+{
+	return c->cfg->dupack_threshold;
+}
+
+static uint64_t f_total_retrans(const struct tcp_sock *c)
+{
+	return c->stats->st.segs_retransmitted;
+}
+
+static uint64_t f_bytes_acked(const struct tcp_sock *c)
+{
+	return c->stats->st.bytes_acked;
+}
+
+static uint64_t f_bytes_received(const struct tcp_sock *c)
+{
+	return c->stats->st.bytes_received;
+}
+
+static uint64_t f_segs_out(const struct tcp_sock *c)
+{
+	return c->stats->st.segs_sent;
+}
+
+static uint64_t f_segs_in(const struct tcp_sock *c)
+{
+	return c->stats->st.segs_received;
+}
+
+static uint64_t f_notsent_bytes(const struct tcp_sock *c)
+{
+	int32_t off = seq_diff(c->snd_nxt, c->snd_buf_seq);
+	uint32_t o = off > 0 ? (uint32_t)off : 0;
+	return o < c->sndbuf.len ? c->sndbuf.len - o : 0;
+}
+
+/* Linux's min_rtt starts at ~0U before a sample (minmax). */
+static uint64_t f_min_rtt(const struct tcp_sock *c)
+{
+	const struct tcp_stats *s = &c->stats->st;
+	return s->rtt_samples ? (uint64_t)s->rtt_min / 1000 : UINT32_MAX;
+}
+
+static uint64_t f_bytes_sent(const struct tcp_sock *c)
+{
+	return c->stats->st.bytes_sent + c->stats->st.bytes_retransmitted;
+}
+
+static uint64_t f_bytes_retrans(const struct tcp_sock *c)
+{
+	return c->stats->st.bytes_retransmitted;
+}
+
+static uint64_t f_rcv_ooopack(const struct tcp_sock *c)
+{
+	return c->stats->st.ooo_segments;
+}
+
+static uint64_t f_snd_wnd(const struct tcp_sock *c)
+{
+	return c->snd_wnd;
+}
+
+#define NO_SACK   "netsim keeps no SACK scoreboard"
+#define NO_CHRONO "netsim does not account busy/limited time (Linux's tcp_chrono)"
+
+static const struct info_field fields[] = {
+    {"tcpi_state", f_state, NULL},
+    {"tcpi_ca_state", f_ca_state, NULL},
+    {"tcpi_retransmits", f_retransmits, NULL},
+    {"tcpi_probes", f_probes, NULL},
+    {"tcpi_backoff", f_backoff, NULL},
+    {"tcpi_options", f_options, NULL},
+    {"tcpi_snd_wscale", f_snd_wscale, NULL},
+    {"tcpi_rcv_wscale", f_rcv_wscale, NULL},
+    {"tcpi_delivery_rate_app_limited", NULL, "netsim does not estimate the delivery rate"},
+    {"tcpi_fastopen_client_fail", NULL, "netsim has no TCP Fast Open"},
+    {"tcpi_rto", f_rto, NULL},
+    {"tcpi_ato", f_ato, NULL},
+    {"tcpi_snd_mss", f_snd_mss, NULL},
+    {"tcpi_rcv_mss", f_rcv_mss, NULL},
+    {"tcpi_unacked", f_unacked, NULL},
+    {"tcpi_sacked", NULL, NO_SACK},
+    {"tcpi_lost", NULL, NO_SACK},
+    {"tcpi_retrans", NULL, NO_SACK},
+    {"tcpi_fackets", NULL, NO_SACK},
+    {"tcpi_last_data_sent", NULL, "netsim does not record when data was last sent"},
+    {"tcpi_last_ack_sent", f_last_ack_sent, NULL},
+    {"tcpi_last_data_recv", NULL, "netsim does not record when data was last received"},
+    {"tcpi_last_ack_recv", f_last_ack_recv, NULL},
+    {"tcpi_pmtu", f_pmtu, NULL},
+    {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL},
+    {"tcpi_rtt", f_rtt, NULL},
+    {"tcpi_rttvar", f_rttvar, NULL},
+    {"tcpi_snd_ssthresh", f_snd_ssthresh, NULL},
+    {"tcpi_snd_cwnd", f_snd_cwnd, NULL},
+    {"tcpi_advmss", f_advmss, NULL},
+    {"tcpi_reordering", f_reordering, NULL},
+    {"tcpi_rcv_rtt", f_rcv_rtt, NULL},
+    {"tcpi_rcv_space", f_rcv_space, NULL},
+    {"tcpi_total_retrans", f_total_retrans, NULL},
+    {"tcpi_pacing_rate", NULL, "netsim has no pacing"},
+    {"tcpi_max_pacing_rate", NULL, "netsim has no pacing"},
+    {"tcpi_bytes_acked", f_bytes_acked, NULL},
+    {"tcpi_bytes_received", f_bytes_received, NULL},
+    {"tcpi_segs_out", f_segs_out, NULL},
+    {"tcpi_segs_in", f_segs_in, NULL},
+    {"tcpi_notsent_bytes", f_notsent_bytes, NULL},
+    {"tcpi_min_rtt", f_min_rtt, NULL},
+    {"tcpi_data_segs_in", NULL, "netsim does not count data segments apart"},
+    {"tcpi_data_segs_out", NULL, "netsim does not count data segments apart"},
+    {"tcpi_delivery_rate", NULL, "netsim does not estimate the delivery rate"},
+    {"tcpi_busy_time", NULL, NO_CHRONO},
+    {"tcpi_rwnd_limited", NULL, NO_CHRONO},
+    {"tcpi_sndbuf_limited", NULL, NO_CHRONO},
+    {"tcpi_delivered", NULL, "netsim does not count delivered segments"},
+    {"tcpi_delivered_ce", NULL, "netsim has no ECN"},
+    {"tcpi_bytes_sent", f_bytes_sent, NULL},
+    {"tcpi_bytes_retrans", f_bytes_retrans, NULL},
+    {"tcpi_dsack_dups", NULL, "netsim has no D-SACK"},
+    {"tcpi_reord_seen", NULL, "netsim does not detect reordering"},
+    {"tcpi_rcv_ooopack", f_rcv_ooopack, NULL},
+    {"tcpi_snd_wnd", f_snd_wnd, NULL},
+};
+
+enum tcp_info_status tcp_info_get(const struct tcp_sock *c, const char *name, uint64_t *value,
+                                  const char **why)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+		if (strcmp(fields[i].name, name) != 0)
+			continue;
+		if (!fields[i].get) {
+			*why = fields[i].why;
+			return TCP_INFO_NOT_MODELLED;
+		}
+		*value = fields[i].get(c);
+		return TCP_INFO_OK;
+	}
+	return TCP_INFO_UNKNOWN;
+}
+
+const char *tcp_info_name(size_t i)
+{
+	return i < G_N_ELEMENTS(fields) ? fields[i].name : NULL;
+}
