@@ -147,7 +147,12 @@ static int scan_op(struct pparser *p, struct pscan *sc, struct ptok *t)
 		scan_adv(sc, 1);
 		return 0;
 	}
-	return perr(p, t->line, t->col, "unexpected character '%c' in Python code", *s);
+	/* Escaped (a control character as \031), so that the message stays one line. */
+	char c[2] = {*s, 0};
+	char *q = g_strescape(c, NULL);
+	perr(p, t->line, t->col, "unexpected character '%s' in Python code", q);
+	g_free(q);
+	return -1;
 }
 
 /* Skips blanks, comments and line continuations; returns true at a newline that ends a

@@ -103,6 +103,8 @@ static const struct bad bad_scripts[] = {
     {"/* never closed\n", "t.pkt:1:1: unterminated /* comment"},
     {"-1 x() = 3\n", "t.pkt:1:1: negative time"},
     {"0 x() = 3\n+0 %{ s = 'abc }%\n", "t.pkt:2:11: unterminated string"},
+    {"0 x() = 3\n+0 %{ x = \x19 }%\n",
+     "t.pkt:2:11: unexpected character '\\031' in Python code"},
     {"0 x() = 3\n+0 ... x() = 3\n", "t.pkt:2:8: expected a time, got 'x'"},
     {"0 x() = 3\n+0 < ipv4 1.2.3.4 > 5.6.7.8: . 1:1(0) win 1\n",
      "t.pkt:2:6: encapsulated packets (ipv4 prefix) are not supported"},
