@@ -210,6 +210,21 @@ static double as_double(const struct pv *v)
 	return v->k == PV_FLOAT ? v->f : (double)v->i;
 }
 
+/* A number as a 64-bit integer, a float truncated toward zero as Python's int() does;
+ * a float beyond 64 bits, infinite or NaN is an error (converting it would be
+ * undefined in C). */
+static int as_int(struct ev *ev, const struct py_node *n, const struct pv *v, int64_t *out)
+{
+	if (v->k != PV_FLOAT) {
+		*out = v->i;
+		return 0;
+	}
+	if (!(v->f >= -0x1p63 && v->f < 0x1p63))
+		return fail(ev, n, DRILL_PY_ERROR, "cannot convert %g to int", v->f);
+	*out = (int64_t)v->f;
+	return 0;
+}
+
 /* ---- names ---- */
 
 struct constant {
@@ -380,7 +395,9 @@ static int format_one(struct ev *ev, const struct py_node *n, GString *s, const 
 		g_string_append(s, buf);
 		return 0;
 	}
-	int64_t v = a->k == PV_FLOAT ? (int64_t)a->f : a->i;
+	int64_t v = 0;
+	if (as_int(ev, n, a, &v))
+		return -1;
 	char c = conv == 'i' || conv == 'u' ? 'd' : conv;
 	g_snprintf(cfmt, sizeof(cfmt), "%%%s%s%c", spec, "ll", c);
 	if (c == 'd')
@@ -728,9 +745,10 @@ static int call_convert(struct ev *ev, const struct py_node *n, const char *f, s
 	if (!strcmp(f, "float")) {
 		*out = (struct pv){.k = PV_FLOAT, .f = as_double(a)};
 	} else if (!strcmp(f, "int")) {
-		if (a->k == PV_FLOAT && !(fabs(a->f) < 9.2e18))
-			return fail(ev, n, DRILL_PY_ERROR, "cannot convert %g to int", a->f);
-		*out = pv_int(a->k == PV_FLOAT ? (int64_t)a->f : a->i);
+		int64_t v = 0;
+		if (as_int(ev, n, a, &v))
+			return -1;
+		*out = pv_int(v);
 	} else { /* abs */
 		if (a->k == PV_FLOAT)
 			*out = (struct pv){.k = PV_FLOAT, .f = fabs(a->f)};
