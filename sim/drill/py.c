@@ -376,8 +376,8 @@ static const char *const builtins[] = {"print", "int", "float", "str", "abs",
 static struct py_node *call_or_atom(struct pparser *p, int depth)
 {
 	struct ptok *t = cur(p);
-	g_autofree char *name = t->kind == PT_NAME ? g_strdup(t->text) : NULL;
 	int line = t->line, col = t->col;
+	/* The callee is a name, maybe in parentheses: `(print)(x)` calls print too. */
 	struct py_node *a = atom(p, depth);
 	if (!a || !is_op(p, "("))
 		return a;
@@ -388,9 +388,9 @@ static struct py_node *call_or_atom(struct pparser *p, int depth)
 	}
 	bool known = false;
 	for (int i = 0; builtins[i]; i++)
-		known |= strcmp(builtins[i], name) == 0;
+		known |= strcmp(builtins[i], a->text) == 0;
 	if (!known) {
-		perr(p, line, col, "function '%s' is not in the supported Python subset", name);
+		perr(p, line, col, "function '%s' is not in the supported Python subset", a->text);
 		py_node_free(a);
 		return NULL;
 	}
