@@ -11,6 +11,9 @@
                 each option kind (MSS, window scale, SACK-permitted, SACK blocks,
                 timestamps, NOP/EOL padding, a bad length)
   http          requests and responses of every framing, and writer parameters
+  drill         the packetdrill scripts of tests/drill/scripts (this repository's own)
+  drill_py      the %{ }% blocks of those scripts, and hand-made blocks using every
+                construct of the Python subset (sim/drill/py.h)
 
 File names are the SHA-1 of the contents, as libFuzzer names corpus files, so
 running the script again changes nothing unless a source changed. The record
@@ -21,6 +24,7 @@ Usage: tests/fuzz/seed-corpus.py [SOURCE_ROOT]
 """
 import hashlib
 import os
+import re
 import struct
 import sys
 
@@ -219,6 +223,51 @@ def http():
         save("http", bytes([mode]) + body + bytes([len(ext)]) + ext + trailer)
 
 
+# ---- packetdrill scripts ----------------------------------------------------------------
+
+# Blocks covering the Python subset of sim/drill/py.h, one construct or more each.
+PY_BLOCKS = [
+    "assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd",
+    "assert 1000 <= tcpi_snd_mss <= 1460 and tcpi_state == TCP_ESTABLISHED",
+    "assert tcpi_options & TCPI_OPT_WSCALE != 0, 'options %x' % tcpi_options",
+    "x = 7; x += 3; x -= 1; x *= 2; x //= 4; x %= 3; x **= 2; x <<= 2; x >>= 1\n"
+    "x &= 12; x |= 1; x ^= 3; print(x)",
+    "print(1 + 2 * 3 - 4 / 5, 7 // -2, -7 % 3, 2 ** 62, ~5, -(-3), +4)",
+    "print(0x7fffffff << 1, 255 >> 3, 6 & 3 | 8 ^ 1)",
+    "print(1.5e3, .25, 3 / 2, float(7), int(-2.5), abs(-9), min(3, 1, 2), max((4, 8)))",
+    "print('%d %i %u %s %r %x %X %o %f %g' % (1, 2, 3, 'a', 'b', 255, 255, 8, 0.5, 1e-5))",
+    "print('%5d|%-5d|%05.1f|%%' % (42, 42, 3.14159))",
+    "s = 'ab' 'cd' + \"ef\"; print(s, len(s), str(12) + s, s == 'abcdef')",
+    "t = (1, 'two', 3.0, None, True, False); print(t, len(t))",
+    "print(1 if tcpi_backoff else 2, not tcpi_retransmits, tcpi_probes or 'none')",
+    "print(TCP_CA_Open, TCP_CA_Disorder, TCP_CA_CWR, TCP_CA_Recovery, TCP_CA_Loss)",
+    "print(TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT,\n"
+    "      TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING)",
+    "print(TCPI_OPT_TIMESTAMPS, TCPI_OPT_SACK, TCPI_OPT_WSCALE, TCPI_OPT_ECN)",
+    "assert 1 < 2 <= 2 != 3 > 0 >= 0, \\\n  'chained'; pass  # comment",
+    "rto = tcpi_rto; assert rto // 1000 >= 200, 'rto=%d us' % rto",
+    "assert tcpi_lost == 0",
+    "y = 9223372036854775807; y += 1",
+    "print(1 // 0)",
+    "print('%d' % 'x')",
+    "z = undefined_name",
+]
+
+
+def drill():
+    d = os.path.join(ROOT, "tests", "drill", "scripts")
+    for n in sorted(os.listdir(d)):
+        if not n.endswith(".pkt"):
+            continue
+        with open(os.path.join(d, n), "rb") as f:
+            text = f.read()
+        save("drill", text)
+        for m in re.finditer(rb"%\{(.*?)\}%", text, re.S):
+            save("drill_py", m.group(1))
+    for b in PY_BLOCKS:
+        save("drill_py", b.encode())
+
+
 def main():
     scenarios()
     frames = []
@@ -228,6 +277,7 @@ def main():
     tcp_from_captures(frames)
     tcp_synthetic()
     http()
+    drill()
     for h in sorted(os.listdir(OUT)):
         print(f"{h}: {len(os.listdir(os.path.join(OUT, h)))} files")
 
