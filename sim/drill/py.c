@@ -279,6 +279,8 @@ static void add_kid(struct py_node *n, struct py_node *k)
 {
 	n->kids = g_renew(struct py_node *, n->kids, n->n + 1);
 	n->kids[n->n++] = k;
+	if (k->height >= n->height)
+		n->height = k->height + 1;
 }
 
 static struct py_node *test(struct pparser *p, int depth);
@@ -425,7 +427,11 @@ static struct py_node *binary(struct pparser *p, struct py_node *l, int op, stru
 	n->col = l->col;
 	add_kid(n, l);
 	add_kid(n, r);
-	(void)p;
+	if (n->height > PY_MAX_HEIGHT) {
+		perr(p, n->line, n->col, "expression nested too deeply");
+		py_node_free(n);
+		return NULL;
+	}
 	return n;
 }
 
@@ -543,6 +549,10 @@ static struct py_node *not_test(struct pparser *p, int depth)
 {
 	if (!is_kw(p, "not"))
 		return comparison(p, depth);
+	if (depth > 100) { /* `not not ...` nests as deep as parentheses may */
+		perr(p, cur(p)->line, cur(p)->col, "expression nested too deeply");
+		return NULL;
+	}
 	struct py_node *n = node_new(p, PN_UNARY);
 	n->op = 'n';
 	adv(p);

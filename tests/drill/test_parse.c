@@ -105,8 +105,7 @@ static const struct bad bad_scripts[] = {
     {"/* never closed\n", "t.pkt:1:1: unterminated /* comment"},
     {"-1 x() = 3\n", "t.pkt:1:1: negative time"},
     {"0 x() = 3\n+0 %{ s = 'abc }%\n", "t.pkt:2:11: unterminated string"},
-    {"0 x() = 3\n+0 %{ x = \x19 }%\n",
-     "t.pkt:2:11: unexpected character '\\031' in Python code"},
+    {"0 x() = 3\n+0 %{ x = \x19 }%\n", "t.pkt:2:11: unexpected character '\\031' in Python code"},
     {"0 x() = 3\n+0 ... x() = 3\n", "t.pkt:2:8: expected a time, got 'x'"},
     {"0 x() = 3\n+0 < ipv4 1.2.3.4 > 5.6.7.8: . 1:1(0) win 1\n",
      "t.pkt:2:6: encapsulated packets (ipv4 prefix) are not supported"},
@@ -283,6 +282,51 @@ static void test_python(void)
 	}
 }
 
+/* Operators that nest (not, unary signs, parentheses, ** and if-else) and chains of
+ * binary operators (1+1+...: a tree as high as the chain is long) are refused past a
+ * depth, with an error rather than a stack overflow, however long the chain. */
+static void test_python_deep(void)
+{
+	static const char *const links[] = {
+	    "not ", "-", "~", "(", "2 ** ", "1 if 1 else ", "1 + ", "1 << 0 | ", "(1 + 1) * "};
+	for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+		GString *code = g_string_new(NULL);
+		for (int k = 0; k < 1000000; k++)
+			g_string_append(code, links[i]);
+		g_string_append(code, "1");
+		struct drill_py_block *b = NULL;
+		char *err = NULL;
+		g_assert_cmpint(drill_py_parse(code->str, 1, 1, &b, &err), ==, -1);
+		g_test_message("%s...: %s", links[i], err);
+		g_assert_true(g_str_has_prefix(err, "1:"));
+		g_assert_true(g_str_has_suffix(err, ": expression nested too deeply"));
+		g_free(err);
+		g_string_free(code, TRUE);
+	}
+}
+
+/* System-call arguments: nested lists and structs, and a|b|c chains, are refused past a
+ * depth with FILE:LINE:COL, never a stack overflow. */
+static void test_deep_args(void)
+{
+	static const char *const links[] = {"[", "{", "O_RDWR|", "[O_RDWR|"};
+	for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+		GString *t = g_string_new("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		                          "+0 fcntl(3, F_SETFL, ");
+		for (int k = 0; k < 1000000; k++)
+			g_string_append(t, links[i]);
+		g_string_append(t, "O_NONBLOCK) = 0\n");
+		char *err = NULL;
+		struct drill_script *s = drill_script_parse("t.pkt", t->str, &err);
+		g_assert_null(s);
+		g_test_message("%s...: %s", links[i], err);
+		g_assert_true(g_str_has_prefix(err, "t.pkt:2:"));
+		g_assert_true(g_str_has_suffix(err, ": expression nested too deeply"));
+		g_free(err);
+		g_string_free(t, TRUE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -290,6 +334,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/drill/parse/errors", test_errors);
 	g_test_add_func("/drill/parse/structure", test_structure);
 	g_test_add_func("/drill/parse/times", test_times);
+	g_test_add_func("/drill/parse/deep-arguments", test_deep_args);
 	g_test_add_func("/drill/python", test_python);
+	g_test_add_func("/drill/python/deep", test_python_deep);
 	return g_test_run();
 }
