@@ -56,13 +56,17 @@ run_one() {
 	local seeds=()
 	[ -d "$src/corpus/$name" ] && seeds+=("$src/corpus/$name")
 	[ -d "$src/regress/$name" ] && seeds+=("$src/regress/$name")
-	# Scenarios need no more than 16 KiB (the largest shipped one is 5 KiB) and are
-	# slower to mutate and check the bigger they get; packets and streams may need 64 KiB.
+	# Scenarios and packetdrill scripts need no more than 16 KiB (the largest shipped
+	# ones are 5 and 12 KiB) and are slower to mutate and check the bigger they get, a
+	# Python block no more than 4 KiB; packets and streams may need 64 KiB.
 	local max_len=65536
-	case $name in scenario*) max_len=16384 ;; esac
+	case $name in scenario* | drill) max_len=16384 ;; drill_py) max_len=4096 ;; esac
+	# Text formats have a dictionary of their words (dict/NAME.dict).
+	local dict=()
+	[ -f "$src/dict/$name.dict" ] && dict=(-dict="$src/dict/$name.dict")
 	"$build/tests/fuzz/fuzz_$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-max_len="$max_len" -print_final_stats=1 -artifact_prefix="$art/$name-" \
-		"$work/$name" "${seeds[@]}" >"$logs/$name.log" 2>&1
+		"${dict[@]}" "$work/$name" "${seeds[@]}" >"$logs/$name.log" 2>&1
 	echo $? >"$logs/$name.status"
 }
 
