@@ -74,4 +74,35 @@ static inline const uint8_t *fz_bytes(struct fz_reader *r, size_t n, size_t *got
 	return b;
 }
 
+/* Lines of a text: 1 + its line breaks. */
+static inline int fz_count_lines(const char *text)
+{
+	int n = 1;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* True if s holds a control character (a line break among them) or DEL. */
+static inline bool fz_has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Checks that m starts "LINE:COL: message" (a number, a column from 1, a message)
+ * and returns LINE; `what` names the broken invariant otherwise. */
+static inline long fz_check_position(const char *m, const char *what)
+{
+	char *end = NULL;
+	long line = strtol(m, &end, 10);
+	fz_check(end > m && *end == ':', what);
+	const char *p = end + 1;
+	long col = strtol(p, &end, 10);
+	fz_check(end > p && col >= 1 && end[0] == ':' && end[1] == ' ' && end[2], what);
+	return line;
+}
+
 #endif

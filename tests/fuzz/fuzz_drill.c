@@ -44,37 +44,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-static int count_lines(const char *text)
-{
-	int n = 1;
-	for (const char *p = text; *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
 /* "PATH:LINE:COL: message": checks the form; returns LINE. */
 static long check_parse_error(const char *err)
 {
 	fz_check(err != NULL, "a parse failure without a message");
-	fz_check(!has_control(err), "a parse error with a control character (or on two lines)");
+	fz_check(!fz_has_control(err), "a parse error with a control character (or on two lines)");
 	fz_check(g_str_has_prefix(err, SCRIPT_PATH ":"), "a parse error not naming the script");
-	const char *p = err + strlen(SCRIPT_PATH ":");
-	char *end = NULL;
-	long line = strtol(p, &end, 10);
-	fz_check(end > p && *end == ':', "a parse error without PATH:LINE:");
-	p = end + 1;
-	long col = strtol(p, &end, 10);
-	fz_check(end > p && col >= 1 && g_str_has_prefix(end, ": ") && end[2],
-	         "a parse error without COL: message");
-	return line;
+	return fz_check_position(err + strlen(SCRIPT_PATH ":"),
+	                         "a parse error without PATH:LINE:COL: message");
 }
 
 /* Simulated time the events span at most, from the times written (saturating). */
@@ -110,7 +87,7 @@ static void check_result(const struct drill_result *r, int lines)
 	         "an unknown verdict");
 	if (r->verdict != DRILL_PASS) {
 		fz_check(r->message != NULL, "a failure or skip without a message");
-		fz_check(!has_control(r->message),
+		fz_check(!fz_has_control(r->message),
 		         "a verdict with a control character (or on two lines)");
 	}
 	fz_check(r->line >= 0 && r->line <= lines, "a verdict naming a line the script lacks");
@@ -121,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memchr(data, 0, size))
 		return 0;
 	char *text = g_strndup((const char *)data, size);
-	int lines = count_lines(text);
+	int lines = fz_count_lines(text);
 	char *err = NULL;
 	struct drill_script *s = drill_script_parse(SCRIPT_PATH, text, &err);
 	if (!s) {

@@ -78,26 +78,6 @@ static enum drill_py_lookup lookup(void *ctx, const char *name, int64_t *value, 
 	}
 }
 
-static int count_lines(const char *text)
-{
-	int n = 1;
-	for (const char *p = text; *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
-/* "LINE:COL: message": checks the form; returns LINE. */
-static long check_position(const char *m, const char *what)
-{
-	char *end = NULL;
-	long line = strtol(m, &end, 10);
-	fz_check(end > m && *end == ':', what);
-	const char *p = end + 1;
-	long col = strtol(p, &end, 10);
-	fz_check(end > p && col >= 1 && g_str_has_prefix(end, ": ") && end[2], what);
-	return line;
-}
-
 /* What two executions of a block produced. */
 struct outcome {
 	enum drill_py_status st[2];
@@ -119,7 +99,7 @@ static void execute(const struct drill_py_block *b, int lines, struct outcome *o
 			break;
 		case DRILL_PY_ERROR:
 			fz_check(o->msg[k] != NULL, "a runtime error without a message");
-			check_position(o->msg[k], "a runtime error without LINE:COL: message");
+			fz_check_position(o->msg[k], "a runtime error without LINE:COL: message");
 			/* fall through */
 		case DRILL_PY_ASSERT:
 		case DRILL_PY_SKIP:
@@ -146,12 +126,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memchr(data, 0, size))
 		return 0;
 	char *text = g_strndup((const char *)data, size);
-	int lines = count_lines(text);
+	int lines = fz_count_lines(text);
 	struct drill_py_block *b = NULL;
 	char *err = NULL;
 	if (drill_py_parse(text, 1, 1, &b, &err) != 0) {
 		fz_check(err != NULL && b == NULL, "a parse failure without a message");
-		long line = check_position(err, "a parse error without LINE:COL: message");
+		long line = fz_check_position(err, "a parse error without LINE:COL: message");
 		fz_check(line >= 1 && line <= lines, "a parse error naming a line the block lacks");
 		g_free(err);
 		g_free(text);
