@@ -56,7 +56,7 @@ static void check(const char *command, enum drill_verdict verdict, const char *m
 	if (message && !strcmp(message, UNREADABLE))
 		message = want =
 		    g_strdup_printf("runs shell text netsim cannot read: %.60s", command);
-	g_test_message("%s -> %d %s", command, r.verdict, r.message ? r.message : "");
+	g_test_message("%.80s -> %d %.200s", command, r.verdict, r.message ? r.message : "");
 	g_assert_cmpint(r.verdict, ==, verdict);
 	g_assert_cmpstr(r.message, ==, message);
 	if (message)
