@@ -112,6 +112,11 @@ void app_tcp_stats_merge(struct app_tcp_stats *a, const struct app_tcp_stats *b)
 	a->retransmits += b->retransmits;
 	a->fast_retransmits += b->fast_retransmits;
 	a->rto_count += b->rto_count;
+	a->sack |= b->sack;
+	a->timestamps |= b->timestamps;
+	a->wscale |= b->wscale;
+	a->dsacks_received += b->dsacks_received;
+	a->spurious_retransmits += b->spurious_retransmits;
 	if (a->mss == 0)
 		a->mss = b->mss;
 	if (b->rtt_samples > 0) {

@@ -88,6 +88,9 @@ struct app_tcp_stats {
 	uint64_t rto_count;        /* retransmission-timer expirations */
 	uint64_t rtt_samples;      /* RTT samples taken (0: the rtt fields mean nothing) */
 	sim_time_t rtt_min, rtt_max, rtt_sum; /* over the samples, ns */
+	bool sack, timestamps, wscale;  /* options negotiated (either connection) */
+	uint64_t dsacks_received;       /* ACKs with a DSACK block (RFC 2883) */
+	uint64_t spurious_retransmits;  /* retransmissions a DSACK showed unneeded */
 	uint32_t mss;              /* effective send MSS of the (first) connection, bytes */
 };
 

@@ -61,6 +61,11 @@ void app_tcp_stats_from(struct app_tcp_stats *out, const struct tcp_stats *s)
 	out->rtt_min = s->rtt_min;
 	out->rtt_max = s->rtt_max;
 	out->rtt_sum = s->rtt_sum;
+	out->sack = s->sack;
+	out->timestamps = s->timestamps;
+	out->wscale = s->wscale;
+	out->dsacks_received = s->dsacks_received;
+	out->spurious_retransmits = s->spurious_retransmits;
 	out->mss = s->mss;
 }
 

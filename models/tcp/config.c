@@ -72,6 +72,12 @@ static const char *const *loss_flightsize_names(void)
 	return n;
 }
 
+static const char *const *recovery_names(void)
+{
+	static const char *const n[] = { "auto", "reno", "newreno", "rfc6675", NULL };
+	return n;
+}
+
 static const char *const *recovery_exit_names(void)
 {
 	static const char *const n[] = { "flight", "ssthresh", NULL };
@@ -99,8 +105,9 @@ static const char *const *accounting_names(void)
 /* Knobs stored as an enum are read and written as 4-byte unsigned values. */
 _Static_assert(sizeof(enum tcp_rto_formula) == 4 && sizeof(enum tcp_partial_ack_timer) == 4 &&
 		       sizeof(enum tcp_loss_flightsize) == 4 && sizeof(enum tcp_cc_growth) == 4 &&
-		       sizeof(enum tcp_cc_recovery_exit) == 4 && sizeof(enum tcp_delack_count) == 4 &&
-		       sizeof(enum tcp_rcv_window) == 4 && sizeof(enum tcp_rcvbuf_accounting) == 4,
+		       sizeof(enum tcp_cc_recovery_exit) == 4 && sizeof(enum tcp_recovery) == 4 &&
+		       sizeof(enum tcp_delack_count) == 4 && sizeof(enum tcp_rcv_window) == 4 &&
+		       sizeof(enum tcp_rcvbuf_accounting) == 4,
 	       "enum knobs are stored as 4 bytes");
 
 /* ---- the two knobs that are not a plain field ---- */
@@ -277,6 +284,21 @@ static const struct tcp_knob knobs[] = {
 	  DEFAULTS("outstanding", "outstanding"),
 	  .doc = "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
 		 "(each duplicate ACK discounts a segment, as ns-3)" },
+	{ KNOB("recovery", ENUM), FIELD(recovery), .names = recovery_names,
+	  DEFAULTS("auto", "auto"),
+	  .doc = "loss recovery: auto (the algorithm's Reno or NewReno without SACK, rfc6675 "
+		 "with it), reno (RFC 5681), newreno (RFC 6582), rfc6675 (SACK scoreboard; "
+		 "NewReno when the peer does not agree to SACK)" },
+	{ KNOB("sack", BOOL), FIELD(sack), BOOL_RANGE, DEFAULTS("true", "false"),
+	  SYSCTL("net.ipv4.tcp_sack", VALUE),
+	  .doc = "offer and accept SACK-permitted (RFC 2018); used when both SYNs carry it" },
+	{ KNOB("dsack", BOOL), FIELD(dsack), BOOL_RANGE, DEFAULTS("true", "false"),
+	  SYSCTL("net.ipv4.tcp_dsack", VALUE),
+	  .doc = "report duplicate segments as DSACK blocks (RFC 2883), with SACK" },
+	{ KNOB("timestamps", BOOL), FIELD(timestamps), BOOL_RANGE, DEFAULTS("true", "false"),
+	  SYSCTL("net.ipv4.tcp_timestamps", VALUE),
+	  .doc = "offer and accept timestamps (RFC 7323: an RTT sample per ACK, PAWS); "
+		 "12 option bytes per segment" },
 	{ KNOB("recovery_exit", ENUM), FIELD(cc_cfg.recovery_exit), .names = recovery_exit_names,
 	  DEFAULTS("flight", "flight"),
 	  .doc = "cwnd at the end of fast recovery: flight (RFC 6582 3.2 step 3 option 1) or "

@@ -64,6 +64,9 @@ struct tcp_sock *tcp_conn_alloc(struct tcp_stack *st, const struct tcp_config *c
 	tcp_sndbuf_init(&c->sndbuf);
 	tcp_rcvq_init(&c->rcvq);
 	tcp_ooo_init(&c->ooo);
+	tcp_sb_init(&c->sb);
+	tcp_sackrcv_init(&c->sackrcv);
+	tcp_recovery_init(c);
 	c->stats = g_new0(struct tcp_stats_block, 1);
 	c->stats->refs = 1;
 	c->stats->st.state = TCP_CLOSED;
@@ -98,6 +101,7 @@ void tcp_conn_destroy(struct tcp_sock *c)
 		ch->parent = NULL;
 	c->acceptq_head = c->acceptq_tail = NULL;
 	tcp_sndbuf_free(&c->sndbuf);
+	tcp_sb_free(&c->sb);
 	tcp_rcvq_clear(&c->rcvq);
 	tcp_ooo_clear(&c->ooo);
 	tcp_trace_close(c);
@@ -182,6 +186,11 @@ void tcp_conn_established(struct tcp_sock *c)
 	c->snd_buf_seq = c->iss + 1;
 	c->snd_una_rel = 1;
 	c->flags |= TF_ESTABLISHED_ONCE;
+	struct tcp_stats *s = tcp_st(c);
+	s->sack = (c->flags & TF_SACK_OK) != 0;
+	s->timestamps = (c->flags & TF_TS_OK) != 0;
+	s->wscale = (c->flags & TF_WS_OK) != 0;
+	tcp_recovery_init(c); /* SACK is known now */
 	tcp_rcvwnd_established(c); /* Linux tcp_init_buffer_space */
 	tcp_conn_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
@@ -342,6 +351,11 @@ bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const stru
 	case TCP_CONN_CC_LOSS:
 		c->cc.flight = loss_flight(c, c->cc.flight);
 		tcp_cc_on_loss(&c->cc);
+		/* RFC 6675 §5 (4.2): "ssthresh = cwnd = (FlightSize / 2)": the algorithm
+		 * chose ssthresh (Reno: FlightSize/2; CUBIC: β·cwnd); the window is not
+		 * inflated, pipe does what inflation did for Reno. */
+		if (tcp_sack_recovery(c))
+			c->cc.cwnd = c->cc.ssthresh;
 		/* The row shows the FlightSize the algorithm was given as inflight_bytes,
 		 * so ssthresh = max(inflight/2, 2·SMSS) reads off it. */
 		if (c->trace)
@@ -360,10 +374,21 @@ bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const stru
 		row = "recovery_exit";
 		break;
 	case TCP_CONN_CC_RTO:
+		/* With the scoreboard the sender holds pipe against cwnd, not snd.nxt −
+		 * snd.una: after an earlier timeout everything not yet resent is marked
+		 * lost and is no more in flight than go-back-N's abandoned window (which
+		 * snd.nxt leaves out). So RFC 5681 eqn. 4's FlightSize is RFC 6675's pipe
+		 * here; taking snd.nxt − snd.una would set ssthresh from data long lost. */
+		if (tcp_sack_recovery(c))
+			c->cc.flight = tcp_sb_pipe(&c->sb);
 		tcp_cc_on_rto(&c->cc);
 		/* FlightSize before go-back-N, the new ssthresh, cwnd = loss window and
 		 * the backed-off RTO. */
-		row = "rto";
+		if (c->trace)
+			tcp_trace_endpoint_flight(c, "rto", c->cc.flight);
+		return c->trace != NULL;
+	case TCP_CONN_CC_SACK_RECOVERY:
+		row = "recovery";
 		break;
 	}
 	if (!c->trace)

@@ -12,7 +12,16 @@
  *             TIME-WAIT, failure, close, freeing; starting congestion control and
  *             calling its hooks (tcp_conn_cc_hook)
  *   input.c   tcp_input(): RFC 9293 §3.10.7's steps in order, one helper each; ACK
- *             processing, loss detection and recovery (RFC 5681, 6582, 3042)
+ *             processing
+ *   recovery.c  the sender's loss detection and recovery: duplicate ACKs, fast
+ *             retransmit, Reno/NewReno (RFC 5681, 6582, 3042) and SACK-based
+ *             recovery (RFC 6675) on the scoreboard; the timeout's marking
+ *   scoreboard.c  the retransmission queue: one entry per segment with its SACK,
+ *             lost and retransmitted marks (RFC 6675's data structure)
+ *   sackrcv.c the SACK and DSACK blocks the receiver reports (RFC 2018, 2883)
+ *   segopts.c SYN option negotiation (SACK-permitted, timestamps) and the options
+ *             of every segment sent; the MSS in use
+ *   timestamp.c  RFC 7323: the TSval clock, TS.Recent, PAWS, RTT from TSecr
  *   output.c  what to send: segmentation, Nagle, sender SWS avoidance, ACKs, RSTs,
  *             retransmissions
  *   ack.c     the receiver's ACK policy: at once or delayed, and for how long
@@ -35,6 +44,8 @@
 #include "models/tcp/connmap.h"
 #include "models/tcp/rcvq.h"
 #include "models/tcp/rtt.h"
+#include "models/tcp/sackrcv.h"
+#include "models/tcp/scoreboard.h"
 #include "models/tcp/seg.h"
 #include "models/tcp/sndbuf.h"
 #include "models/tcp/tcp.h"
@@ -99,6 +110,13 @@ enum {
 				    * ICSK_ACK_NOMEM) */
 	TF_FW2_FIRST = 1u << 23,   /* t_wait runs the first part of a long orphaned
 				    * FIN-WAIT-2 timeout (timer.c) */
+	TF_SACK_OK = 1u << 24,     /* SACK in use (both SYNs carried SACK-permitted) */
+	TF_TS_OK = 1u << 25,       /* timestamps in use (both SYNs carried them) */
+	TF_LOSS = 1u << 26,        /* SACK-based recovery after a timeout: lost segments
+				    * resent from the scoreboard until snd_una passes
+				    * "recover" (RFC 6675 §5.1) */
+	TF_RESCUE_SET = 1u << 27,  /* RFC 6675 RescueRxt is defined (rescue_rxt) */
+	TF_TS_OFF_SET = 1u << 28,  /* ts_off drawn (tcp_ts_offset) */
 };
 
 /* The receiver's ACK state (ack.c), Linux's icsk_ack. */
@@ -231,9 +249,21 @@ struct tcp_sock {
 	uint32_t probes_out;            /* window probes not answered by any ACK */
 	uint32_t keepalive_sent;        /* probes unanswered */
 	sim_time_t last_rcv;            /* time of the last segment received */
-	uint32_t dupacks;
+	uint32_t dupacks;               /* RFC 5681 duplicate ACKs in a row; under RFC
+					 * 6675, ACKs with new SACK information */
 	uint32_t lt_bytes;              /* sent beyond cwnd by limited transmit (RFC 3042)
 					 * on the current duplicate ACKs */
+	enum tcp_recovery rec;          /* the recovery in force: the `recovery` knob
+					 * resolved once SACK is known (never AUTO) */
+	uint32_t rescue_rxt;            /* RFC 6675 RescueRxt + 1 (with TF_RESCUE_SET) */
+	struct tcp_sb sb;               /* every segment sent and not acknowledged */
+
+	/* Options (RFC 2018, 2883, 7323). */
+	struct tcp_sackrcv sackrcv;     /* the blocks our ACKs report */
+	uint32_t ts_off;                /* TSval = ms clock + ts_off (Linux tsoffset),
+					 * drawn with the first SYN or SYN-ACK */
+	uint32_t ts_recent;             /* TS.Recent (RFC 7323 §4.3) */
+	sim_time_t ts_recent_time;      /* when TS.Recent was recorded (§5.5) */
 
 	struct tcp_cc cc;
 	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */
@@ -315,6 +345,8 @@ enum tcp_conn_cc_hook {
 	TCP_CONN_CC_PARTIAL_ACK,   /* a partial ACK in recovery: on_partial_ack */
 	TCP_CONN_CC_RECOVERY_EXIT, /* the ACK that ends recovery: on_recovery_exit */
 	TCP_CONN_CC_RTO,           /* a retransmission timeout: on_rto */
+	TCP_CONN_CC_SACK_RECOVERY, /* an ACK during RFC 6675 recovery: no hook (the
+				    * window stays at ssthresh), a `recovery` row */
 };
 /* Calls one hook the way every caller must: fills the inputs of struct tcp_cc (SMSS;
  * FlightSize = snd.nxt − snd.una, less what limited transmit sent for LOSS, per
@@ -327,6 +359,73 @@ bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const stru
 /* (Re)initialises congestion control with the configured algorithm, the current
  * MSS and the initial window (at allocation, connect and establishment). */
 void tcp_conn_cc_start(struct tcp_sock *c);
+
+/* A segment the SACK-based recovery (RFC 6675) drives: in fast recovery or after a
+ * timeout with the scoreboard (recovery.c). */
+static inline bool tcp_sack_recovery(const struct tcp_sock *c)
+{
+	return c->rec == TCP_RECOVERY_RFC6675;
+}
+
+/* ---- recovery.c ---- */
+/* Resolves the recovery knob for the connection (at allocation and once the
+ * handshake has said whether SACK is in use). */
+void tcp_recovery_init(struct tcp_sock *c);
+/* RFC 6675 Update(): the ACK's SACK blocks into the scoreboard, DSACKs counted and
+ * checked for spurious retransmissions (RFC 2883 §4, RFC 3708). Returns true when
+ * the ACK SACKed data not SACKed before (RFC 6675 §2's duplicate ACK). */
+bool tcp_recovery_sack(struct tcp_sock *c, const struct tcp_repr *seg);
+/* New data acknowledged up to ack (snd_una already moved): recovery's bookkeeping and
+ * the congestion-control hook; a->cwnd_limited is filled here. Returns whether the
+ * retransmission timer is to be restarted; *traced whether a trace row was written. */
+bool tcp_recovery_new_ack(struct tcp_sock *c, uint32_t ack, struct tcp_cc_ack *a, bool *traced);
+/* The duplicate-ACK half of an ACK: `dup` by RFC 5681 §2's definition, `new_sack` by
+ * RFC 6675 §2's; `acked` when it also acknowledged new data. Fast retransmit starts
+ * here. */
+void tcp_recovery_dupack(struct tcp_sock *c, bool acked, bool dup, bool new_sack);
+/* A retransmission timeout of data (timer.c, after the congestion-control hook):
+ * "recover", the scoreboard's marks, the first retransmission. */
+void tcp_recovery_timeout(struct tcp_sock *c);
+/* The path MTU fell: resend what was sent in larger segments. */
+void tcp_recovery_pmtu(struct tcp_sock *c);
+/* RFC 6675's rescue retransmission (rule 4) is allowed now. */
+bool tcp_recovery_rescue_ok(const struct tcp_sock *c);
+/* Rule 4 was used: RescueRxt = RecoveryPoint. */
+void tcp_recovery_rescued(struct tcp_sock *c);
+
+/* ---- segopts.c ---- */
+/* The options of a SYN or SYN-ACK received (RFC 9293 §3.7.1, RFC 7323 §2.2 and §3.2,
+ * RFC 2018 §2): SACK and timestamps in use when both ends offered them. */
+void tcp_opts_take_syn(struct tcp_sock *c, const struct tcp_repr *seg);
+/* SACK-permitted and timestamps for a SYN (what we offer) or SYN-ACK (what we
+ * accept). */
+void tcp_opts_syn(struct tcp_sock *c, struct tcp_repr *r);
+/* Timestamps and SACK blocks for any other segment; `sack` false leaves the blocks
+ * out (RST). */
+void tcp_opts_established(struct tcp_sock *c, struct tcp_repr *r, bool sack);
+/* Option bytes the timestamps take on every segment (12 or 0). */
+uint32_t tcp_opts_ts_len(const struct tcp_sock *c);
+/* The payload of a full segment now: the MSS less the SACK blocks the next segment
+ * carries (Linux tcp_current_mss; the timestamps are in c->mss already). */
+uint32_t tcp_opts_sack_mss(const struct tcp_sock *c);
+static inline uint32_t tcp_current_mss(const struct tcp_sock *c)
+{
+	return (c->flags & TF_SACK_OK) ? tcp_opts_sack_mss(c) : c->mss;
+}
+
+/* ---- timestamp.c ---- */
+/* The TSval of a segment sent now (RFC 7323 §4.1): the 1 ms clock + ts_off. */
+uint32_t tcp_ts_val(const struct tcp_sock *c);
+/* Draws the connection's TSval offset once (Linux secure_tcp_ts_off's role) from the
+ * stack's seeded RNG stream. */
+void tcp_ts_offset(struct tcp_sock *c);
+/* RFC 7323 §5.3 R1: the segment's TSval is older than TS.Recent (PAWS). */
+bool tcp_ts_paws_reject(const struct tcp_sock *c, const struct tcp_repr *seg);
+/* RFC 7323 §4.3 / §5.3 R3: TS.Recent from an acceptable segment. */
+void tcp_ts_update_recent(struct tcp_sock *c, const struct tcp_repr *seg);
+/* RFC 7323 §4.1 RTTM for an ACK of new data: the sample, or false. */
+bool tcp_ts_rtt(const struct tcp_sock *c, const struct tcp_repr *seg, const struct tcp_sb_acked *sa,
+		sim_time_t *rtt);
 
 /* ---- stack.c ---- */
 void tcp_conn_hash_add(struct tcp_sock *c);
@@ -421,6 +520,10 @@ void tcp_send_rst_reply(struct tcp_stack *st, const struct tcp_repr *seg, ipv4_a
 			ipv4_addr_t dst);
 /* Retransmits one segment (at most one MSS) starting at snd_una. */
 void tcp_retransmit_first(struct tcp_sock *c);
+/* Retransmits scoreboard entry id, in pieces of the current MSS if it is larger;
+ * `rescue` for RFC 6675's rule 4 (which moves neither HighRxt nor pipe). False when
+ * the local queue refused it (tcp_stack_set_local_drop) before any piece went. */
+bool tcp_retransmit_seg(struct tcp_sock *c, uint64_t id, bool rescue);
 /* Returns false when the local queue refused the segment (tcp_stack_set_local_drop). */
 bool tcp_send_window_probe(struct tcp_sock *c);
 /* Linux TCP_RESOURCE_PROBE_INTERVAL: the retry interval while the local queue
@@ -509,6 +612,7 @@ bool tcp_window_update_due(struct tcp_sock *c);
 
 /* ---- timer.c ---- */
 void tcp_timer_rtx_arm(struct tcp_sock *c);     /* at now + current RTO */
+void tcp_timer_rtx_arm_in(struct tcp_sock *c, sim_time_t d); /* at now + d */
 void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c);
 void tcp_timer_persist_arm(struct tcp_sock *c);
 void tcp_timer_delack_arm(struct tcp_sock *c);   /* at now + delack_timeout, if idle */

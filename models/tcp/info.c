@@ -67,7 +67,9 @@ static uint64_t f_backoff(const struct tcp_sock *c)
 
 static uint64_t f_options(const struct tcp_sock *c)
 {
-	return (c->flags & TF_WS_OK) ? 4 : 0; /* TCPI_OPT_WSCALE; no SACK, timestamps, ECN */
+	/* TCPI_OPT_TIMESTAMPS 1, TCPI_OPT_SACK 2, TCPI_OPT_WSCALE 4; no ECN. */
+	return ((c->flags & TF_TS_OK) ? 1u : 0u) | ((c->flags & TF_SACK_OK) ? 2u : 0u) |
+	       ((c->flags & TF_WS_OK) ? 4u : 0u);
 }
 
 static uint64_t f_snd_wscale(const struct tcp_sock *c)
@@ -136,6 +138,22 @@ static uint32_t outstanding(const struct tcp_sock *c)
 static uint64_t f_unacked(const struct tcp_sock *c)
 {
 	return (outstanding(c) + c->mss - 1) / c->mss;
+}
+
+/* The scoreboard's counters: Linux's sacked_out, lost_out, retrans_out (segments). */
+static uint64_t f_sacked(const struct tcp_sock *c)
+{
+	return c->sb.sacked_out;
+}
+
+static uint64_t f_lost(const struct tcp_sock *c)
+{
+	return c->sb.lost_out;
+}
+
+static uint64_t f_retrans(const struct tcp_sock *c)
+{
+	return c->sb.retrans_out;
 }
 
 static uint64_t f_last_ack_sent(const struct tcp_sock *c)
@@ -245,7 +263,6 @@ static uint64_t f_snd_wnd(const struct tcp_sock *c)
 	return c->snd_wnd;
 }
 
-#define NO_SACK   "netsim keeps no SACK scoreboard"
 #define NO_CHRONO "netsim does not account busy/limited time (Linux's tcp_chrono)"
 
 static const struct info_field fields[] = {
@@ -264,10 +281,10 @@ static const struct info_field fields[] = {
     {"tcpi_snd_mss", f_snd_mss, NULL},
     {"tcpi_rcv_mss", f_rcv_mss, NULL},
     {"tcpi_unacked", f_unacked, NULL},
-    {"tcpi_sacked", NULL, NO_SACK},
-    {"tcpi_lost", NULL, NO_SACK},
-    {"tcpi_retrans", NULL, NO_SACK},
-    {"tcpi_fackets", NULL, NO_SACK},
+    {"tcpi_sacked", f_sacked, NULL},
+    {"tcpi_lost", f_lost, NULL},
+    {"tcpi_retrans", f_retrans, NULL},
+    {"tcpi_fackets", NULL, "netsim has no FACK"},
     {"tcpi_last_data_sent", NULL, "netsim does not record when data was last sent"},
     {"tcpi_last_ack_sent", f_last_ack_sent, NULL},
     {"tcpi_last_data_recv", NULL, "netsim does not record when data was last received"},

@@ -11,10 +11,11 @@
  * changes and congestion-control calls go through conn.c (tcp_set_state,
  * tcp_conn_cc_hook), which write the trace rows.
  *
- * The ACK step also runs the sender's loss detection and recovery, as Linux's
- * tcp_input.c does (models/tcp/cc.h explains the division of labour): duplicate ACK
- * counting (RFC 5681 §2), fast retransmit and fast recovery (RFC 5681 §3.2) with
- * NewReno's partial ACKs and "recover" (RFC 6582 §3.2).
+ * The ACK step hands the sender's loss detection and recovery to recovery.c, as
+ * Linux's tcp_ack hands it to tcp_fastretrans_alert (models/tcp/cc.h explains the
+ * division of labour with congestion control). Timestamps (RFC 7323) add PAWS before
+ * the sequence check and TS.Recent after the ACK check (timestamp.c); a receiver
+ * that negotiated SACK reports out-of-order and duplicate data (sackrcv.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -38,6 +39,9 @@ static void set_eff_mss(struct tcp_sock *c)
 		m = c->cfg->mss;
 	if (c->opt.maxseg && m > c->opt.maxseg)
 		m = c->opt.maxseg; /* TCP_MAXSEG: Linux clamps mss_clamp to user_mss */
+	/* Linux tcp_sync_mss: the options every segment carries come out of it, after the
+	 * clamps (the timestamps' 12 bytes: 1448 on a 1500-byte MTU); RFC 6691 §2. */
+	m -= m > tcp_opts_ts_len(c) ? tcp_opts_ts_len(c) : 0;
 	if (m < TCP_MSS_MIN)
 		m = TCP_MSS_MIN;
 	c->mss = m;
@@ -61,7 +65,21 @@ static void take_syn_options(struct tcp_sock *c, const struct tcp_repr *seg)
 		if (c->rw.clamp > 65535)
 			c->rw.clamp = 65535;
 	}
+	tcp_opts_take_syn(c, seg); /* SACK-permitted, timestamps */
 	set_eff_mss(c);
+}
+
+/* RFC 7323 §4.1: with timestamps, the handshake's RTT is measured from TSecr even
+ * when the SYN was retransmitted (Karn's ambiguity is gone). */
+static void handshake_ts_rtt(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	if (!(c->flags & TF_TS_OK) || (c->flags & TF_TIMING) || !seg->has_timestamp ||
+	    !seg->ts_ecr)
+		return;
+	struct tcp_sb_acked none = { 0 };
+	sim_time_t rtt;
+	if (tcp_ts_rtt(c, seg, &none, &rtt))
+		tcp_conn_rtt_sample(c, rtt);
 }
 
 static bool fin_acked(const struct tcp_sock *c)
@@ -209,6 +227,7 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 		c->snd_wl1 = seg->seq;
 		c->snd_wl2 = seg->ack;
 		c->flags &= ~TF_CONNECTING;
+		handshake_ts_rtt(c, seg);
 		tcp_conn_established(c);
 		c->flags |= TF_ACK_NOW; /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 		tcp_sock_wake(c, TCP_EV_WRITABLE);
@@ -228,76 +247,10 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 
 /* ---- §3.10.7.4 fifth step: the ACK field, sender side ---- */
 
-static bool cwnd_limited(const struct tcp_sock *c)
+/* SND.UNA advances to ack: the send buffer and the scoreboard let go of what it
+ * acknowledged. Returns whether the send buffer was full before. */
+static bool take_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, struct tcp_sb_acked *sa)
 {
-	/* Linux tcp_is_cwnd_limited: in slow start, growth while cwnd is below twice
-	 * what was in flight; otherwise only when the sender was limited by cwnd. */
-	if (tcp_cc_in_slow_start(&c->cc))
-		return c->cc.cwnd < 2 * (uint64_t)c->max_flight;
-	return (c->flags & TF_CWND_LIMITED) != 0;
-}
-
-static void enter_recovery(struct tcp_sock *c)
-{
-	/* RFC 5681 §3.2 steps 2–3 / RFC 6582 §3.2 step 2: record recover, set
-	 * ssthresh and cwnd (the algorithm's on_loss, whose trace row comes before
-	 * the retransmission), retransmit the lost segment. */
-	c->recover = c->snd_max;
-	c->flags |= TF_IN_RECOVERY;
-	c->flags &= ~TF_PARTIAL_SEEN;
-	tcp_st(c)->fast_retransmits++;
-	tcp_conn_cc_hook(c, TCP_CONN_CC_LOSS, NULL);
-	tcp_retransmit_first(c);
-}
-
-static void dup_ack(struct tcp_sock *c)
-{
-	tcp_st(c)->dupacks_received++;
-	if (++c->dupacks == 1)
-		c->lt_bytes = 0; /* a new run of duplicate ACKs */
-	if (c->flags & TF_IN_RECOVERY) {
-		/* RFC 5681 §3.2 step 4: window inflation (RFC 6582 keeps it). */
-		tcp_conn_cc_hook(c, TCP_CONN_CC_DUPACK, NULL);
-		return;
-	}
-	if (c->dupacks != c->cfg->dupack_threshold)
-		return; /* below: limited transmit (output.c); above: nothing new */
-	/* RFC 6582 §3.2 step 2: NewReno enters fast retransmit only when the ACK covers
-	 * more than "recover" (no second reduction for losses of one window). Reno
-	 * (RFC 5681) has no such check. */
-	if (c->cc.ops->recovery == TCP_CC_RECOVERY_NEWRENO && seq_lt(c->snd_una, c->recover))
-		return;
-	enter_recovery(c);
-}
-
-/* New data acknowledged during fast recovery (RFC 6582 §3.2 step 3; for Reno, RFC
- * 5681 §3.2 step 6). Returns whether the retransmission timer is to be restarted. */
-static bool recovery_ack(struct tcp_sock *c, uint32_t ack, const struct tcp_cc_ack *a)
-{
-	if (c->cc.ops->recovery == TCP_CC_RECOVERY_RENO || seq_geq(ack, c->recover)) {
-		/* Full acknowledgment: recovery ends; the algorithm deflates the window. */
-		c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN);
-		c->dupacks = 0;
-		tcp_conn_cc_hook(c, TCP_CONN_CC_RECOVERY_EXIT, NULL);
-		return true;
-	}
-	/* Partial acknowledgment: retransmit the first unacknowledged segment, deflate
-	 * by the amount acknowledged, stay in recovery. The timer is reset on the
-	 * first partial ACK only (step 3, "Impatient") or on each (Appendix A,
-	 * "Slow-but-Steady"). */
-	tcp_retransmit_first(c);
-	tcp_conn_cc_hook(c, TCP_CONN_CC_PARTIAL_ACK, a);
-	bool restart = !(c->flags & TF_PARTIAL_SEEN) ||
-		       c->cfg->partial_ack_timer != TCP_PARTIAL_ACK_IMPATIENT;
-	c->flags |= TF_PARTIAL_SEEN;
-	return restart;
-}
-
-/* SND.UNA advances to ack: the send buffer, the RTT sample, congestion control, the
- * retransmission timer and the application's WRITABLE. */
-static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
-{
-	struct sim *sim = tcp_sim(c);
 	/* Drop acknowledged data (the FIN, if acknowledged, is not in the ring). */
 	uint32_t data_acked = acked < c->sndbuf.len ? acked : c->sndbuf.len;
 	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
@@ -306,41 +259,67 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked)
 	tcp_st(c)->bytes_acked += data_acked;
 	c->snd_una_rel += acked;
 	c->snd_una = ack;
-	if (fin_acked(c))
+	/* RFC 2018 §8: SACKed data leaves the queue only now, cumulatively acked. */
+	tcp_sb_ack(&c->sb, ack, sa);
+	if (fin_acked(c)) {
 		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
+		tcp_sb_free(&c->sb);
+	}
 	/* After go-back-N (an RTO), an ACK may cover more than was sent again. (It
 	 * never covers more than snd_max: process_ack drops such ACKs.) */
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
 	c->retries = 0;
+	return was_full;
+}
 
-	/* RFC 6298 §3 with Karn's algorithm: one timed segment, no sample from
-	 * retransmissions (output.c stops the timing when it retransmits). */
-	struct tcp_cc_ack a = { .acked = acked };
-	if ((c->flags & TF_TIMING) && seq_gt(ack, c->rtt_seq)) {
+/* The RTT sample of an ACK of new data, or 0. */
+static sim_time_t ack_rtt(struct tcp_sock *c, uint32_t ack, const struct tcp_repr *seg,
+			  const struct tcp_sb_acked *sa)
+{
+	sim_time_t rtt;
+	if (c->flags & TF_TS_OK) {
+		/* RFC 7323 §4.1: a sample from every such ACK (timestamp.c). */
+		if (!tcp_ts_rtt(c, seg, sa, &rtt))
+			return 0;
+	} else if ((c->flags & TF_TIMING) && seq_gt(ack, c->rtt_seq)) {
+		/* RFC 6298 §3 with Karn's algorithm: one timed segment, no sample from
+		 * retransmissions (output.c stops the timing when it retransmits). */
 		c->flags &= ~TF_TIMING;
-		tcp_conn_rtt_sample(c, sim_now(sim) - c->rtt_time);
-		a.rtt = c->rtt.last;
-	}
-
-	bool traced, restart_timer = true;
-	if (c->flags & TF_IN_RECOVERY) {
-		restart_timer = recovery_ack(c, ack, &a);
-		traced = true;
+		rtt = sim_now(tcp_sim(c)) - c->rtt_time;
 	} else {
-		c->dupacks = 0;
-		a.cwnd_limited = cwnd_limited(c);
-		traced = tcp_conn_cc_hook(c, TCP_CONN_CC_ACK, &a);
+		return 0;
 	}
+	tcp_conn_rtt_sample(c, rtt);
+	return c->rtt.last;
+}
+
+/* After SND.UNA advanced: the RTT sample, recovery and congestion control, the
+ * retransmission timer and the application's WRITABLE. */
+static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, const struct tcp_repr *seg,
+		    const struct tcp_sb_acked *sa, bool was_full)
+{
+	struct sim *sim = tcp_sim(c);
+	struct tcp_cc_ack a = { .acked = acked };
+	a.rtt = ack_rtt(c, ack, seg, sa);
+	bool traced = false;
+	bool restart_timer = tcp_recovery_new_ack(c, ack, &a, &traced);
 	if (a.rtt && !traced && c->trace)
 		tcp_trace_endpoint(c, "rtt_sample");
 
 	/* RFC 6298 (5.2)/(5.3): stop the timer when everything is acknowledged,
-	 * restart it otherwise. */
-	if (c->snd_una == c->snd_max)
+	 * restart it otherwise. Linux tcp_check_sack_reneging: when the ACK stops
+	 * at a segment the receiver had SACKed, it has dropped that data (RFC 2018
+	 * §8); rather than wait a whole RTO, time out after max(SRTT/2, 10 ms). */
+	if (c->snd_una == c->snd_max) {
 		sim_timer_cancel(sim, &c->t_rtx);
-	else if (restart_timer)
+	} else if (tcp_sack_recovery(c) && c->sb.head < c->sb.tail &&
+		   (tcp_sb_at(&c->sb, c->sb.head)->flags & TCP_SB_SACKED)) {
+		sim_time_t d = c->rtt.srtt / 2 > SIM_MS(10) ? c->rtt.srtt / 2 : SIM_MS(10);
+		tcp_timer_rtx_arm_in(c, d);
+	} else if (restart_timer) {
 		tcp_timer_rtx_arm(c);
+	}
 
 	/* Space opened in a buffer that was full (however it got full: writes that
 	 * filled it exactly, a short write, SO_SNDBUF lowered below what is queued):
@@ -363,6 +342,10 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 		c->flags |= TF_ACK_NOW;
 		return false;
 	}
+	/* RFC 7323 §5.3 R3: TS.Recent, once the ACK is known to be good (as Linux's
+	 * tcp_ack: a segment acknowledging unsent data must not move it). */
+	if (c->flags & TF_TS_OK)
+		tcp_ts_update_recent(c, seg);
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
 	c->probes_out = 0; /* the peer is alive (persist timer) */
 	c->probes_stamp = 0;
@@ -387,10 +370,17 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 		if (win > c->max_snd_wnd)
 			c->max_snd_wnd = win;
 	}
+	/* The cumulative ACK first, then the SACK blocks for what remains (RFC 6675
+	 * Update()), then the rest of the ACK's consequences, then the duplicate-ACK
+	 * rules (RFC 5681 §3.2; RFC 6675 §5, for which an ACK of new data can be a
+	 * duplicate too). */
+	struct tcp_sb_acked sa = { 0 };
+	bool was_full = acked ? take_ack(c, ack, acked, &sa) : false;
+	bool new_sack = seg->sack_count && tcp_recovery_sack(c, seg);
 	if (acked)
-		new_ack(c, ack, acked);
-	else if (dup)
-		dup_ack(c);
+		new_ack(c, ack, acked, seg, &sa, was_full);
+	if (dup || new_sack)
+		tcp_recovery_dupack(c, acked != 0, dup, new_sack);
 	return true;
 }
 
@@ -449,6 +439,32 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32
 		process_fin(c);
 }
 
+/* RFC 2018 §4 and RFC 2883 §4 at the receiver: out-of-order data [seq, end) arrived,
+ * of which dup was held already. */
+static void sack_report_ooo(struct tcp_sock *c, uint32_t seq, uint32_t end,
+			    const struct tcp_ooo_dup *dup)
+{
+	if (!(c->flags & TF_SACK_OK))
+		return;
+	tcp_sackrcv_ooo(&c->sackrcv, seq, end);
+	if (c->cfg->dsack)
+		tcp_sackrcv_dup(&c->sackrcv, dup->start, dup->end);
+}
+
+/* RFC 2883 §4: a segment (or its first part) below RCV.NXT is a duplicate, reported
+ * as a DSACK block on the next ACK: its data and FIN up to RCV.NXT (Linux
+ * tcp_send_dupack, tcp_data_queue). Not from TIME-WAIT, as Linux's timewait socket
+ * keeps no SACK state. */
+static void dsack_old(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	if (!(c->flags & TF_SACK_OK) || !c->cfg->dsack || c->state == TCP_TIME_WAIT)
+		return;
+	uint32_t start = seg->seq + ((seg->flags & TCP_FLAG_SYN) ? 1u : 0u);
+	uint32_t end = seg->seq + tcp_repr_seg_len(seg);
+	if (seq_lt(start, c->rcv_nxt))
+		tcp_sackrcv_dup(&c->sackrcv, start, seq_min(end, c->rcv_nxt));
+}
+
 /* Memory cannot take the segment (rcvwnd.c): as Linux tcp_data_queue, in-order data is
  * still taken into an empty queue, else dropped; either way the next ACK, at once,
  * offers a zero window. Returns true when pkt was dropped (and freed). */
@@ -473,7 +489,9 @@ static void receive_ooo(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq
 		return;
 	}
 	uint32_t len = pkt->len;
-	tcp_ooo_insert(&c->ooo, pkt, seq, fin, mem);
+	struct tcp_ooo_dup dup;
+	tcp_ooo_insert(&c->ooo, pkt, seq, fin, mem, &dup);
+	sack_report_ooo(c, seq, seq + len + (fin ? 1u : 0u), &dup);
 	tcp_rcvwnd_ooo(c, len, mem);
 	tcp_st(c)->ooo_segments++;
 	tcp_st(c)->dupacks_sent++;
@@ -505,8 +523,12 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 		deliver(c, p, tcp_pkt_fin(p), tcp_pkt_mem(p), NULL);
 	if (len > 0)
 		tcp_sock_wake(c, TCP_EV_READABLE);
-	if (c->flags & TF_FIN_RCVD)
+	if (c->flags & TF_FIN_RCVD) {
 		tcp_ooo_clear(&c->ooo); /* nothing can follow the FIN */
+		tcp_sackrcv_clear(&c->sackrcv);
+	} else if (had_gap) {
+		tcp_sackrcv_advance(&c->sackrcv, c->rcv_nxt);
+	}
 	/* A segment that fills the gap: ACK at once (RFC 5681 §4.2); one that fills part
 	 * of it leaves out-of-order data, which tcp_ack_check ACKs at once too. */
 	if (had_gap && c->ooo.count == 0)
@@ -557,6 +579,33 @@ static uint32_t rcv_wnd(const struct tcp_sock *c)
 	return w > 0 ? (uint32_t)w : 0;
 }
 
+/* An unacceptable segment is answered with an immediate ACK, which reports it as a
+ * duplicate when it lies below RCV.NXT. */
+static enum verdict dup_ack_reply(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	/* Data before RCV.NXT means our ACK was lost: quick ACKs again (Linux
+	 * tcp_send_dupack). */
+	c->flags |= TF_ACK_NOW;
+	if (seg->payload_len > 0) {
+		tcp_st(c)->dupacks_sent++;
+		if (seq_lt(seg->seq, c->rcv_nxt))
+			tcp_ack_enter_quickack(c);
+	}
+	dsack_old(c, seg);
+	return REPLY;
+}
+
+/* Before the first step, with timestamps: PAWS (RFC 7323 §5.3 R1). A segment older
+ * than TS.Recent is "not acceptable: Send an acknowledgment in reply ... and drop the
+ * segment" (a RST is exempt). */
+static enum verdict check_paws(struct tcp_sock *c, const struct tcp_repr *seg)
+{
+	if (!(c->flags & TF_TS_OK) || !tcp_ts_paws_reject(c, seg))
+		return NEXT;
+	tcp_st(c)->paws_rejected++;
+	return dup_ack_reply(c, seg);
+}
+
 /* First step: the sequence number check. Sets v->zero_window for a segment accepted
  * only for its ACK; answers an unacceptable one. */
 static enum verdict check_sequence(struct tcp_sock *c, const struct tcp_repr *seg,
@@ -587,16 +636,15 @@ static enum verdict check_sequence(struct tcp_sock *c, const struct tcp_repr *se
 	if (c->state == TCP_TIME_WAIT && (seg->flags & TCP_FLAG_FIN) &&
 	    seg->seq + seg_len == c->rcv_nxt)
 		tcp_timer_time_wait(c);
-	/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. Data
-	 * before RCV.NXT means our ACK was lost: quick ACKs again (Linux
-	 * tcp_send_dupack). */
-	c->flags |= TF_ACK_NOW;
-	if (seg->payload_len > 0) {
-		tcp_st(c)->dupacks_sent++;
-		if (seq_lt(seg->seq, c->rcv_nxt))
-			tcp_ack_enter_quickack(c);
-	}
-	return REPLY;
+	/* A retransmission of data whose ACK was lost ends at Last.ACK.sent: its TSval
+	 * becomes TS.Recent, so the ACK below echoes the retransmission and the sender's
+	 * RTT sample is not inflated by its timeout. RFC 7323 §5.3 puts R3 after R2;
+	 * Linux (tcp_sequence tests end_seq against rcv_wup) and BSD (Stevens vol. 2,
+	 * p. 869) take such a segment's timestamp, and so does this. */
+	if (seq_geq(seg->seq + seg_len, c->rcv_wup))
+		tcp_ts_update_recent(c, seg);
+	/* "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>", an immediate duplicate ACK. */
+	return dup_ack_reply(c, seg);
 }
 
 /* Second step: the RST bit (RFC 9293 §3.10.7.4 with RFC 5961 §3.2). Only a RST
@@ -636,10 +684,12 @@ static enum verdict check_rst(struct tcp_sock *c, const struct tcp_repr *seg)
  * and does not exceed the window" — data before RCV.NXT (an old SYN counts as one)
  * and beyond RCV.NXT + RCV.WND (with a FIN beyond it) are cut off pkt, and v
  * describes what is left. */
-static void trim_to_window(struct tcp_sock *c, struct sim_packet *pkt, struct seg_view *v)
+static void trim_to_window(struct tcp_sock *c, const struct tcp_repr *seg, struct sim_packet *pkt,
+			   struct seg_view *v)
 {
 	if (seq_lt(v->seq, c->rcv_nxt)) {
 		uint32_t d = c->rcv_nxt - v->seq;
+		dsack_old(c, seg); /* RFC 2883 §4: the duplicated part only */
 		if (v->flags & TCP_FLAG_SYN) {
 			v->flags &= (uint8_t)~TCP_FLAG_SYN;
 			v->seq++;
@@ -708,6 +758,7 @@ static enum verdict syn_received_ack(struct tcp_sock *c, const struct tcp_repr *
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = v->seq;
 	c->snd_wl2 = seg->ack;
+	handshake_ts_rtt(c, seg);
 	tcp_conn_established(c);
 	if (c->parent) {
 		tcp_conn_acceptq_add(c);
@@ -807,6 +858,8 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr
 	struct seg_view v = { .seq = seg->seq, .len = pkt->len, .flags = seg->flags };
 	enum verdict r = syn_received_dup_syn(c, seg);
 	if (r == NEXT)
+		r = check_paws(c, seg); /* RFC 7323 §5.3 R1, before R2 */
+	if (r == NEXT)
 		r = check_sequence(c, seg, &v); /* first: sequence number */
 	if (r == NEXT) {
 		c->last_rcv = sim_now(tcp_sim(c));
@@ -816,7 +869,7 @@ void tcp_input(struct tcp_sock *c, struct sim_packet *pkt, const struct tcp_repr
 	/* Third: security and compartment — not modelled (no IP security option, so
 	 * no mismatch can arise). */
 	if (r == NEXT) {
-		trim_to_window(c, pkt, &v); /* the rest of the first step */
+		trim_to_window(c, seg, pkt, &v); /* the rest of the first step */
 		r = check_syn(c, &v);       /* fourth: SYN */
 	}
 	if (r == NEXT)
@@ -851,9 +904,5 @@ void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu)
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED)
 		return; /* nothing but the SYN is in flight */
 	/* Linux tcp_simple_retransmit: resend everything outstanding at the new size. */
-	c->flags &= ~TF_TIMING;
-	c->snd_nxt = c->snd_una;
-	tcp_output(c);
-	if (c->snd_nxt == c->snd_una)
-		tcp_retransmit_first(c);
+	tcp_recovery_pmtu(c);
 }

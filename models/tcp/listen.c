@@ -25,9 +25,11 @@
  * in its low 24 (added to a second hash); nothing is kept. The ACK that comes back
  * acknowledges cookie + 1: the check recomputes the hashes, accepts a counter at most
  * one minute old and an index inside the table, and the connection is made from what
- * the cookie holds. Without TCP timestamps (netsim has none) a cookie cannot carry
- * window scaling, so a cookie SYN-ACK carries only the MSS option (Linux clears the
- * other options in tcp_conn_request() then) and the connection runs unscaled. An ACK
+ * the cookie holds. Linux hides window scaling, SACK-permitted and ECN in the low
+ * bits of a cookie SYN-ACK's TSval when the SYN carried timestamps
+ * (cookie_init_timestamp); this does not, so a cookie SYN-ACK carries only the MSS
+ * option (as Linux's does without timestamps: tcp_conn_request() clears the others)
+ * and the connection runs unscaled, without SACK and without timestamps. An ACK
  * is checked as a cookie only within two minutes of the listener's last cookie
  * (Linux tcp_synq_no_recent_overflow()); otherwise, or when the check fails, it is an
  * ACK in LISTEN and gets a RST.
@@ -230,7 +232,7 @@ void tcp_listen_send_cookie(struct tcp_sock *l, const struct tcp_repr *syn, ipv4
 	r.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
 	r.mss = (uint16_t)(adv < 65535 ? adv : 65535);
 	r.window = cookie_window(l, r.mss);
-	r.has_mss = true; /* and nothing else: no timestamps to hold the rest */
+	r.has_mss = true; /* and nothing else (no TSval carries the rest) */
 	struct sim_packet *pkt = sim_packet_new(st->sim, SIM_PACKET_HEADROOM, 0);
 	uint8_t *h = sim_packet_push(pkt, tcp_seg_hdr_len(&r));
 	tcp_seg_write(h, &r);

@@ -5,7 +5,10 @@
  * obeys the send window min(cwnd, peer's window) (RFC 5681 §3.1, RFC 9293 §3.8.6),
  * Nagle (RFC 896, RFC 9293 §3.7.4), sender SWS avoidance (RFC 9293 §3.8.6.2.1),
  * and builds each segment into one pool packet by one copy out of the send ring,
- * with the window rcvwnd.c chooses; it tells ack.c of every ACK and data sent.
+ * with the window rcvwnd.c chooses; it tells ack.c of every ACK and data sent. During
+ * SACK-based recovery (RFC 6675 §5 (C)) the scoreboard's NextSeg() decides between
+ * retransmissions and new data, and cwnd is measured against pipe. Options come
+ * from segopts.c; every segment sent is recorded in the scoreboard.
  */
 #include <string.h>
 
@@ -43,8 +46,11 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 		r.window = tcp_rcvwnd_syn_field(c);
 		if (flags & TCP_FLAG_ACK)
 			c->rcv_adv = c->rcv_nxt + c->rcv_wnd;
+		tcp_opts_syn(c, &r);
 	} else {
 		r.window = tcp_rcvwnd_select(c);
+		if (c->flags & (TF_TS_OK | TF_SACK_OK))
+			tcp_opts_established(c, &r, !(flags & TCP_FLAG_RST));
 	}
 	uint32_t hl = tcp_seg_hdr_len(&r);
 	struct sim_packet *pkt = sim_packet_new(sim, SIM_PACKET_HEADROOM, len);
@@ -78,10 +84,18 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	c->xmit_error = rc == -EMSGSIZE ? 0 : rc;
 }
 
+/* What kind of segment send_segment() sends. */
+enum xmit_kind {
+	XMIT_DATA,   /* new data, or a retransmission */
+	XMIT_PROBE,  /* a zero-window probe: no RTT timing, no retransmission timer */
+	XMIT_RESCUE, /* RFC 6675 NextSeg rule 4: neither HighRxt nor pipe moves */
+};
+
 /* Sends sequence space [seq, seq + len (+FIN)) with ACK and the given extra flags;
- * bookkeeping for statistics, traces, snd_max, RTT timing and the timer. A window
- * probe (probe = true) neither starts RTT timing nor the retransmission timer. */
-static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra, bool probe)
+ * bookkeeping for statistics, traces, snd_max, the scoreboard, RTT timing and the
+ * timer. Returns false when the local queue refused it (nothing was sent). */
+static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t extra,
+			 enum xmit_kind kind)
 {
 	struct tcp_stats *s = tcp_st(c);
 	if (c->stack->local_drop)
@@ -102,11 +116,13 @@ static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	if (c->trace)
 		tcp_trace_seq(c, retx ? "retransmit" : "send", seq, end, 0);
 	xmit(c, seq, len, (uint8_t)(TCP_FLAG_ACK | extra));
+	tcp_sb_sent(&c->sb, seq, end, (extra & TCP_FLAG_FIN) != 0, kind == XMIT_RESCUE,
+		    sim_now(tcp_sim(c)));
 	if (seq_gt(end, c->snd_max))
 		c->snd_max = end;
 	if (len > 0 && len < c->mss)
 		c->snd_sml = seq + len; /* Nagle (Minshall): the last small segment */
-	if (probe)
+	if (kind == XMIT_PROBE)
 		return true;
 	/* RFC 6298 §3 / Karn: time one segment carrying new data at a time. */
 	if (!retx && !(c->flags & TF_TIMING) && end != seq) {
@@ -168,7 +184,9 @@ static bool fin_unsent(const struct tcp_sock *c)
  * segment may go out beyond cwnd (FlightSize <= cwnd + 2·SMSS). */
 static uint32_t limited_transmit_allowance(const struct tcp_sock *c)
 {
+	/* (Under RFC 6675 pipe does this: SACKed segments leave it.) */
 	if (!c->cfg->limited_transmit || (c->flags & TF_IN_RECOVERY) || c->dupacks == 0 ||
+	    tcp_sack_recovery(c) ||
 	    c->dupacks >= c->cfg->dupack_threshold || c->snd_nxt != c->snd_max)
 		return 0;
 	uint32_t n = c->dupacks < 2 ? c->dupacks : 2;
@@ -192,67 +210,124 @@ static void track_cwnd_use(struct tcp_sock *c, bool stopped_by_cwnd)
 	}
 }
 
+/* The room cwnd leaves: cwnd − FlightSize (RFC 5681, with limited transmit's
+ * allowance), or under RFC 6675 cwnd − pipe — in recovery and after a timeout (§5
+ * (C)), and before recovery as its limited transmit when that is on (§5 step (3)). */
+static int64_t cwnd_room(const struct tcp_sock *c, uint32_t flight)
+{
+	if (tcp_sack_recovery(c) &&
+	    (c->cfg->limited_transmit || (c->flags & (TF_IN_RECOVERY | TF_LOSS))))
+		return (int64_t)c->cc.cwnd - tcp_sb_pipe(&c->sb);
+	return (int64_t)c->cc.cwnd + limited_transmit_allowance(c) - flight;
+}
+
+/* Tries to send one segment of new data (or the FIN) as the windows, sender SWS
+ * avoidance and Nagle allow. Sets *cwnd_stop when cwnd alone held it back. */
+static bool send_new_segment(struct tcp_sock *c, bool *cwnd_stop)
+{
+	uint32_t avail = unsent_bytes(c);
+	bool fin = fin_unsent(c);
+	if (avail == 0 && !fin)
+		return false;
+	uint32_t mss = tcp_current_mss(c);
+	uint32_t flight = tcp_flight(c);
+	int64_t wnd_room = (int64_t)c->snd_wnd - flight;
+	int64_t cwnd_left = cwnd_room(c, flight);
+	uint32_t len = avail < mss ? avail : mss;
+	uint8_t extra = 0;
+	if (len > 0) {
+		int64_t room = wnd_room < cwnd_left ? wnd_room : cwnd_left;
+		if ((int64_t)len > room) {
+			/* Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a partial segment
+			 * only when the peer's window is what limits and it is at least
+			 * half the largest it ever offered. Never split a segment to fit
+			 * cwnd. */
+			if (wnd_room > 0 && wnd_room <= cwnd_left &&
+			    wnd_room >= (int64_t)(c->max_snd_wnd / 2)) {
+				len = (uint32_t)wnd_room;
+			} else {
+				if (cwnd_left < (int64_t)len && wnd_room >= (int64_t)len)
+					*cwnd_stop = true;
+				return false;
+			}
+		}
+		/* Nagle applies to new data; a retransmission (go-back-N after an RTO
+		 * or a PMTU change) is never held. */
+		if (len < mss && len == avail && seq_geq(c->snd_nxt, c->snd_max) &&
+		    (cork_holds(c) || nagle_holds(c)))
+			return false;
+		if (len == avail) {
+			/* The end of what the application wrote, unless it said more
+			 * follows (MSG_MORE: Linux tcp_push marks no PSH). */
+			if (!(c->flags & TF_MORE_TAIL))
+				extra |= TCP_FLAG_PSH;
+			if (fin && wnd_room >= (int64_t)len + 1)
+				extra |= TCP_FLAG_FIN;
+		}
+	} else {
+		/* The FIN alone: it needs one sequence number of the peer's window (the
+		 * receiver would drop it otherwise), not cwnd. */
+		if (wnd_room < 1)
+			return false;
+		extra = TCP_FLAG_FIN;
+	}
+	/* A segment that does not fit in cwnd goes out only through limited transmit's
+	 * allowance: remember it, since FlightSize for the coming fast retransmit
+	 * excludes it (RFC 5681 §3.2 step 2). Whole segments: cwnd, not a multiple of
+	 * SMSS, never sends a partial one. */
+	if (!send_segment(c, c->snd_nxt, len, extra, XMIT_DATA))
+		return false;
+	if ((uint64_t)flight + len > c->cc.cwnd)
+		c->lt_bytes += len;
+	c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+	return true;
+}
+
+/* RFC 6675 §5 (C), one round: "If cwnd - pipe >= 1 SMSS", NextSeg() says what to
+ * send — a lost segment (rule 1), new data (rule 2), an unSACKed one below the
+ * highest SACK (rule 3, in recovery), the rescue retransmission (rule 4, once per
+ * recovery). After a timeout (TF_LOSS) only rules 1 and 2 apply: the lost segments
+ * in order, then new data. Returns true when it sent something. */
+static bool sack_recovery_step(struct tcp_sock *c, bool *cwnd_stop)
+{
+	if ((int64_t)c->cc.cwnd - (int64_t)tcp_sb_pipe(&c->sb) < (int64_t)c->mss) {
+		*cwnd_stop = true;
+		return false;
+	}
+	bool recovery = (c->flags & TF_IN_RECOVERY) != 0;
+	bool rescue = recovery && tcp_recovery_rescue_ok(c);
+	bool new_data = unsent_bytes(c) > 0 || fin_unsent(c);
+	uint64_t id = 0;
+	enum tcp_sb_rule rule = tcp_sb_next_seg(&c->sb, new_data, recovery, rescue, &id);
+	if (rule == TCP_SB_RULE2) {
+		if (send_new_segment(c, cwnd_stop))
+			return true;
+		/* The receiver's window, Nagle or SWS avoidance held the new data back:
+		 * rules 3 and 4 then. */
+		rule = tcp_sb_next_seg(&c->sb, false, recovery, rescue, &id);
+	}
+	switch (rule) {
+	case TCP_SB_RULE1:
+	case TCP_SB_RULE3:
+		/* (C.2): HighRxt moves, (C.4) pipe grows */
+		return tcp_retransmit_seg(c, id, false);
+	case TCP_SB_RULE4:
+		if (!tcp_retransmit_seg(c, id, true))
+			return false;
+		tcp_recovery_rescued(c);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool output_data(struct tcp_sock *c)
 {
 	bool sent = false;
 	bool cwnd_stop = false;
-	for (;;) {
-		uint32_t avail = unsent_bytes(c);
-		bool fin = fin_unsent(c);
-		if (avail == 0 && !fin)
-			break;
-		uint32_t flight = tcp_flight(c);
-		int64_t wnd_room = (int64_t)c->snd_wnd - flight;
-		int64_t cwnd_room = (int64_t)c->cc.cwnd + limited_transmit_allowance(c) - flight;
-		uint32_t len = avail < c->mss ? avail : c->mss;
-		uint8_t extra = 0;
-		if (len > 0) {
-			int64_t room = wnd_room < cwnd_room ? wnd_room : cwnd_room;
-			if ((int64_t)len > room) {
-				/* Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a partial
-				 * segment only when the peer's window is what limits and
-				 * it is at least half the largest it ever offered. Never
-				 * split a segment to fit cwnd. */
-				if (wnd_room > 0 && wnd_room <= cwnd_room &&
-				    wnd_room >= (int64_t)(c->max_snd_wnd / 2)) {
-					len = (uint32_t)wnd_room;
-				} else {
-					if (cwnd_room < (int64_t)len && wnd_room >= (int64_t)len)
-						cwnd_stop = true;
-					break;
-				}
-			}
-			/* Nagle applies to new data; a retransmission (go-back-N after
-			 * an RTO or a PMTU change) is never held. */
-			if (len < c->mss && len == avail && seq_geq(c->snd_nxt, c->snd_max) &&
-			    (cork_holds(c) || nagle_holds(c)))
-				break;
-			if (len == avail) {
-				/* The end of what the application wrote, unless it said
-				 * more follows (MSG_MORE: Linux tcp_push marks no PSH). */
-				if (!(c->flags & TF_MORE_TAIL))
-					extra |= TCP_FLAG_PSH;
-				if (fin && wnd_room >= (int64_t)len + 1)
-					extra |= TCP_FLAG_FIN;
-			}
-		} else {
-			/* The FIN alone: it needs one sequence number of the peer's
-			 * window (the receiver would drop it otherwise), not cwnd. */
-			if (wnd_room < 1)
-				break;
-			extra = TCP_FLAG_FIN;
-		}
-		/* A segment that does not fit in cwnd goes out only through limited
-		 * transmit's allowance: remember it, since FlightSize for the coming fast
-		 * retransmit excludes it (RFC 5681 §3.2 step 2). Whole segments: cwnd,
-		 * not a multiple of SMSS, never sends a partial one. */
-		if (!send_segment(c, c->snd_nxt, len, extra, false))
-			break;
-		if ((uint64_t)flight + len > c->cc.cwnd)
-			c->lt_bytes += len;
-		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+	bool sack_driven = tcp_sack_recovery(c) && (c->flags & (TF_IN_RECOVERY | TF_LOSS));
+	while (sack_driven ? sack_recovery_step(c, &cwnd_stop) : send_new_segment(c, &cwnd_stop))
 		sent = true;
-	}
 	track_cwnd_use(c, cwnd_stop);
 	struct sim *sim = tcp_sim(c);
 	if (sent) {
@@ -358,11 +433,38 @@ void tcp_retransmit_first(struct tcp_sock *c)
 		return;
 	if (len > 0 && c->snd_una + len == data_end)
 		extra |= TCP_FLAG_PSH;
-	if (!send_segment(c, c->snd_una, len, extra, false))
+	if (!send_segment(c, c->snd_una, len, extra, XMIT_DATA))
 		return;
 	uint32_t end = c->snd_una + len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 	if (seq_lt(c->snd_nxt, end))
 		c->snd_nxt = end;
+}
+
+bool tcp_retransmit_seg(struct tcp_sock *c, uint64_t id, bool rescue)
+{
+	/* The segment as it was first sent, in pieces of the current MSS when that is
+	 * smaller now (Linux tcp_retransmit_skb fragments: a lower path MTU, or SACK
+	 * blocks this segment also carries). */
+	const struct tcp_sb_seg *e = tcp_sb_at(&c->sb, id);
+	bool fin = (e->flags & TCP_SB_FIN) != 0;
+	uint32_t start = e->seq, seq = start;
+	uint32_t data_end = e->end - (fin ? 1u : 0u);
+	uint32_t buf_end = c->snd_buf_seq + c->sndbuf.len;
+	uint32_t mss = tcp_current_mss(c);
+	do {
+		uint32_t len = data_end - seq < mss ? data_end - seq : mss;
+		uint8_t extra = 0;
+		if (seq + len == data_end) {
+			if (fin)
+				extra |= TCP_FLAG_FIN;
+			if (len > 0 && data_end == buf_end)
+				extra |= TCP_FLAG_PSH;
+		}
+		if (!send_segment(c, seq, len, extra, rescue ? XMIT_RESCUE : XMIT_DATA))
+			return seq != start; /* the local queue refused it */
+		seq += len;
+	} while (seq != data_end);
+	return true;
 }
 
 bool tcp_send_window_probe(struct tcp_sock *c)
@@ -381,7 +483,7 @@ bool tcp_send_window_probe(struct tcp_sock *c)
 			extra |= TCP_FLAG_FIN;
 		if (len == 0)
 			extra = TCP_FLAG_FIN;
-		if (!send_segment(c, c->snd_nxt, len, extra, false))
+		if (!send_segment(c, c->snd_nxt, len, extra, XMIT_DATA))
 			return false;
 		c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
 		return true;
@@ -404,7 +506,7 @@ bool tcp_send_window_probe(struct tcp_sock *c)
 	 * ZeroWindowProbe". snd_nxt stays; snd_max covers the byte so that an ACK for it
 	 * is acceptable (BSD's persist mode). Only a FIN left: the FIN. */
 	uint32_t len = avail > 0 ? 1 : 0;
-	return send_segment(c, c->snd_una, len, len ? 0 : TCP_FLAG_FIN, true);
+	return send_segment(c, c->snd_una, len, len ? 0 : TCP_FLAG_FIN, XMIT_PROBE);
 }
 
 void tcp_send_keepalive(struct tcp_sock *c)

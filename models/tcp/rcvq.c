@@ -97,9 +97,28 @@ static void trim_front(struct sim_packet *p, uint32_t n)
 	p->mark += n;
 }
 
-uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin,
-			uint32_t mem)
+/* Adds [a, b) to the duplicate range: the first one, or one that adjoins it (Linux
+ * tcp_dsack_extend). */
+static void dup_add(struct tcp_ooo_dup *d, uint32_t a, uint32_t b)
 {
+	if (!seq_lt(a, b))
+		return;
+	if (d->start == d->end) {
+		d->start = a;
+		d->end = b;
+	} else if (seq_leq(a, d->end) && seq_leq(d->start, b)) {
+		d->start = seq_min(d->start, a);
+		d->end = seq_max(d->end, b);
+	}
+}
+
+uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin,
+			uint32_t mem, struct tcp_ooo_dup *dup)
+{
+	struct tcp_ooo_dup dummy;
+	if (!dup)
+		dup = &dummy;
+	dup->start = dup->end = seq;
 	set_meta(pkt, seq, fin, mem);
 	pkt->next = NULL;
 	uint32_t s = seq;
@@ -118,6 +137,8 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 	/* Trim against prev: its data may cover our front, or all of us. */
 	if (prev) {
 		uint32_t pe = tcp_pkt_end(prev);
+		if (seq_gt(pe, s))
+			dup_add(dup, s, seq_min(pe, e));
 		if (seq_geq(pe, e) && !(fin && !tcp_pkt_fin(prev) && pe == e)) {
 			sim_packet_free(pkt); /* a duplicate of queued data */
 			return 0;
@@ -139,6 +160,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 	while (next && seq_leq(tcp_pkt_end(next), e) && seq_geq(tcp_pkt_seq(next), s)) {
 		if (tcp_pkt_end(next) == e && tcp_pkt_fin(next))
 			fin = true;
+		dup_add(dup, tcp_pkt_seq(next), tcp_pkt_end(next));
 		struct sim_packet *n2 = next->next;
 		q->bytes -= next->len;
 		q->mem -= tcp_pkt_mem(next);
@@ -147,6 +169,7 @@ uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq,
 		next = n2;
 	}
 	if (next && seq_lt(tcp_pkt_seq(next), e)) {
+		dup_add(dup, tcp_pkt_seq(next), e);
 		sim_packet_trim(pkt, tcp_pkt_seq(next) - s);
 		e = tcp_pkt_seq(next);
 		fin = false; /* a FIN inside data the peer also sent: inconsistent, ignore */

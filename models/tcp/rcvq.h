@@ -73,12 +73,19 @@ void tcp_rcvq_clear(struct tcp_rcvq *q);
 typedef void (*tcp_rcvq_fn)(void *ctx, const uint8_t *data, uint32_t n);
 uint32_t tcp_rcvq_consume(struct tcp_rcvq *q, uint32_t n, tcp_rcvq_fn fn, void *ctx);
 
+/* The part of an inserted segment that was queued already (RFC 2883's duplicate):
+ * [start, end), empty when start == end. Where the segment overlaps queued data in
+ * two places apart, the first. */
+struct tcp_ooo_dup {
+	uint32_t start, end;
+};
+
 void tcp_ooo_init(struct tcp_ooo *q);
 /* Inserts a segment whose data starts at `seq` (with a FIN after it if fin), charged
  * `mem`, trimming it against what is queued. Takes pkt. Returns the number of new
- * bytes queued. */
+ * bytes queued; *dup (may be NULL) says which of its bytes were queued before. */
 uint32_t tcp_ooo_insert(struct tcp_ooo *q, struct sim_packet *pkt, uint32_t seq, bool fin,
-			uint32_t mem);
+			uint32_t mem, struct tcp_ooo_dup *dup);
 /* Sequence number one past the last byte queued (valid when count > 0). */
 static inline uint32_t tcp_ooo_end(const struct tcp_ooo *q)
 {

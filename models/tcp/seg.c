@@ -6,11 +6,30 @@
 #include "models/tcp/seg.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "models/ip/csum.h"
 #include "sim/core/bytes.h"
+
+/* A SACK option (RFC 2018 §3): 2 + 8n bytes, n blocks of two 32-bit edges. Linux
+ * (tcp_parse_options) ignores one of another length; so does this, and counts it
+ * as malformed. Options repeated in one segment: the last one counts. */
+static void parse_sack(const uint8_t *v, uint8_t olen, struct tcp_repr *r)
+{
+	uint32_t n = (uint32_t)(olen - 2) / TCP_OPTLEN_SACK_BLOCK;
+	if (olen < 2 + TCP_OPTLEN_SACK_BLOCK || (olen - 2) % TCP_OPTLEN_SACK_BLOCK ||
+	    n > TCP_SACK_MAX_BLOCKS) {
+		r->opt_malformed = true;
+		return;
+	}
+	r->sack_count = (uint8_t)n;
+	for (uint32_t k = 0; k < n; k++) {
+		r->sack[k].start = sim_get_be32(v + 8 * k);
+		r->sack[k].end = sim_get_be32(v + 8 * k + 4);
+	}
+}
 
 /* Walks the option list opt[0, len). RFC 9293 §3.1: "a TCP implementation MUST be
  * able to receive a TCP Option in any segment" and must be prepared for an illegal
@@ -58,6 +77,9 @@ static void parse_options(const uint8_t *opt, uint32_t len, struct tcp_repr *r)
 			else
 				r->opt_malformed = true;
 			break;
+		case TCP_OPTKIND_SACK:
+			parse_sack(v, olen, r);
+			break;
 		case TCP_OPTKIND_TIMESTAMP:
 			if (olen == 10) {
 				r->has_timestamp = true;
@@ -77,7 +99,7 @@ static void parse_options(const uint8_t *opt, uint32_t len, struct tcp_repr *r)
 
 int tcp_seg_parse(const uint8_t *seg, size_t len, struct tcp_repr *r)
 {
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct tcp_repr, sack));
 	if (len < TCP_HDR_MIN)
 		return -EINVAL;
 	uint32_t hdr_len = (uint32_t)(seg[TCP_OFF_DOFF] >> 4) * 4u;
@@ -98,20 +120,22 @@ int tcp_seg_parse(const uint8_t *seg, size_t len, struct tcp_repr *r)
 	return 0;
 }
 
-/* Option bytes in Linux's layout (tcp_options_write): MSS; then SACK-permitted and
- * timestamps (4+10 bytes together, or each padded by two NOPs); then NOP + window
- * scale. */
+/* Option bytes in Linux's layout (tcp_output.c tcp_options_write()): MSS; then
+ * SACK-permitted and timestamps (4+10 bytes together, or each padded by two NOPs);
+ * then NOP + window scale; then NOP NOP + the SACK blocks. */
 static uint32_t options_len(const struct tcp_repr *r)
 {
 	uint32_t n = 0;
 	if (r->has_mss)
 		n += 4;
 	if (r->has_timestamp)
-		n += 12; /* SACK-perm + TS, or NOP NOP + TS */
+		n += TCP_OPTLEN_TS_ALIGNED; /* SACK-perm + TS, or NOP NOP + TS */
 	else if (r->has_sack_perm)
 		n += 4;                          /* NOP NOP SACK-perm */
 	if (r->has_wscale)
 		n += 4;                          /* NOP + window scale */
+	if (r->sack_count)
+		n += TCP_OPTLEN_SACK_BASE + TCP_OPTLEN_SACK_BLOCK * (uint32_t)r->sack_count;
 	return n;
 }
 
@@ -123,6 +147,7 @@ uint32_t tcp_seg_hdr_len(const struct tcp_repr *r)
 uint32_t tcp_seg_write(uint8_t *buf, const struct tcp_repr *r)
 {
 	uint32_t hdr_len = tcp_seg_hdr_len(r);
+	g_assert(hdr_len <= TCP_HDR_MAX && r->sack_count <= TCP_SACK_MAX_BLOCKS);
 	sim_put_be16(buf + TCP_OFF_SPORT, r->src_port);
 	sim_put_be16(buf + TCP_OFF_DPORT, r->dst_port);
 	sim_put_be32(buf + TCP_OFF_SEQ, r->seq);
@@ -166,6 +191,18 @@ uint32_t tcp_seg_write(uint8_t *buf, const struct tcp_repr *r)
 		p[2] = 3;
 		p[3] = r->wscale;
 		p += 4;
+	}
+	if (r->sack_count) {
+		p[0] = TCP_OPTKIND_NOP;
+		p[1] = TCP_OPTKIND_NOP;
+		p[2] = TCP_OPTKIND_SACK;
+		p[3] = (uint8_t)(2 + TCP_OPTLEN_SACK_BLOCK * r->sack_count);
+		p += 4;
+		for (uint32_t k = 0; k < r->sack_count; k++) {
+			sim_put_be32(p, r->sack[k].start);
+			sim_put_be32(p + 4, r->sack[k].end);
+			p += TCP_OPTLEN_SACK_BLOCK;
+		}
 	}
 	return hdr_len;
 }
@@ -218,6 +255,13 @@ char *tcp_repr_format(const struct tcp_repr *r, char *buf, size_t n)
 		w += snprintf(buf + w, n - (size_t)w, " <mss %u>", r->mss);
 	if ((size_t)w < n && r->has_wscale)
 		w += snprintf(buf + w, n - (size_t)w, " <wscale %u>", r->wscale);
+	if ((size_t)w < n && r->has_sack_perm)
+		w += snprintf(buf + w, n - (size_t)w, " <sackOK>");
+	if ((size_t)w < n && r->has_timestamp)
+		w += snprintf(buf + w, n - (size_t)w, " <TS val %u ecr %u>", r->ts_val, r->ts_ecr);
+	for (uint32_t b = 0; b < r->sack_count && (size_t)w < n; b++)
+		w += snprintf(buf + w, n - (size_t)w, " <sack %u:%u>", r->sack[b].start,
+			      r->sack[b].end);
 	if ((size_t)w < n && r->opt_malformed)
 		snprintf(buf + w, n - (size_t)w, " <malformed options>");
 	return buf;

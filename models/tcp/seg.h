@@ -16,12 +16,22 @@
  * |                    Options                    |    Padding    | 20
  *
  * Options understood: EOL (0), NOP (1), MSS (2, RFC 9293 §3.2), window scale (3,
- * RFC 7323 §2), SACK-permitted (4, RFC 2018) and timestamps (8, RFC 7323 §3) are
- * parsed (the last two so captures of real stacks decode; netsim's TCP does not
- * use them); any other kind is skipped by its length. A malformed option list
- * (a length below 2, or an option running past the header) stops option parsing
- * and sets `opt_malformed`; the segment itself is still delivered, as Linux does
+ * RFC 7323 §2), SACK-permitted (4, RFC 2018 §2), SACK (5, RFC 2018 §3, up to four
+ * blocks, a DSACK (RFC 2883) being simply the first) and timestamps (8, RFC 7323 §3);
+ * any other kind is skipped by its length. A malformed option list (a length below
+ * 2, or an option running past the header) stops option parsing and sets
+ * `opt_malformed`; the segment itself is still delivered, as Linux does
  * (tcp_parse_options), so a broken option can never crash, loop or reset anything.
+ * A known option with the wrong length (a SACK option whose length is not 2 + 8n)
+ * is skipped and also sets `opt_malformed`.
+ *
+ * Options are written in Linux's layout (tcp_output.c tcp_options_write()), so that a
+ * header parsed from a Linux capture is rewritten byte for byte:
+ *   SYN with timestamps      MSS, SACK-permitted + TS (or NOP NOP + TS), NOP + WS
+ *   SYN without timestamps   MSS, NOP NOP SACK-permitted, NOP + WS
+ *   other segments           NOP NOP TS, then NOP NOP SACK with its blocks
+ * The option space is 40 bytes: with timestamps (12) at most three SACK blocks fit
+ * (4 + 3·8 = 28), without them four (RFC 2018 §3).
  */
 #ifndef MODELS_TCP_SEG_H
 #define MODELS_TCP_SEG_H
@@ -69,7 +79,25 @@ enum {
 	TCP_OPTKIND_MSS = 2,
 	TCP_OPTKIND_WSCALE = 3,
 	TCP_OPTKIND_SACK_PERM = 4,
+	TCP_OPTKIND_SACK = 5,
 	TCP_OPTKIND_TIMESTAMP = 8,
+};
+
+/* Option lengths (bytes, with the padding Linux writes before them). */
+enum {
+	TCP_OPTLEN_TS_ALIGNED = 12,  /* NOP NOP TS (or SACK-permitted + TS on a SYN) */
+	TCP_OPTLEN_SACK_BASE = 4,    /* NOP NOP kind length */
+	TCP_OPTLEN_SACK_BLOCK = 8,   /* one block: left edge, right edge */
+	TCP_OPT_SPACE = 40,          /* TCP_HDR_MAX − TCP_HDR_MIN */
+};
+
+/* RFC 2018 §3: at most four blocks fit in the option space. */
+#define TCP_SACK_MAX_BLOCKS 4u
+
+/* One SACK block (RFC 2018 §3): [start, end), "Left Edge" and "Right Edge". */
+struct tcp_sack_block {
+	uint32_t start;
+	uint32_t end;
 };
 
 /* RFC 7323 §2.3: a shift count above 14 is used as 14. */
@@ -92,15 +120,22 @@ struct tcp_repr {
 	bool has_wscale;
 	bool has_sack_perm;
 	bool has_timestamp;
-	bool opt_malformed; /* parse: option parsing stopped at a malformed option */
+	bool opt_malformed; /* parse: option parsing stopped at a malformed option, or a
+			     * known option had the wrong length */
 	uint16_t mss;
 	uint8_t wscale;     /* as received (not yet clamped to TCP_WSCALE_MAX) */
 	uint32_t ts_val;
 	uint32_t ts_ecr;
+	uint8_t sack_count; /* SACK blocks present (parse) or to write; 0 = no option */
 
 	/* Payload (parse: points into the parsed buffer). */
 	const uint8_t *payload;
 	uint32_t payload_len;
+
+	/* The SACK blocks in the order of the option; only the first sack_count are
+	 * meaningful (parsing leaves the others unset). Last, so that parsing clears
+	 * the fields above and not these. */
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 };
 
 /* Sequence space the segment occupies: payload + SYN + FIN (RFC 9293 §3.4, SEG.LEN). */
@@ -120,8 +155,8 @@ uint32_t tcp_seg_hdr_len(const struct tcp_repr *r);
 
 /* Writes the header of r (fields and options; checksum field 0) at buf, which must
  * hold tcp_seg_hdr_len(r) bytes. Options are written in Linux's order and padding
- * (MSS; SACK-permitted and timestamps; NOP + window scale), so a header parsed from a
- * Linux capture is rewritten byte for byte. Returns the header length. */
+ * (the layout above), so a header parsed from a Linux capture is rewritten byte for
+ * byte. The options must fit in 40 bytes (asserted). Returns the header length. */
 uint32_t tcp_seg_write(uint8_t *buf, const struct tcp_repr *r);
 
 /* The checksum accumulator of the IPv4 pseudo header for a TCP segment of `len`

@@ -15,13 +15,16 @@
  * every segment and injects exact replies.
  *
  * Memory per connection (x86-64, measured by tests/tcp/test_e2e "many-connections"):
- *   struct tcp_sock (the TCB, timers, cc state, options)      728 bytes
- *   statistics block (kept while anyone holds a reference)    176 bytes
+ *   struct tcp_sock (the TCB, timers, cc state, options,
+ *     the scoreboard's and the SACK receiver's state)          936 bytes
+ *   statistics block (kept while anyone holds a reference)    224 bytes
  *   4-tuple hash entry (+ a port-table entry for active ends)  ~40–80 bytes
- *   ≈ 1 KB per connection, plus data actually held:
+ *   ≈ 1.2 KB per connection, plus data actually held:
  *   send ring: allocated on the first write, grown by doubling from 4 KiB up to
  *     SO_SNDBUF while unacknowledged/unsent data needs it, freed once our FIN is
  *     acknowledged (a bulk sender keeping its buffer full holds SO_SNDBUF bytes);
+ *   scoreboard (scoreboard.h): 32 bytes per segment in flight, allocated on the first
+ *     send from 64 entries, grown by doubling, freed with the send ring;
  *   received data (in-order unread and out-of-order) stays in the pool packets that
  *     carried it: one 2 KiB pool buffer per segment held, bounded by the window.
  * So 10 000 bulk flows with 64 KiB buffers need about 10 000 × (1 KB + 64 KiB) on
@@ -116,6 +119,18 @@ enum tcp_window_probe {
 enum tcp_partial_ack_timer {
 	TCP_PARTIAL_ACK_IMPATIENT,       /* only on the first partial ACK */
 	TCP_PARTIAL_ACK_SLOW_BUT_STEADY, /* on every partial ACK */
+};
+
+/* Loss recovery (the `recovery` knob). */
+enum tcp_recovery {
+	/* The congestion-control algorithm's own recovery without SACK (Reno's or
+	 * NewReno's, tcp_cc_ops.recovery); RFC 6675 when SACK was negotiated. */
+	TCP_RECOVERY_AUTO,
+	TCP_RECOVERY_RENO,    /* RFC 5681 §3.2: any ACK of new data ends fast recovery */
+	TCP_RECOVERY_NEWRENO, /* RFC 6582: partial ACKs keep it going */
+	/* RFC 6675: the SACK scoreboard, pipe and NextSeg(); NewReno when the peer did
+	 * not agree to SACK. */
+	TCP_RECOVERY_RFC6675,
 };
 
 /* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
@@ -213,6 +228,12 @@ struct tcp_config {
 	uint32_t dupack_threshold;
 	enum tcp_partial_ack_timer partial_ack_timer;
 	enum tcp_loss_flightsize loss_flightsize;
+	enum tcp_recovery recovery;
+
+	/* Options negotiated on the SYNs (each used only when both ends offer it). */
+	bool sack;                        /* SACK-permitted (RFC 2018) */
+	bool dsack;                       /* report duplicates as DSACK (RFC 2883) */
+	bool timestamps;                  /* timestamps: RTTM and PAWS (RFC 7323) */
 
 	/* Connection lifecycle. */
 	sim_time_t msl;                   /* TIME-WAIT lasts 2 × msl */
@@ -446,6 +467,14 @@ struct tcp_stats {
 	uint64_t zero_window_probes;  /* persist-timer probes */
 	uint64_t keepalive_probes;
 	uint64_t ooo_segments;        /* data segments received beyond rcv.nxt */
+	uint64_t sack_blocks_received; /* SACK blocks in ACKs received (DSACKs included) */
+	uint64_t dsacks_received;     /* ACKs whose first block was a DSACK (RFC 2883 §4) */
+	uint64_t dsacks_sent;         /* ACKs we sent with a DSACK */
+	uint64_t spurious_retransmits; /* retransmitted segments a DSACK showed the peer
+				       * had received twice (RFC 3708 §2) */
+	uint64_t paws_rejected;       /* segments dropped by PAWS (RFC 7323 §5.3 R1) */
+	uint64_t sack_reneging;       /* timeouts that found SACKed data dropped by the
+				       * receiver (RFC 2018 §8) */
 	uint64_t rtt_samples;
 	sim_time_t rtt_min;           /* 0 until the first sample */
 	sim_time_t rtt_max;
@@ -453,7 +482,10 @@ struct tcp_stats {
 	int error;                    /* 0, or how the connection failed: -ECONNRESET,
 				       * -ECONNREFUSED, -ETIMEDOUT */
 	enum tcp_state state;         /* the latest state */
-	uint32_t mss;                 /* effective send MSS (after PMTUD) */
+	uint32_t mss;                 /* effective send MSS (after PMTUD and options) */
+	bool sack;                    /* SACK negotiated (both SYNs offered it) */
+	bool timestamps;              /* timestamps negotiated */
+	bool wscale;                  /* window scaling negotiated */
 };
 
 /* A copy of the counters now. */

@@ -151,15 +151,9 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	 * trace row shows it with the new ssthresh, cwnd and the backed-off RTO. */
 	tcp_conn_cc_hook(c, TCP_CONN_CC_RTO, NULL);
 	c->retries++;
-	/* RFC 6582 §3.2 step 4: after a timeout, recover = the highest sequence number sent,
-	 * and fast recovery (if any) ends. */
-	c->recover = c->snd_max;
-	c->flags &= ~(TF_IN_RECOVERY | TF_PARTIAL_SEEN | TF_TIMING);
-	c->dupacks = 0;
-	/* RFC 6298 (5.4)–(5.6): retransmit the earliest unacknowledged segment and
-	 * restart the timer. Go-back-N from snd_una afterwards, as cwnd allows. */
-	c->snd_nxt = c->snd_una;
-	tcp_retransmit_first(c);
+	/* "recover", the scoreboard and the first retransmission (recovery.c): RFC
+	 * 6298 (5.4)–(5.6) and RFC 6582 §3.2 step 4, or RFC 6675 §5.1 with SACK. */
+	tcp_recovery_timeout(c);
 	tcp_timer_rtx_arm(c);
 }
 
@@ -171,6 +165,11 @@ void tcp_timer_rtx_arm(struct tcp_sock *c)
 	else
 		c->rtx_armed_at = sim_now(tcp_sim(c));
 	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, rto, rtx_fire, c, NULL);
+}
+
+void tcp_timer_rtx_arm_in(struct tcp_sock *c, sim_time_t d)
+{
+	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, d, rtx_fire, c, NULL);
 }
 
 void tcp_timer_rtx_restart_if_idle(struct tcp_sock *c)

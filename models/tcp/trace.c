@@ -10,7 +10,8 @@
 #include "sim/core/trace.h"
 
 static const char ep_columns[] = "time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\t"
-				 "srtt_ms\trttvar_ms\trto_ms\tstate\tevent";
+				 "srtt_ms\trttvar_ms\trto_ms\tstate\tevent\tsacked_packets\t"
+				 "lost_packets\tretrans_packets\tpipe_bytes";
 static const char seq_columns[] = "time_s\tkind\tseq\tend\twin_bytes";
 
 int tcp_sock_trace(struct tcp_sock *c, const char *prefix, const char *side, unsigned what,
@@ -68,6 +69,12 @@ void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t i
 	sim_tsv_ms(t, tcp_current_rto(c));
 	sim_tsv_str(t, tcp_state_str(c->state));
 	sim_tsv_str(t, event);
+	/* The scoreboard as Linux's tcp_info reports it (tcpi_sacked, tcpi_lost,
+	 * tcpi_retrans) and RFC 6675's pipe. */
+	sim_tsv_u64(t, c->sb.sacked_out);
+	sim_tsv_u64(t, c->sb.lost_out);
+	sim_tsv_u64(t, c->sb.retrans_out);
+	sim_tsv_u64(t, tcp_sb_pipe(&c->sb));
 	sim_tsv_end_row(t);
 }
 

@@ -24,7 +24,7 @@ void tcp_trace_endpoint(struct tcp_sock *c, const char *event);
  * the FlightSize a congestion-control hook was given (fast_retransmit). */
 void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t inflight);
 
-/* One sequence row. kind: "send", "retransmit", "ack". seq/end are absolute
+/* One sequence row. kind: "send", "retransmit", "ack", "sack" (a block received). seq/end are absolute
  * sequence numbers, converted to ISN-relative 64-bit values here. */
 void tcp_trace_seq(struct tcp_sock *c, const char *kind, uint32_t seq, uint32_t end, uint32_t win);
 

@@ -132,8 +132,8 @@ static double tsv_max(const struct tsv *t, const char *const *cols)
 
 /* ---- derived data ------------------------------------------------------------------- */
 
-/* Splits a sequence trace into send / retransmit / ack files; *ymax is the highest
- * sequence number drawn (segment ends, ACK + window). */
+/* Splits a sequence trace into send / retransmit / ack / sack files; *ymax is the
+ * highest sequence number drawn (segment ends, ACK + window). */
 static int split_seq(const char *dir, const char *tmpdir, const char *name, const char *stem,
 		     double *ymax, GError **error)
 {
@@ -144,9 +144,10 @@ static int split_seq(const char *dir, const char *tmpdir, const char *name, cons
 		return -1;
 	int ct = tsv_col(t, "time_s"), ck = tsv_col(t, "kind"), cs = tsv_col(t, "seq"),
 	    ce = tsv_col(t, "end"), cw = tsv_col(t, "win_bytes");
-	static const char *const kinds[] = {"send", "retransmit", "ack"};
-	GString *out[3];
-	for (int k = 0; k < 3; k++)
+	static const char *const kinds[] = {"send", "retransmit", "ack", "sack"};
+	enum { NKINDS = G_N_ELEMENTS(kinds) };
+	GString *out[NKINDS];
+	for (int k = 0; k < NKINDS; k++)
 		out[k] = g_string_new("time_s\tseq\tend\twin_bytes\n");
 	*ymax = 0;
 	for (guint r = 0; r < t->rows->len; r++) {
@@ -155,7 +156,7 @@ static int split_seq(const char *dir, const char *tmpdir, const char *name, cons
 			     g_ascii_strtod(tsv_field(t, r, cw), NULL);
 		if (isfinite(top) && top > *ymax)
 			*ymax = top;
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < NKINDS; k++) {
 			if (strcmp(kind, kinds[k]) == 0)
 				g_string_append_printf(out[k], "%s\t%s\t%s\t%s\n", tsv_field(t, r, ct),
 						       tsv_field(t, r, cs), tsv_field(t, r, ce),
@@ -163,7 +164,7 @@ static int split_seq(const char *dir, const char *tmpdir, const char *name, cons
 		}
 	}
 	int rc = 0;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < NKINDS; k++) {
 		char *fn = g_strdup_printf("%s.%s.tsv", stem, kinds[k]);
 		char *p = g_build_filename(tmpdir, fn, NULL);
 		if (rc == 0 && !g_file_set_contents(p, out[k]->str, (gssize)out[k]->len, error))

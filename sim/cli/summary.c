@@ -133,6 +133,11 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	add_ms_stats(o, "rtt_ms", r->tcp.rtt_samples, r->tcp.rtt_min, r->tcp.rtt_max,
 		     r->tcp.rtt_sum);
 	cJSON_AddBoolToObject(o, "intact", r->intact && r->connected);
+	cJSON_AddBoolToObject(o, "sack", r->tcp.sack);
+	cJSON_AddBoolToObject(o, "timestamps", r->tcp.timestamps);
+	cJSON_AddBoolToObject(o, "wscale", r->tcp.wscale);
+	add_u64(o, "dsacks_received", r->tcp.dsacks_received);
+	add_u64(o, "spurious_retransmits", r->tcp.spurious_retransmits);
 	const char *en = app_errno_name(r->error);
 	if (en)
 		cJSON_AddStringToObject(o, "error", en);

@@ -35,6 +35,8 @@ NS3_TCP = {
     "sndbuf": 131072,                # SndBufSize
     "rcvbuf": 131072,                # RcvBufSize
     "window_scaling": True,          # WindowScaling
+    "sack": False,                   # Sack: false in the reference runs
+    "timestamps": False,             # Timestamp: false in the reference runs
     "mss": 1460,                     # SegmentSize
     "nagle": False,                  # TcpNoDelay (full-sized writes: no effect)
     "limited_transmit": True,        # LimitedTransmit

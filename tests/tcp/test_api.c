@@ -78,6 +78,10 @@ static void test_profiles(void)
 		{ "partial_ack_timer", "impatient", "impatient" },
 		{ "loss_flightsize", "outstanding", "outstanding" },
 		{ "recovery_exit", "flight", "flight" },
+		{ "recovery", "auto", "auto" },
+		{ "sack", "true", "false" },
+		{ "dsack", "true", "false" },
+		{ "timestamps", "true", "false" },
 		{ "cc_growth", "bytes", "bytes" },
 		{ "pmtud", "true", "true" },
 		{ "ttl", "64", "64" },
@@ -149,6 +153,9 @@ static void test_knob_sysctls(void)
 		{ "net.ipv4.tcp_congestion_control", "reno", "cc", "newreno" },
 		{ "net.ipv4.tcp_congestion_control", "cubic", "cc", "cubic" },
 		{ "net.ipv4.tcp_reordering", "5", "dupack_threshold", "5" },
+		{ "net.ipv4.tcp_sack", "0", "sack", "false" },
+		{ "net.ipv4.tcp_dsack", "0", "dsack", "false" },
+		{ "net.ipv4.tcp_timestamps", "0", "timestamps", "false" },
 		{ "net.ipv4.tcp_moderate_rcvbuf", "0", "moderate_rcvbuf", "false" },
 		{ "net.ipv4.tcp_pingpong_thresh", "3", "ack_pingpong", "3" },
 	};
@@ -162,7 +169,8 @@ static void test_knob_sysctls(void)
 		const char *sysctl, *text;
 		int err;
 	} bad[] = {
-		{ "net.ipv4.tcp_sack", "1", -ENOENT },        /* no knob (yet) */
+		{ "net.ipv4.tcp_frto", "2", -ENOENT },        /* no knob (yet) */
+		{ "net.ipv4.tcp_sack", "2", -EINVAL },
 		{ "net.core.rmem_max", "1", -ENOENT },
 		{ "net.ipv4.tcp_syn_retries", "x", -EINVAL },
 		{ "net.ipv4.tcp_syn_retries", "300", -ERANGE },
@@ -187,7 +195,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 57);
+	g_assert_cmpuint(n, ==, 61);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
@@ -478,14 +486,15 @@ static void test_traces_and_stats(void)
 	char **lines = g_strsplit(ep, "\n", -1);
 	g_assert_cmpstr(lines[0], ==,
 			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\t"
-			"rttvar_ms\trto_ms\tstate\tevent");
-	g_assert_cmpstr(lines[1], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tCLOSED\topen");
-	g_assert_cmpstr(lines[2], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tSYN-SENT\tstate");
-	g_assert_cmpstr(lines[3], ==, "0.020000000\t14600\tinf\t0\t20\t20\t10\t220\tESTABLISHED\tstate");
+			"rttvar_ms\trto_ms\tstate\tevent\tsacked_packets\tlost_packets\t"
+			"retrans_packets\tpipe_bytes");
+	g_assert_cmpstr(lines[1], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tCLOSED\topen\t0\t0\t0\t0");
+	g_assert_cmpstr(lines[2], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tSYN-SENT\tstate\t0\t0\t0\t0");
+	g_assert_cmpstr(lines[3], ==, "0.020000000\t14480\tinf\t0\t20\t20\t10\t220\tESTABLISHED\tstate\t0\t0\t0\t0");
 	bool ss = false, fin = false, tw = false;
 	for (char **p = lines + 1; *p && **p; p++) {
 		char **f = g_strsplit(*p, "\t", -1);
-		g_assert_cmpuint(g_strv_length(f), ==, 10);
+		g_assert_cmpuint(g_strv_length(f), ==, 14);
 		ss |= strcmp(f[9], "slow_start") == 0;
 		fin |= strcmp(f[8], "FIN-WAIT-1") == 0;
 		tw |= strcmp(f[8], "TIME-WAIT") == 0;
@@ -496,7 +505,7 @@ static void test_traces_and_stats(void)
 	lines = g_strsplit(sq, "\n", -1);
 	g_assert_cmpstr(lines[0], ==, "time_s\tkind\tseq\tend\twin_bytes");
 	g_assert_cmpstr(lines[1], ==, "0.000000000\tsend\t0\t1\t0"); /* the SYN */
-	g_assert_cmpstr(lines[2], ==, "0.020000000\tsend\t1\t1461\t0");
+	g_assert_cmpstr(lines[2], ==, "0.020000000\tsend\t1\t1449\t0"); /* MSS 1460 − 12 */
 	/* The last send is the FIN at 100001; the last ack acknowledges it. */
 	int64_t max_end = 0, last_ack = 0;
 	for (char **p = lines + 1; *p && **p; p++) {

@@ -102,10 +102,11 @@ static GArray *fx_finish(struct fx *f)
 	gchar **lines = g_strsplit(text, "\n", -1);
 	g_assert_cmpstr(lines[0], ==,
 			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\t"
-			"rttvar_ms\trto_ms\tstate\tevent");
+			"rttvar_ms\trto_ms\tstate\tevent\tsacked_packets\tlost_packets\t"
+			"retrans_packets\tpipe_bytes");
 	for (int i = 1; lines[i] && lines[i][0]; i++) {
 		gchar **c = g_strsplit(lines[i], "\t", -1);
-		g_assert_cmpuint(g_strv_length(c), ==, 10);
+		g_assert_cmpuint(g_strv_length(c), ==, 14);
 		struct row r = {0};
 		r.t = g_ascii_strtod(c[0], NULL);
 		r.cwnd = g_ascii_strtoull(c[1], NULL, 10);

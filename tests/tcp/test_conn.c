@@ -69,7 +69,21 @@ static void fx_syn_sent(struct fx *f)
 	g_assert_cmpuint(syn->r.mss, ==, 1460);
 	g_assert_true(syn->r.has_wscale);
 	g_assert_cmpuint(syn->r.wscale, ==, 10); /* covers rcvbuf_max 32 MiB, as Linux */
-	g_assert_cmpuint(syn->r.hdr_len, ==, 28);
+	if (tcp_stack_config(f->a->stack)->sack) {
+		/* The linux profile offers SACK and timestamps, laid out as Linux's SYN:
+		 * MSS, SACK-permitted + TS (TSecr 0), NOP + WS. */
+		g_assert_true(syn->r.has_sack_perm);
+		g_assert_true(syn->r.has_timestamp);
+		g_assert_cmpuint(syn->r.ts_ecr, ==, 0);
+		g_assert_cmpuint(syn->r.hdr_len, ==, 40);
+		const uint8_t layout[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10 };
+		g_assert_cmpmem(syn->bytes + 20, 8, layout, 8);
+		const uint8_t ws[] = { 0, 0, 0, 0, 1, 3, 3, 10 }; /* TSecr 0, NOP, WS 10 */
+		g_assert_cmpmem(syn->bytes + 32, 8, ws, 8);
+	} else {
+		g_assert_false(syn->r.has_sack_perm || syn->r.has_timestamp);
+		g_assert_cmpuint(syn->r.hdr_len, ==, 28);
+	}
 	g_assert_true(syn->df);
 	g_assert_cmpuint(syn->ttl, ==, 64);
 	g_assert_cmpuint(syn->src, ==, FW_ADDR_A);

@@ -839,7 +839,7 @@ static void test_window_scaling(void)
 	tcp_connect(s, FW_ADDR_B, RPORT);
 	syn = fw_pop(&w.a);
 	g_assert_false(syn->r.has_wscale);
-	g_assert_cmpuint(syn->r.hdr_len, ==, 24);
+	g_assert_cmpuint(syn->r.hdr_len, ==, 36); /* MSS, SACK-permitted + timestamps */
 	fw_inject(&w.a, &r, NULL, 0);
 	fw_assert_seg(fw_pop(&w.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, 64240, 0);
 	tcp_abort(s);

@@ -1,6 +1,7 @@
 /* tests/tcp/test_e2e.c — TCP over the real network layer (nodes, links, IPv4, ICMP):
  * stream integrity (a hash of the bytes written equals a hash of the bytes read)
- * through loss, reordering jitter, duplication and an MTU that forces
+ * through loss, reordering jitter, duplication, corruption (with every combination
+ * of SACK and timestamps at each end) and an MTU that forces
  * fragmentation; PMTUD with DF on and off; the loopback and address-binding rules;
  * determinism; many concurrent connections (memory per connection). */
 #include <errno.h>
@@ -194,6 +195,48 @@ static void test_integrity_loss(void)
 	check_integrity(0.20, 0.0, 0, 150000, "reno");
 }
 
+/* The options on a hostile path: 20% loss each way, 5% duplication, corruption
+ * (3%), jitter with reordering. Whatever each end offers — SACK and timestamps on or off at
+ * A and at B, 16 combinations — the stream arrives whole and intact, for 3 seeds; and
+ * each option is in use exactly when both ends offer it. */
+static void test_integrity_options(void)
+{
+	struct link_dir_config f;
+	bottleneck_default(&f);
+	f.loss.kind = LOSS_BERNOULLI;
+	f.loss.rate = 0.20;
+	f.duplicate = 0.05;
+	f.corrupt = 0.03;
+	f.jitter = SIM_MS(10);
+	f.reorder = true;
+	for (unsigned combo = 0; combo < 16; combo++) {
+		for (uint64_t seed = 1; seed <= 3; seed++) {
+			struct net n;
+			net_init(&n, seed, &f, &f, NULL);
+			struct tcp_config *ca = tcp_stack_config(n.ta), *cb = tcp_stack_config(n.tb);
+			ca->sack = combo & 1;
+			ca->timestamps = combo & 2;
+			cb->sack = combo & 4;
+			cb->timestamps = combo & 8;
+			struct flow_result res;
+			run_flow(&n, 100000, SIM_S(20000), &res);
+			struct link_stats ls;
+			link_get_stats(n.bottleneck, LINK_FORWARD, &ls);
+			g_test_message("combo %u seed %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT
+				       " bytes by %.0f s, %" G_GUINT64_FORMAT " lost, %" G_GUINT64_FORMAT
+				       " duplicated, %" G_GUINT64_FORMAT " corrupted, %" G_GUINT64_FORMAT
+				       " RTOs", combo, seed, res.bytes, sim_time_to_s(res.done), ls.lost,
+				       ls.duplicated, ls.corrupted, res.tx.rto_expirations);
+			g_assert_true(res.eof);
+			g_assert_cmpuint(res.bytes, ==, 100000);
+			g_assert_true(res.intact);
+			g_assert_cmpint(res.tx.sack, ==, ca->sack && cb->sack);
+			g_assert_cmpint(res.tx.timestamps, ==, ca->timestamps && cb->timestamps);
+			net_fini(&n);
+		}
+	}
+}
+
 static void test_integrity_reorder_dup(void)
 {
 	check_integrity(0.0, 0.0, SIM_MS(5), 2000000, "cubic");
@@ -220,7 +263,7 @@ static void test_fragmentation_df_off(void)
 	run_flow(&n, 1000000, SIM_S(100), &res);
 	g_assert_true(res.eof);
 	g_assert_true(res.intact);
-	g_assert_cmpuint(res.tx.mss, ==, 1460);
+	g_assert_cmpuint(res.tx.mss, ==, 1448); /* 1460 less the timestamps' 12 bytes */
 	g_test_message("R fragmented %" G_GUINT64_FORMAT " datagrams into %" G_GUINT64_FORMAT
 		       "; B reassembled %" G_GUINT64_FORMAT,
 		       n.r->ip_stats.frag_oks, n.r->ip_stats.frag_creates, n.b->ip_stats.reasm_oks);
@@ -256,7 +299,8 @@ static void test_fragmentation_with_loss(void)
 static void test_pmtud_df_on(void)
 {
 	/* DF on: R cannot forward 1500-byte datagrams onto the 1000-byte link and says
-	 * so (ICMP 3/4, MTU 1000); A's MSS drops to 960; nothing is fragmented. */
+	 * so (ICMP 3/4, MTU 1000); A's MSS drops to 960 less the timestamps, 948;
+	 * nothing is fragmented. */
 	struct link_dir_config f, r;
 	bottleneck_default(&f);
 	bottleneck_default(&r);
@@ -267,7 +311,7 @@ static void test_pmtud_df_on(void)
 	run_flow(&n, 1000000, SIM_S(100), &res);
 	g_assert_true(res.eof);
 	g_assert_true(res.intact);
-	g_assert_cmpuint(res.tx.mss, ==, 960);
+	g_assert_cmpuint(res.tx.mss, ==, 948);
 	g_assert_cmpuint(n.r->ip_stats.frag_oks, ==, 0);
 	g_assert_cmpuint(n.r->ip_stats.df_drops, >=, 1);
 	g_assert_cmpuint(n.r->icmp_stats.out_type[3], >=, 1);
@@ -279,7 +323,7 @@ static void test_pmtud_df_on(void)
 	struct flow_result res2;
 	run_flow(&n, 10000, SIM_S(200), &res2);
 	g_assert_true(res2.intact);
-	g_assert_cmpuint(res2.tx.mss, ==, 960);
+	g_assert_cmpuint(res2.tx.mss, ==, 948);
 	g_assert_cmpuint(res2.tx.segs_retransmitted, ==, 0);
 	net_fini(&n);
 }
@@ -497,6 +541,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/tcp/e2e/integrity/loss", test_integrity_loss);
 	g_test_add_func("/tcp/e2e/integrity/reorder-duplicate", test_integrity_reorder_dup);
+	g_test_add_func("/tcp/e2e/integrity/options-heavy-loss", test_integrity_options);
 	g_test_add_func("/tcp/e2e/fragmentation/df-off", test_fragmentation_df_off);
 	g_test_add_func("/tcp/e2e/fragmentation/with-loss", test_fragmentation_with_loss);
 	g_test_add_func("/tcp/e2e/pmtud/df-on", test_pmtud_df_on);

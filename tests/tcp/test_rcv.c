@@ -592,14 +592,14 @@ static void test_queue_memory(void)
 
 	struct tcp_ooo o;
 	tcp_ooo_init(&o);
-	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1000), 3000, false, 2304), ==, 1000);
-	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1000), 3000, false, 2304), ==, 0);
+	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1000), 3000, false, 2304, NULL), ==, 1000);
+	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1000), 3000, false, 2304, NULL), ==, 0);
 	g_assert_cmpuint(o.mem, ==, 2304); /* the duplicate was freed */
 	/* A larger segment covering the first replaces it: its charge goes with it. */
-	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1400), 2800, false, 2304), ==, 1400);
+	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 1400), 2800, false, 2304, NULL), ==, 1400);
 	g_assert_cmpuint(o.count, ==, 1);
 	g_assert_cmpuint(o.mem, ==, 2304);
-	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 500), 1000, true, 1280), ==, 500);
+	g_assert_cmpuint(tcp_ooo_insert(&o, seg_pkt(&sim, 500), 1000, true, 1280, NULL), ==, 500);
 	g_assert_cmpuint(o.mem, ==, 3584);
 	g_assert_cmpuint(tcp_ooo_end(&o), ==, 4200);
 	/* Popped in order, each with its charge, which the in-order queue takes over. */

@@ -65,6 +65,53 @@ static void test_linux_captures(void)
 	/* linux-a: exchanges 1, 2a, 2b, 3, 4 = 12 + 14 + 18 + 2 + 6 TCP frames. */
 	check_capture("linux-a.pcap", 52);
 	check_capture("linux-b.pcap", 50);
+	check_capture("linux-sack.pcap", 29);
+}
+
+/* linux-sack.pcap: Linux's SACK option after NOP NOP TS, its blocks in order; frame 15
+ * a DSACK (RFC 2883: the duplicate 4001:5001, then the block holding it, then the
+ * most recent other), frame 17 a DSACK below the cumulative ACK. */
+static void test_sack_blocks(void)
+{
+	struct pcap_file f;
+	char *path = g_build_filename(VECTORS_DIR, "linux-sack.pcap", NULL);
+	g_assert_true(pcap_load(&f, path));
+	g_free(path);
+	static const struct {
+		size_t frame;
+		uint32_t ack, n, blocks[8]; /* relative to the peer's ISN */
+	} want[] = {
+		{ 7, 1001, 1, { 2001, 3001 } },
+		{ 11, 1001, 3, { 6001, 7001, 4001, 5001, 2001, 3001 } },
+		{ 13, 1001, 3, { 8001, 9001, 6001, 7001, 4001, 5001 } },
+		{ 15, 1001, 3, { 4001, 5001, 4001, 5001, 8001, 9001 } },
+		{ 17, 1001, 3, { 1, 1001, 4001, 5001, 8001, 9001 } },
+		{ 19, 3001, 3, { 501, 1001, 4001, 5001, 8001, 9001 } },
+		{ 21, 5001, 2, { 8001, 9001, 6001, 7001 } },
+	};
+	const uint8_t *seg;
+	ipv4_addr_t src, dst;
+	uint32_t len = tcp_of(&f, 0, &seg, &src, &dst);
+	struct tcp_repr syn;
+	g_assert_cmpint(tcp_seg_parse(seg, len, &syn), ==, 0);
+	uint32_t irs = syn.seq; /* the injected side's ISN */
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		len = tcp_of(&f, want[i].frame - 1, &seg, &src, &dst);
+		struct tcp_repr r;
+		g_assert_cmpint(tcp_seg_parse(seg, len, &r), ==, 0);
+		g_assert_true(r.has_timestamp);
+		g_assert_cmpuint(r.ack - irs, ==, want[i].ack);
+		g_assert_cmpuint(r.sack_count, ==, want[i].n);
+		for (uint32_t b = 0; b < want[i].n; b++) {
+			g_assert_cmpuint(r.sack[b].start - irs, ==, want[i].blocks[2 * b]);
+			g_assert_cmpuint(r.sack[b].end - irs, ==, want[i].blocks[2 * b + 1]);
+		}
+		/* NOP NOP TS, then NOP NOP SACK */
+		g_assert_cmpuint(seg[32], ==, TCP_OPTKIND_NOP);
+		g_assert_cmpuint(seg[34], ==, TCP_OPTKIND_SACK);
+		g_assert_cmpuint(seg[35], ==, 2 + 8 * want[i].n);
+	}
+	pcap_unload(&f);
 }
 
 static void test_syn_fields(void)
@@ -268,6 +315,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/tcp/seg/linux-captures", test_linux_captures);
 	g_test_add_func("/tcp/seg/syn-fields", test_syn_fields);
+	g_test_add_func("/tcp/seg/linux-sack-blocks", test_sack_blocks);
 	g_test_add_func("/tcp/seg/options-unknown-skipped", test_options_unknown_skipped);
 	g_test_add_func("/tcp/seg/options-malformed", test_options_malformed);
 	g_test_add_func("/tcp/seg/options-fuzz", test_options_fuzz);

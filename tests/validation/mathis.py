@@ -18,9 +18,15 @@ however many segments an ACK covers) and Wmax the receive window in segments.
 Padhye's B counts every segment sent, retransmissions included, so its goodput is
 B*(1 - p).
 
+The models describe Reno's window and the timeouts of its recovery, so the sweep turns
+SACK and timestamps off (the linux profile negotiates both): the sender recovers as Reno
+does on cumulative ACKs alone. --sack runs it with both on (RFC 6675 recovery, MSS
+1448) for the comparison docs/validation.md shows beside the main table.
+
 Writes OUT/mathis-table.md (and prints it) and the figure (--figure, default
-docs/images/validation-mathis.png). Run it as `meson compile -C BUILD validate-mathis`.
-The sweep directory OUT/sweep is kept: a second run only redraws.
+docs/images/validation-mathis.png; none with --sack unless --figure is given). Run it
+as `meson compile -C BUILD validate-mathis`. The sweep directory OUT/sweep is kept: a
+second run only redraws.
 """
 import argparse
 import csv
@@ -39,16 +45,16 @@ B = 1
 T975_19 = 2.0930240544083098  # Student's t(0.975, 19): 20 seeds
 
 
-def mathis(rtt, p):
+def mathis(rtt, p, mss=MSS):
     """Mathis et al. 1997, bits/s."""
-    return MSS * 8 / rtt * math.sqrt(3.0 / (2.0 * B)) / math.sqrt(p)
+    return mss * 8 / rtt * math.sqrt(3.0 / (2.0 * B)) / math.sqrt(p)
 
 
-def padhye(rtt, p, t0):
+def padhye(rtt, p, t0, mss=MSS):
     """Padhye et al. 1998 (the 'full' approximate model, eqn. 33), goodput in bits/s."""
     denom = rtt * math.sqrt(2 * B * p / 3) + t0 * min(1.0, 3 * math.sqrt(3 * B * p / 8)) * p * (
         1 + 32 * p * p)
-    return MSS * 8 * min(RCV_WINDOW / MSS / rtt, 1.0 / denom) * (1 - p)
+    return mss * 8 * min(RCV_WINDOW / mss / rtt, 1.0 / denom) * (1 - p)
 
 
 def median_rto(run_dir):
@@ -80,12 +86,18 @@ def main():
     ap.add_argument("--source-root", required=True)
     ap.add_argument("--out", required=True, help="directory for the sweep and the table")
     ap.add_argument("--figure", help="PNG to write (default SOURCE/docs/images/validation-mathis.png)")
+    ap.add_argument("--sack", action="store_true",
+                    help="SACK and timestamps on (MSS 1448); no figure unless --figure")
     args = ap.parse_args()
-    figure = args.figure or os.path.join(args.source_root, "docs", "images", "validation-mathis.png")
+    figure = args.figure
+    if not figure and not args.sack:
+        figure = os.path.join(args.source_root, "docs", "images", "validation-mathis.png")
+    mss = 1448 if args.sack else MSS  # the timestamps take 12 bytes of each segment
     os.makedirs(args.out, exist_ok=True)
     sweep_dir = os.path.join(args.out, "sweep")
+    extra = ["--set", "tcp.sack=true", "--set", "tcp.timestamps=true"] if args.sack else []
     r = subprocess.run([args.netsim, "sweep", os.path.join(args.source_root, "sweeps", "mathis.json"),
-                        "--out", sweep_dir])
+                        "--out", sweep_dir] + extra)
     if r.returncode != 0:
         return r.returncode
 
@@ -101,7 +113,7 @@ def main():
             t0 = median_rto(os.path.join(sweep_dir, r["dir"]))
             g = float(r["flows[0].goodput_bps"])
             per_run.append({"p": p, "rtt": rtt, "t0": t0, "g": g,
-                            "mathis": mathis(rtt, p), "padhye": padhye(rtt, p, t0)})
+                            "mathis": mathis(rtt, p, mss), "padhye": padhye(rtt, p, t0, mss)})
         a = agg[(point, "flows[0].goodput_bps")]
         rm, rmci = mean_ci([x["g"] / x["mathis"] for x in per_run])
         rp, rpci = mean_ci([x["g"] / x["padhye"] for x in per_run])
@@ -141,6 +153,9 @@ def main():
         for s in points:
             f.write(f"{s['p']}\t{s['goodput']}\t{s['goodput_ci']}\t{s['mathis']}\t{s['padhye']}"
                     f"\t{s['r_mathis']}\t{s['r_mathis_ci']}\t{s['r_padhye']}\t{s['r_padhye_ci']}\n")
+    if not figure:
+        print(f"tables: {args.out}, sweep: {sweep_dir}")
+        return 0
     gp = os.path.join(args.out, "mathis.gp")
     with open(gp, "w") as f:
         f.write(f"""set terminal pngcairo size 1000,900 font ",11"
