@@ -329,8 +329,14 @@ static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a
 	case PY_OP_SHL:
 		if (b < 0)
 			return fail(ev, n, DRILL_PY_ERROR, "negative shift count");
-		ovf = b >= 63 ? a != 0 : (a != ((a << b) >> b));
-		*r = b >= 63 ? 0 : a << b;
+		/* a * 2^b, as Python's shift of an unbounded integer, refused beyond 64
+		 * bits; a negative value is multiplied, never shifted (undefined in C) */
+		if (b >= 63) {
+			ovf = a != 0 && !(b == 63 && a == -1);
+			*r = a == 0 ? 0 : INT64_MIN;
+		} else {
+			ovf = __builtin_mul_overflow(a, INT64_C(1) << b, r);
+		}
 		break;
 	case PY_OP_SHR:
 		if (b < 0)
