@@ -280,6 +280,29 @@ static int load_name(struct ev *ev, const struct py_node *n, struct pv *out)
 
 /* ---- arithmetic ---- */
 
+/* a ** b for b >= 0 by repeated squaring: at most 64 steps whatever b (1 ** 2^62
+ * multiplied one factor at a time would take years). The magnitude is computed
+ * unsigned, so (-2) ** 63, which fits, is not refused. Returns true on overflow
+ * (a result beyond 64 bits). */
+static bool int_pow(int64_t a, int64_t b, int64_t *r)
+{
+	bool neg = a < 0 && (b & 1);
+	uint64_t base = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+	uint64_t limit = neg ? UINT64_C(1) << 63 : (UINT64_C(1) << 63) - 1;
+	uint64_t acc = 1;
+	bool base_over = false; /* base no longer fits in 64 bits */
+	for (uint64_t e = (uint64_t)b; e != 0; e >>= 1) {
+		if (e & 1) {
+			if (base_over || __builtin_mul_overflow(acc, base, &acc) || acc > limit)
+				return true;
+		}
+		if (e > 1 && !base_over)
+			base_over = __builtin_mul_overflow(base, base, &base);
+	}
+	*r = !neg ? (int64_t)acc : acc == UINT64_C(1) << 63 ? INT64_MIN : -(int64_t)acc;
+	return false;
+}
+
 static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a, int64_t b,
                        int64_t *r)
 {
@@ -311,10 +334,7 @@ static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a
 	case PY_OP_POW: {
 		if (b < 0)
 			return fail(ev, n, DRILL_PY_ERROR, "negative integer power");
-		int64_t acc = 1;
-		for (int64_t k = 0; k < b && !ovf; k++)
-			ovf = __builtin_mul_overflow(acc, a, &acc);
-		*r = acc;
+		ovf = int_pow(a, b, r);
 		break;
 	}
 	case PY_OP_AND:
