@@ -219,6 +219,12 @@ static const struct tcp_knob knobs[] = {
 	  .doc = "bytes: ACK once more than delack_segments - 1 full segments' worth is "
 		 "unacknowledged (Linux __tcp_ack_snd_check); segments: once delack_segments "
 		 "full segments arrived (RFC 1122 4.2.3.2)" },
+	{ KNOB("shut_rd_discard", BOOL), FIELD(shut_rd_discard), BOOL_RANGE,
+	  DEFAULTS("false", "true"),
+	  .doc = "shutdown(SHUT_RD) discards the data received, queued or arriving later, "
+		 "acknowledging it (4.4BSD soshutdown/sbflush); false: the data stays "
+		 "readable, read() returning 0 only once the queue is empty (Linux "
+		 "inet_shutdown only marks RCV_SHUTDOWN, tcp_recvmsg reads the queue first)" },
 	{ KNOB("delack_window_check", BOOL), FIELD(delack_window_check), BOOL_RANGE,
 	  DEFAULTS("true", "false"),
 	  .doc = "that ACK waits while the window offered would shrink, so an application "

@@ -182,6 +182,11 @@ void tcp_conn_established(struct tcp_sock *c)
 	}
 	c->rtt.backoff = 0;
 	c->retries = 0;
+	/* Linux tcp_finish_connect() and tcp_create_openreq_child(): the last data
+	 * "received" is the connection's establishment until data arrives (what
+	 * tcpi_last_data_recv counts from; the delayed-ACK engine starts only with
+	 * the first data, ack.ato still 0). */
+	c->ack.lrcvtime = sim_now(sim);
 	sim_timer_cancel(sim, &c->t_rtx);
 	c->snd_buf_seq = c->iss + 1;
 	c->snd_una_rel = 1;

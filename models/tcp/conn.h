@@ -29,6 +29,7 @@
  *   timer.c   retransmission, persist, delayed ACK, keepalive, FIN-WAIT-2, TIME-WAIT
  *   rtt.c     RFC 6298 estimator
  *   socket.c  the application API and readiness events
+ *   chrono.c  the sender's time busy, limited by the peer's window or the send buffer
  *   trace.c   the endpoint and sequence traces
  *   sndbuf.c, rcvq.c  the send ring and the receive/out-of-order queues
  *   config.c  profiles and the knob table
@@ -41,6 +42,7 @@
 #include <stdint.h>
 
 #include "models/tcp/cc.h"
+#include "models/tcp/chrono.h"
 #include "models/tcp/connmap.h"
 #include "models/tcp/rcvq.h"
 #include "models/tcp/rtt.h"
@@ -225,6 +227,7 @@ struct tcp_sock {
 	struct tcp_rcvwin rw;
 
 	struct tcp_sndbuf sndbuf;       /* unacknowledged + unsent data from snd_buf_seq */
+	struct tcp_chrono chrono;       /* busy / rwnd- / sndbuf-limited time (chrono.c) */
 	struct tcp_rcvq rcvq;           /* in-order data the application has not read */
 	struct tcp_ooo ooo;             /* out-of-order segments beyond rcv_nxt */
 

@@ -167,6 +167,13 @@ static uint64_t f_last_ack_recv(const struct tcp_sock *c)
 	return (uint64_t)(sim_now(tcp_sim(c)) - c->last_rcv) / 1000000;
 }
 
+/* Linux tcp_get_info(): now − icsk_ack.lrcvtime, the arrival of the last in-order
+ * data segment (tcp_event_data_recv) or the establishment, in milliseconds. */
+static uint64_t f_last_data_recv(const struct tcp_sock *c)
+{
+	return (uint64_t)(sim_now(tcp_sim(c)) - c->ack.lrcvtime) / 1000000;
+}
+
 static uint64_t f_pmtu(const struct tcp_sock *c)
 {
 	return c->mtu;
@@ -258,12 +265,30 @@ static uint64_t f_rcv_ooopack(const struct tcp_sock *c)
 	return c->stats->st.ooo_segments;
 }
 
+/* Linux tcp_get_info_chrono_stats(): microseconds busy (all three clocks), limited by
+ * the peer's window, limited by the send buffer (chrono.c). */
+static uint64_t f_busy_time(const struct tcp_sock *c)
+{
+	sim_time_t t = 0;
+	for (int k = TCP_CHRONO_BUSY; k <= TCP_CHRONO_SNDBUF_LIMITED; k++)
+		t += tcp_chrono_time(c, (enum tcp_chrono_type)k);
+	return (uint64_t)t / 1000;
+}
+
+static uint64_t f_rwnd_limited(const struct tcp_sock *c)
+{
+	return (uint64_t)tcp_chrono_time(c, TCP_CHRONO_RWND_LIMITED) / 1000;
+}
+
+static uint64_t f_sndbuf_limited(const struct tcp_sock *c)
+{
+	return (uint64_t)tcp_chrono_time(c, TCP_CHRONO_SNDBUF_LIMITED) / 1000;
+}
+
 static uint64_t f_snd_wnd(const struct tcp_sock *c)
 {
 	return c->snd_wnd;
 }
-
-#define NO_CHRONO "netsim does not account busy/limited time (Linux's tcp_chrono)"
 
 static const struct info_field fields[] = {
     {"tcpi_state", f_state, NULL},
@@ -287,7 +312,7 @@ static const struct info_field fields[] = {
     {"tcpi_fackets", NULL, "netsim has no FACK"},
     {"tcpi_last_data_sent", NULL, "netsim does not record when data was last sent"},
     {"tcpi_last_ack_sent", f_last_ack_sent, NULL},
-    {"tcpi_last_data_recv", NULL, "netsim does not record when data was last received"},
+    {"tcpi_last_data_recv", f_last_data_recv, NULL},
     {"tcpi_last_ack_recv", f_last_ack_recv, NULL},
     {"tcpi_pmtu", f_pmtu, NULL},
     {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL},
@@ -311,9 +336,9 @@ static const struct info_field fields[] = {
     {"tcpi_data_segs_in", NULL, "netsim does not count data segments apart"},
     {"tcpi_data_segs_out", NULL, "netsim does not count data segments apart"},
     {"tcpi_delivery_rate", NULL, "netsim does not estimate the delivery rate"},
-    {"tcpi_busy_time", NULL, NO_CHRONO},
-    {"tcpi_rwnd_limited", NULL, NO_CHRONO},
-    {"tcpi_sndbuf_limited", NULL, NO_CHRONO},
+    {"tcpi_busy_time", f_busy_time, NULL},
+    {"tcpi_rwnd_limited", f_rwnd_limited, NULL},
+    {"tcpi_sndbuf_limited", f_sndbuf_limited, NULL},
     {"tcpi_delivered", NULL, "netsim does not count delivered segments"},
     {"tcpi_delivered_ce", NULL, "netsim has no ECN"},
     {"tcpi_bytes_sent", f_bytes_sent, NULL},

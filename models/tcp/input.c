@@ -313,6 +313,7 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, const stru
 	 * §8); rather than wait a whole RTO, time out after max(SRTT/2, 10 ms). */
 	if (c->snd_una == c->snd_max) {
 		sim_timer_cancel(sim, &c->t_rtx);
+		tcp_chrono_stop(c, TCP_CHRONO_BUSY); /* Linux tcp_clean_rtx_queue */
 	} else if (tcp_sack_recovery(c) && c->sb.head < c->sb.tail &&
 		   (tcp_sb_at(&c->sb, c->sb.head)->flags & TCP_SB_SACKED)) {
 		sim_time_t d = c->rtt.srtt / 2 > SIM_MS(10) ? c->rtt.srtt / 2 : SIM_MS(10);
@@ -324,8 +325,10 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, const stru
 	/* Space opened in a buffer that was full (however it got full: writes that
 	 * filled it exactly, a short write, SO_SNDBUF lowered below what is queued):
 	 * WRITABLE arises (socket.h; Linux tcp_check_space → sk_write_space). */
-	if (was_full && c->sndbuf.len < c->opt.sndbuf)
+	if (was_full && c->sndbuf.len < c->opt.sndbuf) {
+		tcp_chrono_space(c);
 		tcp_sock_wake(c, TCP_EV_WRITABLE);
+	}
 }
 
 /* The ACK field in a synchronized state, for the segment seg trimmed to v (RFC 9293
@@ -429,8 +432,8 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32
 	uint32_t len = pkt->len;
 	c->rcv_nxt += len;
 	tcp_st(c)->bytes_received += len;
-	if (c->flags & TF_SHUT_RD)
-		sim_packet_free(pkt); /* shutdown(SHUT_RD): acknowledged and discarded */
+	if ((c->flags & TF_SHUT_RD) && (c->cfg->shut_rd_discard || !c->app_ref))
+		sim_packet_free(pkt); /* acknowledged and discarded: nobody reads it */
 	else
 		tcp_rcvq_append(&c->rcvq, pkt, mem);
 	if (seg && len > 0)

@@ -248,6 +248,10 @@ static bool send_new_segment(struct tcp_sock *c, bool *cwnd_stop)
 			} else {
 				if (cwnd_left < (int64_t)len && wnd_room >= (int64_t)len)
 					*cwnd_stop = true;
+				/* Linux tcp_write_xmit: cwnd allowed it, the peer's
+				 * window did not (tcp_snd_wnd_test). */
+				if (cwnd_left >= (int64_t)len && wnd_room < (int64_t)len)
+					c->chrono.rwnd_blocked = true;
 				return false;
 			}
 		}
@@ -267,8 +271,10 @@ static bool send_new_segment(struct tcp_sock *c, bool *cwnd_stop)
 	} else {
 		/* The FIN alone: it needs one sequence number of the peer's window (the
 		 * receiver would drop it otherwise), not cwnd. */
-		if (wnd_room < 1)
+		if (wnd_room < 1) {
+			c->chrono.rwnd_blocked = true;
 			return false;
+		}
 		extra = TCP_FLAG_FIN;
 	}
 	/* A segment that does not fit in cwnd goes out only through limited transmit's
@@ -326,9 +332,11 @@ static bool output_data(struct tcp_sock *c)
 	bool sent = false;
 	bool cwnd_stop = false;
 	bool sack_driven = tcp_sack_recovery(c) && (c->flags & (TF_IN_RECOVERY | TF_LOSS));
+	c->chrono.rwnd_blocked = false;
 	while (sack_driven ? sack_recovery_step(c, &cwnd_stop) : send_new_segment(c, &cwnd_stop))
 		sent = true;
 	track_cwnd_use(c, cwnd_stop);
+	tcp_chrono_after_xmit(c, sent || cwnd_stop, (c->flags & TF_CWND_LIMITED) != 0);
 	struct sim *sim = tcp_sim(c);
 	if (sent) {
 		sim_timer_cancel(sim, &c->t_persist);

@@ -321,9 +321,14 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	if (tcp_sim(c)->mem.exceeded && cap < limit)
 		limit = cap;
 	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, limit);
+	/* Linux sk_stream_wait_memory: a write that did not fit marks the socket as
+	 * waiting for space (SOCK_NOSPACE), what the sndbuf-limited clock looks at. */
+	if (n < want)
+		c->chrono.nospace = true;
 	/* A full buffer is reported WRITABLE again when an ACK frees space (input.c). */
 	if (n == 0)
 		return -EAGAIN;
+	tcp_chrono_start(c, TCP_CHRONO_BUSY); /* Linux tcp_skb_entail */
 	/* Linux tcp_push(): the last byte of a send without MSG_MORE gets PSH; with
 	 * MSG_MORE this send does not push a partial segment (TCP_NAGLE_CORK). */
 	if (more)
@@ -398,6 +403,7 @@ static void queue_fin(struct tcp_sock *c)
 		return;
 	c->flags |= TF_FIN_QUEUED;
 	c->fin_seq = c->snd_buf_seq + c->sndbuf.len;
+	tcp_chrono_start(c, TCP_CHRONO_BUSY); /* Linux tcp_send_fin */
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
@@ -419,7 +425,8 @@ int tcp_shutdown(struct tcp_sock *c, enum tcp_shutdown_how how)
 	uint32_t before = tcp_poll(c);
 	if (how & TCP_SHUT_RD) {
 		c->flags |= TF_SHUT_RD;
-		tcp_rcvq_clear(&c->rcvq);
+		if (c->cfg->shut_rd_discard)
+			tcp_rcvq_clear(&c->rcvq);
 		tcp_sock_wake(c, TCP_EV_READABLE);
 	}
 	if ((how & TCP_SHUT_WR) && c->state != TCP_SYN_RECEIVED)

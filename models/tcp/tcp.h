@@ -206,6 +206,8 @@ struct tcp_config {
 	uint32_t ack_pingpong;            /* Linux interactive (pingpong) mode threshold;
 					   * 0 = off */
 	bool ack_on_read;                 /* Linux tcp_cleanup_rbuf: the owed ACK when read */
+	bool shut_rd_discard;             /* shutdown(SHUT_RD) discards what is received (BSD);
+					   * false: it stays readable (Linux) */
 
 	/* Windows and buffers. */
 	uint32_t initial_window;          /* segments; 0 = RFC 5681 §3.1 rule */

@@ -53,6 +53,7 @@ static void test_profiles(void)
 		{ "quickack_max", "16", "0" },
 		{ "ack_pingpong", "1", "0" },
 		{ "ack_on_read", "true", "false" },
+		{ "shut_rd_discard", "false", "true" },
 		{ "initial_window", "10", "0" },
 		{ "msl", "30s", "120s" },
 		{ "fin_wait2_timeout", "60s", "0" },
@@ -195,7 +196,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 61);
+	g_assert_cmpuint(n, ==, 62);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);

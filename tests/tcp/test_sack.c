@@ -754,6 +754,37 @@ static void test_interop(void)
 	}
 }
 
+/* tcp_info's chronograph (chrono.c, Linux tcp_chrono_*): a writer that finds the send
+ * buffer full while everything it wrote is in flight and cwnd has room is limited by
+ * the send buffer, until an ACK opens space; the whole time counts as busy. */
+static uint64_t info(struct fx *f, const char *name)
+{
+	uint64_t v = 0;
+	const char *why = NULL;
+	g_assert_cmpint(tcp_info_get(f->s, name, &v, &why), ==, TCP_INFO_OK);
+	return v;
+}
+
+static void test_info_chrono_sndbuf(void)
+{
+	struct fx f;
+	fx_open(&f, NULL, true, true);
+	f.s->opt.sndbuf = 4 * MSS_TS;
+	g_assert_cmpuint(info(&f, "tcpi_busy_time"), ==, 0);
+	g_assert_cmpint(tcp_send(f.s, pat, 10 * MSS_TS), ==, (int)(4 * MSS_TS));
+	for (uint32_t k = 0; k < 4; k++)
+		expect_data(&f, k);
+	fw_run_for(&f.w, SIM_MS(30));
+	g_assert_cmpuint(info(&f, "tcpi_sndbuf_limited"), ==, 30000);
+	g_assert_cmpuint(info(&f, "tcpi_rwnd_limited"), ==, 0);
+	/* The ACK of everything: space, and nothing left to send: the clocks stop. */
+	peer_ack(&f, 4, 0, NULL);
+	fw_run_for(&f.w, SIM_MS(50));
+	g_assert_cmpuint(info(&f, "tcpi_sndbuf_limited"), ==, 30000);
+	g_assert_cmpuint(info(&f, "tcpi_busy_time"), ==, 30000);
+	fx_close(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -774,5 +805,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/rfc6675/timeout-keeps-scoreboard", test_timeout_keeps_scoreboard);
 	g_test_add_func("/tcp/rfc6675/reneging", test_reneging);
 	g_test_add_func("/tcp/rfc6675/dsack-spurious", test_dsack_at_sender);
+	g_test_add_func("/tcp/info/chrono-sndbuf-limited", test_info_chrono_sndbuf);
 	return g_test_run();
 }

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""netsim beside the real Linux kernel on the same path (docs/validation.md §11).
+
+tests/validation/linux/ holds bulk transfers by Linux 6.18 on a namespace testbed: A -> R
+-> B, 10 Mbit/s bottleneck with a 100-packet FIFO, 25 ms one way on the data path, random
+loss p on the data direction, 30 s from connect(), Reno and CUBIC, SACK and timestamps
+both off or both on, 3 runs per point (linux.tsv). linux-path.json mirrors that path and
+linux-sweep.json sweeps it (10 seeds per point). This script runs the sweep with the
+netsim given, reduces every run as the Linux runs were reduced:
+
+  goodput    bytes delivered to the receiving application x 8 / 30 s
+  cwnd 5-30  the sender's congestion window in packets, time-weighted over 5-30 s
+             (Linux: `ss -tin` every 20 ms; netsim: every change, from the trace)
+  RTOs       episodes of the window falling to one segment (a timeout and its
+             backoffs count once, as `rto_events_cwnd_to_1` does for Linux)
+  retrans    segments retransmitted
+
+and prints the table with the targets of the Linux-parity work: goodput within +-10 %
+of Linux's mean, cwnd 5-30 s within +-15 %, RTO episodes within Linux's run-to-run
+range. Run it as `meson compile -C BUILD validate-linux`; the sweep directory is kept,
+so a second run only re-reads it (delete OUT/sweep to rerun).
+"""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+DURATION_S = 30.0
+CWND_FROM, CWND_TO = 5.0, 30.0
+
+
+def read_tsv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def reduce_trace(path, mss):
+    """Time-weighted mean cwnd (packets) over [CWND_FROM, CWND_TO] and RTO episodes."""
+    with open(path) as f:
+        head = f.readline().rstrip("\n").split("\t")
+        i_t, i_cw, i_ev = head.index("time_s"), head.index("cwnd_bytes"), head.index("event")
+        i_cp = head.index("cwnd_packets") if "cwnd_packets" in head else None
+        area, last_t, last_w = 0.0, None, None
+        episodes, prev_w = 0, None
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            t = float(c[i_t])
+            w = float(c[i_cp]) if i_cp is not None else float(c[i_cw]) / mss
+            if c[i_ev] == "rto" and (prev_w is None or prev_w > 1.0):
+                episodes += 1
+            prev_w = w
+            if last_t is not None:
+                a, b = max(last_t, CWND_FROM), min(t, CWND_TO)
+                if b > a:
+                    area += last_w * (b - a)
+            last_t, last_w = t, w
+        if last_t is not None and last_t < CWND_TO:
+            area += last_w * (CWND_TO - max(last_t, CWND_FROM))
+    return area / (CWND_TO - CWND_FROM), episodes
+
+
+def netsim_points(sweep_dir):
+    """{(cc, sack_ts, loss_pct): [per-run dicts]} from the sweep's runs."""
+    points = {}
+    for r in read_tsv(os.path.join(sweep_dir, "runs.tsv")):
+        if r["status"] != "ok":
+            sys.exit(f"validate-linux: run {r['dir']} failed: {r.get('error', r['status'])}")
+        run_dir = os.path.join(sweep_dir, r["dir"])
+        mss = 1460
+        with open(os.path.join(run_dir, "summary.json")) as f:
+            mss = json.load(f)["flows"][0]["mss_bytes"]
+        cwnd, rtos = reduce_trace(os.path.join(run_dir, "flow1.sender.tsv"), mss)
+        key = (r["tcp.cc"], "on" if r["tcp.sack"] == "true" else "off",
+               r["links[0].forward.loss"].rstrip("%"))
+        points.setdefault(key, []).append({
+            "goodput": float(r["flows[0].bytes_delivered"]) * 8 / DURATION_S / 1e6,
+            "cwnd": cwnd, "rto": rtos, "retrans": float(r["flows[0].retransmits"])})
+    return points
+
+
+def fmt_ms(xs, digits=2):
+    m = statistics.fmean(xs)
+    sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
+    return f"{m:.{digits}f} ± {sd:.{digits}f}", m
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--netsim", required=True)
+    ap.add_argument("--source-root", required=True)
+    ap.add_argument("--out", required=True, help="directory for the sweep and the table")
+    ap.add_argument("--seeds", help="seeds of every point (default: the sweep file's 1-10)")
+    ap.add_argument("-j", "--jobs", help="runs at once (default: the number of cores)")
+    args = ap.parse_args()
+    here = os.path.join(args.source_root, "tests", "validation")
+    sweep_dir = os.path.join(args.out, "sweep")
+    cmd = [args.netsim, "sweep", os.path.join(here, "linux-sweep.json"), "--out", sweep_dir]
+    if args.seeds:
+        cmd += ["--seeds", args.seeds]
+    if args.jobs:
+        cmd += ["-j", args.jobs]
+    if not os.path.exists(os.path.join(sweep_dir, "runs.tsv")):
+        r = subprocess.run(cmd)
+        if r.returncode != 0:
+            sys.exit(f"validate-linux: {' '.join(cmd)} exited {r.returncode}")
+    ours = netsim_points(sweep_dir)
+    linux = read_tsv(os.path.join(here, "linux", "linux.tsv"))
+
+    rows = ["| cc | SACK+TS | p % | goodput Linux | goodput netsim | ratio | "
+            "cwnd 5-30 Linux | cwnd 5-30 netsim | ratio | RTO episodes Linux | netsim | "
+            "retrans Linux | netsim |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    met = {"goodput": 0, "cwnd": 0, "rto": 0}
+    for l in linux:
+        key = (l["cc"], l["sack_ts"], l["loss_pct"])
+        runs = ours.get(key)
+        if not runs:
+            sys.exit(f"validate-linux: no netsim runs for {key}")
+        g_txt, g = fmt_ms([x["goodput"] for x in runs])
+        c_txt, c = fmt_ms([x["cwnd"] for x in runs], 1)
+        r_txt, r = fmt_ms([x["rto"] for x in runs], 1)
+        t_txt, _ = fmt_ms([x["retrans"] for x in runs], 0)
+        lg, lc = float(l["goodput_mbps_mean"]), float(l["cwnd_5_30_pkts_mean"])
+        lr = [int(v) for v in l["rto_episodes_runs"].split(",")]
+        lt = [int(v) for v in l["retrans_segs_runs"].split(",")]
+        ok_g, ok_c = abs(g / lg - 1) <= 0.10, abs(c / lc - 1) <= 0.15
+        ok_r = min(lr) <= r <= max(lr)
+        met["goodput"] += ok_g
+        met["cwnd"] += ok_c
+        met["rto"] += ok_r
+        mark = lambda ok: "" if ok else " ✗"
+        rows.append(
+            f"| {l['cc']} | {l['sack_ts']} | {l['loss_pct']} | "
+            f"{lg:.2f} ± {float(l['goodput_mbps_sd']):.2f} | {g_txt} | {g / lg:.2f}{mark(ok_g)} | "
+            f"{lc:.1f} | {c_txt} | {c / lc:.2f}{mark(ok_c)} | "
+            f"{min(lr)}–{max(lr)} | {r_txt}{mark(ok_r)} | "
+            f"{statistics.fmean(lt):.0f} | {t_txt} |")
+    n = len(linux)
+    seeds = len(next(iter(ours.values())))
+    rows.append("")
+    rows.append(f"Within target ({seeds} seeds per point against Linux's 3 runs): goodput "
+                f"±10 % at {met['goodput']} of {n} points, cwnd 5-30 s ±15 % at {met['cwnd']} "
+                f"of {n}, RTO episodes within Linux's range at {met['rto']} of {n} (✗: outside).")
+    table = "\n".join(rows) + "\n"
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "linux-table.md"), "w") as f:
+        f.write(table)
+    sys.stdout.write(table)
+
+
+if __name__ == "__main__":
+    main()
