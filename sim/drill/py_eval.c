@@ -50,6 +50,7 @@ static struct pv pv_copy(const struct pv *v)
 {
 	struct pv c = *v;
 	c.s = g_strdup(v->s);
+	c.t = NULL; /* an empty tuple's own (one-element) array is not shared either */
 	if (v->n) {
 		c.t = g_new0(struct pv, v->n);
 		for (int i = 0; i < v->n; i++)

@@ -268,6 +268,7 @@ static const struct py_case py_cases[] = {
     {"y = (-2) ** 64", DRILL_PY_ERROR, "1:6: integer overflow (beyond 64 bits)"},
     {"y = 3 ** 40", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
     {"y = 2 ** 9223372036854775807", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"t = (); print(t, (), t == ()); u = t; t = 1; print(u,)", DRILL_PY_OK, "() () True\n()\n"},
     {"y = -3 << 62", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
     {"y = 1 << 63", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
     {"y = -2 << 63", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
