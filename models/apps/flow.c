@@ -117,6 +117,11 @@ void app_tcp_stats_merge(struct app_tcp_stats *a, const struct app_tcp_stats *b)
 	a->wscale |= b->wscale;
 	a->dsacks_received += b->dsacks_received;
 	a->spurious_retransmits += b->spurious_retransmits;
+	a->tlp_probes += b->tlp_probes;
+	a->tlp_recoveries += b->tlp_recoveries;
+	a->frto_rtos += b->frto_rtos;
+	a->spurious_rtos += b->spurious_rtos;
+	a->undos += b->undos;
 	if (a->mss == 0)
 		a->mss = b->mss;
 	if (b->rtt_samples > 0) {

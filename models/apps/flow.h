@@ -91,6 +91,11 @@ struct app_tcp_stats {
 	bool sack, timestamps, wscale;  /* options negotiated (either connection) */
 	uint64_t dsacks_received;       /* ACKs with a DSACK block (RFC 2883) */
 	uint64_t spurious_retransmits;  /* retransmissions a DSACK showed unneeded */
+	uint64_t tlp_probes;            /* tail loss probes sent (recovery linux) */
+	uint64_t tlp_recoveries;        /* probes that repaired a loss */
+	uint64_t frto_rtos;             /* timeouts F-RTO watched */
+	uint64_t spurious_rtos;         /* of which found spurious and undone */
+	uint64_t undos;                 /* window reductions undone (any cause) */
 	uint32_t mss;              /* effective send MSS of the (first) connection, bytes */
 };
 

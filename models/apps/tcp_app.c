@@ -66,6 +66,11 @@ void app_tcp_stats_from(struct app_tcp_stats *out, const struct tcp_stats *s)
 	out->wscale = s->wscale;
 	out->dsacks_received = s->dsacks_received;
 	out->spurious_retransmits = s->spurious_retransmits;
+	out->tlp_probes = s->tlp_probes;
+	out->tlp_recoveries = s->tlp_recoveries;
+	out->frto_rtos = s->frto;
+	out->spurious_rtos = s->spurious_rtos;
+	out->undos = s->undos;
 	out->mss = s->mss;
 }
 

@@ -1,23 +1,35 @@
-/* models/tcp/cc.h — pluggable congestion control.
+/* models/tcp/cc.h — pluggable congestion control: window arithmetic only.
  *
- * Division of labour (as in Linux, where tcp_input.c detects loss and runs recovery
- * while tcp_cong.c modules only do window arithmetic):
- *   - The TCP sender detects events: new data acknowledged, the third duplicate ACK
- *     (loss), further duplicate ACKs and partial ACKs during fast recovery, the end
- *     of recovery, a retransmission timeout. It counts duplicate ACKs, sends the
- *     fast retransmit, does limited transmit (RFC 3042), keeps the recovery point
- *     ("recover", RFC 6582) and resets the retransmission timer.
- *   - The algorithm decides cwnd and ssthresh at each event, through the hooks
- *     below, seeing only the narrow view in struct tcp_cc (FreeBSD's cc_var, ns-3's
- *     TcpSocketState): it never sees the connection.
+ * Division of labour, as Linux splits tcp_input.c (loss detection and recovery, the
+ * ca_state machine Open / Disorder / CWR / Recovery / Loss) from the tcp_cong.c
+ * modules that only compute windows:
+ *   - TCP detects loss and runs recovery (recovery.c for the RFC recoveries,
+ *     recovery_linux.c and rack.c for `recovery: linux`); it moves the connection
+ *     between the ca_states and tells the algorithm (set_state), counts what was
+ *     delivered and when the window may grow.
+ *   - The algorithm answers with numbers, through Linux's hooks (struct
+ *     tcp_congestion_ops): the slow-start threshold after a congestion event
+ *     (ssthresh), growth for an ACK (cong_avoid), the window to restore when a
+ *     reduction proves spurious (undo_cwnd), and it may watch RTT samples
+ *     (pkts_acked) and events (cwnd_event). It sees only the narrow view in struct
+ *     tcp_cc (FreeBSD's cc_var, ns-3's TcpSocketState), never the connection, and
+ *     never how loss was detected.
  *
  * A new algorithm is one file exporting one `const struct tcp_cc_ops` built with
  * designated initialisers, plus one line in the registry (cc.c). Registration
  * rejects an ops table missing a required hook; optional hooks are NULL-checked in
  * the tcp_cc_*() wrappers, which are the only way TCP calls an algorithm.
  *
- * Units: bytes for windows, nanoseconds for times. ssthresh TCP_CC_INFINITE means
- * "unlimited" (initial value, RFC 5681 §3.1 "arbitrarily high").
+ * Units. Under the RFC recoveries (reno, newreno, rfc6675) windows are bytes, as
+ * RFC 5681 counts them; under `recovery: linux` they are packets, as Linux's
+ * snd_cwnd (cc.packets true; the traces show cwnd_bytes = packets × SMSS). Times are
+ * nanoseconds. ssthresh TCP_CC_INFINITE means "unlimited" (RFC 5681 §3.1
+ * "arbitrarily high"; Linux TCP_INFINITE_SSTHRESH).
+ *
+ * The RFC recoveries' own window rules (RFC 5681 §3.2's inflation and deflation, RFC
+ * 6582's partial ACKs and exit, the loss window after a timeout) are TCP-wide, not
+ * the algorithm's: they are the tcp_cc_on_*() functions below, which use the
+ * algorithm's ssthresh() and set_state() where the RFC lets the algorithm choose.
  */
 #ifndef MODELS_TCP_CC_H
 #define MODELS_TCP_CC_H
@@ -33,18 +45,38 @@
  * far above the largest window TCP can advertise (2^30, RFC 7323 §2.3). */
 #define TCP_CC_CWND_MAX ((uint32_t)INT32_MAX)
 
-/* How window growth counts acknowledgements. */
+/* Linux's icsk_ca_state (include/net/tcp.h enum tcp_ca_state), with its numbers
+ * (tcp_info's tcpi_ca_state). */
+enum tcp_ca_state {
+	TCP_CA_OPEN = 0,     /* nothing wrong */
+	TCP_CA_DISORDER = 1, /* duplicate ACKs or SACKs seen, no loss decided yet */
+	TCP_CA_CWR = 2,      /* the window is being reduced without a loss (a tail
+			      * loss probe that repaired a loss) */
+	TCP_CA_RECOVERY = 3, /* fast recovery */
+	TCP_CA_LOSS = 4,     /* after a retransmission timeout */
+};
+
+/* Linux's enum tcp_ca_event: what cwnd_event() is told. */
+enum tcp_ca_event {
+	TCP_CA_EVENT_TX_START,     /* data sent with nothing in flight (after idle) */
+	TCP_CA_EVENT_CWND_RESTART, /* cwnd restarted after idle (slow start after idle) */
+	TCP_CA_EVENT_COMPLETE_CWR, /* a window reduction ended */
+	TCP_CA_EVENT_LOSS,         /* a retransmission timeout */
+};
+
+/* How window growth counts acknowledgements (bytes only; Linux counts packets). */
 enum tcp_cc_growth {
-	/* RFC 3465 Appropriate Byte Counting with L = 2·SMSS, as Linux does: slow start
-	 * grows by min(bytes acked, L) per ACK; congestion avoidance by one SMSS per
-	 * cwnd of bytes acknowledged. The default. */
+	/* RFC 3465 Appropriate Byte Counting with L = 2·SMSS: slow start grows by
+	 * min(bytes acked, L) per ACK; congestion avoidance by one SMSS per cwnd of
+	 * bytes acknowledged. The default. */
 	TCP_CC_GROWTH_BYTES,
 	/* The classic per-ACK rule many papers and ns-3 use: +SMSS per ACK in slow
 	 * start, +SMSS·SMSS/cwnd per ACK in congestion avoidance. */
 	TCP_CC_GROWTH_PER_ACK,
 };
 
-/* Recovery behaviour on partial ACKs, chosen by the algorithm. */
+/* The RFC recovery an algorithm was published with: what `recovery: auto` picks
+ * without SACK, and the window rules of RFC fast recovery (partial ACKs, exit). */
 enum tcp_cc_recovery {
 	TCP_CC_RECOVERY_RENO,    /* any ACK of new data ends fast recovery (RFC 5681) */
 	TCP_CC_RECOVERY_NEWRENO, /* only an ACK covering "recover" does (RFC 6582) */
@@ -62,18 +94,19 @@ enum tcp_cc_recovery_exit {
 
 /* What every algorithm may read. An algorithm's own parameters (CUBIC's β and C)
  * are its own struct, defined in its header and passed to tcp_cc_init() beside
- * this one. */
+ * this one. growth, abc_l_segments and recovery_exit apply to byte windows only. */
 struct tcp_cc_config {
 	enum tcp_cc_growth growth;
 	enum tcp_cc_recovery_exit recovery_exit;
 	uint32_t abc_l_segments; /* RFC 3465 L in segments; 2 by default */
-	/* A retransmission timeout during fast recovery keeps ssthresh, as Linux's
+	/* A retransmission timeout during RFC fast recovery keeps ssthresh, as Linux's
 	 * tcp_enter_loss does (the loss that started the recovery already reduced it,
 	 * and FlightSize is swollen by what the inflated window sent). false follows
-	 * RFC 5681 §3.1 to the letter: the timed-out segment has not yet been resent by
-	 * the timer, so ssthresh = max(FlightSize/2, 2·SMSS) again. The linux profile
-	 * keeps, the rfc profile recomputes; the default here is true. */
+	 * RFC 5681 §3.1 to the letter: ssthresh = max(FlightSize/2, 2·SMSS) again. */
 	bool rto_keeps_recovery_ssthresh;
+	/* Jiffies per second (Linux CONFIG_HZ) for arithmetic that runs on Linux's
+	 * jiffies clock (CUBIC's epoch under `recovery: linux`); 0 = 250. */
+	uint32_t hz;
 };
 
 /* The defaults above. */
@@ -82,22 +115,28 @@ void tcp_cc_config_default(struct tcp_cc_config *cfg);
 struct tcp_cc_ops;
 
 /* What an algorithm sees and changes. TCP fills the inputs before each hook; the
- * algorithm updates cwnd and ssthresh. */
+ * algorithm updates cwnd (and, in its ssthresh hook, only its own state: TCP stores
+ * the value returned). */
 struct tcp_cc {
-	/* Algorithm outputs (read by TCP after every hook). */
-	uint32_t cwnd;      /* congestion window, bytes */
-	uint32_t ssthresh;  /* slow-start threshold, bytes; TCP_CC_INFINITE = unlimited */
+	uint32_t cwnd;      /* congestion window: bytes, or packets (Linux snd_cwnd) */
+	uint32_t ssthresh;  /* slow-start threshold, same unit; TCP_CC_INFINITE = none */
 
 	/* Inputs, kept current by TCP. */
+	bool packets;       /* windows in packets (recovery linux), else bytes */
 	uint32_t mss;       /* SMSS, bytes */
-	uint32_t flight;    /* FlightSize: bytes sent and not yet acknowledged, at the
-			     * moment of the event: before the ACK is applied for a loss
-			     * event (RFC 5681 §3.2 step 2, eqn. (4)) and for an RTO; after the
-			     * full ACK is applied for on_recovery_exit ("the amount of
-			     * data presently outstanding", RFC 6582 §3.2 step 3) */
+	uint32_t flight;    /* bytes: FlightSize (RFC 5681 §2) at the event — before the
+			     * ACK is applied for a loss and an RTO, after the full ACK
+			     * for the end of recovery (RFC 6582 §3.2 step 3); packets:
+			     * Linux's tcp_packets_in_flight() */
+	uint32_t prior_cwnd; /* cwnd before the current reduction (Linux prior_cwnd;
+			      * undo_cwnd restores towards it) */
+	uint32_t snd_una, snd_nxt; /* sequence numbers now (HyStart counts rounds) */
 	sim_time_t now;
 	sim_time_t srtt;    /* 0 until the first RTT sample */
 	sim_time_t min_rtt; /* smallest RTT sample seen; 0 until the first */
+	sim_time_t lsndtime; /* when data was last sent (Linux lsndtime), for
+			      * TCP_CA_EVENT_TX_START: the idle time is now − lsndtime */
+	enum tcp_ca_state ca_state; /* changed only by tcp_cc_set_state() */
 
 	const struct tcp_cc_config *cfg;
 	const void *params;   /* the algorithm's own parameters (the struct its header
@@ -106,60 +145,65 @@ struct tcp_cc {
 	const struct tcp_cc_ops *ops;
 
 	/* Shared state used by the common helpers below. */
-	uint32_t bytes_acked; /* RFC 3465 counter for congestion avoidance; the
-			       * wrappers clear it on loss and RTO */
-	uint32_t rto_streak;  /* RTOs since new data was last acknowledged, kept by
-			       * the wrappers (TCP does not touch it): 0 inside
-			       * on_rto means a first timeout, more means the same
-			       * segment timed out again and ssthresh is held
-			       * (RFC 5681 §3.1, note after eqn. 4) */
-	bool in_recovery;     /* in fast recovery: set by tcp_cc_on_loss, cleared by
-			       * tcp_cc_on_recovery_exit and (after the hook)
-			       * tcp_cc_on_rto; kept by the wrappers */
+	uint32_t cwnd_cnt;    /* bytes: the RFC 3465 counter of congestion avoidance;
+			       * packets: Linux's snd_cwnd_cnt. Cleared by TCP on a
+			       * reduction and a timeout */
+	uint32_t rto_streak;  /* RFC recoveries: RTOs since new data was last
+			       * acknowledged, kept by the tcp_cc_on_*() functions: 0
+			       * inside a first timeout, more means the same segment
+			       * timed out again and ssthresh is held (RFC 5681 §3.1) */
 
 	/* Algorithm-private state (CUBIC's W_max, epoch, K, …), zeroed at init. */
 	uint64_t priv[16];
 };
 
-/* One ACK that acknowledged new data. */
+/* One ACK that may grow the window. */
 struct tcp_cc_ack {
-	uint32_t acked;        /* bytes newly acknowledged (snd.una advance) */
-	sim_time_t rtt;        /* RTT sample this ACK produced, 0 if none (Karn) */
+	uint32_t acked;        /* newly delivered: bytes (snd.una advance), or packets
+				* (Linux's acked_sacked: cumulatively or selectively
+				* acknowledged) */
+	sim_time_t rtt;        /* RTT sample this ACK produced, 0 if none */
 	bool cwnd_limited;     /* the sender was limited by cwnd, not by the application
 				* or the receive window (growth only when limited,
 				* RFC 7661 §4.2 / Linux tcp_is_cwnd_limited) */
 };
 
+/* Linux's struct ack_sample, for pkts_acked(). */
+struct tcp_cc_sample {
+	uint32_t pkts_acked;   /* packets cumulatively acknowledged by this ACK */
+	sim_time_t rtt;        /* the RTT of the newest packet it (S)ACKed, < 0 if none */
+	uint32_t in_flight;    /* packets in flight before the ACK */
+};
+
 struct tcp_cc_ops {
 	/* required: lower-case name, as in scenarios and summaries ("reno"). */
 	const char *name;
-	/* required: how fast recovery treats partial ACKs. */
+	/* required: the RFC recovery the algorithm was published with (cc.h). */
 	enum tcp_cc_recovery recovery;
 	/* optional: set up private state; cwnd/ssthresh already hold the initial window
-	 * and TCP_CC_INFINITE. */
+	 * and TCP_CC_INFINITE (Linux init). */
 	void (*init)(struct tcp_cc *cc);
-	/* required: new data acknowledged outside fast recovery (slow start or
-	 * congestion avoidance growth). TCP calls it for every such ACK, also when
-	 * not cwnd-limited (ack->cwnd_limited false: no growth, but CUBIC excludes
-	 * that time from its epoch). The ACK that ends fast recovery goes to
-	 * on_recovery_exit, not here. */
-	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
-	/* required: loss detected by the third duplicate ACK, entering fast recovery.
-	 * Sets ssthresh and the recovery cwnd (Reno: ssthresh = max(FlightSize/2,
-	 * 2·SMSS), cwnd = ssthresh + 3·SMSS, RFC 5681 §3.2 steps 2–3). */
-	void (*on_loss)(struct tcp_cc *cc);
-	/* optional: a further duplicate ACK during fast recovery (Reno/NewReno: window
-	 * inflation, cwnd += SMSS, RFC 5681 §3.2 step 4). */
-	void (*on_dupack)(struct tcp_cc *cc);
-	/* optional: a partial ACK during NewReno recovery acknowledging `acked` bytes
-	 * (deflate by acked, add back SMSS if acked >= SMSS, RFC 6582 §3.2 step 3). */
-	void (*on_partial_ack)(struct tcp_cc *cc, uint32_t acked);
-	/* required: fast recovery ended (RFC 6582 §3.2 step 3 full ACK / RFC 5681 step 6:
-	 * deflate the window). */
-	void (*on_recovery_exit)(struct tcp_cc *cc);
-	/* required: retransmission timeout (RFC 5681 §3.1 eqn. 4: ssthresh =
-	 * max(FlightSize/2, 2·SMSS); cwnd = loss window = 1 SMSS). */
-	void (*on_rto)(struct tcp_cc *cc);
+	/* required: the slow-start threshold after a congestion event, from the state
+	 * before it (Linux ssthresh: Reno cwnd/2 in packets, RFC 5681 eqn. 4's
+	 * max(FlightSize/2, 2·SMSS) in bytes; CUBIC β·cwnd). The algorithm may note the
+	 * event in its own state (CUBIC's W_max); TCP sets ssthresh and the window. */
+	uint32_t (*ssthresh)(struct tcp_cc *cc);
+	/* required: new data delivered while the window may grow (Linux cong_avoid):
+	 * slow start or congestion avoidance. Called for every such ACK, also when not
+	 * cwnd-limited (ack->cwnd_limited false: no growth, but CUBIC keeps its clock). */
+	void (*cong_avoid)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+	/* required: the window to go back to when a reduction proves spurious (Linux
+	 * undo_cwnd; Reno: max(cwnd, prior_cwnd)). */
+	uint32_t (*undo_cwnd)(struct tcp_cc *cc);
+	/* optional: the ca_state is about to change to new_state (Linux set_state;
+	 * cc->ca_state still holds the old one). */
+	void (*set_state)(struct tcp_cc *cc, enum tcp_ca_state new_state);
+	/* optional: an event (Linux cwnd_event). */
+	void (*cwnd_event)(struct tcp_cc *cc, enum tcp_ca_event ev);
+	/* optional: packets were acknowledged, with the ACK's RTT sample (Linux
+	 * pkts_acked; CUBIC's HyStart and delay_min). HyStart may end slow start here
+	 * by setting ssthresh = cwnd, as Linux's hystart_update writes snd_ssthresh. */
+	void (*pkts_acked)(struct tcp_cc *cc, const struct tcp_cc_sample *s);
 };
 
 /* The registry: looks an algorithm up by name ("reno", "newreno", "cubic"); NULL if
@@ -173,20 +217,46 @@ const char *const *tcp_cc_names(void);
 /* Checks that an ops table has every required hook. Returns 0 or -EINVAL. */
 int tcp_cc_validate(const struct tcp_cc_ops *ops);
 
-/* Initialises cc for `ops`: cwnd = initial_window, ssthresh = TCP_CC_INFINITE,
- * private state zeroed, then ops->init. Requires mss > 0 and initial_window >= mss;
- * cfg NULL means the defaults; params is the algorithm's own parameter struct (NULL:
- * its defaults), read, like cfg, for as long as cc runs. The inputs (flight, now,
- * srtt, min_rtt) start at 0. */
+/* Initialises cc for `ops`: cwnd = initial_window (bytes, or packets with
+ * `packets`), ssthresh = TCP_CC_INFINITE, ca_state Open, private state zeroed, then
+ * ops->init. Requires mss > 0 and initial_window >= one SMSS (one packet); cfg NULL
+ * means the defaults; params is the algorithm's own parameter struct (NULL: its
+ * defaults), read, like cfg, for as long as cc runs. The other inputs start at 0. */
 void tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_config *cfg,
-		 const void *params, uint32_t mss, uint32_t initial_window);
+		 const void *params, uint32_t mss, uint32_t initial_window, bool packets);
 
-/* The wrappers TCP calls (NULL-checking the optional hooks). */
+/* ---- the hooks, as TCP calls them (NULL-checking the optional ones) ---- */
+
+uint32_t tcp_cc_ssthresh(struct tcp_cc *cc);
+void tcp_cc_cong_avoid(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+uint32_t tcp_cc_undo_cwnd(struct tcp_cc *cc);
+/* Tells the algorithm, then records the new state in cc->ca_state (Linux
+ * tcp_set_ca_state). */
+void tcp_cc_set_state(struct tcp_cc *cc, enum tcp_ca_state s);
+void tcp_cc_cwnd_event(struct tcp_cc *cc, enum tcp_ca_event ev);
+void tcp_cc_pkts_acked(struct tcp_cc *cc, const struct tcp_cc_sample *s);
+
+/* The window the algorithm may not leave: at least one SMSS (one packet), at most
+ * TCP_CC_CWND_MAX. Aborts with a message naming `what` otherwise. */
+void tcp_cc_check(const struct tcp_cc *cc, const char *what);
+
+/* ---- the RFC recoveries' window rules (bytes), TCP-wide ---- */
+
+/* New data acknowledged outside fast recovery: growth by cong_avoid. */
 void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+/* The third duplicate ACK: ssthresh from the algorithm, cwnd = ssthresh + 3·SMSS
+ * (RFC 5681 §3.2 steps 2–3), ca_state Recovery. */
 void tcp_cc_on_loss(struct tcp_cc *cc);
+/* A further duplicate ACK in recovery: cwnd += SMSS (RFC 5681 §3.2 step 4). */
 void tcp_cc_on_dupack(struct tcp_cc *cc);
+/* A partial ACK of `acked` bytes: for NewReno algorithms, deflate (RFC 6582 §3.2
+ * step 3). */
 void tcp_cc_on_partial_ack(struct tcp_cc *cc, uint32_t acked);
+/* Fast recovery ended: deflate (RFC 5681 §3.2 step 6: cwnd = ssthresh; RFC 6582
+ * §3.2 step 3 for NewReno algorithms), ca_state Open. */
 void tcp_cc_on_recovery_exit(struct tcp_cc *cc);
+/* A retransmission timeout: ssthresh from the algorithm unless held, cwnd = the loss
+ * window, 1 SMSS (RFC 5681 §3.1), ca_state Loss. */
 void tcp_cc_on_rto(struct tcp_cc *cc);
 
 static inline bool tcp_cc_in_slow_start(const struct tcp_cc *cc)
@@ -194,49 +264,37 @@ static inline bool tcp_cc_in_slow_start(const struct tcp_cc *cc)
 	return cc->cwnd < cc->ssthresh;
 }
 
-/* Shared pieces every algorithm reuses (Linux tcp_slow_start / tcp_cong_avoid_ai). */
+/* ---- shared pieces every algorithm reuses (Linux tcp_cong.c) ---- */
 
-/* Slow-start growth for one ACK per cfg->growth, never beyond ssthresh. Returns the
- * acknowledged bytes left over for congestion avoidance (when cwnd reached ssthresh
- * during this ACK), 0 otherwise. */
+/* Slow-start growth for one ACK, never beyond ssthresh (Linux tcp_slow_start;
+ * bytes: per cfg->growth, RFC 3465's L). Returns what the ACK delivered beyond the
+ * growth that reached ssthresh, for congestion avoidance; 0 otherwise. */
 uint32_t tcp_cc_slow_start(struct tcp_cc *cc, uint32_t acked);
 
-/* Additive increase: one SMSS per `w` bytes of window acknowledged (w = cwnd for
- * Reno), by byte counting or per ACK according to cfg->growth. */
+/* Additive increase: one unit (SMSS or packet) per `w` units acknowledged (w = cwnd
+ * for Reno; Linux tcp_cong_avoid_ai). */
 void tcp_cc_cong_avoid_ai(struct tcp_cc *cc, uint32_t w, uint32_t acked);
 
-/* Inside on_rto: whether this timeout sets a new ssthresh. Not for a repeated
- * timeout of the same segment (rto_streak > 0, RFC 5681 §3.1), nor for one during
- * fast recovery when cfg->rto_keeps_recovery_ssthresh (Linux tcp_enter_loss). */
+/* Inside a timeout: whether it sets a new ssthresh. Not for a repeated timeout of the
+ * same segment (rto_streak > 0, RFC 5681 §3.1), nor for one during fast recovery
+ * when cfg->rto_keeps_recovery_ssthresh (Linux tcp_enter_loss). */
 bool tcp_cc_rto_sets_ssthresh(const struct tcp_cc *cc);
 
-/* on_rto for Reno and NewReno: ssthresh per RFC 5681 §3.1 eqn. 4 when
- * tcp_cc_rto_sets_ssthresh(), cwnd = 1 SMSS (the loss window). */
-void tcp_cc_reno_timeout(struct tcp_cc *cc);
-
-/* ssthresh after loss per RFC 5681 eqn. 4: max(FlightSize / 2, 2·SMSS). */
-uint32_t tcp_cc_reno_ssthresh(const struct tcp_cc *cc);
+/* Reno's ssthresh: packets max(cwnd/2, 2) (Linux tcp_reno_ssthresh); bytes
+ * max(FlightSize / 2, 2·SMSS) (RFC 5681 eqn. 4). */
+uint32_t tcp_cc_reno_ssthresh(struct tcp_cc *cc);
 
 /* Reno's window growth for one ACK (Linux tcp_reno_cong_avoid): nothing unless
  * cwnd-limited, slow start below ssthresh, the rest of the ACK as additive increase
- * of one SMSS per cwnd (RFC 5681 §3.1). Usable as an on_ack hook. */
+ * of one unit per cwnd (RFC 5681 §3.1). Usable as a cong_avoid hook. */
 void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
 
-/* Fast-recovery window arithmetic shared by the loss-based algorithms, each usable
- * as the hook of the same shape:
- *   tcp_cc_reno_inflate     on_dupack: cwnd += SMSS (RFC 5681 §3.2 step 4).
- *   tcp_cc_newreno_deflate  on_partial_ack: cwnd -= acked, + SMSS if acked >= SMSS
- *                           (RFC 6582 §3.2 step 3), never below 1 SMSS.
- *   tcp_cc_newreno_exit     on_recovery_exit: cwnd = min(ssthresh,
- *                           max(FlightSize, SMSS) + SMSS) (RFC 6582 §3.2 step 3,
- *                           full ACK, option 1; flight is read after the ACK). */
-void tcp_cc_reno_inflate(struct tcp_cc *cc);
-void tcp_cc_newreno_deflate(struct tcp_cc *cc, uint32_t acked);
-void tcp_cc_newreno_exit(struct tcp_cc *cc);
+/* Reno's undo: max(cwnd, prior_cwnd) (Linux tcp_reno_undo_cwnd). */
+uint32_t tcp_cc_reno_undo_cwnd(struct tcp_cc *cc);
 
 /* The built-in algorithms (one file each, listed in the registry in cc.c). */
-extern const struct tcp_cc_ops tcp_cc_reno;    /* cc_reno.c, RFC 5681 */
+extern const struct tcp_cc_ops tcp_cc_reno;    /* cc_reno.c, RFC 5681, Linux tcp_cong.c */
 extern const struct tcp_cc_ops tcp_cc_newreno; /* cc_newreno.c, RFC 6582 */
-extern const struct tcp_cc_ops tcp_cc_cubic;   /* cc_cubic.c, RFC 9438 */
+extern const struct tcp_cc_ops tcp_cc_cubic;   /* cc_cubic.c, RFC 9438, Linux tcp_cubic.c */
 
 #endif

@@ -74,7 +74,7 @@ static const char *const *loss_flightsize_names(void)
 
 static const char *const *recovery_names(void)
 {
-	static const char *const n[] = { "auto", "reno", "newreno", "rfc6675", NULL };
+	static const char *const n[] = { "auto", "reno", "newreno", "rfc6675", "linux", NULL };
 	return n;
 }
 
@@ -157,9 +157,10 @@ static const struct tcp_knob knobs[] = {
 	  .doc = "congestion control algorithm" },
 	{ KNOB("cc_growth", ENUM), FIELD(cc_cfg.growth), .names = growth_names,
 	  DEFAULTS("bytes", "bytes"),
-	  .doc = "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK)" },
+	  .doc = "window growth: bytes (RFC 3465 byte counting) or per_ack (+SMSS per ACK); "
+		 "ignored under recovery linux (growth per packet delivered)" },
 	{ KNOB("abc_l", INT), FIELD(cc_cfg.abc_l_segments), RANGE(1, 64), .unit = "segments",
-	  DEFAULTS("2", "2"), .doc = "RFC 3465 L" },
+	  DEFAULTS("2", "2"), .doc = "RFC 3465 L; ignored under recovery linux" },
 	{ KNOB("cubic_beta", INT), FIELD(cubic.beta_permille), RANGE(1, 999), .unit = "permille",
 	  DEFAULTS("700", "700"), .doc = "CUBIC beta (RFC 9438 4.6)" },
 	{ KNOB("cubic_c", INT), FIELD(cubic.c_permille), RANGE(1, 10000), .unit = "permille",
@@ -168,10 +169,27 @@ static const struct tcp_knob knobs[] = {
 	  DEFAULTS("true", "true"), .doc = "CUBIC fast convergence (RFC 9438 4.7)" },
 	{ KNOB("cubic_reno_friendly", BOOL), FIELD(cubic.reno_friendly), BOOL_RANGE,
 	  DEFAULTS("true", "true"), .doc = "CUBIC Reno-friendly region (RFC 9438 4.3)" },
+	{ KNOB("cubic_hystart", BOOL), FIELD(cubic.hystart), BOOL_RANGE, DEFAULTS("true", "false"),
+	  .doc = "HyStart ends CUBIC's slow start (recovery linux; Linux tcp_cubic hystart)" },
+	{ KNOB("cubic_hystart_detect", INT), FIELD(cubic.hystart_detect), RANGE(0, 3),
+	  DEFAULTS("3", "3"),
+	  .doc = "HyStart's detections: 1 ACK train, 2 delay increase, 3 both (Linux "
+		 "hystart_detect)" },
+	{ KNOB("cubic_hystart_low_window", INT), FIELD(cubic.hystart_low_window),
+	  RANGE(0, 1000000), .unit = "segments", DEFAULTS("16", "16"),
+	  .doc = "HyStart acts from this cwnd on (Linux hystart_low_window)" },
+	{ KNOB("cubic_hystart_ack_delta", DURATION), FIELD(cubic.hystart_ack_delta),
+	  RANGE(0, SIM_S(1)), DEFAULTS("2ms", "2ms"),
+	  .doc = "ACKs this close form HyStart's train (Linux hystart_ack_delta_us)" },
+	{ KNOB("hz", INT), FIELD(cc_cfg.hz), RANGE(0, 100000), .unit = "jiffies/s",
+	  DEFAULTS("250", "250"),
+	  .doc = "recovery linux: Linux's HZ, the tick of CUBIC's clock, the RTO and RACK/TLP "
+		 "timers (Linux's default 250; 0 = no rounding)" },
 	{ KNOB("rto_keeps_recovery_ssthresh", BOOL), FIELD(cc_cfg.rto_keeps_recovery_ssthresh),
 	  BOOL_RANGE, DEFAULTS("true", "false"),
 	  .doc = "an RTO during fast recovery keeps ssthresh (Linux tcp_enter_loss) instead of "
-		 "recomputing it from FlightSize (RFC 5681 3.1)" },
+		 "recomputing it from FlightSize (RFC 5681 3.1); ignored under recovery linux "
+		 "(tcp_enter_loss decides)" },
 	{ KNOB("rto_formula", ENUM), FIELD(rto_formula), .names = rto_formula_names,
 	  DEFAULTS("linux", "rfc"),
 	  .doc = "linux: SRTT + max(rto_min, 4 RTTVAR); rfc: max(rto_min, SRTT + max(G, 4 RTTVAR)) "
@@ -278,23 +296,47 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("nagle_minshall", BOOL), FIELD(nagle_minshall), BOOL_RANGE, DEFAULTS("true", "false"),
 	  .doc = "Nagle holds only while a small segment is unacknowledged (Linux)" },
 	{ KNOB("limited_transmit", BOOL), FIELD(limited_transmit), BOOL_RANGE,
-	  DEFAULTS("true", "true"), .doc = "RFC 3042 limited transmit" },
+	  DEFAULTS("true", "true"), .doc = "RFC 3042 limited transmit; ignored under recovery linux (duplicate ACKs "
+		 "shrink packets in flight instead)" },
 	{ KNOB("dupack_threshold", INT), FIELD(dupack_threshold), RANGE(1, 1000),
 	  DEFAULTS("3", "3"), SYSCTL("net.ipv4.tcp_reordering", VALUE),
 	  .doc = "duplicate ACKs for fast retransmit" },
 	{ KNOB("partial_ack_timer", ENUM), FIELD(partial_ack_timer), .names = partial_names,
 	  DEFAULTS("impatient", "impatient"),
 	  .doc = "timer reset on the first partial ACK only, or on each (RFC 6582 3.2 step 3, "
-		 "appendix A)" },
+		 "appendix A); ignored under recovery linux (Linux re-arms the RTO on every "
+		 "ACK of new data)" },
 	{ KNOB("loss_flightsize", ENUM), FIELD(loss_flightsize), .names = loss_flightsize_names,
 	  DEFAULTS("outstanding", "outstanding"),
 	  .doc = "FlightSize for ssthresh at fast retransmit: outstanding (RFC 5681) or pipe "
-		 "(each duplicate ACK discounts a segment, as ns-3)" },
+		 "(each duplicate ACK discounts a segment, as ns-3); ignored under recovery "
+		 "linux (ssthresh from cwnd)" },
 	{ KNOB("recovery", ENUM), FIELD(recovery), .names = recovery_names,
-	  DEFAULTS("auto", "auto"),
+	  DEFAULTS("linux", "auto"),
 	  .doc = "loss recovery: auto (the algorithm's Reno or NewReno without SACK, rfc6675 "
 		 "with it), reno (RFC 5681), newreno (RFC 6582), rfc6675 (SACK scoreboard; "
-		 "NewReno when the peer does not agree to SACK)" },
+		 "NewReno when the peer does not agree to SACK), linux (Linux's: ca_state "
+		 "machine, PRR, RACK-TLP, F-RTO, undo; windows in packets)" },
+	{ KNOB("rack", INT), FIELD(rack), RANGE(0, 7), DEFAULTS("1", "0"),
+	  SYSCTL("net.ipv4.tcp_recovery", VALUE),
+	  .doc = "recovery linux: RACK bits: 1 RACK loss detection (RFC 8985), 2 static "
+		 "reordering window, 4 no duplicate-ACK threshold" },
+	{ KNOB("early_retrans", INT), FIELD(early_retrans), RANGE(0, 4), DEFAULTS("3", "0"),
+	  SYSCTL("net.ipv4.tcp_early_retrans", VALUE),
+	  .doc = "recovery linux: tail loss probes (RFC 8985 7) when 3 or 4" },
+	{ KNOB("frto", INT), FIELD(frto), RANGE(0, 2), DEFAULTS("2", "0"),
+	  SYSCTL("net.ipv4.tcp_frto", VALUE),
+	  .doc = "recovery linux: F-RTO (RFC 5682, SACK-enhanced) after a timeout, not 0" },
+	{ KNOB("max_reordering", INT), FIELD(max_reordering), RANGE(1, 100000),
+	  .unit = "segments", DEFAULTS("300", "300"), SYSCTL("net.ipv4.tcp_max_reordering", VALUE),
+	  .doc = "recovery linux: the most reordering the sender adapts to" },
+	{ KNOB("slow_start_after_idle", BOOL), FIELD(slow_start_after_idle), BOOL_RANGE,
+	  DEFAULTS("true", "false"), SYSCTL("net.ipv4.tcp_slow_start_after_idle", VALUE),
+	  .doc = "recovery linux: cwnd restarts after an idle RTO (RFC 5681 4.1) and an "
+		 "unused window shrinks (RFC 2861; Linux tcp_cwnd_validate)" },
+	{ KNOB("min_rtt_wlen", DURATION), FIELD(min_rtt_wlen), RANGE(0, DAY),
+	  DEFAULTS("300s", "300s"), SYSCTL("net.ipv4.tcp_min_rtt_wlen", SEC),
+	  .doc = "recovery linux: the window of the minimum RTT (RACK, CUBIC)" },
 	{ KNOB("sack", BOOL), FIELD(sack), BOOL_RANGE, DEFAULTS("true", "false"),
 	  SYSCTL("net.ipv4.tcp_sack", VALUE),
 	  .doc = "offer and accept SACK-permitted (RFC 2018); used when both SYNs carry it" },
@@ -308,7 +350,7 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("recovery_exit", ENUM), FIELD(cc_cfg.recovery_exit), .names = recovery_exit_names,
 	  DEFAULTS("flight", "flight"),
 	  .doc = "cwnd at the end of fast recovery: flight (RFC 6582 3.2 step 3 option 1) or "
-		 "ssthresh (option 2, as ns-3)" },
+		 "ssthresh (option 2, as ns-3); ignored under recovery linux (cwnd = ssthresh)" },
 	{ KNOB("msl", DURATION), FIELD(msl), RANGE(0, DAY), DEFAULTS("30s", "120s"),
 	  .doc = "maximum segment lifetime (TIME-WAIT = 2 msl)" },
 	{ KNOB("fin_wait2_timeout", DURATION), FIELD(fin_wait2_timeout), RANGE(0, DAY),

@@ -153,7 +153,7 @@ void tcp_set_state(struct tcp_sock *c, enum tcp_state st)
 
 void tcp_conn_rtt_sample(struct tcp_sock *c, sim_time_t rtt)
 {
-	tcp_rtt_sample(&c->rtt, rtt, c->cfg);
+	tcp_rtt_sample(&c->rtt, rtt, c->cfg, c->snd_una, c->snd_nxt);
 	struct tcp_stats *s = tcp_st(c);
 	rtt = c->rtt.last;
 	if (s->rtt_samples == 0 || rtt < s->rtt_min)
@@ -199,6 +199,8 @@ void tcp_conn_established(struct tcp_sock *c)
 	tcp_rcvwnd_established(c); /* Linux tcp_init_buffer_space */
 	tcp_conn_cc_start(c);
 	c->cwnd_lim_seq = c->snd_nxt;
+	if (tcp_lx(c))
+		tcp_lx_start(c);
 	/* One trace row for the transition, with the sample and the initial window. */
 	tcp_set_state(c, TCP_ESTABLISHED);
 	tcp_timer_keepalive_reset(c);
@@ -298,27 +300,30 @@ static void cc_prepare(struct tcp_sock *c)
 	cc->now = sim_now(tcp_sim(c));
 	cc->srtt = c->rtt.has_sample ? c->rtt.srtt : 0;
 	cc->min_rtt = tcp_st(c)->rtt_min;
+	cc->snd_una = c->snd_una;
+	cc->snd_nxt = c->snd_nxt;
 }
 
-static uint32_t initial_window(const struct tcp_sock *c)
+/* The initial window in segments. */
+static uint32_t initial_segments(const struct tcp_sock *c)
 {
 	uint32_t mss = c->mss;
 	/* RFC 5681 §3.1: if the SYN or SYN-ACK was lost, the initial window is one
 	 * segment (Linux: tcp_init_transfer with retransmitted SYNs). */
 	if (c->flags & TF_SYN_RETX)
-		return mss;
+		return 1;
 	if (c->cfg->initial_window > 0)
 		/* RFC 6928 §2 allows min(10·MSS, max(2·MSS, 14600)); Linux sets 10
 		 * segments whatever the MSS (TCP_INIT_CWND, tcp_init_cwnd()), and so
 		 * does initial_window = 10. */
-		return c->cfg->initial_window * mss;
+		return c->cfg->initial_window;
 	/* RFC 5681 §3.1: IW = 2, 3 or 4 segments by SMSS (the upper bounds of its
 	 * table; RFC 3390). */
 	if (mss > 2190)
-		return 2 * mss;
+		return 2;
 	if (mss > 1095)
-		return 3 * mss;
-	return 4 * mss;
+		return 3;
+	return 4;
 }
 
 void tcp_conn_cc_start(struct tcp_sock *c)
@@ -327,8 +332,12 @@ void tcp_conn_cc_start(struct tcp_sock *c)
 	if (!ops)
 		g_error("tcp: unknown congestion control \"%s\" (configuration not validated)",
 			c->cfg->cc);
+	/* recovery linux counts windows in packets (Linux snd_cwnd), the RFC
+	 * recoveries in bytes. */
+	bool packets = tcp_lx(c);
+	uint32_t iw = initial_segments(c);
 	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, tcp_config_cc_params(c->cfg, ops), c->mss,
-		    initial_window(c));
+		    packets ? iw : iw * c->mss, packets);
 }
 
 /* FlightSize for ssthresh at the third duplicate ACK (loss_flightsize, tcp.h). */

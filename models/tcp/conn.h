@@ -16,6 +16,11 @@
  *   recovery.c  the sender's loss detection and recovery: duplicate ACKs, fast
  *             retransmit, Reno/NewReno (RFC 5681, 6582, 3042) and SACK-based
  *             recovery (RFC 6675) on the scoreboard; the timeout's marking
+ *   recovery_linux.c  `recovery: linux`: Linux's tcp_ack()/tcp_fastretrans_alert(),
+ *             the ca_state machine, PRR, NewReno without SACK, the timeout's CA_Loss
+ *             with F-RTO, undo, adaptive reordering, window validation
+ *   rack.c    `recovery: linux`: RACK loss detection and its reordering timer, tail
+ *             loss probes (RFC 8985; Linux tcp_recovery.c, tcp_output.c)
  *   scoreboard.c  the retransmission queue: one entry per segment with its SACK,
  *             lost and retransmitted marks (RFC 6675's data structure)
  *   sackrcv.c the SACK and DSACK blocks the receiver reports (RFC 2018, 2883)
@@ -119,6 +124,72 @@ enum {
 				    * "recover" (RFC 6675 §5.1) */
 	TF_RESCUE_SET = 1u << 27,  /* RFC 6675 RescueRxt is defined (rescue_rxt) */
 	TF_TS_OFF_SET = 1u << 28,  /* ts_off drawn (tcp_ts_offset) */
+};
+
+/* What the retransmission timer t_rtx runs for under `recovery: linux` (Linux's
+ * icsk_pending: one timer serves all three). */
+enum tcp_lx_timer {
+	TCP_LX_TIMER_NONE, /* not running (or run out) */
+	TCP_LX_TIMER_RTO,  /* the retransmission timeout (ICSK_TIME_RETRANS) */
+	TCP_LX_TIMER_REO,  /* RACK's reordering timer (ICSK_TIME_REO_TIMEOUT) */
+	TCP_LX_TIMER_TLP,  /* a tail loss probe (ICSK_TIME_LOSS_PROBE) */
+};
+
+/* What the ACK just processed asks output to retransmit (Linux REXMIT_*). */
+enum tcp_lx_rexmit {
+	TCP_LX_REXMIT_NONE,
+	TCP_LX_REXMIT_LOST, /* the segments marked lost */
+	TCP_LX_REXMIT_NEW,  /* new data first (F-RTO, RFC 5682 step 2b) */
+};
+
+/* RACK's state (Linux struct tcp_rack, RFC 8985 §6.1). */
+struct tcp_rack {
+	sim_time_t xmit_time;    /* RACK.xmit_ts: latest transmission (S)ACKed */
+	uint32_t end_seq;        /* RACK.end_seq: its end */
+	sim_time_t rtt;          /* RACK.rtt: the RTT of the last (S)ACKed segment */
+	uint32_t reo_seq;        /* snd_nxt when reo_wnd_steps last grew (a DSACK for data
+				  * sent before does not count again) */
+	uint8_t reo_wnd_steps;   /* reo_wnd = steps × min_rtt/4 (RFC 8985 §6.2 step 4) */
+	uint8_t reo_wnd_persist; /* recoveries reo_wnd_steps is kept for */
+	bool dsack_seen;         /* a DSACK arrived since the last adaptation */
+	bool advanced;           /* xmit_time moved: detect losses (tcp_rack_mark_lost) */
+	bool valid;              /* something was (S)ACKed (Linux rack.mstamp != 0) */
+};
+
+/* Linux's recovery state under `recovery: linux` (recovery_linux.c, rack.c), by
+ * Linux's names (struct tcp_sock, inet_connection_sock). The ca_state is c->cc's. */
+struct tcp_lx {
+	uint8_t timer;           /* enum tcp_lx_timer: what t_rtx runs for */
+	uint8_t rexmit;          /* enum tcp_lx_rexmit owed to output */
+	bool frto;               /* F-RTO running in CA_Loss (RFC 5682) */
+	bool undo;               /* undo_marker is set */
+	bool tlp;                /* a tail loss probe is out (tlp_high_seq set) */
+	bool tlp_retrans;        /* ... and it was a retransmission */
+	bool is_cwnd_limited;    /* cwnd limited sending in this window of data */
+	bool is_sack_reneg;      /* the receiver dropped SACKed data (RFC 2018 §8) */
+	bool retrans_stamp_set;
+	uint32_t high_seq;       /* snd_nxt when recovery or Loss began */
+	uint32_t undo_marker;    /* snd_una then (valid with `undo`) */
+	int32_t undo_retrans;    /* retransmissions not yet shown spurious; -1 none */
+	uint32_t prior_ssthresh; /* ssthresh before the reduction (undo), 0 none */
+	uint32_t prr_delivered;  /* PRR (RFC 6937): packets delivered in recovery */
+	uint32_t prr_out;        /* ... and sent */
+	uint32_t reno_sacked;    /* sacked_out without SACK: duplicate ACKs counted */
+	uint32_t reordering;     /* packets of reordering tolerated (tp->reordering) */
+	uint32_t reord_seen;     /* reordering events seen */
+	uint32_t delivered;      /* packets delivered, (S)ACKed (tp->delivered) */
+	uint32_t lost;           /* packets marked lost (tp->lost) */
+	uint32_t dsack_dups;     /* packets DSACKed (tp->dsack_dups) */
+	uint32_t tlp_high_seq;   /* snd_nxt when the probe went */
+	uint32_t max_packets_out;  /* largest packets_out in this window (validation) */
+	uint32_t cwnd_usage_seq;   /* the window ends when snd_una passes this */
+	uint32_t snd_cwnd_used;    /* packets used while not cwnd-limited */
+	sim_time_t snd_cwnd_stamp; /* when cwnd was last validated or changed */
+	sim_time_t lsndtime;       /* when data was last sent */
+	sim_time_t retrans_stamp;  /* when the first retransmission of this episode went */
+	uint64_t rxt_hint;         /* scoreboard entries below need no retransmission */
+	struct tcp_rack rack;
+	struct tcp_minmax rtt_min; /* windowed minimum RTT (tcp_min_rtt) */
 };
 
 /* The receiver's ACK state (ack.c), Linux's icsk_ack. */
@@ -271,6 +342,7 @@ struct tcp_sock {
 	struct tcp_cc cc;
 	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */
 	uint32_t max_flight;            /* largest FlightSize in that window */
+	struct tcp_lx lx;               /* recovery linux's state */
 
 	struct tcp_sockopts opt;
 	uint32_t isn_fixed;
@@ -369,6 +441,171 @@ static inline bool tcp_sack_recovery(const struct tcp_sock *c)
 {
 	return c->rec == TCP_RECOVERY_RFC6675;
 }
+
+/* ---- recovery_linux.c, input_linux.c, output_linux.c, rack.c: `recovery: linux` ---- */
+
+static inline bool tcp_lx(const struct tcp_sock *c)
+{
+	return c->rec == TCP_RECOVERY_LINUX;
+}
+
+/* What one ACK told (Linux's FLAG_* of tcp_input.c). */
+enum {
+	TCP_LX_F_DATA = 1 << 0,              /* it carried data (or a FIN) */
+	TCP_LX_F_WIN_UPDATE = 1 << 1,        /* it may update the send window */
+	TCP_LX_F_DATA_ACKED = 1 << 2,        /* new data cumulatively acknowledged */
+	TCP_LX_F_RETRANS_DATA_ACKED = 1 << 3, /* ... some of it retransmitted */
+	TCP_LX_F_DATA_SACKED = 1 << 5,       /* new data SACKed */
+	TCP_LX_F_LOST_RETRANS = 1 << 7,      /* a retransmission was found lost */
+	TCP_LX_F_ORIG_SACK_ACKED = 1 << 9,   /* data sent once, before high_seq, (S)ACKed */
+	TCP_LX_F_SND_UNA_ADVANCED = 1 << 10,
+	TCP_LX_F_DSACKING_ACK = 1 << 11,     /* it carried a DSACK */
+	TCP_LX_F_SET_XMIT_TIMER = 1 << 12,   /* the retransmission timer is to be re-armed */
+	TCP_LX_F_SACK_RENEGING = 1 << 13,    /* it stops at SACKed data */
+	TCP_LX_F_ACK_MAYBE_DELAYED = 1 << 16, /* it may have been delayed */
+	TCP_LX_F_DSACK_TLP = 1 << 17,        /* the DSACK is for the loss probe */
+};
+#define TCP_LX_F_NOT_DUP (TCP_LX_F_DATA | TCP_LX_F_WIN_UPDATE | TCP_LX_F_DATA_ACKED)
+#define TCP_LX_F_CA_ALERT (TCP_LX_F_DATA_SACKED | TCP_LX_F_DSACKING_ACK)
+#define TCP_LX_F_FORWARD_PROGRESS (TCP_LX_F_DATA_ACKED | TCP_LX_F_DATA_SACKED)
+
+/* net.ipv4.tcp_recovery's bits (the `rack` knob). */
+#define TCP_RACK_LOSS_DETECTION 0x1u /* RACK marks losses */
+#define TCP_RACK_STATIC_REO_WND 0x2u /* reo_wnd does not adapt to DSACKs */
+#define TCP_RACK_NO_DUPTHRESH 0x4u   /* no zero reo_wnd at reordering SACKs */
+#define TCP_RACK_RECOVERY_THRESH 16u /* recoveries an enlarged reo_wnd persists */
+
+/* What output tells output_linux.c it sent. */
+enum tcp_lx_sent {
+	TCP_LX_SENT_NEW,          /* new data or the FIN */
+	TCP_LX_SENT_RETRANS,      /* a retransmission */
+	TCP_LX_SENT_PROBE,        /* a tail loss probe's retransmission */
+	TCP_LX_SENT_WINDOW_PROBE, /* a zero-window probe */
+};
+
+/* recovery_linux.c: the ca_state machine. */
+/* Linux's sacked_out: SACKed segments, or without SACK the duplicate ACKs counted. */
+uint32_t tcp_lx_sacked_out(const struct tcp_sock *c);
+/* Linux's tcp_packets_in_flight(): packets_out − (sacked_out + lost_out) +
+ * retrans_out. */
+uint32_t tcp_lx_in_flight(const struct tcp_sock *c);
+/* The windowed minimum RTT (Linux tcp_min_rtt), 0 before a sample. */
+sim_time_t tcp_lx_min_rtt(const struct tcp_sock *c);
+/* The handshake completed: reordering, RACK and the rest start (Linux tcp_init_sock,
+ * tcp_init_transfer). */
+void tcp_lx_start(struct tcp_sock *c);
+/* Changes the ca_state, telling the algorithm (Linux tcp_set_ca_state). */
+void tcp_lx_set_state(struct tcp_sock *c, enum tcp_ca_state s);
+/* Marks scoreboard entry id lost (Linux tcp_mark_skb_lost), counting it. */
+void tcp_lx_mark_lost(struct tcp_sock *c, uint64_t id);
+bool tcp_lx_rack_on(const struct tcp_sock *c);
+/* SACKs or ACKs found data delivered out of order below low_seq (Linux
+ * tcp_check_sack_reordering): reordering grows. */
+void tcp_lx_check_reordering(struct tcp_sock *c, uint32_t low_seq);
+/* Without SACK: duplicate ACKs beyond the holes are reordering (Linux
+ * tcp_limit_reno_sacked); a cumulative ACK of `acked` packets takes the duplicate
+ * ACKs it answers (tcp_remove_reno_sacks). */
+bool tcp_lx_limit_reno_sacked(struct tcp_sock *c);
+void tcp_lx_remove_reno_sacks(struct tcp_sock *c, uint32_t acked);
+void tcp_lx_init_cwnd_reduction(struct tcp_sock *c);
+void tcp_lx_cwnd_reduction(struct tcp_sock *c, uint32_t newly_acked_sacked, uint32_t newly_lost,
+			   int flag);
+void tcp_lx_end_cwnd_reduction(struct tcp_sock *c);
+uint32_t tcp_lx_current_ssthresh(const struct tcp_sock *c);
+void tcp_lx_try_keep_open(struct tcp_sock *c);
+void tcp_lx_enter_recovery(struct tcp_sock *c);
+void tcp_lx_enter_loss(struct tcp_sock *c);
+/* What one ACK told (Linux tcp_ack's local state and tcp_sacktag_state). */
+struct tcp_lx_ack {
+	int flag;                 /* TCP_LX_F_* */
+	uint32_t prior_snd_una;
+	uint32_t prior_fack;      /* highest SACKed sequence before the ACK */
+	uint32_t reord;           /* lowest start of newly (S)ACKed never-resent data */
+	uint32_t pkts_acked;      /* entries cumulatively acknowledged */
+	uint32_t prior_sacked;
+	bool have_ackt, have_sackt;
+	bool rtt_sampled;         /* the estimator took a sample */
+	sim_time_t first_ackt, last_ackt;   /* transmit times of cumulatively acked data */
+	sim_time_t first_sackt, last_sackt; /* ... of newly SACKed data */
+	struct tcp_sock *c;
+	const struct tcp_repr *seg;
+};
+/* One dubious ACK (Linux tcp_fastretrans_alert). */
+void tcp_lx_fastretrans_alert(struct tcp_sock *c, struct tcp_lx_ack *a, uint32_t num_dupack);
+/* The inputs of c->cc before a hook. */
+void tcp_lx_cc_inputs(struct tcp_sock *c);
+/* The ACK echoes a TSval from before time t (Linux tcp_tsopt_ecr_before). */
+bool tcp_lx_ecr_before(const struct tcp_sock *c, const struct tcp_repr *seg, sim_time_t t);
+
+static inline bool tcp_lx_in_cwnd_reduction(const struct tcp_sock *c)
+{
+	/* Linux tcp_in_cwnd_reduction: CWR or Recovery. */
+	return c->cc.ca_state == TCP_CA_CWR || c->cc.ca_state == TCP_CA_RECOVERY;
+}
+
+static inline uint32_t tcp_lx_highest_sack_seq(const struct tcp_sock *c)
+{
+	/* Linux tcp_highest_sack_seq: the end of the highest SACKed segment. */
+	return c->sb.sacked_out ? c->sb.high_sacked : c->snd_una;
+}
+/* An endpoint trace row with the current values (nothing when not traced). */
+void tcp_lx_trace(struct tcp_sock *c, const char *event);
+
+/* input_linux.c: Linux's tcp_ack() from the window update on (input.c's ACK step
+ * under `recovery: linux`): `data` when the segment carried data or a FIN,
+ * `win_update` when its window may update ours (Linux tcp_may_update_window). */
+void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool win_update);
+bool tcp_lx_is_cwnd_limited(const struct tcp_sock *c);
+
+/* output_linux.c: the sending side. */
+/* Retransmits the segments marked lost while cwnd allows (Linux
+ * tcp_xmit_retransmit_queue). Returns whether it sent any. */
+bool tcp_lx_retransmit_lost(struct tcp_sock *c);
+/* Unsent data and room in the peer's window. */
+bool tcp_lx_can_send_new(const struct tcp_sock *c);
+/* output.c sent a segment: `idle` when nothing was in flight before it, prior_packets
+ * the segments outstanding before (Linux tcp_event_data_sent,
+ * tcp_event_new_data_sent, tcp_retransmit_skb's undo accounting). */
+void tcp_lx_data_sent(struct tcp_sock *c, enum tcp_lx_sent kind, bool idle, uint32_t prior_packets);
+/* After output's loop (Linux tcp_cwnd_validate). */
+void tcp_lx_cwnd_validate(struct tcp_sock *c, bool is_cwnd_limited);
+/* The application queued data (Linux tcp_slow_start_after_idle_check). */
+void tcp_lx_idle_check(struct tcp_sock *c);
+/* Re-arms t_rtx for the RTO (Linux tcp_rearm_rto). */
+void tcp_lx_rearm_rto(struct tcp_sock *c);
+/* Arms t_rtx for `kind` in d (timer.c). */
+void tcp_lx_arm(struct tcp_sock *c, enum tcp_lx_timer kind, sim_time_t d);
+/* The retransmission timeout fired and TCP goes on (timer.c): Loss, the first
+ * segment again. */
+void tcp_lx_rto(struct tcp_sock *c);
+/* t_rtx fired for RACK's reordering timer or a tail loss probe. */
+void tcp_lx_timer(struct tcp_sock *c);
+/* The path MTU fell (Linux tcp_simple_retransmit). */
+void tcp_lx_pmtu(struct tcp_sock *c);
+/* The RACK check of tcp_ack for the ACK's SACK_RENEGING flag. */
+bool tcp_lx_check_sack_reneging(struct tcp_sock *c, int *flag);
+
+/* rack.c: RACK-TLP (RFC 8985). */
+/* A segment was (S)ACKed: RACK's newest delivered transmission (tcp_rack_advance). */
+void tcp_rack_advance(struct tcp_sock *c, uint32_t sb_flags, uint32_t end_seq, sim_time_t xmit_time);
+/* Marks what RACK finds lost; arms the reordering timer for the rest. Returns true
+ * when that timer was armed (tcp_rack_mark_lost). */
+bool tcp_rack_mark_lost(struct tcp_sock *c);
+/* Time left before a segment sent at s->last_tx is lost by RACK with reo_wnd; <= 0:
+ * lost now (tcp_rack_skb_timeout). */
+sim_time_t tcp_rack_skb_timeout(const struct tcp_sock *c, const struct tcp_sb_seg *s,
+				sim_time_t reo_wnd);
+/* The reordering window now (tcp_rack_reo_wnd). */
+sim_time_t tcp_rack_reo_wnd(const struct tcp_sock *c);
+void tcp_rack_reo_timeout(struct tcp_sock *c);
+/* Once per ACK: reo_wnd's steps grow with DSACK rounds (tcp_rack_update_reo_wnd). */
+void tcp_rack_update_reo_wnd(struct tcp_sock *c, uint32_t prior_delivered);
+/* Arms a tail loss probe if one is due (tcp_schedule_loss_probe); false if not. */
+bool tcp_tlp_schedule(struct tcp_sock *c, bool advancing_rto);
+/* The probe timer fired (tcp_send_loss_probe). */
+void tcp_tlp_send(struct tcp_sock *c);
+/* An ACK while a probe is out (tcp_process_tlp_ack). */
+void tcp_tlp_process_ack(struct tcp_sock *c, uint32_t ack, int flag);
 
 /* ---- recovery.c ---- */
 /* Resolves the recovery knob for the connection (at allocation and once the
@@ -491,6 +728,11 @@ int tcp_cookie_check(const struct tcp_stack *st, const struct tcp_tuple *t, uint
 		     uint32_t cookie, uint32_t minute);
 
 /* ---- input.c ---- */
+/* SND.UNA advances to ack: the send buffer and the scoreboard let go of what it
+ * acknowledged, visit (if not NULL) seeing each scoreboard entry first. Returns
+ * whether the send buffer was full before. */
+bool tcp_take_ack(struct tcp_sock *c, uint32_t ack, struct tcp_sb_acked *sa,
+		  tcp_sb_visit_fn visit, void *ctx);
 /* A new child of listener l for the SYN `syn` from src to dst, with our ISS: set up
  * as §3.10.7.2 says (RCV.NXT = SEG.SEQ + 1, the SYN's options, the window), announced
  * (tcp_listen_child_born), in the SYN queue and the 4-tuple table, in SYN-RECEIVED.
@@ -529,6 +771,12 @@ void tcp_retransmit_first(struct tcp_sock *c);
 bool tcp_retransmit_seg(struct tcp_sock *c, uint64_t id, bool rescue);
 /* Returns false when the local queue refused the segment (tcp_stack_set_local_drop). */
 bool tcp_send_window_probe(struct tcp_sock *c);
+/* A tail loss probe of new data: one segment at snd_nxt, up to one MSS, whatever cwnd
+ * and Nagle say (Linux tcp_write_xmit with push_one 2). False if nothing went. */
+bool tcp_output_probe_new(struct tcp_sock *c);
+/* A tail loss probe resending entry id: it gets EVER_RETRANS, not RETRANS (Linux
+ * __tcp_retransmit_skb). False if nothing went. */
+bool tcp_retransmit_probe(struct tcp_sock *c, uint64_t id);
 /* Linux TCP_RESOURCE_PROBE_INTERVAL: the retry interval while the local queue
  * refuses segments. */
 #define TCP_RESOURCE_PROBE_INTERVAL SIM_MS(500)

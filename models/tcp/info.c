@@ -19,7 +19,10 @@ struct info_field {
 	const char *name;
 	info_fn get; /* NULL: not modelled */
 	const char *why;
+	bool linux_only; /* modelled under recovery linux only */
 };
+
+#define LINUX_ONLY "kept under recovery linux only (Linux's counters)"
 
 /* Linux's TCP state numbers (include/net/tcp_states.h). */
 static uint64_t f_state(const struct tcp_sock *c)
@@ -39,6 +42,8 @@ static uint64_t f_state(const struct tcp_sock *c)
  * the RTO; CWR, the ECN reduction, does not occur in netsim). */
 static uint64_t f_ca_state(const struct tcp_sock *c)
 {
+	if (tcp_lx(c))
+		return c->cc.ca_state;
 	if (c->flags & TF_IN_RECOVERY)
 		return 3;
 	if (c->retries > 0 && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
@@ -137,13 +142,15 @@ static uint32_t outstanding(const struct tcp_sock *c)
  * count is the bytes outstanding in MSS units, rounded up. */
 static uint64_t f_unacked(const struct tcp_sock *c)
 {
+	if (tcp_lx(c))
+		return tcp_sb_packets_out(&c->sb); /* Linux packets_out */
 	return (outstanding(c) + c->mss - 1) / c->mss;
 }
 
 /* The scoreboard's counters: Linux's sacked_out, lost_out, retrans_out (segments). */
 static uint64_t f_sacked(const struct tcp_sock *c)
 {
-	return c->sb.sacked_out;
+	return tcp_lx(c) ? tcp_lx_sacked_out(c) : c->sb.sacked_out;
 }
 
 static uint64_t f_lost(const struct tcp_sock *c)
@@ -154,6 +161,28 @@ static uint64_t f_lost(const struct tcp_sock *c)
 static uint64_t f_retrans(const struct tcp_sock *c)
 {
 	return c->sb.retrans_out;
+}
+
+/* recovery linux's counters (Linux tp->delivered, dsack_dups, reord_seen) and when
+ * data was last sent (lsndtime). */
+static uint64_t f_delivered(const struct tcp_sock *c)
+{
+	return c->lx.delivered;
+}
+
+static uint64_t f_dsack_dups(const struct tcp_sock *c)
+{
+	return c->lx.dsack_dups;
+}
+
+static uint64_t f_reord_seen(const struct tcp_sock *c)
+{
+	return c->lx.reord_seen;
+}
+
+static uint64_t f_last_data_sent(const struct tcp_sock *c)
+{
+	return (uint64_t)(sim_now(tcp_sim(c)) - c->lx.lsndtime) / 1000000;
 }
 
 static uint64_t f_last_ack_sent(const struct tcp_sock *c)
@@ -192,12 +221,14 @@ static uint64_t f_rttvar(const struct tcp_sock *c)
 /* TCP_INFINITE_SSTHRESH is 0x7fffffff. */
 static uint64_t f_snd_ssthresh(const struct tcp_sock *c)
 {
-	return c->cc.ssthresh == TCP_CC_INFINITE ? 0x7fffffff : c->cc.ssthresh / c->mss;
+	if (c->cc.ssthresh == TCP_CC_INFINITE)
+		return 0x7fffffff;
+	return c->cc.packets ? c->cc.ssthresh : c->cc.ssthresh / c->mss;
 }
 
 static uint64_t f_snd_cwnd(const struct tcp_sock *c)
 {
-	return c->cc.cwnd / c->mss;
+	return c->cc.packets ? c->cc.cwnd : c->cc.cwnd / c->mss;
 }
 
 static uint64_t f_advmss(const struct tcp_sock *c)
@@ -205,10 +236,11 @@ static uint64_t f_advmss(const struct tcp_sock *c)
 	return c->adv_mss;
 }
 
-/* tp->reordering: the duplicate-ACK threshold (netsim does not adapt it). */
+/* tp->reordering: adapted to the reordering seen under recovery linux; the
+ * duplicate-ACK threshold otherwise. */
 static uint64_t f_reordering(const struct tcp_sock *c)
 {
-	return c->cfg->dupack_threshold;
+	return tcp_lx(c) ? c->lx.reordering : c->cfg->dupack_threshold;
 }
 
 static uint64_t f_total_retrans(const struct tcp_sock *c)
@@ -291,62 +323,62 @@ static uint64_t f_snd_wnd(const struct tcp_sock *c)
 }
 
 static const struct info_field fields[] = {
-    {"tcpi_state", f_state, NULL},
-    {"tcpi_ca_state", f_ca_state, NULL},
-    {"tcpi_retransmits", f_retransmits, NULL},
-    {"tcpi_probes", f_probes, NULL},
-    {"tcpi_backoff", f_backoff, NULL},
-    {"tcpi_options", f_options, NULL},
-    {"tcpi_snd_wscale", f_snd_wscale, NULL},
-    {"tcpi_rcv_wscale", f_rcv_wscale, NULL},
-    {"tcpi_delivery_rate_app_limited", NULL, "netsim does not estimate the delivery rate"},
-    {"tcpi_fastopen_client_fail", NULL, "netsim has no TCP Fast Open"},
-    {"tcpi_rto", f_rto, NULL},
-    {"tcpi_ato", f_ato, NULL},
-    {"tcpi_snd_mss", f_snd_mss, NULL},
-    {"tcpi_rcv_mss", f_rcv_mss, NULL},
-    {"tcpi_unacked", f_unacked, NULL},
-    {"tcpi_sacked", f_sacked, NULL},
-    {"tcpi_lost", f_lost, NULL},
-    {"tcpi_retrans", f_retrans, NULL},
-    {"tcpi_fackets", NULL, "netsim has no FACK"},
-    {"tcpi_last_data_sent", NULL, "netsim does not record when data was last sent"},
-    {"tcpi_last_ack_sent", f_last_ack_sent, NULL},
-    {"tcpi_last_data_recv", f_last_data_recv, NULL},
-    {"tcpi_last_ack_recv", f_last_ack_recv, NULL},
-    {"tcpi_pmtu", f_pmtu, NULL},
-    {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL},
-    {"tcpi_rtt", f_rtt, NULL},
-    {"tcpi_rttvar", f_rttvar, NULL},
-    {"tcpi_snd_ssthresh", f_snd_ssthresh, NULL},
-    {"tcpi_snd_cwnd", f_snd_cwnd, NULL},
-    {"tcpi_advmss", f_advmss, NULL},
-    {"tcpi_reordering", f_reordering, NULL},
-    {"tcpi_rcv_rtt", f_rcv_rtt, NULL},
-    {"tcpi_rcv_space", f_rcv_space, NULL},
-    {"tcpi_total_retrans", f_total_retrans, NULL},
-    {"tcpi_pacing_rate", NULL, "netsim has no pacing"},
-    {"tcpi_max_pacing_rate", NULL, "netsim has no pacing"},
-    {"tcpi_bytes_acked", f_bytes_acked, NULL},
-    {"tcpi_bytes_received", f_bytes_received, NULL},
-    {"tcpi_segs_out", f_segs_out, NULL},
-    {"tcpi_segs_in", f_segs_in, NULL},
-    {"tcpi_notsent_bytes", f_notsent_bytes, NULL},
-    {"tcpi_min_rtt", f_min_rtt, NULL},
-    {"tcpi_data_segs_in", NULL, "netsim does not count data segments apart"},
-    {"tcpi_data_segs_out", NULL, "netsim does not count data segments apart"},
-    {"tcpi_delivery_rate", NULL, "netsim does not estimate the delivery rate"},
-    {"tcpi_busy_time", f_busy_time, NULL},
-    {"tcpi_rwnd_limited", f_rwnd_limited, NULL},
-    {"tcpi_sndbuf_limited", f_sndbuf_limited, NULL},
-    {"tcpi_delivered", NULL, "netsim does not count delivered segments"},
-    {"tcpi_delivered_ce", NULL, "netsim has no ECN"},
-    {"tcpi_bytes_sent", f_bytes_sent, NULL},
-    {"tcpi_bytes_retrans", f_bytes_retrans, NULL},
-    {"tcpi_dsack_dups", NULL, "netsim has no D-SACK"},
-    {"tcpi_reord_seen", NULL, "netsim does not detect reordering"},
-    {"tcpi_rcv_ooopack", f_rcv_ooopack, NULL},
-    {"tcpi_snd_wnd", f_snd_wnd, NULL},
+    {"tcpi_state", f_state, NULL, false},
+    {"tcpi_ca_state", f_ca_state, NULL, false},
+    {"tcpi_retransmits", f_retransmits, NULL, false},
+    {"tcpi_probes", f_probes, NULL, false},
+    {"tcpi_backoff", f_backoff, NULL, false},
+    {"tcpi_options", f_options, NULL, false},
+    {"tcpi_snd_wscale", f_snd_wscale, NULL, false},
+    {"tcpi_rcv_wscale", f_rcv_wscale, NULL, false},
+    {"tcpi_delivery_rate_app_limited", NULL, "netsim does not estimate the delivery rate", false},
+    {"tcpi_fastopen_client_fail", NULL, "netsim has no TCP Fast Open", false},
+    {"tcpi_rto", f_rto, NULL, false},
+    {"tcpi_ato", f_ato, NULL, false},
+    {"tcpi_snd_mss", f_snd_mss, NULL, false},
+    {"tcpi_rcv_mss", f_rcv_mss, NULL, false},
+    {"tcpi_unacked", f_unacked, NULL, false},
+    {"tcpi_sacked", f_sacked, NULL, false},
+    {"tcpi_lost", f_lost, NULL, false},
+    {"tcpi_retrans", f_retrans, NULL, false},
+    {"tcpi_fackets", NULL, "netsim has no FACK", false},
+    {"tcpi_last_data_sent", f_last_data_sent, LINUX_ONLY, true},
+    {"tcpi_last_ack_sent", f_last_ack_sent, NULL, false},
+    {"tcpi_last_data_recv", f_last_data_recv, NULL, false},
+    {"tcpi_last_ack_recv", f_last_ack_recv, NULL, false},
+    {"tcpi_pmtu", f_pmtu, NULL, false},
+    {"tcpi_rcv_ssthresh", f_rcv_ssthresh, NULL, false},
+    {"tcpi_rtt", f_rtt, NULL, false},
+    {"tcpi_rttvar", f_rttvar, NULL, false},
+    {"tcpi_snd_ssthresh", f_snd_ssthresh, NULL, false},
+    {"tcpi_snd_cwnd", f_snd_cwnd, NULL, false},
+    {"tcpi_advmss", f_advmss, NULL, false},
+    {"tcpi_reordering", f_reordering, NULL, false},
+    {"tcpi_rcv_rtt", f_rcv_rtt, NULL, false},
+    {"tcpi_rcv_space", f_rcv_space, NULL, false},
+    {"tcpi_total_retrans", f_total_retrans, NULL, false},
+    {"tcpi_pacing_rate", NULL, "netsim has no pacing", false},
+    {"tcpi_max_pacing_rate", NULL, "netsim has no pacing", false},
+    {"tcpi_bytes_acked", f_bytes_acked, NULL, false},
+    {"tcpi_bytes_received", f_bytes_received, NULL, false},
+    {"tcpi_segs_out", f_segs_out, NULL, false},
+    {"tcpi_segs_in", f_segs_in, NULL, false},
+    {"tcpi_notsent_bytes", f_notsent_bytes, NULL, false},
+    {"tcpi_min_rtt", f_min_rtt, NULL, false},
+    {"tcpi_data_segs_in", NULL, "netsim does not count data segments apart", false},
+    {"tcpi_data_segs_out", NULL, "netsim does not count data segments apart", false},
+    {"tcpi_delivery_rate", NULL, "netsim does not estimate the delivery rate", false},
+    {"tcpi_busy_time", f_busy_time, NULL, false},
+    {"tcpi_rwnd_limited", f_rwnd_limited, NULL, false},
+    {"tcpi_sndbuf_limited", f_sndbuf_limited, NULL, false},
+    {"tcpi_delivered", f_delivered, LINUX_ONLY, true},
+    {"tcpi_delivered_ce", NULL, "netsim has no ECN", false},
+    {"tcpi_bytes_sent", f_bytes_sent, NULL, false},
+    {"tcpi_bytes_retrans", f_bytes_retrans, NULL, false},
+    {"tcpi_dsack_dups", f_dsack_dups, LINUX_ONLY, true},
+    {"tcpi_reord_seen", f_reord_seen, LINUX_ONLY, true},
+    {"tcpi_rcv_ooopack", f_rcv_ooopack, NULL, false},
+    {"tcpi_snd_wnd", f_snd_wnd, NULL, false},
 };
 
 enum tcp_info_status tcp_info_get(const struct tcp_sock *c, const char *name, uint64_t *value,
@@ -355,7 +387,7 @@ enum tcp_info_status tcp_info_get(const struct tcp_sock *c, const char *name, ui
 	for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
 		if (strcmp(fields[i].name, name) != 0)
 			continue;
-		if (!fields[i].get) {
+		if (!fields[i].get || (fields[i].linux_only && !tcp_lx(c))) {
 			*why = fields[i].why;
 			return TCP_INFO_NOT_MODELLED;
 		}

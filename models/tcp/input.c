@@ -247,10 +247,10 @@ static void input_syn_sent(struct tcp_sock *c, const struct tcp_repr *seg)
 
 /* ---- §3.10.7.4 fifth step: the ACK field, sender side ---- */
 
-/* SND.UNA advances to ack: the send buffer and the scoreboard let go of what it
- * acknowledged. Returns whether the send buffer was full before. */
-static bool take_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, struct tcp_sb_acked *sa)
+bool tcp_take_ack(struct tcp_sock *c, uint32_t ack, struct tcp_sb_acked *sa, tcp_sb_visit_fn visit,
+		  void *ctx)
 {
+	uint32_t acked = ack - c->snd_una;
 	/* Drop acknowledged data (the FIN, if acknowledged, is not in the ring). */
 	uint32_t data_acked = acked < c->sndbuf.len ? acked : c->sndbuf.len;
 	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
@@ -260,7 +260,7 @@ static bool take_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, struct tc
 	c->snd_una_rel += acked;
 	c->snd_una = ack;
 	/* RFC 2018 §8: SACKed data leaves the queue only now, cumulatively acked. */
-	tcp_sb_ack(&c->sb, ack, sa);
+	tcp_sb_ack_visit(&c->sb, ack, sa, visit, ctx);
 	if (fin_acked(c)) {
 		tcp_sndbuf_free(&c->sndbuf); /* nothing can be written after our FIN */
 		tcp_sb_free(&c->sb);
@@ -331,6 +331,38 @@ static void new_ack(struct tcp_sock *c, uint32_t ack, uint32_t acked, const stru
 	}
 }
 
+/* The ACK step under `recovery: linux` (Linux tcp_ack): the window update by Linux's
+ * rule (tcp_may_update_window: the peer's segment is newer, or the same with a larger
+ * or zero window — a window that shrinks on a duplicate ACK is not taken, and such an
+ * ACK stays a duplicate), then recovery_linux.c. */
+static bool linux_ack(struct tcp_sock *c, const struct tcp_repr *seg, const struct seg_view *v,
+		      uint32_t win)
+{
+	uint32_t seq = v->seq, ack = seg->ack;
+	bool update = seq_gt(ack, c->snd_una) || seq_gt(seq, c->snd_wl1) ||
+		      (seq == c->snd_wl1 && (win > c->snd_wnd || win == 0));
+	if (update && seq_geq(ack, c->snd_una)) {
+		if (win > 0 && c->snd_wnd == 0)
+			c->persist_backoff = 0;
+		bool changed = win != c->snd_wnd;
+		c->snd_wnd = win;
+		c->snd_wl1 = seq;
+		c->snd_wl2 = ack;
+		if (win > c->max_snd_wnd)
+			c->max_snd_wnd = win;
+		/* Linux tcp_ack_update_window: a new window with data waiting may
+		 * restart an idle window. */
+		if (changed && seq_lt(c->snd_nxt, c->snd_buf_seq + c->sndbuf.len))
+			tcp_lx_idle_check(c);
+	}
+	bool was_full = c->sndbuf.len >= c->opt.sndbuf;
+	bool data = v->len > 0 || (v->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN));
+	tcp_lx_ack(c, seg, data, update);
+	if (was_full && c->sndbuf.len < c->opt.sndbuf)
+		tcp_sock_wake(c, TCP_EV_WRITABLE);
+	return true;
+}
+
 /* The ACK field in a synchronized state, for the segment seg trimmed to v (RFC 9293
  * §3.10.7.4 fifth step, ESTABLISHED's rules that the other states share). Returns
  * false when the segment must be dropped (an ACK of something not yet sent). */
@@ -361,6 +393,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	bool dup = acked == 0 && ack == c->snd_una && c->snd_max != c->snd_una &&
 		   v->len == 0 && !(v->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && win == c->snd_wnd &&
 		   !sim_timer_pending(tcp_sim(c), &c->t_persist);
+	if (tcp_lx(c))
+		return linux_ack(c, seg, v, win);
 	/* Send window update: if SND.UNA =< SEG.ACK =< SND.NXT and (SND.WL1 < SEG.SEQ or
 	 * (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)). */
 	if (seq_geq(ack, c->snd_una) &&
@@ -378,7 +412,7 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	 * rules (RFC 5681 §3.2; RFC 6675 §5, for which an ACK of new data can be a
 	 * duplicate too). */
 	struct tcp_sb_acked sa = { 0 };
-	bool was_full = acked ? take_ack(c, ack, acked, &sa) : false;
+	bool was_full = acked ? tcp_take_ack(c, ack, &sa, NULL, NULL) : false;
 	bool new_sack = seg->sack_count && tcp_recovery_sack(c, seg);
 	if (acked)
 		new_ack(c, ack, acked, seg, &sa, was_full);

@@ -88,7 +88,8 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 enum xmit_kind {
 	XMIT_DATA,   /* new data, or a retransmission */
 	XMIT_PROBE,  /* a zero-window probe: no RTT timing, no retransmission timer */
-	XMIT_RESCUE, /* RFC 6675 NextSeg rule 4: neither HighRxt nor pipe moves */
+	XMIT_RESCUE, /* RFC 6675 NextSeg rule 4, or a tail loss probe resending a
+		      * segment: neither HighRxt nor pipe moves */
 };
 
 /* Sends sequence space [seq, seq + len (+FIN)) with ACK and the given extra flags;
@@ -115,6 +116,11 @@ static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 	s->bytes_sent += len - old;
 	if (c->trace)
 		tcp_trace_seq(c, retx ? "retransmit" : "send", seq, end, 0);
+	/* recovery linux: whether this leaves an idle connection (Linux
+	 * tcp_event_data_sent), and what was out before. */
+	bool lx = tcp_lx(c);
+	bool idle = lx && tcp_lx_in_flight(c) == 0;
+	uint32_t prior_packets = tcp_sb_packets_out(&c->sb);
 	xmit(c, seq, len, (uint8_t)(TCP_FLAG_ACK | extra));
 	tcp_sb_sent(&c->sb, seq, end, (extra & TCP_FLAG_FIN) != 0, kind == XMIT_RESCUE,
 		    sim_now(tcp_sim(c)));
@@ -122,6 +128,18 @@ static bool send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t
 		c->snd_max = end;
 	if (len > 0 && len < c->mss)
 		c->snd_sml = seq + len; /* Nagle (Minshall): the last small segment */
+	if (lx) {
+		/* Linux times every segment from the scoreboard and arms its timers in
+		 * output_linux.c. */
+		static const enum tcp_lx_sent sent[] = { [XMIT_DATA] = TCP_LX_SENT_NEW,
+							 [XMIT_PROBE] = TCP_LX_SENT_WINDOW_PROBE,
+							 [XMIT_RESCUE] = TCP_LX_SENT_PROBE };
+		enum tcp_lx_sent k = sent[kind];
+		if (k == TCP_LX_SENT_NEW && retx)
+			k = TCP_LX_SENT_RETRANS;
+		tcp_lx_data_sent(c, k, idle, prior_packets);
+		return true;
+	}
 	if (kind == XMIT_PROBE)
 		return true;
 	/* RFC 6298 §3 / Karn: time one segment carrying new data at a time. */
@@ -215,6 +233,10 @@ static void track_cwnd_use(struct tcp_sock *c, bool stopped_by_cwnd)
  * (C)), and before recovery as its limited transmit when that is on (§5 step (3)). */
 static int64_t cwnd_room(const struct tcp_sock *c, uint32_t flight)
 {
+	/* recovery linux: cwnd counts packets against Linux's packets in flight; a
+	 * segment may go while one packet's room is left (Linux tcp_cwnd_test). */
+	if (tcp_lx(c))
+		return c->cc.cwnd > tcp_lx_in_flight(c) ? INT64_MAX / 2 : 0;
 	if (tcp_sack_recovery(c) &&
 	    (c->cfg->limited_transmit || (c->flags & (TF_IN_RECOVERY | TF_LOSS))))
 		return (int64_t)c->cc.cwnd - tcp_sb_pipe(&c->sb);
@@ -327,16 +349,58 @@ static bool sack_recovery_step(struct tcp_sock *c, bool *cwnd_stop)
 	}
 }
 
+/* recovery linux (Linux tcp_xmit_recovery, then tcp_write_xmit): what the last ACK
+ * asked for first — the segments marked lost, or for F-RTO new data instead — then
+ * new data as cwnd allows; window validation; a tail loss probe after new data. */
+static bool output_linux(struct tcp_sock *c, bool *validate)
+{
+	bool sent = false, cwnd_stop = false;
+	uint8_t rexmit = c->lx.rexmit;
+	c->lx.rexmit = TCP_LX_REXMIT_NONE;
+	if (rexmit == TCP_LX_REXMIT_NEW) {
+		/* RFC 5682 step 2b: new data, Nagle off; retransmit only if none went. */
+		c->flags |= TF_PUSH_ONCE;
+		while (send_new_segment(c, &cwnd_stop))
+			sent = true;
+		c->flags &= ~TF_PUSH_ONCE;
+		if (!seq_gt(c->snd_nxt, c->lx.high_seq)) {
+			c->lx.frto = false;
+			rexmit = TCP_LX_REXMIT_LOST;
+		}
+	}
+	if (rexmit == TCP_LX_REXMIT_LOST)
+		tcp_lx_retransmit_lost(c);
+	bool sent_new = false;
+	while (send_new_segment(c, &cwnd_stop))
+		sent_new = true;
+	bool limited = c->cc.cwnd <= tcp_lx_in_flight(c);
+	*validate = sent || sent_new || limited;
+	if (*validate)
+		tcp_lx_cwnd_validate(c, limited);
+	if (sent || sent_new)
+		tcp_tlp_schedule(c, false);
+	return sent || sent_new;
+}
+
 static bool output_data(struct tcp_sock *c)
 {
 	bool sent = false;
 	bool cwnd_stop = false;
 	bool sack_driven = tcp_sack_recovery(c) && (c->flags & (TF_IN_RECOVERY | TF_LOSS));
 	c->chrono.rwnd_blocked = false;
-	while (sack_driven ? sack_recovery_step(c, &cwnd_stop) : send_new_segment(c, &cwnd_stop))
-		sent = true;
-	track_cwnd_use(c, cwnd_stop);
-	tcp_chrono_after_xmit(c, sent || cwnd_stop, (c->flags & TF_CWND_LIMITED) != 0);
+	bool validate, cwnd_limited;
+	if (tcp_lx(c)) {
+		sent = output_linux(c, &validate);
+		cwnd_limited = tcp_lx_is_cwnd_limited(c);
+	} else {
+		while (sack_driven ? sack_recovery_step(c, &cwnd_stop)
+				   : send_new_segment(c, &cwnd_stop))
+			sent = true;
+		track_cwnd_use(c, cwnd_stop);
+		validate = sent || cwnd_stop;
+		cwnd_limited = (c->flags & TF_CWND_LIMITED) != 0;
+	}
+	tcp_chrono_after_xmit(c, validate, cwnd_limited);
 	struct sim *sim = tcp_sim(c);
 	if (sent) {
 		sim_timer_cancel(sim, &c->t_persist);
@@ -473,6 +537,33 @@ bool tcp_retransmit_seg(struct tcp_sock *c, uint64_t id, bool rescue)
 		seq += len;
 	} while (seq != data_end);
 	return true;
+}
+
+bool tcp_output_probe_new(struct tcp_sock *c)
+{
+	uint32_t avail = unsent_bytes(c);
+	bool fin = fin_unsent(c);
+	uint32_t mss = tcp_current_mss(c);
+	uint32_t len = avail < mss ? avail : mss;
+	int64_t wnd_room = (int64_t)c->snd_wnd - tcp_flight(c);
+	if ((avail == 0 && !fin) || wnd_room < (int64_t)(len ? len : 1))
+		return false;
+	uint8_t extra = 0;
+	if (len == avail) {
+		if (!(c->flags & TF_MORE_TAIL) && len > 0)
+			extra |= TCP_FLAG_PSH;
+		if (fin && wnd_room >= (int64_t)len + 1)
+			extra |= TCP_FLAG_FIN;
+	}
+	if (!send_segment(c, c->snd_nxt, len, extra, XMIT_DATA))
+		return false;
+	c->snd_nxt += len + ((extra & TCP_FLAG_FIN) ? 1u : 0u);
+	return true;
+}
+
+bool tcp_retransmit_probe(struct tcp_sock *c, uint64_t id)
+{
+	return tcp_retransmit_seg(c, id, true);
 }
 
 bool tcp_send_window_probe(struct tcp_sock *c)

@@ -40,6 +40,8 @@ void tcp_recovery_init(struct tcp_sock *c)
 	} else if (r == TCP_RECOVERY_RFC6675 && !sack) {
 		r = TCP_RECOVERY_NEWRENO; /* the peer did not agree to SACK */
 	}
+	/* TCP_RECOVERY_LINUX stays: it runs with SACK (RACK) and without (NewReno's
+	 * rule), as Linux does. */
 	c->rec = r;
 }
 
@@ -300,6 +302,11 @@ void tcp_recovery_timeout(struct tcp_sock *c)
 void tcp_recovery_pmtu(struct tcp_sock *c)
 {
 	c->flags &= ~TF_TIMING;
+	if (tcp_lx(c)) {
+		tcp_lx_pmtu(c);
+		tcp_output(c);
+		return;
+	}
 	if (!tcp_sack_recovery(c)) {
 		/* Linux tcp_simple_retransmit: resend everything outstanding at the new
 		 * size (go-back-N from snd_una). */

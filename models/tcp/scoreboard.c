@@ -135,6 +135,11 @@ static uint64_t next_unsacked(struct tcp_sb *sb, uint64_t id)
 	return root;
 }
 
+uint64_t tcp_sb_next_unsacked(struct tcp_sb *sb, uint64_t id)
+{
+	return next_unsacked(sb, id < sb->head ? sb->head : id);
+}
+
 /* ---- the IsLost frontier ---- */
 
 /* Moves the frontier past its entry, which leaves the counts above it. */
@@ -274,6 +279,12 @@ static void pop(struct tcp_sb *sb, struct tcp_sb_acked *out)
 
 void tcp_sb_ack(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out)
 {
+	tcp_sb_ack_visit(sb, ack, out, NULL, NULL);
+}
+
+void tcp_sb_ack_visit(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out,
+		      tcp_sb_visit_fn visit, void *ctx)
+{
 	struct tcp_sb_acked dummy;
 	if (!out)
 		out = &dummy;
@@ -282,10 +293,14 @@ void tcp_sb_ack(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out)
 		struct tcp_sb_seg *s = seg_of(sb, sb->head);
 		sb->ops++;
 		if (seq_leq(s->end, ack)) {
+			if (visit)
+				visit(ctx, s, false);
 			pop(sb, out);
 			continue;
 		}
 		if (seq_lt(s->seq, ack)) {
+			if (visit)
+				visit(ctx, s, true);
 			/* Part of the first segment (Linux tcp_trim_head): it stays, shorter,
 			 * with its marks. */
 			uint32_t d = ack - s->seq;
@@ -360,6 +375,12 @@ static uint32_t dsack_spurious(struct tcp_sb *sb, uint32_t start, uint32_t end)
 void tcp_sb_sack(struct tcp_sb *sb, uint32_t start, uint32_t end, bool dsack,
 		 struct tcp_sb_sacked *out)
 {
+	tcp_sb_sack_visit(sb, start, end, dsack, out, NULL, NULL);
+}
+
+void tcp_sb_sack_visit(struct tcp_sb *sb, uint32_t start, uint32_t end, bool dsack,
+		       struct tcp_sb_sacked *out, tcp_sb_visit_fn visit, void *ctx)
+{
 	memset(out, 0, sizeof(*out));
 	if (!seq_lt(start, end))
 		return;
@@ -380,9 +401,63 @@ void tcp_sb_sack(struct tcp_sb *sb, uint32_t start, uint32_t end, bool dsack,
 			break;
 		out->segs++;
 		out->bytes += seg_len(s);
+		if (visit)
+			visit(ctx, s, false);
 		mark_sacked(sb, id, s);
 		id++;
 	}
+}
+
+/* ---- Linux's marks ---- */
+
+bool tcp_sb_mark_lost(struct tcp_sb *sb, uint64_t id)
+{
+	struct tcp_sb_seg *s = seg_of(sb, id);
+	sb->ops++;
+	if (s->flags & TCP_SB_SACKED)
+		return false;
+	if (s->flags & TCP_SB_LOST) {
+		if (!(s->flags & TCP_SB_RETRANS))
+			return false;
+		set_flags(sb, s, s->flags & ~(uint32_t)TCP_SB_RETRANS);
+		return true;
+	}
+	set_flags(sb, s, s->flags | TCP_SB_LOST);
+	return true;
+}
+
+void tcp_sb_clear_lost(struct tcp_sb *sb)
+{
+	for (uint64_t id = sb->head; id < sb->tail && sb->lost_out; id++) {
+		struct tcp_sb_seg *s = seg_of(sb, id);
+		sb->ops++;
+		if (s->flags & TCP_SB_LOST)
+			set_flags(sb, s, s->flags & ~(uint32_t)TCP_SB_LOST);
+	}
+}
+
+void tcp_sb_unsack(struct tcp_sb *sb, uint64_t id)
+{
+	struct tcp_sb_seg *s = seg_of(sb, id);
+	if (!(s->flags & TCP_SB_SACKED))
+		return;
+	if (id >= sb->lost_front) {
+		/* The IsLost frontier's counts lose it (mark_sacked in reverse). */
+		bool before = id > sb->lost_front && is_sacked(sb, id - 1);
+		bool after = is_sacked(sb, id + 1);
+		sb->front_sacked_bytes -= seg_len(s);
+		sb->front_runs = (uint32_t)((int)sb->front_runs + (before && after) -
+					    (!before && !after));
+	}
+	set_flags(sb, s, s->flags & ~(uint32_t)TCP_SB_SACKED);
+	/* The skip links of SACKed entries before it may jump over it now: every
+	 * link that passes an unSACKed entry is rebuilt lazily by next_unsacked, which
+	 * stops at the first entry that is not SACKed; links are only followed from
+	 * SACKed entries, so pointing them at id itself keeps them right. */
+	for (uint64_t j = id; j > sb->head && is_sacked(sb, j - 1); j--)
+		seg_of(sb, j - 1)->skip = (uint32_t)id;
+	if (sb->sacked_out == 0)
+		sb->high_sacked = sb->end_seq;
 }
 
 /* ---- timeouts ---- */

@@ -149,6 +149,11 @@ static inline uint32_t tcp_sb_pipe(const struct tcp_sb *sb)
 	return sb->out_bytes - sb->sacked_bytes - sb->lost_bytes + sb->retrans_bytes;
 }
 
+/* Called by tcp_sb_ack_visit and tcp_sb_sack_visit for each entry the operation
+ * acknowledges or SACKs, before it changes: the entry as it was, and whether the
+ * cumulative ACK covers only its first part (it is trimmed, not removed). */
+typedef void (*tcp_sb_visit_fn)(void *ctx, const struct tcp_sb_seg *s, bool partial);
+
 /* Records the transmission of [seq, end) at `now` (end includes the FIN when `fin`).
  * Beyond the last entry: a new entry (seq must equal its end, or the queue be empty).
  * Within the queue: every entry it overlaps is marked retransmitted (RETRANS and
@@ -163,6 +168,10 @@ bool tcp_sb_sent(struct tcp_sb *sb, uint32_t seq, uint32_t end, bool fin, bool r
  * inside (Linux tcp_clean_rtx_queue / tcp_trim_head). Retransmitted entries removed
  * are remembered for late DSACKs. Fills *out (may be NULL). */
 void tcp_sb_ack(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out);
+/* The same, calling visit (if not NULL) for every entry removed or trimmed, in
+ * sequence order (Linux tcp_clean_rtx_queue's walk). */
+void tcp_sb_ack_visit(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out,
+		      tcp_sb_visit_fn visit, void *ctx);
 
 /* RFC 6675 Update() for one SACK block [start, end): every entry it covers entirely is
  * marked SACKed (clearing LOST and RETRANS); an entry it covers in part is left as it
@@ -172,6 +181,10 @@ void tcp_sb_ack(struct tcp_sb *sb, uint32_t ack, struct tcp_sb_acked *out);
  * history). O(log n + newly SACKed). */
 void tcp_sb_sack(struct tcp_sb *sb, uint32_t start, uint32_t end, bool dsack,
 		 struct tcp_sb_sacked *out);
+/* The same, calling visit (if not NULL) for every entry newly SACKed, in sequence
+ * order, before it is marked (Linux tcp_sacktag_one). */
+void tcp_sb_sack_visit(struct tcp_sb *sb, uint32_t start, uint32_t end, bool dsack,
+		       struct tcp_sb_sacked *out, tcp_sb_visit_fn visit, void *ctx);
 
 /* RFC 6675 IsLost() for the entries above the frontier: marks LOST every unSACKed
  * entry below which (DupThresh − 1)·SMSS bytes or DupThresh discontiguous runs are
@@ -185,6 +198,18 @@ bool tcp_sb_head_lost(const struct tcp_sb *sb);
 /* Marks the first entry LOST (a fast retransmit or NewReno partial ACK without SACK,
  * Linux tcp_mark_head_lost). */
 void tcp_sb_mark_head_lost(struct tcp_sb *sb);
+
+/* Linux tcp_mark_skb_lost for entry id: a SACKed entry stays as it is; one already
+ * LOST but retransmitted loses its RETRANS mark (the retransmission is lost too);
+ * any other becomes LOST. Returns true when either happened (Linux counts it in
+ * tp->lost). O(1). */
+bool tcp_sb_mark_lost(struct tcp_sb *sb, uint64_t id);
+
+/* Clears every LOST mark (Linux tcp_undo_cwnd_reduction with unmark_loss). O(n). */
+void tcp_sb_clear_lost(struct tcp_sb *sb);
+
+/* Sets entry id's SACKED mark off again: the receiver dropped it (reneging). O(1). */
+void tcp_sb_unsack(struct tcp_sb *sb, uint64_t id);
 
 /* A retransmission timeout (RFC 6675 §5.1, Linux tcp_timeout_mark_lost): forgets
  * every RETRANS mark, clears every SACK mark when `reneged`, and marks LOST every
@@ -210,6 +235,9 @@ static inline void tcp_sb_reset_hint(struct tcp_sb *sb)
 {
 	sb->rxt_hint = sb->head;
 }
+
+/* The first entry at or after id that is not SACKed, or tail. Amortised O(1). */
+uint64_t tcp_sb_next_unsacked(struct tcp_sb *sb, uint64_t id);
 
 /* The entry holding sequence number seq, or the first after it; tail if none. */
 uint64_t tcp_sb_find(struct tcp_sb *sb, uint32_t seq);

@@ -313,6 +313,10 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 	if (len == 0)
 		return 0;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	/* recovery linux: queuing data after idle may restart the window (Linux
+	 * tcp_skb_entail's tcp_slow_start_after_idle_check). */
+	if (tcp_lx(c))
+		tcp_lx_idle_check(c);
 	uint32_t cap = c->sndbuf.cap, limit = c->opt.sndbuf;
 	/* Before the buffer grows (doubling) past TCP_SNDBUF_MEM_CHECK: within budget?
 	 * Over it, the run is ending and the buffer grows no more. */

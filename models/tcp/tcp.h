@@ -131,6 +131,9 @@ enum tcp_recovery {
 	/* RFC 6675: the SACK scoreboard, pipe and NextSeg(); NewReno when the peer did
 	 * not agree to SACK. */
 	TCP_RECOVERY_RFC6675,
+	/* Linux's (recovery_linux.c): the ca_state machine, PRR, RACK-TLP with SACK and
+	 * NewReno's rule without, F-RTO, undo; windows in packets. */
+	TCP_RECOVERY_LINUX,
 };
 
 /* When unacknowledged data makes the delayed ACK go at once (RFC 1122 §4.2.3.2). */
@@ -231,6 +234,14 @@ struct tcp_config {
 	enum tcp_partial_ack_timer partial_ack_timer;
 	enum tcp_loss_flightsize loss_flightsize;
 	enum tcp_recovery recovery;
+	/* recovery linux (Linux sysctls of the same names). */
+	uint32_t rack;                    /* tcp_recovery bits (TCP_RACK_* in conn.h) */
+	uint32_t early_retrans;           /* tcp_early_retrans: TLP when 3 or 4 */
+	uint32_t frto;                    /* tcp_frto: F-RTO (RFC 5682) when not 0 */
+	uint32_t max_reordering;          /* tcp_max_reordering */
+	bool slow_start_after_idle;       /* tcp_slow_start_after_idle (RFC 5681 §4.1,
+					   * RFC 2861) */
+	sim_time_t min_rtt_wlen;          /* tcp_min_rtt_wlen: the minimum RTT's window */
 
 	/* Options negotiated on the SYNs (each used only when both ends offer it). */
 	bool sack;                        /* SACK-permitted (RFC 2018) */
@@ -477,6 +488,13 @@ struct tcp_stats {
 	uint64_t paws_rejected;       /* segments dropped by PAWS (RFC 7323 §5.3 R1) */
 	uint64_t sack_reneging;       /* timeouts that found SACKed data dropped by the
 				       * receiver (RFC 2018 §8) */
+	/* recovery linux. */
+	uint64_t tlp_probes;          /* tail loss probes sent (RFC 8985 §7) */
+	uint64_t tlp_recoveries;      /* probes that repaired a loss (CWR) */
+	uint64_t frto;                /* timeouts F-RTO watched (RFC 5682) */
+	uint64_t spurious_rtos;       /* timeouts F-RTO found spurious and undid */
+	uint64_t undos;               /* window reductions undone (DSACK, timestamps,
+				       * F-RTO) */
 	uint64_t rtt_samples;
 	sim_time_t rtt_min;           /* 0 until the first sample */
 	sim_time_t rtt_max;

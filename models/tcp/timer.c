@@ -50,21 +50,20 @@ static bool syn_time_out(const struct tcp_sock *c)
 	return sim_now(tcp_sim(c)) - c->rtt_time >= timeout;
 }
 
-/* The retransmission timer of a connection in SYN-SENT or SYN-RECEIVED. */
-static void syn_rtx_fire(struct tcp_sock *c)
+/* The SYN or SYN-ACK timed out: retransmission with exponential backoff (RFC 6298
+ * (5.5), RFC 1122 §4.2.3.5), then give up. */
+static void syn_timeout(struct tcp_sock *c)
 {
 	const struct tcp_config *cfg = c->cfg;
-	/* SYN / SYN-ACK retransmission with exponential backoff (RFC 6298 (5.5),
-	 * RFC 1122 §4.2.3.5), then give up. */
 	bool passive = (c->flags & TF_PASSIVE) != 0;
 	/* Linux (tcp_write_timeout, tcp_retransmit_timer): an active open's first
 	 * syn_linear_timeouts expiries keep the RTO (no backoff) and add to the
 	 * retransmissions allowed. */
 	uint32_t linear = passive ? 0 : cfg->syn_linear_timeouts;
 	uint32_t limit = passive ? cfg->synack_retries : cfg->syn_retries + linear;
-	/* Every expiry counts, the last one that gives up too (Linux counts
-	 * TCPTimeouts before tcp_write_timeout decides): syn_retries
-	 * retransmissions, syn_retries + 1 expirations. */
+	/* Every expiry counts, the last one that gives up too (Linux counts TCPTimeouts
+	 * before tcp_write_timeout decides): syn_retries retransmissions, syn_retries +
+	 * 1 expirations. */
 	tcp_st(c)->rto_expirations++;
 	/* TCP_USER_TIMEOUT replaces the time bound (Linux tcp_write_timeout). */
 	bool by_time = linear > 0 && syn_time_out(c);
@@ -72,8 +71,8 @@ static void syn_rtx_fire(struct tcp_sock *c)
 		by_time = c->retries > 0 && tcp_user_timed_out(c, c->rtx_stamp);
 	if (c->retries >= limit || (!passive && by_time)) {
 		if (passive) {
-			/* The half-open child simply disappears (Linux: the request
-			 * socket expires); the listener is unaffected. */
+			/* The half-open child simply disappears (Linux: the request socket
+			 * expires); the listener is unaffected. */
 			tcp_conn_fail(c, 0);
 		} else {
 			fail_timeout(c);
@@ -108,7 +107,7 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	switch (c->state) {
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECEIVED:
-		syn_rtx_fire(c);
+		syn_timeout(c);
 		return;
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
@@ -121,6 +120,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	}
 	if (c->snd_una == c->snd_max)
 		return; /* everything was acknowledged meanwhile */
+	if (tcp_lx(c)) {
+		/* recovery linux: one timer serves the RTO, RACK's reordering timer and
+		 * the tail loss probe (Linux icsk_pending). */
+		if (c->lx.timer == TCP_LX_TIMER_REO || c->lx.timer == TCP_LX_TIMER_TLP) {
+			tcp_lx_timer(c);
+			return;
+		}
+		c->lx.timer = TCP_LX_TIMER_NONE;
+	}
 	/* Counted like a SYN timeout: every expiry, the one that gives up too. */
 	tcp_st(c)->rto_expirations++;
 	/* RFC 1122 §4.2.3.5 R2; TCP_USER_TIMEOUT replaces the count by a time since the
@@ -140,6 +148,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 		c->retries++;
 		sim_time_t t = tcp_user_timeout_clamp(c, c->rtx_stamp, TCP_RESOURCE_PROBE_INTERVAL);
 		sim_timer_arm_in(sim, &c->t_rtx, t, rtx_fire, c, NULL);
+		return;
+	}
+	if (tcp_lx(c)) {
+		/* Linux tcp_retransmit_timer: Loss and the first segment again, then the
+		 * backoff (icsk_rto doubled) and the timer. */
+		tcp_lx_rto(c);
+		c->retries++;
+		tcp_rtt_backoff(&c->rtt, cfg);
+		tcp_lx_arm(c, TCP_LX_TIMER_RTO, tcp_current_rto(c));
 		return;
 	}
 	/* RFC 6298 (5.5): back off the timer. */
@@ -169,6 +186,20 @@ void tcp_timer_rtx_arm(struct tcp_sock *c)
 
 void tcp_timer_rtx_arm_in(struct tcp_sock *c, sim_time_t d)
 {
+	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, d, rtx_fire, c, NULL);
+}
+
+void tcp_lx_arm(struct tcp_sock *c, enum tcp_lx_timer kind, sim_time_t d)
+{
+	c->lx.timer = (uint8_t)kind;
+	if (kind == TCP_LX_TIMER_RTO) {
+		/* As tcp_timer_rtx_arm: TCP_USER_TIMEOUT bounds it, and the first arming
+		 * of an episode is when the head's retrans_stamp counts from. */
+		if (c->retries > 0)
+			d = tcp_user_timeout_clamp(c, c->rtx_stamp, d);
+		else
+			c->rtx_armed_at = sim_now(tcp_sim(c));
+	}
 	sim_timer_arm_in(tcp_sim(c), &c->t_rtx, d, rtx_fire, c, NULL);
 }
 

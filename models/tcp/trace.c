@@ -11,7 +11,20 @@
 
 static const char ep_columns[] = "time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\t"
 				 "srtt_ms\trttvar_ms\trto_ms\tstate\tevent\tsacked_packets\t"
-				 "lost_packets\tretrans_packets\tpipe_bytes";
+				 "lost_packets\tretrans_packets\tpipe_bytes\tcwnd_packets\t"
+				 "ssthresh_packets\tca_state\tprr_delivered_packets\tprr_out_packets\t"
+				 "rack_reo_wnd_us";
+
+/* Linux's names of the ca_states (tcp_info's tcpi_ca_state). */
+static const char *ca_state_name(enum tcp_ca_state s)
+{
+	static const char *const n[] = {
+		[TCP_CA_OPEN] = "Open",         [TCP_CA_DISORDER] = "Disorder",
+		[TCP_CA_CWR] = "CWR",           [TCP_CA_RECOVERY] = "Recovery",
+		[TCP_CA_LOSS] = "Loss",
+	};
+	return (unsigned)s < G_N_ELEMENTS(n) ? n[s] : "?";
+}
 static const char seq_columns[] = "time_s\tkind\tseq\tend\twin_bytes";
 
 int tcp_sock_trace(struct tcp_sock *c, const char *prefix, const char *side, unsigned what,
@@ -50,12 +63,15 @@ void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t i
 	if (!c->trace || !c->trace->ep)
 		return;
 	struct sim_tsv *t = c->trace->ep;
+	c->trace->ep_rows++;
+	/* Windows in bytes; under recovery linux they are packets × SMSS. */
+	uint64_t unit = c->cc.packets ? c->mss : 1;
 	sim_tsv_time(t, sim_now(tcp_sim(c)));
-	sim_tsv_u64(t, c->cc.cwnd);
+	sim_tsv_u64(t, c->cc.cwnd * unit);
 	if (c->cc.ssthresh == TCP_CC_INFINITE)
 		sim_tsv_str(t, "inf");
 	else
-		sim_tsv_u64(t, c->cc.ssthresh);
+		sim_tsv_u64(t, c->cc.ssthresh * unit);
 	sim_tsv_u64(t, inflight);
 	if (c->rtt.has_sample) {
 		sim_tsv_ms(t, c->rtt.last);
@@ -71,10 +87,24 @@ void tcp_trace_endpoint_flight(struct tcp_sock *c, const char *event, uint32_t i
 	sim_tsv_str(t, event);
 	/* The scoreboard as Linux's tcp_info reports it (tcpi_sacked, tcpi_lost,
 	 * tcpi_retrans) and RFC 6675's pipe. */
-	sim_tsv_u64(t, c->sb.sacked_out);
+	bool lx = tcp_lx(c);
+	sim_tsv_u64(t, lx ? tcp_lx_sacked_out(c) : c->sb.sacked_out);
 	sim_tsv_u64(t, c->sb.lost_out);
 	sim_tsv_u64(t, c->sb.retrans_out);
 	sim_tsv_u64(t, tcp_sb_pipe(&c->sb));
+	/* Appended columns: the windows in packets (Linux's snd_cwnd; bytes / SMSS
+	 * rounded down under the RFC recoveries), the ca_state, PRR's counts and RACK's
+	 * reordering window (0 outside recovery linux). */
+	uint64_t div = c->cc.packets || !c->mss ? 1 : c->mss;
+	sim_tsv_u64(t, c->cc.cwnd / div);
+	if (c->cc.ssthresh == TCP_CC_INFINITE)
+		sim_tsv_str(t, "inf");
+	else
+		sim_tsv_u64(t, c->cc.ssthresh / div);
+	sim_tsv_str(t, ca_state_name(c->cc.ca_state));
+	sim_tsv_u64(t, lx ? c->lx.prr_delivered : 0);
+	sim_tsv_u64(t, lx ? c->lx.prr_out : 0);
+	sim_tsv_u64(t, lx ? (uint64_t)tcp_rack_reo_wnd(c) / 1000 : 0);
 	sim_tsv_end_row(t);
 }
 

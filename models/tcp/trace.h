@@ -15,6 +15,7 @@ struct sim_tsv;
 struct tcp_trace {
 	struct sim_tsv *ep;   /* <prefix>.<side>.tsv, or NULL */
 	struct sim_tsv *seq;  /* <prefix>.<side>.seq.tsv, or NULL */
+	uint64_t ep_rows;     /* endpoint rows written so far */
 };
 
 /* One endpoint row with the current values; event is one of the names of

@@ -138,6 +138,11 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	cJSON_AddBoolToObject(o, "wscale", r->tcp.wscale);
 	add_u64(o, "dsacks_received", r->tcp.dsacks_received);
 	add_u64(o, "spurious_retransmits", r->tcp.spurious_retransmits);
+	add_u64(o, "tlp_probes", r->tcp.tlp_probes);
+	add_u64(o, "tlp_recoveries", r->tcp.tlp_recoveries);
+	add_u64(o, "frto_rtos", r->tcp.frto_rtos);
+	add_u64(o, "spurious_rtos", r->tcp.spurious_rtos);
+	add_u64(o, "undos", r->tcp.undos);
 	const char *en = app_errno_name(r->error);
 	if (en)
 		cJSON_AddStringToObject(o, "error", en);

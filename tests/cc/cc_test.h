@@ -20,7 +20,7 @@ static inline void cct_setup(struct tcp_cc *cc, struct tcp_cc_config *cfg, const
 	g_assert_nonnull(ops);
 	tcp_cc_config_default(cfg);
 	cfg->growth = growth;
-	tcp_cc_init(cc, ops, cfg, NULL, SMSS, iw_segments * SMSS);
+	tcp_cc_init(cc, ops, cfg, NULL, SMSS, iw_segments * SMSS, false);
 }
 
 /* An ACK of `acked` new bytes outside recovery. */
@@ -41,7 +41,7 @@ static inline void cct_set_ca(struct tcp_cc *cc, uint32_t segments)
 {
 	cc->cwnd = segments * SMSS;
 	cc->ssthresh = segments * SMSS;
-	cc->bytes_acked = 0;
+	cc->cwnd_cnt = 0;
 }
 
 #endif

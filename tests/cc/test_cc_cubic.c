@@ -25,7 +25,7 @@ static void cubic_setup(struct tcp_cc *cc, struct tcp_cc_config *cfg,
 	*cp = tcp_cc_cubic_defaults;
 	tcp_cc_config_default(cfg);
 	cfg->growth = growth;
-	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10 * SMSS);
+	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10 * SMSS, false);
 }
 
 static double ref_k(double w_max_seg, double cwnd_epoch_seg, double c)
@@ -310,7 +310,7 @@ static void test_target_cap(void)
 		} else {
 			/* w = 2·SMSS: with what was already counted, every 2·SMSS of
 			 * ACKs adds one SMSS. */
-			uint32_t counted = cc.bytes_acked;
+			uint32_t counted = cc.cwnd_cnt;
 			g_assert_cmpuint(counted, <, 2 * SMSS);
 			cwnd = cc.cwnd;
 			for (int i = 1; i <= 6; i++) {
@@ -512,13 +512,13 @@ static void test_app_limited(void)
 		}
 		if (i == 1000) {
 			/* B: application-limited from here, ACKs but no growth. */
-			uint32_t w = b.cwnd, counted = b.bytes_acked;
+			uint32_t w = b.cwnd, counted = b.cwnd_cnt;
 			for (sim_time_t s = 0; s < gap; s += SIM_MS(10)) {
 				b.now = t + s;
 				cct_ack2(&b, SMSS, false);
 			}
 			g_assert_cmpuint(b.cwnd, ==, w);
-			g_assert_cmpuint(b.bytes_acked, ==, counted);
+			g_assert_cmpuint(b.cwnd_cnt, ==, counted);
 		}
 		b.now = t + gap;
 		cct_ack(&b, SMSS);
@@ -643,6 +643,96 @@ static void test_pinned_series(void)
 	g_assert_cmpuint(h, ==, 0x7aa03498f2d9381eull);
 }
 
+/* ---- packets (recovery linux): Linux tcp_cubic.c's integer arithmetic ---- */
+
+static void lc_setup(struct tcp_cc *cc, struct tcp_cc_config *cfg, struct tcp_cc_cubic_params *cp)
+{
+	*cp = tcp_cc_cubic_defaults;
+	tcp_cc_config_default(cfg);
+	cfg->hz = 250;
+	tcp_cc_init(cc, &tcp_cc_cubic, cfg, cp, SMSS, 10, true);
+	cc->min_rtt = SIM_MS(100);
+	cc->srtt = SIM_MS(100);
+	cc->now = SIM_S(1);
+}
+
+/* A loss at `cwnd` packets (cubictcp_recalc_ssthresh: ssthresh = cwnd·717/1024), then
+ * the end of recovery with cwnd = ssthresh (tcp_end_cwnd_reduction) in Open. */
+static void lc_loss_and_exit(struct tcp_cc *cc, uint32_t cwnd)
+{
+	cc->cwnd = cwnd;
+	tcp_cc_set_state(cc, TCP_CA_RECOVERY);
+	cc->ssthresh = tcp_cc_ssthresh(cc);
+	cc->cwnd = cc->ssthresh;
+	tcp_cc_set_state(cc, TCP_CA_OPEN);
+}
+
+/* One packet acknowledged per ACK, `n` ACKs `gap` apart, cwnd-limited. */
+static void lc_acks(struct tcp_cc *cc, uint32_t n, sim_time_t gap)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		cc->now += gap;
+		struct tcp_cc_ack ack = { .acked = 1, .rtt = SIM_MS(100), .cwnd_limited = true };
+		tcp_cc_cong_avoid(cc, &ack);
+	}
+}
+
+/* Linux cubictcp_recalc_ssthresh: ssthresh = max(cwnd·717/1024, 2) packets. */
+static void test_lc_ssthresh(void)
+{
+	struct tcp_cc cc;
+	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
+	lc_setup(&cc, &cfg, &cp);
+	lc_loss_and_exit(&cc, 20);
+	g_assert_cmpuint(cc.ssthresh, ==, 20 * 717 / 1024); /* 13 */
+	lc_loss_and_exit(&cc, 2);
+	g_assert_cmpuint(cc.ssthresh, ==, 2);
+}
+
+/* Linux bictcp_update: an epoch's Reno-friendly estimate counts the packets acknowledged
+ * from the epoch's first ACK on (ack_cnt = acked there), not those acknowledged in the
+ * epoch a loss ended: two senders in the same state after a loss grow alike, however
+ * many packets one of them had acknowledged before it. */
+static void test_lc_epoch_ack_cnt(void)
+{
+	struct tcp_cc a, b;
+	struct tcp_cc_config cfg_a, cfg_b;
+	struct tcp_cc_cubic_params cp_a, cp_b;
+	lc_setup(&a, &cfg_a, &cp_a);
+	lc_setup(&b, &cfg_b, &cp_b);
+	a.cwnd = a.ssthresh = b.cwnd = b.ssthresh = 40;
+	/* a acknowledges a window's worth first (its estimate counts them). */
+	lc_acks(&a, 74, SIM_MS(2));
+	b.now = a.now;
+	lc_loss_and_exit(&a, 40);
+	lc_loss_and_exit(&b, 40);
+	a.cwnd_cnt = b.cwnd_cnt = 0; /* tcp_cong_avoid_ai's count, which a loss keeps */
+	g_assert_cmpuint(a.cwnd, ==, b.cwnd);
+	for (int i = 0; i < 1000; i++) {
+		lc_acks(&a, 1, SIM_MS(4));
+		lc_acks(&b, 1, SIM_MS(4));
+		if (a.cwnd != b.cwnd)
+			g_test_message("ack %d: %u %u", i, a.cwnd, b.cwnd);
+		g_assert_cmpuint(a.cwnd, ==, b.cwnd);
+	}
+	g_test_message("cwnd %u", b.cwnd);
+	g_assert_cmpuint(b.cwnd, >, 28);
+}
+
+/* Linux bictcp_update: before the first loss (no W_max) cwnd grows at least 5 % per
+ * RTT: cnt is at most 20, one packet per 20 acknowledged. */
+static void test_lc_no_wmax_cap(void)
+{
+	struct tcp_cc cc;
+	struct tcp_cc_config cfg;
+	struct tcp_cc_cubic_params cp;
+	lc_setup(&cc, &cfg, &cp);
+	cc.cwnd = cc.ssthresh = 100;
+	lc_acks(&cc, 200, SIM_MS(1));
+	g_assert_cmpuint(cc.cwnd, >=, 109);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -661,5 +751,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/cc/cubic/rto", test_rto);
 	g_test_add_func("/cc/cubic/app_limited", test_app_limited);
 	g_test_add_func("/cc/cubic/pinned_series", test_pinned_series);
+	g_test_add_func("/cc/cubic/linux/ssthresh", test_lc_ssthresh);
+	g_test_add_func("/cc/cubic/linux/epoch-ack-cnt", test_lc_epoch_ack_cnt);
+	g_test_add_func("/cc/cubic/linux/no-wmax-cap", test_lc_no_wmax_cap);
 	return g_test_run();
 }

@@ -18,8 +18,10 @@ static void enter_recovery(struct tcp_cc *cc, struct tcp_cc_config *cfg)
 static void test_ops(void)
 {
 	g_assert_cmpint(tcp_cc_newreno.recovery, ==, TCP_CC_RECOVERY_NEWRENO);
-	g_assert_nonnull(tcp_cc_newreno.on_partial_ack);
-	g_assert_nonnull(tcp_cc_newreno.on_dupack);
+	/* Reno's arithmetic: the same ssthresh, growth and undo. */
+	g_assert_true(tcp_cc_newreno.ssthresh == tcp_cc_reno.ssthresh);
+	g_assert_true(tcp_cc_newreno.cong_avoid == tcp_cc_reno.cong_avoid);
+	g_assert_true(tcp_cc_newreno.undo_cwnd == tcp_cc_reno.undo_cwnd);
 }
 
 /* RFC 6582 §3.2 step 3, partial ACK: cwnd − acked, + SMSS if acked >= SMSS. */

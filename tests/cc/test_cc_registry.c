@@ -51,7 +51,7 @@ static void test_names(void)
 }
 
 /* ---- a test algorithm that counts its calls in priv[] ---- */
-enum { CALL_INIT, CALL_ACK, CALL_LOSS, CALL_DUPACK, CALL_PARTIAL, CALL_EXIT, CALL_RTO };
+enum { CALL_INIT, CALL_SSTHRESH, CALL_CONG_AVOID, CALL_UNDO, CALL_STATE, CALL_EVENT, CALL_ACKED };
 
 static void t_init(struct tcp_cc *cc)
 {
@@ -60,42 +60,54 @@ static void t_init(struct tcp_cc *cc)
 	g_assert_cmpuint(cc->ssthresh, ==, TCP_CC_INFINITE);
 	cc->priv[CALL_INIT]++;
 }
-static void t_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+static uint32_t t_ssthresh(struct tcp_cc *cc)
 {
-	cc->priv[CALL_ACK]++;
-	cc->priv[8] = cc->rto_streak;
+	cc->priv[CALL_SSTHRESH]++;
+	cc->priv[8] = cc->cwnd_cnt;     /* as the hook sees it */
+	cc->priv[9] = cc->rto_streak;
+	return 3 * SMSS;
+}
+static void t_cong_avoid(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	cc->priv[CALL_CONG_AVOID]++;
+	cc->priv[10] = ack->acked;
+}
+static uint32_t t_undo(struct tcp_cc *cc)
+{
+	cc->priv[CALL_UNDO]++;
+	return 7 * SMSS;
+}
+static void t_state(struct tcp_cc *cc, enum tcp_ca_state s)
+{
+	cc->priv[CALL_STATE]++;
+	cc->priv[11] = (uint64_t)cc->ca_state << 8 | (uint64_t)s; /* old, new */
+}
+static void t_event(struct tcp_cc *cc, enum tcp_ca_event ev)
+{
+	cc->priv[CALL_EVENT]++;
+	cc->priv[12] = ev;
+}
+static void t_acked(struct tcp_cc *cc, const struct tcp_cc_sample *s)
+{
+	cc->priv[CALL_ACKED]++;
+	cc->priv[13] = s->pkts_acked;
+}
+static void t_zero_cwnd(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
 	(void)ack;
+	cc->cwnd = 0;
 }
-static void t_loss(struct tcp_cc *cc)
-{
-	cc->priv[CALL_LOSS]++;
-	cc->priv[9] = cc->bytes_acked;
-}
-static void t_dupack(struct tcp_cc *cc) { cc->priv[CALL_DUPACK]++; }
-static void t_partial(struct tcp_cc *cc, uint32_t acked)
-{
-	cc->priv[CALL_PARTIAL]++;
-	cc->priv[10] = acked;
-}
-static void t_exit(struct tcp_cc *cc) { cc->priv[CALL_EXIT]++; }
-static void t_rto(struct tcp_cc *cc)
-{
-	cc->priv[CALL_RTO]++;
-	cc->priv[11] = cc->rto_streak; /* as the hook sees it */
-	cc->priv[12] = cc->bytes_acked;
-}
-static void t_zero_cwnd(struct tcp_cc *cc) { cc->cwnd = 0; }
 
 static const struct tcp_cc_ops full_ops = {
 	.name = "test",
 	.recovery = TCP_CC_RECOVERY_NEWRENO,
 	.init = t_init,
-	.on_ack = t_ack,
-	.on_loss = t_loss,
-	.on_dupack = t_dupack,
-	.on_partial_ack = t_partial,
-	.on_recovery_exit = t_exit,
-	.on_rto = t_rto,
+	.ssthresh = t_ssthresh,
+	.cong_avoid = t_cong_avoid,
+	.undo_cwnd = t_undo,
+	.set_state = t_state,
+	.cwnd_event = t_event,
+	.pkts_acked = t_acked,
 };
 
 static void test_validate(void)
@@ -105,7 +117,8 @@ static void test_validate(void)
 	g_assert_cmpint(tcp_cc_validate(&full_ops), ==, 0);
 	g_assert_cmpint(tcp_cc_validate(NULL), ==, -EINVAL);
 
-	/* Each required member missing → rejected. */
+	/* Each required member missing → rejected (Linux requires ssthresh,
+	 * undo_cwnd and cong_avoid). */
 	ops = full_ops;
 	ops.name = NULL;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
@@ -113,16 +126,13 @@ static void test_validate(void)
 	ops.name = "";
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
 	ops = full_ops;
-	ops.on_ack = NULL;
+	ops.ssthresh = NULL;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
 	ops = full_ops;
-	ops.on_loss = NULL;
+	ops.cong_avoid = NULL;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
 	ops = full_ops;
-	ops.on_recovery_exit = NULL;
-	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
-	ops = full_ops;
-	ops.on_rto = NULL;
+	ops.undo_cwnd = NULL;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, -EINVAL);
 	ops = full_ops;
 	ops.recovery = (enum tcp_cc_recovery)7;
@@ -131,8 +141,9 @@ static void test_validate(void)
 	/* The optional hooks may all be missing. */
 	ops = full_ops;
 	ops.init = NULL;
-	ops.on_dupack = NULL;
-	ops.on_partial_ack = NULL;
+	ops.set_state = NULL;
+	ops.cwnd_event = NULL;
+	ops.pkts_acked = NULL;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, 0);
 	ops.recovery = TCP_CC_RECOVERY_RENO;
 	g_assert_cmpint(tcp_cc_validate(&ops), ==, 0);
@@ -160,14 +171,14 @@ static void test_init(void)
 
 	tcp_cc_config_default(&cfg);
 	memset(&cc, 0x5a, sizeof cc);
-	tcp_cc_init(&cc, &full_ops, &cfg, NULL, SMSS, 4 * SMSS);
+	tcp_cc_init(&cc, &full_ops, &cfg, NULL, SMSS, 4 * SMSS, false);
 	g_assert_true(cc.ops == &full_ops);
 	g_assert_true(cc.cfg == &cfg);
 	g_assert_cmpuint(cc.mss, ==, SMSS);
 	g_assert_cmpuint(cc.cwnd, ==, 4 * SMSS);
 	g_assert_cmpuint(cc.ssthresh, ==, TCP_CC_INFINITE);
 	g_assert_true(tcp_cc_in_slow_start(&cc));
-	g_assert_cmpuint(cc.bytes_acked, ==, 0);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, 0);
 	g_assert_cmpuint(cc.rto_streak, ==, 0);
 	g_assert_cmpuint(cc.flight, ==, 0);
 	g_assert_cmpint(cc.now, ==, 0);
@@ -179,7 +190,7 @@ static void test_init(void)
 		g_assert_cmpuint(cc.priv[i], ==, 0);
 
 	/* No configuration: the defaults. */
-	tcp_cc_init(&cc, tcp_cc_find("reno"), NULL, NULL, 536, 3 * 536);
+	tcp_cc_init(&cc, tcp_cc_find("reno"), NULL, NULL, 536, 3 * 536, false);
 	g_assert_nonnull(cc.cfg);
 	g_assert_cmpint(cc.cfg->growth, ==, TCP_CC_GROWTH_BYTES);
 	g_assert_cmpuint(cc.cfg->abc_l_segments, ==, 2);
@@ -190,7 +201,7 @@ static void test_init_bad_window(void)
 {
 	if (g_test_subprocess()) {
 		struct tcp_cc cc;
-		tcp_cc_init(&cc, &tcp_cc_reno, NULL, NULL, SMSS, SMSS - 1);
+		tcp_cc_init(&cc, &tcp_cc_reno, NULL, NULL, SMSS, SMSS - 1, false);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -203,8 +214,8 @@ static void test_init_bad_ops(void)
 	if (g_test_subprocess()) {
 		struct tcp_cc cc;
 		struct tcp_cc_ops ops = full_ops;
-		ops.on_rto = NULL;
-		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, SMSS);
+		ops.undo_cwnd = NULL;
+		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, SMSS, false);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -212,43 +223,92 @@ static void test_init_bad_ops(void)
 	g_test_trap_assert_stderr("*invalid ops*");
 }
 
-/* The wrappers call each hook once, skip missing optional hooks, and keep the
- * shared counters (bytes_acked cleared on loss and RTO; rto_streak). */
-static void test_wrappers(void)
+/* The wrappers call each hook once and skip missing optional ones; set_state sees
+ * the old state and records the new one. */
+static void test_hooks(void)
 {
 	struct tcp_cc cc;
 	struct tcp_cc_ops ops = full_ops;
 	struct tcp_cc_ack ack = { .acked = SMSS, .cwnd_limited = true };
+	struct tcp_cc_sample smp = { .pkts_acked = 3, .rtt = SIM_MS(5) };
 
-	tcp_cc_init(&cc, &full_ops, NULL, NULL, SMSS, 4 * SMSS);
-	tcp_cc_on_ack(&cc, &ack);
-	tcp_cc_on_dupack(&cc);
-	tcp_cc_on_partial_ack(&cc, 1234);
-	tcp_cc_on_recovery_exit(&cc);
-	g_assert_cmpuint(cc.priv[CALL_ACK], ==, 1);
-	g_assert_cmpuint(cc.priv[CALL_DUPACK], ==, 1);
-	g_assert_cmpuint(cc.priv[CALL_PARTIAL], ==, 1);
-	g_assert_cmpuint(cc.priv[10], ==, 1234);
-	g_assert_cmpuint(cc.priv[CALL_EXIT], ==, 1);
+	tcp_cc_init(&cc, &full_ops, NULL, NULL, SMSS, 4 * SMSS, false);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_OPEN);
+	tcp_cc_cong_avoid(&cc, &ack);
+	g_assert_cmpuint(cc.priv[CALL_CONG_AVOID], ==, 1);
+	g_assert_cmpuint(cc.priv[10], ==, SMSS);
+	g_assert_cmpuint(tcp_cc_ssthresh(&cc), ==, 3 * SMSS);
+	g_assert_cmpuint(tcp_cc_undo_cwnd(&cc), ==, 7 * SMSS);
+	tcp_cc_set_state(&cc, TCP_CA_RECOVERY);
+	g_assert_cmpuint(cc.priv[11], ==, TCP_CA_OPEN << 8 | TCP_CA_RECOVERY);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_RECOVERY);
+	tcp_cc_cwnd_event(&cc, TCP_CA_EVENT_TX_START);
+	g_assert_cmpuint(cc.priv[12], ==, TCP_CA_EVENT_TX_START);
+	tcp_cc_pkts_acked(&cc, &smp);
+	g_assert_cmpuint(cc.priv[13], ==, 3);
+	for (int i = CALL_SSTHRESH; i <= CALL_ACKED; i++)
+		g_assert_cmpuint(cc.priv[i], ==, 1);
 
-	cc.bytes_acked = 999;
+	/* Missing optional hooks: the wrappers do nothing but record the state. */
+	ops.init = NULL;
+	ops.set_state = NULL;
+	ops.cwnd_event = NULL;
+	ops.pkts_acked = NULL;
+	tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS, false);
+	tcp_cc_set_state(&cc, TCP_CA_LOSS);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_LOSS);
+	tcp_cc_cwnd_event(&cc, TCP_CA_EVENT_LOSS);
+	tcp_cc_pkts_acked(&cc, &smp);
+	for (size_t i = 0; i < G_N_ELEMENTS(cc.priv); i++)
+		g_assert_cmpuint(cc.priv[i], ==, 0);
+
+	/* ssthresh is never below two segments, whatever the algorithm returns. */
+	tcp_cc_init(&cc, &tcp_cc_reno, NULL, NULL, SMSS, 1, true);
+	g_assert_true(cc.packets);
+	g_assert_cmpuint(tcp_cc_ssthresh(&cc), ==, 2);
+}
+
+/* The RFC recoveries' rules keep the shared counters: cwnd_cnt cleared on loss and
+ * RTO before the algorithm's ssthresh runs; rto_streak counts timeouts in a row; the
+ * ca_state follows Open → Recovery → Open, and Loss after a timeout. */
+static void test_rfc_rules(void)
+{
+	struct tcp_cc cc;
+	struct tcp_cc_ack ack = { .acked = SMSS, .cwnd_limited = true };
+
+	tcp_cc_init(&cc, &full_ops, NULL, NULL, SMSS, 4 * SMSS, false);
+	cc.cwnd_cnt = 999;
 	tcp_cc_on_loss(&cc);
-	g_assert_cmpuint(cc.priv[CALL_LOSS], ==, 1);
-	g_assert_cmpuint(cc.priv[9], ==, 0); /* cleared before the hook */
-	g_assert_cmpuint(cc.bytes_acked, ==, 0);
+	g_assert_cmpuint(cc.priv[8], ==, 0);
+	g_assert_cmpuint(cc.ssthresh, ==, 3 * SMSS);
+	g_assert_cmpuint(cc.cwnd, ==, 6 * SMSS);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_RECOVERY);
+	tcp_cc_on_dupack(&cc);
+	g_assert_cmpuint(cc.cwnd, ==, 7 * SMSS);
+	tcp_cc_on_partial_ack(&cc, 2 * SMSS); /* NewReno: deflate, add one back */
+	g_assert_cmpuint(cc.cwnd, ==, 6 * SMSS);
+	cc.flight = 2 * SMSS;
+	tcp_cc_on_recovery_exit(&cc); /* option 1: min(ssthresh, flight + SMSS) */
+	g_assert_cmpuint(cc.cwnd, ==, 3 * SMSS);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_OPEN);
 
-	/* rto_streak: 0 in the first timeout's hook, 1 in a repeated one; reset by
-	 * an ACK of new data, a partial ACK, or the end of recovery. */
-	cc.bytes_acked = 999;
+	/* rto_streak: 0 in the first timeout's ssthresh, 1 in a repeated one (which
+	 * keeps ssthresh: the algorithm is not asked); reset by an ACK of new data, a
+	 * partial ACK, or the end of recovery. */
+	uint64_t asked = cc.priv[CALL_SSTHRESH];
+	cc.cwnd_cnt = 999;
 	tcp_cc_on_rto(&cc);
-	g_assert_cmpuint(cc.priv[11], ==, 0);
-	g_assert_cmpuint(cc.priv[12], ==, 0);
+	g_assert_cmpuint(cc.priv[CALL_SSTHRESH], ==, asked + 1);
+	g_assert_cmpuint(cc.priv[9], ==, 0);
+	g_assert_cmpuint(cc.priv[8], ==, 0);
+	g_assert_cmpuint(cc.cwnd, ==, SMSS);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_LOSS);
 	tcp_cc_on_rto(&cc);
-	g_assert_cmpuint(cc.priv[11], ==, 1);
+	g_assert_cmpuint(cc.priv[CALL_SSTHRESH], ==, asked + 1);
 	g_assert_cmpuint(cc.rto_streak, ==, 2);
 	tcp_cc_on_ack(&cc, &ack);
-	g_assert_cmpuint(cc.priv[8], ==, 0);
 	g_assert_cmpuint(cc.rto_streak, ==, 0);
+	g_assert_cmpint(cc.ca_state, ==, TCP_CA_OPEN);
 	tcp_cc_on_rto(&cc);
 	g_assert_cmpuint(cc.rto_streak, ==, 1);
 	tcp_cc_on_partial_ack(&cc, SMSS);
@@ -256,18 +316,13 @@ static void test_wrappers(void)
 	tcp_cc_on_rto(&cc);
 	tcp_cc_on_recovery_exit(&cc);
 	g_assert_cmpuint(cc.rto_streak, ==, 0);
-	g_assert_cmpuint(cc.priv[CALL_RTO], ==, 4);
 
-	/* Missing optional hooks: the wrappers do nothing. */
-	ops.init = NULL;
-	ops.on_dupack = NULL;
-	ops.on_partial_ack = NULL;
-	tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS);
-	tcp_cc_on_dupack(&cc);
-	tcp_cc_on_partial_ack(&cc, SMSS);
-	g_assert_cmpuint(cc.cwnd, ==, 4 * SMSS);
-	for (size_t i = 0; i < G_N_ELEMENTS(cc.priv); i++)
-		g_assert_cmpuint(cc.priv[i], ==, 0);
+	/* A timeout inside fast recovery keeps ssthresh (the default,
+	 * rto_keeps_recovery_ssthresh, Linux tcp_enter_loss). */
+	tcp_cc_on_loss(&cc);
+	asked = cc.priv[CALL_SSTHRESH];
+	tcp_cc_on_rto(&cc);
+	g_assert_cmpuint(cc.priv[CALL_SSTHRESH], ==, asked);
 }
 
 /* An algorithm that breaks the cwnd >= SMSS invariant is stopped with a message. */
@@ -276,15 +331,16 @@ static void test_invariant(void)
 	if (g_test_subprocess()) {
 		struct tcp_cc cc;
 		struct tcp_cc_ops ops = full_ops;
+		struct tcp_cc_ack ack = { .acked = SMSS, .cwnd_limited = true };
 		ops.init = NULL;
-		ops.on_loss = t_zero_cwnd;
-		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS);
-		tcp_cc_on_loss(&cc);
+		ops.cong_avoid = t_zero_cwnd;
+		tcp_cc_init(&cc, &ops, NULL, NULL, SMSS, 4 * SMSS, false);
+		tcp_cc_cong_avoid(&cc, &ack);
 		return;
 	}
 	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
 	g_test_trap_assert_failed();
-	g_test_trap_assert_stderr("*test.on_loss left cwnd 0*");
+	g_test_trap_assert_stderr("*test.cong_avoid left cwnd 0*");
 }
 
 /* ---- the shared helpers, directly ---- */
@@ -332,14 +388,14 @@ static void test_helper_ai(void)
 	/* One SMSS per w bytes, w chosen by the caller (CUBIC passes w != cwnd). */
 	tcp_cc_cong_avoid_ai(&cc, 3000, 2999);
 	g_assert_cmpuint(cc.cwnd, ==, 10 * SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, 2999);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, 2999);
 	tcp_cc_cong_avoid_ai(&cc, 3000, 1);
 	g_assert_cmpuint(cc.cwnd, ==, 11 * SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, 0);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, 0);
 	/* An ACK worth several w adds several SMSS. */
 	tcp_cc_cong_avoid_ai(&cc, 3000, 9500);
 	g_assert_cmpuint(cc.cwnd, ==, 14 * SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, 500);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, 500);
 	tcp_cc_cong_avoid_ai(&cc, 3000, 0);
 	g_assert_cmpuint(cc.cwnd, ==, 14 * SMSS);
 
@@ -380,7 +436,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/cc/init/state", test_init);
 	g_test_add_func("/cc/init/bad_window", test_init_bad_window);
 	g_test_add_func("/cc/init/bad_ops", test_init_bad_ops);
-	g_test_add_func("/cc/wrappers/hooks_and_counters", test_wrappers);
+	g_test_add_func("/cc/wrappers/hooks", test_hooks);
+	g_test_add_func("/cc/wrappers/rfc_rules", test_rfc_rules);
 	g_test_add_func("/cc/wrappers/cwnd_invariant", test_invariant);
 	g_test_add_func("/cc/helpers/slow_start", test_helper_slow_start);
 	g_test_add_func("/cc/helpers/cong_avoid_ai", test_helper_ai);

@@ -132,7 +132,7 @@ static void test_slow_start_to_ca(gconstpointer name)
 		return;
 	}
 	g_assert_cmpuint(cc.cwnd, ==, ssthresh);
-	g_assert_cmpuint(cc.bytes_acked, ==, SMSS - 700);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, SMSS - 700);
 	counted = SMSS - 700;
 	/* The next SMSS comes when cwnd (= ssthresh) bytes have been counted. */
 	while (counted + SMSS < ssthresh) {
@@ -142,7 +142,7 @@ static void test_slow_start_to_ca(gconstpointer name)
 	}
 	cct_ack(&cc, SMSS);
 	g_assert_cmpuint(cc.cwnd, ==, ssthresh + SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, counted + SMSS - ssthresh);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, counted + SMSS - ssthresh);
 
 	/* Per-ACK mode: the ACK crossing ssthresh adds the slow-start part up to
 	 * ssthresh, then one congestion-avoidance increment SMSS·SMSS/cwnd. */
@@ -169,7 +169,7 @@ static void test_ca_bytes(gconstpointer name)
 		}
 		cct_ack(&cc, SMSS);
 		g_assert_cmpuint(cc.cwnd, ==, start + SMSS);
-		g_assert_cmpuint(cc.bytes_acked, ==, 0);
+		g_assert_cmpuint(cc.cwnd_cnt, ==, 0);
 	}
 	g_assert_cmpuint(cc.cwnd, ==, 30 * SMSS);
 
@@ -185,7 +185,7 @@ static void test_ca_bytes(gconstpointer name)
 	cct_set_ca(&cc, 4);
 	cct_ack(&cc, 9 * SMSS);
 	g_assert_cmpuint(cc.cwnd, ==, 6 * SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, SMSS);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, SMSS);
 }
 
 /* Congestion avoidance per ACK (RFC 5681 eqn. 3): cwnd += SMSS·SMSS/cwnd, at least
@@ -249,13 +249,13 @@ static void test_not_cwnd_limited(gconstpointer name)
 		for (uint32_t i = 0; i < 50; i++)
 			cct_ack2(&cc, SMSS, false);
 		g_assert_cmpuint(cc.cwnd, ==, 20 * SMSS);
-		g_assert_cmpuint(cc.bytes_acked, ==, 0);
+		g_assert_cmpuint(cc.cwnd_cnt, ==, 0);
 		/* And growth resumes once limited again. */
 		cct_ack(&cc, SMSS);
 		if (growth == TCP_CC_GROWTH_PER_ACK)
 			g_assert_cmpuint(cc.cwnd, >, 20 * SMSS);
 		else
-			g_assert_cmpuint(cc.bytes_acked, ==, SMSS);
+			g_assert_cmpuint(cc.cwnd_cnt, ==, SMSS);
 	}
 }
 
@@ -281,11 +281,11 @@ static void test_loss(gconstpointer name)
 		cct_setup(&cc, &cfg, name, TCP_CC_GROWTH_BYTES, 10);
 		cc.cwnd = cases[i].cwnd;
 		cc.flight = cases[i].flight;
-		cc.bytes_acked = 1000;
+		cc.cwnd_cnt = 1000;
 		tcp_cc_on_loss(&cc);
 		g_assert_cmpuint(cc.ssthresh, ==, cases[i].ssthresh);
 		g_assert_cmpuint(cc.cwnd, ==, cases[i].ssthresh + 3 * SMSS);
-		g_assert_cmpuint(cc.bytes_acked, ==, 0);
+		g_assert_cmpuint(cc.cwnd_cnt, ==, 0);
 	}
 }
 
@@ -307,7 +307,8 @@ static void test_inflation(gconstpointer name)
 }
 
 /* Reno's end of recovery (RFC 5681 §3.2 step 6): cwnd = ssthresh, whatever the
- * FlightSize; then congestion avoidance from there. A partial ACK has no hook. */
+ * FlightSize; then congestion avoidance from there. A partial ACK deflates nothing
+ * (RFC 5681's recovery ends at it). */
 static void test_reno_deflation(void)
 {
 	struct tcp_cc cc;
@@ -315,7 +316,6 @@ static void test_reno_deflation(void)
 
 	cct_setup(&cc, &cfg, "reno", TCP_CC_GROWTH_BYTES, 10);
 	g_assert_cmpint(cc.ops->recovery, ==, TCP_CC_RECOVERY_RENO);
-	g_assert_null(cc.ops->on_partial_ack);
 	cc.cwnd = cc.flight = 20 * SMSS;
 	tcp_cc_on_loss(&cc);
 	for (int i = 0; i < 5; i++)
@@ -371,7 +371,7 @@ static void test_rto(gconstpointer name)
 	g_assert_false(tcp_cc_in_slow_start(&cc));
 	cct_ack(&cc, SMSS); /* congestion avoidance: counted, no growth yet */
 	g_assert_cmpuint(cc.cwnd, ==, 15 * SMSS);
-	g_assert_cmpuint(cc.bytes_acked, ==, SMSS);
+	g_assert_cmpuint(cc.cwnd_cnt, ==, SMSS);
 
 	/* A new first timeout: computed again from FlightSize. */
 	cc.flight = 6 * SMSS;
@@ -404,14 +404,14 @@ static void test_rto_in_recovery(gconstpointer name)
 		tcp_cc_on_loss(&cc);
 		g_assert_cmpuint(cc.ssthresh, ==, 10 * SMSS);
 		g_assert_cmpuint(cc.cwnd, ==, 13 * SMSS);
-		g_assert_true(cc.in_recovery);
+		g_assert_cmpint(cc.ca_state, ==, TCP_CA_RECOVERY);
 		for (int i = 0; i < 6; i++)
 			tcp_cc_on_dupack(&cc); /* inflation sends new data */
 		cc.flight = 26 * SMSS;
 		tcp_cc_on_rto(&cc);
 		g_assert_cmpuint(cc.ssthresh, ==, (keep ? 10 : 13) * SMSS);
 		g_assert_cmpuint(cc.cwnd, ==, SMSS);
-		g_assert_false(cc.in_recovery);
+		g_assert_cmpint(cc.ca_state, ==, TCP_CA_LOSS);
 
 		/* New data acknowledged, then a first timeout outside recovery. */
 		cct_ack(&cc, SMSS);

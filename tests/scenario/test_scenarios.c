@@ -223,7 +223,8 @@ static void test_lossy(void)
 	g_assert_cmpstr(h, ==,
 			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\trttvar_"
 			"ms\trto_ms\tstate\tevent\tsacked_packets\tlost_packets\t"
-			"retrans_packets\tpipe_bytes");
+			"retrans_packets\tpipe_bytes\tcwnd_packets\tssthresh_packets\tca_state\t"
+			"prr_delivered_packets\tprr_out_packets\track_reo_wnd_us");
 	g_free(h);
 	h = first_line(&x, "flow1.sender.seq.tsv");
 	g_assert_cmpstr(h, ==, "time_s\tkind\tseq\tend\twin_bytes");

@@ -79,7 +79,18 @@ static void test_profiles(void)
 		{ "partial_ack_timer", "impatient", "impatient" },
 		{ "loss_flightsize", "outstanding", "outstanding" },
 		{ "recovery_exit", "flight", "flight" },
-		{ "recovery", "auto", "auto" },
+		{ "recovery", "linux", "auto" },
+		{ "rack", "1", "0" },
+		{ "early_retrans", "3", "0" },
+		{ "frto", "2", "0" },
+		{ "max_reordering", "300", "300" },
+		{ "slow_start_after_idle", "true", "false" },
+		{ "min_rtt_wlen", "300s", "300s" },
+		{ "cubic_hystart", "true", "false" },
+		{ "cubic_hystart_detect", "3", "3" },
+		{ "cubic_hystart_low_window", "16", "16" },
+		{ "cubic_hystart_ack_delta", "2ms", "2ms" },
+		{ "hz", "250", "250" },
 		{ "sack", "true", "false" },
 		{ "dsack", "true", "false" },
 		{ "timestamps", "true", "false" },
@@ -159,6 +170,12 @@ static void test_knob_sysctls(void)
 		{ "net.ipv4.tcp_timestamps", "0", "timestamps", "false" },
 		{ "net.ipv4.tcp_moderate_rcvbuf", "0", "moderate_rcvbuf", "false" },
 		{ "net.ipv4.tcp_pingpong_thresh", "3", "ack_pingpong", "3" },
+		{ "net.ipv4.tcp_frto", "0", "frto", "0" },
+		{ "net.ipv4.tcp_recovery", "0", "rack", "0" },
+		{ "net.ipv4.tcp_early_retrans", "4", "early_retrans", "4" },
+		{ "net.ipv4.tcp_slow_start_after_idle", "0", "slow_start_after_idle", "false" },
+		{ "net.ipv4.tcp_min_rtt_wlen", "10", "min_rtt_wlen", "10s" },
+		{ "net.ipv4.tcp_max_reordering", "100", "max_reordering", "100" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(ok); i++) {
 		struct tcp_config cfg;
@@ -170,7 +187,8 @@ static void test_knob_sysctls(void)
 		const char *sysctl, *text;
 		int err;
 	} bad[] = {
-		{ "net.ipv4.tcp_frto", "2", -ENOENT },        /* no knob (yet) */
+		{ "net.ipv4.tcp_fastopen", "1", -ENOENT },    /* no knob: no TFO */
+		{ "net.ipv4.tcp_frto", "3", -ERANGE },
 		{ "net.ipv4.tcp_sack", "2", -EINVAL },
 		{ "net.core.rmem_max", "1", -ENOENT },
 		{ "net.ipv4.tcp_syn_retries", "x", -EINVAL },
@@ -196,7 +214,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 62);
+	g_assert_cmpuint(n, ==, 73);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);
@@ -488,14 +506,21 @@ static void test_traces_and_stats(void)
 	g_assert_cmpstr(lines[0], ==,
 			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\t"
 			"rttvar_ms\trto_ms\tstate\tevent\tsacked_packets\tlost_packets\t"
-			"retrans_packets\tpipe_bytes");
-	g_assert_cmpstr(lines[1], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tCLOSED\topen\t0\t0\t0\t0");
-	g_assert_cmpstr(lines[2], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tSYN-SENT\tstate\t0\t0\t0\t0");
-	g_assert_cmpstr(lines[3], ==, "0.020000000\t14480\tinf\t0\t20\t20\t10\t220\tESTABLISHED\tstate\t0\t0\t0\t0");
+			"retrans_packets\tpipe_bytes\tcwnd_packets\tssthresh_packets\tca_state\t"
+			"prr_delivered_packets\tprr_out_packets\track_reo_wnd_us");
+	/* The linux profile: windows in packets (10 of 1460 bytes before the
+	 * handshake, of 1448 after it with timestamps), Open, no PRR; RACK's window is
+	 * a quarter of the minimum RTT, the handshake's 20 ms. */
+	g_assert_cmpstr(lines[1], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tCLOSED\topen\t0\t0\t0\t0"
+				      "\t10\tinf\tOpen\t0\t0\t0");
+	g_assert_cmpstr(lines[2], ==, "0.000000000\t14600\tinf\t0\tnan\tnan\tnan\t1000\tSYN-SENT\tstate\t0\t0\t0\t0"
+				      "\t10\tinf\tOpen\t0\t0\t0");
+	g_assert_cmpstr(lines[3], ==, "0.020000000\t14480\tinf\t0\t20\t20\t10\t220\tESTABLISHED\tstate\t0\t0\t0\t0"
+				      "\t10\tinf\tOpen\t0\t0\t5000");
 	bool ss = false, fin = false, tw = false;
 	for (char **p = lines + 1; *p && **p; p++) {
 		char **f = g_strsplit(*p, "\t", -1);
-		g_assert_cmpuint(g_strv_length(f), ==, 14);
+		g_assert_cmpuint(g_strv_length(f), ==, 20);
 		ss |= strcmp(f[9], "slow_start") == 0;
 		fin |= strcmp(f[8], "FIN-WAIT-1") == 0;
 		tw |= strcmp(f[8], "TIME-WAIT") == 0;

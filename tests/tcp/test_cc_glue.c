@@ -52,13 +52,23 @@ static void inject_ack(struct fx *f, uint32_t data_acked)
 			 NULL, 0);
 }
 
+/* The linux profile with the RFC recoveries (recovery auto: the algorithm's own),
+ * whose contract with cc.h this file checks, and no jiffies (hz 0), so the RTO is
+ * the estimator's exact value. */
+static void glue_config(struct tcp_config *cfg)
+{
+	tcp_config_defaults(cfg, TCP_PROFILE_LINUX);
+	cfg->recovery = TCP_RECOVERY_AUTO;
+	cfg->cc_cfg.hz = 0;
+}
+
 /* A connects with cc `cc` (linux profile otherwise), traced; the peer's SYN-ACK
  * arrives at 10 ms (first RTT sample: RTO = 10 + max(200, 4·5) = 210 ms). */
 static void fx_open(struct fx *f, const char *cc)
 {
 	memset(f, 0, sizeof(*f));
 	struct tcp_config cfg;
-	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	glue_config(&cfg);
 	g_strlcpy(cfg.cc, cc, sizeof cfg.cc);
 	fw_init(&f->w, 1, &cfg);
 	f->a = &f->w.a;
@@ -103,10 +113,11 @@ static GArray *fx_finish(struct fx *f)
 	g_assert_cmpstr(lines[0], ==,
 			"time_s\tcwnd_bytes\tssthresh_bytes\tinflight_bytes\trtt_ms\tsrtt_ms\t"
 			"rttvar_ms\trto_ms\tstate\tevent\tsacked_packets\tlost_packets\t"
-			"retrans_packets\tpipe_bytes");
+			"retrans_packets\tpipe_bytes\tcwnd_packets\tssthresh_packets\tca_state\t"
+			"prr_delivered_packets\tprr_out_packets\track_reo_wnd_us");
 	for (int i = 1; lines[i] && lines[i][0]; i++) {
 		gchar **c = g_strsplit(lines[i], "\t", -1);
-		g_assert_cmpuint(g_strv_length(c), ==, 14);
+		g_assert_cmpuint(g_strv_length(c), ==, 20);
 		struct row r = {0};
 		r.t = g_ascii_strtod(c[0], NULL);
 		r.cwnd = g_ascii_strtoull(c[1], NULL, 10);
@@ -155,7 +166,7 @@ static uint64_t reno_ssthresh(uint64_t flight)
 static void test_syn_timeouts_counted(void)
 {
 	struct tcp_config cfg;
-	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	glue_config(&cfg);
 	cfg.syn_retries = 2;
 	cfg.syn_linear_timeouts = 0; /* plain exponential backoff */
 	struct fw w;
@@ -185,7 +196,7 @@ static void test_syn_timeouts_counted(void)
 static void test_data_timeouts_counted(void)
 {
 	struct tcp_config cfg;
-	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
+	glue_config(&cfg);
 	cfg.data_retries = 3;
 	struct fw w;
 	fw_init(&w, 1, &cfg);

@@ -1139,20 +1139,21 @@ static void test_keepalive_end_to_end(void)
 
 static void test_fin_retransmitted(void)
 {
-	/* Our FIN is lost: it is retransmitted after the RTO (210 ms after the 10 ms
-	 * handshake sample) and again after 2·RTO, with the same sequence number. */
+	/* Our FIN is lost: it is retransmitted after the RTO (10 ms handshake sample
+	 * + 200 ms, in 4 ms jiffies: 212 ms) and again after 2·RTO, with the same
+	 * sequence number. */
 	struct fx f;
 	fx_init(&f, NULL);
 	fx_established(&f);
 	sim_time_t t0 = sim_now(&f.w.sim);
 	tcp_close(f.s);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
-	fw_run_until(&f.w, t0 + SIM_MS(210 + 420));
+	fw_run_until(&f.w, t0 + SIM_MS(212 + 424));
 	const struct fw_seg *r1 = fw_pop(f.a), *r2 = fw_pop(f.a);
 	fw_assert_seg(r1, TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
-	g_assert_cmpint(r1->time, ==, t0 + SIM_MS(210));
+	g_assert_cmpint(r1->time, ==, t0 + SIM_MS(212));
 	fw_assert_seg(r2, TCP_FLAG_FIN | TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN_SCALED, 0);
-	g_assert_cmpint(r2->time, ==, t0 + SIM_MS(630));
+	g_assert_cmpint(r2->time, ==, t0 + SIM_MS(636));
 	inject(&f, TCP_FLAG_FIN | TCP_FLAG_ACK, IRS + 1, ISS + 2, 512, NULL, 0);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 2, IRS + 2, WIN_SCALED, 0);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);

@@ -291,8 +291,10 @@ static void check_rto(const struct tcp_config *cfg, sim_time_t rtt2, sim_time_t 
 
 static void test_rto_linux(void)
 {
-	/* linux: RTO = SRTT + max(200 ms, 4·RTTVAR) = 21.25 + 200 ms. */
-	check_rto(NULL, SIM_MS(100), SIM_US(221250));
+	/* linux (tcp_rtt_estimator): SRTT 21.25 ms; mdev 4·5 = 20 ms, then 20 + (90 −
+	 * 20/4) = 105 ms, below rttvar's floor of rto_min, 200 ms: RTO = 221.25 ms,
+	 * rounded up to the 4 ms jiffy: 224 ms. */
+	check_rto(NULL, SIM_MS(100), SIM_MS(224));
 }
 
 static void test_rto_rfc(void)
@@ -320,8 +322,9 @@ static void test_rto_cap_and_retries(void)
 	fw_app_watch(&f.app, TCP_EV_ERROR, false);
 	fw_drain(f.a);
 	send_one(&f, 10);
-	/* RTO 210 ms: 0.21, then 0.42, 0.84, 1.68 → capped 2 s, 2 s. */
-	static const sim_time_t gaps[] = { SIM_MS(210), SIM_MS(420), SIM_MS(840), SIM_MS(1680),
+	/* RTO 212 ms (10 + 200 ms in 4 ms jiffies): 0.212, then 0.424, 0.848, 1.696 →
+	 * capped 2 s, 2 s. */
+	static const sim_time_t gaps[] = { SIM_MS(212), SIM_MS(424), SIM_MS(848), SIM_MS(1696),
 					   SIM_S(2) };
 	sim_time_t t = SIM_MS(10);
 	fw_run_until(&f.w, SIM_S(30));
@@ -356,8 +359,9 @@ static void test_xmit_error_fails(void)
 		fw_run_until(&f.w, SIM_S(30));
 		g_assert_cmpuint(fw_pending(f.a), ==, 0); /* not retransmitted */
 		g_assert_cmpint(f.app.error, ==, errs[i]);
+		/* at the first RTO: 212 ms (10 ms RTT + 200 ms in 4 ms jiffies) */
 		g_assert_cmpint(g_array_index(f.app.call_times, sim_time_t, 0), ==,
-				SIM_MS(10) + SIM_MS(210));
+				SIM_MS(10) + SIM_MS(212));
 		g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
 		tcp_close(f.s);
 		f.s = NULL;
@@ -421,8 +425,9 @@ static void test_zero_window_probes(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 2921, 0, NULL, 0);
 	g_assert_cmpint(tcp_send(f.s, pat + 2920, 80), ==, 80);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	/* RTO after the two samples (10 ms SYN, 10 ms data): 10 + 200 ms. */
-	sim_time_t rto = SIM_MS(210);
+	/* RTO after the two samples (10 ms SYN, 10 ms data): 10 + 200 ms, in 4 ms
+	 * jiffies 212 ms. */
+	sim_time_t rto = SIM_MS(212);
 	sim_time_t t = SIM_MS(20);
 	for (int i = 0; i < 4; i++) {
 		t += rto << i;
@@ -466,7 +471,7 @@ static void test_zero_window_ack_probes(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 2921, 0, NULL, 0);
 	g_assert_cmpint(tcp_send(f.s, pat + 2920, 80), ==, 80);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	sim_time_t rto = SIM_MS(210), t = SIM_MS(20);
+	sim_time_t rto = SIM_MS(212), t = SIM_MS(20);
 	for (int i = 0; i < 3; i++) {
 		t += rto << i;
 		fw_run_until(&f.w, t);
@@ -721,7 +726,12 @@ static void test_nagle_many_small_writes(void)
 	g_assert_true(intact);
 	g_test_message("segments: nodelay %u, nagle (minshall) %u, nagle (classic) %u", off, on,
 		       classic);
-	g_assert_cmpuint(off, ==, 500);
+	/* Without Nagle every write would be a segment, but the linux profile's cwnd
+	 * counts packets (Linux snd_cwnd): the first round trip (20 ms, 20 writes)
+	 * carries only the initial 10 packets, so some writes wait and go together
+	 * until slow start has grown the window. */
+	g_assert_cmpuint(off, <, 500);
+	g_assert_cmpuint(off, >=, 480);
 	/* With Nagle one small segment per round trip: 500 ms / 20 ms. The receiver
 	 * does not delay its ACK: quick ACKs at first, then the ACK goes out when the
 	 * application reads a small segment (Linux tcp_cleanup_rbuf; the rfc rule's
@@ -781,10 +791,10 @@ static void test_sender_sws(void)
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1461, 500, NULL, 0);
 	g_assert_cmpint(tcp_send(f.s, pat, 3000), ==, 3000);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	fw_run_until(&f.w, SIM_MS(20) + SIM_MS(210));
+	fw_run_until(&f.w, SIM_MS(20) + SIM_MS(212));
 	const struct fw_seg *s = fw_pop(f.a);
 	fw_assert_seg(s, TCP_FLAG_ACK, ISS + 1461, IRS + 1, WIN0, 500);
-	g_assert_cmpint(s->time, ==, SIM_MS(230));
+	g_assert_cmpint(s->time, ==, SIM_MS(232));
 	/* A window of half the maximum is used at once. */
 	inject(&f, TCP_FLAG_ACK, IRS + 1, ISS + 1961, 32768, NULL, 0);
 	s = fw_pop(f.a);
@@ -896,7 +906,9 @@ static void test_fast_retransmit_limited_transmit(void)
 static void test_pmtud_frag_needed(void)
 {
 	/* DF on every segment; ICMP fragmentation needed (MTU 1000) quoting the first
-	 * segment: MSS 960, everything outstanding resent in 960-byte segments. */
+	 * segment: MSS 960; the segments larger than that are resent in pieces of it
+	 * (Linux tcp_simple_retransmit marks them lost, tcp_retransmit_skb cuts them):
+	 * 960 + 500 twice; the last 80 bytes fit and are not resent. */
 	struct fx f;
 	fx_open(&f, NULL, SIM_MS(10), -1, 0);
 	fw_drain(f.a);
@@ -907,9 +919,9 @@ static void test_pmtud_frag_needed(void)
 	fw_drain(f.a);
 	fw_icmp_frag_needed(&f.w, first, 1000);
 	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1, IRS + 1, WIN0, 960);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 961, IRS + 1, WIN0, 960);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1921, IRS + 1, WIN0, 960);
-	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 2881, IRS + 1, WIN0, 120);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 961, IRS + 1, WIN0, 500);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 1461, IRS + 1, WIN0, 960);
+	fw_assert_seg(fw_pop(f.a), TCP_FLAG_ACK, ISS + 2421, IRS + 1, WIN0, 500);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	struct tcp_stats st;
 	tcp_sock_get_stats(f.s, &st);

@@ -42,6 +42,7 @@ static void fx_open(struct fx *f, const char *flightsize, const char *exit, bool
 	g_assert_cmpint(tcp_knob_parse(&cfg, tcp_knob_find("loss_flightsize"), flightsize), ==, 0);
 	g_assert_cmpint(tcp_knob_parse(&cfg, tcp_knob_find("recovery_exit"), exit), ==, 0);
 	cfg.limited_transmit = lt;
+	cfg.recovery = TCP_RECOVERY_NEWRENO; /* the RFC's, whose choices these knobs make */
 	fw_init(&f->w, 1, &cfg);
 	f->a = &f->w.a;
 	f->s = tcp_socket(f->a->stack);

@@ -160,8 +160,8 @@ static void test_maxseg(void)
 
 static void test_user_timeout(void)
 {
-	/* TCP_USER_TIMEOUT 1 s: retransmissions at 210 and 630 ms (RTO 210 ms
-	 * doubling), the next timer clamped to the 1 s mark, where the connection
+	/* TCP_USER_TIMEOUT 1 s: retransmissions at 212 and 636 ms (RTO 212 ms —
+	 * 10 + 200 ms in 4 ms jiffies — doubling), the next timer clamped to the 1 s mark, where the connection
 	 * ends with ETIMEDOUT and no RST, long before tcp_retries2 would. */
 	struct fx f;
 	fx_open(&f, TCP_OPT_USER_TIMEOUT, SIM_S(1), 1000);
@@ -172,9 +172,9 @@ static void test_user_timeout(void)
 	fw_drain(f.a);
 	fw_run_until(&f.w, t0 + SIM_S(2));
 	const struct fw_seg *p = fw_pop(f.a);
-	g_assert_cmpint(p->time, ==, t0 + SIM_MS(210));
+	g_assert_cmpint(p->time, ==, t0 + SIM_MS(212));
 	p = fw_pop(f.a);
-	g_assert_cmpint(p->time, ==, t0 + SIM_MS(630));
+	g_assert_cmpint(p->time, ==, t0 + SIM_MS(636));
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	g_assert_cmpint(f.app.error, ==, -ETIMEDOUT);
 	g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
@@ -246,12 +246,12 @@ static void test_local_drop(void)
 	tcp_stack_set_local_drop(f.a->stack, true);
 	sim_time_t t0 = sim_now(&f.w.sim);
 	g_assert_cmpint(tcp_send(f.s, pat, 100), ==, 100);
-	fw_run_until(&f.w, t0 + SIM_MS(210) + SIM_MS(1000));
+	fw_run_until(&f.w, t0 + SIM_MS(212) + SIM_MS(1000));
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
 	tcp_stack_set_local_drop(f.a->stack, false);
-	fw_run_until(&f.w, t0 + SIM_MS(210) + SIM_MS(1500) - 1);
+	fw_run_until(&f.w, t0 + SIM_MS(212) + SIM_MS(1500) - 1);
 	g_assert_cmpuint(fw_pending(f.a), ==, 0);
-	fw_run_until(&f.w, t0 + SIM_MS(210) + SIM_MS(1500));
+	fw_run_until(&f.w, t0 + SIM_MS(212) + SIM_MS(1500));
 	const struct fw_seg *p = fw_pop(f.a);
 	fw_assert_seg(p, TCP_FLAG_ACK | TCP_FLAG_PSH, ISS + 1, IRS + 1, 64240, 100);
 	fx_close(&f);

@@ -520,7 +520,8 @@ static void test_clamp_window(void)
 }
 
 /* The orphaned FIN-WAIT-2 lasts at least 3.5 RTO (Linux tcp_fin_time): with
- * fin_wait2_timeout 100 ms and an RTO of 250 ms (50 ms RTT + 200 ms), 875 ms. */
+ * fin_wait2_timeout 100 ms and an RTO of 252 ms (50 ms RTT + 200 ms in 4 ms
+ * jiffies), 882 ms. */
 static void test_fin_wait2_floor(void)
 {
 	struct tcp_config cfg = linux_cfg();
@@ -533,9 +534,9 @@ static void test_fin_wait2_floor(void)
 	fw_run_until(&f.w, MS(100));
 	fw_inject_simple(&f.w.a, PEER, PORT, TCP_FLAG_ACK, 1, 2, 512, NULL, 0);
 	/* The listener and the orphan, then the listener alone. */
-	fw_run_until(&f.w, MS(100) + MS(875) - 1);
+	fw_run_until(&f.w, MS(100) + MS(882) - 1);
 	g_assert_cmpuint(tcp_stack_stats(f.w.a.stack)->conns_live, ==, 2);
-	fw_run_until(&f.w, MS(100) + MS(875));
+	fw_run_until(&f.w, MS(100) + MS(882));
 	g_assert_cmpuint(tcp_stack_stats(f.w.a.stack)->conns_live, ==, 1);
 	g_assert_cmpuint(fw_pending(&f.w.a), ==, 0);
 	tcp_close(f.l);

@@ -16,7 +16,10 @@
  *   sender        IsLost(HighACK + 1) starting recovery on one ACK, NextSeg rules 1 to
  *                 4 in order within cwnd − pipe, every hole resent in one round trip,
  *                 the timeout keeping the scoreboard, reneging clearing it, DSACKs
- *                 counted as spurious retransmissions.
+ *                 counted as spurious retransmissions;
+ *   linux         recovery linux (RFC 8985, 5682): RACK's reordering timer, the tail
+ *                 loss probe and F-RTO's spurious-timeout undo at exact times (the
+ *                 drill scripts of tests/drill/scripts check the rest against Linux).
  * White-box where the scoreboard's counters are checked (conn.h's struct tcp_sock).
  */
 #include <glib.h>
@@ -75,12 +78,15 @@ static void fx_open(struct fx *f, const struct tcp_config *cfg, bool sack, bool 
 	memset(f, 0, sizeof(*f));
 	/* The linux profile without its quick-ACK start and its window check on
 	 * delayed ACKs (ack.c; nothing reads here), so that the ACKs below come where
-	 * RFC 1122 puts them. */
+	 * RFC 1122 puts them, and with RFC 6675's recovery, which these tests are
+	 * about (Linux's own, recovery linux, is checked by the drill scripts). */
 	struct tcp_config linux_cfg;
 	if (!cfg) {
 		tcp_config_defaults(&linux_cfg, TCP_PROFILE_LINUX);
 		linux_cfg.quickack_max = 0;
 		linux_cfg.delack_window_check = false;
+		linux_cfg.recovery = TCP_RECOVERY_RFC6675;
+		linux_cfg.cc_cfg.hz = 0; /* RTOs of the estimator's exact value */
 		cfg = &linux_cfg;
 	}
 	fw_init(&f->w, 1, cfg);
@@ -499,17 +505,133 @@ static void test_ts_rtt_retransmitted(void)
 /* ---- the sender: RFC 6675 ---- */
 
 /* A has `n` segments to send; the first 10 at most (the initial window) go out. */
-static void fx_sender(struct fx *f, uint32_t n)
+static void fx_sender_with(struct fx *f, uint32_t n, enum tcp_recovery recovery)
 {
 	struct tcp_config cfg;
 	tcp_config_defaults(&cfg, TCP_PROFILE_LINUX);
 	g_strlcpy(cfg.cc, "reno", sizeof cfg.cc); /* ssthresh = FlightSize / 2 */
+	cfg.recovery = recovery;
+	cfg.cc_cfg.hz = 0;
 	fx_open(f, &cfg, true, true);
 	g_assert_cmpint(tcp_send(f->s, pat, n * MSS_TS), ==, (int)(n * MSS_TS));
 	for (uint32_t k = 0; k < n && k < 10; k++)
 		expect_data(f, k);
 	g_assert_cmpuint(fw_pending(f->a), ==, 0);
 	fw_run_for(&f->w, SIM_MS(20));
+}
+
+static void fx_sender(struct fx *f, uint32_t n)
+{
+	fx_sender_with(f, n, TCP_RECOVERY_RFC6675);
+}
+
+/* ---- recovery linux (RACK-TLP, RFC 8985) on the fake wire ---- */
+
+/* fx_sender under Linux's recovery: Reno's ssthresh (cwnd/2), exact times (hz 0). */
+static void fx_lx_sender(struct fx *f, uint32_t n)
+{
+	fx_sender_with(f, n, TCP_RECOVERY_LINUX);
+}
+
+/* RFC 8985 §6.2-6.3 (Linux tcp_rack_detect_loss, tcp_rack_reo_timeout): segments
+ * 0-9 go at 10 ms (the handshake's RTT, 10 ms, is min_rtt); at 30 ms one SACK for
+ * segment 9, below the duplicate-ACK threshold: reo_wnd = min_rtt/4 = 2.5 ms, so the
+ * others are lost RACK.rtt (20 ms) + 2.5 ms after they were sent, and the reordering
+ * timer fires then plus 2 ms (TCP_TIMEOUT_MIN): at 34.5 ms, nothing before. Then
+ * recovery (ssthresh 5) and PRR's first retransmission. */
+static void test_lx_rack_reo_timer(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 10);
+	g_assert_cmpint(sim_now(&f.w.sim), ==, SIM_MS(30));
+	peer_ack(&f, 0, 1, (uint32_t[]){ 9, 10 });
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_DISORDER);
+	g_assert_cmpint(tcp_rack_reo_wnd(f.s), ==, SIM_US(2500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(34499));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(34500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 1);
+	const struct fw_seg *s = fw_pop(f.a);
+	g_assert_cmpuint(s->r.seq, ==, D(0));
+	g_assert_cmpint(s->time, ==, SIM_US(34500));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_RECOVERY);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, 5);
+	g_assert_cmpuint(f.s->sb.lost_out, ==, 9);
+	fx_close(&f);
+}
+
+/* RFC 8985 §7.2-7.3 (Linux tcp_schedule_loss_probe, tcp_send_loss_probe): the ACK of
+ * segments 0-7 at 30 ms (SRTT 10 ms + (20 − 10)/8 = 11.25 ms) arms the probe timer for
+ * 2·SRTT + 2 ms = 24.5 ms (two segments out); at 54.5 ms the last segment goes again
+ * as the probe, counted once, and nothing more is sent until the RTO. */
+static void test_lx_tlp(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 10);
+	peer_ack(&f, 8, 0, NULL);
+	g_assert_cmpint(f.s->rtt.srtt, ==, SIM_US(11250));
+	fw_run_until(&f.w, SIM_US(54499));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_US(54500));
+	g_assert_cmpuint(fw_pending(f.a), ==, 1);
+	const struct fw_seg *s = fw_pop(f.a);
+	g_assert_cmpuint(s->r.seq, ==, D(9));
+	g_assert_cmpint(s->time, ==, SIM_US(54500));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_OPEN);
+	struct tcp_stats st;
+	tcp_sock_get_stats(f.s, &st);
+	g_assert_cmpuint(st.tlp_probes, ==, 1);
+	/* One probe per episode: nothing more until the RTO. */
+	fw_run_until(&f.w, SIM_US(54500) + tcp_current_rto(f.s) - 1);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fx_close(&f);
+}
+
+/* F-RTO (RFC 5682 §3.1 with SACK; Linux tcp_process_loss, tcp_try_undo_loss): the
+ * flight of 10 is only delayed. The probe (new data, segment 10) and then the RTO's
+ * retransmission of segment 0 go out; the first ACK covers only segment 0, so F-RTO
+ * sends new data (11, 12) instead of retransmitting (step 2b); the next ACK covers
+ * data sent once: the timeout was spurious and is undone (cwnd 10 + 2 acknowledged,
+ * ssthresh unlimited again, Open), and 1-9 are never resent. */
+static void test_lx_frto_spurious(void)
+{
+	struct fx f;
+	fx_lx_sender(&f, 20);
+	/* The probe at 10 + 2·10 + 2 ms; the RTO 210 ms (SRTT 10 + rto_min 200) later. */
+	fw_run_until(&f.w, SIM_MS(241));
+	const struct fw_seg *s = pop(&f);
+	g_assert_cmpuint(s->r.seq, ==, D(10));
+	g_assert_cmpint(s->time, ==, SIM_MS(32));
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	fw_run_until(&f.w, SIM_MS(242));
+	s = pop(&f);
+	g_assert_cmpuint(s->r.seq, ==, D(0));
+	g_assert_cmpint(s->time, ==, SIM_MS(242));
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_LOSS);
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 1);
+	/* Step 2b: the ACK of segment 0 alone; new data instead of segment 1. */
+	fw_run_until(&f.w, SIM_MS(260));
+	peer_ack(&f, 1, 0, NULL);
+	expect_data(&f, 11);
+	expect_data(&f, 12);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_LOSS);
+	/* Step 3b: segments 1 and 2, sent once, acknowledged: spurious, undone. */
+	peer_ack(&f, 3, 0, NULL);
+	g_assert_cmpuint(f.s->cc.ca_state, ==, TCP_CA_OPEN);
+	g_assert_cmpuint(f.s->cc.cwnd, ==, 12);
+	g_assert_cmpuint(f.s->cc.ssthresh, ==, TCP_CC_INFINITE);
+	g_assert_cmpuint(f.s->sb.lost_out, ==, 0);
+	expect_data(&f, 13);
+	expect_data(&f, 14);
+	g_assert_cmpuint(fw_pending(f.a), ==, 0);
+	struct tcp_stats st;
+	tcp_sock_get_stats(f.s, &st);
+	g_assert_cmpuint(st.frto, ==, 1);
+	g_assert_cmpuint(st.spurious_rtos, ==, 1);
+	g_assert_cmpuint(st.undos, ==, 1);
+	fx_close(&f);
 }
 
 static void test_islost_starts_recovery(void)
@@ -796,6 +918,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/sack/receiver-blocks", test_receiver_blocks);
 	g_test_add_func("/tcp/sack/dsack", test_dsack);
 	g_test_add_func("/tcp/sack/linux-receiver-blocks", test_linux_receiver_blocks);
+	g_test_add_func("/tcp/sack/linux/rack-reo-timer", test_lx_rack_reo_timer);
+	g_test_add_func("/tcp/sack/linux/tlp", test_lx_tlp);
+	g_test_add_func("/tcp/sack/linux/frto-spurious", test_lx_frto_spurious);
 	g_test_add_func("/tcp/ts/recent", test_ts_recent);
 	g_test_add_func("/tcp/ts/paws", test_paws);
 	g_test_add_func("/tcp/ts/rtt-retransmitted", test_ts_rtt_retransmitted);
