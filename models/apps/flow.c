@@ -122,6 +122,12 @@ void app_tcp_stats_merge(struct app_tcp_stats *a, const struct app_tcp_stats *b)
 	a->frto_rtos += b->frto_rtos;
 	a->spurious_rtos += b->spurious_rtos;
 	a->undos += b->undos;
+	a->ecn |= b->ecn;
+	a->ecn_ce_received += b->ecn_ce_received;
+	a->ecn_ece_received += b->ecn_ece_received;
+	a->ecn_cwr_sent += b->ecn_cwr_sent;
+	a->ecn_reductions += b->ecn_reductions;
+	a->dctcp_alpha = MAX(a->dctcp_alpha, b->dctcp_alpha);
 	if (a->mss == 0)
 		a->mss = b->mss;
 	if (b->rtt_samples > 0) {

@@ -97,6 +97,9 @@ struct app_tcp_stats {
 	uint64_t spurious_rtos;         /* of which found spurious and undone */
 	uint64_t undos;                 /* window reductions undone (any cause) */
 	uint32_t mss;              /* effective send MSS of the (first) connection, bytes */
+	bool ecn;                  /* ECN negotiated (RFC 3168) */
+	uint64_t ecn_ce_received, ecn_ece_received, ecn_cwr_sent, ecn_reductions; /* both ends */
+	uint32_t dctcp_alpha;      /* DCTCP's α × 1024 at the end (the larger end's) */
 };
 
 /* Adds b's counters to a and merges the RTT statistics (both directions of a

@@ -72,6 +72,12 @@ void app_tcp_stats_from(struct app_tcp_stats *out, const struct tcp_stats *s)
 	out->spurious_rtos = s->spurious_rtos;
 	out->undos = s->undos;
 	out->mss = s->mss;
+	out->ecn = s->ecn;
+	out->ecn_ce_received = s->ecn_ce_received;
+	out->ecn_ece_received = s->ecn_ece_received;
+	out->ecn_cwr_sent = s->ecn_cwr_sent;
+	out->ecn_reductions = s->ecn_reductions;
+	out->dctcp_alpha = s->dctcp_alpha;
 }
 
 const char *app_format_endpoint(char *buf, ipv4_addr_t addr, uint16_t port)

@@ -57,7 +57,7 @@ static void tcp_ip_input(struct sim *sim, struct node *node, struct sim_packet *
 		sim_packet_free(pkt);
 		return;
 	}
-	tcp_stack_input(tn->stack, pkt, rx->src, rx->dst);
+	tcp_stack_input_tos(tn->stack, pkt, rx->src, rx->dst, rx->tos);
 }
 
 static void tcp_ip_icmp_error(struct sim *sim, struct node *node, const struct ipv4_icmp_error *e,

@@ -23,7 +23,8 @@
 #define TCP_CC_REGISTRY(X) \
 	X(reno)            \
 	X(newreno)         \
-	X(cubic)
+	X(cubic)           \
+	X(dctcp)
 
 #define TCP_CC_OPS(n) &tcp_cc_##n,
 #define TCP_CC_NAME(n) #n,
@@ -159,6 +160,12 @@ void tcp_cc_pkts_acked(struct tcp_cc *cc, const struct tcp_cc_sample *s)
 		cc->ops->pkts_acked(cc, s);
 }
 
+void tcp_cc_in_ack_event(struct tcp_cc *cc, bool ece)
+{
+	if (cc->ops->in_ack_event)
+		cc->ops->in_ack_event(cc, ece);
+}
+
 /* ---- the RFC recoveries' window rules ---- */
 
 void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
@@ -263,6 +270,20 @@ void tcp_cc_on_rto(struct tcp_cc *cc)
 	cc->cwnd = cc->mss;
 	if (cc->rto_streak < UINT32_MAX)
 		cc->rto_streak++;
+}
+
+void tcp_cc_on_ece(struct tcp_cc *cc)
+{
+	/* RFC 3168 §6.1.2: "the TCP source halves the congestion window "cwnd" and
+	 * reduces the slow start threshold "ssthresh"" — the algorithm's ssthresh, as
+	 * for a loss, without fast retransmit's inflation; and no growth credit carried
+	 * over. */
+	cc->cwnd_cnt = 0;
+	cc->prior_cwnd = cc->cwnd;
+	cc->ssthresh = tcp_cc_ssthresh(cc);
+	cc->cwnd = MAX(cc->ssthresh, cc->packets ? 1u : cc->mss);
+	tcp_cc_set_state(cc, TCP_CA_CWR);
+	tcp_cc_check(cc, "on_ece");
 }
 
 /* ---- shared window arithmetic ---- */

@@ -137,6 +137,11 @@ struct tcp_cc {
 	sim_time_t lsndtime; /* when data was last sent (Linux lsndtime), for
 			      * TCP_CA_EVENT_TX_START: the idle time is now − lsndtime */
 	enum tcp_ca_state ca_state; /* changed only by tcp_cc_set_state() */
+	/* ECN (ecn.c): whether the connection negotiated it, and what was delivered
+	 * since it began (packets, or bytes) in all and by ACKs that echoed congestion
+	 * (Linux tp->delivered, tp->delivered_ce), for in_ack_event. */
+	bool ecn_ok;
+	uint32_t delivered, delivered_ce;
 
 	const struct tcp_cc_config *cfg;
 	const void *params;   /* the algorithm's own parameters (the struct its header
@@ -196,14 +201,23 @@ struct tcp_cc_ops {
 	 * undo_cwnd; Reno: max(cwnd, prior_cwnd)). */
 	uint32_t (*undo_cwnd)(struct tcp_cc *cc);
 	/* optional: the ca_state is about to change to new_state (Linux set_state;
-	 * cc->ca_state still holds the old one). */
+	 * cc->ca_state still holds the old one). It may set ssthresh, as Linux's
+	 * dctcp_state does on entering Recovery (DCTCP halves on a loss). */
 	void (*set_state)(struct tcp_cc *cc, enum tcp_ca_state new_state);
-	/* optional: an event (Linux cwnd_event). */
+	/* optional: an event (Linux cwnd_event). It may set ssthresh (DCTCP on
+	 * TCP_CA_EVENT_LOSS, after TCP stored ssthresh()'s answer, as Linux). */
 	void (*cwnd_event)(struct tcp_cc *cc, enum tcp_ca_event ev);
 	/* optional: packets were acknowledged, with the ACK's RTT sample (Linux
 	 * pkts_acked; CUBIC's HyStart and delay_min). HyStart may end slow start here
 	 * by setting ssthresh = cwnd, as Linux's hystart_update writes snd_ssthresh. */
 	void (*pkts_acked)(struct tcp_cc *cc, const struct tcp_cc_sample *s);
+	/* optional: an ACK was processed, `ece` when it echoed congestion (Linux
+	 * in_ack_event, called after the cumulative ACK and the SACK blocks are counted
+	 * into delivered and delivered_ce; DCTCP's α). */
+	void (*in_ack_event)(struct tcp_cc *cc, bool ece);
+	/* The algorithm needs ECN (Linux TCP_CONG_NEEDS_ECN): it requests ECN whatever
+	 * the `ecn` knob says and sends ECT on every packet (ecn.c). */
+	bool needs_ecn;
 };
 
 /* The registry: looks an algorithm up by name ("reno", "newreno", "cubic"); NULL if
@@ -235,6 +249,7 @@ uint32_t tcp_cc_undo_cwnd(struct tcp_cc *cc);
 void tcp_cc_set_state(struct tcp_cc *cc, enum tcp_ca_state s);
 void tcp_cc_cwnd_event(struct tcp_cc *cc, enum tcp_ca_event ev);
 void tcp_cc_pkts_acked(struct tcp_cc *cc, const struct tcp_cc_sample *s);
+void tcp_cc_in_ack_event(struct tcp_cc *cc, bool ece);
 
 /* The window the algorithm may not leave: at least one SMSS (one packet), at most
  * TCP_CC_CWND_MAX. Aborts with a message naming `what` otherwise. */
@@ -258,6 +273,10 @@ void tcp_cc_on_recovery_exit(struct tcp_cc *cc);
 /* A retransmission timeout: ssthresh from the algorithm unless held, cwnd = the loss
  * window, 1 SMSS (RFC 5681 §3.1), ca_state Loss. */
 void tcp_cc_on_rto(struct tcp_cc *cc);
+/* An echoed congestion mark (RFC 3168 §6.1.2): ssthresh from the algorithm (Reno:
+ * half the flight, DCTCP: cwnd·(1 − α/2)), cwnd = ssthresh, ca_state CWR. TCP calls
+ * it at most once per window of data. */
+void tcp_cc_on_ece(struct tcp_cc *cc);
 
 static inline bool tcp_cc_in_slow_start(const struct tcp_cc *cc)
 {
@@ -296,5 +315,6 @@ uint32_t tcp_cc_reno_undo_cwnd(struct tcp_cc *cc);
 extern const struct tcp_cc_ops tcp_cc_reno;    /* cc_reno.c, RFC 5681, Linux tcp_cong.c */
 extern const struct tcp_cc_ops tcp_cc_newreno; /* cc_newreno.c, RFC 6582 */
 extern const struct tcp_cc_ops tcp_cc_cubic;   /* cc_cubic.c, RFC 9438, Linux tcp_cubic.c */
+extern const struct tcp_cc_ops tcp_cc_dctcp;   /* cc_dctcp.c, RFC 8257, Linux tcp_dctcp.c */
 
 #endif

@@ -337,6 +337,11 @@ static const struct tcp_knob knobs[] = {
 	{ KNOB("min_rtt_wlen", DURATION), FIELD(min_rtt_wlen), RANGE(0, DAY),
 	  DEFAULTS("300s", "300s"), SYSCTL("net.ipv4.tcp_min_rtt_wlen", SEC),
 	  .doc = "recovery linux: the window of the minimum RTT (RACK, CUBIC)" },
+	{ KNOB("ecn", INT), FIELD(ecn), RANGE(0, 2), DEFAULTS("2", "0"),
+	  SYSCTL("net.ipv4.tcp_ecn", VALUE),
+	  .doc = "ECN (RFC 3168): 0 off, 1 request it on connections opened and accept it "
+		 "on those accepted, 2 accept it only; an algorithm that needs ECN (dctcp) "
+		 "requests it whatever this says" },
 	{ KNOB("sack", BOOL), FIELD(sack), BOOL_RANGE, DEFAULTS("true", "false"),
 	  SYSCTL("net.ipv4.tcp_sack", VALUE),
 	  .doc = "offer and accept SACK-permitted (RFC 2018); used when both SYNs carry it" },

@@ -338,6 +338,7 @@ void tcp_conn_cc_start(struct tcp_sock *c)
 	uint32_t iw = initial_segments(c);
 	tcp_cc_init(&c->cc, ops, &c->cfg->cc_cfg, tcp_config_cc_params(c->cfg, ops), c->mss,
 		    packets ? iw : iw * c->mss, packets);
+	c->cc.ecn_ok = (c->ecn.flags & TCP_ECN_OK) != 0;
 }
 
 /* FlightSize for ssthresh at the third duplicate ACK (loss_flightsize, tcp.h). */
@@ -403,6 +404,10 @@ bool tcp_conn_cc_hook(struct tcp_sock *c, enum tcp_conn_cc_hook hook, const stru
 		return c->trace != NULL;
 	case TCP_CONN_CC_SACK_RECOVERY:
 		row = "recovery";
+		break;
+	case TCP_CONN_CC_ECE:
+		tcp_cc_on_ece(&c->cc);
+		row = "cwr";
 		break;
 	}
 	if (!c->trace)

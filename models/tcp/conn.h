@@ -49,6 +49,7 @@
 #include "models/tcp/cc.h"
 #include "models/tcp/chrono.h"
 #include "models/tcp/connmap.h"
+#include "models/tcp/ecn.h"
 #include "models/tcp/rcvq.h"
 #include "models/tcp/rtt.h"
 #include "models/tcp/sackrcv.h"
@@ -343,6 +344,7 @@ struct tcp_sock {
 	uint32_t cwnd_lim_seq;          /* end of the window cwnd-limitation is tracked over */
 	uint32_t max_flight;            /* largest FlightSize in that window */
 	struct tcp_lx lx;               /* recovery linux's state */
+	struct tcp_ecn ecn;             /* ECN (ecn.c) */
 
 	struct tcp_sockopts opt;
 	uint32_t isn_fixed;
@@ -422,6 +424,7 @@ enum tcp_conn_cc_hook {
 	TCP_CONN_CC_RTO,           /* a retransmission timeout: on_rto */
 	TCP_CONN_CC_SACK_RECOVERY, /* an ACK during RFC 6675 recovery: no hook (the
 				    * window stays at ssthresh), a `recovery` row */
+	TCP_CONN_CC_ECE,           /* an echoed mark to react to (ecn.c): on_ece */
 };
 /* Calls one hook the way every caller must: fills the inputs of struct tcp_cc (SMSS;
  * FlightSize = snd.nxt − snd.una, less what limited transmit sent for LOSS, per
@@ -456,6 +459,7 @@ enum {
 	TCP_LX_F_DATA_ACKED = 1 << 2,        /* new data cumulatively acknowledged */
 	TCP_LX_F_RETRANS_DATA_ACKED = 1 << 3, /* ... some of it retransmitted */
 	TCP_LX_F_DATA_SACKED = 1 << 5,       /* new data SACKed */
+	TCP_LX_F_ECE = 1 << 6,               /* it echoed congestion (ECE) */
 	TCP_LX_F_LOST_RETRANS = 1 << 7,      /* a retransmission was found lost */
 	TCP_LX_F_ORIG_SACK_ACKED = 1 << 9,   /* data sent once, before high_seq, (S)ACKed */
 	TCP_LX_F_SND_UNA_ADVANCED = 1 << 10,
@@ -466,7 +470,7 @@ enum {
 	TCP_LX_F_DSACK_TLP = 1 << 17,        /* the DSACK is for the loss probe */
 };
 #define TCP_LX_F_NOT_DUP (TCP_LX_F_DATA | TCP_LX_F_WIN_UPDATE | TCP_LX_F_DATA_ACKED)
-#define TCP_LX_F_CA_ALERT (TCP_LX_F_DATA_SACKED | TCP_LX_F_DSACKING_ACK)
+#define TCP_LX_F_CA_ALERT (TCP_LX_F_DATA_SACKED | TCP_LX_F_ECE | TCP_LX_F_DSACKING_ACK)
 #define TCP_LX_F_FORWARD_PROGRESS (TCP_LX_F_DATA_ACKED | TCP_LX_F_DATA_SACKED)
 
 /* net.ipv4.tcp_recovery's bits (the `rack` knob). */
@@ -756,6 +760,9 @@ void tcp_pmtu_update(struct tcp_sock *c, uint32_t mtu);
  * owed (TF_ACK_NOW). Arms the retransmission or persist timer as needed. */
 void tcp_output(struct tcp_sock *c);
 void tcp_send_ack(struct tcp_sock *c);
+/* A pure ACK of `ack` (below rcv_nxt) now, for DCTCP's receiver (ecn.c; Linux
+ * __tcp_send_ack with prior_rcv_nxt): the delayed-ACK state is left as it was. */
+void tcp_send_ack_at(struct tcp_sock *c, uint32_t ack);
 /* SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED); `retransmission` when the timer or a
  * duplicate SYN resends it (counted, and Karn stops RTT timing). */
 void tcp_send_syn(struct tcp_sock *c, bool retransmission);

@@ -39,7 +39,7 @@ static uint64_t f_state(const struct tcp_sock *c)
 /* Linux's icsk_ca_state (tcp_input.c tcp_fastretrans_alert): Open, Disorder (duplicate
  * ACKs below the threshold), Recovery (fast recovery), Loss (after an RTO: netsim
  * leaves it at the next ACK of new data, where Linux waits for everything sent before
- * the RTO; CWR, the ECN reduction, does not occur in netsim). */
+ * the RTO; CWR: the reduction for an ECN echo, ecn.c). */
 static uint64_t f_ca_state(const struct tcp_sock *c)
 {
 	if (tcp_lx(c))
@@ -72,9 +72,11 @@ static uint64_t f_backoff(const struct tcp_sock *c)
 
 static uint64_t f_options(const struct tcp_sock *c)
 {
-	/* TCPI_OPT_TIMESTAMPS 1, TCPI_OPT_SACK 2, TCPI_OPT_WSCALE 4; no ECN. */
+	/* TCPI_OPT_TIMESTAMPS 1, TCPI_OPT_SACK 2, TCPI_OPT_WSCALE 4, TCPI_OPT_ECN 8,
+	 * TCPI_OPT_ECN_SEEN 16. */
 	return ((c->flags & TF_TS_OK) ? 1u : 0u) | ((c->flags & TF_SACK_OK) ? 2u : 0u) |
-	       ((c->flags & TF_WS_OK) ? 4u : 0u);
+	       ((c->flags & TF_WS_OK) ? 4u : 0u) | ((c->ecn.flags & TCP_ECN_OK) ? 8u : 0u) |
+	       ((c->ecn.flags & TCP_ECN_SEEN) ? 16u : 0u);
 }
 
 static uint64_t f_snd_wscale(const struct tcp_sock *c)
@@ -165,6 +167,11 @@ static uint64_t f_retrans(const struct tcp_sock *c)
 
 /* recovery linux's counters (Linux tp->delivered, dsack_dups, reord_seen) and when
  * data was last sent (lsndtime). */
+static uint64_t f_delivered_ce(const struct tcp_sock *c)
+{
+	return c->ecn.delivered_ce;
+}
+
 static uint64_t f_delivered(const struct tcp_sock *c)
 {
 	return c->lx.delivered;
@@ -372,7 +379,7 @@ static const struct info_field fields[] = {
     {"tcpi_rwnd_limited", f_rwnd_limited, NULL, false},
     {"tcpi_sndbuf_limited", f_sndbuf_limited, NULL, false},
     {"tcpi_delivered", f_delivered, LINUX_ONLY, true},
-    {"tcpi_delivered_ce", NULL, "netsim has no ECN", false},
+    {"tcpi_delivered_ce", f_delivered_ce, LINUX_ONLY, true},
     {"tcpi_bytes_sent", f_bytes_sent, NULL, false},
     {"tcpi_bytes_retrans", f_bytes_retrans, NULL, false},
     {"tcpi_dsack_dups", f_dsack_dups, LINUX_ONLY, true},

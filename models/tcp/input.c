@@ -66,6 +66,7 @@ static void take_syn_options(struct tcp_sock *c, const struct tcp_repr *seg)
 			c->rw.clamp = 65535;
 	}
 	tcp_opts_take_syn(c, seg); /* SACK-permitted, timestamps */
+	tcp_ecn_take_syn(c, seg);  /* ECN (RFC 3168 §6.1.1) */
 	set_eff_mss(c);
 }
 
@@ -382,6 +383,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	if (c->flags & TF_TS_OK)
 		tcp_ts_update_recent(c, seg);
 	uint32_t win = (uint32_t)seg->window << c->snd_wscale;
+	if (tcp_ecn_on(&c->ecn))
+		tcp_ecn_rcv_ack(c, seg); /* CWR ends the echo (RFC 3168 §6.1.3) */
 	c->probes_out = 0; /* the peer is alive (persist timer) */
 	c->probes_stamp = 0;
 	if (c->trace)
@@ -416,6 +419,8 @@ static bool process_ack(struct tcp_sock *c, const struct tcp_repr *seg, const st
 	bool new_sack = seg->sack_count && tcp_recovery_sack(c, seg);
 	if (acked)
 		new_ack(c, ack, acked, seg, &sa, was_full);
+	if (tcp_ecn_on(&c->ecn))
+		tcp_ecn_rfc_ack(c, seg, acked); /* ECE: RFC 3168 §6.1.2 */
 	if (dup || new_sack)
 		tcp_recovery_dupack(c, acked != 0, dup, new_sack);
 	return true;
@@ -470,8 +475,11 @@ static void deliver(struct tcp_sock *c, struct sim_packet *pkt, bool fin, uint32
 		sim_packet_free(pkt); /* acknowledged and discarded: nobody reads it */
 	else
 		tcp_rcvq_append(&c->rcvq, pkt, mem);
-	if (seg && len > 0)
+	if (seg && len > 0) {
 		tcp_ack_data_recv(c, len, seg->hdr_len, seg->flags, mem);
+		if (tcp_ecn_on(&c->ecn))
+			tcp_ecn_rcv_data(c, seg); /* CE (RFC 3168 §6.1.3, RFC 8257 §3.2) */
+	}
 	if (fin)
 		process_fin(c);
 }
@@ -519,8 +527,10 @@ static bool no_memory(struct tcp_sock *c, struct sim_packet *pkt)
  * sends an immediate duplicate ACK (RFC 5681 §4.2: "a TCP receiver SHOULD send an
  * immediate duplicate ACK when an out-of-order segment arrives"). Takes pkt. */
 static void receive_ooo(struct tcp_sock *c, struct sim_packet *pkt, uint32_t seq, bool fin,
-			uint32_t mem)
+			uint32_t mem, const struct tcp_repr *seg)
 {
+	if (pkt->len > 0 && tcp_ecn_on(&c->ecn))
+		tcp_ecn_rcv_data(c, seg); /* Linux tcp_data_queue_ofo: CE counts here too */
 	if (!tcp_rcvwnd_admit(c, mem)) {
 		sim_packet_free(pkt); /* Linux tcp_data_queue_ofo: dropped, no ACK */
 		return;
@@ -548,7 +558,7 @@ static void receive_text(struct tcp_sock *c, struct sim_packet *pkt, uint32_t se
 		c->rcv_mss = len < c->adv_mss ? len : c->adv_mss;
 	}
 	if (seq != c->rcv_nxt) {
-		receive_ooo(c, pkt, seq, fin, mem);
+		receive_ooo(c, pkt, seq, fin, mem, seg);
 		return;
 	}
 	if (!tcp_rcvwnd_admit(c, mem) && no_memory(c, pkt))
@@ -858,10 +868,11 @@ static enum verdict process_text(struct tcp_sock *c, struct sim_packet *pkt,
 	case TCP_FIN_WAIT_2:
 		if (!c->app_ref && pkt->len > 0 && (c->flags & TF_FIN_QUEUED)) {
 			/* New data for a connection the application closed: nobody will
-			 * read it, so reset (Linux tcp_rcv_state_process; RFC 9293
-			 * §3.6.1 / RFC 2525 §2.17). */
+			 * read it, so reset (RFC 1122 §4.2.2.13, RFC 2525 §2.17). Linux
+			 * tcp_rcv_state_process() resets the socket and answers the
+			 * segment itself (tcp_v4_send_reset): <SEQ=SEG.ACK><CTL=RST>. */
 			sim_packet_free(pkt);
-			tcp_send_rst(c);
+			tcp_send_rst_reply(c->stack, seg, c->t.raddr, c->t.laddr);
 			tcp_conn_fail(c, 0);
 			return DROP;
 		}

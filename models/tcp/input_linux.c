@@ -323,6 +323,8 @@ void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool 
 		}
 		return;
 	}
+	if (tcp_ecn_on(&c->ecn) && tcp_ecn_echo(c, seg))
+		a.flag |= TCP_LX_F_ECE; /* Linux tcp_ecn_rcv_ecn_echo */
 	uint32_t prior_packets = tcp_sb_packets_out(&c->sb);
 	uint32_t prior_delivered = lx->delivered, prior_lost = lx->lost;
 	uint32_t prior_in_flight = tcp_lx_in_flight(c);
@@ -331,6 +333,8 @@ void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool 
 	if (seg->sack_count && (c->flags & TF_SACK_OK))
 		sacktag(c, &a, seg);
 	if (prior_packets == 0) {
+		if (tcp_ecn_on(&c->ecn))
+			tcp_ecn_lx_ack(c, lx->delivered - prior_delivered, a.flag & TCP_LX_F_ECE);
 		ack_no_queue(c, &a);
 		return;
 	}
@@ -343,6 +347,9 @@ void tcp_lx_ack(struct tcp_sock *c, const struct tcp_repr *seg, bool data, bool 
 		a.flag |= TCP_LX_F_SACK_RENEGING;
 	after_clean(c, &a, prior_delivered, prior_in_flight);
 	tcp_rack_update_reo_wnd(c, prior_delivered);
+	/* Linux tcp_in_ack_event, with delivered_ce counted (DCTCP's α). */
+	if (tcp_ecn_on(&c->ecn))
+		tcp_ecn_lx_ack(c, lx->delivered - prior_delivered, a.flag & TCP_LX_F_ECE);
 	if (lx->tlp)
 		tcp_tlp_process_ack(c, ack, a.flag);
 	/* Linux tcp_ack_is_dubious: not clearly good news. */

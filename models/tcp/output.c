@@ -18,8 +18,9 @@
 #include "sim/core/sim.h"
 
 /* Builds one segment and hands it to the lower edge. Payload bytes come from the
- * send ring at `seq`. */
-static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
+ * send ring at `seq`. An ACK acknowledges `ack`: rcv_nxt, except DCTCP's ACK of
+ * earlier data (tcp_send_ack_at), which leaves the delayed-ACK state alone. */
+static void xmit_ack(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags, uint32_t ack)
 {
 	struct tcp_stack *st = c->stack;
 	struct sim *sim = st->sim;
@@ -30,7 +31,10 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	r.seq = seq;
 	r.flags = flags;
 	if (flags & TCP_FLAG_ACK)
-		r.ack = c->rcv_nxt;
+		r.ack = ack;
+	uint8_t tos = c->opt.tos;
+	if ((flags & TCP_FLAG_SYN) || tcp_ecn_on(&c->ecn))
+		tcp_ecn_xmit(c, &r, seq, len, &tos); /* ECE, CWR and ECT (ecn.c) */
 	if (flags & TCP_FLAG_SYN) {
 		/* RFC 9293 §3.7.1: MSS option on SYNs. RFC 7323 §2.2: the window of a SYN
 		 * is never scaled; the scale option goes on our SYN when enabled, and on
@@ -62,7 +66,7 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	uint8_t *h = sim_packet_push(pkt, hl);
 	tcp_seg_write(h, &r);
 	tcp_seg_set_csum_partial(pkt->data, hl, pkt->len, psum, c->t.laddr, c->t.raddr);
-	if (flags & TCP_FLAG_ACK) {
+	if ((flags & TCP_FLAG_ACK) && ack == c->rcv_nxt) {
 		/* Every segment with ACK acknowledges everything received so far: no ACK
 		 * is owed any more (RFC 1122 §4.2.3.2, piggybacking). */
 		c->rcv_wup = c->rcv_nxt;
@@ -77,11 +81,16 @@ static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
 	if (flags & TCP_FLAG_RST)
 		st->stats.rst_sent++;
 	int rc = st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr,
-				  (uint8_t)c->cfg->ttl, c->opt.tos, c->cfg->pmtud);
+				  (uint8_t)c->cfg->ttl, tos, c->cfg->pmtud);
 	/* A refused segment is lost as on a wire. -EMSGSIZE heals: the path MTU shrank
 	 * and the retransmission is built for the new one. Any other refusal would meet
 	 * the retransmission too; rtx_fire() fails the connection with it. */
 	c->xmit_error = rc == -EMSGSIZE ? 0 : rc;
+}
+
+static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	xmit_ack(c, seq, len, flags, c->rcv_nxt);
 }
 
 /* What kind of segment send_segment() sends. */
@@ -426,6 +435,11 @@ void tcp_output(struct tcp_sock *c)
 void tcp_send_ack(struct tcp_sock *c)
 {
 	xmit(c, c->snd_nxt, 0, TCP_FLAG_ACK);
+}
+
+void tcp_send_ack_at(struct tcp_sock *c, uint32_t ack)
+{
+	xmit_ack(c, c->snd_nxt, 0, TCP_FLAG_ACK, ack);
 }
 
 void tcp_send_syn(struct tcp_sock *c, bool retx)

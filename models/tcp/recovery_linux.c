@@ -288,6 +288,7 @@ void tcp_lx_init_cwnd_reduction(struct tcp_sock *c)
 	lx->prr_out = 0;
 	tcp_lx_cc_inputs(c);
 	c->cc.ssthresh = tcp_cc_ssthresh(&c->cc);
+	tcp_ecn_queue_cwr(c); /* the next new data says so (RFC 3168 §6.1.2) */
 }
 
 /* RFC 6937 PRR as Linux computes it (tcp_cwnd_reduction): while more is in flight
@@ -465,10 +466,12 @@ void tcp_lx_try_keep_open(struct tcp_sock *c)
 	}
 }
 
-static void try_to_open(struct tcp_sock *c)
+static void try_to_open(struct tcp_sock *c, int flag)
 {
 	if (!any_retrans_done(c))
 		c->lx.retrans_stamp_set = false;
+	if (flag & TCP_LX_F_ECE)
+		tcp_lx_enter_cwr(c); /* an echoed mark: CWR (ecn.c) */
 	if (ca_state(c) != TCP_CA_CWR)
 		tcp_lx_try_keep_open(c);
 }
@@ -540,6 +543,7 @@ void tcp_lx_enter_loss(struct tcp_sock *c)
 		lx->reordering = MIN(lx->reordering, c->cfg->dupack_threshold);
 	tcp_lx_set_state(c, TCP_CA_LOSS);
 	lx->high_seq = c->snd_nxt;
+	tcp_ecn_queue_cwr(c); /* Linux tcp_enter_loss */
 	/* RFC 5682 (tcp_frto): F-RTO for a first timeout outside recovery, or a repeated
 	 * one. */
 	lx->frto = c->cfg->frto && (new_recovery || c->retries);
@@ -717,7 +721,7 @@ void tcp_lx_fastretrans_alert(struct tcp_sock *c, struct tcp_lx_ack *a, uint32_t
 			try_undo_dsack(c);
 		identify_packet_loss(c, a);
 		if (!time_to_recover(c)) {
-			try_to_open(c);
+			try_to_open(c, flag);
 			return;
 		}
 		tcp_lx_enter_recovery(c);

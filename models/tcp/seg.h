@@ -127,6 +127,9 @@ struct tcp_repr {
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	uint8_t sack_count; /* SACK blocks present (parse) or to write; 0 = no option */
+	/* Not a TCP field: the ECN codepoint of the IPv4 header the segment arrived in
+	 * (RFC 3168 §5, enum ipv4_ecn), set by the stack after parsing; 0 on write. */
+	uint8_t ip_ecn;
 
 	/* Payload (parse: points into the parsed buffer). */
 	const uint8_t *payload;

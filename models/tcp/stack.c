@@ -311,6 +311,12 @@ int tcp_conn_route(struct tcp_sock *c)
 void tcp_stack_input(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr_t src,
 		     ipv4_addr_t dst)
 {
+	tcp_stack_input_tos(st, pkt, src, dst, 0);
+}
+
+void tcp_stack_input_tos(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr_t src,
+			 ipv4_addr_t dst, uint8_t tos)
+{
 	st->stats.segs_received++;
 	struct tcp_repr seg;
 	if (tcp_seg_parse(pkt->data, pkt->len, &seg) < 0) {
@@ -327,6 +333,7 @@ void tcp_stack_input(struct tcp_stack *st, struct sim_packet *pkt, ipv4_addr_t s
 	}
 	if (seg.opt_malformed)
 		st->stats.malformed++;
+	seg.ip_ecn = tos & 3u; /* RFC 3168 §5: the ECN field, for ecn.c */
 	struct tcp_tuple t = { .laddr = dst, .raddr = src, .lport = seg.dst_port, .rport = seg.src_port };
 	struct tcp_sock *c = tcp_conn_lookup(st, &t);
 	if (c) {

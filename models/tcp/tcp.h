@@ -244,6 +244,8 @@ struct tcp_config {
 	sim_time_t min_rtt_wlen;          /* tcp_min_rtt_wlen: the minimum RTT's window */
 
 	/* Options negotiated on the SYNs (each used only when both ends offer it). */
+	uint32_t ecn;                     /* tcp_ecn: 0 off, 1 request and accept, 2
+					   * accept only (RFC 3168 §6.1.1; ecn.h) */
 	bool sack;                        /* SACK-permitted (RFC 2018) */
 	bool dsack;                       /* report duplicates as DSACK (RFC 2883) */
 	bool timestamps;                  /* timestamps: RTTM and PAWS (RFC 7323) */
@@ -412,6 +414,10 @@ struct sim *tcp_stack_sim(const struct tcp_stack *stack);
  * the packet. Checksum verified here; bad segments are counted and dropped. */
 void tcp_stack_input(struct tcp_stack *stack, struct sim_packet *pkt, ipv4_addr_t src,
 		     ipv4_addr_t dst);
+/* The same with the IPv4 TOS byte the segment arrived with (its ECN field matters
+ * to TCP: RFC 3168 §6.1.3). tcp_stack_input() is this with TOS 0 (Not-ECT). */
+void tcp_stack_input_tos(struct tcp_stack *stack, struct sim_packet *pkt, ipv4_addr_t src,
+			 ipv4_addr_t dst, uint8_t tos);
 
 /* Entry point for an ICMP error about a segment this host sent: the ICMP type and
  * code, the next-hop MTU field (type 3 code 4, RFC 1191), and the quoted datagram
@@ -506,6 +512,15 @@ struct tcp_stats {
 	bool sack;                    /* SACK negotiated (both SYNs offered it) */
 	bool timestamps;              /* timestamps negotiated */
 	bool wscale;                  /* window scaling negotiated */
+	/* ECN (RFC 3168, ecn.c). */
+	bool ecn;                     /* ECN negotiated */
+	uint64_t ecn_ce_received;     /* data segments that arrived CE */
+	uint64_t ecn_ece_received;    /* ACKs that echoed congestion (ECE) */
+	uint64_t ecn_cwr_sent;        /* segments sent with CWR */
+	uint64_t ecn_reductions;      /* window reductions for ECE (at most one per
+				       * window of data) */
+	uint32_t dctcp_alpha;         /* DCTCP: α × 1024 after the last update (a
+				       * sender's: 0 until data was acknowledged) */
 };
 
 /* A copy of the counters now. */

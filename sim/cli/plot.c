@@ -509,7 +509,8 @@ out:
 	return rc;
 }
 
-/* A link direction's queue trace. */
+/* A link direction's queue trace: its occupancy (link.<link>.<dir>.queue) and the
+ * sojourn time of each packet dequeued (link.<link>.<dir>.sojourn). */
 static void plot_queue(struct driver *d, const char *f)
 {
 	char *stem = g_strndup(f, strlen(f) - strlen(".tsv"));
@@ -519,6 +520,12 @@ static void plot_queue(struct driver *d, const char *f)
 		*dot = '\0';
 	char *title = g_strdup_printf("queue of link %s, %s direction", what, dot ? dot + 1 : "");
 	graph(d, f, stem, title, "queue.gp");
+	char *sstem = g_strdup_printf("%.*s.sojourn", (int)(strlen(stem) - strlen(".queue")), stem);
+	char *stitle = g_strdup_printf("sojourn time in the queue of link %s, %s direction", what,
+				       dot ? dot + 1 : "");
+	graph(d, f, sstem, stitle, "sojourn.gp");
+	g_free(sstem);
+	g_free(stitle);
 	g_free(stem);
 	g_free(what);
 	g_free(title);

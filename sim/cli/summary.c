@@ -143,6 +143,18 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	add_u64(o, "frto_rtos", r->tcp.frto_rtos);
 	add_u64(o, "spurious_rtos", r->tcp.spurious_rtos);
 	add_u64(o, "undos", r->tcp.undos);
+	if (r->tcp.ecn) {
+		/* Only for connections that negotiated ECN: the others' entries stay as
+		 * they were. */
+		cJSON *e = cJSON_AddObjectToObject(o, "ecn");
+		add_u64(e, "ce_received", r->tcp.ecn_ce_received);
+		add_u64(e, "ece_received", r->tcp.ecn_ece_received);
+		add_u64(e, "cwr_sent", r->tcp.ecn_cwr_sent);
+		add_u64(e, "reductions", r->tcp.ecn_reductions);
+		const char *cc = r->cc && *r->cc ? r->cc : a->tcp.cc;
+		if (strcmp(cc, "dctcp") == 0)
+			cJSON_AddNumberToObject(e, "dctcp_alpha", r->tcp.dctcp_alpha / 1024.0);
+	}
 	const char *en = app_errno_name(r->error);
 	if (en)
 		cJSON_AddStringToObject(o, "error", en);

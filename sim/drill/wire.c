@@ -278,19 +278,18 @@ static uint8_t inbound_tos(const struct drill_packet *k)
 	return 0;
 }
 
-/* ECN (RFC 3168) and AccECN marks: netsim has neither. */
-static bool uses_ecn(const struct drill_packet *k)
+/* Accurate ECN's marks (the AE flag, an ACE counter): netsim's TCP has classic ECN
+ * (RFC 3168: ECE, CWR and the IP codepoints) only. */
+static bool uses_accecn(const struct drill_packet *k)
 {
-	return (k->flags & (TCP_FLAG_ECE | TCP_FLAG_CWR)) || k->flag_ae || k->ace >= 0 ||
-	       k->tos_check == DRILL_TOS_ECT01 || (k->tos_check == DRILL_TOS_ECN && k->tos != 0);
+	return k->flag_ae || k->ace >= 0;
 }
 
 void drill_wire_inject(struct drill_run *r, const struct drill_event *e)
 {
 	const struct drill_packet *k = e->pkt;
-	if (uses_ecn(k)) {
-		drill_skip(r, e->line,
-		           "needs ECN in TCP (RFC 3168), which netsim's TCP does not implement");
+	if (uses_accecn(k)) {
+		drill_skip(r, e->line, "needs Accurate ECN, which netsim's TCP does not implement");
 		return;
 	}
 	if (k->proto != DRILL_PROTO_TCP) {
@@ -745,9 +744,8 @@ void drill_wire_expect(struct drill_run *r, const struct drill_event *e, int64_t
 	if (k->proto != DRILL_PROTO_TCP) {
 		drill_skip(r, e->line, "needs %s packets",
 		           k->proto == DRILL_PROTO_UDP ? "UDP" : "ICMP");
-	} else if (uses_ecn(k)) {
-		drill_skip(r, e->line,
-		           "needs ECN in TCP (RFC 3168), which netsim's TCP does not implement");
+	} else if (uses_accecn(k)) {
+		drill_skip(r, e->line, "needs Accurate ECN, which netsim's TCP does not implement");
 	} else if (!c) {
 		drill_fail(r, e->line, "no connection for the script packet %s", want);
 	} else {

@@ -8,7 +8,7 @@
 #include "tests/cc/cc_test.h"
 
 /* The algorithms netsim ships, in registry order. */
-static const char *const builtin[] = { "reno", "newreno", "cubic" };
+static const char *const builtin[] = { "reno", "newreno", "cubic", "dctcp" };
 
 static void test_find(void)
 {
@@ -25,6 +25,9 @@ static void test_find(void)
 	g_assert_null(tcp_cc_find("new_reno"));
 	g_assert_true(tcp_cc_find("cubic") == &tcp_cc_cubic);
 	g_assert_cmpint(tcp_cc_find("cubic")->recovery, ==, TCP_CC_RECOVERY_NEWRENO);
+	g_assert_true(tcp_cc_find("dctcp") == &tcp_cc_dctcp);
+	g_assert_true(tcp_cc_find("dctcp")->needs_ecn);
+	g_assert_false(tcp_cc_find("cubic")->needs_ecn);
 	/* Unknown names, case variants and the empty string are not found. */
 	g_assert_null(tcp_cc_find("bbr"));
 	g_assert_null(tcp_cc_find("Reno"));

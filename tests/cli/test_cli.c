@@ -346,7 +346,7 @@ static void test_unknown_cc(void)
 {
 	char *j = variant("\"duration\": \"2s\",", "\"duration\": \"2s\", \"tcp\": { \"cc\": \"vegas\" },",
 			  NULL);
-	expect_invalid("t.json", j, "t.json: tcp.cc: expected one of reno, newreno, cubic, got \"vegas\"\n");
+	expect_invalid("t.json", j, "t.json: tcp.cc: expected one of reno, newreno, cubic, dctcp, got \"vegas\"\n");
 	g_free(j);
 	j = variant("\"duration\": \"2s\",",
 		    "\"duration\": \"2s\", \"tcp\": { \"profile\": \"bsd\", \"rto_min\": \"fast\" },",

@@ -91,6 +91,7 @@ static void test_profiles(void)
 		{ "cubic_hystart_low_window", "16", "16" },
 		{ "cubic_hystart_ack_delta", "2ms", "2ms" },
 		{ "hz", "250", "250" },
+		{ "ecn", "2", "0" },
 		{ "sack", "true", "false" },
 		{ "dsack", "true", "false" },
 		{ "timestamps", "true", "false" },
@@ -214,7 +215,7 @@ static void test_knob_table(void)
 {
 	size_t n;
 	const struct tcp_knob *k = tcp_knobs(&n);
-	g_assert_cmpuint(n, ==, 73);
+	g_assert_cmpuint(n, ==, 74);
 	struct tcp_config cfg, copy;
 	/* The cc knob's values are the registry's names. */
 	g_assert_true(tcp_knob_find("cc")->names == tcp_cc_names);

@@ -13,6 +13,7 @@ struct delivery {
 	struct fw_host *to;
 	struct sim_packet *pkt;
 	ipv4_addr_t src, dst;
+	uint8_t tos;
 	GList *link;
 };
 
@@ -23,16 +24,17 @@ static void deliver_fire(struct sim *sim, void *ctx, void *arg)
 	struct delivery *d = ctx;
 	g_queue_delete_link(&d->w->inflight, d->link);
 	d->w->delivered++;
-	tcp_stack_input(d->to->stack, d->pkt, d->src, d->dst);
+	tcp_stack_input_tos(d->to->stack, d->pkt, d->src, d->dst, d->tos);
 	g_free(d);
 }
 
 static void schedule_delivery(struct fw *w, struct fw_host *to, const struct sim_packet *pkt,
-			      ipv4_addr_t src, ipv4_addr_t dst, sim_time_t delay)
+			      ipv4_addr_t src, ipv4_addr_t dst, uint8_t tos, sim_time_t delay)
 {
 	struct delivery *d = g_new0(struct delivery, 1);
 	d->w = w;
 	d->to = to;
+	d->tos = tos;
 	d->pkt = sim_packet_clone(pkt);
 	d->src = src;
 	d->dst = dst;
@@ -69,10 +71,14 @@ static int fw_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_ad
 	if (w->linked && h->peer) {
 		bool dup = false;
 		sim_time_t delay = w->fate ? w->fate(w, h, s, &dup, w->fate_ctx) : w->delay;
+		/* A router on the way may set CE on an ECN-capable packet (RFC 3168 §5). */
+		uint8_t tos_in = tos;
+		if ((tos & 3u) && w->mark_ce && w->mark_ce(w, h, s, w->mark_ctx))
+			tos_in |= 3u;
 		if (delay >= 0) {
-			schedule_delivery(w, h->peer, pkt, src, dst, delay);
+			schedule_delivery(w, h->peer, pkt, src, dst, tos_in, delay);
 			if (dup)
-				schedule_delivery(w, h->peer, pkt, src, dst, delay + SIM_US(1));
+				schedule_delivery(w, h->peer, pkt, src, dst, tos_in, delay + SIM_US(1));
 		} else {
 			w->dropped++;
 		}
@@ -184,6 +190,12 @@ void fw_drain(struct fw_host *h)
 
 void fw_inject(struct fw_host *h, const struct tcp_repr *r, const void *payload, uint32_t len)
 {
+	fw_inject_tos(h, r, payload, len, 0);
+}
+
+void fw_inject_tos(struct fw_host *h, const struct tcp_repr *r, const void *payload, uint32_t len,
+		   uint8_t tos)
+{
 	uint32_t hl = tcp_seg_hdr_len(r);
 	struct sim_packet *pkt = sim_packet_new(&h->w->sim, SIM_PACKET_HEADROOM, hl + len);
 	tcp_seg_write(pkt->data, r);
@@ -191,7 +203,7 @@ void fw_inject(struct fw_host *h, const struct tcp_repr *r, const void *payload,
 		memcpy(pkt->data + hl, payload, len);
 	ipv4_addr_t src = h->peer->addr;
 	tcp_seg_set_csum(pkt->data, pkt->len, src, h->addr);
-	tcp_stack_input(h->stack, pkt, src, h->addr);
+	tcp_stack_input_tos(h->stack, pkt, src, h->addr, tos);
 }
 
 void fw_inject_simple(struct fw_host *h, uint16_t sport, uint16_t dport, uint8_t flags,

@@ -61,6 +61,9 @@ struct fw_host {
 	                      * the lower edge returns this error (a refused send) */
 };
 
+/* Decides in linked mode whether an ECN-capable segment arrives with CE set. */
+typedef bool (*fw_mark_fn)(struct fw *w, struct fw_host *from, const struct fw_seg *s, void *ctx);
+
 struct fw {
 	struct sim sim;
 	struct fw_host a, b;
@@ -68,6 +71,8 @@ struct fw {
 	sim_time_t delay;
 	fw_fate_fn fate;
 	void *fate_ctx;
+	fw_mark_fn mark_ce;
+	void *mark_ctx;
 	GQueue inflight;     /* deliveries not yet made (freed at fini) */
 	uint64_t delivered, dropped;
 };
@@ -93,6 +98,10 @@ void fw_drain(struct fw_host *h);
 /* Delivers a segment to host h as if sent by its peer address: the header from r
  * (hdr_len, checksum computed here), options as r says, payload appended. */
 void fw_inject(struct fw_host *h, const struct tcp_repr *r, const void *payload, uint32_t len);
+
+/* The same, in an IPv4 datagram with TOS byte tos (its ECN field: RFC 3168 §5). */
+void fw_inject_tos(struct fw_host *h, const struct tcp_repr *r, const void *payload, uint32_t len,
+		   uint8_t tos);
 
 /* Shorthand: a segment from peer port `sport` to `dport` of host h. */
 void fw_inject_simple(struct fw_host *h, uint16_t sport, uint16_t dport, uint8_t flags,
