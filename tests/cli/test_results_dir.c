@@ -108,8 +108,27 @@ static void test_out_current_dir(void)
 	g_free(dir);
 }
 
+/* True once a staging directory in `dir` holds its owner file (the run is past
+ * setting up its staging directory). */
+static bool staging_owned(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *nm;
+	bool owned = false;
+	while (d && !owned && (nm = g_dir_read_name(d)) != NULL) {
+		char *f = g_build_filename(dir, nm, SIM_OUTPUT_OWNER, NULL);
+		owned = nm[0] == '.' && g_file_test(f, G_FILE_TEST_IS_REGULAR);
+		g_free(f);
+	}
+	if (d)
+		g_dir_close(d);
+	return owned;
+}
+
 /* A run killed with SIGKILL cannot clean up: its staging directory stays. The next
- * run writing into the same folder removes it. */
+ * run writing into the same folder removes it. The run is killed once its staging
+ * directory holds the owner file: one killed in the instant between creating the
+ * directory and writing that file leaves one that cannot be judged (docs/outputs.md). */
 static void test_killed_run_leftovers(void)
 {
 	char *dir = tmpdir_new();
@@ -124,7 +143,7 @@ static void test_killed_run_leftovers(void)
 	                  G_SPAWN_STDERR_TO_DEV_NULL,
 	              NULL, NULL, &pid, &e);
 	g_assert_no_error(e);
-	for (int i = 0; i < 500 && hidden_entries(dir) == 0; i++)
+	for (int i = 0; i < 500 && !staging_owned(dir); i++)
 		g_usleep(10 * 1000);
 	g_assert_cmpint(hidden_entries(dir), ==, 1);
 	kill(pid, SIGKILL);
