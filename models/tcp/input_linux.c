@@ -260,7 +260,9 @@ static void cong_control(struct tcp_sock *c, uint32_t acked_sacked, uint32_t new
 	bool ss = tcp_cc_in_slow_start(&c->cc);
 	if (tcp_lx_in_cwnd_reduction(c)) {
 		tcp_lx_cwnd_reduction(c, acked_sacked, newly_lost, flag);
-		if (c->trace && ca_state(c) == TCP_CA_RECOVERY)
+		/* A row per PRR step, in Recovery and in CWR (an ECN echo, a TLP that
+		 * repaired a loss) alike. */
+		if (c->trace && (ca_state(c) == TCP_CA_RECOVERY || ca_state(c) == TCP_CA_CWR))
 			tcp_lx_trace(c, "recovery");
 		return;
 	}
