@@ -649,6 +649,13 @@ static bool trailer_valid(const char *t)
 	return true;
 }
 
+bool http_field_line_valid(const char *line)
+{
+	size_t n = strlen(line), name_len, v0, v1;
+	return n + 2 < HTTP_MAX_TRAILER && !memchr(line, '\r', n) && !memchr(line, '\n', n) &&
+	       split_field_line(line, n, &name_len, &v0, &v1) == HTTP_OK;
+}
+
 /* Formats the chunk-size line of a chunk of `len` bytes into w->text. */
 static void writer_set_text_size(struct http_chunk_writer *w, uint64_t len)
 {

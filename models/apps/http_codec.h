@@ -195,4 +195,9 @@ bool http_chunk_writer_done(const struct http_chunk_writer *w);
  * values a token or quoted-string), as the parser would accept it. */
 bool http_chunk_extension_valid(const char *ext);
 
+/* Checks that `line` is one field line (without its CRLF) as the parser accepts it,
+ * short enough to be a writer's whole trailer: what an HTTP server may send as its
+ * trailer. */
+bool http_field_line_valid(const char *line);
+
 #endif

@@ -18,8 +18,9 @@ struct ping_app {
 	struct ping_config cfg;
 	uint16_t id;
 	uint32_t attempts;   /* requests attempted so far (send number n = 1..) */
-	sim_time_t *sent_at; /* [count]: send time of request n (index n − 1) */
-	uint8_t *answered;   /* [count] */
+	uint32_t window;     /* min(count, PING_WINDOW): slots below */
+	sim_time_t *sent_at; /* [window]: send time of request n at (n − 1) % window */
+	uint8_t *answered;   /* [window]: whether that request was answered */
 	uint8_t *payload;
 	GArray *replies; /* struct ping_reply */
 	struct ping_stats stats;
@@ -84,7 +85,10 @@ static void ping_send(struct sim *sim, void *ctx, void *arg)
 	    .df = app->cfg.df,
 	};
 	fill_payload(app->payload, app->cfg.payload_bytes, now);
-	app->sent_at[n - 1] = now;
+	/* Request n takes over the slot of request n − window, which can no longer be
+	 * told apart from it by its sequence number. */
+	app->sent_at[(n - 1) % app->window] = now;
+	app->answered[(n - 1) % app->window] = 0;
 	app->stats.sent++;
 	int rc =
 	    icmp_echo_send(sim, app->node, &tx, app->id, seq, app->payload, app->cfg.payload_bytes);
@@ -109,27 +113,29 @@ static void ping_event(struct sim *sim, struct node *node, const struct icmp_ech
 	if (back >= app->attempts)
 		return;
 	uint32_t n = app->attempts - back;
+	uint32_t slot = (n - 1) % app->window;
 	if (ev->is_error) {
 		app->stats.errors++;
 		app->stats.last_icmp_type = ev->type;
 		app->stats.last_icmp_code = ev->code;
 		return;
 	}
-	if (app->answered[n - 1]) {
+	if (app->answered[slot]) {
 		app->stats.duplicates++;
 		return;
 	}
-	app->answered[n - 1] = 1;
+	app->answered[slot] = 1;
 	sim_time_t now = sim_now(sim);
 	struct ping_reply r = {
 	    .seq = ev->seq,
-	    .sent = app->sent_at[n - 1],
+	    .sent = app->sent_at[slot],
 	    .received = now,
-	    .rtt = now - app->sent_at[n - 1],
+	    .rtt = now - app->sent_at[slot],
 	    .ttl = ev->ttl,
 	    .bytes = ev->data_len,
 	};
-	g_array_append_val(app->replies, r);
+	if (app->replies->len < PING_REPLIES_KEPT)
+		g_array_append_val(app->replies, r);
 	struct ping_stats *s = &app->stats;
 	if (s->received == 0 || r.rtt < s->rtt_min)
 		s->rtt_min = r.rtt;
@@ -161,8 +167,9 @@ struct ping_app *ping_new(struct sim *sim, struct node *node, const char *name,
 	app->id = icmp_echo_alloc_id(node);
 	int rc = icmp_echo_listen(node, app->id, ping_event, app);
 	g_assert(rc == 0);
-	app->sent_at = g_new0(sim_time_t, cfg->count);
-	app->answered = g_new0(uint8_t, cfg->count);
+	app->window = cfg->count < PING_WINDOW ? cfg->count : PING_WINDOW;
+	app->sent_at = g_new0(sim_time_t, app->window);
+	app->answered = g_new0(uint8_t, app->window);
 	app->payload = g_malloc0(cfg->payload_bytes ? cfg->payload_bytes : 1);
 	app->replies = g_array_new(FALSE, TRUE, sizeof(struct ping_reply));
 	sim_timer_arm_at(sim, &app->timer, cfg->start, ping_send, app, NULL);

@@ -13,6 +13,10 @@
  * refused (-EMSGSIZE with DF, -EHOSTUNREACH) counts as sent and in send_errors (like
  * iputils' "+N errors"), so it shows as lost.
  *
+ * Memory does not grow with `count` (up to 2^32 − 1): the app keeps the send time of
+ * the last PING_WINDOW requests only, which is every request a reply can be matched
+ * to, since a 16-bit sequence number tells no more apart.
+ *
  * Output: optional trace <app>.ping.tsv (docs/outputs.md: time_s, seq, rtt_ms, ttl,
  * bytes), a row per reply; the summary (`pings` in summary.json) from ping_get_stats().
  */
@@ -29,6 +33,11 @@
 struct sim;
 struct node;
 struct ping_app;
+
+/* Requests a reply can be matched to: the last 2^16 (the sequence number's range). */
+#define PING_WINDOW 65536u
+/* Replies kept for ping_replies(). */
+#define PING_REPLIES_KEPT 65536u
 
 struct ping_config {
 	ipv4_addr_t dst;        /* destination; required */
@@ -88,7 +97,8 @@ void ping_get_stats(const struct ping_app *app, struct ping_stats *out);
 sim_time_t ping_rtt_mean(const struct ping_stats *s);
 double ping_loss(const struct ping_stats *s);
 
-/* The replies in arrival order; *n receives their number. */
+/* The first PING_REPLIES_KEPT replies in arrival order (the trace has every one);
+ * *n receives their number. */
 const struct ping_reply *ping_replies(const struct ping_app *app, uint32_t *n);
 
 const char *ping_name(const struct ping_app *app);

@@ -220,7 +220,7 @@ static void forward(struct sim *sim, struct node *node, struct sim_packet *pkt, 
 		return;
 	}
 	/* A router uses the egress interface's MTU, not a path MTU learnt as a host. */
-	uint32_t mtu = rt.iface->mtu;
+	uint32_t mtu = ipv4_mtu(rt.iface->mtu);
 	if (pkt->len > mtu && h->df) {
 		/* RFC 1191 §4 / RFC 1812 §5.2.6: fragmentation needed, with the MTU. */
 		st->df_drops++;

@@ -37,6 +37,15 @@ struct iface;
 #define IPV4_MIN_MTU      68u    /* RFC 791: every module must forward 68 octets */
 #define IPV4_DEFAULT_TTL  64u    /* Linux's net.ipv4.ip_default_ttl */
 
+/* The MTU IPv4 uses on an interface whose device MTU is dev_mtu: capped at 65535,
+ * since no datagram is longer (Linux net/ipv4/route.c ipv4_mtu() and include/net/ip.h
+ * ip_dst_mtu_maybe_forward(): min(mtu, IP_MAX_MTU)). lo's device MTU is 65536, so its
+ * IP MTU is 65535 and TCP's MSS there 65495, which is what Linux advertises on lo. */
+static inline uint32_t ipv4_mtu(uint32_t dev_mtu)
+{
+	return dev_mtu < IPV4_MAX_DATAGRAM ? dev_mtu : IPV4_MAX_DATAGRAM;
+}
+
 /* Byte offsets of the header fields. */
 enum {
 	IPV4_OFF_VER_IHL = 0,

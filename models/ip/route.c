@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/link/iface.h"
+#include "models/ip/ipv4.h"
 #include "models/ip/node.h"
 #include "sim/core/sim.h"
 
@@ -102,7 +103,7 @@ int route_lookup(const struct node *node, ipv4_addr_t dst, struct route_result *
 		out->iface = lo;
 		out->next_hop = dst;
 		out->src = dst;
-		out->mtu = lo->mtu;
+		out->mtu = ipv4_mtu(lo->mtu);
 		out->route = NULL;
 		return 0;
 	}
@@ -130,7 +131,7 @@ int route_lookup_remote(const struct node *node, ipv4_addr_t dst, struct route_r
 	out->next_hop = ce->gateway ? ce->gateway : dst;
 	out->src = ce->iface->addr;
 	out->route = ce->route;
-	out->mtu = pmtu_get(node, dst, ce->iface->mtu);
+	out->mtu = pmtu_get(node, dst, ipv4_mtu(ce->iface->mtu));
 	return 0;
 }
 

@@ -70,8 +70,9 @@ struct route_result {
 	ipv4_addr_t next_hop;      /* gateway, or dst itself when directly reachable */
 	ipv4_addr_t src;           /* preferred source address: the egress interface's
 	                            * address (dst itself for a local destination) */
-	uint32_t mtu;              /* path MTU: the egress MTU, lowered by a cached RFC 1191
-	                            * value for this destination */
+	uint32_t mtu;              /* path MTU: the egress MTU (ipv4_mtu(): at most
+	                            * 65535), lowered by a cached RFC 1191 value for this
+	                            * destination */
 	const struct route *route; /* the matching entry (NULL for local destinations) */
 };
 

@@ -46,7 +46,7 @@ static struct capture *cap_create(const char *path, GError **error)
 	FILE *f = fopen(path, "wb");
 	if (!f) {
 		int e = errno;
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot create %s: %s",
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s",
 		            path, g_strerror(e));
 		return NULL;
 	}
@@ -221,7 +221,7 @@ int capture_close(struct capture *c, GError **error)
 	int rc = 0;
 	if (c->error) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(c->error),
-		            "cannot write %s: %s", c->path, g_strerror(c->error));
+		            "%s: %s", c->path, g_strerror(c->error));
 		rc = -1;
 	}
 	g_free(c->path);

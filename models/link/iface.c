@@ -75,22 +75,33 @@ static void capture_packet(struct sim *sim, struct iface *ifc, const struct sim_
 		capture_write(ifc->capture, t, own, other, pkt->data, pkt->len, false);
 }
 
-/* Delivers the datagrams looped back so far, in order. Datagrams looped back while
- * this runs (a reply to the node itself) wait for the next event at the same time, so
- * they run after events already scheduled for now, as a fresh packet would. */
-static void lo_flush(struct sim *sim, void *ctx, void *arg)
+/* Delivers the looped-back datagrams that are due, in order, and waits for the next.
+ * A datagram looped back meanwhile (a reply to the node itself) is due later: lo
+ * takes time to move it. */
+static void lo_deliver(struct sim *sim, void *ctx, void *arg)
 {
 	struct iface *ifc = ctx;
-	struct sim_packet *p = ifc->lo_head;
-	ifc->lo_head = ifc->lo_tail = NULL;
-	while (p) {
-		struct sim_packet *next = p->next;
+	while (ifc->lo_head && ifc->lo_head->stamp <= sim_now(sim)) {
+		struct sim_packet *p = ifc->lo_head;
+		ifc->lo_head = p->next;
+		if (!ifc->lo_head)
+			ifc->lo_tail = NULL;
 		p->next = NULL;
 		ifc->stats.rx_packets++;
 		ifc->stats.rx_bytes += p->len;
 		ifc->input(sim, ifc, p);
-		p = next;
 	}
+	if (ifc->lo_head && !sim_timer_pending(sim, &ifc->lo_timer))
+		sim_timer_arm_at(sim, &ifc->lo_timer, ifc->lo_head->stamp, lo_deliver, ifc, NULL);
+}
+
+/* Time lo takes to move `len` bytes at IFACE_LO_RATE_BPS, at least 1 ns. */
+static sim_time_t lo_transfer_time(uint32_t len)
+{
+	uint64_t bits = (uint64_t)len * 8;
+	sim_time_t t = (sim_time_t)((bits * UINT64_C(1000000000) + IFACE_LO_RATE_BPS - 1) /
+				    IFACE_LO_RATE_BPS);
+	return t > 0 ? t : 1;
 }
 
 /* The port's tap while captured: the link starts serialising a packet we sent. */
@@ -106,6 +117,9 @@ int iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 		ifc->stats.tx_bytes += pkt->len;
 		/* tcpdump -i lo shows each looped-back packet once. */
 		capture_packet(sim, ifc, pkt, sim_now(sim), true);
+		sim_time_t start = ifc->lo_busy_until > sim_now(sim) ? ifc->lo_busy_until : sim_now(sim);
+		ifc->lo_busy_until = start + lo_transfer_time(pkt->len);
+		pkt->stamp = ifc->lo_busy_until;
 		pkt->next = NULL;
 		if (ifc->lo_tail)
 			ifc->lo_tail->next = pkt;
@@ -113,7 +127,7 @@ int iface_output(struct sim *sim, struct iface *ifc, struct sim_packet *pkt)
 			ifc->lo_head = pkt;
 		ifc->lo_tail = pkt;
 		if (!sim_timer_pending(sim, &ifc->lo_timer))
-			sim_timer_arm_at(sim, &ifc->lo_timer, sim_now(sim), lo_flush, ifc, NULL);
+			sim_timer_arm_at(sim, &ifc->lo_timer, ifc->lo_head->stamp, lo_deliver, ifc, NULL);
 		return 0;
 	}
 	if (!ifc->port.link) {

@@ -8,10 +8,12 @@
  * crossed the wire. The interface knows its owner only as an opaque `struct node *`:
  * nothing here looks inside a node or IP.
  *
- * Every node has interface 0, "lo" (127.0.0.1/8, MTU 65536 as Linux). A datagram
- * sent on lo is delivered back to the same node's IPv4 input by a scheduler event at
- * the current time (never by a nested call, so a protocol is never re-entered from
- * its own output). Other interfaces are attached to one link each.
+ * Every node has interface 0, "lo" (127.0.0.1/8, device MTU 65536 as Linux; IPv4
+ * uses at most 65535 of it, see ipv4_mtu()). A datagram
+ * sent on lo is delivered back to the same node's IPv4 input by a scheduler event,
+ * never by a nested call (so a protocol is never re-entered from its own output),
+ * after the time lo takes to move it at IFACE_LO_RATE_BPS, in order, without loss or
+ * a queue limit. Other interfaces are attached to one link each.
  */
 #ifndef MODELS_LINK_IFACE_H
 #define MODELS_LINK_IFACE_H
@@ -54,10 +56,17 @@ struct iface {
 	iface_input_fn input;  /* NULL until the network layer registers one */
 	struct capture *capture; /* NULL unless captured */
 	struct iface_stats stats;
-	/* Loopback only: datagrams waiting for delivery at the current time. */
+	/* Loopback only: datagrams on their way, in order, each with its delivery time
+	 * in pkt->stamp; the time lo is busy until. */
 	struct sim_packet *lo_head, *lo_tail;
 	struct sim_timer lo_timer;
+	sim_time_t lo_busy_until;
 };
+
+/* The rate lo moves data at: about what a current Linux host carries over lo with one
+ * TCP flow (iperf3 reports tens of Gbit/s). A rate, not zero time: a flow from a node to
+ * itself must let simulated time pass, or it would run for ever at one instant. */
+#define IFACE_LO_RATE_BPS UINT64_C(40000000000)
 
 /* Joins interfaces a (first endpoint) and b, which must belong to different nodes,
  * not be loopback and have no link yet, by a new link named `name` (link_create()):

@@ -357,6 +357,9 @@ struct tcp_sock {
 	uint32_t edge_pending;
 	int so_error;                   /* pending error, taken by tcp_get_error */
 	int soft_error;                 /* last ICMP soft error (reported on timeout) */
+	int xmit_error;                 /* the last segment's refusal by the network layer
+	                                 * when final (not -EMSGSIZE), else 0; fails the
+	                                 * connection at the next RTO */
 
 	uint64_t snd_una_rel;           /* bytes of sequence space acked since the ISN */
 	struct tcp_stats_block *stats;

@@ -80,8 +80,12 @@ static void xmit_ack(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t fla
 	st->stats.segs_sent++;
 	if (flags & TCP_FLAG_RST)
 		st->stats.rst_sent++;
-	st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr, (uint8_t)c->cfg->ttl, tos,
-			 c->cfg->pmtud);
+	int rc = st->lower.output(st->lower.ctx, pkt, c->t.laddr, c->t.raddr,
+				  (uint8_t)c->cfg->ttl, tos, c->cfg->pmtud);
+	/* A refused segment is lost as on a wire. -EMSGSIZE heals: the path MTU shrank
+	 * and the retransmission is built for the new one. Any other refusal would meet
+	 * the retransmission too; rtx_fire() fails the connection with it. */
+	c->xmit_error = rc == -EMSGSIZE ? 0 : rc;
 }
 
 static void xmit(struct tcp_sock *c, uint32_t seq, uint32_t len, uint8_t flags)

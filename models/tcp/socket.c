@@ -8,6 +8,7 @@
  * condition arose (tcp_sock_wake's `edges`).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "models/tcp/conn.h"
@@ -268,6 +269,25 @@ int tcp_connect(struct tcp_sock *c, ipv4_addr_t addr, uint16_t port)
 	return 0;
 }
 
+/* A send buffer about to grow past this many bytes checks the memory budget (sim.h)
+ * first, and again before every doubling, as growing queues do: a few connections with
+ * the largest SO_SNDBUF and a writer that fills it can take all memory. */
+#define TCP_SNDBUF_MEM_CHECK (UINT32_C(16) << 20)
+
+static void sndbuf_memory_check(struct tcp_sock *c)
+{
+	struct sim *sim = tcp_sim(c);
+	if (!sim_memory_over_budget(sim))
+		return;
+	char text[200];
+	snprintf(text, sizeof(text),
+		 "the send buffer of a connection on %s (port %u) reached %u MiB (SO_SNDBUF %u "
+		 "MiB)",
+		 c->stack->host, (unsigned)c->t.lport, (unsigned)(c->sndbuf.cap >> 20),
+		 (unsigned)(c->opt.sndbuf >> 20));
+	sim_memory_stop(sim, text);
+}
+
 ssize_t tcp_send(struct tcp_sock *c, const void *buf, size_t len)
 {
 	return tcp_send_more(c, buf, len, false);
@@ -302,6 +322,19 @@ static void send_idle_check(struct tcp_sock *c)
 		tcp_lx_idle_check(c);
 }
 
+/* How much of the buffer a write of want bytes may fill: SO_SNDBUF, unless the ring
+ * would grow past TCP_SNDBUF_MEM_CHECK with the memory budget exceeded (checked before
+ * every doubling beyond it); then the run is ending and the ring grows no more. */
+static uint32_t send_limit(struct tcp_sock *c, uint32_t want)
+{
+	uint32_t cap = c->sndbuf.cap, limit = c->opt.sndbuf;
+	if ((uint64_t)c->sndbuf.len + want > cap && cap >= TCP_SNDBUF_MEM_CHECK / 2 && cap < limit)
+		sndbuf_memory_check(c);
+	if (tcp_sim(c)->mem.exceeded && cap < limit)
+		limit = cap;
+	return limit;
+}
+
 /* After n of the want bytes asked for were queued: push them (tcp_output). */
 static ssize_t send_queued(struct tcp_sock *c, uint32_t n, uint32_t want, bool more)
 {
@@ -331,7 +364,8 @@ ssize_t tcp_send_more(struct tcp_sock *c, const void *buf, size_t len, bool more
 		return rc;
 	uint32_t want = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	send_idle_check(c);
-	return send_queued(c, tcp_sndbuf_write(&c->sndbuf, buf, want, c->opt.sndbuf), want, more);
+	uint32_t n = tcp_sndbuf_write(&c->sndbuf, buf, want, send_limit(c, want));
+	return send_queued(c, n, want, more);
 }
 
 ssize_t tcp_send_cyclic(struct tcp_sock *c, const struct tcp_cyclic_src *src, uint32_t pos,

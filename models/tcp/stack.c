@@ -91,6 +91,17 @@ const GError *tcp_stack_trace_error(const struct tcp_stack *st)
 	return st->trace_error;
 }
 
+int tcp_stack_close_traces(struct tcp_stack *st, GError **error)
+{
+	for (struct tcp_sock *c = st->all_head; c; c = c->all_next)
+		tcp_trace_close(c);
+	if (st->trace_error == NULL)
+		return 0;
+	if (error && *error == NULL)
+		*error = g_error_copy(st->trace_error);
+	return -1;
+}
+
 /* ---- tables ---- */
 
 void tcp_conn_hash_add(struct tcp_sock *c)

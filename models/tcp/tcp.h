@@ -369,8 +369,12 @@ struct tcp_lower {
 	/* Sends one TCP segment: pkt->data is the TCP header followed by the payload,
 	 * with at least 68 bytes of headroom for the IPv4 header. Takes the packet in
 	 * every case. Must not call back into TCP synchronously (deliver later as an
-	 * event). tos is the IPv4 TOS byte (IP_TOS). Returns 0 or a negative errno
-	 * (the segment is then lost, as on a wire; TCP's timers recover). */
+	 * event). tos is the IPv4 TOS byte (IP_TOS). Returns 0 or a negative errno;
+	 * the segment is then lost, as on a wire. -EMSGSIZE (the path MTU shrank) is
+	 * recovered by the retransmission, built for the new MTU. Any other error is
+	 * taken as final (the retransmission would meet it too: a datagram longer than
+	 * IPv4 allows, a source address the host does not have): the connection fails
+	 * with it when its retransmission timer fires, instead of retrying silently. */
 	int (*output)(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_addr_t dst,
 		      uint8_t ttl, uint8_t tos, bool df);
 	/* Route query: the source address to use towards dst and the egress MTU.
@@ -437,8 +441,15 @@ struct tcp_stack_stats {
 };
 const struct tcp_stack_stats *tcp_stack_stats(const struct tcp_stack *stack);
 
-/* The first error writing a trace (NULL if none); owned by the stack. */
+/* The first error writing a trace (NULL if none); owned by the stack. Traces are
+ * flushed when closed, so only tcp_stack_close_traces() sees them all. */
 const GError *tcp_stack_trace_error(const struct tcp_stack *stack);
+
+/* Closes the traces of every connection of the stack (the connections go on,
+ * untraced) and returns 0, or -1 with *error set to a copy of the first error any
+ * trace of the stack met, naming the file: call it when the run ends, before the
+ * outputs are taken as complete. */
+int tcp_stack_close_traces(struct tcp_stack *stack, GError **error);
 
 /* ---- Per-socket extras (beside socket.h) ------------------------------------------ */
 

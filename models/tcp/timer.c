@@ -95,6 +95,15 @@ static void rtx_fire(struct sim *sim, void *ctx, void *arg)
 	(void)sim;
 	(void)arg;
 	const struct tcp_config *cfg = c->cfg;
+	if (c->xmit_error) {
+		/* The network layer refused the last segment for good (see xmit()): the
+		 * retransmission would be refused too, so fail now with the error rather
+		 * than retry until the retries run out. A half-open child just goes. */
+		tcp_conn_fail(c, c->state == TCP_SYN_RECEIVED && (c->flags & TF_PASSIVE)
+					 ? 0
+					 : c->xmit_error);
+		return;
+	}
 	switch (c->state) {
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECEIVED:

@@ -153,7 +153,7 @@ static struct scenario *build_scenario(struct scenario_doc *doc, char **sets)
 	bool bad = false;
 	for (char **p = sets; p && *p; p++) {
 		if (scenario_doc_set(doc, *p, &err) != 0) {
-			fprintf(stderr, "%s: --set %s: %s\n", file, *p, err);
+			sch_print_line(stderr, "%s: --set %s: %s", file, *p, err);
 			g_free(err);
 			bad = true;
 		}
@@ -178,7 +178,7 @@ static struct scenario *load_scenario(const char *file, char **sets)
 	char *err = NULL;
 	struct scenario_doc *doc = scenario_doc_load(file, &err);
 	if (!doc) {
-		fprintf(stderr, "%s\n", err);
+		sch_print_line(stderr, "%s", err);
 		g_free(err);
 		return NULL;
 	}
@@ -285,23 +285,28 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 	if (o->seed) {
 		guint64 v;
 		if (!g_ascii_string_to_unsigned(o->seed, 10, 0, G_MAXUINT64, &v, NULL)) {
-			fprintf(stderr, "netsim run: --seed: expected a non-negative integer, got \"%s\"\n",
-				o->seed);
+			sch_print_line(stderr,
+				       "netsim run: --seed: expected an integer from 0 to "
+				       "18446744073709551615, got \"%s\"",
+				       o->seed);
 			rc = EXIT_INVALID;
 		}
 		*seed = v;
 	}
 	if (o->until) {
 		int e = sim_parse_duration(o->until, until);
-		if (e || *until <= 0) {
-			fprintf(stderr, "netsim run: --until: %s, got \"%s\"\n",
-				e ? sim_unit_error_string(e, "duration") : "must be greater than 0",
-				o->until);
+		if (e || *until <= 0 || *until > SCH_DURATION_MAX) {
+			sch_print_line(stderr, "netsim run: --until: %s, got \"%s\"",
+				       e ? sim_unit_error_string(e, "duration")
+				       : *until <= 0 ? "must be greater than 0"
+						     : "must be at most 100000000s",
+				       o->until);
 			rc = EXIT_INVALID;
 		}
 	}
 	if (!valid_format(o->format)) {
-		fprintf(stderr, "netsim run: --format: expected png or svg, got \"%s\"\n", o->format);
+		sch_print_line(stderr, "netsim run: --format: expected png or svg, got \"%s\"",
+			       o->format);
 		rc = EXIT_INVALID;
 	} else if (o->format && !o->plot) {
 		fprintf(stderr, "netsim run: warning: --format %s has no effect without --plot\n",
@@ -317,15 +322,12 @@ static int check_run_options(const struct opts *o, uint64_t *seed, sim_time_t *u
 static int commit_results(struct sim_output *out, const cJSON *summary, bool stopped,
 			  char hex[65], GError **e)
 {
-	(void)stopped; /* sim_output_commit() treats both alike (see sim/core/output.h) */
 	char *text = summary_text(summary, false);
 	char *hashable = summary_text(summary, true);
-	char *spath = sim_output_path(out, "summary.json");
-	bool wrote = g_file_set_contents(spath, text, -1, e);
-	g_free(spath);
 	int rc = 0;
-	if (!wrote || sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
-	    sim_output_commit(out, e) != 0)
+	if (sim_output_write(out, "summary.json", text, strlen(text), e) != 0 ||
+	    sim_output_hash(out->work_dir, hashable, strlen(hashable), hex, e) != 0 ||
+	    sim_output_finish(out, stopped ? SIM_RUN_STOPPED : SIM_RUN_COMPLETE, e) != 0)
 		rc = -1;
 	g_free(text);
 	g_free(hashable);
@@ -377,12 +379,14 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 	res->status = EXIT_FAIL;
 	struct world *w = world_new(&sim, s, out->work_dir, &e);
 	if (!w) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: %s: %s\n", file, e->message);
 		goto out;
 	}
 	enum run_end how = runloop_run(&sim, w, s->duration, &ctl->progress, wall_start);
 	/* Traces and captures are closed cleanly whichever way the run ended. */
 	if (world_finish(w, &e) != 0) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}
@@ -400,13 +404,13 @@ static void run_scenario(const char *file, const struct scenario *s, struct sim_
 	 * summary, which for 10 000 flows is tens of MiB of JSON tree. */
 	sim_packet_pool_trim(&sim.pool);
 	summary = summary_build(w, &ri);
-	/* Freeing the world closes the TCP traces: only then are the outputs complete.
-	 * The provenance (the resolved scenario, as large as the scenario) is built
-	 * after, in the world's memory. */
+	/* The provenance (the resolved scenario, as large as the scenario) is built
+	 * after the world is freed, in its memory. */
 	world_free(w);
 	w = NULL;
 	cJSON_AddItemToObject(summary, "provenance", provenance_json(prov, s));
 	if (commit_results(out, summary, ri.stopped != NULL, res->hex, &e) != 0) {
+		sim_output_name_final(out, e);
 		fprintf(stderr, "netsim run: writing results: %s\n", e->message);
 		goto out;
 	}

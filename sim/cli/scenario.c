@@ -190,9 +190,8 @@ struct scenario *scenario_build(struct scenario_doc *doc, struct sch_diags *d)
 	const char *str;
 	s->name = g_strdup(sch_get_string(root, "name", &str) ? str : doc->stem);
 	s->description = g_strdup(sch_get_string(root, "description", &str) ? str : "");
-	int64_t seed = 1;
-	sch_get_int(root, "seed", &seed);
-	s->seed = (uint64_t)(seed < 0 ? 0 : seed);
+	s->seed = 1;
+	sch_get_u64(root, "seed", &s->seed);
 	sch_get_duration(root, "duration", &s->duration);
 
 	const cJSON *top_tcp = sch_get(root, "tcp");

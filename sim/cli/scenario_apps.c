@@ -3,6 +3,7 @@
  * server bindings (port conflicts, shared listeners). */
 #include <string.h>
 
+#include "models/apps/http_codec.h"
 #include "sim/cli/scenario_conv.h"
 
 static void conv_trace(const cJSON *o, struct scn_app *a)
@@ -115,7 +116,7 @@ static void conv_reqresp(struct scn_conv *c, const cJSON *o, struct scn_app *a, 
 }
 
 /* "chunk_extension" and "trailer": strings the server puts on the wire as they are,
- * so they must not break its framing. */
+ * so they must be what the server's codec accepts (models/apps/http_codec.h). */
 static void conv_http_extras(struct scn_conv *c, const cJSON *o, struct scn_app *a)
 {
 	struct http_config *h = &a->http;
@@ -124,6 +125,10 @@ static void conv_http_extras(struct scn_conv *c, const cJSON *o, struct scn_app 
 		if (strchr(str, ';') || strchr(str, '\r') || strchr(str, '\n'))
 			scn_err_key(c, o, "chunk_extension",
 				"write the extension without ';' or line breaks, e.g. \"sig=abc\"");
+		else if (!http_chunk_extension_valid(str))
+			scn_err_key(c, o, "chunk_extension",
+				"not a chunk extension the HTTP server can send: write name or "
+				"name=value (a token or a quoted string), e.g. \"sig=abc\"");
 		a->chunk_extension = g_strdup(str);
 		h->chunk_extension = a->chunk_extension;
 	}
@@ -131,6 +136,10 @@ static void conv_http_extras(struct scn_conv *c, const cJSON *o, struct scn_app 
 		if (!strchr(str, ':') || strchr(str, '\r') || strchr(str, '\n'))
 			scn_err_key(c, o, "trailer",
 				"write one field line \"Name: value\" without line breaks");
+		else if (!http_field_line_valid(str))
+			scn_err_key(c, o, "trailer",
+				"not a field line the HTTP server can send: write one \"Name: "
+				"value\" (a token, a colon, visible text)");
 		a->trailer = g_strdup(str);
 		h->trailer = a->trailer;
 	}

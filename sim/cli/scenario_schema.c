@@ -21,8 +21,7 @@ static const struct sch t_prob = {.kind = SCH_PROB};
 static const struct sch t_addr = {.kind = SCH_ADDR};
 static const struct sch t_cidr = {.kind = SCH_CIDR};
 static const struct sch t_prefix = {.kind = SCH_PREFIX};
-static const struct sch t_seed = {.kind = SCH_INT, .min = 0, .max = JSON_MAX_INT,
-				  .flags = SCH_F_MIN | SCH_F_MAX};
+static const struct sch t_seed = {.kind = SCH_U64};
 static const struct sch t_mtu = {.kind = SCH_INT, .min = 68, .max = 65535,
 				 .flags = SCH_F_MIN | SCH_F_MAX};
 static const struct sch t_port = {.kind = SCH_INT, .min = 1, .max = 65535,

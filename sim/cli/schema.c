@@ -93,14 +93,75 @@ void sch_diags_print(struct sch_diags *d, FILE *fp)
 	g_ptr_array_sort(d->items, diag_cmp);
 	for (guint i = 0; i < d->items->len; i++) {
 		const struct sch_diag *e = g_ptr_array_index(d->items, i);
-		if (e->path[0])
-			fprintf(fp, "%s: %s: %s", d->file, e->path, e->msg);
-		else
-			fprintf(fp, "%s: %s", d->file, e->msg);
-		if (e->origin)
-			fprintf(fp, " (from --set %s)", e->origin);
-		fputc('\n', fp);
+		sch_print_line(fp, "%s: %s%s%s%s%s%s", d->file, e->path, e->path[0] ? ": " : "",
+			       e->msg, e->origin ? " (from --set " : "", e->origin ? e->origin : "",
+			       e->origin ? ")" : "");
 	}
+}
+
+/* ---- one-line messages ------------------------------------------------------------------ */
+
+/* The character at p (before end): its length in bytes, 1 for a byte that does not
+ * start a valid UTF-8 sequence (*bad set). */
+static gsize char_len(const char *p, const char *end, bool *bad)
+{
+	unsigned char c = (unsigned char)*p;
+	*bad = false;
+	if (c < 0x80)
+		return 1;
+	gunichar u = g_utf8_get_char_validated(p, end - p);
+	if (u == (gunichar)-1 || u == (gunichar)-2) {
+		*bad = true;
+		return 1;
+	}
+	return (gsize)(g_utf8_next_char(p) - p);
+}
+
+void sch_escape(GString *out, const char *s, gssize len, gboolean quoted, gsize max_chars)
+{
+	const char *p = s, *end = s + (len < 0 ? (gssize)strlen(s) : len);
+	bool bad;
+	gsize total = 0;
+	for (const char *q = p; max_chars && q < end; total++)
+		q += char_len(q, end, &bad);
+	gsize show = max_chars && total > max_chars ? max_chars - 3 : G_MAXSIZE;
+	for (gsize n = 0; p < end; n++) {
+		if (n == show) {
+			g_string_append(out, "...");
+			return;
+		}
+		unsigned char c = (unsigned char)*p;
+		const char *next = p + char_len(p, end, &bad);
+		if (bad)
+			g_string_append_printf(out, "\\x%02x", c);
+		else if (c == '\n')
+			g_string_append(out, "\\n");
+		else if (c == '\r')
+			g_string_append(out, "\\r");
+		else if (c == '\t')
+			g_string_append(out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			g_string_append_printf(out, "\\u%04x", c);
+		else if (quoted && (c == '"' || c == '\\'))
+			g_string_append_printf(out, "\\%c", c);
+		else
+			g_string_append_len(out, p, next - p);
+		p = next;
+	}
+}
+
+void sch_print_line(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	GString *line = g_string_new(NULL);
+	sch_escape(line, text, -1, FALSE, 0);
+	g_string_append_c(line, '\n');
+	fputs(line->str, fp);
+	g_string_free(line, TRUE);
+	g_free(text);
 }
 
 /* ---- paths --------------------------------------------------------------------------- */
@@ -127,7 +188,7 @@ gsize sch_path_index(GString *path, gsize i)
 static void append_number(GString *s, double v)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
-	if (isfinite(v) && v == floor(v) && fabs(v) < 1e15)
+	if (isfinite(v) && v == floor(v) && fabs(v) < 9.2e18)
 		g_string_append_printf(s, "%" G_GINT64_FORMAT, (gint64)v);
 	else
 		g_string_append(s, g_ascii_formatd(buf, sizeof(buf), "%.15g", v));
@@ -139,16 +200,10 @@ char *sch_describe(const cJSON *v)
 	if (v == NULL || cJSON_IsNull(v)) {
 		g_string_append(s, "null");
 	} else if (cJSON_IsString(v)) {
+		/* Long strings are cut: the message is about the value's kind, not its text. */
 		g_string_append_c(s, '"');
 		const char *p = v->valuestring;
-		size_t n = strlen(p);
-		/* Long strings are cut: the message is about the value's kind, not its text. */
-		if (n > 60) {
-			g_string_append_len(s, p, 57);
-			g_string_append(s, "...");
-		} else {
-			g_string_append(s, p);
-		}
+		sch_escape(s, p, -1, TRUE, 60);
 		g_string_append_c(s, '"');
 	} else if (cJSON_IsNumber(v)) {
 		append_number(s, v->valuedouble);
@@ -181,9 +236,27 @@ static bool json_integral(const cJSON *v, int64_t *out)
 	return true;
 }
 
+/* A JSON integer 0..2^53 − 1, or a string of decimal digits 0..2^64 − 1. */
+static bool u64_value(const cJSON *v, uint64_t *out)
+{
+	int64_t i;
+	if (cJSON_IsNumber(v)) {
+		if (!json_integral(v, &i) || i < 0)
+			return false;
+		*out = (uint64_t)i;
+		return true;
+	}
+	guint64 u;
+	if (!cJSON_IsString(v) || !g_ascii_isdigit(v->valuestring[0]) ||
+	    !g_ascii_string_to_unsigned(v->valuestring, 10, 0, G_MAXUINT64, &u, NULL))
+		return false;
+	*out = u;
+	return true;
+}
+
 static bool valid_name(const char *s)
 {
-	if (!*s || *s == '.')
+	if (!*s || *s == '.' || strlen(s) > SCH_NAME_MAX)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
@@ -207,6 +280,7 @@ static bool json_type_accepted(const struct sch *s, const cJSON *v)
 		return cJSON_IsBool(v);
 	case SCH_INT:
 		return cJSON_IsNumber(v);
+	case SCH_U64:
 	case SCH_SIZE:
 	case SCH_PROB:
 		return cJSON_IsString(v) || cJSON_IsNumber(v);
@@ -235,10 +309,14 @@ static const char *default_what(const struct sch *s)
 	case SCH_OBJECT: return "an object";
 	case SCH_ARRAY: return "an array";
 	case SCH_STRING: return "a string";
-	case SCH_NAME: return "a name (letters, digits, '_', '-', '.')";
+	case SCH_NAME:
+		return "a name of at most 64 letters, digits, '_', '-', '.', not starting with '.'";
 	case SCH_ENUM: return "one of the listed names";
 	case SCH_BOOL: return "true or false";
 	case SCH_INT: return "an integer";
+	case SCH_U64:
+		return "an integer from 0 to 18446744073709551615 (a string above "
+		       "9007199254740991, e.g. \"18446744073709551615\")";
 	case SCH_DURATION: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "duration");
 	case SCH_RATE: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "rate");
 	case SCH_SIZE: return sim_unit_error_string(-SIM_EUNIT_SYNTAX, "size");
@@ -320,6 +398,20 @@ static char *check_bounds(const struct sch *s, int64_t value, bool value_unsigne
 	return msg;
 }
 
+/* NULL if string v is one of the enum's values, else the message. */
+static char *enum_check(const struct sch *s, const cJSON *v)
+{
+	for (const char *const *p = s->values; *p; p++)
+		if (strcmp(*p, v->valuestring) == 0)
+			return NULL;
+	char *all = join_values(s->values);
+	char *desc = sch_describe(v);
+	char *m = g_strdup_printf("expected one of %s, got %s", all, desc);
+	g_free(all);
+	g_free(desc);
+	return m;
+}
+
 /* Validates a leaf value; returns NULL or a message (g_free). */
 static char *leaf_check(const struct sch *s, const cJSON *v)
 {
@@ -331,17 +423,7 @@ static char *leaf_check(const struct sch *s, const cJSON *v)
 	case SCH_NAME:
 		return valid_name(v->valuestring) ? NULL : expected_msg(s, v);
 	case SCH_ENUM:
-		for (const char *const *p = s->values; *p; p++)
-			if (strcmp(*p, v->valuestring) == 0)
-				return NULL;
-		{
-			char *all = join_values(s->values);
-			char *desc = sch_describe(v);
-			char *m = g_strdup_printf("expected one of %s, got %s", all, desc);
-			g_free(all);
-			g_free(desc);
-			return m;
-		}
+		return enum_check(s, v);
 	case SCH_BOOL:
 		return NULL;
 	case SCH_INT: {
@@ -350,11 +432,21 @@ static char *leaf_check(const struct sch *s, const cJSON *v)
 			return expected_msg(s, v);
 		return check_bounds(s, i, false, v);
 	}
+	case SCH_U64: {
+		uint64_t u;
+		return u64_value(v, &u) ? NULL : expected_msg(s, v);
+	}
 	case SCH_DURATION: {
 		sim_time_t t;
 		int rc = sim_parse_duration(v->valuestring, &t);
 		if (rc)
 			return unit_msg(rc, "duration", v);
+		if (t > SCH_DURATION_MAX) {
+			struct sch capped = *s;
+			capped.max = SCH_DURATION_MAX;
+			capped.flags |= SCH_F_MAX;
+			return check_bounds(&capped, t, false, v);
+		}
 		return check_bounds(s, t, false, v);
 	}
 	case SCH_RATE: {
@@ -698,6 +790,12 @@ bool sch_int_value(const cJSON *v, int64_t *out)
 bool sch_get_int(const cJSON *obj, const char *key, int64_t *out)
 {
 	return sch_int_value(sch_get(obj, key), out);
+}
+
+bool sch_get_u64(const cJSON *obj, const char *key, uint64_t *out)
+{
+	const cJSON *v = sch_get(obj, key);
+	return v && u64_value(v, out);
 }
 
 bool sch_get_duration(const cJSON *obj, const char *key, sim_time_t *out)

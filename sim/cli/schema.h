@@ -35,10 +35,13 @@ enum sch_kind {
 	SCH_ARRAY,    /* items of one schema */
 	SCH_ANY_OF,   /* alternatives told apart by JSON type (first match wins) */
 	SCH_STRING,   /* any string */
-	SCH_NAME,     /* a name usable in file names: [A-Za-z0-9_.-]+, not starting with '.' */
+	SCH_NAME,     /* a name usable in file names: [A-Za-z0-9_.-]+, not starting with '.',
+	               * at most SCH_NAME_MAX characters */
 	SCH_ENUM,     /* one of `values` */
 	SCH_BOOL,
 	SCH_INT,      /* an integral JSON number within [min, max] */
+	SCH_U64,      /* 0 to 2^64 − 1: a JSON integer up to 2^53 − 1 (exact in a double),
+	               * or any such value as a string of decimal digits */
 	SCH_DURATION, /* "20ms" (sim_parse_duration) */
 	SCH_RATE,     /* "10Mbps" (sim_parse_rate) */
 	SCH_SIZE,     /* "64KiB" or a JSON integer of bytes (sim_parse_size) */
@@ -48,6 +51,18 @@ enum sch_kind {
 	SCH_PREFIX,   /* "10.0.0.0/24" (host bits zero) */
 	SCH_ANY,      /* any JSON value (its meaning is checked by the reader) */
 };
+
+/* Longest name (SCH_NAME). Names become parts of file names ("NAME.sender.seq.tsv",
+ * "link.NAME.forward.queue.tsv", results/NAME/ and its staging directory), which must
+ * stay within NAME_MAX (255 bytes) on every file system. */
+#define SCH_NAME_MAX 64
+
+/* Longest duration (SCH_DURATION, --until): 100 000 000 s, about 3 years. Simulated
+ * time is a signed 64-bit count of nanoseconds (292 years) and the models add
+ * durations together (now + serialisation + delay + jitter; an outage's at + for; a
+ * start + an interval), so each must leave room for a few more: with this bound no
+ * such sum overflows. */
+#define SCH_DURATION_MAX SIM_S(100000000)
 
 /* Flags of a schema node. */
 enum {
@@ -135,8 +150,24 @@ void sch_diag(struct sch_diags *d, const cJSON *at, const char *path, const char
 /* Number of errors so far. */
 static inline guint sch_diags_count(const struct sch_diags *d) { return d->items->len; }
 
-/* Sorts into document order and prints "FILE: PATH: message" lines. */
+/* Sorts into document order and prints "FILE: PATH: message" lines, each through
+ * sch_print_line(). */
 void sch_diags_print(struct sch_diags *d, FILE *fp);
+
+/* ---- one-line messages ----------------------------------------------------------
+ * Every message netsim prints about its input is one line, whatever the input holds:
+ * a key or value may contain line breaks (as JSON escapes), control characters or
+ * bytes that are not UTF-8. These helpers show them as escapes: \n \r \t, \u00XX
+ * for other control characters (and DEL), \xHH for a byte that is not UTF-8. */
+
+/* Appends `len` bytes of `s` (len < 0: up to the NUL) escaped as above; with
+ * `quoted`, '"' and '\' are escaped too (the text goes between double quotes). A
+ * text of more than `max_chars` characters (0 = no limit) is cut to max_chars − 3 of
+ * them and "...". */
+void sch_escape(GString *out, const char *s, gssize len, gboolean quoted, gsize max_chars);
+
+/* Formats a message and prints it with sch_escape() (unquoted) and a newline. */
+void sch_print_line(FILE *fp, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* ---- paths ----------------------------------------------------------------------- */
 
@@ -180,6 +211,7 @@ const cJSON *sch_get(const cJSON *obj, const char *key);
 bool sch_get_string(const cJSON *obj, const char *key, const char **out);
 bool sch_get_bool(const cJSON *obj, const char *key, bool *out);
 bool sch_get_int(const cJSON *obj, const char *key, int64_t *out);
+bool sch_get_u64(const cJSON *obj, const char *key, uint64_t *out);
 bool sch_get_duration(const cJSON *obj, const char *key, sim_time_t *out);
 bool sch_get_rate(const cJSON *obj, const char *key, uint64_t *out);
 bool sch_get_size(const cJSON *obj, const char *key, uint64_t *out);

@@ -16,10 +16,11 @@ static const char *type_name(const struct sch *s)
 	case SCH_ARRAY: return "array";
 	case SCH_ANY_OF: return "see below";
 	case SCH_STRING: return "string";
-	case SCH_NAME: return "name";
+	case SCH_NAME: return "name (≤ 64 chars)";
 	case SCH_ENUM: return "string";
 	case SCH_BOOL: return "boolean";
 	case SCH_INT: return "integer";
+	case SCH_U64: return "integer 0–18446744073709551615 (a string above 2^53 − 1)";
 	case SCH_DURATION: return "duration";
 	case SCH_RATE: return "rate";
 	case SCH_SIZE: return "size";

@@ -199,13 +199,14 @@ static bool scan_container(struct scan *s, char close)
 			const char *key = s->p;
 			if (!scan_string(s))
 				return false;
+			const char *key_end = s->p;
 			ws(s);
 			if (s->p >= s->end || *s->p != ':') {
 				if (s->p >= s->end)
 					break;
 				char *f = found_text(s);
 				char *m = g_strdup_printf("expected ':' after the key %.*s, found %s",
-							  (int)(s->p - key), key, f);
+							  (int)(key_end - key), key, f);
 				g_free(f);
 				return fail(s, s->p, m);
 			}

@@ -4,6 +4,7 @@
  */
 #include "sim/cli/schema.h"
 
+#include <math.h>
 #include <string.h>
 
 /* ---- --set -------------------------------------------------------------------------- */
@@ -215,6 +216,20 @@ static int set_step_index(struct set_walk *w, const struct seg *sg, bool last, c
 	return 0;
 }
 
+/* The JSON value of a --set VALUE: JSON when it parses as JSON, else a string. An
+ * integer too large for a double to hold exactly (above 2^53 − 1, a 64-bit seed)
+ * stays a string of digits, which the keys taking such values accept. */
+static cJSON *set_value(const char *value)
+{
+	cJSON *nv = cJSON_ParseWithOpts(value, NULL, true);
+	if (nv && cJSON_IsNumber(nv) && fabs(nv->valuedouble) > 9007199254740991.0 &&
+	    value[strspn(value, "0123456789")] == '\0') {
+		cJSON_Delete(nv);
+		nv = NULL;
+	}
+	return nv ? nv : cJSON_CreateString(value);
+}
+
 int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable *origins,
 	    char **err)
 {
@@ -237,10 +252,8 @@ int sch_set(cJSON *root, const struct sch *s, const char *assignment, GHashTable
 		.done = g_string_new(NULL),
 		.origins = origins,
 		.assignment = assignment,
-		.nv = cJSON_ParseWithOpts(value, NULL, true),
+		.nv = set_value(value),
 	};
-	if (w.nv == NULL)
-		w.nv = cJSON_CreateString(value);
 
 	int rc = 0;
 	for (guint i = 0; i < segs->len && rc == 0; i++) {

@@ -419,7 +419,14 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 
 	cJSON_AddStringToObject(root, "scenario", s->name);
 	cJSON_AddStringToObject(root, "description", s->description);
-	add_u64(root, "seed", ri->seed);
+	/* The seed as the scenario takes it: a JSON number, a string above 2^53 − 1. */
+	if (ri->seed > UINT64_C(9007199254740991)) {
+		char b[32];
+		sim_fmt_u64(b, ri->seed);
+		cJSON_AddStringToObject(root, "seed", b);
+	} else {
+		add_u64(root, "seed", ri->seed);
+	}
 	add_seconds(root, "sim_time_s", ri->sim_time);
 	if (ri->stopped)
 		cJSON_AddStringToObject(root, "stopped", ri->stopped);

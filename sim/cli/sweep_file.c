@@ -580,7 +580,7 @@ static cJSON *load_doc(struct sweep_load *L, const char *file)
 	char *err = NULL;
 	struct scenario_doc *sd = scenario_doc_load(file, &err);
 	if (!sd) {
-		fprintf(stderr, "%s\n", err);
+		sch_print_line(stderr, "%s", err);
 		g_free(err);
 		return NULL;
 	}

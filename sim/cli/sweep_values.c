@@ -72,7 +72,7 @@ int sweep_load_scenario(struct sweep_load *L)
 	L->base = scenario_doc_load(p->scenario, &err);
 	if (!L->base) {
 		if (L->scenario_mode)
-			fprintf(stderr, "%s\n", err);
+			sch_print_line(stderr, "%s", err);
 		else
 			sch_diag(L->d, NULL, "scenario", "%s", err);
 		g_free(err);

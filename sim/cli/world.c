@@ -424,17 +424,16 @@ int world_finish(struct world *w, GError **error)
 	}
 
 	/* TCP: the reports, brought up to date (they live as long as the applications);
-	 * the traces' write errors so far (the files are flushed and closed when
-	 * world_free() frees the stacks, before the run's outputs are hashed). */
+	 * the traces, closed here so that every write error is seen. */
 	for (guint i = 0; i < s->apps->len; i++) {
 		struct world_app *wa = &w->apps[i];
 		if (wa->tcp_app)
 			wa->report = tcp_app_report(wa);
 	}
 	for (guint i = 0; i < s->nodes->len; i++) {
-		const GError *te = w->tcp[i] ? tcp_stack_trace_error(w->tcp[i]) : NULL;
-		if (te)
-			keep_error(error, g_error_copy(te), &rc);
+		GError *e = NULL;
+		if (w->tcp[i] && tcp_stack_close_traces(w->tcp[i], &e) != 0)
+			keep_error(error, e, &rc);
 	}
 	return rc;
 }

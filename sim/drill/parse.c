@@ -313,7 +313,15 @@ static struct drill_expr *parse_expr(struct parser *p, int depth)
 		return NULL;
 	}
 	struct drill_expr *x = parse_primary(p, depth);
-	while (x && is_char(tok(p), '|')) {
+	/* a|b|c nests to the left: each '|' counts as a level, so that freeing and
+	 * evaluating the chain, which recurse, stay bounded. */
+	for (int level = depth + 1; x && is_char(tok(p), '|'); level++) {
+		if (level > 64) {
+			drill_p_error_at(p, tok(p)->line, tok(p)->col,
+			                 "expression nested too deeply");
+			expr_free(x);
+			return NULL;
+		}
 		struct drill_expr *o = expr_new(p, DRILL_EX_OR);
 		next(p);
 		o->lhs = x;

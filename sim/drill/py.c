@@ -147,7 +147,12 @@ static int scan_op(struct pparser *p, struct pscan *sc, struct ptok *t)
 		scan_adv(sc, 1);
 		return 0;
 	}
-	return perr(p, t->line, t->col, "unexpected character '%c' in Python code", *s);
+	/* Escaped (a control character as \031), so that the message stays one line. */
+	char c[2] = {*s, 0};
+	char *q = g_strescape(c, NULL);
+	perr(p, t->line, t->col, "unexpected character '%s' in Python code", q);
+	g_free(q);
+	return -1;
 }
 
 /* Skips blanks, comments and line continuations; returns true at a newline that ends a
@@ -274,6 +279,8 @@ static void add_kid(struct py_node *n, struct py_node *k)
 {
 	n->kids = g_renew(struct py_node *, n->kids, n->n + 1);
 	n->kids[n->n++] = k;
+	if (k->height >= n->height)
+		n->height = k->height + 1;
 }
 
 static struct py_node *test(struct pparser *p, int depth);
@@ -371,8 +378,8 @@ static const char *const builtins[] = {"print", "int", "float", "str", "abs",
 static struct py_node *call_or_atom(struct pparser *p, int depth)
 {
 	struct ptok *t = cur(p);
-	g_autofree char *name = t->kind == PT_NAME ? g_strdup(t->text) : NULL;
 	int line = t->line, col = t->col;
+	/* The callee is a name, maybe in parentheses: `(print)(x)` calls print too. */
 	struct py_node *a = atom(p, depth);
 	if (!a || !is_op(p, "("))
 		return a;
@@ -383,9 +390,9 @@ static struct py_node *call_or_atom(struct pparser *p, int depth)
 	}
 	bool known = false;
 	for (int i = 0; builtins[i]; i++)
-		known |= strcmp(builtins[i], name) == 0;
+		known |= strcmp(builtins[i], a->text) == 0;
 	if (!known) {
-		perr(p, line, col, "function '%s' is not in the supported Python subset", name);
+		perr(p, line, col, "function '%s' is not in the supported Python subset", a->text);
 		py_node_free(a);
 		return NULL;
 	}
@@ -420,7 +427,11 @@ static struct py_node *binary(struct pparser *p, struct py_node *l, int op, stru
 	n->col = l->col;
 	add_kid(n, l);
 	add_kid(n, r);
-	(void)p;
+	if (n->height > PY_MAX_HEIGHT) {
+		perr(p, n->line, n->col, "expression nested too deeply");
+		py_node_free(n);
+		return NULL;
+	}
 	return n;
 }
 
@@ -538,6 +549,10 @@ static struct py_node *not_test(struct pparser *p, int depth)
 {
 	if (!is_kw(p, "not"))
 		return comparison(p, depth);
+	if (depth > 100) { /* `not not ...` nests as deep as parentheses may */
+		perr(p, cur(p)->line, cur(p)->col, "expression nested too deeply");
+		return NULL;
+	}
 	struct py_node *n = node_new(p, PN_UNARY);
 	n->op = 'n';
 	adv(p);

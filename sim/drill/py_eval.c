@@ -50,6 +50,7 @@ static struct pv pv_copy(const struct pv *v)
 {
 	struct pv c = *v;
 	c.s = g_strdup(v->s);
+	c.t = NULL; /* an empty tuple's own (one-element) array is not shared either */
 	if (v->n) {
 		c.t = g_new0(struct pv, v->n);
 		for (int i = 0; i < v->n; i++)
@@ -210,6 +211,21 @@ static double as_double(const struct pv *v)
 	return v->k == PV_FLOAT ? v->f : (double)v->i;
 }
 
+/* A number as a 64-bit integer, a float truncated toward zero as Python's int() does;
+ * a float beyond 64 bits, infinite or NaN is an error (converting it would be
+ * undefined in C). */
+static int as_int(struct ev *ev, const struct py_node *n, const struct pv *v, int64_t *out)
+{
+	if (v->k != PV_FLOAT) {
+		*out = v->i;
+		return 0;
+	}
+	if (!(v->f >= -0x1p63 && v->f < 0x1p63))
+		return fail(ev, n, DRILL_PY_ERROR, "cannot convert %g to int", v->f);
+	*out = (int64_t)v->f;
+	return 0;
+}
+
 /* ---- names ---- */
 
 struct constant {
@@ -265,6 +281,29 @@ static int load_name(struct ev *ev, const struct py_node *n, struct pv *out)
 
 /* ---- arithmetic ---- */
 
+/* a ** b for b >= 0 by repeated squaring: at most 64 steps whatever b (1 ** 2^62
+ * multiplied one factor at a time would take years). The magnitude is computed
+ * unsigned, so (-2) ** 63, which fits, is not refused. Returns true on overflow
+ * (a result beyond 64 bits). */
+static bool int_pow(int64_t a, int64_t b, int64_t *r)
+{
+	bool neg = a < 0 && (b & 1);
+	uint64_t base = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+	uint64_t limit = neg ? UINT64_C(1) << 63 : (UINT64_C(1) << 63) - 1;
+	uint64_t acc = 1;
+	bool base_over = false; /* base no longer fits in 64 bits */
+	for (uint64_t e = (uint64_t)b; e != 0; e >>= 1) {
+		if (e & 1) {
+			if (base_over || __builtin_mul_overflow(acc, base, &acc) || acc > limit)
+				return true;
+		}
+		if (e > 1 && !base_over)
+			base_over = __builtin_mul_overflow(base, base, &base);
+	}
+	*r = !neg ? (int64_t)acc : acc == UINT64_C(1) << 63 ? INT64_MIN : -(int64_t)acc;
+	return false;
+}
+
 static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a, int64_t b,
                        int64_t *r)
 {
@@ -296,10 +335,7 @@ static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a
 	case PY_OP_POW: {
 		if (b < 0)
 			return fail(ev, n, DRILL_PY_ERROR, "negative integer power");
-		int64_t acc = 1;
-		for (int64_t k = 0; k < b && !ovf; k++)
-			ovf = __builtin_mul_overflow(acc, a, &acc);
-		*r = acc;
+		ovf = int_pow(a, b, r);
 		break;
 	}
 	case PY_OP_AND:
@@ -314,8 +350,14 @@ static int checked_int(struct ev *ev, const struct py_node *n, int op, int64_t a
 	case PY_OP_SHL:
 		if (b < 0)
 			return fail(ev, n, DRILL_PY_ERROR, "negative shift count");
-		ovf = b >= 63 ? a != 0 : (a != ((a << b) >> b));
-		*r = b >= 63 ? 0 : a << b;
+		/* a * 2^b, as Python's shift of an unbounded integer, refused beyond 64
+		 * bits; a negative value is multiplied, never shifted (undefined in C) */
+		if (b >= 63) {
+			ovf = a != 0 && !(b == 63 && a == -1);
+			*r = a == 0 ? 0 : INT64_MIN;
+		} else {
+			ovf = __builtin_mul_overflow(a, INT64_C(1) << b, r);
+		}
 		break;
 	case PY_OP_SHR:
 		if (b < 0)
@@ -380,7 +422,9 @@ static int format_one(struct ev *ev, const struct py_node *n, GString *s, const 
 		g_string_append(s, buf);
 		return 0;
 	}
-	int64_t v = a->k == PV_FLOAT ? (int64_t)a->f : a->i;
+	int64_t v = 0;
+	if (as_int(ev, n, a, &v))
+		return -1;
 	char c = conv == 'i' || conv == 'u' ? 'd' : conv;
 	g_snprintf(cfmt, sizeof(cfmt), "%%%s%s%c", spec, "ll", c);
 	if (c == 'd')
@@ -728,9 +772,10 @@ static int call_convert(struct ev *ev, const struct py_node *n, const char *f, s
 	if (!strcmp(f, "float")) {
 		*out = (struct pv){.k = PV_FLOAT, .f = as_double(a)};
 	} else if (!strcmp(f, "int")) {
-		if (a->k == PV_FLOAT && !(fabs(a->f) < 9.2e18))
-			return fail(ev, n, DRILL_PY_ERROR, "cannot convert %g to int", a->f);
-		*out = pv_int(a->k == PV_FLOAT ? (int64_t)a->f : a->i);
+		int64_t v = 0;
+		if (as_int(ev, n, a, &v))
+			return -1;
+		*out = pv_int(v);
 	} else { /* abs */
 		if (a->k == PV_FLOAT)
 			*out = (struct pv){.k = PV_FLOAT, .f = fabs(a->f)};

@@ -54,7 +54,13 @@ struct py_node {
 	int *ops;   /* COMPARE: n - 1 operators */
 	struct py_node **kids;
 	int n;
+	int height; /* levels of nodes below this one (0: a leaf) */
 };
+
+/* The highest tree an expression may make. Evaluating and freeing one recurse once per
+ * level, so a chain such as 1+1+...+1, which the parser reads in a loop, is bounded
+ * here rather than by the stack. */
+#define PY_MAX_HEIGHT 500
 
 enum py_stmt_kind {
 	PS_ASSERT, /* e = test, msg = optional message */

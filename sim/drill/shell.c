@@ -48,7 +48,9 @@ static bool arith_atom(const char **p, int64_t *v, int depth)
 	}
 	if (**p == '-') {
 		(*p)++;
-		if (!arith_atom(p, v, depth + 1))
+		/* Signs nest as deep as parentheses; -(-2^63) is beyond 64 bits: bad
+		 * arithmetic, as every overflow here. */
+		if (depth > 32 || !arith_atom(p, v, depth + 1) || *v == INT64_MIN)
 			return false;
 		*v = -*v;
 		return true;
@@ -74,7 +76,9 @@ static bool arith_term(const char **p, int64_t *v, int depth)
 			return true;
 		(*p)++;
 		int64_t b;
-		if (!arith_atom(p, &b, depth) || (op != '*' && b == 0))
+		/* Division by zero, and -2^63 / -1 (a SIGFPE on x86), are bad arithmetic. */
+		if (!arith_atom(p, &b, depth) || (op != '*' && b == 0) ||
+		    (op != '*' && b == -1 && *v == INT64_MIN))
 			return false;
 		if (op == '*' && __builtin_mul_overflow(*v, b, v))
 			return false;
@@ -97,7 +101,9 @@ static bool arith(const char **p, int64_t *v, int depth)
 			return true;
 		(*p)++;
 		int64_t b;
-		if (!arith_term(p, &b, depth) || __builtin_add_overflow(*v, op == '+' ? b : -b, v))
+		if (!arith_term(p, &b, depth))
+			return false;
+		if (op == '+' ? __builtin_add_overflow(*v, b, v) : __builtin_sub_overflow(*v, b, v))
 			return false;
 	}
 }

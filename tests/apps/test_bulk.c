@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/apps/bulk.h"
 #include "tests/apps/topo.h"
@@ -350,10 +351,77 @@ static void test_bad_config(void)
 	topo_fini(&t);
 }
 
+/* A flow from a host to itself goes over lo, whose device MTU is 65536 as on Linux.
+ * IPv4 caps the MTU it uses at 65535 (a total length cannot say more), so the MSS is
+ * 65495 (what Linux advertises on lo) and a full segment is a 65535-byte datagram.
+ * The MSS used to be 65496: every full segment was refused by IPv4 and the flow
+ * stalled after the first 65535 bytes, retrying for ever without an error. */
+static void test_loopback(void)
+{
+	struct topo t;
+	topo_init(&t, 1, NULL, NULL, NULL);
+	struct bulk_config c;
+	bulk_cfg(&c, &t, "self", 5001, 1000000);
+	c.receiver.stack = t.ta;
+	c.receiver.addr = TOPO_A;
+	struct bulk *b = bulk_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(10));
+	const struct app_flow_report *r = bulk_report(b);
+	g_assert_null(app_errno_name(r->error));
+	g_assert_true(r->intact);
+	g_assert_true(r->complete);
+	g_assert_cmpuint(r->bytes_delivered, ==, 1000000);
+	/* lo moves 40 Gbit/s: 1 MB takes 200 us, and little more (the handshake, the
+	 * last ACK and FIN cost nanoseconds). */
+	g_assert_cmpint(r->finish - r->start, >=, SIM_US(200));
+	g_assert_cmpint(r->finish - r->start, <, SIM_US(201));
+	g_assert_cmpuint(r->tcp.rto_count, ==, 0);
+	g_assert_cmpuint(r->tcp.retransmits, ==, 0);
+	/* Nothing crossed the wire; lo carried 1000000 / 65495 → 16 data segments. */
+	struct link_stats ls;
+	link_get_stats(t.l, LINK_FORWARD, &ls);
+	g_assert_cmpuint(ls.tx_packets, ==, 0);
+	g_assert_cmpuint(t.a->ip_stats.out_requests, <, 60);
+	bulk_free(b);
+	topo_fini(&t);
+}
+
+/* An unlimited flow from a host to itself: lo moves data at a finite rate (40 Gbit/s),
+ * so simulated time passes and the run ends. lo used to deliver in zero time: such a
+ * flow ran without time passing, for ever (the scheduler never left the instant;
+ * SIGINT could not stop it). Found by the scenario_run fuzzer. The alarm turns a hang
+ * into a failure. */
+static void test_loopback_unlimited(void)
+{
+	alarm(60);
+	struct topo t;
+	topo_init(&t, 1, NULL, NULL, NULL);
+	struct bulk_config c;
+	bulk_cfg(&c, &t, "self", 5001, 0);
+	c.receiver.stack = t.ta;
+	c.receiver.addr = TOPO_A;
+	c.stop = SIM_MS(50);
+	struct bulk *b = bulk_ok(&t, &c);
+	sim_run(&t.sim, SIM_MS(60));
+	const struct app_flow_report *r = bulk_report(b);
+	g_assert_true(r->intact);
+	g_assert_null(app_errno_name(r->error));
+	/* Between 30 and 40 Gbit/s over the 50 ms it sent. */
+	double gbps = (double)r->bytes_delivered * 8 / 0.05 / 1e9;
+	g_test_message("lo: %.2f Gbit/s", gbps);
+	g_assert_cmpfloat(gbps, >, 30.0);
+	g_assert_cmpfloat(gbps, <=, 40.0);
+	bulk_free(b);
+	topo_fini(&t);
+	alarm(0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/bulk/clean", test_clean);
+	g_test_add_func("/bulk/loopback", test_loopback);
+	g_test_add_func("/bulk/loopback-unlimited", test_loopback_unlimited);
 	g_test_add_func("/bulk/lossy", test_lossy);
 	g_test_add_func("/bulk/zero-window", test_zero_window);
 	g_test_add_func("/bulk/read-rate", test_read_rate);

@@ -243,6 +243,35 @@ static void test_rr_until_stop(void)
 	topo_fini(&t);
 }
 
+/* Requests and responses longer than the pattern table (65521 bytes), with send
+ * buffers that take them in one write. The stream writer handed TCP a pointer into the
+ * table with the whole length, so TCP copied past the table's end: garbage on the wire
+ * (the receiver found the stream corrupted) and a global-buffer-overflow under ASan.
+ * Found by the scenario_run fuzzer (an echo "write" of 16 MiB). */
+static void test_rr_beyond_pattern_table(void)
+{
+	struct topo t;
+	topo_init(&t, 7, NULL, NULL, NULL);
+	struct reqresp_config c;
+	rr_cfg(&c, &t);
+	c.request_size = 300000;
+	c.response_size = 200000;
+	c.count = 2;
+	c.conn.client_side.opts.sndbuf = 1 << 20;
+	c.conn.server_side.opts.sndbuf = 1 << 20;
+	struct reqresp *rr = rr_ok(&t, &c);
+	sim_run(&t.sim, SIM_S(10));
+	const struct app_flow_report *r = reqresp_report(rr);
+	if (r->detail)
+		g_test_message("%s", r->detail);
+	g_assert_true(r->intact);
+	g_assert_true(r->complete);
+	g_assert_cmpuint(r->bytes_to_server, ==, 600000);
+	g_assert_cmpuint(r->bytes_to_client, ==, 400000);
+	reqresp_free(rr);
+	topo_fini(&t);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -252,5 +281,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/reqresp/latency-idle", test_rr_latency_idle);
 	g_test_add_func("/reqresp/latency-multi-segment", test_rr_latency_multi_segment);
 	g_test_add_func("/reqresp/until-stop", test_rr_until_stop);
+	g_test_add_func("/reqresp/beyond-pattern-table", test_rr_beyond_pattern_table);
 	return g_test_run();
 }

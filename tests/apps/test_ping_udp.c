@@ -390,6 +390,41 @@ static void test_udp_sink_loss_and_refused(void)
 	chain_fini(&c);
 }
 
+/* The largest count the format allows (2^32 − 1) runs: per-request state is a window
+ * of the last 65536 requests (all a 16-bit sequence number can tell apart), not
+ * arrays of `count` entries (32 GiB up front). 70 000 pings at 1 ms, past the
+ * sequence number's wrap, each matched to its own request with the exact RTT. */
+static void test_ping_huge_count(void)
+{
+	struct chain c;
+	chain_init(&c, 1, NULL);
+	struct ping_config pc;
+	ping_config_default(&pc);
+	pc.dst = H2_ADDR;
+	pc.count = UINT32_MAX;
+	pc.interval = SIM_MS(1);
+	g_assert_null(ping_config_check(&pc));
+	struct ping_app *p = ping_new(&c.sim, c.n[0], "many", &pc);
+	sim_run(&c.sim, SIM_MS(70000) - 1);
+	const sim_time_t rtt = SIM_NS(20537600);
+	struct ping_stats s;
+	ping_get_stats(p, &s);
+	g_assert_cmpuint(s.sent, ==, 70000);
+	/* Those sent in the last RTT are still on their way. */
+	g_assert_cmpuint(s.received, ==, 70000 - 20);
+	g_assert_cmpuint(s.duplicates + s.errors + s.send_errors, ==, 0);
+	g_assert_cmpint(s.rtt_min, ==, rtt);
+	g_assert_cmpint(s.rtt_max, ==, rtt);
+	/* The kept replies are bounded too; the last kept one is request 65536. */
+	uint32_t n;
+	const struct ping_reply *r = ping_replies(p, &n);
+	g_assert_cmpuint(n, ==, PING_REPLIES_KEPT);
+	g_assert_cmpuint(r[n - 1].seq, ==, 0);
+	g_assert_cmpint(r[n - 1].sent, ==, (sim_time_t)(n - 1) * SIM_MS(1));
+	ping_free(p);
+	chain_fini(&c);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -398,6 +433,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ping/df", test_ping_df);
 	g_test_add_func("/ping/ttl", test_ping_ttl);
 	g_test_add_func("/ping/loss-dup", test_ping_loss_dup);
+	g_test_add_func("/ping/huge-count", test_ping_huge_count);
 	g_test_add_func("/udp-app/cbr", test_udp_cbr);
 	g_test_add_func("/udp-app/onoff", test_udp_onoff);
 	g_test_add_func("/udp-app/sink-loss-refused", test_udp_sink_loss_and_refused);

@@ -99,6 +99,27 @@ char *write_file(const char *dir, const char *name, const char *text)
 	return p;
 }
 
+char *read_text(const char *dir, const char *name)
+{
+	char *p = g_build_filename(dir, name, NULL);
+	gchar *t = NULL;
+	g_file_get_contents(p, &t, NULL, NULL);
+	g_free(p);
+	return t;
+}
+
+int hidden_entries(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	int n = 0;
+	const char *nm;
+	while (d && (nm = g_dir_read_name(d)) != NULL)
+		n += nm[0] == '.';
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
 cJSON *read_json(const char *dir, const char *name)
 {
 	char *p = g_build_filename(dir, name, NULL);

@@ -34,6 +34,12 @@ void rm_rf(const char *path);
 /* Writes text into dir/name; returns the full path (g_free). */
 char *write_file(const char *dir, const char *name, const char *text);
 
+/* The text of dir/name (g_free), or NULL if it cannot be read. */
+char *read_text(const char *dir, const char *name);
+
+/* Number of names in dir starting with '.' (staging directories left behind). */
+int hidden_entries(const char *dir);
+
 /* Reads and parses dir/name as JSON (NULL if missing or invalid). */
 cJSON *read_json(const char *dir, const char *name);
 

@@ -402,9 +402,9 @@ static void test_bad_options(void)
 		const char *err;
 	} cases[] = {
 		{{"run", "t.json", "--seed", "abc", NULL},
-		 "netsim run: --seed: expected a non-negative integer, got \"abc\"\n"},
+		 "netsim run: --seed: expected an integer from 0 to 18446744073709551615, got \"abc\"\n"},
 		{{"run", "t.json", "--seed", "-1", NULL},
-		 "netsim run: --seed: expected a non-negative integer, got \"-1\"\n"},
+		 "netsim run: --seed: expected an integer from 0 to 18446744073709551615, got \"-1\"\n"},
 		{{"run", "t.json", "--until", "5parsecs", NULL},
 		 "netsim run: --until: expected a duration like \"20ms\", got \"5parsecs\"\n"},
 		{{"run", "t.json", "--until", "0", NULL},
@@ -627,28 +627,6 @@ static void test_default_out_dir(void)
 	g_free(dir);
 }
 
-static char *file_text(const char *dir, const char *name)
-{
-	char *p = g_build_filename(dir, name, NULL);
-	gchar *t = NULL;
-	g_file_get_contents(p, &t, NULL, NULL);
-	g_free(p);
-	return t;
-}
-
-/* Names in dir starting with '.' (staging directories left behind). */
-static int hidden_entries(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	int n = 0;
-	const char *nm;
-	while (d && (nm = g_dir_read_name(d)) != NULL)
-		n += nm[0] == '.';
-	if (d)
-		g_dir_close(d);
-	return n;
-}
-
 static void test_atomic_replacement(void)
 {
 	char *dir = tmpdir_new();
@@ -656,8 +634,8 @@ static void test_atomic_replacement(void)
 	struct netsim_result r = netsim_run(dir, NULL, "run", "t.json", "--out", "out", NULL);
 	g_assert_cmpint(r.status, ==, 0);
 	netsim_result_clear(&r);
-	char *before = file_text(dir, "out/summary.json");
-	char *ping_before = file_text(dir, "out/ping1.ping.tsv");
+	char *before = read_text(dir, "out/summary.json");
+	char *ping_before = read_text(dir, "out/ping1.ping.tsv");
 	g_assert_nonnull(before);
 
 	/* A run killed outright mid-run (a UDP source far too long to finish) leaves the
@@ -683,8 +661,8 @@ static void test_atomic_replacement(void)
 	int status;
 	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
 	g_assert_true(WIFSIGNALED(status));
-	char *after = file_text(dir, "out/summary.json");
-	char *ping_after = file_text(dir, "out/ping1.ping.tsv");
+	char *after = read_text(dir, "out/summary.json");
+	char *ping_after = read_text(dir, "out/ping1.ping.tsv");
 	g_assert_cmpstr(after, ==, before);
 	g_assert_cmpstr(ping_after, ==, ping_before);
 	g_free(after);
@@ -697,9 +675,10 @@ static void test_atomic_replacement(void)
 	r = netsim_run(dir, NULL, "run", "t.json", "--out", "mine", NULL);
 	g_assert_cmpint(r.status, ==, 1);
 	g_assert_cmpstr(r.err, ==,
-			"netsim run: mine: refusing to replace a non-empty directory that is not a "
-			"netsim output (no summary.json)\n");
-	char *notes = file_text(dir, "mine/notes.txt");
+			"netsim run: mine: not a netsim results directory (no .netsim-results "
+			"file); netsim replaces only directories it created: choose another "
+			"--out or empty it\n");
+	char *notes = read_text(dir, "mine/notes.txt");
 	g_assert_cmpstr(notes, ==, "keep me");
 	g_free(notes);
 	netsim_result_clear(&r);

@@ -96,6 +96,8 @@ static const struct bad bad_scripts[] = {
      "t.pkt:2:7: 'import' is not in the supported Python subset"},
     {"0 x() = 3\n+0 %{ foo(1) }%\n",
      "t.pkt:2:7: function 'foo' is not in the supported Python subset"},
+    {"0 x() = 3\n+0 %{ (foo)(1) }%\n",
+     "t.pkt:2:7: function 'foo' is not in the supported Python subset"},
     {"0 x() = 3\n+0 write(3, ..., 1 = 1\n", "t.pkt:2:20: expected ',' or ')', got '='"},
     {"0 x() = 3\n+0 > S 0:0(0) <mss 1460,wscale>\n",
      "t.pkt:2:31: expected window scale shift count, got '>'"},
@@ -103,6 +105,7 @@ static const struct bad bad_scripts[] = {
     {"/* never closed\n", "t.pkt:1:1: unterminated /* comment"},
     {"-1 x() = 3\n", "t.pkt:1:1: negative time"},
     {"0 x() = 3\n+0 %{ s = 'abc }%\n", "t.pkt:2:11: unterminated string"},
+    {"0 x() = 3\n+0 %{ x = \x19 }%\n", "t.pkt:2:11: unexpected character '\\031' in Python code"},
     {"0 x() = 3\n+0 ... x() = 3\n", "t.pkt:2:8: expected a time, got 'x'"},
     {"0 x() = 3\n+0 < ipv4 1.2.3.4 > 5.6.7.8: . 1:1(0) win 1\n",
      "t.pkt:2:6: encapsulated packets (ipv4 prefix) are not supported"},
@@ -253,7 +256,26 @@ static const struct py_case py_cases[] = {
     {"assert tcpi_lost == 0", DRILL_PY_SKIP, "tcpi_lost (netsim does not model SACK)"},
     {"y = undefined_name", DRILL_PY_ERROR, "1:5: name 'undefined_name' is not defined"},
     {"y = 9223372036854775807 + 1", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"(print)(1, (max)(2, 3))", DRILL_PY_OK, "1 3\n"},
+    {"print(-1 << 5, -4 << 61, -1 << 63, 3 << 1, 0 << 100, -8 >> 1)", DRILL_PY_OK,
+     "-32 -9223372036854775808 -9223372036854775808 6 0 -4\n"},
+    {"print(1 ** 9223372036854775807, (-1) ** 9223372036854775807, 0 ** 9223372036854775807)",
+     DRILL_PY_OK, "1 -1 0\n"},
+    {"print((-2) ** 63, 3 ** 39, (-3) ** 39, 7 ** 22, 2 ** 0, 0 ** 0)", DRILL_PY_OK,
+     "-9223372036854775808 4052555153018976267 -4052555153018976267 3909821048582988049 1 "
+     "1\n"},
+    {"y = 2 ** 63", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"y = (-2) ** 64", DRILL_PY_ERROR, "1:6: integer overflow (beyond 64 bits)"},
+    {"y = 3 ** 40", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"y = 2 ** 9223372036854775807", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"t = (); print(t, (), t == ()); u = t; t = 1; print(u,)", DRILL_PY_OK, "() () True\n()\n"},
+    {"y = -3 << 62", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"y = 1 << 63", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
+    {"y = -2 << 63", DRILL_PY_ERROR, "1:5: integer overflow (beyond 64 bits)"},
     {"y = 1 // 0", DRILL_PY_ERROR, "1:5: integer division or modulo by zero"},
+    {"y = '%d' % 1e400", DRILL_PY_ERROR, "1:5: cannot convert inf to int"},
+    {"y = '%x' % -1e19", DRILL_PY_ERROR, "1:5: cannot convert -1e+19 to int"},
+    {"y = int(1e19)", DRILL_PY_ERROR, "1:5: cannot convert 1e+19 to int"},
     {"y = '%d %d' % 1", DRILL_PY_ERROR, "1:5: not enough arguments for format string"},
     {"y = 'a' - 1", DRILL_PY_ERROR,
      "1:5: unsupported operand types for this operator: str and int"},
@@ -275,6 +297,51 @@ static void test_python(void)
 	}
 }
 
+/* Operators that nest (not, unary signs, parentheses, ** and if-else) and chains of
+ * binary operators (1+1+...: a tree as high as the chain is long) are refused past a
+ * depth, with an error rather than a stack overflow, however long the chain. */
+static void test_python_deep(void)
+{
+	static const char *const links[] = {
+	    "not ", "-", "~", "(", "2 ** ", "1 if 1 else ", "1 + ", "1 << 0 | ", "(1 + 1) * "};
+	for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+		GString *code = g_string_new(NULL);
+		for (int k = 0; k < 1000000; k++)
+			g_string_append(code, links[i]);
+		g_string_append(code, "1");
+		struct drill_py_block *b = NULL;
+		char *err = NULL;
+		g_assert_cmpint(drill_py_parse(code->str, 1, 1, &b, &err), ==, -1);
+		g_test_message("%s...: %s", links[i], err);
+		g_assert_true(g_str_has_prefix(err, "1:"));
+		g_assert_true(g_str_has_suffix(err, ": expression nested too deeply"));
+		g_free(err);
+		g_string_free(code, TRUE);
+	}
+}
+
+/* System-call arguments: nested lists and structs, and a|b|c chains, are refused past a
+ * depth with FILE:LINE:COL, never a stack overflow. */
+static void test_deep_args(void)
+{
+	static const char *const links[] = {"[", "{", "O_RDWR|", "[O_RDWR|"};
+	for (size_t i = 0; i < G_N_ELEMENTS(links); i++) {
+		GString *t = g_string_new("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		                          "+0 fcntl(3, F_SETFL, ");
+		for (int k = 0; k < 1000000; k++)
+			g_string_append(t, links[i]);
+		g_string_append(t, "O_NONBLOCK) = 0\n");
+		char *err = NULL;
+		struct drill_script *s = drill_script_parse("t.pkt", t->str, &err);
+		g_assert_null(s);
+		g_test_message("%s...: %s", links[i], err);
+		g_assert_true(g_str_has_prefix(err, "t.pkt:2:"));
+		g_assert_true(g_str_has_suffix(err, ": expression nested too deeply"));
+		g_free(err);
+		g_string_free(t, TRUE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -282,6 +349,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/drill/parse/errors", test_errors);
 	g_test_add_func("/drill/parse/structure", test_structure);
 	g_test_add_func("/drill/parse/times", test_times);
+	g_test_add_func("/drill/parse/deep-arguments", test_deep_args);
 	g_test_add_func("/drill/python", test_python);
+	g_test_add_func("/drill/python/deep", test_python_deep);
 	return g_test_run();
 }

@@ -389,8 +389,9 @@ static void test_failing_point(void)
 	g_assert_cmpstr(r.out, ==, "sweep: 6 runs (2 points x 3 seeds): 3 ok, 3 failed, 0 missing\n"
 				   "results: f/runs.tsv, f/aggregate.tsv\n");
 	g_assert_nonnull(strstr(r.err, "netsim sweep: runs/p00001/s1 failed: exit 1: netsim run: "
-				       "f/runs/p00001/s1: refusing to replace a non-empty directory "
-				       "that is not a netsim output (no summary.json)\n"));
+				       "f/runs/p00001/s1: not a netsim results directory (no "
+				       ".netsim-results file); netsim replaces only directories it "
+				       "created: choose another --out or empty it\n"));
 	netsim_result_clear(&r);
 	char *runs = slurp(dir, "f/runs.tsv");
 	char **lines = g_strsplit(runs, "\n", -1);
@@ -398,8 +399,9 @@ static void test_failing_point(void)
 	g_assert_cmpstr(f[4], ==, "failed");
 	g_assert_cmpstr(f[5], ==, "nan");
 	g_assert_cmpstr(f[8], ==, "");
-	g_assert_cmpstr(f[10], ==, "exit 1: netsim run: f/runs/p00001/s1: refusing to replace a "
-				   "non-empty directory that is not a netsim output (no summary.json)");
+	g_assert_cmpstr(f[10], ==, "exit 1: netsim run: f/runs/p00001/s1: not a netsim results "
+				   "directory (no .netsim-results file); netsim replaces only "
+				   "directories it created: choose another --out or empty it");
 	g_strfreev(f);
 	char *agg = slurp(dir, "f/aggregate.tsv"), *ref = slurp(dir, "ref/aggregate.tsv");
 	char **al = g_strsplit(agg, "\n", -1), **rl = g_strsplit(ref, "\n", -1);

@@ -342,6 +342,46 @@ static void test_rto_cap_and_retries(void)
 	fx_close(&f);
 }
 
+static void test_xmit_error_fails(void)
+{
+	/* The network layer refuses a segment with an error a retransmission would meet
+	 * again (-EINVAL: a datagram longer than IPv4 allows; -EADDRNOTAVAIL): the
+	 * connection fails with that error when the retransmission timer fires, instead
+	 * of retrying until data_retries runs out and reporting a bare timeout. */
+	static const int errs[] = {-EINVAL, -EADDRNOTAVAIL};
+	for (size_t i = 0; i < G_N_ELEMENTS(errs); i++) {
+		struct fx f;
+		fx_open(&f, NULL, SIM_MS(10), -1, 0);
+		fw_app_watch(&f.app, TCP_EV_ERROR, false);
+		fw_drain(f.a);
+		f.a->output_error = errs[i];
+		send_one(&f, 10);
+		fw_run_until(&f.w, SIM_S(30));
+		g_assert_cmpuint(fw_pending(f.a), ==, 0); /* not retransmitted */
+		g_assert_cmpint(f.app.error, ==, errs[i]);
+		/* at the first RTO: 212 ms (10 ms RTT + 200 ms in 4 ms jiffies) */
+		g_assert_cmpint(g_array_index(f.app.call_times, sim_time_t, 0), ==,
+				SIM_MS(10) + SIM_MS(212));
+		g_assert_cmpstr(tcp_state_name(f.s), ==, "CLOSED");
+		tcp_close(f.s);
+		f.s = NULL;
+		fx_close(&f);
+	}
+	/* -EMSGSIZE is not final: the path MTU shrank and the retransmission is built
+	 * for the new one (the pmtud test); the connection retries. */
+	struct fx f;
+	fx_open(&f, NULL, SIM_MS(10), -1, 0);
+	fw_drain(f.a);
+	f.a->output_error = -EMSGSIZE;
+	send_one(&f, 10);
+	fw_run_until(&f.w, SIM_S(1));
+	g_assert_cmpuint(fw_pending(f.a), ==, 2); /* retransmitted at 0.22 s and 0.64 s */
+	g_assert_cmpstr(tcp_state_name(f.s), ==, "ESTABLISHED");
+	f.a->output_error = 0;
+	fw_drain(f.a);
+	fx_close(&f);
+}
+
 /* ---- persist ---- */
 
 static void test_data_beyond_window_trimmed(void)
@@ -1105,6 +1145,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/tcp/data/rto/linux", test_rto_linux);
 	g_test_add_func("/tcp/data/rto/rfc", test_rto_rfc);
 	g_test_add_func("/tcp/data/rto/cap-and-retries", test_rto_cap_and_retries);
+	g_test_add_func("/tcp/data/rto/xmit-error-fails", test_xmit_error_fails);
 	g_test_add_func("/tcp/data/persist/probes", test_zero_window_probes);
 	g_test_add_func("/tcp/data/persist/ack-probes", test_zero_window_ack_probes);
 	g_test_add_func("/tcp/data/established/beyond-window-trimmed", test_data_beyond_window_trimmed);

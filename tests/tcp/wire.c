@@ -64,6 +64,10 @@ static int fw_output(void *ctx, struct sim_packet *pkt, ipv4_addr_t src, ipv4_ad
 	g_assert_cmpuint(sim_packet_headroom(pkt), >=, 68);
 	g_ptr_array_add(h->log, s);
 	g_queue_push_tail(&h->sent, s);
+	if (h->output_error) {
+		sim_packet_free(pkt);
+		return h->output_error;
+	}
 	if (w->linked && h->peer) {
 		bool dup = false;
 		sim_time_t delay = w->fate ? w->fate(w, h, s, &dup, w->fate_ctx) : w->delay;

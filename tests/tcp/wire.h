@@ -57,6 +57,8 @@ struct fw_host {
 	uint64_t count;
 	struct fw_host *peer;
 	bool route_fails;
+	int output_error;    /* non-zero: every segment is recorded, not delivered, and
+	                      * the lower edge returns this error (a refused send) */
 };
 
 /* Decides in linked mode whether an ECN-capable segment arrives with CE set. */

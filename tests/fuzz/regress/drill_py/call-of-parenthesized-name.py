@@ -1,0 +1,1 @@
+t = (1,tcpiwnde, False); ptXin-((((n-(((((in-tXin-((((n-(((((in-((((((((((((rint)((#0(7(
