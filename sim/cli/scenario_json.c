@@ -14,26 +14,6 @@
 
 /* ---- values -------------------------------------------------------------------------- */
 
-static void put_raw(cJSON *o, const char *key, const char *raw)
-{
-	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(raw));
-}
-
-static void put_u64(cJSON *o, const char *key, uint64_t v)
-{
-	char buf[32];
-	sim_fmt_u64(buf, v);
-	put_raw(o, key, buf);
-}
-
-/* A probability as a JSON number that reads back to the same double. */
-static void put_prob(cJSON *o, const char *key, double v)
-{
-	char buf[32];
-	summary_fmt_double(buf, v);
-	put_raw(o, key, buf);
-}
-
 static void put_duration(cJSON *o, const char *key, sim_time_t t)
 {
 	char buf[48];
@@ -85,7 +65,7 @@ static void put_knob(cJSON *o, const struct tcp_config *cfg, const struct tcp_kn
 	case TCP_KNOB_INT:
 	case TCP_KNOB_BYTES:
 		sim_fmt_i64(buf, tcp_knob_get(cfg, k));
-		put_raw(o, k->name, buf);
+		summary_put_raw(o, k->name, buf);
 		break;
 	case TCP_KNOB_DURATION:
 	case TCP_KNOB_ENUM:
@@ -140,7 +120,7 @@ static cJSON *nodes_json(const struct scenario *s)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "name", n->name);
 		cJSON_AddStringToObject(o, "type", n->cfg.kind == NODE_ROUTER ? "router" : "host");
-		put_u64(o, "ttl", n->cfg.default_ttl);
+		summary_put_u64(o, "ttl", n->cfg.default_ttl);
 		cJSON *routes = cJSON_AddArrayToObject(o, "routes");
 		for (guint k = 0; k < n->routes->len; k++)
 			cJSON_AddItemToArray(routes, route_json(s, &g_array_index(n->routes,
@@ -167,14 +147,14 @@ static cJSON *loss_json(const struct loss_config *l)
 	case LOSS_NONE:
 		break;
 	case LOSS_BERNOULLI:
-		put_prob(o, "p", l->rate);
+		summary_put_double(o, "p", l->rate);
 		break;
 	case LOSS_GILBERT_ELLIOTT:
-		put_prob(o, "p", l->p);
+		summary_put_double(o, "p", l->p);
 		if (l->r >= 0)
-			put_prob(o, "r", l->r);
-		put_prob(o, "1-h", l->one_minus_h);
-		put_prob(o, "1-k", l->one_minus_k);
+			summary_put_double(o, "r", l->r);
+		summary_put_double(o, "1-h", l->one_minus_h);
+		summary_put_double(o, "1-k", l->one_minus_k);
 		break;
 	case LOSS_DROP_LIST: {
 		cJSON *pk = cJSON_AddArrayToObject(o, "packets");
@@ -197,7 +177,7 @@ static void put_threshold(cJSON *o, const char *key, uint64_t v, bool bytes)
 		cJSON_AddStringToObject(o, key, t);
 		g_free(t);
 	} else {
-		put_u64(o, key, v);
+		summary_put_u64(o, key, v);
 	}
 }
 
@@ -205,13 +185,13 @@ static void red_keys(cJSON *o, const struct queue_red_config *r)
 {
 	put_threshold(o, "min", r->min, r->bytes);
 	put_threshold(o, "max", r->max, r->bytes);
-	put_prob(o, "probability", r->probability);
+	summary_put_double(o, "probability", r->probability);
 	/* wq 0 means "from burst": the scenario leaves it out then. */
 	if (r->wq > 0)
-		put_prob(o, "wq", r->wq);
+		summary_put_double(o, "wq", r->wq);
 	if (r->burst)
-		put_u64(o, "burst", r->burst);
-	put_u64(o, "avpkt", r->avpkt);
+		summary_put_u64(o, "burst", r->burst);
+	summary_put_u64(o, "avpkt", r->avpkt);
 	cJSON_AddBoolToObject(o, "gentle", r->gentle);
 	cJSON_AddBoolToObject(o, "harddrop", r->harddrop);
 	cJSON_AddBoolToObject(o, "adaptive", r->adaptive);
@@ -224,8 +204,8 @@ static void pie_keys(cJSON *o, const struct queue_pie_config *p)
 	put_duration(o, "tupdate", p->tupdate);
 	put_duration(o, "max_burst", p->max_burst);
 	/* The scenario gives alpha and beta in sixteenths, as tc-pie. */
-	put_u64(o, "alpha", (uint64_t)llround(p->alpha * 16.0));
-	put_u64(o, "beta", (uint64_t)llround(p->beta * 16.0));
+	summary_put_u64(o, "alpha", (uint64_t)llround(p->alpha * 16.0));
+	summary_put_u64(o, "beta", (uint64_t)llround(p->beta * 16.0));
 	cJSON_AddBoolToObject(o, "bytemode", p->bytemode);
 }
 
@@ -236,8 +216,8 @@ static cJSON *queue_json(const struct queue_config *q)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", queue_type_name(q->type));
-	put_u64(o, "packets", q->limit_packets);
-	put_u64(o, "bytes", q->limit_bytes);
+	summary_put_u64(o, "packets", q->limit_packets);
+	summary_put_u64(o, "bytes", q->limit_bytes);
 	switch (q->type) {
 	case QUEUE_RED:
 		red_keys(o, &q->red);
@@ -247,10 +227,10 @@ static cJSON *queue_json(const struct queue_config *q)
 		put_duration(o, "target", q->codel.target);
 		put_duration(o, "interval", q->codel.interval);
 		if (q->type == QUEUE_FQ_CODEL) {
-			put_u64(o, "flows", q->fq.flows);
+			summary_put_u64(o, "flows", q->fq.flows);
 			if (q->fq.quantum) /* 0: the link's MTU */
-				put_u64(o, "quantum", q->fq.quantum);
-			put_u64(o, "drop_batch", q->fq.drop_batch);
+				summary_put_u64(o, "quantum", q->fq.quantum);
+			summary_put_u64(o, "drop_batch", q->fq.drop_batch);
 		}
 		break;
 	case QUEUE_PIE:
@@ -274,14 +254,14 @@ static cJSON *dir_json(const struct link_dir_config *d, bool trace)
 	cJSON *o = cJSON_CreateObject();
 	put_rate(o, "bandwidth", d->bandwidth_bps);
 	put_duration(o, "delay", d->delay);
-	put_u64(o, "mtu", d->mtu);
+	summary_put_u64(o, "mtu", d->mtu);
 	cJSON_AddItemToObject(o, "queue", queue_json(&d->queue));
 	cJSON_AddItemToObject(o, "loss", loss_json(&d->loss));
 	put_duration(o, "jitter", d->jitter);
 	cJSON_AddBoolToObject(o, "reorder", d->reorder);
-	put_prob(o, "duplicate", d->duplicate);
-	put_prob(o, "corrupt", d->corrupt);
-	put_u64(o, "framing", d->framing_bytes);
+	summary_put_double(o, "duplicate", d->duplicate);
+	summary_put_double(o, "corrupt", d->corrupt);
+	summary_put_u64(o, "framing", d->framing_bytes);
 	cJSON *down = cJSON_AddArrayToObject(o, "down");
 	for (uint32_t i = 0; i < d->n_outages; i++) {
 		cJSON *e = cJSON_CreateObject();
@@ -367,7 +347,7 @@ static void put_sizes(cJSON *o, const char *key, const void *list, size_t n, boo
 		      uint64_t single)
 {
 	if (n == 0) {
-		put_u64(o, key, single);
+		summary_put_u64(o, key, single);
 		return;
 	}
 	cJSON *arr = cJSON_AddArrayToObject(o, key);
@@ -381,12 +361,12 @@ static void put_sizes(cJSON *o, const char *key, const void *list, size_t n, boo
 static void bulk_keys(cJSON *o, const struct scn_app *a)
 {
 	const struct bulk_config *b = &a->bulk;
-	put_u64(o, "bytes", b->bytes);
-	put_u64(o, "write", b->write_size);
+	summary_put_u64(o, "bytes", b->bytes);
+	summary_put_u64(o, "write", b->write_size);
 	/* The model counts bytes per second; the scenario a rate in bit/s. */
 	if (b->read_rate)
 		put_rate(o, "read_rate", b->read_rate * 8);
-	put_u64(o, "read_size", b->read_size);
+	summary_put_u64(o, "read_size", b->read_size);
 	cJSON *ps = cJSON_AddArrayToObject(o, "pauses");
 	for (size_t i = 0; i < b->n_pauses; i++) {
 		cJSON *e = cJSON_CreateObject();
@@ -405,7 +385,7 @@ static void bulk_keys(cJSON *o, const struct scn_app *a)
 static void http_keys(cJSON *o, const struct scn_app *a)
 {
 	const struct http_config *h = &a->http;
-	put_u64(o, "requests", h->requests);
+	summary_put_u64(o, "requests", h->requests);
 	put_sizes(o, "body", h->body_sizes, h->n_body_sizes, false, h->body_size);
 	put_sizes(o, "chunks", h->chunk_sizes, h->n_chunk_sizes, true, h->chunk_size);
 	if (h->chunk_extension)
@@ -423,21 +403,21 @@ static void tcp_app_type_keys(cJSON *o, const struct scn_app *a)
 		bulk_keys(o, a);
 		break;
 	case SCN_APP_ECHO:
-		put_u64(o, "bytes", a->echo.bytes);
-		put_u64(o, "write", a->echo.write_size);
+		summary_put_u64(o, "bytes", a->echo.bytes);
+		summary_put_u64(o, "write", a->echo.write_size);
 		break;
 	case SCN_APP_REQUEST_RESPONSE:
-		put_u64(o, "request", a->rr.request_size);
-		put_u64(o, "response", a->rr.response_size);
-		put_u64(o, "count", a->rr.count);
+		summary_put_u64(o, "request", a->rr.request_size);
+		summary_put_u64(o, "response", a->rr.response_size);
+		summary_put_u64(o, "count", a->rr.count);
 		put_duration(o, "think", a->rr.think_time);
 		break;
 	case SCN_APP_HTTP:
 		http_keys(o, a);
 		break;
 	case SCN_APP_SIMOPEN:
-		put_u64(o, "bytes", a->simopen.bytes);
-		put_u64(o, "write", a->simopen.write_size);
+		summary_put_u64(o, "bytes", a->simopen.bytes);
+		summary_put_u64(o, "write", a->simopen.write_size);
 		break;
 	default:
 		break;
@@ -448,16 +428,16 @@ static void tcp_app_type_keys(cJSON *o, const struct scn_app *a)
  * simultaneous open has no listener: no "listen" and no "server". */
 static void tcp_app_keys(const struct scenario *s, cJSON *o, const struct scn_app *a)
 {
-	put_u64(o, "port", a->port);
+	summary_put_u64(o, "port", a->port);
 	if (a->type != SCN_APP_SIMOPEN) {
 		put_addr(o, "listen", a->listen);
 		cJSON_AddBoolToObject(o, "server", a->server);
-		put_u64(o, "backlog", (uint64_t)a->backlog);
+		summary_put_u64(o, "backlog", (uint64_t)a->backlog);
 	}
 	if (a->src)
 		put_addr(o, "source", a->src);
 	if (a->src_port)
-		put_u64(o, "source_port", a->src_port);
+		summary_put_u64(o, "source_port", a->src_port);
 	put_tcp_layer(o, "tcp", &a->tcp, &s->tcp);
 	put_tcp_layer(o, "server_tcp", &a->tcp_server, &a->tcp);
 	put_trace(o, a);
@@ -467,48 +447,48 @@ static void tcp_app_keys(const struct scenario *s, cJSON *o, const struct scn_ap
 static void ping_keys(cJSON *o, const struct scn_app *a)
 {
 	const struct ping_config *p = &a->ping;
-	put_u64(o, "count", p->count);
+	summary_put_u64(o, "count", p->count);
 	put_duration(o, "interval", p->interval);
-	put_u64(o, "size", p->payload_bytes);
+	summary_put_u64(o, "size", p->payload_bytes);
 	cJSON_AddBoolToObject(o, "df", p->df);
 	if (p->ttl)
-		put_u64(o, "ttl", p->ttl);
-	put_u64(o, "tos", p->tos);
+		summary_put_u64(o, "ttl", p->ttl);
+	summary_put_u64(o, "tos", p->tos);
 	cJSON_AddBoolToObject(o, "trace", a->ping_trace);
 }
 
 static void udp_keys(cJSON *o, const struct scn_app *a)
 {
 	const struct udp_source_config *u = &a->udp_src;
-	put_u64(o, "port", a->port);
+	summary_put_u64(o, "port", a->port);
 	put_addr(o, "listen", a->listen);
 	put_addr(o, "source", u->src_addr);
-	put_u64(o, "source_port", u->src_port);
+	summary_put_u64(o, "source_port", u->src_port);
 	cJSON_AddStringToObject(o, "mode", u->mode == UDP_SOURCE_ONOFF ? "on-off" : "cbr");
 	put_rate(o, "rate", u->rate_bps);
-	put_u64(o, "size", u->packet_bytes);
+	summary_put_u64(o, "size", u->packet_bytes);
 	if (u->mode == UDP_SOURCE_ONOFF) {
 		put_duration(o, "on", u->on_time);
 		put_duration(o, "off", u->off_time);
 		cJSON_AddBoolToObject(o, "exponential", u->exponential);
 	}
 	cJSON_AddBoolToObject(o, "df", u->df);
-	put_u64(o, "tos", u->tos);
+	summary_put_u64(o, "tos", u->tos);
 }
 
 /* A SYN flood: its target, rate and the prefix of its forged sources. */
 static void syn_flood_keys(cJSON *o, const struct scn_app *a)
 {
 	const struct syn_flood_config *f = &a->syn_flood;
-	put_u64(o, "port", f->port);
-	put_u64(o, "rate", f->rate);
+	summary_put_u64(o, "port", f->port);
+	summary_put_u64(o, "rate", f->rate);
 	/* n_sources is the prefix's size: 2^(32 − len), all of them for /0. */
 	unsigned len = 32;
 	while (len > 0 && (f->n_sources == UINT32_MAX || (UINT64_C(1) << (32 - len)) < f->n_sources))
 		len--;
 	put_cidr(o, "sources", f->sources, len);
 	if (f->ttl)
-		put_u64(o, "ttl", f->ttl);
+		summary_put_u64(o, "ttl", f->ttl);
 }
 
 static cJSON *app_json(const struct scenario *s, const struct scn_app *a)
@@ -565,7 +545,7 @@ cJSON *scenario_to_json(const struct scenario *s)
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "name", s->name);
 	cJSON_AddStringToObject(root, "description", s->description);
-	put_u64(root, "seed", s->seed);
+	summary_put_u64(root, "seed", s->seed);
 	put_duration(root, "duration", s->duration);
 	cJSON_AddItemToObject(root, "tcp", scenario_tcp_json(&s->tcp, NULL));
 	cJSON_AddItemToObject(root, "nodes", nodes_json(s));

@@ -39,23 +39,23 @@ void summary_fmt_double(char *buf, double v)
 	}
 }
 
-static void add_raw(cJSON *o, const char *key, const char *raw)
+void summary_put_raw(cJSON *o, const char *key, const char *raw)
 {
 	cJSON_AddItemToObject(o, key, cJSON_CreateRaw(raw));
 }
 
-static void add_u64(cJSON *o, const char *key, uint64_t v)
+void summary_put_u64(cJSON *o, const char *key, uint64_t v)
 {
 	char buf[32];
 	sim_fmt_u64(buf, v);
-	add_raw(o, key, buf);
+	summary_put_raw(o, key, buf);
 }
 
-static void add_double(cJSON *o, const char *key, double v)
+void summary_put_double(cJSON *o, const char *key, double v)
 {
 	char buf[32];
 	summary_fmt_double(buf, v);
-	add_raw(o, key, buf);
+	summary_put_raw(o, key, buf);
 }
 
 /* Milliseconds, exact from nanoseconds ("40.5"). */
@@ -63,7 +63,7 @@ static void add_ms(cJSON *o, const char *key, sim_time_t ns)
 {
 	char buf[40];
 	sim_fmt_ms(buf, ns);
-	add_raw(o, key, buf);
+	summary_put_raw(o, key, buf);
 }
 
 /* Seconds, exact from nanoseconds, trailing zeros dropped ("60", "1.25"). */
@@ -76,7 +76,7 @@ static void add_seconds(cJSON *o, const char *key, sim_time_t ns)
 		buf[--n] = '\0';
 	if (n > 0 && buf[n - 1] == '.')
 		buf[--n] = '\0';
-	add_raw(o, key, buf);
+	summary_put_raw(o, key, buf);
 }
 
 /* Mean of `sum` over `count` in ns, rounded to the nanosecond. */
@@ -125,32 +125,32 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	cJSON_AddStringToObject(o, "cc", r->cc && *r->cc ? r->cc : a->tcp.cc);
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, a->from));
 	cJSON_AddStringToObject(o, "to", a->to >= 0 ? node_name(w->scn, (guint)a->to) : "");
-	add_u64(o, "bytes_delivered", r->bytes_delivered);
-	add_double(o, "goodput_bps", app_flow_goodput_bps(r, run_end));
-	add_u64(o, "retransmits", r->tcp.retransmits);
-	add_u64(o, "fast_retransmits", r->tcp.fast_retransmits);
-	add_u64(o, "rto_count", r->tcp.rto_count);
+	summary_put_u64(o, "bytes_delivered", r->bytes_delivered);
+	summary_put_double(o, "goodput_bps", app_flow_goodput_bps(r, run_end));
+	summary_put_u64(o, "retransmits", r->tcp.retransmits);
+	summary_put_u64(o, "fast_retransmits", r->tcp.fast_retransmits);
+	summary_put_u64(o, "rto_count", r->tcp.rto_count);
 	add_ms_stats(o, "rtt_ms", r->tcp.rtt_samples, r->tcp.rtt_min, r->tcp.rtt_max,
 		     r->tcp.rtt_sum);
 	cJSON_AddBoolToObject(o, "intact", r->intact && r->connected);
 	cJSON_AddBoolToObject(o, "sack", r->tcp.sack);
 	cJSON_AddBoolToObject(o, "timestamps", r->tcp.timestamps);
 	cJSON_AddBoolToObject(o, "wscale", r->tcp.wscale);
-	add_u64(o, "dsacks_received", r->tcp.dsacks_received);
-	add_u64(o, "spurious_retransmits", r->tcp.spurious_retransmits);
-	add_u64(o, "tlp_probes", r->tcp.tlp_probes);
-	add_u64(o, "tlp_recoveries", r->tcp.tlp_recoveries);
-	add_u64(o, "frto_rtos", r->tcp.frto_rtos);
-	add_u64(o, "spurious_rtos", r->tcp.spurious_rtos);
-	add_u64(o, "undos", r->tcp.undos);
+	summary_put_u64(o, "dsacks_received", r->tcp.dsacks_received);
+	summary_put_u64(o, "spurious_retransmits", r->tcp.spurious_retransmits);
+	summary_put_u64(o, "tlp_probes", r->tcp.tlp_probes);
+	summary_put_u64(o, "tlp_recoveries", r->tcp.tlp_recoveries);
+	summary_put_u64(o, "frto_rtos", r->tcp.frto_rtos);
+	summary_put_u64(o, "spurious_rtos", r->tcp.spurious_rtos);
+	summary_put_u64(o, "undos", r->tcp.undos);
 	if (r->tcp.ecn) {
 		/* Only for connections that negotiated ECN: the others' entries stay as
 		 * they were. */
 		cJSON *e = cJSON_AddObjectToObject(o, "ecn");
-		add_u64(e, "ce_received", r->tcp.ecn_ce_received);
-		add_u64(e, "ece_received", r->tcp.ecn_ece_received);
-		add_u64(e, "cwr_sent", r->tcp.ecn_cwr_sent);
-		add_u64(e, "reductions", r->tcp.ecn_reductions);
+		summary_put_u64(e, "ce_received", r->tcp.ecn_ce_received);
+		summary_put_u64(e, "ece_received", r->tcp.ecn_ece_received);
+		summary_put_u64(e, "cwr_sent", r->tcp.ecn_cwr_sent);
+		summary_put_u64(e, "reductions", r->tcp.ecn_reductions);
 		const char *cc = r->cc && *r->cc ? r->cc : a->tcp.cc;
 		if (strcmp(cc, "dctcp") == 0)
 			cJSON_AddNumberToObject(e, "dctcp_alpha", r->tcp.dctcp_alpha / 1024.0);
@@ -163,10 +163,10 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	/* Beyond the contract's fields: */
 	cJSON_AddBoolToObject(o, "complete", r->complete);
 	cJSON_AddBoolToObject(o, "connected", r->connected);
-	add_u64(o, "mss_bytes", r->tcp.mss);
-	add_u64(o, "bytes_sent", r->bytes_sent);
-	add_u64(o, "bytes_to_server", r->bytes_to_server);
-	add_u64(o, "bytes_to_client", r->bytes_to_client);
+	summary_put_u64(o, "mss_bytes", r->tcp.mss);
+	summary_put_u64(o, "bytes_sent", r->bytes_sent);
+	summary_put_u64(o, "bytes_to_server", r->bytes_to_server);
+	summary_put_u64(o, "bytes_to_client", r->bytes_to_client);
 	add_seconds(o, "start_s", r->start);
 	add_seconds(o, "active_s", app_flow_active_time(r, run_end));
 	if (r->finish >= 0)
@@ -174,13 +174,13 @@ static cJSON *flow_json(const struct world *w, const struct world_app *wa, sim_t
 	else
 		cJSON_AddNullToObject(o, "finish_s");
 	if (a->type == SCN_APP_REQUEST_RESPONSE || a->type == SCN_APP_HTTP) {
-		add_u64(o, "requests_sent", r->requests_sent);
-		add_u64(o, "responses_received", r->responses_received);
+		summary_put_u64(o, "requests_sent", r->requests_sent);
+		summary_put_u64(o, "responses_received", r->responses_received);
 		add_ms_stats(o, "latency_ms", r->latency.count, r->latency.min, r->latency.max,
 			     r->latency.sum);
 	}
 	if (a->type == SCN_APP_BULK)
-		add_u64(o, "receiver_wakeups", r->wakeups);
+		summary_put_u64(o, "receiver_wakeups", r->wakeups);
 	if (r->detail)
 		cJSON_AddStringToObject(o, "detail", r->detail);
 	else
@@ -196,9 +196,9 @@ static cJSON *queue_json(const struct link *l, enum link_dir d, const struct que
 {
 	cJSON *q = cJSON_CreateObject();
 	cJSON_AddStringToObject(q, "type", queue_type_name(qc->type));
-	add_u64(q, "drops_overlimit", st->overlimit_drops);
-	add_u64(q, "drops_aqm", st->aqm_drops);
-	add_u64(q, "marks_aqm", st->ecn_marks);
+	summary_put_u64(q, "drops_overlimit", st->overlimit_drops);
+	summary_put_u64(q, "drops_aqm", st->aqm_drops);
+	summary_put_u64(q, "marks_aqm", st->ecn_marks);
 	sim_time_t mean, p99;
 	link_get_sojourn(l, d, &mean, &p99);
 	add_ms(q, "sojourn_mean_ms", mean);
@@ -222,17 +222,17 @@ static cJSON *link_json(const struct world *w, guint li, enum link_dir d, uint64
 	cJSON_AddStringToObject(o, "direction", link_dir_name(d));
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, from->node));
 	cJSON_AddStringToObject(o, "to", node_name(w->scn, to->node));
-	add_u64(o, "tx_packets", st.tx_packets);
-	add_u64(o, "tx_bytes", st.tx_bytes);
-	add_u64(o, "queue_drops", st.queue_drops);
-	add_u64(o, "lost", st.lost);
-	add_u64(o, "corrupted", st.corrupted);
-	add_u64(o, "duplicated", st.duplicated);
-	add_u64(o, "down_drops", st.down_drops);
-	add_u64(o, "delivered", st.delivered);
-	add_u64(o, "enqueued", st.enqueued);
-	add_u64(o, "max_queue_packets", st.max_queue_packets);
-	add_u64(o, "max_queue_bytes", st.max_queue_bytes);
+	summary_put_u64(o, "tx_packets", st.tx_packets);
+	summary_put_u64(o, "tx_bytes", st.tx_bytes);
+	summary_put_u64(o, "queue_drops", st.queue_drops);
+	summary_put_u64(o, "lost", st.lost);
+	summary_put_u64(o, "corrupted", st.corrupted);
+	summary_put_u64(o, "duplicated", st.duplicated);
+	summary_put_u64(o, "down_drops", st.down_drops);
+	summary_put_u64(o, "delivered", st.delivered);
+	summary_put_u64(o, "enqueued", st.enqueued);
+	summary_put_u64(o, "max_queue_packets", st.max_queue_packets);
+	summary_put_u64(o, "max_queue_bytes", st.max_queue_bytes);
 	cJSON_AddItemToObject(o, "queue", queue_json(w->links[li], d, &L->dir[d].queue, &st));
 	return o;
 }
@@ -245,12 +245,12 @@ static cJSON *ping_json(const struct world *w, const struct world_app *wa)
 	cJSON_AddStringToObject(o, "name", wa->cfg->name);
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, wa->cfg->from));
 	add_addr(o, "to", wa->cfg->ping.dst);
-	add_u64(o, "sent", st.sent);
-	add_u64(o, "received", st.received);
-	add_u64(o, "duplicates", st.duplicates);
-	add_u64(o, "errors", st.errors);
-	add_u64(o, "send_errors", st.send_errors);
-	add_double(o, "loss", st.sent ? ping_loss(&st) : 0.0);
+	summary_put_u64(o, "sent", st.sent);
+	summary_put_u64(o, "received", st.received);
+	summary_put_u64(o, "duplicates", st.duplicates);
+	summary_put_u64(o, "errors", st.errors);
+	summary_put_u64(o, "send_errors", st.send_errors);
+	summary_put_double(o, "loss", st.sent ? ping_loss(&st) : 0.0);
 	add_ms_stats(o, "rtt_ms", st.received, st.rtt_min, st.rtt_max, st.rtt_sum);
 	const char *en = st.last_error ? app_errno_name(st.last_error) : NULL;
 	if (en)
@@ -259,8 +259,8 @@ static cJSON *ping_json(const struct world *w, const struct world_app *wa)
 		cJSON_AddNullToObject(o, "last_error");
 	if (st.errors) {
 		cJSON *e = cJSON_AddObjectToObject(o, "last_icmp_error");
-		add_u64(e, "type", st.last_icmp_type);
-		add_u64(e, "code", st.last_icmp_code);
+		summary_put_u64(e, "type", st.last_icmp_type);
+		summary_put_u64(e, "code", st.last_icmp_code);
 	} else {
 		cJSON_AddNullToObject(o, "last_icmp_error");
 	}
@@ -279,20 +279,20 @@ static cJSON *udp_json(const struct world *w, const struct world_app *wa, sim_ti
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, a->from));
 	cJSON_AddStringToObject(o, "to", node_name(w->scn, (guint)a->to));
 	cJSON_AddStringToObject(o, "mode", a->udp_src.mode == UDP_SOURCE_ONOFF ? "on-off" : "cbr");
-	add_u64(o, "sent_packets", ss.sent_packets);
-	add_u64(o, "sent_bytes", ss.sent_bytes);
-	add_u64(o, "send_errors", ss.send_errors);
-	add_u64(o, "received_packets", rs.packets);
-	add_u64(o, "received_bytes", rs.bytes);
-	add_u64(o, "lost", rs.lost);
-	add_u64(o, "duplicates", rs.duplicates);
-	add_u64(o, "reordered", rs.reordered);
-	add_u64(o, "ce_packets", rs.ce);
+	summary_put_u64(o, "sent_packets", ss.sent_packets);
+	summary_put_u64(o, "sent_bytes", ss.sent_bytes);
+	summary_put_u64(o, "send_errors", ss.send_errors);
+	summary_put_u64(o, "received_packets", rs.packets);
+	summary_put_u64(o, "received_bytes", rs.bytes);
+	summary_put_u64(o, "lost", rs.lost);
+	summary_put_u64(o, "duplicates", rs.duplicates);
+	summary_put_u64(o, "reordered", rs.reordered);
+	summary_put_u64(o, "ce_packets", rs.ce);
 	uint64_t distinct = rs.packets - rs.duplicates;
 	add_ms_stats(o, "delay_ms", distinct, rs.delay_min, rs.delay_max, rs.delay_sum);
 	sim_time_t end = a->stop < run_end ? a->stop : run_end;
 	sim_time_t active = end > a->start ? end - a->start : 0;
-	add_double(o, "goodput_bps",
+	summary_put_double(o, "goodput_bps",
 		   active > 0 ? (double)rs.bytes * 8.0 / sim_time_to_s(active) : 0.0);
 	return o;
 }
@@ -306,19 +306,19 @@ static cJSON *listener_json(const struct world *w, guint i)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "node", node_name(w->scn, g_array_index(w->listener_nodes, guint, i)));
 	add_addr(o, "address", tcp_local_addr(s));
-	add_u64(o, "port", tcp_local_port(s));
-	add_u64(o, "backlog", tcp_listen_backlog(s));
-	add_u64(o, "syncookies", tcp_sock_config(s)->syncookies);
-	add_u64(o, "syns", st.syns);
-	add_u64(o, "syn_queue_drops", st.syn_queue_drops);
-	add_u64(o, "syn_backlog_drops", st.syn_backlog_drops);
-	add_u64(o, "accept_queue_drops", st.accept_queue_drops);
-	add_u64(o, "cookies_sent", st.cookies_sent);
-	add_u64(o, "cookies_accepted", st.cookies_accepted);
-	add_u64(o, "cookies_rejected", st.cookies_rejected);
-	add_u64(o, "established", st.established);
-	add_u64(o, "max_syn_queue", st.max_syn_queue);
-	add_u64(o, "max_accept_queue", st.max_accept_queue);
+	summary_put_u64(o, "port", tcp_local_port(s));
+	summary_put_u64(o, "backlog", tcp_listen_backlog(s));
+	summary_put_u64(o, "syncookies", tcp_sock_config(s)->syncookies);
+	summary_put_u64(o, "syns", st.syns);
+	summary_put_u64(o, "syn_queue_drops", st.syn_queue_drops);
+	summary_put_u64(o, "syn_backlog_drops", st.syn_backlog_drops);
+	summary_put_u64(o, "accept_queue_drops", st.accept_queue_drops);
+	summary_put_u64(o, "cookies_sent", st.cookies_sent);
+	summary_put_u64(o, "cookies_accepted", st.cookies_accepted);
+	summary_put_u64(o, "cookies_rejected", st.cookies_rejected);
+	summary_put_u64(o, "established", st.established);
+	summary_put_u64(o, "max_syn_queue", st.max_syn_queue);
+	summary_put_u64(o, "max_accept_queue", st.max_accept_queue);
 	return o;
 }
 
@@ -330,9 +330,9 @@ static cJSON *syn_flood_json(const struct world *w, const struct world_app *wa)
 	cJSON_AddStringToObject(o, "name", wa->cfg->name);
 	cJSON_AddStringToObject(o, "from", node_name(w->scn, wa->cfg->from));
 	add_addr(o, "to", wa->cfg->syn_flood.dst);
-	add_u64(o, "port", wa->cfg->syn_flood.port);
-	add_u64(o, "sent", st.sent);
-	add_u64(o, "send_errors", st.send_errors);
+	summary_put_u64(o, "port", wa->cfg->syn_flood.port);
+	summary_put_u64(o, "sent", st.sent);
+	summary_put_u64(o, "send_errors", st.send_errors);
 	return o;
 }
 
@@ -425,17 +425,17 @@ cJSON *summary_build(const struct world *w, const struct run_info *ri)
 		sim_fmt_u64(b, ri->seed);
 		cJSON_AddStringToObject(root, "seed", b);
 	} else {
-		add_u64(root, "seed", ri->seed);
+		summary_put_u64(root, "seed", ri->seed);
 	}
 	add_seconds(root, "sim_time_s", ri->sim_time);
 	if (ri->stopped)
 		cJSON_AddStringToObject(root, "stopped", ri->stopped);
 	else
 		cJSON_AddNullToObject(root, "stopped");
-	add_u64(root, "events", ri->events);
+	summary_put_u64(root, "events", ri->events);
 	cJSON *tx_item = cJSON_CreateRaw("0");
 	cJSON_AddItemToObject(root, "link_transmissions", tx_item);
-	add_double(root, "wall_s", ri->wall_s);
+	summary_put_double(root, "wall_s", ri->wall_s);
 	cJSON_AddItemToObject(root, "tcp", scenario_tcp_json(&s->tcp, NULL));
 
 	cJSON *flows = cJSON_AddArrayToObject(root, "flows");

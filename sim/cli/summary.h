@@ -49,6 +49,13 @@ void summary_print_human(FILE *fp, const cJSON *summary);
  * "1e+300"); "null" for NaN and infinities. buf holds at least 32 bytes. */
 void summary_fmt_double(char *buf, double v);
 
+/* Members of a JSON object written as raw numbers, exactly and locale-independently:
+ * raw text, an unsigned integer, a double that reads back to the same value
+ * (summary_fmt_double). */
+void summary_put_raw(cJSON *o, const char *key, const char *raw);
+void summary_put_u64(cJSON *o, const char *key, uint64_t v);
+void summary_put_double(cJSON *o, const char *key, double v);
+
 /* An event rate to three significant figures with an SI prefix ("812", "4.97 k",
  * "1 M"): the prefix is chosen after rounding, so 999 960 reads "1 M", never
  * "1e+03 k". Locale-independent. */
