@@ -119,8 +119,10 @@ static int parse_flags(struct parser *p, struct drill_packet *k)
 			return r;
 		}
 		if (ecn && k->ace >= 0) {
+			int r = drill_p_error_at(p, l, c,
+			                         "conflicting TCP flags: '%c'", *s);
 			g_string_free(f, TRUE);
-			return drill_p_error_at(p, l, c, "conflicting TCP flags: '%c'", *s);
+			return r;
 		}
 	}
 	g_string_free(f, TRUE);

@@ -83,6 +83,9 @@ static const struct bad bad_scripts[] = {
     {"0 x() = 3\n +.1~+.05 > . 1:1(0)\n", "t.pkt:2:7: time range is backwards"},
     {"0 x() = 3\n`unterminated\n", "t.pkt:2:1: unterminated ` command"},
     {"0 x() = 3\n+0 < Z 1:1(0) win 3\n", "t.pkt:2:6: invalid TCP flag: 'Z'"},
+    /* An ACE digit and then an ECN flag: the message names the flag after the flags'
+     * string was freed (found by fuzz_drill in CI; ASan builds catch a regression). */
+    {"0 x() = 3\n+0 < S4E 1:1(0) win 3\n", "t.pkt:2:6: conflicting TCP flags: 'E'"},
     {"0 x() = 3\n+0 < . 1:1(0) ack 1 win 70000\n",
      "t.pkt:2:25: TCP window value out of range: 70000"},
     {"0 x() = 3\n+1~+2 write(3, ..., 1) = 1\n",
