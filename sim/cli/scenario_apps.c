@@ -351,6 +351,11 @@ static struct app_ends app_read_ends(struct scn_conv *c, const cJSON *o, struct 
 	e.from = scn_lookup_node(c, o, "from");
 	e.to = sch_get(o, "to") ? scn_lookup_node(c, o, "to") : -3;
 	e.have_dst = sch_get_addr(o, "address", &a->dst);
+	if (e.have_dst && a->dst == 0) {
+		/* RFC 1122 §3.2.1.3 (a): 0.0.0.0 is only ever a source address. */
+		scn_err_key(c, o, "address",
+			    "0.0.0.0 is the unspecified address, never a destination");
+	}
 	a->to = e.to >= 0 ? e.to : -1;
 	a->port = a->type == SCN_APP_UDP ? 9 : a->type == SCN_APP_HTTP ? 80 : 5001;
 	int64_t iv;
@@ -379,7 +384,7 @@ static struct app_ends app_read_ends(struct scn_conv *c, const cJSON *o, struct 
  * address (127.0.0.1 when from = to). */
 static void app_dst(struct scn_conv *c, const cJSON *o, struct scn_app *a, struct app_ends e)
 {
-	if (e.to < 0)
+	if (e.to < 0 || (e.have_dst && a->dst == 0)) /* 0.0.0.0: app_read_ends said so */
 		return;
 	const struct scn_node *tn = scn_node_at(c->s, (guint)e.to);
 	if (!e.have_dst) {

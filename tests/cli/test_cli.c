@@ -280,6 +280,15 @@ static void test_unroutable(void)
 		       "t.json: apps[0].to: no route from A to 10.0.2.2: R is a host and does not "
 		       "forward to 10.0.2.2\n");
 	g_free(j);
+	/* 0.0.0.0 is refused as a destination, also where routes are not checked (a
+	 * ping to it passed validation and then aborted the run: found by
+	 * fuzz_scenario_run). */
+	j = variant("\"to\": \"B\", \"count\": 3",
+		    "\"address\": \"0.0.0.0\", \"count\": 3, \"check_route\": false", NULL);
+	expect_invalid("t.json", j,
+		       "t.json: apps[0].address: 0.0.0.0 is the unspecified address, never a "
+		       "destination\n");
+	g_free(j);
 	/* check_route: false lets a scenario show unreachability on purpose. */
 	j = variant("{ \"name\": \"B\", \"routes\": [ { \"to\": \"0.0.0.0/0\", \"via\": \"10.0.2.1\" } ] }",
 		    "{ \"name\": \"B\" }", "\"count\": 3", "\"count\": 3, \"check_route\": false",

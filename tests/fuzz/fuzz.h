@@ -16,6 +16,7 @@
 #ifndef TESTS_FUZZ_FUZZ_H
 #define TESTS_FUZZ_FUZZ_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,20 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 			abort();                                                           \
 		}                                                                          \
 	} while (0)
+
+/* g_error() and failed g_assert()s end in G_BREAKPOINT: SIGTRAP, which libFuzzer
+ * does not handle, so it would die without saving the input. Turned into an abort,
+ * they are crashes like any other: the reproducer is written and printed. */
+static void fz_trap_to_abort(int sig)
+{
+	(void)sig;
+	abort();
+}
+
+__attribute__((constructor)) static void fz_catch_traps(void)
+{
+	signal(SIGTRAP, fz_trap_to_abort);
+}
 
 struct fz_reader {
 	const uint8_t *p, *end;
