@@ -5,36 +5,73 @@
 
 #include "sim/cli/scenario_conv.h"
 
-/* The gateway `via` of route r on node n (c->path at the route): it must be on a
- * subnet of the node's (of `dev`'s when given, rt->iface >= 0) and not the node's
- * own address. */
+/* How node n would reach address a with the routes it has so far, as route_add()
+ * (models/ip/route.c) sees it: the longest prefix among its connected subnets and
+ * the routes accepted before this one. *via gets that route's gateway (0 for a
+ * connected subnet or a route out of a `dev`), *route its index in n->routes (-1
+ * for a connected subnet), *iface its interface index (-1 for a route through a
+ * gateway without `dev`); false when nothing matches. */
+static bool lookup_so_far(const struct scenario *s, const struct scn_node *n, ipv4_addr_t a,
+			  ipv4_addr_t *via, gint *route, gint *iface)
+{
+	gint best = -1, best_len = -1;
+	*via = 0;
+	*route = -1;
+	for (guint k = 0; k < n->ifaces->len; k++) {
+		guint fi = g_array_index(n->ifaces, guint, k);
+		const struct scn_iface *f = scn_iface_at(s, fi);
+		if (f->addr && (gint)f->prefix_len > best_len &&
+		    (f->addr & ipv4_mask(f->prefix_len)) == (a & ipv4_mask(f->prefix_len))) {
+			best = (gint)fi;
+			best_len = f->prefix_len;
+		}
+	}
+	for (guint k = 0; k < n->routes->len; k++) {
+		const struct scn_route *o = &g_array_index(n->routes, struct scn_route, k);
+		if ((gint)o->prefix.len > best_len &&
+		    (a & ipv4_mask(o->prefix.len)) == o->prefix.addr) {
+			best = o->iface;
+			best_len = o->prefix.len;
+			*via = o->via;
+			*route = (gint)k;
+		}
+	}
+	*iface = best;
+	return best_len >= 0;
+}
+
+/* The gateway `via` of route r on node n (c->path at the route): a unicast address
+ * the node reaches directly — its longest match a connected subnet (of `dev`'s when
+ * given, rt->iface >= 0) or an earlier route out of a `dev` — and not the node's own
+ * address. route_add() resolves a gateway the same way. */
 static bool check_gateway(struct scn_conv *c, const struct scn_node *n, const cJSON *r,
 			  const struct scn_route *rt, const char *dev)
 {
-	gint on = rt->iface >= 0 ? rt->iface : scn_iface_on_subnet(c->s, n, rt->via);
-	if (rt->iface >= 0) {
-		const struct scn_iface *f = scn_iface_at(c->s, (guint)rt->iface);
-		if (!f->addr ||
-		    (f->addr & ipv4_mask(f->prefix_len)) != (rt->via & ipv4_mask(f->prefix_len)))
-			on = -1;
-	}
-	if (on < 0) {
-		char *va = scn_fmt_addr(rt->via);
+	char *va = scn_fmt_addr(rt->via);
+	bool ok = false;
+	ipv4_addr_t hop;
+	gint via_route, on;
+	bool found = lookup_so_far(c->s, n, rt->via, &hop, &via_route, &on);
+	gpointer owner = g_hash_table_lookup(c->addr_owner, GUINT_TO_POINTER(rt->via));
+	if (rt->via == 0) {
+		/* RFC 1122 §3.2.1.3 (a): 0.0.0.0 means "this host", never a next hop. */
+		scn_err_key(c, r, "via", "gateway 0.0.0.0 is not an address a next hop can have");
+	} else if (!found || (hop == 0 && rt->iface >= 0 && on != rt->iface)) {
 		scn_err_key(c, r, "via", "gateway %s is not on a subnet of %s's interfaces%s", va,
 			n->name, dev ? " (or not on the given dev)" : "");
-		g_free(va);
-		return false;
-	}
-	if (g_hash_table_lookup(c->addr_owner, GUINT_TO_POINTER(rt->via)) ==
-	    GUINT_TO_POINTER((guint)on + 1)) {
-		char *va = scn_fmt_addr(rt->via);
+	} else if (hop != 0) {
+		scn_err_key(c, r, "via",
+			"gateway %s is reached through routes[%d] (via another gateway), not directly",
+			va, via_route);
+	} else if (owner && GPOINTER_TO_UINT(owner) - 1 == (guint)on) {
 		scn_err_key(c, r, "via",
 			"gateway %s is %s's own address; use the address of the next hop", va,
 			n->name);
-		g_free(va);
-		return false;
+	} else {
+		ok = true;
 	}
-	return true;
+	g_free(va);
+	return ok;
 }
 
 /* route_add() refuses a prefix that is already routed (a connected subnet or an

@@ -351,6 +351,39 @@ static void test_binding_conflict(void)
 	g_free(j);
 }
 
+/* A route's gateway must be a next hop the node reaches directly, resolved as
+ * route_add() resolves it; each of these passed validation and then failed to build
+ * the world (found by fuzz_scenario_run). */
+static void test_bad_gateway(void)
+{
+	/* 0.0.0.0 is "on" A's subnet when the prefix is short enough. */
+	char *j = variant("\"10.0.1.1/24\"", "\"10.0.1.1/4\"",
+			  "\"via\": \"10.0.1.2\"", "\"via\": \"0.0.0.0\"", NULL);
+	expect_invalid("t.json", j,
+		       "t.json: nodes[0].routes[0].via: gateway 0.0.0.0 is not an address a next "
+		       "hop can have\n");
+	g_free(j);
+	/* A gateway whose longest match is an earlier route through another gateway. */
+	j = variant("\"routes\": [ { \"to\": \"0.0.0.0/0\", \"via\": \"10.0.1.2\" } ]",
+		    "\"routes\": [ { \"to\": \"10.0.1.0/28\", \"via\": \"10.0.1.2\" },"
+		    " { \"to\": \"0.0.0.0/0\", \"via\": \"10.0.1.9\" } ]",
+		    NULL);
+	expect_invalid("t.json", j,
+		       "t.json: nodes[0].routes[1].via: gateway 10.0.1.9 is reached through "
+		       "routes[0] (via another gateway), not directly\n");
+	g_free(j);
+	/* A gateway on the named dev's subnet whose longest match is another interface. */
+	j = variant("\"10.0.2.1/24\"", "\"10.0.2.1/8\"",
+		    "{ \"name\": \"R\", \"type\": \"router\" }",
+		    "{ \"name\": \"R\", \"type\": \"router\", \"routes\": [ { \"to\": "
+		    "\"192.168.0.0/16\", \"via\": \"10.0.1.1\", \"dev\": \"eth1\" } ] }",
+		    NULL);
+	expect_invalid("t.json", j,
+		       "t.json: nodes[1].routes[0].via: gateway 10.0.1.1 is not on a subnet of R's "
+		       "interfaces (or not on the given dev)\n");
+	g_free(j);
+}
+
 static void test_unknown_cc(void)
 {
 	char *j = variant("\"duration\": \"2s\",", "\"duration\": \"2s\", \"tcp\": { \"cc\": \"vegas\" },",
@@ -966,6 +999,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/invalid/duplicate-address", test_duplicate_address);
 	g_test_add_func("/cli/invalid/outside-subnet", test_outside_subnet);
 	g_test_add_func("/cli/invalid/unroutable", test_unroutable);
+	g_test_add_func("/cli/invalid/bad-gateway", test_bad_gateway);
 	g_test_add_func("/cli/invalid/unknown-cc", test_unknown_cc);
 	g_test_add_func("/cli/invalid/binding-conflict", test_binding_conflict);
 	g_test_add_func("/cli/invalid/all-at-once", test_all_errors_in_document_order);
