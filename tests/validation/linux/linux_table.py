@@ -10,6 +10,7 @@ over 5-30 s, RTO episodes (cwnd -> 1) and retransmitted segments per run.
 import glob
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -19,7 +20,10 @@ LOSSES = ("0.1", "0.5", "1", "2", "5")
 
 def load(cc, mode, loss):
     out = []
-    for path in sorted(glob.glob(os.path.join(HERE, "runs", f"r*_{cc}_{mode}_{loss}pct.summary.json"))):
+    paths = glob.glob(os.path.join(HERE, "runs", f"r*_{cc}_{mode}_{loss}pct.summary.json"))
+    # r1, r2, ..., r10: by repetition number, not by name.
+    rep = lambda p: int(re.match(r"r(\d+)_", os.path.basename(p)).group(1))
+    for path in sorted(paths, key=rep):
         with open(path) as f:
             out.append(json.load(f))
     return out
