@@ -5,39 +5,35 @@
 
 #include "sim/cli/scenario_conv.h"
 
-/* How node n would reach address a with the routes it has so far, as route_add()
- * (models/ip/route.c) sees it: the longest prefix among its connected subnets and
- * the routes accepted before this one. *via gets that route's gateway (0 for a
- * connected subnet or a route out of a `dev`), *route its index in n->routes (-1
- * for a connected subnet), *iface its interface index (-1 for a route through a
- * gateway without `dev`); false when nothing matches. */
-static bool lookup_so_far(const struct scenario *s, const struct scn_node *n, ipv4_addr_t a,
-			  ipv4_addr_t *via, gint *route, gint *iface)
+/* Longest-prefix match as models/ip/route.c does it, over node n's connected
+ * subnets (the first interface with a subnet wins a tie) and the routes it has so
+ * far. A connected subnet: returns its interface index, *route = NULL. A route:
+ * *route = it, returns its `dev` interface (-1 when it goes through a gateway).
+ * Nothing: -1, *route = NULL. */
+static gint longest_match(const struct scenario *s, const struct scn_node *n, ipv4_addr_t a,
+			  const struct scn_route **route)
 {
-	gint best = -1, best_len = -1;
-	*via = 0;
-	*route = -1;
+	gint best = -1;
+	int best_len = -1;
+	*route = NULL;
 	for (guint k = 0; k < n->ifaces->len; k++) {
 		guint fi = g_array_index(n->ifaces, guint, k);
 		const struct scn_iface *f = scn_iface_at(s, fi);
-		if (f->addr && (gint)f->prefix_len > best_len &&
+		if (f->addr && (int)f->prefix_len > best_len &&
 		    (f->addr & ipv4_mask(f->prefix_len)) == (a & ipv4_mask(f->prefix_len))) {
 			best = (gint)fi;
-			best_len = f->prefix_len;
+			best_len = (int)f->prefix_len;
 		}
 	}
 	for (guint k = 0; k < n->routes->len; k++) {
-		const struct scn_route *o = &g_array_index(n->routes, struct scn_route, k);
-		if ((gint)o->prefix.len > best_len &&
-		    (a & ipv4_mask(o->prefix.len)) == o->prefix.addr) {
-			best = o->iface;
-			best_len = o->prefix.len;
-			*via = o->via;
-			*route = (gint)k;
+		const struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
+		if ((int)r->prefix.len > best_len && ipv4_prefix_contains(r->prefix, a)) {
+			best = r->iface;
+			best_len = r->prefix.len;
+			*route = r;
 		}
 	}
-	*iface = best;
-	return best_len >= 0;
+	return best;
 }
 
 /* The gateway `via` of route r on node n (c->path at the route): a unicast address
@@ -49,20 +45,20 @@ static bool check_gateway(struct scn_conv *c, const struct scn_node *n, const cJ
 {
 	char *va = scn_fmt_addr(rt->via);
 	bool ok = false;
-	ipv4_addr_t hop;
-	gint via_route, on;
-	bool found = lookup_so_far(c->s, n, rt->via, &hop, &via_route, &on);
+	const struct scn_route *via_route;
+	gint on = longest_match(c->s, n, rt->via, &via_route);
+	bool indirect = via_route && via_route->via; /* reached through another gateway */
 	gpointer owner = g_hash_table_lookup(c->addr_owner, GUINT_TO_POINTER(rt->via));
 	if (rt->via == 0) {
 		/* RFC 1122 §3.2.1.3 (a): 0.0.0.0 means "this host", never a next hop. */
 		scn_err_key(c, r, "via", "gateway 0.0.0.0 is not an address a next hop can have");
-	} else if (!found || (hop == 0 && rt->iface >= 0 && on != rt->iface)) {
+	} else if (!indirect && (on < 0 || (rt->iface >= 0 && on != rt->iface))) {
 		scn_err_key(c, r, "via", "gateway %s is not on a subnet of %s's interfaces%s", va,
 			n->name, dev ? " (or not on the given dev)" : "");
-	} else if (hop != 0) {
+	} else if (indirect) {
 		scn_err_key(c, r, "via",
-			"gateway %s is reached through routes[%d] (via another gateway), not directly",
-			va, via_route);
+			"gateway %s is reached through routes[%u] (via another gateway), not directly",
+			va, (guint)(via_route - &g_array_index(n->routes, struct scn_route, 0)));
 	} else if (owner && GPOINTER_TO_UINT(owner) - 1 == (guint)on) {
 		scn_err_key(c, r, "via",
 			"gateway %s is %s's own address; use the address of the next hop", va,
@@ -150,32 +146,12 @@ void scn_conv_routes(struct scn_conv *c, const cJSON *nodes_arr)
 
 /* ---- route walking (for endpoint checks) ---- */
 
-/* Longest-prefix match as models/ip/route.c does it: connected subnets (the first
- * interface with a subnet wins) and static routes. Returns the egress interface
- * index or -1. */
+/* The egress interface index toward dst, or -1. */
 static gint lookup_route(const struct scenario *s, const struct scn_node *n, ipv4_addr_t dst)
 {
-	gint best = -1;
-	int best_len = -1;
-	for (guint k = 0; k < n->ifaces->len; k++) {
-		guint fi = g_array_index(n->ifaces, guint, k);
-		const struct scn_iface *f = scn_iface_at(s, fi);
-		if (!f->addr)
-			continue;
-		if ((int)f->prefix_len > best_len &&
-		    (f->addr & ipv4_mask(f->prefix_len)) == (dst & ipv4_mask(f->prefix_len))) {
-			best = (gint)fi;
-			best_len = (int)f->prefix_len;
-		}
-	}
-	for (guint k = 0; k < n->routes->len; k++) {
-		const struct scn_route *r = &g_array_index(n->routes, struct scn_route, k);
-		if ((int)r->prefix.len > best_len && ipv4_prefix_contains(r->prefix, dst)) {
-			best = r->iface >= 0 ? r->iface : scn_iface_on_subnet(s, n, r->via);
-			best_len = r->prefix.len;
-		}
-	}
-	return best;
+	const struct scn_route *r;
+	gint fi = longest_match(s, n, dst, &r);
+	return r && r->iface < 0 ? scn_iface_on_subnet(s, n, r->via) : fi;
 }
 
 /* Follows the routes from node `from` toward dst. Returns the node that owns dst, or

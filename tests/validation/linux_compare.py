@@ -187,7 +187,7 @@ def main():
     n = len(linux)
     seeds = len(next(iter(ours.values())))
     lruns = sorted({int(l["runs"]) for l in linux})
-    lruns_txt = "–".join(str(x) for x in (lruns[0], lruns[-1]) if x) if len(lruns) > 1 else str(lruns[0])
+    lruns_txt = f"{lruns[0]}–{lruns[-1]}" if len(lruns) > 1 else str(lruns[0])
     rows.append("")
     rows.append(f"Within target ({seeds} seeds per point against Linux's {lruns_txt} runs): goodput "
                 f"±10 % at {met['goodput']} of {n} points, cwnd 5-30 s ±15 % at {met['cwnd']} "

@@ -6,7 +6,7 @@
 Each CAPTURE is a pcap taken at the sender (netsim: "capture": ["A:eth0"]; Linux's
 testbed: `./run.sh one reno 5 NAME pcap` captures vethA). Only the first 30 s after the
 first packet are read (the runs' window). tshark does the parsing. For each capture, and
-summed over all of them, it prints:
+their mean, it prints:
 
   data       data segments sent by SENDER_ADDR
   retrans    segments whose end was at or below the highest sequence sent before
